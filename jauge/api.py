@@ -1,0 +1,139 @@
+"""The Python API: a handle on a store, for notebooks and scripts.
+
+>>> import jauge
+>>> j = jauge.open("jauge.duckdb")
+>>> j.import_file("dataset_Facebook.csv", source="facebook-insights", org="Brand", year=2014)
+>>> j.items.to_pandas()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import settings
+from .frames import Frame
+from .ingest import ImportResult, ProgressFactory, import_files
+from .sources.base import ImportOptions
+from .stats import Stats, collect_stats
+from .store.duckdb_store import Store
+
+
+class Jauge:
+    """A store opened for one workspace; entity tables are filtered to that workspace."""
+
+    def __init__(self, store: Store, workspace: str) -> None:
+        self.store = store
+        self.workspace = workspace
+
+    # -- writing -----------------------------------------------------------------
+
+    def import_file(
+        self,
+        path: str | Path | Iterable[str | Path],
+        source: str,
+        *,
+        org: str | None = None,
+        platform: str | None = None,
+        account: str | None = None,
+        year: int | None = None,
+        mapping: Mapping[str, str] | None = None,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        skip_invalid: bool = False,
+        observed_at: datetime | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> ImportResult:
+        """Import one file (or several) with the named source; see ``jauge import --help``."""
+        paths = [str(path)] if isinstance(path, (str, Path)) else [str(p) for p in path]
+        options = ImportOptions(
+            org=org,
+            workspace=self.workspace,
+            platform=platform,
+            account=account,
+            year=year,
+            mapping=dict(mapping or {}),
+            encoding=encoding,
+            delimiter=delimiter,
+            skip_invalid=skip_invalid,
+            observed_at=observed_at,
+        )
+        return import_files(self.store, paths, source, options, progress)
+
+    # -- reading -----------------------------------------------------------------
+
+    def stats(self) -> Stats:
+        """Counts per entity, organisation and platform in this workspace."""
+        return collect_stats(self.store, self.workspace)
+
+    def table(self, entity: str) -> Frame:
+        """Any entity by name (organisations, accounts, persons, items, interactions,
+        snapshots, annotations, campaigns, imports, workspaces)."""
+        return Frame(self.store.table(entity, self.workspace))
+
+    def sql(self, query: str, params: list[Any] | None = None) -> Frame:
+        """A read query over the store's tables, as a Frame."""
+        return Frame(self.store.query(query, params))
+
+    @property
+    def organisations(self) -> Frame:
+        return self.table("organisations")
+
+    @property
+    def accounts(self) -> Frame:
+        return self.table("accounts")
+
+    @property
+    def persons(self) -> Frame:
+        return self.table("persons")
+
+    @property
+    def items(self) -> Frame:
+        return self.table("items")
+
+    @property
+    def interactions(self) -> Frame:
+        return self.table("interactions")
+
+    @property
+    def snapshots(self) -> Frame:
+        return self.table("snapshots")
+
+    @property
+    def annotations(self) -> Frame:
+        return self.table("annotations")
+
+    @property
+    def campaigns(self) -> Frame:
+        return self.table("campaigns")
+
+    @property
+    def imports(self) -> Frame:
+        return self.table("imports")
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Jauge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open(  # noqa: A001 - mirrors the built-in on purpose: jauge.open(path)
+    path: str | Path | None = None,
+    *,
+    workspace: str | None = None,
+    read_only: bool = False,
+) -> Jauge:
+    """Open (or create) the store at ``path`` (default: ``JAUGE_DB`` or ``./jauge.duckdb``)."""
+    store = Store(
+        settings.DB.value(str(path) if path is not None else None),
+        read_only=read_only,
+        memory_limit=settings.MEMORY_LIMIT.value(),
+        threads=int(settings.THREADS.value()),
+    )
+    return Jauge(store, settings.WORKSPACE.value(workspace))

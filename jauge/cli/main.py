@@ -1,0 +1,38 @@
+"""The ``jauge`` command. Subcommands import the library lazily, so ``--help`` is instant."""
+
+from __future__ import annotations
+
+import click
+
+from .demo_cmd import demo_command
+from .import_cmd import import_command
+from .sources_cmd import sources_command
+from .stats_cmd import stats_command
+
+EPILOG = """
+\b
+Start here:
+  jauge demo                 build a demo store from the bundled real data
+  jauge sources              what jauge can import
+  jauge import FILE --source NAME --org ORG
+  jauge stats
+"""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jauge")
+def cli() -> None:
+    """jauge measures what social media is really worth to an organisation.
+
+    Every command takes --db PATH (default ./jauge.duckdb, or $JAUGE_DB).
+    """
+
+
+cli.add_command(demo_command)
+cli.add_command(import_command)
+cli.add_command(sources_command)
+cli.add_command(stats_command)
+
+
+def main() -> None:
+    cli()

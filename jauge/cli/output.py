@@ -1,0 +1,88 @@
+"""Rendering for the CLI: the only place where exceptions become exit codes, text or JSON.
+
+Exit codes: 0 success; 1 the input or the store was refused (the message says
+why); 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from ..errors import JaugeError
+
+EXIT_REFUSED = 1
+
+
+def error_object(exc: JaugeError) -> dict[str, Any]:
+    """The one JSON shape of an error, shared with the web API."""
+    errors = getattr(exc, "errors", None)
+    body: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+    if errors:
+        body["errors"] = [e.to_dict() for e in errors]
+    return {"error": body}
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def reported(fmt: str = "table") -> Iterator[None]:
+    """Turn a JaugeError raised inside the block into a message and exit status 1."""
+    try:
+        yield
+    except JaugeError as exc:
+        if fmt == "json":
+            print_json(error_object(exc))
+        else:
+            click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+        sys.exit(EXIT_REFUSED)
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+BIG_FILE_BYTES = 4 << 20
+
+
+def progress_bars() -> tuple[Any, Callable[[str, int], Callable[[int], None] | None]]:
+    """A Rich progress display (on stderr) and a factory of per-file byte counters.
+
+    Files under a few MB get no bar: they are read before a bar would be seen.
+    """
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        transient=False,
+    )
+
+    def factory(path: str, size: int) -> Callable[[int], None] | None:
+        if size < BIG_FILE_BYTES:
+            return None
+        name = path if len(path) < 40 else "…" + path[-39:]
+        task = progress.add_task(name, total=size)
+        return lambda n: progress.advance(task, n)
+
+    return progress, factory

@@ -1,0 +1,35 @@
+"""``jauge sources``: the registered importers and connectors."""
+
+from __future__ import annotations
+
+import click
+
+from .options import format_option
+from .output import console, print_json
+
+EPILOG = """
+\b
+Examples:
+  jauge sources
+  jauge sources --format json
+"""
+
+
+@click.command("sources", epilog=EPILOG)
+@format_option("table", "json")
+def sources_command(fmt: str) -> None:
+    """List the sources that `jauge import` can read."""
+    from jauge.sources import registry
+
+    described = [s.describe() for s in registry.all_sources()]
+    if fmt == "json":
+        print_json(described)
+        return
+    from rich.table import Table
+
+    table = Table(title="Sources")
+    for col in ("name", "kind", "reads", "example"):
+        table.add_column(col, overflow="fold")
+    for s in described:
+        table.add_row(s["name"], s["kind"], s["reads"], s["example"])
+    console().print(table)

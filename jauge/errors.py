@@ -1,0 +1,97 @@
+"""Every error jauge raises on purpose, in one tree.
+
+::
+
+    JaugeError                  anything jauge reports to the user
+    ├── ConfigError             a bad option, setting or argument
+    ├── NotFoundError           an organisation, workspace or source that does not exist
+    ├── StoreError              the store cannot be opened or migrated
+    └── InputError              a file or feed that cannot be read as asked
+        └── InvalidRowsError    rows that failed validation (file, line, field, reason)
+
+Only the CLI's output module turns these into exit codes and text or JSON;
+library code raises them with a message written for the person at the keyboard:
+what went wrong, where, and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One invalid value: where it is and why it was refused."""
+
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+class JaugeError(Exception):
+    """Base class: the message is meant to be shown to the user as is."""
+
+    #: a short machine-readable kind, used in JSON error objects
+    code = "error"
+
+
+class ConfigError(JaugeError):
+    code = "config"
+
+
+class NotFoundError(JaugeError):
+    code = "not_found"
+
+
+class StoreError(JaugeError):
+    code = "store"
+
+
+class InputError(JaugeError):
+    """A whole file is unusable (missing, empty, corrupt, wrong kind)."""
+
+    code = "input"
+
+    def __init__(self, file: str, message: str, *, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.reason = message
+        super().__init__(str(RowError(file, line, None, message)))
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [RowError(self.file, self.line, None, self.reason)]
+
+
+class InvalidRowsError(InputError):
+    """Some rows are invalid, so nothing from the file was written."""
+
+    code = "invalid_rows"
+
+    def __init__(self, file: str, errors: list[RowError], total: int) -> None:
+        self.row_errors = errors
+        self.total = total
+        shown = "\n".join(f"  {e}" for e in errors)
+        more = f"\n  ... and {total - len(errors)} more" if total > len(errors) else ""
+        super().__init__(
+            file,
+            f"{total} invalid row value(s); nothing from this file was written "
+            f"(use --skip-invalid to import the valid rows):\n{shown}{more}",
+        )
+
+    @property
+    def errors(self) -> list[RowError]:
+        return list(self.row_errors)

@@ -1,0 +1,197 @@
+"""Importing files: one transaction per file, every row checked before anything is written.
+
+This is the one place where a source, the staging area and the merge meet. A
+file is written whole or not at all: if any row is invalid (and
+``skip_invalid`` is off), or the file turns out to be unreadable half-way
+(a truncated gzip, say), the transaction is rolled back and the store is as it
+was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .errors import InputError, RowError
+from .sources import registry
+from .sources.base import ImportOptions, StageReport
+from .sources.files import Progress
+from .store.duckdb_store import Store, utcnow
+from .store.ids import make_id
+from .store.merge import MergeContext, Staging
+
+MAX_LISTED_ERRORS = 20
+
+
+@dataclass
+class FileResult:
+    """What importing one file did."""
+
+    path: str
+    source: str
+    status: str  # "written" or "rejected"
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    snapshots: int = 0
+    interactions: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["errors"] = [e.to_dict() for e in self.errors]
+        return data
+
+
+@dataclass
+class ImportResult:
+    """What importing several files did: the contract of ``jauge import --format json``."""
+
+    files: list[FileResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == "written" for f in self.files)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(f, name)) for f in self.files)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [e for f in self.files for e in f.errors]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "inserted": self.total("inserted"),
+            "updated": self.total("updated"),
+            "unchanged": self.total("unchanged"),
+            "invalid": self.total("invalid"),
+            "errors": [e.to_dict() for e in self.errors],
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
+ProgressFactory = Callable[[str, int], Progress | None]
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[str],
+    source: str,
+    options: ImportOptions,
+    progress: ProgressFactory | None = None,
+) -> ImportResult:
+    """Import each of ``paths`` with ``source``, each file all or nothing."""
+    results = []
+    for path in paths:
+        results.append(import_file(store, path, source, options, progress))
+    return ImportResult(results)
+
+
+def import_file(
+    store: Store,
+    path: str,
+    source: str,
+    options: ImportOptions,
+    progress: ProgressFactory | None = None,
+) -> FileResult:
+    """Import one file; a rejected file comes back with its errors, never half-written."""
+    src = registry.get(source)
+    started = utcnow()
+    import_id = make_id(options.workspace, source, path, started.isoformat())
+    result = FileResult(path=path, source=source, status="rejected")
+    try:
+        with store.transaction() as con:
+            staging = Staging(con)
+            report = src.stage(path, options, staging, _progress_for(progress, path))
+            result.warnings = report.warnings
+            result.rows = staging.rows() + len(report.malformed)
+            errors, error_count = _row_errors(path, staging, report)
+            result.invalid = staging.invalid_rows() + len(report.malformed)
+            result.errors, result.error_count = errors, error_count
+            if result.invalid and not options.skip_invalid:
+                raise _Rejected()
+            counts = staging.merge(
+                MergeContext(
+                    workspace=options.workspace,
+                    import_id=import_id,
+                    source=source,
+                    observed_at=options.observed_at or started,
+                )
+            )
+            result.inserted, result.updated, result.unchanged = (
+                counts.inserted,
+                counts.updated,
+                counts.unchanged,
+            )
+            result.snapshots, result.interactions = counts.snapshots, counts.interactions
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    import_id,
+                    options.workspace,
+                    source,
+                    path,
+                    report.sha256,
+                    options.org,
+                    started,
+                    utcnow(),
+                    result.rows,
+                    result.inserted,
+                    result.updated,
+                    result.unchanged,
+                    result.invalid,
+                ],
+            )
+            staging.drop()
+            result.status = "written"
+    except _Rejected:
+        pass
+    except InputError as exc:
+        result.errors = exc.errors
+        result.error_count = len(exc.errors)
+    return result
+
+
+class _Rejected(Exception):
+    """Internal: roll the file back, its errors are already in the result."""
+
+
+def _progress_for(factory: ProgressFactory | None, path: str) -> Progress | None:
+    if factory is None:
+        return None
+    try:
+        from pathlib import Path
+
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
+    return factory(path, size)
+
+
+def _row_errors(path: str, staging: Staging, report: StageReport) -> tuple[list[RowError], int]:
+    """The first errors of the file, each with its line, and how many there are in all."""
+    staged, staged_total = staging.errors(MAX_LISTED_ERRORS)
+    lines = report.lines([row for row, _, _ in staged]) if staged else {}
+    errors = [RowError(path, lines.get(row), field, message) for row, field, message in staged]
+    errors += [RowError(path, m.line, None, m.message) for m in report.malformed]
+    errors.sort(key=lambda e: (e.line is None, e.line or 0))
+    return errors[:MAX_LISTED_ERRORS], staged_total + len(report.malformed)
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """An ISO date or date-time given on the command line, as naive UTC."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        from datetime import UTC
+
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed

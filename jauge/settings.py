@@ -1,0 +1,52 @@
+"""Settings, declared once: they feed the CLI's options, docs/settings.md and a test.
+
+Precedence: a command-line flag, then the ``JAUGE_*`` environment variable, then
+the default below.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def value(self, flag: str | None = None) -> str:
+        """The value in force: the flag if given, else the environment, else the default."""
+        if flag is not None:
+            return flag
+        return os.environ.get(self.env) or self.default
+
+
+DB = Setting(
+    name="db",
+    env="JAUGE_DB",
+    default="jauge.duckdb",
+    help="Path of the DuckDB store file; created on first use.",
+)
+WORKSPACE = Setting(
+    name="workspace",
+    env="JAUGE_WORKSPACE",
+    default="default",
+    help="Workspace that organisations belong to (an agency keeps one per client).",
+)
+MEMORY_LIMIT = Setting(
+    name="memory_limit",
+    env="JAUGE_MEMORY_LIMIT",
+    default="2GB",
+    help="Most memory the embedded engine may use before spilling to disk (DuckDB syntax).",
+)
+THREADS = Setting(
+    name="threads",
+    env="JAUGE_THREADS",
+    default="0",
+    help="Threads for the embedded engine; 0 lets it use every core.",
+)
+
+SETTINGS: tuple[Setting, ...] = (DB, WORKSPACE, MEMORY_LIMIT, THREADS)

@@ -1,0 +1,155 @@
+"""What every source is: a name, what it reads, and how it stages records.
+
+A source turns one input (a file, a feed) into staged records in a
+:class:`~jauge.store.merge.Staging`. It never writes entities itself: the store
+merges what was staged, in the same transaction, once every row has been
+checked.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+import pyarrow as pa
+
+from ..errors import ConfigError, InputError
+from ..store.merge import Staging
+from .convert import Field, build_select, pick
+from .files import Malformed, Progress, TabularReader, open_tabular
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user said about an input, beyond its path."""
+
+    org: str | None = None
+    workspace: str = "default"
+    platform: str | None = None
+    account: str | None = None
+    year: int | None = None
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    skip_invalid: bool = False
+    observed_at: datetime | None = None
+
+
+@dataclass
+class StageReport:
+    """What staging found besides the staged rows: rows that could not even be parsed,
+    and how to find the line of a row."""
+
+    reader: TabularReader | None = None
+    malformed: list[Malformed] = field(default_factory=list)
+    sha256: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
+        return self.reader.lines(row_nos) if self.reader else {}
+
+
+class Source(ABC):
+    """A registered source; built-in ones register through the ``jauge.sources`` entry point."""
+
+    name: ClassVar[str]
+    kind: ClassVar[str]  # "file" for exports, "feed" for feeds, "api" for live connectors
+    reads: ClassVar[str]
+    example: ClassVar[str]
+
+    @abstractmethod
+    def stage(
+        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+    ) -> StageReport:
+        """Stage every record of ``path``; raise InputError when the input is unusable."""
+
+    def describe(self) -> dict[str, str]:
+        return {"name": self.name, "kind": self.kind, "reads": self.reads, "example": self.example}
+
+
+class TabularSource(Source):
+    """A source reading rows of a CSV, XLSX or JSON-lines file and mapping columns to fields.
+
+    Subclasses say which columns they need (:attr:`required`) and how columns
+    become staged fields (:meth:`fields`); this class does the reading, the
+    renaming asked with ``--map`` and the conversion, batch by batch.
+    """
+
+    kind = "file"
+    #: groups of column names; each group needs at least one of its names present
+    required: ClassVar[tuple[tuple[str, ...], ...]] = ()
+
+    def open(self, path: Path, options: ImportOptions) -> TabularReader:
+        return open_tabular(path, encoding=options.encoding, delimiter=options.delimiter)
+
+    @abstractmethod
+    def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
+        """How staged columns are computed from the raw ``columns`` of a batch."""
+
+    def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
+        """Post-process the whole staged file; return warnings for the user (default: none)."""
+        return []
+
+    def stage(
+        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+    ) -> StageReport:
+        reader = self.open(Path(path), options)
+        unknown = sorted(set(options.mapping) - set(reader.columns))
+        if unknown and reader.columns:  # JSON lines only know their keys once read
+            raise ConfigError(f"--map names columns that are not in {path}: {unknown}")
+        checked = False
+        for batch in reader.batches(progress):
+            batch = _renamed(batch, options.mapping)
+            columns = set(batch.schema.names)
+            if not checked:
+                self._check_columns(path, columns, options)
+                checked = True
+            staging.append(batch, build_select(self.fields(columns, options)))
+        if not checked and not reader.malformed:
+            # a header and no rows: still a file of the right kind?
+            self._check_columns(path, set(_renamed_names(reader.columns, options.mapping)), options)
+        warnings = self.finish(staging, options, path)
+        return StageReport(
+            reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings
+        )
+
+    def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:
+        missing = [group for group in self.required if pick(columns, *group) is None]
+        if missing:
+            wanted = "; ".join(" or ".join(repr(c) for c in group) for group in missing)
+            found = ", ".join(sorted(c for c in columns if c != "row_no")[:12])
+            raise InputError(
+                path,
+                f"this does not look like a {self.name} file: it lacks the column(s) "
+                f"{wanted} (found: {found}). Check --source, or rename columns with "
+                "--map COLUMN=FIELD",
+                line=1,
+            )
+
+
+def _renamed_names(names: Iterable[str], mapping: Mapping[str, str]) -> list[str]:
+    return [mapping.get(n, n) for n in names]
+
+
+def _renamed(batch: pa.RecordBatch, mapping: Mapping[str, str]) -> pa.RecordBatch:
+    if not mapping:
+        return batch
+    names = _renamed_names(batch.schema.names, mapping)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--map gives two columns the same name: {names}")
+    return batch.rename_columns(names)
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """``["col=field", ...]`` as a dict, with a clear error for a malformed pair."""
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, target = pair.partition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise ConfigError(f"--map takes COLUMN=FIELD, got {pair!r}")
+        mapping[column.strip()] = target.strip()
+    return mapping

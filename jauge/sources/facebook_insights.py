@@ -1,0 +1,127 @@
+"""``facebook-insights``: a Facebook Page (or Instagram) post-level insights export.
+
+Reads the columns of Meta's post export (``Post ID``, ``Posted``, ``Lifetime
+Post Total Reach``...) and of the UCI 'Facebook metrics' file, which has no
+post ids and keeps only the month, weekday and hour of each post: for such
+files ``--year`` is required and dates are rebuilt (see :mod:`post_dates`).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ..errors import ConfigError
+from ..model import normalise_platform
+from ..store.ids import sql_literal
+from ..store.merge import Staging
+from .base import ImportOptions, TabularSource
+from .convert import Field, col, count, expr, literal, pick, text, timestamp, whole_in_range
+from .post_dates import rebuild_dates
+
+#: staged metric -> column names in Meta's export and in the UCI file
+METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "reach": ("Lifetime Post Total Reach",),
+    "impressions": ("Lifetime Post Total Impressions",),
+    "engaged_users": ("Lifetime Engaged Users",),
+    "clicks": ("Lifetime Post Consumptions",),
+    "reactions": ("like", "Likes", "Lifetime Talking About This (Post) by action type - like"),
+    "comments": ("comment", "Comments", "Lifetime Talking About This (Post) by action type - comment"),
+    "shares": ("share", "Shares", "Lifetime Talking About This (Post) by action type - share"),
+    "video_views": ("Lifetime Post Total Video Views",),
+    "followers": ("Page total likes",),
+}
+#: kept in ``extra`` under the given key
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "type": ("Type",),
+    "category": ("Category",),
+    "paid": ("Paid",),
+    "consumers": ("Lifetime Post Consumers",),
+    "impressions_by_fans": ("Lifetime Post Impressions by people who have liked your Page",),
+    "reach_by_fans": ("Lifetime Post reach by people who like your Page",),
+    "engaged_fans": ("Lifetime People who have liked your Page and engaged with your post",),
+    "total_interactions": ("Total Interactions",),
+}
+POSTED_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M")
+
+
+class FacebookInsightsSource(TabularSource):
+    name = "facebook-insights"
+    reads = "a Facebook/Instagram Page post-level insights export (CSV or XLSX)"
+    example = "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
+    required = (("Lifetime Post Total Reach",), ("Posted", "Post Month"))
+
+    def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
+        if not options.org:
+            raise ConfigError("facebook-insights needs the Page's organisation: pass --org NAME")
+        posted = pick(columns, "Posted", "Created", "Publish time")
+        if posted is None and options.year is None:
+            raise ConfigError(
+                "this export gives each post's month, weekday and hour but not its date: "
+                "pass --year YEAR so that dates can be rebuilt (see docs/sources.md)"
+            )
+        platform = normalise_platform(options.platform or "facebook")
+        fields: list[Field] = [
+            literal("platform", platform),
+            literal("org", options.org),
+            literal("account_handle", options.account or options.org),
+            literal("is_own", True),
+            literal("kind", "post"),
+        ]
+        if post_id := pick(columns, "Post ID", "post_id"):
+            fields.append(text("native_id", post_id, required=True))
+        for target, names in (("url", ("Permalink",)), ("text", ("Post Message", "Message"))):
+            if found := pick(columns, *names):
+                fields.append(text(target, found))
+        if posted:
+            fields.append(timestamp("created_at", posted, formats=POSTED_FORMATS, required=True))
+        else:
+            parts = [("Post Month", 1, 12), ("Post Weekday", 1, 7), ("Post Hour", 0, 23)]
+            for name, low, high in parts:
+                found = pick(columns, name)
+                if found is None:
+                    raise ConfigError(f"this export lacks the column {name!r} needed to rebuild dates")
+                fields.append(whole_in_range(found, low, high, required=True))
+            month, weekday, hour = (col(pick(columns, n) or n) for n, _, _ in parts)
+            kind = col(pick(columns, "Type") or "Type") if pick(columns, "Type") else "''"
+            # what tells posts apart when the export has no ids (see merge.py)
+            fields.append(
+                expr(
+                    "identity",
+                    f"concat_ws('|', CAST(TRY_CAST({month} AS DOUBLE) AS INTEGER), "
+                    f"CAST(TRY_CAST({weekday} AS DOUBLE) AS INTEGER), "
+                    f"CAST(TRY_CAST({hour} AS DOUBLE) AS INTEGER), coalesce({kind}, ''))",
+                )
+            )
+        for target, names in METRIC_COLUMNS.items():
+            if found := pick(columns, *names):
+                fields.append(count(target, found))
+        extras = [(k, pick(columns, *names)) for k, names in EXTRA_COLUMNS.items()]
+        pairs = ", ".join(f"{sql_literal(k)}, {col(c)}" for k, c in extras if c)
+        fields.append(expr("extra", f"json_object({pairs})" if pairs else "NULL"))
+        return fields
+
+    def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
+        if options.year is None:
+            return []
+        staged = staging.fetch(["identity", "created_at", "_errors IS NULL AS ok"]).to_pylist()
+        todo = [r for r in staged if r["ok"] and r["created_at"] is None and r["identity"]]
+        if not todo:
+            return []
+        parts = [tuple(int(p) for p in r["identity"].split("|")[:3]) for r in todo]
+        rebuilt = rebuild_dates(options.year, parts)  # type: ignore[arg-type]
+        staging.update_from(
+            pa.table(
+                {
+                    "row_no": pa.array([r["row_no"] for r in todo], pa.int64()),
+                    "created_at": pa.array(rebuilt.dates, pa.timestamp("us")),
+                }
+            ),
+            ["created_at"],
+        )
+        warnings = [f"dates of {len(todo)} posts were rebuilt from month, weekday and hour"]
+        if rebuilt.approximate:
+            warnings.append(
+                f"{rebuilt.approximate} posts are not listed newest first: their dates are "
+                "the last matching day of their month"
+            )
+        return warnings

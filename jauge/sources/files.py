@@ -1,0 +1,419 @@
+"""Reading tabular files: encodings, delimiters, gzip, quoted newlines, and line numbers.
+
+Every reader yields Arrow record batches of text columns with a ``row_no``
+column (the 1-based ordinal of the data row), and can say on which physical line
+a row starts so that errors point at the right place. CSV parsing is Arrow's
+multi-threaded reader; line numbers are worked out by a second, plain pass only
+when an error has to be reported.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+SAMPLE_BYTES = 1 << 16
+BATCH_ROWS = 65_536
+
+Progress = Callable[[int], None]
+
+
+class HashingReader(io.RawIOBase):
+    """A binary file that hashes what is read through it and reports progress in bytes."""
+
+    def __init__(self, raw: IO[bytes], progress: Progress | None = None) -> None:
+        self._raw = raw
+        self._progress = progress
+        self.sha256 = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.sha256.update(data)
+        if self._progress and n:
+            self._progress(n)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def is_gzip(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(2) == GZIP_MAGIC
+
+
+def check_readable(path: Path) -> None:
+    """Raise an InputError for a missing, unreadable or empty file."""
+    if not path.exists():
+        raise InputError(str(path), "no such file")
+    if path.is_dir():
+        raise InputError(str(path), "this is a folder: name the files to import")
+    if path.stat().st_size == 0:
+        raise InputError(str(path), "the file is empty: there is nothing to import")
+
+
+def open_decompressed(path: Path) -> IO[bytes]:
+    """The file's bytes, gunzipped when it is a gzip file (by content, not by name)."""
+    if is_gzip(path):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def read_sample(path: Path) -> bytes:
+    try:
+        with open_decompressed(path) as f:
+            return f.read(SAMPLE_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+
+
+def detect_encoding(sample: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        # a multi-byte character may be cut at the end of the sample
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The most frequent of , ; tab | in the header line (comma when none)."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _text_sample(sample: bytes, encoding: str) -> str:
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+
+
+@dataclass
+class Malformed:
+    """A row that does not have as many values as the header has columns."""
+
+    line: int | None
+    message: str
+
+
+@dataclass
+class TabularReader:
+    """Base for readers: the columns, the batches, and row -> line numbers."""
+
+    path: Path
+    columns: list[str] = field(default_factory=list)
+    malformed: list[Malformed] = field(default_factory=list)
+    sha256: str | None = None
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        raise NotImplementedError
+
+    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
+        raise NotImplementedError
+
+
+def with_row_numbers(batch: pa.RecordBatch, first: int) -> pa.RecordBatch:
+    row_no = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
+    return batch.append_column("row_no", row_no)
+
+
+class CsvReader(TabularReader):
+    """Delimited text, read by Arrow in parallel, every column as text."""
+
+    def __init__(
+        self, path: Path, *, encoding: str | None = None, delimiter: str | None = None
+    ) -> None:
+        super().__init__(path)
+        check_readable(path)
+        sample = read_sample(path)
+        if not sample.strip():
+            raise InputError(str(path), "the file is empty: there is nothing to import")
+        self.encoding = encoding or detect_encoding(sample)
+        text = _text_sample(sample, self.encoding).lstrip("\ufeff")
+        first_line = text.splitlines()[0] if text else ""
+        self.delimiter = delimiter or sniff_delimiter(first_line)
+        header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
+        if not header or all(not h.strip() for h in header):
+            raise InputError(str(path), "the first line should name the columns", line=1)
+        duplicated = sorted({h for h in header if header.count(h) > 1})
+        if duplicated:
+            raise InputError(
+                str(path), f"the header names a column twice: {', '.join(duplicated)}", line=1
+            )
+        self.columns = [h.strip() for h in header]
+        self._header = header
+        self._skipped_rows = 0
+
+    def _on_invalid_row(self, row: Any) -> str:
+        self._skipped_rows += 1
+        self.malformed.append(
+            Malformed(
+                row.number,
+                f"expected {row.expected_columns} values, found {row.actual_columns}",
+            )
+        )
+        return "skip"
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        raw = HashingReader(self.path.open("rb"), progress)
+        source: Any = raw
+        if is_gzip(self.path):
+            source = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "gzip")
+        read_options = pacsv.ReadOptions(
+            column_names=self._header,
+            skip_rows=1,
+            block_size=8 << 20,
+            encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
+        )
+        parse_options = pacsv.ParseOptions(
+            delimiter=self.delimiter,
+            newlines_in_values=True,
+            invalid_row_handler=self._on_invalid_row,
+        )
+        convert_options = pacsv.ConvertOptions(
+            column_types={h: pa.string() for h in self._header},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        )
+        first = 1
+        try:
+            reader = pacsv.open_csv(source, read_options, parse_options, convert_options)
+            for batch in reader:
+                if batch.num_rows == 0:
+                    continue
+                batch = batch.rename_columns(self.columns)
+                yield with_row_numbers(batch, first)
+                first += batch.num_rows
+        except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
+            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from exc
+        finally:
+            raw.close()
+        self.sha256 = raw.sha256.hexdigest()
+        if self._skipped_rows and any(m.line is None for m in self.malformed):
+            # Arrow reads in parallel and cannot always tell where a bad row is.
+            self.malformed = self._scan().malformed
+
+    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
+        wanted = set(row_nos)
+        return {k: v for k, v in self._scan(max(wanted, default=0)).row_lines.items() if k in wanted}
+
+    @dataclass
+    class _Scan:
+        row_lines: dict[int, int]
+        malformed: list[Malformed]
+
+    def _scan(self, up_to_row: int | None = None) -> CsvReader._Scan:
+        """A plain pass over the file: start line of each data row, and malformed rows."""
+        row_lines: dict[int, int] = {}
+        malformed: list[Malformed] = []
+        width = len(self._header)
+        with open_decompressed(self.path) as binary:
+            text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+            reader = csv.reader(text, delimiter=self.delimiter)
+            next(reader, None)
+            start = reader.line_num + 1
+            ordinal = 0
+            for record in reader:
+                if record:
+                    if len(record) != width:
+                        malformed.append(
+                            Malformed(start, f"expected {width} values, found {len(record)}")
+                        )
+                    else:
+                        ordinal += 1
+                        row_lines[ordinal] = start
+                        if up_to_row is not None and ordinal >= up_to_row:
+                            break
+                start = reader.line_num + 1
+        return CsvReader._Scan(row_lines, malformed)
+
+
+def _explain_read_error(exc: BaseException, encoding: str) -> str:
+    message = str(exc)
+    if "invalid UTF8" in message or "UnicodeDecodeError" in message:
+        return (
+            f"the file is not valid {encoding}: pass --encoding (for example cp1252 "
+            "or latin-1) to read it"
+        )
+    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in message.lower():
+        return f"the gzip file is truncated or corrupt ({message}); nothing was imported"
+    return f"cannot parse the file: {message}"
+
+
+class JsonlReader(TabularReader):
+    """One JSON object per line; nested objects are flattened to dotted names."""
+
+    def __init__(self, path: Path, *, encoding: str | None = None) -> None:
+        super().__init__(path)
+        check_readable(path)
+        sample = read_sample(path)
+        self.encoding = encoding or detect_encoding(sample)
+        self._row_lines: list[int] = []
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        raw = HashingReader(self.path.open("rb"), progress)
+        binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gzip(self.path) else raw  # type: ignore[assignment]
+        text = io.TextIOWrapper(binary, encoding=self.encoding, newline=None)
+        rows: list[dict[str, str | None]] = []
+        first = 1
+        seen: dict[str, None] = {}
+        try:
+            for line_no, line in enumerate(text, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    self.malformed.append(Malformed(line_no, f"not valid JSON: {exc.msg}"))
+                    continue
+                if not isinstance(obj, dict):
+                    self.malformed.append(Malformed(line_no, "expected a JSON object"))
+                    continue
+                flat = _flatten(obj)
+                seen.update(dict.fromkeys(flat))
+                rows.append(flat)
+                self._row_lines.append(line_no)
+                if len(rows) >= BATCH_ROWS:
+                    yield self._batch(rows, list(seen), first)
+                    first += len(rows)
+                    rows = []
+            if rows:
+                yield self._batch(rows, list(seen), first)
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from exc
+        finally:
+            text.close()
+        self.columns = list(seen)
+        self.sha256 = raw.sha256.hexdigest()
+
+    def _batch(
+        self, rows: list[dict[str, str | None]], columns: list[str], first: int
+    ) -> pa.RecordBatch:
+        self.columns = columns
+        arrays = [pa.array([r.get(c) for r in rows], pa.string()) for c in columns]
+        return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=columns), first)
+
+    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
+        return {r: self._row_lines[r - 1] for r in row_nos if 0 < r <= len(self._row_lines)}
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        elif value is None:
+            out[name] = None
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        elif isinstance(value, (list, tuple)):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = str(value)
+    return out
+
+
+class XlsxReader(TabularReader):
+    """The first sheet of an Excel workbook; the first non-empty row names the columns."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        check_readable(path)
+        from openpyxl import load_workbook  # heavy: only when an XLSX file is read
+
+        try:
+            self._book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise InputError(str(path), f"cannot open this Excel file: {exc}") from exc
+        self._sheet = self._book.worksheets[0]
+        self._rows = self._sheet.iter_rows(values_only=True)
+        self._header_line = 0
+        for values in self._rows:
+            self._header_line += 1
+            if any(v is not None for v in values):
+                self.columns = [str(v).strip() if v is not None else "" for v in values]
+                break
+        if not self.columns:
+            raise InputError(str(path), "the first sheet is empty: there is nothing to import")
+
+    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
+        with self.path.open("rb") as f:
+            self.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
+        width = len(self.columns)
+        rows: list[tuple[Any, ...]] = []
+        first = 1
+        for values in self._rows:
+            rows.append(values[:width])
+            if len(rows) >= BATCH_ROWS:
+                yield self._batch(rows, first)
+                first += len(rows)
+                rows = []
+        if rows:
+            yield self._batch(rows, first)
+        if progress:
+            progress(self.path.stat().st_size)
+        self._book.close()
+
+    def _batch(self, rows: list[tuple[Any, ...]], first: int) -> pa.RecordBatch:
+        arrays = [
+            pa.array([_cell_text(r[i]) if i < len(r) else None for r in rows], pa.string())
+            for i in range(len(self.columns))
+        ]
+        return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=self.columns), first)
+
+    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
+        return {r: r + self._header_line for r in row_nos}
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def open_tabular(path: Path, *, encoding: str | None, delimiter: str | None) -> TabularReader:
+    """A reader chosen by the file's content (XLSX, JSON lines) or else CSV."""
+    check_readable(path)
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(b"PK\x03\x04"):
+        return XlsxReader(path)
+    return CsvReader(path, encoding=encoding, delimiter=delimiter)

@@ -1,0 +1,119 @@
+"""``posts-csv`` and ``posts-jsonl``: jauge's documented generic format, for any platform.
+
+Columns (see docs/sources.md): ``id``, ``created_at`` (required), ``platform``,
+``org``, ``account``, ``author``, ``author_id``, ``author_name``,
+``author_location``, ``kind``, ``text``, ``title``, ``url``, ``lang``,
+``reply_to``, ``quote_of``, ``repost_of``, ``observed_at`` and the metrics
+``impressions``, ``reach``, ``engaged_users``, ``reactions``, ``comments``,
+``shares``, ``saves``, ``clicks``, ``video_views``, ``followers``. Other columns
+are kept in ``extra``. ``--map column=field`` renames a column to a field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..model import ITEM_KINDS, METRICS, PLATFORM_ALIASES, PLATFORMS, normalise_platform
+from ..store.ids import sql_literal
+from .base import ImportOptions, TabularSource
+from .convert import Field, col, count, expr, literal, text, timestamp
+from .files import JsonlReader, TabularReader
+
+TEXT_FIELDS = ("text", "title", "url", "lang", "author_name", "author_location")
+LINK_FIELDS = ("reply_to", "quote_of", "repost_of")
+KNOWN = {
+    "id",
+    "created_at",
+    "platform",
+    "org",
+    "account",
+    "author",
+    "author_id",
+    "kind",
+    "observed_at",
+    *TEXT_FIELDS,
+    *LINK_FIELDS,
+    *METRICS,
+}
+
+
+def platform_field(columns: set[str], options: ImportOptions) -> Field:
+    """The platform from ``--platform``, else from a ``platform`` column (aliases allowed)."""
+    if options.platform:
+        return literal("platform", normalise_platform(options.platform))
+    if "platform" not in columns:
+        raise ConfigError("this file has no platform column: pass --platform (e.g. --platform x)")
+    raw = col("platform")
+    cases = " ".join(f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items())
+    value = f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"
+    allowed = ", ".join(sql_literal(p) for p in PLATFORMS)
+    return Field(
+        "platform",
+        value,
+        "platform",
+        f"{raw} IS NULL OR {value} NOT IN ({allowed})",
+        f"'expected one of {', '.join(PLATFORMS)}, got ' || coalesce({raw}, 'nothing')",
+    )
+
+
+def extra_field(columns: set[str], known: set[str]) -> Field:
+    """Columns nobody maps are kept, as a JSON object, rather than silently dropped."""
+    others = sorted(c for c in columns - known if c != "row_no" and c.strip())
+    if not others:
+        return expr("extra", "NULL")
+    pairs = ", ".join(f"{sql_literal(c)}, {col(c)}" for c in others)
+    return expr("extra", f"json_object({pairs})")
+
+
+class PostsCsvSource(TabularSource):
+    name = "posts-csv"
+    reads = "jauge's generic posts format as CSV (any platform; rename columns with --map)"
+    example = "jauge import posts.csv --source posts-csv --org 'Acme' --platform mastodon"
+    required = (("id",), ("created_at",))
+
+    def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
+        org = col("org") if "org" in columns else "NULL"
+        account = col("account") if "account" in columns else "NULL"
+        author = col("author") if "author" in columns else "NULL"
+        own_default = f"({author} IS NULL OR lower({author}) = lower({account}))"
+        if "kind" in columns:
+            raw_kind = col("kind")
+            kinds = ", ".join(sql_literal(k) for k in ITEM_KINDS)
+            kind = Field(
+                "kind",
+                f"coalesce(lower(trim({raw_kind})), CASE WHEN {own_default} THEN 'post' ELSE 'mention' END)",
+                "kind",
+                f"{raw_kind} IS NOT NULL AND lower(trim({raw_kind})) NOT IN ({kinds})",
+                f"'expected one of {', '.join(ITEM_KINDS)}, got ' || {raw_kind}",
+            )
+        else:
+            kind = expr("kind", f"CASE WHEN {own_default} THEN 'post' ELSE 'mention' END")
+        fields = [
+            platform_field(columns, options),
+            text("native_id", "id", required=True),
+            timestamp("created_at", "created_at", required=True),
+            expr("org", f"coalesce({org}, {sql_literal(options.org)})"),
+            expr("account_handle", f"coalesce({account}, {sql_literal(options.account)})"),
+            kind,
+            expr("is_own", f"({kind.sql}) = 'post'"),
+            expr("author_handle", author),
+            extra_field(columns, KNOWN),
+        ]
+        if "author_id" in columns:
+            fields.append(text("author_native_id", "author_id"))
+        if "observed_at" in columns:
+            fields.append(timestamp("observed_at", "observed_at"))
+        fields += [text(f, f) for f in (*TEXT_FIELDS, *LINK_FIELDS) if f in columns]
+        fields += [count(m, m) for m in METRICS if m in columns]
+        return fields
+
+
+class PostsJsonlSource(PostsCsvSource):
+    name = "posts-jsonl"
+    reads = "jauge's generic posts format as JSON lines; nested keys read as a.b"
+    example = "jauge import posts.jsonl --source posts-jsonl --platform bluesky --map uri=id"
+
+    def open(self, path: Path, options: ImportOptions) -> TabularReader:
+        return JsonlReader(path, encoding=options.encoding)
+

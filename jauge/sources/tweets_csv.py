@@ -1,0 +1,105 @@
+"""``tweets-csv``: tweets or posts that mention organisations, one per row.
+
+Modelled on the columns of the Twitter US Airline Sentiment file (Crowdflower,
+2015) and of most tweet exports: each row is a mention of an organisation by a
+person. The organisation comes from ``--org`` or from an ``airline``, ``org``,
+``organisation`` or ``brand`` column. A human sentiment label, when present, is
+kept as the ``sentiment.human`` annotation for later evaluation.
+"""
+
+from __future__ import annotations
+
+from ..errors import ConfigError
+from ..model import normalise_platform
+from ..store.ids import sql_literal
+from .base import ImportOptions, TabularSource
+from .convert import Field, col, count, expr, literal, pick, text, timestamp
+
+ORG_COLUMNS = ("airline", "org", "organisation", "organization", "brand", "company")
+TWEET_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y")
+
+
+def html_unescaped(sql: str) -> str:
+    """Tweet texts come with &amp; &lt; &gt; escaped; ``&amp;`` must be undone last."""
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'")):
+        sql = f"replace({sql}, {sql_literal(entity)}, {sql_literal(char)})"
+    return f"replace({sql}, '&amp;', '&')"
+
+
+class TweetsCsvSource(TabularSource):
+    name = "tweets-csv"
+    reads = "a CSV of tweets or posts mentioning organisations (e.g. Twitter US Airline Sentiment)"
+    example = "jauge import Tweets.csv --source tweets-csv   # one organisation per airline"
+    required = (("tweet_id", "id"), ("text",))
+
+    def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
+        id_col = pick(columns, "tweet_id", "id")
+        assert id_col is not None  # checked by `required`
+        org_col = pick(columns, *ORG_COLUMNS)
+        if options.org is None and org_col is None:
+            raise ConfigError(
+                "tweets-csv needs the organisation each tweet mentions: pass --org NAME, "
+                f"or give the file a column named one of: {', '.join(ORG_COLUMNS)}"
+            )
+        platform = normalise_platform(options.platform or "x")
+        org = sql_literal(options.org) if options.org else col(org_col or "")
+        fields = [
+            literal("platform", platform),
+            text("native_id", id_col, required=True),
+            expr("org", org),
+            literal("is_own", False),
+            literal("kind", "mention"),
+            expr("text", html_unescaped(col("text"))),
+        ]
+        if author := pick(columns, "name", "screen_name", "user", "author", "username"):
+            fields.append(text("author_handle", author))
+        if author_id := pick(columns, "user_id", "author_id"):
+            fields.append(text("author_native_id", author_id))
+        if created := pick(columns, "tweet_created", "created_at", "date"):
+            fields.append(timestamp("created_at", created, formats=TWEET_TIME_FORMATS))
+        if location := pick(columns, "tweet_location", "user_location", "location"):
+            fields.append(text("author_location", location))
+        if shares := pick(columns, "retweet_count", "retweets"):
+            fields.append(count("shares", shares))
+        if likes := pick(columns, "favorite_count", "like_count", "likes"):
+            fields.append(count("reactions", likes))
+        if replies := pick(columns, "reply_count", "replies"):
+            fields.append(count("comments", replies))
+        if reply_to := pick(columns, "in_reply_to_status_id", "reply_to"):
+            fields.append(text("reply_to", reply_to))
+        if lang := pick(columns, "lang", "language"):
+            fields.append(text("lang", lang))
+        fields.append(_annotations(columns))
+        fields.append(_extra(columns))
+        return fields
+
+
+def _annotations(columns: set[str]) -> Field:
+    pairs = []
+    for key, names in (
+        ("sentiment.human", ("airline_sentiment", "sentiment", "label")),
+        ("sentiment.human.confidence", ("airline_sentiment_confidence", "sentiment_confidence")),
+        ("sentiment.human.reason", ("negativereason", "negative_reason")),
+    ):
+        if found := pick(columns, *names):
+            pairs.append((key, col(found)))
+    if not pairs:
+        return expr("annotations", "NULL")
+    # map_from_entries drops nothing, so filter out keys whose value is empty
+    entries = ", ".join(f"{{'k': {sql_literal(k)}, 'v': {v}}}" for k, v in pairs)
+    return expr(
+        "annotations",
+        f"map_from_entries(list_transform(list_filter([{entries}], lambda e: e.v IS NOT NULL), "
+        "lambda e: {'key': e.k, 'value': e.v}))",
+    )
+
+
+def _extra(columns: set[str]) -> Field:
+    pairs = [
+        (key, col(found))
+        for key, names in (("coordinates", ("tweet_coord", "coordinates")), ("timezone", ("user_timezone",)))
+        if (found := pick(columns, *names))
+    ]
+    if not pairs:
+        return expr("extra", "NULL")
+    return expr("extra", "json_object(" + ", ".join(f"{sql_literal(k)}, {v}" for k, v in pairs) + ")")

@@ -1,0 +1,5 @@
+"""The embedded store."""
+
+from .duckdb_store import Store
+
+__all__ = ["Store"]

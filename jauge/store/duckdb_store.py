@@ -1,0 +1,195 @@
+"""The embedded store: one DuckDB file, its schema version and forward migrations.
+
+This package is the only code that writes SQL against the store's tables.
+Everything else hands it typed batches (Arrow) or asks it for Arrow tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import NotFoundError, StoreError
+from .ids import make_id
+
+#: entity name -> (table, column ordering the rows for stable output)
+ENTITIES: dict[str, tuple[str, str]] = {
+    "workspaces": ("workspaces", "workspace"),
+    "organisations": ("organisations", "name"),
+    "accounts": ("accounts", "platform, handle"),
+    "persons": ("persons", "platform, native_id"),
+    "items": ("content_items", "created_at, item_id"),
+    "interactions": ("interactions", "occurred_at, interaction_id"),
+    "snapshots": ("metric_snapshots", "subject_id, observed_at"),
+    "annotations": ("annotations", "item_id, key"),
+    "campaigns": ("campaigns", "name"),
+    "imports": ("imports", "started_at, import_id"),
+}
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def utcnow() -> datetime:
+    """Now, as a naive UTC datetime: the store keeps every timestamp in UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The bundled migrations as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("jauge.store").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+class Store:
+    """A DuckDB store file, opened and migrated to the latest schema version."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        memory_limit: str = "2GB",
+        threads: int = 0,
+    ) -> None:
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise StoreError(f"no store at {self.path}: import data first (`jauge import ...`)")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the store {self.path}: {exc}. If another jauge process "
+                "is writing to it, wait for it to finish, or pass --db with another file."
+            ) from exc
+        # UTC everywhere, so that no figure depends on the machine's time zone.
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads > 0:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() != migrations()[-1][0]:
+            raise StoreError(f"{self.path} needs a migration: open it once without read-only")
+
+    # -- schema -----------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        """The schema version of the store file (0 for a new, empty file)."""
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchone()
+        if not exists or exists[0] == 0:
+            return 0
+        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        available = migrations()
+        latest = available[-1][0]
+        if current > latest:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this jauge "
+                f"understands ({latest}): upgrade jauge to open it"
+            )
+        pending = [m for m in available if m[0] > current]
+        if not pending:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if current == 0:
+                self.con.execute(
+                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                )
+            for version, name, sql in pending:
+                self.con.execute(sql)
+                self.con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, utcnow()]
+                )
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- transactions -----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: all of it is written, or none of it."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- workspaces and organisations --------------------------------------------
+
+    def ensure_workspace(self, workspace: str) -> None:
+        self.con.execute(
+            "INSERT INTO workspaces SELECT ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM workspaces WHERE workspace = ?)",
+            [workspace, utcnow(), workspace],
+        )
+
+    def ensure_org(self, workspace: str, name: str, relation: str = "own") -> str:
+        """The id of organisation ``name`` in ``workspace``, created if missing."""
+        self.ensure_workspace(workspace)
+        org_id = make_id(workspace, name.strip().lower())
+        self.con.execute(
+            "INSERT INTO organisations SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM organisations WHERE org_id = ?)",
+            [org_id, workspace, name.strip(), relation, utcnow(), org_id],
+        )
+        return org_id
+
+    def org_id(self, workspace: str, name: str) -> str:
+        """The id of an existing organisation, or a NotFoundError naming the known ones."""
+        row = self.con.execute(
+            "SELECT org_id FROM organisations WHERE workspace = ? AND lower(name) = lower(?)",
+            [workspace, name.strip()],
+        ).fetchone()
+        if row is None:
+            known = [
+                r[0]
+                for r in self.con.execute(
+                    "SELECT name FROM organisations WHERE workspace = ? ORDER BY name",
+                    [workspace],
+                ).fetchall()
+            ]
+            hint = f" Known: {', '.join(known)}." if known else " The workspace has none yet."
+            raise NotFoundError(f"no organisation {name!r} in workspace {workspace!r}.{hint}")
+        return str(row[0])
+
+    # -- reading ------------------------------------------------------------------
+
+    def table(self, entity: str, workspace: str | None = None) -> pa.Table:
+        """Every row of an entity (see :data:`ENTITIES`) as an Arrow table."""
+        if entity not in ENTITIES:
+            raise NotFoundError(f"no entity {entity!r}: use one of {', '.join(ENTITIES)}")
+        table, order = ENTITIES[entity]
+        where = "" if workspace is None else "WHERE workspace = ?"
+        params = [] if workspace is None else [workspace]
+        sql = f"SELECT * FROM {table} {where} ORDER BY {order}"
+        return self.con.sql(sql, params=params).to_arrow_table()
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
+        """Run a read query and return an Arrow table (for notebooks and reports)."""
+        return self.con.sql(sql, params=params or []).to_arrow_table()
+
+    def close(self) -> None:
+        self.con.close()
