@@ -108,7 +108,7 @@ def import_file(
     result = FileResult(path=path, source=source, status="rejected")
     try:
         with store.transaction() as con:
-            staging = Staging(con)
+            staging = Staging(con, options.workspace)
             report = src.stage(path, options, staging, _progress_for(progress, path))
             result.warnings = report.warnings
             result.rows = staging.rows() + len(report.malformed)
@@ -119,7 +119,6 @@ def import_file(
                 raise _Rejected()
             counts = staging.merge(
                 MergeContext(
-                    workspace=options.workspace,
                     import_id=import_id,
                     source=source,
                     observed_at=options.observed_at or started,

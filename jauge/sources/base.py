@@ -101,17 +101,30 @@ class TabularSource(Source):
         unknown = sorted(set(options.mapping) - set(reader.columns))
         if unknown and reader.columns:  # JSON lines only know their keys once read
             raise ConfigError(f"--map names columns that are not in {path}: {unknown}")
-        checked = False
-        for batch in reader.batches(progress):
-            batch = _renamed(batch, options.mapping)
-            columns = set(batch.schema.names)
-            if not checked:
-                self._check_columns(path, columns, options)
-                checked = True
-            staging.append(batch, build_select(self.fields(columns, options)))
-        if not checked and not reader.malformed:
-            # a header and no rows: still a file of the right kind?
-            self._check_columns(path, set(_renamed_names(reader.columns, options.mapping)), options)
+        stream = reader.stream(progress)
+        if stream is not None:
+            columns = set(_renamed_names(reader.columns, options.mapping))
+            self._check_columns(path, columns, options)
+            select = build_select(self.fields(columns, options))
+            if options.mapping:
+                stream = _renamed_stream(stream, options.mapping)
+            try:
+                staging.append(stream, select)
+            except Exception:
+                if reader.failure is not None:
+                    raise reader.failure from None
+                raise
+        else:
+            checked = False
+            for batch in reader.batches(progress):
+                batch = _renamed(batch, options.mapping)
+                columns = set(batch.schema.names)
+                if not checked:
+                    self._check_columns(path, columns, options)
+                    checked = True
+                staging.append(batch, build_select(self.fields(columns, options)))
+            if not checked and not reader.malformed:
+                self._check_columns(path, set(), options)
         warnings = self.finish(staging, options, path)
         return StageReport(
             reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings
@@ -142,6 +155,16 @@ def _renamed(batch: pa.RecordBatch, mapping: Mapping[str, str]) -> pa.RecordBatc
     if len(set(names)) != len(names):
         raise ConfigError(f"--map gives two columns the same name: {names}")
     return batch.rename_columns(names)
+
+
+def _renamed_stream(
+    stream: pa.RecordBatchReader, mapping: Mapping[str, str]
+) -> pa.RecordBatchReader:
+    names = _renamed_names(stream.schema.names, mapping)
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--map gives two columns the same name: {names}")
+    schema = pa.schema([pa.field(n, f.type) for n, f in zip(names, stream.schema, strict=True)])
+    return pa.RecordBatchReader.from_batches(schema, (b.rename_columns(names) for b in stream))
 
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:

@@ -36,6 +36,13 @@ class Field:
     source: str | None = None  # the raw column reported in errors
     invalid: str | None = None  # SQL condition: true when the value is invalid
     message: str | None = None  # SQL expression of the reason
+    #: (alias, expression) pairs computed once per row before ``sql``, ``invalid`` and
+    #: ``message`` use them: parsing a value once instead of three times matters at 1M rows
+    prepare: tuple[tuple[str, str], ...] = ()
+
+
+def _alias(kind: str, column: str) -> str:
+    return col(f"__{kind}__{column}")
 
 
 def literal(target: str, value: str | bool | None) -> Field:
@@ -58,7 +65,7 @@ def text(target: str, column: str, *, required: bool = False) -> Field:
 def count(target: str, column: str) -> Field:
     """A whole number of 0 or more (``12``, ``12.0`` and `` 12 `` are accepted)."""
     raw = col(column)
-    as_double = f"TRY_CAST(trim({raw}) AS DOUBLE)"
+    as_double = _alias("double", column)
     valid = f"({as_double} >= 0 AND {as_double} = floor({as_double}) AND {as_double} < 9e18)"
     return Field(
         target,
@@ -66,6 +73,7 @@ def count(target: str, column: str) -> Field:
         column,
         f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
         f"'expected a whole number of 0 or more, got ' || {_shown(raw)}",
+        prepare=((as_double, f"TRY_CAST({raw} AS DOUBLE)"),),
     )
 
 
@@ -75,11 +83,11 @@ def timestamp(
     """A date or date-time, converted to UTC: ISO 8601 (with or without an offset) or one
     of ``formats`` (strptime syntax; ``%z`` offsets are honoured)."""
     raw = col(column)
-    tries = [f"TRY_CAST(TRY_CAST(trim({raw}) AS TIMESTAMPTZ) AS TIMESTAMP)"]
+    tries = [f"TRY_CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"]
     tries += [
         f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(f)}) AS TIMESTAMP)" for f in formats
     ]
-    value = f"coalesce({', '.join(tries)})"
+    value = _alias("timestamp", column)
     accepted = "ISO 8601 (2024-03-01T14:30:00Z)" + "".join(f" or {f}" for f in formats)
     invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
     message = f"'expected a date and time in ' || {sql_literal(accepted)} || ', got ' || {_shown(raw)}"
@@ -88,7 +96,9 @@ def timestamp(
         message = (
             f"CASE WHEN {raw} IS NULL THEN 'a date and time is required here' ELSE {message} END"
         )
-    return Field(target, value, column, invalid, message)
+    return Field(
+        target, value, column, invalid, message, prepare=((value, f"coalesce({', '.join(tries)})"),)
+    )
 
 
 def choice(target: str, column: str, allowed: tuple[str, ...], default: str | None) -> Field:
@@ -113,7 +123,7 @@ def check(column: str, invalid: str, message: str) -> Field:
 def whole_in_range(column: str, low: int, high: int, *, required: bool = False) -> Field:
     """A check that ``column`` holds a whole number from ``low`` to ``high``."""
     raw = col(column)
-    value = f"TRY_CAST(trim({raw}) AS DOUBLE)"
+    value = f"TRY_CAST({raw} AS DOUBLE)"
     ok = f"({value} BETWEEN {low} AND {high} AND {value} = floor({value}))"
     invalid = f"NOT coalesce({ok}, false)" if required else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
     return check(
@@ -146,15 +156,22 @@ def build_select(fields: list[Field]) -> str:
         f = by_target.get(name)
         value = f.sql if f else "NULL"
         outputs.append(f"CAST({value} AS {sql_type}) AS {name}")
-    checks = [
-        f"CASE WHEN {f.invalid} THEN {{'field': {sql_literal(f.source)}, "
-        f"'message': {f.message}}} END"
-        for f in fields
-        if f.invalid
-    ]
-    if checks:
+    checked = [f for f in fields if f.invalid]
+    if checked:
+        # the list of errors is built only for rows that have one: most have none
+        any_invalid = " OR ".join(f"coalesce({f.invalid}, false)" for f in checked)
+        checks = [
+            f"CASE WHEN {f.invalid} THEN {{'field': {sql_literal(f.source)}, "
+            f"'message': {f.message}}} END"
+            for f in checked
+        ]
         errors = f"list_filter([{', '.join(checks)}], lambda e: e IS NOT NULL)"
-        outputs.append(f"CASE WHEN len({errors}) > 0 THEN {errors} END AS _errors")
+        outputs.append(f"CASE WHEN {any_invalid} THEN {errors} END AS _errors")
     else:
         outputs.append("NULL AS _errors")
-    return "SELECT " + ",\n       ".join(outputs) + "\nFROM raw"
+    prepared = dict(p for f in fields for p in f.prepare)
+    source = "raw"
+    if prepared:
+        extra = ", ".join(f"{e} AS {alias}" for alias, e in prepared.items())
+        source = f"(SELECT *, {extra} FROM raw) AS raw"
+    return "SELECT " + ",\n       ".join(outputs) + f"\nFROM {source}"

@@ -46,14 +46,15 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         raise ConfigError("this file has no platform column: pass --platform (e.g. --platform x)")
     raw = col("platform")
     cases = " ".join(f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items())
-    value = f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"
+    value = col("__platform")
     allowed = ", ".join(sql_literal(p) for p in PLATFORMS)
     return Field(
         "platform",
         value,
         "platform",
-        f"{raw} IS NULL OR {value} NOT IN ({allowed})",
+        f"{value} IS NULL OR {value} NOT IN ({allowed})",
         f"'expected one of {', '.join(PLATFORMS)}, got ' || coalesce({raw}, 'nothing')",
+        prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),
     )
 
 
