@@ -33,8 +33,21 @@ TWEETS = ROOT / "tests" / "data" / "twitter-us-airline-sentiment" / "Tweets_samp
 FACEBOOK = ROOT / "jauge" / "demo" / "data" / "dataset_Facebook.csv"
 PLATFORMS = ("x", "facebook", "instagram", "mastodon", "bluesky", "linkedin")
 COLUMNS = (
-    "platform", "id", "org", "account", "author", "kind", "text", "url", "created_at",
-    "reach", "impressions", "reactions", "comments", "shares", "clicks",
+    "platform",
+    "id",
+    "org",
+    "account",
+    "author",
+    "kind",
+    "text",
+    "url",
+    "created_at",
+    "reach",
+    "impressions",
+    "reactions",
+    "comments",
+    "shares",
+    "clicks",
 )
 
 
@@ -56,23 +69,25 @@ def generate(path: Path, rows: int, seed: int = 20141231) -> None:
             org = rng.choice(orgs)
             own = rng.random() < 0.3
             platform = PLATFORMS[i % len(PLATFORMS)]
-            w.writerow((
-                platform,
-                f"{platform}-{i}",
-                org,
-                org.lower().replace(" ", ""),
-                "" if own else tweet["name"],
-                "post" if own else "mention",
-                tweet["text"],
-                f"https://example.invalid/{platform}/{i}",
-                (start + timedelta(seconds=rng.randrange(365 * 86400))).isoformat() + "Z",
-                post["Lifetime Post Total Reach"],
-                post["Lifetime Post Total Impressions"],
-                post["like"],
-                post["comment"],
-                post["share"],
-                post["Lifetime Post Consumptions"],
-            ))
+            w.writerow(
+                (
+                    platform,
+                    f"{platform}-{i}",
+                    org,
+                    org.lower().replace(" ", ""),
+                    "" if own else tweet["name"],
+                    "post" if own else "mention",
+                    tweet["text"],
+                    f"https://example.invalid/{platform}/{i}",
+                    (start + timedelta(seconds=rng.randrange(365 * 86400))).isoformat() + "Z",
+                    post["Lifetime Post Total Reach"],
+                    post["Lifetime Post Total Impressions"],
+                    post["like"],
+                    post["comment"],
+                    post["share"],
+                    post["Lifetime Post Consumptions"],
+                )
+            )
 
 
 def _measure(kind: str, csv_path: str, db_path: str) -> None:
@@ -105,7 +120,9 @@ def run(kind: str, csv_path: Path, workdir: Path) -> dict[str, float]:
     db.unlink(missing_ok=True)
     out = subprocess.run(
         [sys.executable, __file__, "--measure", kind, str(csv_path), str(db)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -113,8 +130,12 @@ def run(kind: str, csv_path: Path, workdir: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--small", type=int, default=250_000,
-                        help="a smaller file, to show that peak memory does not grow with size")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=250_000,
+        help="a smaller file, to show that peak memory does not grow with size",
+    )
     parser.add_argument("--repeat", type=int, default=2, help="runs of each; the best is kept")
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -128,16 +149,22 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(path, rows)
         size_mb = path.stat().st_size / 1e6
-        print(f"\n{rows:,} posts, {size_mb:,.0f} MB (generated in {time.perf_counter() - t0:.1f} s)")
+        print(
+            f"\n{rows:,} posts, {size_mb:,.0f} MB (generated in {time.perf_counter() - t0:.1f} s)"
+        )
         best = {}
         for kind in ("duckdb", "jauge"):
             runs = [run(kind, path, workdir) for _ in range(args.repeat)]
             best[kind] = min(runs, key=lambda r: r["seconds"])
-        for kind, label in (("duckdb", "DuckDB read_csv into a table (ceiling)"),
-                            ("jauge", "jauge import --source posts-csv")):
+        for kind, label in (
+            ("duckdb", "DuckDB read_csv into a table (ceiling)"),
+            ("jauge", "jauge import --source posts-csv"),
+        ):
             r = best[kind]
-            print(f"  {label:<42} {r['seconds']:6.2f} s  {rows / r['seconds']:>10,.0f} rows/s  "
-                  f"peak {r['peak_bytes'] / 2**20:,.0f} MiB")
+            print(
+                f"  {label:<42} {r['seconds']:6.2f} s  {rows / r['seconds']:>10,.0f} rows/s  "
+                f"peak {r['peak_bytes'] / 2**20:,.0f} MiB"
+            )
         ratio = best["duckdb"]["seconds"] / best["jauge"]["seconds"]
         print(f"  jauge speed / ceiling speed: {ratio:.2f} (target >= 0.50)")
 

@@ -123,7 +123,7 @@ class Jauge:
         self.close()
 
 
-def open(  # noqa: A001 - mirrors the built-in on purpose: jauge.open(path)
+def open(
     path: str | Path | None = None,
     *,
     workspace: str | None = None,

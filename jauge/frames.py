@@ -25,7 +25,8 @@ class Frame:
         return self._table
 
     def to_pandas(self, **kwargs: Any) -> pandas.DataFrame:
-        return self._table.to_pandas(**kwargs)
+        frame: pandas.DataFrame = self._table.to_pandas(**kwargs)
+        return frame
 
     def to_polars(self) -> polars.DataFrame:
         import polars as pl

@@ -28,7 +28,7 @@ def collect_stats(store: Store, workspace: str | None = None) -> Stats:
     params = {} if workspace is None else {"ws": workspace}
     entities = {}
     for name, (table, _) in ENTITIES.items():
-        row = store.con.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()
+        row = store.con.execute(f"SELECT count(*) FROM {table} {where}", params).fetchall()[0]
         entities[name] = int(row[0]) if row else 0
     org_where = "" if workspace is None else "WHERE o.workspace = $ws"
     orgs = store.con.execute(

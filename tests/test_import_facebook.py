@@ -26,7 +26,9 @@ def write_uci(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def import_uci(handle: jauge.Jauge, path: Path = UCI_FACEBOOK, org: str = "Cosmetics") -> jauge.ImportResult:
+def import_uci(
+    handle: jauge.Jauge, path: Path = UCI_FACEBOOK, org: str = "Cosmetics"
+) -> jauge.ImportResult:
     return handle.import_file(path, "facebook-insights", org=org, year=2014)
 
 

@@ -29,8 +29,11 @@ def test_rows_out_of_order_are_counted_as_approximate() -> None:
     rows = [(12, 4, 1), (12, 4, 2)] * 5
     rebuilt = rebuild_dates(2014, rows)
     assert rebuilt.approximate == 1
-    assert rebuilt.dates[:3] == [datetime(2014, 12, 31, 1), datetime(2014, 12, 24, 2),
-                                 datetime(2014, 12, 24, 1)]
+    assert rebuilt.dates[:3] == [
+        datetime(2014, 12, 31, 1),
+        datetime(2014, 12, 24, 2),
+        datetime(2014, 12, 24, 1),
+    ]
     assert all(d.month == 12 and sunday_first_weekday(d.date()) == 4 for d in rebuilt.dates)
 
 

@@ -11,9 +11,21 @@ from jauge.store.duckdb_store import Store, migrations
 def test_new_store_is_migrated_to_latest_version(db_path: Path) -> None:
     store = Store(db_path)
     assert store.schema_version() == migrations()[-1][0]
-    tables = {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    assert {"organisations", "accounts", "persons", "content_items", "interactions",
-            "metric_snapshots", "campaigns", "workspaces", "imports"} <= tables
+    tables = {
+        r[0]
+        for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    assert {
+        "organisations",
+        "accounts",
+        "persons",
+        "content_items",
+        "interactions",
+        "metric_snapshots",
+        "campaigns",
+        "workspaces",
+        "imports",
+    } <= tables
     store.close()
 
 

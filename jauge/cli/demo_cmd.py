@@ -16,8 +16,13 @@ Examples:
 
 
 @click.command("demo", epilog=EPILOG)
-@click.option("--db", default="jauge-demo.duckdb", show_default=True, metavar="PATH",
-              help="Where to build the demo store (recreated on each run).")
+@click.option(
+    "--db",
+    default="jauge-demo.duckdb",
+    show_default=True,
+    metavar="PATH",
+    help="Where to build the demo store (recreated on each run).",
+)
 @format_option("table", "json")
 def demo_command(db: str, fmt: str) -> None:
     """Build a demo store from the real datasets bundled with jauge."""
@@ -30,12 +35,14 @@ def demo_command(db: str, fmt: str) -> None:
         stats = handle.stats()
         handle.close()
     if fmt == "json":
-        print_json({
-            "db": db,
-            "imports": [r.to_dict() for r in results],
-            "stats": stats.to_dict(),
-            "datasets": [{"file": d.file, "org": d.org, "credit": d.credit} for d in DATASETS],
-        })
+        print_json(
+            {
+                "db": db,
+                "imports": [r.to_dict() for r in results],
+                "stats": stats.to_dict(),
+                "datasets": [{"file": d.file, "org": d.org, "credit": d.credit} for d in DATASETS],
+            }
+        )
         return
     out = console()
     out.print(f"[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data")
@@ -48,5 +55,5 @@ def demo_command(db: str, fmt: str) -> None:
         "  jauge sources                                    what jauge can import\n"
         "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
         f"  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "
-        "print(j.items.to_pandas().head())\""
+        'print(j.items.to_pandas().head())"'
     )

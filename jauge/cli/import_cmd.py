@@ -23,22 +23,39 @@ Examples:
 
 @click.command("import", epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--source", "source", required=True, metavar="NAME",
-              help="Which importer reads the files (see `jauge sources`).")
+@click.option(
+    "--source",
+    "source",
+    required=True,
+    metavar="NAME",
+    help="Which importer reads the files (see `jauge sources`).",
+)
 @click.option("--org", metavar="ORG", help="Organisation the data belongs to or mentions.")
 @workspace_option
 @click.option("--platform", metavar="P", help="Platform of the data (x, facebook, mastodon...).")
 @click.option("--account", metavar="HANDLE", help="The organisation's account on that platform.")
 @click.option("--year", type=int, help="Year of exports that give only month, weekday and hour.")
-@click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
-              help="Read COLUMN as FIELD (repeatable).")
-@click.option("--encoding", metavar="NAME",
-              help="Text encoding (default: detected; UTF-8, UTF-8 with BOM, cp1252, latin-1).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (repeatable).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Text encoding (default: detected; UTF-8, UTF-8 with BOM, cp1252, latin-1).",
+)
 @click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: detected).")
-@click.option("--observed-at", metavar="DATE",
-              help="When the export's metrics were observed (default: now).")
-@click.option("--skip-invalid", is_flag=True,
-              help="Write the valid rows and report the invalid ones, instead of nothing.")
+@click.option(
+    "--observed-at", metavar="DATE", help="When the export's metrics were observed (default: now)."
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Write the valid rows and report the invalid ones, instead of nothing.",
+)
 @db_option
 @format_option("table", "json")
 def import_command(
@@ -109,8 +126,12 @@ def _render(result: Any) -> None:
     for f in result.files:
         style = "green" if f.status == "written" else "red"
         table.add_row(
-            f.path, f"[{style}]{f.status}[/]", str(f.inserted), str(f.updated),
-            str(f.unchanged), str(f.invalid),
+            f.path,
+            f"[{style}]{f.status}[/]",
+            str(f.inserted),
+            str(f.updated),
+            str(f.unchanged),
+            str(f.invalid),
         )
     out.print(table)
     err = console(stderr=True)
@@ -119,7 +140,8 @@ def _render(result: Any) -> None:
             err.print(f"[yellow]note:[/] {f.path}: {warning}")
         if f.errors:
             verdict = (
-                "nothing from this file was written" if f.status == "rejected"
+                "nothing from this file was written"
+                if f.status == "rejected"
                 else "these rows were skipped"
             )
             err.print(f"[red]{f.error_count} error(s) in {f.path}[/] ({verdict}):")

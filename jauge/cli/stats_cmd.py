@@ -50,14 +50,27 @@ def render_stats(stats: object) -> None:
     out.print(entities)
     if stats.organisations:
         orgs = Table(title="Organisations")
-        for col in ("workspace", "name", "accounts", "own items", "by others", "interactions",
-                    "from", "to"):
+        for col in (
+            "workspace",
+            "name",
+            "accounts",
+            "own items",
+            "by others",
+            "interactions",
+            "from",
+            "to",
+        ):
             orgs.add_column(col, justify="right" if col not in ("workspace", "name") else "left")
         for o in stats.organisations:
             orgs.add_row(
-                o["workspace"], o["name"], f"{o['accounts']:,}", f"{o['own_items']:,}",
-                f"{o['items_by_others']:,}", f"{o['interactions']:,}",
-                (o["first_item_at"] or "")[:10], (o["last_item_at"] or "")[:10],
+                o["workspace"],
+                o["name"],
+                f"{o['accounts']:,}",
+                f"{o['own_items']:,}",
+                f"{o['items_by_others']:,}",
+                f"{o['interactions']:,}",
+                (o["first_item_at"] or "")[:10],
+                (o["last_item_at"] or "")[:10],
             )
         out.print(orgs)
     if stats.platforms:

@@ -60,7 +60,9 @@ def _check_is_demo_store(path: Path) -> None:
         rows = con.execute("SELECT DISTINCT workspace FROM workspaces").fetchall()
         con.close()
     except duckdb.Error as exc:
-        raise ConfigError(f"{path} exists and is not a jauge demo store: pass another --db") from exc
+        raise ConfigError(
+            f"{path} exists and is not a jauge demo store: pass another --db"
+        ) from exc
     if {r[0] for r in rows} - {DEMO_WORKSPACE}:
         raise ConfigError(
             f"{path} holds workspaces other than the demo's: the demo starts from a fresh "

@@ -111,8 +111,9 @@ class TabularSource(Source):
             try:
                 staging.append(stream, select)
             except Exception:
-                if reader.failure is not None:
-                    raise reader.failure from None
+                failure, reader.failure = reader.failure, None
+                if failure is not None:
+                    raise failure from None
                 raise
         else:
             checked = False

@@ -90,7 +90,9 @@ def timestamp(
     value = _alias("timestamp", column)
     accepted = "ISO 8601 (2024-03-01T14:30:00Z)" + "".join(f" or {f}" for f in formats)
     invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
-    message = f"'expected a date and time in ' || {sql_literal(accepted)} || ', got ' || {_shown(raw)}"
+    message = (
+        f"'expected a date and time in ' || {sql_literal(accepted)} || ', got ' || {_shown(raw)}"
+    )
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
         message = (
@@ -125,7 +127,11 @@ def whole_in_range(column: str, low: int, high: int, *, required: bool = False) 
     raw = col(column)
     value = f"TRY_CAST({raw} AS DOUBLE)"
     ok = f"({value} BETWEEN {low} AND {high} AND {value} = floor({value}))"
-    invalid = f"NOT coalesce({ok}, false)" if required else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
+    invalid = (
+        f"NOT coalesce({ok}, false)"
+        if required
+        else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
+    )
     return check(
         column,
         invalid,

@@ -25,7 +25,11 @@ METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "engaged_users": ("Lifetime Engaged Users",),
     "clicks": ("Lifetime Post Consumptions",),
     "reactions": ("like", "Likes", "Lifetime Talking About This (Post) by action type - like"),
-    "comments": ("comment", "Comments", "Lifetime Talking About This (Post) by action type - comment"),
+    "comments": (
+        "comment",
+        "Comments",
+        "Lifetime Talking About This (Post) by action type - comment",
+    ),
     "shares": ("share", "Shares", "Lifetime Talking About This (Post) by action type - share"),
     "video_views": ("Lifetime Post Total Video Views",),
     "followers": ("Page total likes",),
@@ -47,7 +51,9 @@ POSTED_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M")
 class FacebookInsightsSource(TabularSource):
     name = "facebook-insights"
     reads = "a Facebook/Instagram Page post-level insights export (CSV or XLSX)"
-    example = "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
+    example = (
+        "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
+    )
     required = (("Lifetime Post Total Reach",), ("Posted", "Post Month"))
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
@@ -69,7 +75,11 @@ class FacebookInsightsSource(TabularSource):
         ]
         if post_id := pick(columns, "Post ID", "post_id"):
             fields.append(text("native_id", post_id, required=True))
-        for target, names in (("url", ("Permalink",)), ("text", ("Post Message", "Message"))):
+        texts: tuple[tuple[str, tuple[str, ...]], ...] = (
+            ("url", ("Permalink",)),
+            ("text", ("Post Message", "Message")),
+        )
+        for target, names in texts:
             if found := pick(columns, *names):
                 fields.append(text(target, found))
         if posted:
@@ -79,7 +89,9 @@ class FacebookInsightsSource(TabularSource):
             for name, low, high in parts:
                 found = pick(columns, name)
                 if found is None:
-                    raise ConfigError(f"this export lacks the column {name!r} needed to rebuild dates")
+                    raise ConfigError(
+                        f"this export lacks the column {name!r} needed to rebuild dates"
+                    )
                 fields.append(whole_in_range(found, low, high, required=True))
             month, weekday, hour = (col(pick(columns, n) or n) for n, _, _ in parts)
             kind = col(pick(columns, "Type") or "Type") if pick(columns, "Type") else "''"

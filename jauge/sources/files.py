@@ -77,7 +77,7 @@ def check_readable(path: Path) -> None:
 def open_decompressed(path: Path) -> IO[bytes]:
     """The file's bytes, gunzipped when it is a gzip file (by content, not by name)."""
     if is_gzip(path):
-        return gzip.open(path, "rb")
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
 
 
@@ -157,7 +157,8 @@ class TabularReader:
         try:
             yield from self.batches(progress)
         except BaseException as exc:
-            self.failure = exc
+            # without its traceback: the frames would keep the engine's objects alive
+            self.failure = exc.with_traceback(None)
             raise
 
     failure: BaseException | None = None
@@ -250,7 +251,9 @@ class CsvReader(TabularReader):
 
     def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
         wanted = set(row_nos)
-        return {k: v for k, v in self._scan(max(wanted, default=0)).row_lines.items() if k in wanted}
+        return {
+            k: v for k, v in self._scan(max(wanted, default=0)).row_lines.items() if k in wanted
+        }
 
     @dataclass
     class _Scan:
@@ -290,7 +293,8 @@ def _explain_read_error(exc: BaseException, encoding: str) -> str:
             f"the file is not valid {encoding}: pass --encoding (for example cp1252 "
             "or latin-1) to read it"
         )
-    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in message.lower():
+    lowered = message.lower()
+    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
         return f"the gzip file is truncated or corrupt ({message}); nothing was imported"
     return f"cannot parse the file: {message}"
 

@@ -36,7 +36,11 @@ def rebuild_dates(year: int, rows: Iterable[tuple[int, int, int]]) -> RebuiltDat
     for month, weekday, hour in rows:
         last_day = date(year, month, calendar.monthrange(year, month)[1])
         month_end = datetime.combine(last_day, datetime.min.time()).replace(hour=23, minute=59)
-        start = cursor if cursor is not None and cursor <= month_end and cursor.month == month else month_end
+        start = (
+            cursor
+            if cursor is not None and cursor <= month_end and cursor.month == month
+            else month_end
+        )
         found = _latest(start, month, weekday, hour)
         if found is None:
             approximate += 1

@@ -45,7 +45,9 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
     if "platform" not in columns:
         raise ConfigError("this file has no platform column: pass --platform (e.g. --platform x)")
     raw = col("platform")
-    cases = " ".join(f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items())
+    cases = " ".join(
+        f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items()
+    )
     value = col("__platform")
     allowed = ", ".join(sql_literal(p) for p in PLATFORMS)
     return Field(
@@ -78,18 +80,19 @@ class PostsCsvSource(TabularSource):
         account = col("account") if "account" in columns else "NULL"
         author = col("author") if "author" in columns else "NULL"
         own_default = f"({author} IS NULL OR lower({author}) = lower({account}))"
+        default_kind = f"CASE WHEN {own_default} THEN 'post' ELSE 'mention' END"
         if "kind" in columns:
             raw_kind = col("kind")
             kinds = ", ".join(sql_literal(k) for k in ITEM_KINDS)
             kind = Field(
                 "kind",
-                f"coalesce(lower(trim({raw_kind})), CASE WHEN {own_default} THEN 'post' ELSE 'mention' END)",
+                f"coalesce(lower(trim({raw_kind})), {default_kind})",
                 "kind",
                 f"{raw_kind} IS NOT NULL AND lower(trim({raw_kind})) NOT IN ({kinds})",
                 f"'expected one of {', '.join(ITEM_KINDS)}, got ' || {raw_kind}",
             )
         else:
-            kind = expr("kind", f"CASE WHEN {own_default} THEN 'post' ELSE 'mention' END")
+            kind = expr("kind", default_kind)
         fields = [
             platform_field(columns, options),
             text("native_id", "id", required=True),
@@ -117,4 +120,3 @@ class PostsJsonlSource(PostsCsvSource):
 
     def open(self, path: Path, options: ImportOptions) -> TabularReader:
         return JsonlReader(path, encoding=options.encoding)
-

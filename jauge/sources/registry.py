@@ -34,7 +34,9 @@ def get(name: str) -> Source:
     """A new instance of the source called ``name``."""
     classes = _classes()
     if name not in classes:
-        raise NotFoundError(f"no source {name!r}: use one of {', '.join(classes)} (see `jauge sources`)")
+        raise NotFoundError(
+            f"no source {name!r}: use one of {', '.join(classes)} (see `jauge sources`)"
+        )
     return classes[name]()
 
 

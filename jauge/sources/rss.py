@@ -18,18 +18,28 @@ from urllib.parse import urlparse
 
 import pyarrow as pa
 
-from ..store.merge import Staging
-from .base import ImportOptions, Source, StageReport
-from .convert import expr, literal, text, timestamp
-from .convert import build_select
-from .files import Progress, check_readable
 from ..errors import InputError
 from ..store.ids import sql_literal
+from ..store.merge import Staging
+from .base import ImportOptions, Source, StageReport
+from .convert import build_select, expr, literal, text, timestamp
+from .files import Progress, check_readable
 
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 
-COLUMNS = ("id", "author_id", "author", "title", "text", "url", "lang", "published", "feed", "row_no")
+COLUMNS = (
+    "id",
+    "author_id",
+    "author",
+    "title",
+    "text",
+    "url",
+    "lang",
+    "published",
+    "feed",
+    "row_no",
+)
 
 
 def plain_text(markup: str | None) -> str | None:
@@ -61,9 +71,16 @@ class RssSource(Source):
             detail = f" ({reason})" if reason else ""
             raise InputError(path, f"this is not an RSS or Atom feed with entries{detail}")
         feed = parsed.get("feed", {})
-        site = urlparse(feed.get("link") or (path if is_url else "")).netloc or feed.get("title", "")
+        site = urlparse(feed.get("link") or (path if is_url else "")).netloc or feed.get(
+            "title", ""
+        )
         rows = [_row(e, feed, site, n) for n, e in enumerate(entries, start=1)]
-        raw = pa.table({c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string()) for c in COLUMNS})
+        raw = pa.table(
+            {
+                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
+                for c in COLUMNS
+            }
+        )
         fields = [
             literal("platform", "web"),
             text("native_id", "id"),
@@ -86,7 +103,10 @@ class RssSource(Source):
             progress(Path(path).stat().st_size)
         warnings = []
         if parsed.get("bozo"):
-            warnings.append(f"the feed is not well-formed ({parsed.get('bozo_exception')}); read what could be read")
+            warnings.append(
+                f"the feed is not well-formed ({parsed.get('bozo_exception')}); "
+                "read what could be read"
+            )
         return StageReport(warnings=warnings)
 
 

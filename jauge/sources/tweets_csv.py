@@ -97,9 +97,14 @@ def _annotations(columns: set[str]) -> Field:
 def _extra(columns: set[str]) -> Field:
     pairs = [
         (key, col(found))
-        for key, names in (("coordinates", ("tweet_coord", "coordinates")), ("timezone", ("user_timezone",)))
+        for key, names in (
+            ("coordinates", ("tweet_coord", "coordinates")),
+            ("timezone", ("user_timezone",)),
+        )
         if (found := pick(columns, *names))
     ]
     if not pairs:
         return expr("extra", "NULL")
-    return expr("extra", "json_object(" + ", ".join(f"{sql_literal(k)}, {v}" for k, v in pairs) + ")")
+    return expr(
+        "extra", "json_object(" + ", ".join(f"{sql_literal(k)}, {v}" for k, v in pairs) + ")"
+    )

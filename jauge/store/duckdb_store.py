@@ -89,10 +89,10 @@ class Store:
         """The schema version of the store file (0 for a new, empty file)."""
         exists = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()
+        ).fetchall()[0]
         if not exists or exists[0] == 0:
             return 0
-        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        row = self.con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0]
         return int(row[0]) if row and row[0] is not None else 0
 
     def _migrate(self) -> None:
@@ -159,10 +159,11 @@ class Store:
 
     def org_id(self, workspace: str, name: str) -> str:
         """The id of an existing organisation, or a NotFoundError naming the known ones."""
-        row = self.con.execute(
+        rows = self.con.execute(
             "SELECT org_id FROM organisations WHERE workspace = ? AND lower(name) = lower(?)",
             [workspace, name.strip()],
-        ).fetchone()
+        ).fetchall()
+        row = rows[0] if rows else None
         if row is None:
             known = [
                 r[0]

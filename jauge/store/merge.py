@@ -82,15 +82,17 @@ class MergeContext:
 def _id_expressions(ws: str) -> dict[str, str]:
     """How each id column is computed from a staged record (see ids.py)."""
     person = "coalesce(author_native_id, '@' || lower(author_handle))"
+
+    def keyed(column: str, key: str) -> str:
+        return f"CASE WHEN {column} IS NOT NULL THEN {sql_id(ws, 'platform', key)} END"
+
     return {
-        "item_id": f"CASE WHEN native_id IS NOT NULL THEN {sql_id(ws, 'platform', 'native_id')} END",
+        "item_id": keyed("native_id", "native_id"),
         "person_native_id": f"CASE WHEN NOT is_own THEN {person} END",
-        "author_person_id": f"CASE WHEN NOT is_own AND {person} IS NOT NULL THEN "
-        f"{sql_id(ws, 'platform', person)} END",
-        "reply_to_id": f"CASE WHEN reply_to IS NOT NULL THEN {sql_id(ws, 'platform', 'reply_to')} END",
-        "quote_of_id": f"CASE WHEN quote_of IS NOT NULL THEN {sql_id(ws, 'platform', 'quote_of')} END",
-        "repost_of_id": "CASE WHEN repost_of IS NOT NULL THEN "
-        f"{sql_id(ws, 'platform', 'repost_of')} END",
+        "author_person_id": f"CASE WHEN NOT is_own THEN {keyed(person, person)} END",
+        "reply_to_id": keyed("reply_to", "reply_to"),
+        "quote_of_id": keyed("quote_of", "quote_of"),
+        "repost_of_id": keyed("repost_of", "repost_of"),
     }
 
 
@@ -204,9 +206,7 @@ class Staging:
 
     def _drop_duplicates(self) -> None:
         """A file may list the same item twice: its last row wins."""
-        if not self._scalar(
-            f"SELECT count(*) - count(DISTINCT item_id) FROM {STAGE_TABLE}"
-        ):
+        if not self._scalar(f"SELECT count(*) - count(DISTINCT item_id) FROM {STAGE_TABLE}"):
             return
         self.con.execute(
             f"""
@@ -359,7 +359,7 @@ class Staging:
               AND NOT EXISTS (SELECT 1 FROM jauge_existing e JOIN interactions i
                               ON i.interaction_id = e.item_id WHERE e.item_id = s.item_id)
             """
-        ).fetchone()
+        ).fetchall()[0]
         return int(row[0]) if row else 0
 
     def _merge_annotations(self, imp: str, source: str) -> None:
@@ -385,7 +385,7 @@ class Staging:
         )
 
     def _scalar(self, sql: str) -> int:
-        row = self.con.execute(sql).fetchone()
+        row = self.con.execute(sql).fetchall()[0]
         return int(row[0]) if row and row[0] is not None else 0
 
     def drop(self) -> None:

@@ -1,0 +1,148 @@
+"""The command line, through click's runner and once through the installed `jauge` command."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from jauge.cli.main import cli
+
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout
+
+
+def test_import_json_is_exactly_one_object_with_the_contract_fields(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    code, out = run(
+        "import",
+        str(UCI_FACEBOOK),
+        "--source",
+        "facebook-insights",
+        "--org",
+        "Brand",
+        "--year",
+        "2014",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert {"inserted", "updated", "unchanged", "invalid", "errors"} <= set(data)
+    assert (data["inserted"], data["invalid"], data["errors"]) == (500, 0, [])
+    code, out = run(
+        "import",
+        str(UCI_FACEBOOK),
+        "--source",
+        "facebook-insights",
+        "--org",
+        "Brand",
+        "--year",
+        "2014",
+        "--db",
+        db,
+        "--format",
+        "json",
+    )
+    assert code == 0 and json.loads(out)["unchanged"] == 500
+
+
+def test_a_rejected_file_exits_non_zero_and_lists_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    text = AIRLINE_TWEETS.read_text().splitlines(keepends=True)
+    text[1] = text[1].replace("2015-02-22 20:23:27 -0800", "not a date")
+    bad.write_text("".join(text))
+    code, out = run(
+        "import",
+        str(bad),
+        "--source",
+        "tweets-csv",
+        "--db",
+        str(tmp_path / "s.duckdb"),
+        "--format",
+        "json",
+    )
+    assert code == 1
+    data = json.loads(out)
+    assert data["invalid"] == 1 and data["inserted"] == 0
+    assert data["errors"][0]["line"] == 2 and data["errors"][0]["field"] == "tweet_created"
+    assert set(data["errors"][0]) == {"file", "line", "field", "message"}
+
+
+def test_usage_errors_are_json_too(tmp_path: Path) -> None:
+    code, out = run(
+        "import",
+        str(UCI_FACEBOOK),
+        "--source",
+        "facebook-insights",
+        "--db",
+        str(tmp_path / "s.duckdb"),
+        "--format",
+        "json",
+    )
+    assert code == 1
+    assert json.loads(out)["error"]["code"] == "config"
+
+
+def test_sources_lists_every_importer(tmp_path: Path) -> None:
+    code, out = run("sources", "--format", "json")
+    names = [s["name"] for s in json.loads(out)]
+    assert code == 0
+    assert names == sorted(names)
+    assert {"facebook-insights", "tweets-csv", "posts-csv", "posts-jsonl", "rss"} <= set(names)
+
+
+def test_stats_counts_per_entity_organisation_and_platform(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run("import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db)
+    code, out = run("stats", "--db", db, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["entities"]["interactions"] == data["entities"]["items"] > 0
+    assert len(data["organisations"]) == 6
+    assert [p["platform"] for p in data["platforms"]] == ["x"]
+
+
+def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.duckdb")
+    code, out = run("demo", "--db", db)
+    assert code == 0 and "Next:" in out
+    code, out = run("demo", "--db", db, "--format", "json")
+    data = json.loads(out)
+    assert data["stats"]["entities"]["items"] == 500  # fresh each time, not doubled
+    real = str(tmp_path / "real.duckdb")
+    run(
+        "import",
+        str(UCI_FACEBOOK),
+        "--source",
+        "facebook-insights",
+        "--org",
+        "B",
+        "--year",
+        "2014",
+        "--db",
+        real,
+    )
+    code, out = run("demo", "--db", real, "--format", "json")
+    assert code == 1 and "fresh store" in json.loads(out)["error"]["message"]
+
+
+def test_every_command_has_examples_in_its_help() -> None:
+    for name in cli.commands:
+        code, out = run(name, "--help")
+        assert code == 0 and "Examples:" in out and "jauge " + name in out, name
+
+
+def test_the_installed_command_runs(tmp_path: Path) -> None:
+    exe = shutil.which("jauge") or str(Path(__import__("sys").executable).parent / "jauge")
+    done = subprocess.run(
+        [exe, "sources", "--format", "json"], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout)

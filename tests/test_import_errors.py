@@ -1,0 +1,174 @@
+"""Bad input: every error names file, line and field, and a rejected file writes nothing."""
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+import jauge
+
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+
+
+def rows_and_header() -> tuple[list[str], list[list[str]]]:
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, list(reader)
+
+
+def write(path: Path, header: list[str], rows: list[list[str]], **kw: str) -> Path:
+    encoding = kw.pop("encoding", "utf-8")
+    with path.open("w", newline="", encoding=encoding) as f:
+        w = csv.writer(f, lineterminator="\n", **kw)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def start_line(header: list[str], rows: list[list[str]], index: int) -> int:
+    """The physical line where data row ``index`` (0-based) starts, counting quoted newlines."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows[:index])
+    return buf.getvalue().count("\n") + 1
+
+
+def test_a_broken_value_rejects_the_file_and_names_line_and_field(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    header, rows = rows_and_header()
+    # pick a row that comes after tweets whose text spans several lines
+    index = next(i for i, r in enumerate(rows) if i > 5 and any("\n" in x[10] for x in rows[:i]))
+    rows[index][header.index("retweet_count")] = "lots"
+    path = write(tmp_path / "broken.csv", header, rows)
+    result = handle.import_file(path, "tweets-csv")
+    assert not result.ok
+    data = result.to_dict()
+    assert data["invalid"] == 1 and data["inserted"] == 0
+    [error] = data["errors"]
+    assert error == {
+        "file": str(path),
+        "line": start_line(header, rows, index),
+        "field": "retweet_count",
+        "message": 'expected a whole number of 0 or more, got "lots"',
+    }
+    assert handle.stats().entities["items"] == 0 and handle.stats().entities["persons"] == 0
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    header, rows = rows_and_header()
+    for i in (3, 30, 300):
+        rows[i][header.index("tweet_created")] = "yesterday"
+    path = write(tmp_path / "three-bad.csv", header, rows)
+    result = handle.import_file(path, "tweets-csv", skip_invalid=True)
+    assert result.ok
+    assert result.to_dict()["invalid"] == 3
+    assert [e.line for e in result.errors] == [start_line(header, rows, i) for i in (3, 30, 300)]
+    assert all(e.field == "tweet_created" for e in result.errors)
+    stored = handle.stats().entities["items"]
+    assert stored == len({r[0] for i, r in enumerate(rows) if i not in (3, 30, 300)})
+
+
+def test_at_most_twenty_errors_are_listed_then_a_count(handle: jauge.Jauge, tmp_path: Path) -> None:
+    header, rows = rows_and_header()
+    for r in rows[:50]:
+        r[header.index("retweet_count")] = "-1"
+    result = handle.import_file(write(tmp_path / "many.csv", header, rows), "tweets-csv")
+    [file] = result.files
+    assert len(file.errors) == 20 and file.error_count == 50 and file.invalid == 50
+
+
+def test_a_row_with_the_wrong_number_of_values_is_named(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    header, rows = rows_and_header()
+    path = write(tmp_path / "short.csv", header, rows[:10])
+    text = path.read_text().splitlines(keepends=True)
+    text.insert(4, "569,positive,1.0\n")
+    path.write_text("".join(text))
+    result = handle.import_file(path, "tweets-csv")
+    assert not result.ok
+    [error] = result.errors
+    assert error.line == 5 and "expected 15 values, found 3" in error.message
+    assert handle.stats().entities["items"] == 0
+
+
+def test_gzip_files_are_read_and_a_truncated_one_writes_nothing(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    whole = tmp_path / "tweets.csv.gz"
+    whole.write_bytes(gzip.compress(AIRLINE_TWEETS.read_bytes()))
+    assert handle.import_file(whole, "tweets-csv").ok
+    expected = handle.stats().entities["items"]
+
+    other = jauge.open(tmp_path / "other.duckdb")
+    cut = tmp_path / "cut.csv.gz"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    result = other.import_file(cut, "tweets-csv")
+    assert not result.ok and "truncated or corrupt" in result.errors[0].message
+    assert result.errors[0].file == str(cut)
+    assert other.stats().entities["items"] == 0 and expected > 0
+    other.close()
+
+
+def test_an_empty_file_is_refused_with_a_clear_message(handle: jauge.Jauge, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = handle.import_file(empty, "tweets-csv")
+    assert not result.ok and result.errors[0].message.startswith("the file is empty")
+
+
+def test_a_file_of_the_wrong_kind_names_the_missing_columns(handle: jauge.Jauge) -> None:
+    result = handle.import_file(UCI_FACEBOOK, "tweets-csv", org="X")
+    assert not result.ok
+    message = result.errors[0].message
+    assert "does not look like a tweets-csv file" in message and "'text'" in message
+    assert handle.stats().entities["items"] == 0
+
+
+def test_an_unknown_source_lists_the_known_ones(handle: jauge.Jauge) -> None:
+    with pytest.raises(jauge.NotFoundError, match="facebook-insights"):
+        handle.import_file(UCI_FACEBOOK, "myspace-export")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_each_encoding_gives_the_same_texts(
+    handle: jauge.Jauge, tmp_path: Path, encoding: str
+) -> None:
+    header, rows = rows_and_header()
+    keep = []
+    for r in rows:
+        try:
+            "".join(r).encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        keep.append(r)
+    if encoding == "cp1252":  # make sure the characters only cp1252 has are there
+        keep[0][header.index("text")] += " – “quoted” €5 œuvre"
+    path = write(tmp_path / f"{encoding}.csv", header, keep, encoding=encoding)
+    assert handle.import_file(path, "tweets-csv").ok
+    stored = {
+        r["native_id"]: r["text"]
+        for r in handle.sql("SELECT native_id, text FROM content_items").to_pylist()
+    }
+    expected = {r[0]: r[header.index("text")] for r in keep}
+    unescape = {
+        k: v.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        for k, v in expected.items()
+    }
+    assert stored == unescape
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_delimiters_are_detected(handle: jauge.Jauge, tmp_path: Path, delimiter: str) -> None:
+    header, rows = rows_and_header()
+    path = write(tmp_path / "delimited.txt", header, rows, delimiter=delimiter)
+    result = handle.import_file(path, "tweets-csv")
+    assert result.ok and result.to_dict()["inserted"] == len({r[0] for r in rows})

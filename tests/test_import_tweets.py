@@ -1,0 +1,67 @@
+"""The tweets-csv importer on real tweets (Twitter US Airline Sentiment, 1,500-row subset)."""
+
+import csv
+from collections import Counter
+from datetime import datetime
+
+import jauge
+
+from .conftest import AIRLINE_TWEETS
+
+
+def tweets() -> list[dict[str, str]]:
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_each_airline_becomes_an_organisation_and_each_tweet_a_mention(handle: jauge.Jauge) -> None:
+    result = handle.import_file(AIRLINE_TWEETS, "tweets-csv")
+    rows = tweets()
+    distinct_ids = {r["tweet_id"] for r in rows}
+    assert result.ok and result.to_dict()["inserted"] == len(distinct_ids)
+    orgs = {o["name"]: o for o in handle.stats().organisations}
+    assert set(orgs) == {r["airline"] for r in rows}
+    interactions = handle.interactions.to_pandas()
+    assert set(interactions["kind"]) == {"mention"}
+    assert len(interactions) == len(distinct_ids)
+    persons = handle.persons.to_pandas()
+    assert set(persons["handle"]) == {r["name"] for r in rows}
+    assert set(persons["platform"]) == {"x"}
+
+
+def test_human_sentiment_labels_are_kept_as_annotations(handle: jauge.Jauge) -> None:
+    handle.import_file(AIRLINE_TWEETS, "tweets-csv")
+    labels = handle.sql(
+        "SELECT value, count(*) AS n FROM annotations WHERE key = 'sentiment.human' GROUP BY value"
+    ).to_pylist()
+    # the file repeats a few tweets: the last row of each id wins
+    last = {r["tweet_id"]: r["airline_sentiment"] for r in tweets()}
+    assert {r["value"]: r["n"] for r in labels} == dict(Counter(last.values()))
+
+
+def test_times_are_converted_to_utc_and_entities_unescaped(handle: jauge.Jauge) -> None:
+    handle.import_file(AIRLINE_TWEETS, "tweets-csv")
+    first = tweets()[0]  # 2015-02-22 20:23:27 -0800
+    item = handle.sql(
+        "SELECT created_at, text FROM content_items WHERE native_id = ?", [first["tweet_id"]]
+    ).to_pylist()[0]
+    assert item["created_at"] == datetime(2015, 2, 23, 4, 23, 27)
+    escaped = next(r for r in tweets() if "&amp;" in r["text"])
+    text = handle.sql(
+        "SELECT text FROM content_items WHERE native_id = ?", [escaped["tweet_id"]]
+    ).to_pylist()[0]["text"]
+    assert "&amp;" not in text and "&" in text
+
+
+def test_reimport_adds_nothing_and_org_option_overrides_the_column(handle: jauge.Jauge) -> None:
+    handle.import_file(AIRLINE_TWEETS, "tweets-csv")
+    again = handle.import_file(AIRLINE_TWEETS, "tweets-csv").to_dict()
+    assert again["inserted"] == 0 and again["updated"] == 0
+    other = jauge.open(handle.store.path, workspace="client-b")
+    result = other.import_file(AIRLINE_TWEETS, "tweets-csv", org="Skies Inc")
+    assert result.to_dict()["inserted"] == again["unchanged"]
+    assert [o["name"] for o in other.stats().organisations] == ["Skies Inc"]
+    # workspaces keep their own copies: nothing leaks between them
+    assert handle.stats().entities["items"] == other.stats().entities["items"]
+    assert {o["name"] for o in handle.stats().organisations}.isdisjoint({"Skies Inc"})
+    other.close()
