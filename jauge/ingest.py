@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import settings
 from .errors import InputError, RowError
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
@@ -89,8 +90,9 @@ def import_files(
 ) -> ImportResult:
     """Import each of ``paths`` with ``source``, each file all or nothing."""
     results = []
-    for path in paths:
-        results.append(import_file(store, path, source, options, progress))
+    with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.value()):
+        for path in paths:
+            results.append(import_file(store, path, source, options, progress))
     return ImportResult(results)
 
 

@@ -42,6 +42,13 @@ MEMORY_LIMIT = Setting(
     default="2GB",
     help="Most memory the embedded engine may use before spilling to disk (DuckDB syntax).",
 )
+IMPORT_MEMORY_LIMIT = Setting(
+    name="import_memory_limit",
+    env="JAUGE_IMPORT_MEMORY_LIMIT",
+    default="512MB",
+    help="Most memory the embedded engine may use while importing a file; imports spill "
+    "to disk beyond it, so memory stays flat whatever the file's size.",
+)
 THREADS = Setting(
     name="threads",
     env="JAUGE_THREADS",
@@ -49,4 +56,4 @@ THREADS = Setting(
     help="Threads for the embedded engine; 0 lets it use every core.",
 )
 
-SETTINGS: tuple[Setting, ...] = (DB, WORKSPACE, MEMORY_LIMIT, THREADS)
+SETTINGS: tuple[Setting, ...] = (DB, WORKSPACE, MEMORY_LIMIT, IMPORT_MEMORY_LIMIT, THREADS)

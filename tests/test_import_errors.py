@@ -172,3 +172,25 @@ def test_delimiters_are_detected(handle: jauge.Jauge, tmp_path: Path, delimiter:
     path = write(tmp_path / "delimited.txt", header, rows, delimiter=delimiter)
     result = handle.import_file(path, "tweets-csv")
     assert result.ok and result.to_dict()["inserted"] == len({r[0] for r in rows})
+
+
+def test_line_numbers_stay_exact_deep_into_a_large_file(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """The engine reads large files in parallel; rows must still map to their lines."""
+    from benchmarks.ingest import generate
+
+    path = tmp_path / "posts.csv"
+    generate(path, 120_000)
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    for index in (70_000, 119_999):
+        rows[index][header.index("reach")] = "n/a"
+    write(path, header, rows)
+    result = handle.import_file(path, "posts-csv")
+    assert not result.ok
+    assert [(e.line, e.field) for e in result.errors] == [
+        (start_line(header, rows, 70_000), "reach"),
+        (start_line(header, rows, 119_999), "reach"),
+    ]
+    assert start_line(header, rows, 119_999) > 120_001  # quoted newlines were counted

@@ -20,7 +20,9 @@ import pyarrow as pa
 from ..errors import ConfigError, InputError
 from ..store.merge import Staging
 from .convert import Field, build_select, pick
-from .files import Malformed, Progress, TabularReader, open_tabular
+from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
+
+RAW_TABLE = "jauge_raw"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,19 @@ class TabularSource(Source):
         self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
     ) -> StageReport:
         reader = self.open(Path(path), options)
+        if isinstance(reader, CsvReader) and reader.engine_encoding:
+            # the fast path: the engine reads the file itself, in parallel
+            names = _renamed_names(reader.columns, options.mapping)
+            if len(set(names)) != len(names):
+                raise ConfigError(f"--map gives two columns the same name: {names}")
+            self._check_columns(path, set(names), options)
+            select = build_select(self.fields(set(names), options))
+            reader.load_into(staging.con, RAW_TABLE, names, progress)
+            staging.append_table(RAW_TABLE, select)
+            warnings = self.finish(staging, options, path)
+            return StageReport(
+                reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings
+            )
         unknown = sorted(set(options.mapping) - set(reader.columns))
         if unknown and reader.columns:  # JSON lines only know their keys once read
             raise ConfigError(f"--map names columns that are not in {path}: {unknown}")

@@ -15,19 +15,26 @@ import gzip
 import hashlib
 import io
 import json
+import re
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
+from ..store.ids import sql_literal
 
 GZIP_MAGIC = b"\x1f\x8b"
+#: encodings the engine's own CSV reader decodes (others go through Arrow's transcoding)
+ENGINE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1"}
+REJECTS_TABLE = "jauge_rejects"
 SAMPLE_BYTES = 1 << 16
 BATCH_ROWS = 65_536
 
@@ -195,9 +202,92 @@ class CsvReader(TabularReader):
             raise InputError(
                 str(path), f"the header names a column twice: {', '.join(duplicated)}", line=1
             )
-        self.columns = [h.strip() for h in header]
+        # an unnamed column (often a saved index) still needs a name to be read by
+        self.columns = [h.strip() or f"column{i + 1}" for i, h in enumerate(header)]
         self._header = header
         self._skipped_rows = 0
+        self._rejected_lines: set[int] = set()
+
+    @property
+    def engine_encoding(self) -> str | None:
+        """The engine's name for this file's encoding, if its own reader can decode it."""
+        return ENGINE_ENCODINGS.get(self.encoding)
+
+    def load_into(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        names: list[str],
+        progress: Progress | None = None,
+    ) -> None:
+        """Read the whole file with the engine's parallel CSV reader into temp ``table``.
+
+        Every value is read as text, rows keep the file's order (so ``rowid`` is the
+        row's ordinal), and rows that cannot be parsed are collected in
+        :attr:`malformed` with their physical line instead of stopping the read.
+        """
+        encoding = self.engine_encoding
+        assert encoding is not None
+        size = self.path.stat().st_size
+        options = {
+            "all_varchar": "true",
+            "header": "true",
+            "names": "[" + ", ".join(sql_literal(n) for n in names) + "]",
+            "delim": sql_literal(self.delimiter),
+            "quote": "'\"'",
+            "escape": "'\"'",
+            "encoding": sql_literal(encoding),
+            "compression": "'gzip'" if is_gzip(self.path) else "'none'",
+            "store_rejects": "true",
+            "rejects_table": sql_literal(REJECTS_TABLE),
+            "rejects_scan": sql_literal(REJECTS_TABLE + "_scans"),
+        }
+        args = ", ".join(f"{k} = {v}" for k, v in options.items())
+        hasher = _FileHasher(self.path)
+        watcher = _ProgressWatcher(con, size, progress) if progress else None
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS "
+                f"SELECT * FROM read_csv({sql_literal(str(self.path))}, {args})"
+            )
+        except duckdb.Error as exc:
+            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from None
+        finally:
+            if watcher:
+                watcher.stop()
+            self.sha256 = hasher.result()
+        rejected = con.execute(
+            # the engine reports a short row once per missing column: keep the first
+            f"SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
+            f"error_message FROM {REJECTS_TABLE} ORDER BY line_byte_position, column_idx"
+        ).fetchall()
+        con.execute(f"DROP TABLE IF EXISTS {REJECTS_TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {REJECTS_TABLE}_scans")
+        if rejected:
+            lines = self._lines_at_offsets([int(r[0]) for r in rejected])
+            self.malformed = [
+                Malformed(line, _reject_message(kind, message))
+                for line, (_, kind, message) in zip(lines, rejected, strict=True)
+            ]
+            self._rejected_lines = {m.line for m in self.malformed if m.line is not None}
+
+    def _lines_at_offsets(self, offsets: list[int]) -> list[int]:
+        """Physical line numbers (1-based) of byte offsets in the decompressed file."""
+        found: list[int] = []
+        line, position = 1, 0
+        pending = iter(sorted(offsets))
+        target = next(pending, None)
+        with open_decompressed(self.path) as f:
+            while target is not None:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    break
+                while target is not None and target < position + len(chunk):
+                    found.append(line + chunk.count(b"\n", 0, target - position))
+                    target = next(pending, None)
+                line += chunk.count(b"\n")
+                position += len(chunk)
+        return found
 
     def _on_invalid_row(self, row: Any) -> str:
         self._skipped_rows += 1
@@ -271,8 +361,11 @@ class CsvReader(TabularReader):
             next(reader, None)
             start = reader.line_num + 1
             ordinal = 0
+            rejected = self._rejected_lines
             for record in reader:
-                if record:
+                if record and start in rejected:
+                    pass
+                elif record:
                     if len(record) != width:
                         malformed.append(
                             Malformed(start, f"expected {width} values, found {len(record)}")
@@ -284,6 +377,61 @@ class CsvReader(TabularReader):
                             break
                 start = reader.line_num + 1
         return CsvReader._Scan(row_lines, malformed)
+
+
+class _FileHasher:
+    """The sha256 of a file, computed in a thread while the engine reads it."""
+
+    def __init__(self, path: Path) -> None:
+        self._digest: str | None = None
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        with path.open("rb") as f:
+            self._digest = hashlib.file_digest(f, "sha256").hexdigest()
+
+    def result(self) -> str | None:
+        self._thread.join()
+        return self._digest
+
+
+class _ProgressWatcher:
+    """Turns the engine's progress on a running statement into bytes for a progress bar."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, size: int, progress: Progress) -> None:
+        self._con, self._size, self._progress = con, size, progress
+        self._reported = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(0.1):
+            percent = self._con.query_progress()
+            if percent > 0:
+                self._advance(int(self._size * min(percent, 100.0) / 100))
+
+    def _advance(self, to: int) -> None:
+        if to > self._reported:
+            self._progress(to - self._reported)
+            self._reported = to
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+        self._advance(self._size)
+
+
+_COLUMNS_FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+def _reject_message(kind: str, message: str) -> str:
+    if match := _COLUMNS_FOUND.search(message):
+        return f"expected {match.group(1)} values, found {match.group(2)}"
+    if "UNICODE" in kind.upper():
+        return "this line is not valid text in the file's encoding: pass --encoding"
+    return message
 
 
 def _explain_read_error(exc: BaseException, encoding: str) -> str:

@@ -64,6 +64,7 @@ class Store:
         threads: int = 0,
     ) -> None:
         self.path = str(path)
+        self.memory_limit = memory_limit
         if read_only and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: import data first (`jauge import ...`)")
         try:
@@ -75,6 +76,11 @@ class Store:
             ) from exc
         # UTC everywhere, so that no figure depends on the machine's time zone.
         self.con.execute("SET TimeZone = 'UTC'")
+        # jauge draws its own progress bars from the engine's progress, which the
+        # engine must track but not print (it would garble them)
+        self.con.execute("SET enable_progress_bar = true")
+        self.con.execute("SET enable_progress_bar_print = false")
+        self.con.execute("SET progress_bar_time = 0")
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads > 0:
             self.con.execute(f"SET threads = {int(threads)}")
@@ -125,6 +131,15 @@ class Store:
             raise
 
     # -- transactions -----------------------------------------------------------
+
+    @contextmanager
+    def memory_limited(self, limit: str) -> Iterator[None]:
+        """Run a block under another memory limit (imports stream: a low one keeps them flat)."""
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:

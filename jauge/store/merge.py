@@ -122,6 +122,25 @@ class Staging:
         )
         self.con.unregister("raw")
 
+    def append_table(self, table: str, select_sql: str) -> None:
+        """Convert the rows of temp ``table`` (read by the engine, in file order) and drop it."""
+        # Inside a transaction, new rows get row ids from a large offset, in insertion order
+        first, last, count = self.con.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
+        ).fetchall()[0]
+        if count and last - first + 1 == count:
+            row_no = f"rowid - {int(first)} + 1"
+        else:  # not contiguous: number them in order, at the cost of a sort
+            row_no = "row_number() OVER (ORDER BY rowid)"
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, {row_no} AS row_no FROM {table}")
+        ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
+        self.con.execute(
+            f"INSERT INTO {STAGE_TABLE} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
+            f"FROM ({select_sql})"
+        )
+        self.con.execute("DROP VIEW raw")
+        self.con.execute(f"DROP TABLE {table}")
+
     def update_from(self, values: pa.Table, columns: list[str]) -> None:
         """Overwrite ``columns`` of staged rows from ``values`` (keyed by ``row_no``)."""
         self.con.register("stage_update", values)
@@ -164,6 +183,7 @@ class Staging:
         self._resolve_orgs_and_accounts()
         self._merge_parents()
         existing, changed = self._merge_items(imp)
+        self._fresh = existing == 0  # nothing staged was seen before: skip the look-ups
         snapshots = self._merge_snapshots(imp, ctx.observed_at)
         interactions = self._merge_interactions(imp)
         self._merge_annotations(imp, ctx.source)
@@ -347,6 +367,13 @@ class Staging:
         one item carries at most one interaction, and no second hash is needed.
         """
         kinds = ", ".join(sql_literal(k) for k in INTERACTION_KINDS)
+        # only items seen before can have their interaction stored already
+        seen_before = (
+            ""
+            if self._fresh
+            else "AND NOT EXISTS (SELECT 1 FROM jauge_existing e JOIN interactions i "
+            "ON i.interaction_id = e.item_id WHERE e.item_id = s.item_id)"
+        )
         row = self.con.execute(
             f"""
             INSERT INTO interactions
@@ -355,9 +382,7 @@ class Staging:
                    created_at, {imp}
             FROM {ITEMS_VIEW} s
             WHERE NOT is_own AND author_person_id IS NOT NULL AND kind IN ({kinds})
-              -- only items seen before can have their interaction stored already
-              AND NOT EXISTS (SELECT 1 FROM jauge_existing e JOIN interactions i
-                              ON i.interaction_id = e.item_id WHERE e.item_id = s.item_id)
+            {seen_before}
             """
         ).fetchall()[0]
         return int(row[0]) if row else 0
