@@ -174,7 +174,9 @@ def test_delimiters_are_detected(handle: jauge.Jauge, tmp_path: Path, delimiter:
     assert result.ok and result.to_dict()["inserted"] == len({r[0] for r in rows})
 
 
-def test_line_numbers_stay_exact_deep_into_a_large_file(handle: jauge.Jauge, tmp_path: Path) -> None:
+def test_line_numbers_stay_exact_deep_into_a_large_file(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
     """The engine reads large files in parallel; rows must still map to their lines."""
     from benchmarks.ingest import generate
 

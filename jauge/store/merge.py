@@ -132,7 +132,9 @@ class Staging:
             row_no = f"rowid - {int(first)} + 1"
         else:  # not contiguous: number them in order, at the cost of a sort
             row_no = "row_number() OVER (ORDER BY rowid)"
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, {row_no} AS row_no FROM {table}")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, {row_no} AS row_no FROM {table}"
+        )
         ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
         self.con.execute(
             f"INSERT INTO {STAGE_TABLE} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
