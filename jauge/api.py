@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,10 @@ from . import settings
 from .frames import Frame
 from .ingest import ImportResult, ProgressFactory, import_files
 from .sources.base import ImportOptions
+from .campaigns import Campaign, add_campaign, list_campaigns
+from .metrics.compare import Comparison, compare
+from .metrics.index import IndexResult, ScopeRequest, compute_index
+from .metrics.spec import LATEST
 from .stats import Stats, collect_stats
 from .store.duckdb_store import Store
 
@@ -61,6 +65,56 @@ class Jauge:
             observed_at=observed_at,
         )
         return import_files(self.store, paths, source, options, progress)
+
+    def add_campaign(
+        self,
+        name: str,
+        *,
+        org: str,
+        start: date,
+        end: date,
+        hashtags: Sequence[str] = (),
+        keywords: Sequence[str] = (),
+        utm_campaign: str | None = None,
+    ) -> Campaign:
+        """Define a campaign of ``org``; items match by date and by tags or keywords."""
+        campaign = Campaign(name, org, start, end, tuple(hashtags), tuple(keywords), utm_campaign)
+        return add_campaign(self.store, self.workspace, campaign)
+
+    # -- the index ---------------------------------------------------------------
+
+    def score(
+        self,
+        org: str,
+        *,
+        account: str | None = None,
+        campaign: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        engine: str = "duckdb",
+        version: str = LATEST,
+    ) -> IndexResult:
+        """The Jauge Index of an organisation (or one account or campaign) over a window
+        (default: the 90 days up to its latest item); see docs/index-spec.md."""
+        request = ScopeRequest(org=org, account=account, campaign=campaign, start=start, end=end)
+        return compute_index(self.store, self.workspace, request, engine=engine, version=version)
+
+    def compare(
+        self,
+        by: str,
+        orgs: Sequence[str] = (),
+        *,
+        every: str = "quarter",
+        start: date | None = None,
+        end: date | None = None,
+        engine: str = "duckdb",
+        version: str = LATEST,
+    ) -> Comparison:
+        """The index per period, campaign or organisation, with significant changes marked."""
+        return compare(
+            self.store, self.workspace, by, list(orgs), every=every, start=start, end=end,
+            engine=engine, version=version,
+        )
 
     # -- reading -----------------------------------------------------------------
 
@@ -112,6 +166,9 @@ class Jauge:
     @property
     def imports(self) -> Frame:
         return self.table("imports")
+
+    def campaign_list(self, org: str | None = None) -> list[Campaign]:
+        return list_campaigns(self.store, self.workspace, org)
 
     def close(self) -> None:
         self.store.close()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
+from .campaign_cmd import campaign_group
 from .demo_cmd import demo_command
 from .import_cmd import import_command
+from .panel_cmd import panel_group
+from .score_cmd import compare_command, score_command
 from .sources_cmd import sources_command
 from .stats_cmd import stats_command
 
@@ -16,6 +19,7 @@ Start here:
   jauge sources              what jauge can import
   jauge import FILE --source NAME --org ORG
   jauge stats
+  jauge score --org ORG      the Jauge Index, with its breakdown and interval
 """
 
 
@@ -28,8 +32,12 @@ def cli() -> None:
     """
 
 
+cli.add_command(campaign_group)
+cli.add_command(compare_command)
 cli.add_command(demo_command)
 cli.add_command(import_command)
+cli.add_command(panel_group)
+cli.add_command(score_command)
 cli.add_command(sources_command)
 cli.add_command(stats_command)
 

@@ -1,0 +1,83 @@
+"""Campaigns: a named period of an organisation, with the hashtags, keywords and UTM
+campaign that tell its items apart."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from .errors import ConfigError
+from .store.duckdb_store import Store, utcnow
+from .store.ids import make_id
+
+
+@dataclass(frozen=True)
+class Campaign:
+    name: str
+    org: str
+    starts_on: date
+    ends_on: date
+    hashtags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    utm_campaign: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["starts_on"], data["ends_on"] = self.starts_on.isoformat(), self.ends_on.isoformat()
+        data["hashtags"], data["keywords"] = list(self.hashtags), list(self.keywords)
+        return data
+
+
+def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
+    """Define (or redefine) a campaign; items match by date and by tags or keywords."""
+    if campaign.ends_on < campaign.starts_on:
+        raise ConfigError(
+            f"campaign {campaign.name!r} ends ({campaign.ends_on}) before it starts "
+            f"({campaign.starts_on})"
+        )
+    org_id = store.org_id(workspace, campaign.org)
+    hashtags = tuple(sorted({"#" + h.lstrip("#").lower() for h in campaign.hashtags if h.strip()}))
+    keywords = tuple(sorted({k.lower() for k in campaign.keywords if k.strip()}))
+    campaign_id = make_id(workspace, org_id, campaign.name.strip().lower())
+    with store.transaction() as con:
+        con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [campaign_id])
+        con.execute(
+            "INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                campaign_id,
+                workspace,
+                org_id,
+                campaign.name.strip(),
+                campaign.starts_on,
+                campaign.ends_on,
+                list(hashtags),
+                list(keywords),
+                campaign.utm_campaign,
+                utcnow(),
+            ],
+        )
+    return Campaign(
+        campaign.name.strip(),
+        campaign.org,
+        campaign.starts_on,
+        campaign.ends_on,
+        hashtags,
+        keywords,
+        campaign.utm_campaign,
+    )
+
+
+def list_campaigns(store: Store, workspace: str, org: str | None = None) -> list[Campaign]:
+    where, params = "WHERE c.workspace = ?", [workspace]
+    if org:
+        where += " AND c.org_id = ?"
+        params.append(store.org_id(workspace, org))
+    rows = store.con.execute(
+        "SELECT c.name, o.name, c.starts_on, c.ends_on, c.hashtags, c.keywords, c.utm_campaign "
+        f"FROM campaigns c JOIN organisations o USING (org_id) {where} ORDER BY o.name, c.starts_on",
+        params,
+    ).fetchall()
+    return [
+        Campaign(r[0], r[1], r[2], r[3], tuple(r[4] or ()), tuple(r[5] or ()), r[6]) for r in rows
+    ]

@@ -1,0 +1,86 @@
+"""``jauge campaign``: define campaigns and list them."""
+
+from __future__ import annotations
+
+import click
+
+from .options import db_option, format_option, workspace_option
+from .output import console, print_json, reported
+from .score_cmd import _date
+
+EPILOG = """
+\b
+Examples:
+  jauge campaign add "Summer sale" --org "Brand" --from 2014-06-01 --to 2014-08-31 \\
+      --hashtag summersale --keyword "sale" --utm-campaign summer-2014
+  jauge campaign list --org "Brand" --format json
+"""
+
+
+@click.group("campaign", epilog=EPILOG)
+def campaign_group() -> None:
+    """Campaigns: a named period with hashtags, keywords and a UTM campaign."""
+
+
+@campaign_group.command("add", epilog=EPILOG)
+@click.argument("name")
+@click.option("--org", required=True, metavar="ORG")
+@click.option("--from", "start", required=True, metavar="DATE", help="First day.")
+@click.option("--to", "end", required=True, metavar="DATE", help="Last day.")
+@click.option("--hashtag", "hashtags", multiple=True, metavar="TAG", help="Repeatable.")
+@click.option("--keyword", "keywords", multiple=True, metavar="WORD", help="Repeatable.")
+@click.option("--utm-campaign", metavar="NAME", help="The utm_campaign of its links.")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def add_command(
+    name: str, org: str, start: str, end: str, hashtags: tuple[str, ...],
+    keywords: tuple[str, ...], utm_campaign: str | None, db: str | None,
+    workspace: str | None, fmt: str,
+) -> None:
+    """Define a campaign (defining it again replaces it); items match by date and tags."""
+    import jauge
+    from jauge.errors import ConfigError
+
+    with reported(fmt):
+        first, last = _date(start, "--from"), _date(end, "--to")
+        if first is None or last is None:
+            raise ConfigError("--from and --to are required")
+        handle = jauge.open(db, workspace=workspace)
+        campaign = handle.add_campaign(
+            name, org=org, start=first, end=last, hashtags=hashtags, keywords=keywords,
+            utm_campaign=utm_campaign,
+        )
+        handle.close()
+    if fmt == "json":
+        print_json(campaign.to_dict())
+    else:
+        console().print(f"campaign [bold]{campaign.name}[/] of {campaign.org}: "
+                        f"{campaign.starts_on} to {campaign.ends_on}")
+
+
+@campaign_group.command("list", epilog=EPILOG)
+@click.option("--org", metavar="ORG")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def list_command(org: str | None, db: str | None, workspace: str | None, fmt: str) -> None:
+    """List the campaigns."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        campaigns = handle.campaign_list(org)
+        handle.close()
+    if fmt == "json":
+        print_json([c.to_dict() for c in campaigns])
+        return
+    from rich.table import Table
+
+    table = Table(title="Campaigns")
+    for col in ("org", "name", "from", "to", "hashtags", "keywords", "utm"):
+        table.add_column(col)
+    for c in campaigns:
+        table.add_row(c.org, c.name, str(c.starts_on), str(c.ends_on), " ".join(c.hashtags),
+                      ", ".join(c.keywords), c.utm_campaign or "")
+    console().print(table)

@@ -1,0 +1,68 @@
+"""``jauge panel``: share anonymised benchmark panels between organisations."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import db_option, format_option
+from .output import console, print_json, reported
+
+EPILOG = """
+\b
+Examples:
+  jauge panel export our-panel.json       # quantiles per stratum only: no names, no items
+  jauge panel import their-panel.json     # score against their distributions too
+"""
+
+
+@click.group("panel", epilog=EPILOG)
+def panel_group() -> None:
+    """Reference panels: the distributions scores are percentiles of."""
+
+
+@panel_group.command("export", epilog=EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--panel-id", metavar="ID", help="Name of the panel (default: dated).")
+@db_option
+@format_option("table", "json")
+def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) -> None:
+    """Write the store's anonymised indicator distributions to FILE."""
+    import jauge
+    from jauge.metrics.panels_store import export_panel
+
+    with reported(fmt):
+        handle = jauge.open(db)
+        panel = export_panel(handle.store, panel_id)
+        handle.close()
+        with open(file, "w", encoding="utf-8") as f:
+            json.dump(panel.to_dict(), f, indent=1)
+    summary = {"panel_id": panel.panel_id, "file": file,
+               "strata": {k: len(v) for k, v in sorted(panel.strata.items())}}
+    if fmt == "json":
+        print_json(summary)
+    else:
+        console().print(f"wrote panel [bold]{panel.panel_id}[/] to {file}: "
+                        f"{len(panel.strata)} strata")
+
+
+@panel_group.command("import", epilog=EPILOG)
+@click.argument("file", type=click.Path(exists=False, dir_okay=False))
+@db_option
+@format_option("table", "json")
+def import_command(file: str, db: str | None, fmt: str) -> None:
+    """Add the panel in FILE to the reference panel of the store."""
+    import jauge
+    from jauge.metrics.panels_store import import_panel, reference_panel
+
+    with reported(fmt):
+        handle = jauge.open(db)
+        panel = import_panel(handle.store, file)
+        reference = reference_panel(handle.store)
+        handle.close()
+    if fmt == "json":
+        print_json({"imported": panel.panel_id, "reference_panel": reference.panel_id})
+    else:
+        console().print(f"imported [bold]{panel.panel_id}[/]; scores now use "
+                        f"{reference.panel_id}")

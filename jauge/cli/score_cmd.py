@@ -1,0 +1,216 @@
+"""``jauge score`` and ``jauge compare``: the Jauge Index with its breakdown and uncertainty."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+import click
+
+from .options import db_option, format_option, workspace_option
+from .output import console, print_json, reported
+
+SCORE_EPILOG = """
+\b
+Examples:
+  jauge score --org "Brand"                       # the 90 days up to the latest item
+  jauge score --org "Brand" --from 2014-10-01 --to 2014-12-31 --format json
+  jauge score --org "Brand" --campaign "Summer sale"
+  jauge score --org "Brand" --engine spark        # same figures, on Apache Spark
+"""
+
+COMPARE_EPILOG = """
+\b
+Examples:
+  jauge compare --by period --org "Brand" --every month
+  jauge compare --by org --org "Brand" --org "Competitor" --format csv
+  jauge compare --by campaign --org "Brand" --format json
+"""
+
+
+def engine_option(f: Any) -> Any:
+    return click.option(
+        "--engine",
+        default="duckdb",
+        show_default=True,
+        metavar="NAME",
+        help="Engine computing the statistics: duckdb (embedded) or spark.",
+    )(f)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    from jauge.errors import ConfigError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{option} takes a date like 2024-03-31, got {value!r}") from exc
+
+
+@click.command("score", epilog=SCORE_EPILOG)
+@click.option("--org", required=True, metavar="ORG", help="The organisation to measure.")
+@click.option("--account", metavar="HANDLE", help="Only this account of the organisation.")
+@click.option("--campaign", metavar="NAME", help="Only this campaign (see `jauge campaign add`).")
+@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@engine_option
+@click.option("--index-version", default=None, metavar="VERSION",
+              help="Index version to compute (default: the latest).")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def score_command(
+    org: str, account: str | None, campaign: str | None, start: str | None, end: str | None,
+    engine: str, index_version: str | None, db: str | None, workspace: str | None, fmt: str,
+) -> None:
+    """The Jauge Index of an organisation, account or campaign, with its breakdown."""
+    import jauge
+    from jauge.metrics.spec import LATEST
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        result = handle.score(
+            org, account=account, campaign=campaign, start=_date(start, "--from"),
+            end=_date(end, "--to"), engine=engine, version=index_version or LATEST,
+        )
+        handle.close()
+    if fmt == "json":
+        print_json(result.to_dict())
+    else:
+        render_score(result)
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{x:.{digits}f}"
+
+
+def _interval(iv: Any) -> str:
+    return "" if not iv else f"[{iv[0]:.1f}, {iv[1]:.1f}]"
+
+
+def _bar(score: float | None, width: int = 20) -> str:
+    if score is None:
+        return ""
+    filled = int(round(score / 100 * width))
+    return "█" * filled + "·" * (width - filled)
+
+
+def render_score(result: Any) -> None:
+    from rich.table import Table
+
+    out = console()
+    scope = result.scope
+    what = scope["org"] + (f" / {scope['account']}" if scope["account"] else "")
+    what += f" / campaign {scope['campaign']}" if scope["campaign"] else ""
+    out.print(
+        f"[bold]Jauge Index[/] of [cyan]{what}[/], {scope['from']} to {scope['to']} "
+        f"({result.index_version}, panel {result.panel})"
+    )
+    if result.score is None:
+        out.print("[red]no score[/]: see the notes below")
+    else:
+        out.print(
+            f"  [bold]{result.score:.1f}[/] / 100   90% interval {_interval(result.interval)}   "
+            f"{_bar(result.score)}"
+        )
+    table = Table(show_header=True, header_style="bold")
+    for col in ("pillar / component", "score", "90% interval", "value", "n", "weight", ""):
+        table.add_column(col, justify="left" if col in ("pillar / component", "") else "right")
+    from jauge.metrics.spec import load_spec
+
+    spec = load_spec(result.index_version)
+    for pillar in spec.pillars:
+        p = result.pillars[pillar.name]
+        table.add_row(
+            f"[bold]{pillar.name}[/]", _fmt(p.score), _interval(p.interval), "", "",
+            f"{p.detail.get('effective_weight', 0) or 0:.2f}" if p.score is not None else "—",
+            _bar(p.score, 12),
+        )
+        for indicator in pillar.indicators:
+            c = result.components.get(indicator.name)
+            if c is None:
+                table.add_row(f"  {indicator.name}", "—", "", "", "", "", "[dim]no data[/]")
+                continue
+            table.add_row(
+                f"  {indicator.name}", _fmt(c.score), _interval(c.interval), _fmt(c.value, 3),
+                f"{c.n:g}", f"{indicator.weight:.2f}", _bar(c.score, 12),
+            )
+    out.print(table)
+    err = console(stderr=True)
+    for warning in result.warnings:
+        err.print(f"[yellow]note:[/] {warning}", highlight=False)
+    out.print(f"[dim]fingerprint {result.fingerprint[:16]}…  engine "
+              f"{result.sources_and_methods['engine']}[/]")
+
+
+@click.command("compare", epilog=COMPARE_EPILOG)
+@click.option("--by", type=click.Choice(["period", "campaign", "org"]), required=True,
+              help="What each row is.")
+@click.option("--org", "orgs", multiple=True, metavar="ORG",
+              help="Organisations (repeatable; default: all in the workspace).")
+@click.option("--every", type=click.Choice(["month", "quarter"]), default="quarter",
+              show_default=True, help="Period length with --by period.")
+@click.option("--from", "start", metavar="DATE", help="First day considered.")
+@click.option("--to", "end", metavar="DATE", help="Last day considered.")
+@engine_option
+@db_option
+@workspace_option
+@format_option("table", "json", "csv")
+def compare_command(
+    by: str, orgs: tuple[str, ...], every: str, start: str | None, end: str | None,
+    engine: str, db: str | None, workspace: str | None, fmt: str,
+) -> None:
+    """Periods, campaigns or organisations side by side, significant changes marked."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        comparison = handle.compare(
+            by, list(orgs), every=every, start=_date(start, "--from"),
+            end=_date(end, "--to"), engine=engine,
+        )
+        handle.close()
+    data = comparison.to_dict()
+    if fmt == "json":
+        print_json(data)
+    elif fmt == "csv":
+        click.echo(_csv(data), nl=False)
+    else:
+        _render_compare(data)
+
+
+def _csv(data: dict[str, Any]) -> str:
+    pillars = sorted({p for row in data["rows"] for p in row["pillars"]})
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["unit", "org", "campaign", "from", "to", "score", "low", "high", *pillars,
+                "delta", "significant", "verdict"])
+    for row in data["rows"]:
+        iv = row["interval"] or [None, None]
+        change = row["change"] or {}
+        w.writerow([row["unit"], row["org"], row["campaign"], row["from"], row["to"],
+                    row["score"], iv[0], iv[1], *(row["pillars"].get(p) for p in pillars),
+                    change.get("delta"), change.get("significant"), change.get("verdict")])
+    return buf.getvalue()
+
+
+def _render_compare(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Jauge Index by {data['by']} ({data['index_version']})")
+    for col in ("unit", "from", "to", "score", "90% interval", "", "change"):
+        table.add_column(col, justify="right" if col in ("score",) else "left")
+    for row in data["rows"]:
+        change = row["change"]
+        verdict = ""
+        if change:
+            colour = "green" if change["delta"] > 0 else "red"
+            verdict = (f"[{colour}]{change['delta']:+.1f} {change['verdict']}[/]"
+                       if change["significant"] else f"{change['delta']:+.1f} no detectable change")
+        table.add_row(row["unit"], row["from"], row["to"], _fmt(row["score"]),
+                      _interval(row["interval"]), _bar(row["score"], 12), verdict)
+    console().print(table)

@@ -1,0 +1,171 @@
+"""Comparisons: the index for several periods, campaigns or organisations, side by side.
+
+A difference between two rows is called significant only when the interval of the
+difference (from the two sets of bootstrap replicates) excludes zero; otherwise
+it is reported as no detectable change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ..campaigns import list_campaigns
+from ..errors import ConfigError
+from ..store.duckdb_store import Store
+from .index import IndexResult, ScopeRequest, _interval, _round, compute_index
+from .spec import LATEST, load_spec
+
+
+@dataclass
+class CompareRow:
+    unit: str
+    result: IndexResult
+    change: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "unit": self.unit,
+            "org": r.scope["org"],
+            "campaign": r.scope["campaign"],
+            "from": r.scope["from"],
+            "to": r.scope["to"],
+            "score": _round(r.score),
+            "interval": [_round(x) for x in r.interval] if r.interval else None,
+            "pillars": {k: _round(v.score) for k, v in r.pillars.items()},
+            "change": self.change,
+            "warnings": r.warnings,
+            "fingerprint": r.fingerprint,
+        }
+
+
+@dataclass
+class Comparison:
+    by: str
+    index_version: str
+    rows: list[CompareRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "index_version": self.index_version,
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+
+def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] | None:
+    """b minus a, with its interval and whether the change is significant."""
+    if a.score is None or b.score is None or a.replicates is None or b.replicates is None:
+        return None
+    deltas = b.replicates[1:] - a.replicates[1:]
+    interval = _interval(deltas, level)
+    significant = interval is not None and (interval[0] > 0 or interval[1] < 0)
+    return {
+        "delta": _round(b.score - a.score),
+        "interval": [_round(x) for x in interval] if interval else None,
+        "significant": bool(significant),
+        "verdict": (
+            ("significant rise" if b.score > a.score else "significant fall")
+            if significant
+            else "no detectable change"
+        ),
+    }
+
+
+def periods(first: date, last: date, every: str) -> list[tuple[date, date]]:
+    """Calendar months or quarters covering [first, last], as inclusive date pairs."""
+    step = {"month": 1, "quarter": 3}[every]
+    start = date(first.year, ((first.month - 1) // step) * step + 1, 1)
+    found = []
+    while start <= last:
+        month = start.month + step
+        following = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
+        found.append((start, following - timedelta(days=1)))
+        start = following
+    return found
+
+
+def compare(
+    store: Store,
+    workspace: str,
+    by: str,
+    orgs: list[str],
+    *,
+    every: str = "quarter",
+    start: date | None = None,
+    end: date | None = None,
+    engine: str = "duckdb",
+    version: str = LATEST,
+) -> Comparison:
+    """One row per period, campaign or organisation, each with its change from the row above
+    (for periods and campaigns) or from the first row (for organisations)."""
+    spec = load_spec(version)
+    if by not in ("period", "campaign", "org"):
+        raise ConfigError(f"--by takes period, campaign or org, not {by!r}")
+    if not orgs:
+        orgs = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT name FROM organisations WHERE workspace = ? ORDER BY name", [workspace]
+            ).fetchall()
+        ]
+    if not orgs:
+        raise ConfigError("there is no organisation to compare: import data first")
+    comparison = Comparison(by, spec.version)
+
+    def run(unit: str, request: ScopeRequest) -> None:
+        result = compute_index(store, workspace, request, engine=engine, version=version)
+        comparison.rows.append(CompareRow(unit, result))
+
+    if by == "org":
+        window_end = end or max(_last_date(store, workspace, o) for o in orgs)
+        window_start = start or window_end - timedelta(days=spec.default_days - 1)
+        for org in orgs:
+            run(org, ScopeRequest(org=org, start=window_start, end=window_end))
+    elif by == "campaign":
+        for org in orgs:
+            for c in list_campaigns(store, workspace, org):
+                run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
+        if not comparison.rows:
+            raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
+    else:
+        for org in orgs:
+            first = start or _first_date(store, workspace, org)
+            last = end or _last_date(store, workspace, org)
+            for p_start, p_end in periods(first, last, every):
+                if (p_end - p_start).days + 1 < spec.min_days:
+                    continue
+                run(f"{org} {p_start:%Y-%m}", ScopeRequest(org=org, start=p_start, end=p_end))
+    for i, row in enumerate(comparison.rows):
+        if i == 0:
+            continue
+        previous = comparison.rows[0] if by == "org" else comparison.rows[i - 1]
+        if by == "period" and previous.result.scope["org"] != row.result.scope["org"]:
+            continue
+        change = difference(previous.result, row.result, spec.level)
+        if change is not None:
+            change["versus"] = previous.unit
+        row.change = change
+    return comparison
+
+
+def _first_date(store: Store, workspace: str, org: str) -> date:
+    value = store.con.execute(
+        "SELECT min(created_at) FROM content_items WHERE org_id = ?",
+        [store.org_id(workspace, org)],
+    ).fetchall()[0][0]
+    if value is None:
+        raise ConfigError(f"{org!r} has no items yet")
+    return value.date()  # type: ignore[no-any-return]
+
+
+def _last_date(store: Store, workspace: str, org: str) -> date:
+    value = store.con.execute(
+        "SELECT max(created_at) FROM content_items WHERE org_id = ?",
+        [store.org_id(workspace, org)],
+    ).fetchall()[0][0]
+    if value is None:
+        raise ConfigError(f"{org!r} has no items yet")
+    return value.date()  # type: ignore[no-any-return]

@@ -1,0 +1,134 @@
+"""Engines that compute the index's statistics: DuckDB (embedded, default) and Apache Spark.
+
+Both run the SQL of :mod:`jauge.metrics.statistics`; Spark gets it transpiled by
+SQLGlot and reads the store's tables from Parquet files exported for it. Engines
+are registered through the ``jauge.engines`` entry point, like sources.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from functools import cache
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from ..errors import ConfigError, NotFoundError
+from ..store.duckdb_store import Store
+from .statistics import COLUMNS, Scope, statistics_sql
+
+GROUP = "jauge.engines"
+#: the store tables the statistics read
+TABLES = ("content_items", "interactions", "metric_snapshots", "annotations")
+
+
+class Engine(ABC):
+    name: ClassVar[str]
+
+    @abstractmethod
+    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
+        """The statistic tables of ``scope``, with the columns of ``statistics.COLUMNS``."""
+
+    def sql(self, scope: Scope, sla_hours: float) -> dict[str, str]:
+        """The SQL this engine runs (for snapshot tests and the curious)."""
+        return statistics_sql(scope, sla_hours)
+
+
+def _normalised(table: pa.Table, name: str) -> pa.Table:
+    """Same column order and types whichever engine computed the table."""
+    columns = COLUMNS[name]
+    arrays = []
+    for column in columns:
+        array = table.column(column)
+        if column in ("item_id", "person_id", "platform"):
+            arrays.append(array.cast(pa.string()))
+        else:
+            arrays.append(array.cast(pa.float64()))
+    return pa.table(arrays, names=list(columns))
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
+        return {
+            name: _normalised(store.con.sql(sql).to_arrow_table(), name)
+            for name, sql in self.sql(scope, sla_hours).items()
+        }
+
+
+class SparkEngine(Engine):
+    """Apache Spark (local mode unless ``JAUGE_SPARK_MASTER`` says otherwise)."""
+
+    name = "spark"
+
+    def sql(self, scope: Scope, sla_hours: float) -> dict[str, str]:
+        import sqlglot
+
+        return {
+            name: sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+            for name, sql in statistics_sql(scope, sla_hours).items()
+        }
+
+    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
+        spark = spark_session()
+        folder = Path(tempfile.mkdtemp(prefix="jauge-spark-"))
+        for table in TABLES:
+            path = folder / f"{table}.parquet"
+            store.con.execute(
+                f"COPY (SELECT * FROM {table} WHERE workspace = ?) TO '{path}' (FORMAT parquet)",
+                [scope.workspace],
+            )
+            spark.read.parquet(str(path)).createOrReplaceTempView(table)
+        results = {}
+        for name, sql in self.sql(scope, sla_hours).items():
+            frame = spark.sql(sql)
+            results[name] = _normalised(_to_arrow(frame), name)
+        return results
+
+
+def _to_arrow(frame: Any) -> pa.Table:
+    if hasattr(frame, "toArrow"):  # Spark 4
+        return frame.toArrow()
+    return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
+
+
+@cache
+def spark_session() -> Any:
+    """One local Spark session per process, in UTC like the store."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(
+            "the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'"
+        ) from exc
+    master = os.environ.get("JAUGE_SPARK_MASTER", "local[2]")
+    return (
+        SparkSession.builder.master(master)
+        .appName("jauge")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        .getOrCreate()
+    )
+
+
+@cache
+def _classes() -> dict[str, type[Engine]]:
+    found: dict[str, type[Engine]] = {}
+    for ep in entry_points(group=GROUP):
+        cls = ep.load()
+        found[cls.name] = cls
+    return found
+
+
+def get_engine(name: str) -> Engine:
+    classes = _classes()
+    if name not in classes:
+        raise NotFoundError(f"no engine {name!r}: use one of {', '.join(sorted(classes))}")
+    return classes[name]()

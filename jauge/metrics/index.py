@@ -1,0 +1,471 @@
+"""The Jauge Index: from statistics to one figure with its breakdown and uncertainty.
+
+For a scope (an organisation, optionally one account or campaign, over a
+window), the engine computes the statistic tables; this module turns them into
+indicator values for the data and for every bootstrap replicate, shrinks each
+toward its stratum's median (empirical Bayes), scores it by its percentile in
+the reference panel, averages indicators into pillars and pillars into the
+index by a weighted geometric mean. Intervals are the replicates' percentiles.
+See docs/index-spec.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ..errors import ConfigError, NotFoundError
+from ..store.duckdb_store import Store
+from .engines import get_engine
+from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, estimate
+from .panel import Panel, band_label, percentile, stratum_key
+from .spec import LATEST, IndexSpec, Indicator, load_spec
+from .statistics import Scope
+
+#: indicators scored on their own scale when no panel knows them (value -> 0..100)
+ABSOLUTE_SCALES = {
+    "returning_engagers": (0.0, 1.0),
+    "two_way": (0.0, 1.0),
+    "response_rate": (0.0, 1.0),
+    "cohort_retention": (0.0, 1.0),
+    "net_sentiment": (-100.0, 100.0),
+}
+
+
+@dataclass
+class Figure:
+    """A score with its interval: a component, a pillar or the index itself."""
+
+    score: float | None
+    value: float | None
+    interval: tuple[float, float] | None
+    weight: float
+    n: float
+    replicates: np.ndarray | None = field(default=None, repr=False)
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "score": _round(self.score),
+            "value": _round(self.value),
+            "interval": [_round(x) for x in self.interval] if self.interval else None,
+            "weight": _round(self.weight),
+            "n": _round(self.n),
+        }
+        data.update(self.detail)
+        return data
+
+
+@dataclass
+class IndexResult:
+    """The contract of ``jauge score --format json`` (see docs/index-spec.md)."""
+
+    index_version: str
+    panel: str
+    scope: dict[str, Any]
+    score: float | None
+    interval: tuple[float, float] | None
+    pillars: dict[str, Figure]
+    components: dict[str, Figure]
+    coverage: dict[str, Any]
+    integrity_share: float
+    warnings: list[str]
+    sources_and_methods: dict[str, Any]
+    fingerprint: str
+    replicates: np.ndarray | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index_version": self.index_version,
+            "panel": self.panel,
+            "scope": self.scope,
+            "score": _round(self.score),
+            "interval": [_round(x) for x in self.interval] if self.interval else None,
+            "pillars": {k: v.to_dict() for k, v in self.pillars.items()},
+            "components": {k: v.to_dict() for k, v in self.components.items()},
+            "coverage": self.coverage,
+            "integrity_share": _round(self.integrity_share),
+            "warnings": list(self.warnings),
+            "sources_and_methods": self.sources_and_methods,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def _round(x: float | None, digits: int = 6) -> float | None:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return None
+    return round(float(x), digits)
+
+
+# -- scope ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScopeRequest:
+    org: str
+    account: str | None = None
+    campaign: str | None = None
+    start: date | None = None  # inclusive
+    end: date | None = None  # inclusive
+
+
+def resolve_scope(
+    store: Store, workspace: str, request: ScopeRequest, spec: IndexSpec
+) -> tuple[Scope, dict[str, Any]]:
+    """The scope to measure, with the window's defaults filled in and checked."""
+    org_id = store.org_id(workspace, request.org)
+    account_id = None
+    if request.account:
+        rows = store.con.execute(
+            "SELECT account_id FROM accounts WHERE org_id = ? AND lower(handle) = lower(?)",
+            [org_id, request.account.lstrip("@")],
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no account {request.account!r} for {request.org!r}")
+        account_id = str(rows[0][0])
+    start, end, terms = request.start, request.end, None
+    if request.campaign:
+        rows = store.con.execute(
+            "SELECT starts_on, ends_on, hashtags, keywords FROM campaigns "
+            "WHERE org_id = ? AND lower(name) = lower(?)",
+            [org_id, request.campaign],
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(
+                f"no campaign {request.campaign!r} for {request.org!r}: "
+                "define it with `jauge campaign add`"
+            )
+        c_start, c_end, hashtags, keywords = rows[0]
+        start, end = start or c_start, end or c_end
+        terms = tuple(
+            sorted({t.lower() for t in [*(hashtags or []), *(keywords or [])] if t.strip()})
+        )
+        terms = terms or None
+    if end is None:
+        latest = store.con.execute(
+            "SELECT max(created_at) FROM content_items WHERE org_id = ?", [org_id]
+        ).fetchall()[0][0]
+        if latest is None:
+            raise ConfigError(f"{request.org!r} has no items yet: import some data first")
+        end = latest.date()
+    if start is None:
+        start = end - timedelta(days=spec.default_days - 1)
+    days = (end - start).days + 1
+    if days < spec.min_days:
+        raise ConfigError(
+            f"the window {start} to {end} is {days} days long: the index needs at least "
+            f"{spec.min_days} days (it measures slow things: relationships, returns)"
+        )
+    scope = Scope(
+        workspace=workspace,
+        org_id=org_id,
+        start=datetime.combine(start, datetime.min.time()),
+        end=datetime.combine(end + timedelta(days=1), datetime.min.time()),
+        account_id=account_id,
+        campaign_terms=terms,
+    )
+    described = {
+        "org": request.org,
+        "account": request.account,
+        "campaign": request.campaign,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+    }
+    return scope, described
+
+
+# -- scoring ----------------------------------------------------------------------
+
+
+def stratum_of(stats: dict[str, pa.Table], spec: IndexSpec) -> tuple[str, str]:
+    """(platform, band): the platform most of the scope's items are on, and the band of
+    its largest known audience."""
+    platforms = Counter(
+        p
+        for table in ("items", "threads")
+        for p in stats[table].column("platform").to_pylist()
+        if p is not None
+    )
+    platform = platforms.most_common(1)[0][0] if platforms else "unknown"
+    followers = [f for f in stats["items"].column("followers").to_pylist() if f is not None]
+    band = band_label(max(followers) if followers else None, spec.follower_bands)
+    return platform, band
+
+
+def fingerprint(spec: IndexSpec, panel: Panel, scope: dict[str, Any], stats: Any) -> str:
+    """A hash of everything the figures depend on: version, panel, scope and statistics."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([spec.version, panel.panel_id, scope], sort_keys=True).encode())
+    for name in sorted(stats):
+        table = stats[name]
+        digest.update(name.encode())
+        digest.update(json.dumps(table.to_pydict(), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _interval(replicates: np.ndarray, level: float) -> tuple[float, float] | None:
+    finite = replicates[~np.isnan(replicates)]
+    if finite.size == 0:
+        return None
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.percentile(finite, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def unmeasurable(store: Store, scope: Scope, stats: dict[str, pa.Table]) -> dict[str, str]:
+    """Indicators the data cannot measure in this scope, with the reason: a zero there
+    would be an artefact of what was collected, not a fact about the organisation."""
+    reasons = {}
+    if stats["items"].num_rows == 0:
+        for name in ("two_way", "response_rate", "time_to_first_response"):
+            reasons[name] = "no own posts collected, so answers to others cannot be seen"
+    first = store.con.execute(
+        "SELECT min(occurred_at) FROM interactions WHERE org_id = ?", [scope.org_id]
+    ).fetchall()[0][0]
+    if first is not None and first >= scope.previous_start + (scope.end - scope.start) / 2:
+        for name in ("returning_engagers", "new_engagers_per_1k_reach"):
+            reasons[name] = (
+                f"the data starts on {first:%Y-%m-%d}: too little history before the window "
+                "to tell returning or new people apart"
+            )
+    return reasons
+
+
+def score_component(
+    indicator: Indicator,
+    estimates: Estimates,
+    panel: Panel,
+    stratum: str,
+    level: float,
+    warnings: list[str],
+    reason: str | None = None,
+) -> Figure | None:
+    """The indicator's score over the replicates, or None when it cannot be scored."""
+    values = estimates.values.get(indicator.name)
+    if values is None:
+        return None
+    sizes = estimates.sizes[indicator.name]
+    n = float(sizes[0])
+    if reason is not None:
+        warnings.append(f"{indicator.name}: not measurable ({reason})")
+        return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
+    if np.isnan(values[0]) and n >= indicator.min_n:
+        reason = "no data on the people or answers it counts"
+        warnings.append(f"{indicator.name}: not measurable ({reason})")
+        return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
+    if np.isnan(values[0]) or n < indicator.min_n:
+        warnings.append(
+            f"{indicator.name}: insufficient data ({n:g} {indicator.unit}, at least "
+            f"{indicator.min_n:g} needed)"
+        )
+        return Figure(None, _nan_to_none(values[0]), None, indicator.weight, n)
+    reference = panel.reference(indicator.name, stratum)
+    detail: dict[str, Any] = {}
+    if reference is None:
+        if indicator.name not in ABSOLUTE_SCALES:
+            warnings.append(f"{indicator.name}: no reference panel for it, so not scored")
+            return Figure(None, float(values[0]), None, indicator.weight, n)
+        low, high = ABSOLUTE_SCALES[indicator.name]
+        prior = (low + high) / 2.0
+        detail["reference"] = "absolute scale"
+        warnings.append(
+            f"{indicator.name}: no reference panel for it yet; scored on its own scale "
+            f"({low:g} to {high:g})"
+        )
+    else:
+        distribution, used = reference
+        prior = distribution.median
+        detail["reference"] = used
+        if used != stratum:
+            detail["reference_note"] = f"no panel data for {stratum}"
+    k = indicator.prior_strength
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if indicator.name == "time_to_first_response":
+            # shrink on the log scale: waiting times are skewed
+            logged = np.log(np.maximum(values, 1e-6))
+            shrunk = np.exp((logged * sizes + np.log(max(prior, 1e-6)) * k) / (sizes + k))
+        else:
+            shrunk = (values * sizes + prior * k) / (sizes + k)
+    if reference is None:
+        low, high = ABSOLUTE_SCALES[indicator.name]
+        scores = np.clip((shrunk - low) / (high - low) * 100.0, 0.0, 100.0)
+    else:
+        scores = np.array(
+            [np.nan if np.isnan(v) else percentile(reference[0], float(v)) for v in shrunk]
+        )
+    if indicator.direction == "lower":
+        scores = 100.0 - scores
+    detail["shrunk"] = _round(float(shrunk[0]))
+    return Figure(
+        float(scores[0]),
+        float(values[0]),
+        _interval(scores[1:], level),
+        indicator.weight,
+        n,
+        replicates=scores,
+        detail=detail,
+    )
+
+
+def _nan_to_none(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def aggregate(
+    spec: IndexSpec, components: dict[str, Figure], warnings: list[str]
+) -> tuple[dict[str, Figure], np.ndarray | None]:
+    """Pillars (weighted means of their scored components) and the index replicates
+    (weighted geometric mean of the pillars, weights renormalised over those present)."""
+    pillars: dict[str, Figure] = {}
+    present = []
+    for pillar in spec.pillars:
+        scored = [
+            (components[i.name], i.weight)
+            for i in pillar.indicators
+            if i.name in components and components[i.name].replicates is not None
+        ]
+        if not scored:
+            pillars[pillar.name] = Figure(None, None, None, pillar.weight, 0)
+            continue
+        total = sum(w for _, w in scored)
+        replicates = sum((f.replicates * (w / total) for f, w in scored), np.zeros(1))
+        for f, w in scored:
+            f.detail["effective_weight"] = _round(w / total)
+        pillars[pillar.name] = Figure(
+            float(replicates[0]), float(replicates[0]), None, pillar.weight, len(scored),
+            replicates=replicates,
+        )
+        present.append(pillar)
+    if not present:
+        return pillars, None
+    missing = [p.name for p in spec.pillars if p not in present]
+    if missing:
+        warnings.append(
+            f"pillars without data: {', '.join(missing)}; the index is computed on the others, "
+            "their weights renormalised (no value is imputed)"
+        )
+    total = sum(p.weight for p in present)
+    logs = sum(
+        (
+            np.log(np.maximum(pillars[p.name].replicates, spec.floor)) * (p.weight / total)  # type: ignore[arg-type]
+            for p in present
+        ),
+        np.zeros(1),
+    )
+    for p in present:
+        pillars[p.name].detail["effective_weight"] = _round(p.weight / total)
+    return pillars, np.exp(logs)
+
+
+def compute_index(
+    store: Store,
+    workspace: str,
+    request: ScopeRequest,
+    *,
+    engine: str = "duckdb",
+    version: str = LATEST,
+    panel: Panel | None = None,
+) -> IndexResult:
+    """The Jauge Index of a scope; see the module docstring and docs/index-spec.md."""
+    from .panels_store import reference_panel
+
+    spec = load_spec(version)
+    panel = panel or reference_panel(store)
+    scope, described = resolve_scope(store, workspace, request, spec)
+    stats = get_engine(engine).statistics(store, scope, spec.response_sla_hours)
+    platform, band = stratum_of(stats, spec)
+    stratum = stratum_key(platform, band)
+    fp = fingerprint(spec, panel, described, stats)
+    seed = spec.seed ^ int(fp[:8], 16)
+    estimates = estimate(stats, bootstrap_weights(stats, spec.replicates, seed))
+    warnings: list[str] = []
+    components: dict[str, Figure] = {}
+    reasons = unmeasurable(store, scope, stats)
+    for indicator in spec.indicators:
+        if indicator.name not in INDICATOR_TABLE:
+            continue  # business impact: its data arrives in a later version
+        figure = score_component(
+            indicator, estimates, panel, stratum, spec.level, warnings, reasons.get(indicator.name)
+        )
+        if figure is not None:
+            components[indicator.name] = figure
+    pillars, index_replicates = aggregate(spec, components, warnings)
+    for figure in pillars.values():
+        if figure.replicates is not None:
+            figure.interval = _interval(figure.replicates[1:], spec.level)
+    score = interval = None
+    if index_replicates is None:
+        warnings.append("no pillar could be computed: import own posts or conversations first")
+    else:
+        score = float(index_replicates[0])
+        interval = _interval(index_replicates[1:], spec.level)
+    n_engagers = stats["engagers"].num_rows
+    authenticity = stats["engagers"].column("authenticity").to_pylist()
+    coverage = {
+        "stratum": stratum,
+        "pillars": {name: f.score is not None for name, f in pillars.items()},
+        "components": {
+            i.name: (i.name in components and components[i.name].score is not None)
+            for i in spec.indicators
+        },
+        "items": stats["items"].num_rows,
+        "engagers": n_engagers,
+        "threads": stats["threads"].num_rows,
+        "opinions": stats["opinions"].num_rows,
+    }
+    return IndexResult(
+        index_version=spec.version,
+        panel=panel.panel_id,
+        scope=described,
+        score=score,
+        interval=interval,
+        pillars=pillars,
+        components=components,
+        coverage=coverage,
+        integrity_share=(1.0 - sum(authenticity) / n_engagers) if n_engagers else 0.0,
+        warnings=warnings,
+        sources_and_methods=sources_and_methods(store, scope, stats, engine, spec),
+        fingerprint=fp,
+        replicates=index_replicates,
+    )
+
+
+def sources_and_methods(
+    store: Store, scope: Scope, stats: dict[str, pa.Table], engine: str, spec: IndexSpec
+) -> dict[str, Any]:
+    """The #SMMStandards transparency table: what was measured, from where, and how."""
+    rows = store.con.execute(
+        """
+        SELECT list(DISTINCT platform ORDER BY platform),
+               list(DISTINCT lang ORDER BY lang) FILTER (WHERE lang IS NOT NULL)
+        FROM content_items WHERE org_id = ? AND created_at >= ? AND created_at < ?
+        """,
+        [scope.org_id, scope.start, scope.end],
+    ).fetchall()[0]
+    sources = store.con.execute(
+        "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",
+        [scope.workspace],
+    ).fetchall()[0][0]
+    labelled = stats["opinions"].num_rows
+    return {
+        "channels": rows[0] or [],
+        "collection": [f"import: {s}" for s in (sources or [])],
+        "languages": rows[1] or ["not detected yet"],
+        "sentiment_method": (
+            "labels stored with the data (annotation sentiment.human), not inferred"
+            if labelled
+            else "none: no sentiment labels in scope"
+        ),
+        "filtering": "authenticity weight 1 for every engager (integrity detection not yet "
+        "applied); audience size enters only as a denominator",
+        "engine": engine,
+        "uncertainty": f"{spec.replicates} Poisson bootstrap replicates over items, engagers, "
+        f"threads and opinions; {int(spec.level * 100)}% percentile intervals",
+    }

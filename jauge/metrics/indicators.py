@@ -1,0 +1,144 @@
+"""Indicator values from the statistic tables, for the data and for bootstrap replicates.
+
+Every indicator is a ratio of weighted sums over the rows of one statistic table
+(items, engagers, threads or opinions). A replicate of the bootstrap is the same
+ratio with other row weights (Poisson(1) draws), so the point estimate (all
+weights 1) and every replicate come out of the same vectorised expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+Stats = dict[str, pa.Table]
+Weights = dict[str, np.ndarray]  # table -> (replicates, rows)
+
+INDICATOR_TABLE = {
+    "conversation": "items",
+    "amplification": "items",
+    "saves_clicks": "items",
+    "applause": "items",
+    "reach_per_follower": "items",
+    "new_engagers_per_1k_reach": "items",
+    "returning_engagers": "engagers",
+    "cohort_retention": "engagers",
+    "two_way": "threads",
+    "response_rate": "threads",
+    "time_to_first_response": "threads",
+    "net_sentiment": "opinions",
+}
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Per indicator: its value and its size (the ``n`` of shrinkage and of min_n), as
+    arrays over replicates (index 0 is the data itself); NaN where undefined."""
+
+    values: dict[str, np.ndarray]
+    sizes: dict[str, np.ndarray]
+
+
+def column(stats: Stats, table: str, name: str) -> np.ndarray:
+    array = stats[table].column(name).to_numpy(zero_copy_only=False)
+    return np.asarray(array, dtype=np.float64)
+
+
+def bootstrap_weights(stats: Stats, replicates: int, seed: int) -> Weights:
+    """Row weights: the data (all ones) then ``replicates`` Poisson(1) draws per table,
+    from one seeded generator, so that the same data always gives the same interval."""
+    rng = np.random.default_rng(seed)
+    weights = {}
+    for table in ("items", "engagers", "threads", "opinions"):
+        rows = stats[table].num_rows
+        draws = rng.poisson(1.0, size=(replicates, rows)).astype(np.float64)
+        weights[table] = np.vstack([np.ones((1, rows)), draws])
+    return weights
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The weighted median of ``values`` for each row of ``weights`` (NaN if no weight)."""
+    if values.size == 0:
+        return np.full(weights.shape[0], np.nan)
+    order = np.argsort(values, kind="stable")
+    sorted_values = values[order]
+    cumulative = np.cumsum(weights[:, order], axis=1)
+    total = cumulative[:, -1]
+    index = np.argmax(cumulative >= (total / 2.0)[:, None], axis=1)
+    return np.where(total > 0, sorted_values[index], np.nan)
+
+
+def estimate(stats: Stats, weights: Weights) -> Estimates:
+    """Every indicator the statistics allow, over the data and the replicates."""
+    values: dict[str, np.ndarray] = {}
+    sizes: dict[str, np.ndarray] = {}
+    w = weights["items"]
+    comments = column(stats, "items", "comments")
+    shares = column(stats, "items", "shares")
+    reactions = column(stats, "items", "reactions")
+    saves_clicks = column(stats, "items", "saves_clicks")
+    reach = column(stats, "items", "reach")
+    followers = column(stats, "items", "followers")
+    n_items = w.sum(axis=1)
+    for name, counts in (
+        ("conversation", comments),
+        ("amplification", shares),
+        ("applause", reactions),
+    ):
+        values[name] = _ratio(w @ counts, n_items)
+        sizes[name] = n_items
+    has_sc = ~np.isnan(saves_clicks)
+    n_sc = w[:, has_sc].sum(axis=1)
+    values["saves_clicks"] = _ratio(w[:, has_sc] @ saves_clicks[has_sc], n_sc)
+    sizes["saves_clicks"] = n_sc
+    both = ~np.isnan(reach) & ~np.isnan(followers)
+    values["reach_per_follower"] = _ratio(
+        w[:, both] @ reach[both], w[:, both] @ followers[both]
+    )
+    sizes["reach_per_follower"] = w[:, both].sum(axis=1)
+    has_reach = ~np.isnan(reach)
+    reach_sum = w[:, has_reach] @ reach[has_reach]
+
+    v = weights["engagers"]
+    authenticity = column(stats, "engagers", "authenticity")
+    av = v * authenticity[None, :]
+    engaged = av.sum(axis=1)
+    values["returning_engagers"] = _ratio(av @ column(stats, "engagers", "in_previous"), engaged)
+    sizes["returning_engagers"] = engaged
+    newcomers = av @ column(stats, "engagers", "first_ever")
+    if stats["engagers"].num_rows:
+        values["new_engagers_per_1k_reach"] = _ratio(newcomers * 1000.0, reach_sum)
+    else:  # no person-level data at all: unknown, not zero
+        values["new_engagers_per_1k_reach"] = np.full(w.shape[0], np.nan)
+    sizes["new_engagers_per_1k_reach"] = w[:, has_reach].sum(axis=1)
+    first_half = column(stats, "engagers", "first_in_first_half")
+    cohort = av @ first_half
+    values["cohort_retention"] = _ratio(
+        av @ (first_half * column(stats, "engagers", "returned")), cohort
+    )
+    sizes["cohort_retention"] = cohort
+
+    t = weights["threads"]
+    n_threads = t.sum(axis=1)
+    values["two_way"] = _ratio(t @ column(stats, "threads", "answered"), n_threads)
+    sizes["two_way"] = n_threads
+    values["response_rate"] = _ratio(t @ column(stats, "threads", "answered_in_sla"), n_threads)
+    sizes["response_rate"] = n_threads
+    hours = column(stats, "threads", "hours_to_first")
+    answered = ~np.isnan(hours)
+    values["time_to_first_response"] = weighted_median(hours[answered], t[:, answered])
+    sizes["time_to_first_response"] = t[:, answered].sum(axis=1)
+
+    o = weights["opinions"]
+    n_opinions = o.sum(axis=1)
+    net = o @ (column(stats, "opinions", "positive") - column(stats, "opinions", "negative"))
+    values["net_sentiment"] = _ratio(net * 100.0, n_opinions)
+    sizes["net_sentiment"] = n_opinions
+    return Estimates(values, sizes)

@@ -1,0 +1,96 @@
+"""Panels and the store: the reference panel in force, and panel export and import.
+
+The reference panel is the built-in panel pooled with every panel imported into
+the store. An export measures every organisation of the store over each calendar
+quarter and keeps only the quantiles of the values, per stratum, for strata with
+at least :data:`~jauge.metrics.panel.MIN_UNITS` units.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from ..store.duckdb_store import Store, utcnow
+from .engines import get_engine
+from .indicators import bootstrap_weights, estimate
+from .panel import MIN_UNITS, Panel, build_panel, builtin_panel, combine, parse_panel, stratum_key
+from .spec import LATEST, load_spec
+from .statistics import Scope
+
+
+def imported_panels(store: Store) -> list[Panel]:
+    rows = store.con.execute("SELECT panel_id, body FROM panels ORDER BY panel_id").fetchall()
+    return [parse_panel(json.loads(body), f"panel {pid}") for pid, body in rows]
+
+
+def reference_panel(store: Store) -> Panel:
+    """The built-in panel pooled with the imported ones."""
+    return combine([builtin_panel(), *imported_panels(store)])
+
+
+def import_panel(store: Store, path: str) -> Panel:
+    """Add a panel file to the store's reference panel (importing it again changes nothing)."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(path, "no such file") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+    panel = parse_panel(data, path)
+    store.con.execute(
+        "INSERT INTO panels SELECT ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM panels WHERE panel_id = ?)",
+        [panel.panel_id, utcnow(), json.dumps(panel.to_dict()), panel.panel_id],
+    )
+    return panel
+
+
+def unit_values(
+    store: Store, engine: str = "duckdb", version: str = LATEST, every: str = "quarter"
+) -> list[tuple[str, dict[str, float]]]:
+    """Every organisation of the store, over each calendar quarter (or month) it has items
+    in: its stratum and indicator values (point estimates, before shrinkage)."""
+    from .compare import periods
+    from .index import stratum_of
+
+    spec = load_spec(version)
+    runner = get_engine(engine)
+    units = []
+    orgs = store.con.execute(
+        "SELECT o.workspace, o.org_id, min(c.created_at), max(c.created_at) FROM organisations o "
+        "JOIN content_items c USING (org_id) GROUP BY ALL ORDER BY 1, 2"
+    ).fetchall()
+    for workspace, org_id, first, last in orgs:
+        for start, end in periods(first.date(), last.date(), every):
+            scope = Scope(
+                workspace,
+                org_id,
+                datetime.combine(start, datetime.min.time()),
+                datetime.combine(end + timedelta(days=1), datetime.min.time()),
+            )
+            stats = runner.statistics(store, scope, spec.response_sla_hours)
+            if not any(t.num_rows for t in stats.values()):
+                continue
+            estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
+            platform, band = stratum_of(stats, spec)
+            values = {
+                name: float(v[0])
+                for name, v in estimates.values.items()
+                if not np.isnan(v[0])
+                and estimates.sizes[name][0] >= next(i.min_n for i in spec.indicators if i.name == name)
+            }
+            if values:
+                units.append((stratum_key(platform, band), values))
+    return units
+
+
+def export_panel(store: Store, panel_id: str | None = None) -> Panel:
+    """The store's anonymised panel: quantiles per stratum, strata of few units left out."""
+    units = unit_values(store)
+    panel_id = panel_id or f"jauge-panel/export-{utcnow().strftime('%Y%m%dT%H%M%S')}"
+    return build_panel(panel_id, units, min_units=MIN_UNITS)
