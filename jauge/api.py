@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from . import settings
+from .campaigns import Campaign, add_campaign, list_campaigns
 from .frames import Frame
 from .ingest import ImportResult, ProgressFactory, import_files
-from .sources.base import ImportOptions
-from .campaigns import Campaign, add_campaign, list_campaigns
 from .metrics.compare import Comparison, compare
 from .metrics.index import IndexResult, ScopeRequest, compute_index
 from .metrics.spec import LATEST
+from .sources.base import ImportOptions
 from .stats import Stats, collect_stats
 from .store.duckdb_store import Store
 
@@ -112,8 +112,15 @@ class Jauge:
     ) -> Comparison:
         """The index per period, campaign or organisation, with significant changes marked."""
         return compare(
-            self.store, self.workspace, by, list(orgs), every=every, start=start, end=end,
-            engine=engine, version=version,
+            self.store,
+            self.workspace,
+            by,
+            list(orgs),
+            every=every,
+            start=start,
+            end=end,
+            engine=engine,
+            version=version,
         )
 
     # -- reading -----------------------------------------------------------------

@@ -75,7 +75,8 @@ def list_campaigns(store: Store, workspace: str, org: str | None = None) -> list
         params.append(store.org_id(workspace, org))
     rows = store.con.execute(
         "SELECT c.name, o.name, c.starts_on, c.ends_on, c.hashtags, c.keywords, c.utm_campaign "
-        f"FROM campaigns c JOIN organisations o USING (org_id) {where} ORDER BY o.name, c.starts_on",
+        f"FROM campaigns c JOIN organisations o USING (org_id) {where} "
+        "ORDER BY o.name, c.starts_on",
         params,
     ).fetchall()
     return [

@@ -38,13 +38,22 @@ def french_media_posts(out: Path) -> int:
                 if "retweeted" in kinds:
                     continue
                 m = t["public_metrics"]
-                f.write(json.dumps({
-                    "id": t["id"], "created_at": t["created_at"], "text": t["text"],
-                    "org": account["username"], "account": account["username"],
-                    "reactions": m["like_count"], "shares": m["retweet_count"] + m["quote_count"],
-                    "comments": m["reply_count"],
-                    "followers": account["public_metrics"]["followers_count"],
-                }) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "id": t["id"],
+                            "created_at": t["created_at"],
+                            "text": t["text"],
+                            "org": account["username"],
+                            "account": account["username"],
+                            "reactions": m["like_count"],
+                            "shares": m["retweet_count"] + m["quote_count"],
+                            "comments": m["reply_count"],
+                            "followers": account["public_metrics"]["followers_count"],
+                        }
+                    )
+                    + "\n"
+                )
                 rows += 1
     return rows
 
@@ -55,8 +64,9 @@ def main() -> int:
         return 1
     folder = Path(tempfile.mkdtemp(prefix="jauge-panel-"))
     handle = jauge.open(folder / "panel.duckdb", workspace="panel")
-    handle.import_file(data_path("dataset_Facebook.csv"), "facebook-insights",
-                       org="UCI cosmetics brand", year=2014)
+    handle.import_file(
+        data_path("dataset_Facebook.csv"), "facebook-insights", org="UCI cosmetics brand", year=2014
+    )
     posts = folder / "french-media.jsonl"
     print(f"french media: {french_media_posts(posts)} own tweets")
     result = handle.import_file(posts, "posts-jsonl", platform="x")

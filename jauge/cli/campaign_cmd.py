@@ -34,9 +34,16 @@ def campaign_group() -> None:
 @workspace_option
 @format_option("table", "json")
 def add_command(
-    name: str, org: str, start: str, end: str, hashtags: tuple[str, ...],
-    keywords: tuple[str, ...], utm_campaign: str | None, db: str | None,
-    workspace: str | None, fmt: str,
+    name: str,
+    org: str,
+    start: str,
+    end: str,
+    hashtags: tuple[str, ...],
+    keywords: tuple[str, ...],
+    utm_campaign: str | None,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
 ) -> None:
     """Define a campaign (defining it again replaces it); items match by date and tags."""
     import jauge
@@ -48,15 +55,22 @@ def add_command(
             raise ConfigError("--from and --to are required")
         handle = jauge.open(db, workspace=workspace)
         campaign = handle.add_campaign(
-            name, org=org, start=first, end=last, hashtags=hashtags, keywords=keywords,
+            name,
+            org=org,
+            start=first,
+            end=last,
+            hashtags=hashtags,
+            keywords=keywords,
             utm_campaign=utm_campaign,
         )
         handle.close()
     if fmt == "json":
         print_json(campaign.to_dict())
     else:
-        console().print(f"campaign [bold]{campaign.name}[/] of {campaign.org}: "
-                        f"{campaign.starts_on} to {campaign.ends_on}")
+        console().print(
+            f"campaign [bold]{campaign.name}[/] of {campaign.org}: "
+            f"{campaign.starts_on} to {campaign.ends_on}"
+        )
 
 
 @campaign_group.command("list", epilog=EPILOG)
@@ -81,6 +95,13 @@ def list_command(org: str | None, db: str | None, workspace: str | None, fmt: st
     for col in ("org", "name", "from", "to", "hashtags", "keywords", "utm"):
         table.add_column(col)
     for c in campaigns:
-        table.add_row(c.org, c.name, str(c.starts_on), str(c.ends_on), " ".join(c.hashtags),
-                      ", ".join(c.keywords), c.utm_campaign or "")
+        table.add_row(
+            c.org,
+            c.name,
+            str(c.starts_on),
+            str(c.ends_on),
+            " ".join(c.hashtags),
+            ", ".join(c.keywords),
+            c.utm_campaign or "",
+        )
     console().print(table)

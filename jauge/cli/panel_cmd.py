@@ -38,13 +38,17 @@ def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) ->
         handle.close()
         with open(file, "w", encoding="utf-8") as f:
             json.dump(panel.to_dict(), f, indent=1)
-    summary = {"panel_id": panel.panel_id, "file": file,
-               "strata": {k: len(v) for k, v in sorted(panel.strata.items())}}
+    summary = {
+        "panel_id": panel.panel_id,
+        "file": file,
+        "strata": {k: len(v) for k, v in sorted(panel.strata.items())},
+    }
     if fmt == "json":
         print_json(summary)
     else:
-        console().print(f"wrote panel [bold]{panel.panel_id}[/] to {file}: "
-                        f"{len(panel.strata)} strata")
+        console().print(
+            f"wrote panel [bold]{panel.panel_id}[/] to {file}: {len(panel.strata)} strata"
+        )
 
 
 @panel_group.command("import", epilog=EPILOG)
@@ -64,5 +68,4 @@ def import_command(file: str, db: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json({"imported": panel.panel_id, "reference_panel": reference.panel_id})
     else:
-        console().print(f"imported [bold]{panel.panel_id}[/]; scores now use "
-                        f"{reference.panel_id}")
+        console().print(f"imported [bold]{panel.panel_id}[/]; scores now use {reference.panel_id}")

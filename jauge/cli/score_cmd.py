@@ -58,14 +58,26 @@ def _date(value: str | None, option: str) -> date | None:
 @click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
 @click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
 @engine_option
-@click.option("--index-version", default=None, metavar="VERSION",
-              help="Index version to compute (default: the latest).")
+@click.option(
+    "--index-version",
+    default=None,
+    metavar="VERSION",
+    help="Index version to compute (default: the latest).",
+)
 @db_option
 @workspace_option
 @format_option("table", "json")
 def score_command(
-    org: str, account: str | None, campaign: str | None, start: str | None, end: str | None,
-    engine: str, index_version: str | None, db: str | None, workspace: str | None, fmt: str,
+    org: str,
+    account: str | None,
+    campaign: str | None,
+    start: str | None,
+    end: str | None,
+    engine: str,
+    index_version: str | None,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
 ) -> None:
     """The Jauge Index of an organisation, account or campaign, with its breakdown."""
     import jauge
@@ -74,8 +86,13 @@ def score_command(
     with reported(fmt):
         handle = jauge.open(db, workspace=workspace)
         result = handle.score(
-            org, account=account, campaign=campaign, start=_date(start, "--from"),
-            end=_date(end, "--to"), engine=engine, version=index_version or LATEST,
+            org,
+            account=account,
+            campaign=campaign,
+            start=_date(start, "--from"),
+            end=_date(end, "--to"),
+            engine=engine,
+            version=index_version or LATEST,
         )
         handle.close()
     if fmt == "json":
@@ -95,7 +112,7 @@ def _interval(iv: Any) -> str:
 def _bar(score: float | None, width: int = 20) -> str:
     if score is None:
         return ""
-    filled = int(round(score / 100 * width))
+    filled = round(score / 100 * width)
     return "█" * filled + "·" * (width - filled)
 
 
@@ -126,7 +143,11 @@ def render_score(result: Any) -> None:
     for pillar in spec.pillars:
         p = result.pillars[pillar.name]
         table.add_row(
-            f"[bold]{pillar.name}[/]", _fmt(p.score), _interval(p.interval), "", "",
+            f"[bold]{pillar.name}[/]",
+            _fmt(p.score),
+            _interval(p.interval),
+            "",
+            "",
             f"{p.detail.get('effective_weight', 0) or 0:.2f}" if p.score is not None else "—",
             _bar(p.score, 12),
         )
@@ -136,24 +157,45 @@ def render_score(result: Any) -> None:
                 table.add_row(f"  {indicator.name}", "—", "", "", "", "", "[dim]no data[/]")
                 continue
             table.add_row(
-                f"  {indicator.name}", _fmt(c.score), _interval(c.interval), _fmt(c.value, 3),
-                f"{c.n:g}", f"{indicator.weight:.2f}", _bar(c.score, 12),
+                f"  {indicator.name}",
+                _fmt(c.score),
+                _interval(c.interval),
+                _fmt(c.value, 3),
+                f"{c.n:g}",
+                f"{indicator.weight:.2f}",
+                _bar(c.score, 12),
             )
     out.print(table)
     err = console(stderr=True)
     for warning in result.warnings:
         err.print(f"[yellow]note:[/] {warning}", highlight=False)
-    out.print(f"[dim]fingerprint {result.fingerprint[:16]}…  engine "
-              f"{result.sources_and_methods['engine']}[/]")
+    out.print(
+        f"[dim]fingerprint {result.fingerprint[:16]}…  engine "
+        f"{result.sources_and_methods['engine']}[/]"
+    )
 
 
 @click.command("compare", epilog=COMPARE_EPILOG)
-@click.option("--by", type=click.Choice(["period", "campaign", "org"]), required=True,
-              help="What each row is.")
-@click.option("--org", "orgs", multiple=True, metavar="ORG",
-              help="Organisations (repeatable; default: all in the workspace).")
-@click.option("--every", type=click.Choice(["month", "quarter"]), default="quarter",
-              show_default=True, help="Period length with --by period.")
+@click.option(
+    "--by",
+    type=click.Choice(["period", "campaign", "org"]),
+    required=True,
+    help="What each row is.",
+)
+@click.option(
+    "--org",
+    "orgs",
+    multiple=True,
+    metavar="ORG",
+    help="Organisations (repeatable; default: all in the workspace).",
+)
+@click.option(
+    "--every",
+    type=click.Choice(["month", "quarter"]),
+    default="quarter",
+    show_default=True,
+    help="Period length with --by period.",
+)
 @click.option("--from", "start", metavar="DATE", help="First day considered.")
 @click.option("--to", "end", metavar="DATE", help="Last day considered.")
 @engine_option
@@ -161,8 +203,15 @@ def render_score(result: Any) -> None:
 @workspace_option
 @format_option("table", "json", "csv")
 def compare_command(
-    by: str, orgs: tuple[str, ...], every: str, start: str | None, end: str | None,
-    engine: str, db: str | None, workspace: str | None, fmt: str,
+    by: str,
+    orgs: tuple[str, ...],
+    every: str,
+    start: str | None,
+    end: str | None,
+    engine: str,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
 ) -> None:
     """Periods, campaigns or organisations side by side, significant changes marked."""
     import jauge
@@ -170,8 +219,12 @@ def compare_command(
     with reported(fmt):
         handle = jauge.open(db, workspace=workspace)
         comparison = handle.compare(
-            by, list(orgs), every=every, start=_date(start, "--from"),
-            end=_date(end, "--to"), engine=engine,
+            by,
+            list(orgs),
+            every=every,
+            start=_date(start, "--from"),
+            end=_date(end, "--to"),
+            engine=engine,
         )
         handle.close()
     data = comparison.to_dict()
@@ -187,14 +240,41 @@ def _csv(data: dict[str, Any]) -> str:
     pillars = sorted({p for row in data["rows"] for p in row["pillars"]})
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["unit", "org", "campaign", "from", "to", "score", "low", "high", *pillars,
-                "delta", "significant", "verdict"])
+    w.writerow(
+        [
+            "unit",
+            "org",
+            "campaign",
+            "from",
+            "to",
+            "score",
+            "low",
+            "high",
+            *pillars,
+            "delta",
+            "significant",
+            "verdict",
+        ]
+    )
     for row in data["rows"]:
         iv = row["interval"] or [None, None]
         change = row["change"] or {}
-        w.writerow([row["unit"], row["org"], row["campaign"], row["from"], row["to"],
-                    row["score"], iv[0], iv[1], *(row["pillars"].get(p) for p in pillars),
-                    change.get("delta"), change.get("significant"), change.get("verdict")])
+        w.writerow(
+            [
+                row["unit"],
+                row["org"],
+                row["campaign"],
+                row["from"],
+                row["to"],
+                row["score"],
+                iv[0],
+                iv[1],
+                *(row["pillars"].get(p) for p in pillars),
+                change.get("delta"),
+                change.get("significant"),
+                change.get("verdict"),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -209,8 +289,18 @@ def _render_compare(data: dict[str, Any]) -> None:
         verdict = ""
         if change:
             colour = "green" if change["delta"] > 0 else "red"
-            verdict = (f"[{colour}]{change['delta']:+.1f} {change['verdict']}[/]"
-                       if change["significant"] else f"{change['delta']:+.1f} no detectable change")
-        table.add_row(row["unit"], row["from"], row["to"], _fmt(row["score"]),
-                      _interval(row["interval"]), _bar(row["score"], 12), verdict)
+            verdict = (
+                f"[{colour}]{change['delta']:+.1f} {change['verdict']}[/]"
+                if change["significant"]
+                else f"{change['delta']:+.1f} no detectable change"
+            )
+        table.add_row(
+            row["unit"],
+            row["from"],
+            row["to"],
+            _fmt(row["score"]),
+            _interval(row["interval"]),
+            _bar(row["score"], 12),
+            verdict,
+        )
     console().print(table)

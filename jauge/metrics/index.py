@@ -335,11 +335,17 @@ def aggregate(
             pillars[pillar.name] = Figure(None, None, None, pillar.weight, 0)
             continue
         total = sum(w for _, w in scored)
-        replicates = sum((f.replicates * (w / total) for f, w in scored), np.zeros(1))
+        replicates = np.zeros_like(scored[0][0].replicates, dtype=np.float64)
+        for f, w in scored:
+            replicates = replicates + np.asarray(f.replicates) * (w / total)
         for f, w in scored:
             f.detail["effective_weight"] = _round(w / total)
         pillars[pillar.name] = Figure(
-            float(replicates[0]), float(replicates[0]), None, pillar.weight, len(scored),
+            float(replicates[0]),
+            float(replicates[0]),
+            None,
+            pillar.weight,
+            len(scored),
             replicates=replicates,
         )
         present.append(pillar)
@@ -352,13 +358,10 @@ def aggregate(
             "their weights renormalised (no value is imputed)"
         )
     total = sum(p.weight for p in present)
-    logs = sum(
-        (
-            np.log(np.maximum(pillars[p.name].replicates, spec.floor)) * (p.weight / total)  # type: ignore[arg-type]
-            for p in present
-        ),
-        np.zeros(1),
-    )
+    logs = np.zeros(1)
+    for p in present:
+        pillar_replicates = np.asarray(pillars[p.name].replicates)
+        logs = logs + np.log(np.maximum(pillar_replicates, spec.floor)) * (p.weight / total)
     for p in present:
         pillars[p.name].detail["effective_weight"] = _round(p.weight / total)
     return pillars, np.exp(logs)
@@ -380,14 +383,35 @@ def compute_index(
     panel = panel or reference_panel(store)
     scope, described = resolve_scope(store, workspace, request, spec)
     stats = get_engine(engine).statistics(store, scope, spec.response_sla_hours)
+    return score_statistics(
+        spec,
+        panel,
+        stats,
+        described,
+        reasons=unmeasurable(store, scope, stats),
+        sources=sources_and_methods(store, scope, stats, engine, spec),
+    )
+
+
+def score_statistics(
+    spec: IndexSpec,
+    panel: Panel,
+    stats: dict[str, pa.Table],
+    scope: dict[str, Any],
+    *,
+    reasons: dict[str, str] | None = None,
+    sources: dict[str, Any] | None = None,
+) -> IndexResult:
+    """The index from statistic tables: everything after the engine, the same for all
+    engines (and what the golden test vectors exercise)."""
+    reasons = reasons or {}
     platform, band = stratum_of(stats, spec)
     stratum = stratum_key(platform, band)
-    fp = fingerprint(spec, panel, described, stats)
+    fp = fingerprint(spec, panel, scope, stats)
     seed = spec.seed ^ int(fp[:8], 16)
     estimates = estimate(stats, bootstrap_weights(stats, spec.replicates, seed))
     warnings: list[str] = []
     components: dict[str, Figure] = {}
-    reasons = unmeasurable(store, scope, stats)
     for indicator in spec.indicators:
         if indicator.name not in INDICATOR_TABLE:
             continue  # business impact: its data arrives in a later version
@@ -423,7 +447,7 @@ def compute_index(
     return IndexResult(
         index_version=spec.version,
         panel=panel.panel_id,
-        scope=described,
+        scope=scope,
         score=score,
         interval=interval,
         pillars=pillars,
@@ -431,7 +455,7 @@ def compute_index(
         coverage=coverage,
         integrity_share=(1.0 - sum(authenticity) / n_engagers) if n_engagers else 0.0,
         warnings=warnings,
-        sources_and_methods=sources_and_methods(store, scope, stats, engine, spec),
+        sources_and_methods=sources or {},
         fingerprint=fp,
         replicates=index_replicates,
     )

@@ -99,9 +99,7 @@ def estimate(stats: Stats, weights: Weights) -> Estimates:
     values["saves_clicks"] = _ratio(w[:, has_sc] @ saves_clicks[has_sc], n_sc)
     sizes["saves_clicks"] = n_sc
     both = ~np.isnan(reach) & ~np.isnan(followers)
-    values["reach_per_follower"] = _ratio(
-        w[:, both] @ reach[both], w[:, both] @ followers[both]
-    )
+    values["reach_per_follower"] = _ratio(w[:, both] @ reach[both], w[:, both] @ followers[both])
     sizes["reach_per_follower"] = w[:, both].sum(axis=1)
     has_reach = ~np.isnan(reach)
     reach_sum = w[:, has_reach] @ reach[has_reach]

@@ -10,6 +10,7 @@ panel, another imports it, and both score against the pooled distribution.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -115,7 +116,8 @@ def _weighted_quantiles(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     values, weights = values[order], weights[order]
     cumulative = np.cumsum(weights) - weights / 2.0
     cumulative /= weights.sum()
-    return np.interp(np.linspace(0, 1, QUANTILES), cumulative, values)
+    quantiles: np.ndarray = np.interp(np.linspace(0, 1, QUANTILES), cumulative, values)
+    return quantiles
 
 
 def build_panel(
@@ -179,7 +181,7 @@ def parse_panel(data: Any, source: str) -> Panel:
                 or not isinstance(units, int)
                 or units < 1
                 or any(not isinstance(x, (int, float)) for x in q)
-                or any(b < a for a, b in zip(q, q[1:], strict=False))
+                or any(b < a for a, b in itertools.pairwise(q))
             ):
                 raise InputError(
                     source,

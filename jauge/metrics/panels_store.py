@@ -82,7 +82,8 @@ def unit_values(
                 name: float(v[0])
                 for name, v in estimates.values.items()
                 if not np.isnan(v[0])
-                and estimates.sizes[name][0] >= next(i.min_n for i in spec.indicators if i.name == name)
+                and estimates.sizes[name][0]
+                >= next(i.min_n for i in spec.indicators if i.name == name)
             }
             if values:
                 units.append((stratum_key(platform, band), values))

@@ -216,5 +216,7 @@ def load_spec(version: str = LATEST) -> IndexSpec:
         raise ConfigError(f"{path.name}: line {exc.lineno}: {exc.msg}") from exc
     spec = parse_spec(data, path.name)
     if spec.version != version:
-        raise ConfigError(f"{path.name}: version: says {spec.version!r}, file name says {version!r}")
+        raise ConfigError(
+            f"{path.name}: version: says {spec.version!r}, file name says {version!r}"
+        )
     return spec

@@ -1,0 +1,163 @@
+"""The Jauge Index on real data: contract, reproducibility, windows, campaigns, comparisons,
+panels."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+
+CONTRACT = {
+    "index_version", "panel", "scope", "score", "interval", "pillars", "components",
+    "coverage", "integrity_share", "warnings", "sources_and_methods", "fingerprint",
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("index") / "store.duckdb"
+    with jauge.open(path) as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    return path
+
+
+def cli_json(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, [*args, "--format", "json"], catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_score_json_has_the_contract_fields(store: Path) -> None:
+    code, data = cli_json("score", "--org", "Brand", "--db", str(store))
+    assert code == 0 and CONTRACT <= set(data)
+    assert data["index_version"] == "jauge-index/1.0.0"
+    assert data["scope"] == {"org": "Brand", "account": None, "campaign": None,
+                             "from": "2014-10-03", "to": "2014-12-31"}
+    assert 0 < data["score"] < 100
+    low, high = data["interval"]
+    assert 0 <= low <= high <= 100
+    for name, figure in {**data["pillars"], **data["components"]}.items():
+        assert {"score", "value", "interval", "weight", "n"} <= set(figure), name
+    assert data["coverage"]["pillars"]["business_impact"] is False
+    assert any("business_impact" in w for w in data["warnings"])
+    methods = data["sources_and_methods"]
+    assert {"channels", "collection", "languages", "sentiment_method", "filtering"} <= set(methods)
+    assert methods["channels"] == ["facebook"]
+
+
+def test_same_store_and_arguments_give_the_same_figures(store: Path) -> None:
+    _, first = cli_json("score", "--org", "Brand", "--db", str(store))
+    _, again = cli_json("score", "--org", "Brand", "--db", str(store))
+    assert first == again
+    _, other = cli_json("score", "--org", "Brand", "--from", "2014-07-01", "--to",
+                        "2014-09-30", "--db", str(store))
+    assert other["fingerprint"] != first["fingerprint"]
+
+
+def test_mentions_only_organisations_are_scored_on_what_can_be_measured(store: Path) -> None:
+    with jauge.open(store) as j:
+        result = j.score("United")
+    data = result.to_dict()
+    assert data["coverage"]["threads"] > 0 and data["coverage"]["items"] == 0
+    # without the airline's own posts, whether it answered cannot be seen: not a zero
+    assert data["components"]["two_way"]["score"] is None
+    assert any("two_way: not measurable" in w for w in data["warnings"])
+    assert data["components"]["net_sentiment"]["score"] is not None
+    assert data["sources_and_methods"]["sentiment_method"].startswith("labels stored")
+
+
+def test_windows_shorter_than_28_days_are_refused(store: Path) -> None:
+    code, data = cli_json("score", "--org", "Brand", "--from", "2014-12-01", "--to",
+                          "2014-12-20", "--db", str(store))
+    assert code == 1 and "at least 28 days" in data["error"]["message"]
+
+
+def test_an_unknown_organisation_is_named(store: Path) -> None:
+    code, data = cli_json("score", "--org", "Nobody", "--db", str(store))
+    assert code == 1 and data["error"]["code"] == "not_found" and "Brand" in data["error"]["message"]
+
+
+def test_a_campaign_scopes_the_index(store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    code, campaign = cli_json("campaign", "add", "Autumn", "--org", "Brand", "--from",
+                              "2014-09-01", "--to", "2014-11-30", "--db", str(db))
+    assert code == 0 and campaign["starts_on"] == "2014-09-01"
+    code, data = cli_json("score", "--org", "Brand", "--campaign", "Autumn", "--db", str(db))
+    assert code == 0
+    assert (data["scope"]["from"], data["scope"]["to"]) == ("2014-09-01", "2014-11-30")
+    with jauge.open(db) as j:
+        in_period = j.sql(
+            "SELECT count(*) AS n FROM content_items WHERE is_own AND created_at >= '2014-09-01' "
+            "AND created_at < '2014-12-01'"
+        ).to_pylist()[0]["n"]
+    assert data["coverage"]["items"] == in_period
+
+
+def test_compare_by_period_marks_significance(store: Path) -> None:
+    code, data = cli_json("compare", "--by", "period", "--org", "Brand", "--every", "quarter",
+                          "--db", str(store))
+    assert code == 0
+    rows = data["rows"]
+    assert [r["from"] for r in rows] == ["2014-01-01", "2014-04-01", "2014-07-01", "2014-10-01"]
+    assert rows[0]["change"] is None
+    for row in rows[1:]:
+        change = row["change"]
+        low, high = change["interval"]
+        assert change["significant"] == (low > 0 or high < 0)
+        assert change["verdict"] in ("significant rise", "significant fall", "no detectable change")
+
+
+def test_compare_by_org_as_csv(store: Path) -> None:
+    result = CliRunner().invoke(cli, ["compare", "--by", "org", "--org", "United", "--org",
+                                      "Delta", "--format", "csv", "--db", str(store)])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("unit,org,campaign,from,to,score,low,high")
+    assert [line.split(",")[0] for line in lines[1:]] == ["United", "Delta"]
+
+
+def test_panel_export_is_anonymous_and_import_changes_the_reference(
+    store: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    out = tmp_path / "panel.json"
+    code, summary = cli_json("panel", "export", str(out), "--panel-id", "test/export",
+                             "--db", str(db))
+    assert code == 0
+    text = out.read_text()
+    for secret in ("Brand", "United", "Delta", "@", "VirginAmerica"):
+        assert secret not in text
+    exported = json.loads(text)
+    assert all(
+        body["units"] >= 5 for strata in exported["strata"].values() for body in strata.values()
+    )
+    _, before = cli_json("score", "--org", "United", "--db", str(db))
+    code, imported = cli_json("panel", "import", str(out), "--db", str(db))
+    assert code == 0 and imported["imported"] == "test/export"
+    _, after = cli_json("score", "--org", "United", "--db", str(db))
+    assert after["panel"] == imported["reference_panel"] != before["panel"]
+    code, again = cli_json("panel", "import", str(out), "--db", str(db))
+    assert again["reference_panel"] == imported["reference_panel"]
+
+
+def test_a_broken_panel_file_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "jauge-panel/1", "panel_id": "x",
+                               "strata": {"x|all": {"applause": {"units": 3, "q": [1, 2]}}}}))
+    code, data = cli_json("panel", "import", str(bad), "--db", str(tmp_path / "s.duckdb"))
+    assert code == 1 and "strata.x|all.applause" in data["error"]["message"]
+
+
+def test_python_api_score_matches_the_cli(store: Path) -> None:
+    with jauge.open(store) as j:
+        result = j.score("Brand", start=date(2014, 10, 3), end=date(2014, 12, 31))
+    _, data = cli_json("score", "--org", "Brand", "--db", str(store))
+    assert result.to_dict() == data

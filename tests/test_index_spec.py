@@ -1,0 +1,95 @@
+"""The index specification: validated on load, and its golden test vectors."""
+
+import copy
+import json
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from jauge.errors import ConfigError
+from jauge.metrics.index import score_statistics
+from jauge.metrics.panel import parse_panel
+from jauge.metrics.spec import LATEST, load_spec, parse_spec, spec_files
+from jauge.metrics.statistics import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raw_spec() -> dict:
+    return json.loads(spec_files()[LATEST].read_text())
+
+
+def test_the_latest_spec_loads_and_weights_add_up() -> None:
+    spec = load_spec()
+    assert spec.version == LATEST == "jauge-index/1.0.0"
+    assert abs(sum(p.weight for p in spec.pillars) - 1) < 1e-12
+    assert spec.min_days >= 28 and spec.default_days == 90
+    assert {p.name for p in spec.pillars} == {
+        "engagement_depth", "relationship_health", "business_impact", "qualified_attention"
+    }
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["pillars"][1]["indicators"][2].update(weight=0.5),
+         "pillars[1].indicators: weights of a pillar's indicators must sum to 1"),
+        (lambda d: d["pillars"][0].update(weight=0.9), "pillars: pillar weights must sum to 1"),
+        (lambda d: d["window"].update(min_days=7), "window.min_days: windows must be at least 28"),
+        (lambda d: d["pillars"][0]["indicators"][0].update(direction="up"),
+         "pillars[0].indicators[0].direction"),
+        (lambda d: d["pillars"][0]["indicators"][0].pop("formula"),
+         "pillars[0].indicators[0]: missing 'formula'"),
+        (lambda d: d.update(version="1.0"), "version: expected jauge-index/MAJOR.MINOR.PATCH"),
+    ],
+)
+def test_a_bad_spec_is_refused_with_the_path_of_the_value(edit, message) -> None:  # type: ignore[no-untyped-def]
+    data = copy.deepcopy(raw_spec())
+    edit(data)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_spec(data, "test.json")
+
+
+def test_every_indicator_of_the_spec_is_documented() -> None:
+    doc = (ROOT / "docs" / "index-spec.md").read_text()
+    assert LATEST in doc
+    for indicator in load_spec().indicators:
+        assert f"`{indicator.name}`" in doc, indicator.name
+
+
+def _table(name: str, columns: dict) -> pa.Table:
+    if not columns:
+        types = {c: pa.string() if c in ("item_id", "person_id", "platform") else pa.float64()
+                 for c in COLUMNS[name]}
+        return pa.table({c: pa.array([], t) for c, t in types.items()})
+    return pa.table({c: columns[c] for c in COLUMNS[name]})
+
+
+GOLDEN = json.loads(
+    resources.files("jauge.metrics").joinpath("specs", "golden", "jauge-index-1.0.0.json")
+    .read_text()
+)
+
+
+@pytest.mark.parametrize("case", GOLDEN["cases"], ids=lambda c: c["name"])
+def test_golden_vectors(case: dict) -> None:
+    spec = load_spec(GOLDEN["index_version"])
+    panel = parse_panel(GOLDEN["panel"], "golden")
+    stats = {name: _table(name, case["stats"][name]) for name in COLUMNS}
+    result = score_statistics(spec, panel, stats, case["scope"])
+    expected = case["expected"]
+    assert result.coverage["stratum"] == expected["stratum"]
+    for name, want in expected["components"].items():
+        got = result.components[name]
+        assert got.value == pytest.approx(want["value"], abs=1e-9), name
+        assert got.detail["shrunk"] == pytest.approx(want["shrunk"], abs=1e-6), name
+        assert got.score == pytest.approx(want["score"], abs=1e-9), name
+    for name in expected["unscored"]:
+        assert name not in result.components or result.components[name].score is None, name
+    for name, want in expected["pillars"].items():
+        assert result.pillars[name].score == pytest.approx(want, abs=1e-9), name
+    assert result.score == pytest.approx(expected["score"], abs=1e-9)
+    low, high = result.interval
+    assert 0 <= low <= high <= 100
