@@ -12,6 +12,7 @@ import jauge
 
 from .test_import_facebook import uci_rows, write_uci
 
+
 def scaled(tmp_path: Path, column: str, factor: int) -> Path:
     rows = uci_rows()
     for r in rows:
@@ -49,9 +50,10 @@ def test_ten_times_the_followers_does_not_score_higher(scores) -> None:  # type:
     base, inflated = scores["base"], scores["followers x10"]
     assert inflated.score <= base.score
     # the same engagement, seen against a larger audience, is no better
-    assert inflated.components["reach_per_follower"].score < base.components[
-        "reach_per_follower"
-    ].score
+    assert (
+        inflated.components["reach_per_follower"].score
+        < base.components["reach_per_follower"].score
+    )
 
 
 def test_bought_likes_gain_far_less_than_real_conversation(scores) -> None:  # type: ignore[no-untyped-def]

@@ -27,21 +27,30 @@ def test_the_latest_spec_loads_and_weights_add_up() -> None:
     assert abs(sum(p.weight for p in spec.pillars) - 1) < 1e-12
     assert spec.min_days >= 28 and spec.default_days == 90
     assert {p.name for p in spec.pillars} == {
-        "engagement_depth", "relationship_health", "business_impact", "qualified_attention"
+        "engagement_depth",
+        "relationship_health",
+        "business_impact",
+        "qualified_attention",
     }
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d["pillars"][1]["indicators"][2].update(weight=0.5),
-         "pillars[1].indicators: weights of a pillar's indicators must sum to 1"),
+        (
+            lambda d: d["pillars"][1]["indicators"][2].update(weight=0.5),
+            "pillars[1].indicators: weights of a pillar's indicators must sum to 1",
+        ),
         (lambda d: d["pillars"][0].update(weight=0.9), "pillars: pillar weights must sum to 1"),
         (lambda d: d["window"].update(min_days=7), "window.min_days: windows must be at least 28"),
-        (lambda d: d["pillars"][0]["indicators"][0].update(direction="up"),
-         "pillars[0].indicators[0].direction"),
-        (lambda d: d["pillars"][0]["indicators"][0].pop("formula"),
-         "pillars[0].indicators[0]: missing 'formula'"),
+        (
+            lambda d: d["pillars"][0]["indicators"][0].update(direction="up"),
+            "pillars[0].indicators[0].direction",
+        ),
+        (
+            lambda d: d["pillars"][0]["indicators"][0].pop("formula"),
+            "pillars[0].indicators[0]: missing 'formula'",
+        ),
         (lambda d: d.update(version="1.0"), "version: expected jauge-index/MAJOR.MINOR.PATCH"),
     ],
 )
@@ -61,14 +70,17 @@ def test_every_indicator_of_the_spec_is_documented() -> None:
 
 def _table(name: str, columns: dict) -> pa.Table:
     if not columns:
-        types = {c: pa.string() if c in ("item_id", "person_id", "platform") else pa.float64()
-                 for c in COLUMNS[name]}
+        types = {
+            c: pa.string() if c in ("item_id", "person_id", "platform") else pa.float64()
+            for c in COLUMNS[name]
+        }
         return pa.table({c: pa.array([], t) for c, t in types.items()})
     return pa.table({c: columns[c] for c in COLUMNS[name]})
 
 
 GOLDEN = json.loads(
-    resources.files("jauge.metrics").joinpath("specs", "golden", "jauge-index-1.0.0.json")
+    resources.files("jauge.metrics")
+    .joinpath("specs", "golden", "jauge-index-1.0.0.json")
     .read_text()
 )
 
