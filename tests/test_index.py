@@ -174,7 +174,7 @@ def test_panel_export_is_anonymous_and_import_changes_the_reference(
     db = tmp_path / "copy.duckdb"
     db.write_bytes(store.read_bytes())
     out = tmp_path / "panel.json"
-    code, summary = cli_json(
+    code, _summary = cli_json(
         "panel", "export", str(out), "--panel-id", "test/export", "--db", str(db)
     )
     assert code == 0
