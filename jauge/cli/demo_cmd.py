@@ -28,11 +28,13 @@ def demo_command(db: str, fmt: str) -> None:
     """Build a demo store from the real datasets bundled with jauge."""
     from jauge.demo import DATASETS, run_demo
 
+    from .score_cmd import render_score
     from .stats_cmd import render_stats
 
     with reported(fmt):
         handle, results = run_demo(db)
         stats = handle.stats()
+        scores = [handle.score(d.org) for d in DATASETS]
         handle.close()
     if fmt == "json":
         print_json(
@@ -49,9 +51,14 @@ def demo_command(db: str, fmt: str) -> None:
     for d, r in zip(DATASETS, results, strict=True):
         out.print(f"  • {d.org}: {r.total('inserted')} posts imported ({d.credit})")
     render_stats(stats)
+    for result in scores:
+        out.print()
+        render_score(result)
     out.print(
         "\n[bold]Next:[/]\n"
         f"  jauge stats --db {db} --workspace demo        what the store holds\n"
+        f"  jauge score --db {db} --workspace demo --org '{DATASETS[0].org}' --format json\n"
+        f"  jauge compare --db {db} --workspace demo --by period --every quarter\n"
         "  jauge sources                                    what jauge can import\n"
         "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
         f"  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "

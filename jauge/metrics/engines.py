@@ -107,7 +107,7 @@ def spark_session() -> Any:
             "the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'"
         ) from exc
     master = os.environ.get("JAUGE_SPARK_MASTER", "local[2]")
-    return (
+    session = (
         SparkSession.builder.master(master)
         .appName("jauge")
         .config("spark.sql.session.timeZone", "UTC")
@@ -116,6 +116,8 @@ def spark_session() -> Any:
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @cache

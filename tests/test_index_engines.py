@@ -1,0 +1,66 @@
+"""One definition, two engines: the index on DuckDB and on Apache Spark (local mode)."""
+
+import math
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import jauge
+from jauge.metrics.engines import get_engine
+from jauge.metrics.statistics import Scope
+
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SCOPE = Scope("default", "0" * 32, datetime(2014, 10, 1), datetime(2015, 1, 1))
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_the_sql_each_engine_runs_is_pinned(engine: str) -> None:
+    """A change to the statistics' SQL, or to its transpilation, shows up in review."""
+    sql = get_engine(engine).sql(SCOPE, 24.0)
+    text = "\n\n".join(f"-- {name}\n{body.strip()}" for name, body in sorted(sql.items()))
+    snapshot = SNAPSHOTS / f"statistics-{engine}.sql"
+    if os.environ.get("JAUGE_UPDATE_SNAPSHOTS") == "1":
+        snapshot.write_text(text + "\n")
+    assert snapshot.exists(), f"run with JAUGE_UPDATE_SNAPSHOTS=1 to write {snapshot.name}"
+    assert text + "\n" == snapshot.read_text()
+
+
+def _figures(data: dict) -> dict[str, float | None]:
+    """Every number of a score, flattened."""
+    flat: dict[str, float | None] = {"score": data["score"]}
+    for i, x in enumerate(data["interval"] or []):
+        flat[f"interval.{i}"] = x
+    for group in ("pillars", "components"):
+        for name, figure in data[group].items():
+            for key in ("score", "value", "n", "weight", "shrunk"):
+                flat[f"{group}.{name}.{key}"] = figure.get(key)
+            for i, x in enumerate(figure["interval"] or []):
+                flat[f"{group}.{name}.interval.{i}"] = x
+    return flat
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
+def test_duckdb_and_spark_give_the_same_figures(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    with jauge.open(tmp_path / "store.duckdb") as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        for org in ("Brand", "United", "Delta", "Virgin America"):
+            on_duckdb = j.score(org).to_dict()
+            on_spark = j.score(org, engine="spark").to_dict()
+            assert on_spark["sources_and_methods"].pop("engine") == "spark"
+            assert on_duckdb["sources_and_methods"].pop("engine") == "duckdb"
+            assert on_spark["fingerprint"] == on_duckdb["fingerprint"], org
+            a, b = _figures(on_duckdb), _figures(on_spark)
+            assert a.keys() == b.keys()
+            for key in a:
+                if a[key] is None or b[key] is None:
+                    assert a[key] is b[key] is None, (org, key)
+                else:
+                    assert math.isclose(a[key], b[key], rel_tol=0, abs_tol=1e-9), (org, key)
+            assert on_duckdb["warnings"] == on_spark["warnings"]
