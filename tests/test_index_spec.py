@@ -12,7 +12,7 @@ from jauge.errors import ConfigError
 from jauge.metrics.index import score_statistics
 from jauge.metrics.panel import parse_panel
 from jauge.metrics.spec import LATEST, load_spec, parse_spec, spec_files
-from jauge.metrics.statistics import COLUMNS
+from jauge.metrics.statistics import SCOPE_STAT_COLUMNS as COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 

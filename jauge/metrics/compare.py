@@ -14,7 +14,7 @@ from typing import Any
 from ..campaigns import list_campaigns
 from ..errors import ConfigError
 from ..store.duckdb_store import Store
-from .index import IndexResult, ScopeRequest, _interval, _round, compute_index
+from .index import IndexResult, ScopeRequest, _interval, _round, compute_many
 from .spec import LATEST, load_spec
 
 
@@ -114,10 +114,10 @@ def compare(
     if not orgs:
         raise ConfigError("there is no organisation to compare: import data first")
     comparison = Comparison(by, spec.version)
+    units: list[tuple[str, ScopeRequest]] = []
 
     def run(unit: str, request: ScopeRequest) -> None:
-        result = compute_index(store, workspace, request, engine=engine, version=version)
-        comparison.rows.append(CompareRow(unit, result))
+        units.append((unit, request))
 
     if by == "org":
         window_end = end or max(_last_date(store, workspace, o) for o in orgs)
@@ -128,7 +128,7 @@ def compare(
         for org in orgs:
             for c in list_campaigns(store, workspace, org):
                 run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
-        if not comparison.rows:
+        if not units:
             raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
     else:
         for org in orgs:
@@ -138,6 +138,8 @@ def compare(
                 if (p_end - p_start).days + 1 < spec.min_days:
                     continue
                 run(f"{org} {p_start:%Y-%m}", ScopeRequest(org=org, start=p_start, end=p_end))
+    results = compute_many(store, workspace, [r for _, r in units], engine=engine, version=version)
+    comparison.rows = [CompareRow(u, r) for (u, _), r in zip(units, results, strict=True)]
     for i, row in enumerate(comparison.rows):
         if i == 0:
             continue

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..errors import ConfigError, NotFoundError
 from ..store.duckdb_store import Store
-from .statistics import COLUMNS, Scope, statistics_sql
+from .statistics import COLUMNS, TEXT_COLUMNS, Scope, scope_tables, statistics_sql
 
 GROUP = "jauge.engines"
 #: the store tables the statistics read
@@ -30,12 +30,15 @@ class Engine(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
-        """The statistic tables of ``scope``, with the columns of ``statistics.COLUMNS``."""
+    def statistics(
+        self, store: Store, scopes: list[Scope], sla_hours: float
+    ) -> dict[str, pa.Table]:
+        """The statistic tables of all ``scopes`` at once, with the columns of
+        ``statistics.COLUMNS``, sorted by scope (see ``statistics.split_by_scope``)."""
 
-    def sql(self, scope: Scope, sla_hours: float) -> dict[str, str]:
+    def sql(self, sla_hours: float) -> dict[str, str]:
         """The SQL this engine runs (for snapshot tests and the curious)."""
-        return statistics_sql(scope, sla_hours)
+        return statistics_sql(sla_hours)
 
 
 def _normalised(table: pa.Table, name: str) -> pa.Table:
@@ -44,8 +47,10 @@ def _normalised(table: pa.Table, name: str) -> pa.Table:
     arrays = []
     for column in columns:
         array = table.column(column)
-        if column in ("item_id", "person_id", "platform"):
+        if column in TEXT_COLUMNS:
             arrays.append(array.cast(pa.string()))
+        elif column == "scope_id":
+            arrays.append(array.cast(pa.int64()))
         else:
             arrays.append(array.cast(pa.float64()))
     return pa.table(arrays, names=list(columns))
@@ -54,11 +59,20 @@ def _normalised(table: pa.Table, name: str) -> pa.Table:
 class DuckDBEngine(Engine):
     name = "duckdb"
 
-    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
-        return {
-            name: _normalised(store.con.sql(sql).to_arrow_table(), name)
-            for name, sql in self.sql(scope, sla_hours).items()
-        }
+    def statistics(
+        self, store: Store, scopes: list[Scope], sla_hours: float
+    ) -> dict[str, pa.Table]:
+        tables = scope_tables(scopes)
+        for name, table in tables.items():
+            store.con.register(name, table)
+        try:
+            return {
+                name: _normalised(store.con.sql(sql).to_arrow_table(), name)
+                for name, sql in self.sql(sla_hours).items()
+            }
+        finally:
+            for name in tables:
+                store.con.unregister(name)
 
 
 class SparkEngine(Engine):
@@ -66,26 +80,38 @@ class SparkEngine(Engine):
 
     name = "spark"
 
-    def sql(self, scope: Scope, sla_hours: float) -> dict[str, str]:
+    def sql(self, sla_hours: float) -> dict[str, str]:
         import sqlglot
 
         return {
             name: sqlglot.transpile(sql, read="duckdb", write="spark")[0]
-            for name, sql in statistics_sql(scope, sla_hours).items()
+            for name, sql in statistics_sql(sla_hours).items()
         }
 
-    def statistics(self, store: Store, scope: Scope, sla_hours: float) -> dict[str, pa.Table]:
+    def statistics(
+        self, store: Store, scopes: list[Scope], sla_hours: float
+    ) -> dict[str, pa.Table]:
         spark = spark_session()
         folder = Path(tempfile.mkdtemp(prefix="jauge-spark-"))
+        workspaces = sorted({s.workspace for s in scopes})
+        marks = ", ".join("?" for _ in workspaces)
         for table in TABLES:
             path = folder / f"{table}.parquet"
             store.con.execute(
-                f"COPY (SELECT * FROM {table} WHERE workspace = ?) TO '{path}' (FORMAT parquet)",
-                [scope.workspace],
+                f"COPY (SELECT * FROM {table} WHERE workspace IN ({marks})) "
+                f"TO '{path}' (FORMAT parquet)",
+                workspaces,
             )
             spark.read.parquet(str(path)).createOrReplaceTempView(table)
+        # the scopes travel the same way, so that their timestamps have the same type
+        for name, table in scope_tables(scopes).items():
+            path = folder / f"{name}.parquet"
+            store.con.register("jauge_scope_export", table)
+            store.con.execute(f"COPY jauge_scope_export TO '{path}' (FORMAT parquet)")
+            store.con.unregister("jauge_scope_export")
+            spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
-        for name, sql in self.sql(scope, sla_hours).items():
+        for name, sql in self.sql(sla_hours).items():
             frame = spark.sql(sql)
             results[name] = _normalised(_to_arrow(frame), name)
         return results

@@ -27,7 +27,7 @@ from .engines import get_engine
 from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, estimate
 from .panel import Panel, band_label, percentile, stratum_key
 from .spec import LATEST, IndexSpec, Indicator, load_spec
-from .statistics import Scope
+from .statistics import Scope, scope_tables, split_by_scope
 
 #: indicators scored on their own scale when no panel knows them (value -> 0..100)
 ABSOLUTE_SCALES = {
@@ -205,8 +205,14 @@ def fingerprint(spec: IndexSpec, panel: Panel, scope: dict[str, Any], stats: Any
     digest.update(json.dumps([spec.version, panel.panel_id, scope], sort_keys=True).encode())
     for name in sorted(stats):
         table = stats[name]
-        digest.update(name.encode())
-        digest.update(json.dumps(table.to_pydict(), sort_keys=True, default=str).encode())
+        digest.update(f"{name}:{table.num_rows}".encode())
+        for column in table.column_names:
+            values = table.column(column)
+            if pa.types.is_floating(values.type):
+                array = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+                digest.update(np.where(np.isnan(array), -0.5, array).tobytes())
+            else:
+                digest.update("\x1f".join(map(str, values.to_pylist())).encode())
     return digest.hexdigest()
 
 
@@ -219,16 +225,16 @@ def _interval(replicates: np.ndarray, level: float) -> tuple[float, float] | Non
     return float(low), float(high)
 
 
-def unmeasurable(store: Store, scope: Scope, stats: dict[str, pa.Table]) -> dict[str, str]:
+def unmeasurable(
+    scope: Scope, stats: dict[str, pa.Table], first_interaction: datetime | None
+) -> dict[str, str]:
     """Indicators the data cannot measure in this scope, with the reason: a zero there
     would be an artefact of what was collected, not a fact about the organisation."""
     reasons = {}
     if stats["items"].num_rows == 0:
         for name in ("two_way", "response_rate", "time_to_first_response"):
             reasons[name] = "no own posts collected, so answers to others cannot be seen"
-    first = store.con.execute(
-        "SELECT min(occurred_at) FROM interactions WHERE org_id = ?", [scope.org_id]
-    ).fetchall()[0][0]
+    first = first_interaction
     if first is not None and first >= scope.previous_start + (scope.end - scope.start) / 2:
         for name in ("returning_engagers", "new_engagers_per_1k_reach"):
             reasons[name] = (
@@ -377,20 +383,69 @@ def compute_index(
     panel: Panel | None = None,
 ) -> IndexResult:
     """The Jauge Index of a scope; see the module docstring and docs/index-spec.md."""
+    return compute_many(store, workspace, [request], engine=engine, version=version, panel=panel)[0]
+
+
+def compute_many(
+    store: Store,
+    workspace: str,
+    requests: list[ScopeRequest],
+    *,
+    engine: str = "duckdb",
+    version: str = LATEST,
+    panel: Panel | None = None,
+) -> list[IndexResult]:
+    """The index of many scopes, their statistics computed by the engine in one pass."""
     from .panels_store import reference_panel
 
     spec = load_spec(version)
     panel = panel or reference_panel(store)
-    scope, described = resolve_scope(store, workspace, request, spec)
-    stats = get_engine(engine).statistics(store, scope, spec.response_sla_hours)
-    return score_statistics(
-        spec,
-        panel,
-        stats,
-        described,
-        reasons=unmeasurable(store, scope, stats),
-        sources=sources_and_methods(store, scope, stats, engine, spec),
+    resolved = [resolve_scope(store, workspace, r, spec) for r in requests]
+    scopes = [scope for scope, _ in resolved]
+    combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
+    per_scope = split_by_scope(combined, len(scopes))
+    first_seen = dict(
+        store.con.execute(
+            "SELECT org_id, min(occurred_at) FROM interactions WHERE workspace = ? GROUP BY 1",
+            [workspace],
+        ).fetchall()
     )
+    languages = scope_languages(store, scopes)
+    sources = store.con.execute(
+        "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",
+        [workspace],
+    ).fetchall()[0][0]
+    return [
+        score_statistics(
+            spec,
+            panel,
+            stats,
+            described,
+            reasons=unmeasurable(scope, stats, first_seen.get(scope.org_id)),
+            sources=sources_and_methods(stats, languages[i], sources or [], engine, spec),
+        )
+        for i, ((scope, described), stats) in enumerate(zip(resolved, per_scope, strict=True))
+    ]
+
+
+def scope_languages(store: Store, scopes: list[Scope]) -> list[list[str]]:
+    """The languages of each scope's items (for the transparency table), in one query."""
+    store.con.register("jauge_scopes", scope_tables(scopes)["jauge_scopes"])
+    try:
+        rows = dict(
+            store.con.execute(
+                """
+                SELECT s.scope_id, list(DISTINCT c.lang ORDER BY c.lang)
+                FROM jauge_scopes s JOIN content_items c
+                  ON c.workspace = s.workspace AND c.org_id = s.org_id
+                 AND c.created_at >= s.start_at AND c.created_at < s.end_at
+                WHERE c.lang IS NOT NULL GROUP BY s.scope_id
+                """
+            ).fetchall()
+        )
+    finally:
+        store.con.unregister("jauge_scopes")
+    return [list(rows.get(i) or []) for i in range(len(scopes))]
 
 
 def score_statistics(
@@ -462,26 +517,21 @@ def score_statistics(
 
 
 def sources_and_methods(
-    store: Store, scope: Scope, stats: dict[str, pa.Table], engine: str, spec: IndexSpec
+    stats: dict[str, pa.Table],
+    languages: list[str],
+    sources: list[str],
+    engine: str,
+    spec: IndexSpec,
 ) -> dict[str, Any]:
     """The #SMMStandards transparency table: what was measured, from where, and how."""
-    rows = store.con.execute(
-        """
-        SELECT list(DISTINCT platform ORDER BY platform),
-               list(DISTINCT lang ORDER BY lang) FILTER (WHERE lang IS NOT NULL)
-        FROM content_items WHERE org_id = ? AND created_at >= ? AND created_at < ?
-        """,
-        [scope.org_id, scope.start, scope.end],
-    ).fetchall()[0]
-    sources = store.con.execute(
-        "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",
-        [scope.workspace],
-    ).fetchall()[0][0]
+    channels = sorted(
+        {p for t in ("items", "threads") for p in stats[t].column("platform").to_pylist() if p}
+    )
     labelled = stats["opinions"].num_rows
     return {
-        "channels": rows[0] or [],
-        "collection": [f"import: {s}" for s in (sources or [])],
-        "languages": rows[1] or ["not detected yet"],
+        "channels": channels,
+        "collection": [f"import: {s}" for s in sources],
+        "languages": languages or ["not detected yet"],
         "sentiment_method": (
             "labels stored with the data (annotation sentiment.human), not inferred"
             if labelled

@@ -20,7 +20,7 @@ from .engines import get_engine
 from .indicators import bootstrap_weights, estimate
 from .panel import MIN_UNITS, Panel, build_panel, builtin_panel, combine, parse_panel, stratum_key
 from .spec import LATEST, load_spec
-from .statistics import Scope
+from .statistics import Scope, split_by_scope
 
 
 def imported_panels(store: Store) -> list[Panel]:
@@ -59,34 +59,37 @@ def unit_values(
     from .index import stratum_of
 
     spec = load_spec(version)
-    runner = get_engine(engine)
-    units = []
     orgs = store.con.execute(
         "SELECT o.workspace, o.org_id, min(c.created_at), max(c.created_at) FROM organisations o "
         "JOIN content_items c USING (org_id) GROUP BY ALL ORDER BY 1, 2"
     ).fetchall()
-    for workspace, org_id, first, last in orgs:
-        for start, end in periods(first.date(), last.date(), every):
-            scope = Scope(
-                workspace,
-                org_id,
-                datetime.combine(start, datetime.min.time()),
-                datetime.combine(end + timedelta(days=1), datetime.min.time()),
-            )
-            stats = runner.statistics(store, scope, spec.response_sla_hours)
-            if not any(t.num_rows for t in stats.values()):
-                continue
-            estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
-            platform, band = stratum_of(stats, spec)
-            values = {
-                name: float(v[0])
-                for name, v in estimates.values.items()
-                if not np.isnan(v[0])
-                and estimates.sizes[name][0]
-                >= next(i.min_n for i in spec.indicators if i.name == name)
-            }
-            if values:
-                units.append((stratum_key(platform, band), values))
+    scopes = [
+        Scope(
+            workspace,
+            org_id,
+            datetime.combine(start, datetime.min.time()),
+            datetime.combine(end + timedelta(days=1), datetime.min.time()),
+        )
+        for workspace, org_id, first, last in orgs
+        for start, end in periods(first.date(), last.date(), every)
+    ]
+    if not scopes:
+        return []
+    combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
+    minimum = {i.name: i.min_n for i in spec.indicators}
+    units = []
+    for stats in split_by_scope(combined, len(scopes)):
+        if not any(t.num_rows for t in stats.values()):
+            continue
+        estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
+        platform, band = stratum_of(stats, spec)
+        values = {
+            name: float(v[0])
+            for name, v in estimates.values.items()
+            if not np.isnan(v[0]) and estimates.sizes[name][0] >= minimum[name]
+        }
+        if values:
+            units.append((stratum_key(platform, band), values))
     return units
 
 

@@ -8,6 +8,11 @@ once, in DuckDB's dialect, in the portable subset of SQL; the Spark engine runs
 the same text transpiled by SQLGlot. Everything after these tables (bootstrap,
 shrinkage, percentiles, aggregation) is the same Python code for both engines,
 so two engines give identical figures when they give identical statistics.
+
+The SQL reads the scopes to measure from two tables the engine registers,
+``jauge_scopes`` and ``jauge_scope_terms`` (see :func:`scope_tables`), so one
+statement measures one scope or a thousand: every output row carries its
+``scope_id``.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import pyarrow as pa
+
 from ..store.ids import sql_literal
 
 #: statistic table -> its columns, in order (the engines return them so)
 COLUMNS: dict[str, tuple[str, ...]] = {
     "items": (
+        "scope_id",
         "item_id",
         "platform",
         "comments",
@@ -30,6 +38,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "followers",
     ),
     "engagers": (
+        "scope_id",
         "person_id",
         "authenticity",
         "in_previous",
@@ -37,9 +46,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "first_in_first_half",
         "returned",
     ),
-    "threads": ("item_id", "platform", "answered", "answered_in_sla", "hours_to_first"),
-    "opinions": ("item_id", "positive", "neutral", "negative"),
+    "threads": ("scope_id", "item_id", "platform", "answered", "answered_in_sla", "hours_to_first"),
+    "opinions": ("scope_id", "item_id", "positive", "neutral", "negative"),
 }
+TEXT_COLUMNS = ("item_id", "person_id", "platform")
+#: the columns of one scope's statistic tables (scope_id dropped)
+SCOPE_STAT_COLUMNS = {name: columns[1:] for name, columns in COLUMNS.items()}
 
 ENGAGING_KINDS = ("reply", "comment", "mention", "repost", "quote", "reaction")
 INBOUND_KINDS = ("mention", "reply", "comment")
@@ -67,163 +79,204 @@ class Scope:
         return self.start + (self.end - self.start) / 2
 
 
-def _ts(value: datetime) -> str:
-    return f"CAST('{value.strftime('%Y-%m-%d %H:%M:%S')}' AS TIMESTAMP)"
-
-
-def _text_matches(column: str, terms: tuple[str, ...]) -> str:
-    likes = " OR ".join(
-        f"LOWER({column}) LIKE {sql_literal('%' + t.replace('%', '').replace('_', '') + '%')}"
-        for t in terms
+def scope_tables(scopes: list[Scope]) -> dict[str, pa.Table]:
+    """The ``jauge_scopes`` and ``jauge_scope_terms`` tables the statistics SQL reads;
+    scope ids are positions in ``scopes``."""
+    ts = pa.timestamp("us")
+    scopes_table = pa.table(
+        {
+            "scope_id": pa.array(range(len(scopes)), pa.int64()),
+            "workspace": pa.array([s.workspace for s in scopes], pa.string()),
+            "org_id": pa.array([s.org_id for s in scopes], pa.string()),
+            "account_id": pa.array([s.account_id for s in scopes], pa.string()),
+            "start_at": pa.array([s.start for s in scopes], ts),
+            "end_at": pa.array([s.end for s in scopes], ts),
+            "previous_at": pa.array([s.previous_start for s in scopes], ts),
+            "middle_at": pa.array([s.middle for s in scopes], ts),
+            "has_terms": pa.array([bool(s.campaign_terms) for s in scopes], pa.bool_()),
+        }
     )
-    return f"({likes})"
+    pairs = [(i, t) for i, s in enumerate(scopes) for t in (s.campaign_terms or ())]
+    terms_table = pa.table(
+        {
+            "scope_id": pa.array([p[0] for p in pairs], pa.int64()),
+            # LIKE wildcards in a term would match more than the term
+            "pattern": pa.array(
+                ["%" + t.replace("%", "").replace("_", "") + "%" for _, t in pairs], pa.string()
+            ),
+        }
+    )
+    return {"jauge_scopes": scopes_table, "jauge_scope_terms": terms_table}
 
 
-def statistics_sql(scope: Scope, sla_hours: float) -> dict[str, str]:
-    """The SQL of each statistic table for ``scope`` (DuckDB dialect, portable subset)."""
-    ws, org = sql_literal(scope.workspace), sql_literal(scope.org_id)
-    start, end = _ts(scope.start), _ts(scope.end)
-    prev, middle = _ts(scope.previous_start), _ts(scope.middle)
-    account = f"AND c.account_id = {sql_literal(scope.account_id)}" if scope.account_id else ""
-    terms = scope.campaign_terms
-    own_campaign = f"AND {_text_matches('c.text', terms)}" if terms else ""
+def split_by_scope(stats: dict[str, pa.Table], count: int) -> list[dict[str, pa.Table]]:
+    """Per-scope statistic tables, without ``scope_id``, from tables sorted by scope."""
+    import numpy as np
+
+    bounds = {}
+    for name, table in stats.items():
+        ids = table.column("scope_id").to_numpy(zero_copy_only=False).astype(np.int64)
+        bounds[name] = np.searchsorted(ids, np.arange(count + 1), side="left")
+    per_scope = []
+    for i in range(count):
+        per_scope.append(
+            {
+                name: table.slice(
+                    int(bounds[name][i]), int(bounds[name][i + 1] - bounds[name][i])
+                ).drop_columns(["scope_id"])
+                for name, table in stats.items()
+            }
+        )
+    return per_scope
+
+
+def statistics_sql(sla_hours: float) -> dict[str, str]:
+    """The SQL of each statistic table (DuckDB dialect, portable subset)."""
     kinds = ", ".join(sql_literal(k) for k in ENGAGING_KINDS)
-    inbound = ", ".join(sql_literal(k) for k in INBOUND_KINDS)
+    inbound_kinds = ", ".join(sql_literal(k) for k in INBOUND_KINDS)
     sentiment_keys = ", ".join(sql_literal(k) for k in SENTIMENT_KEYS)
+    sla_seconds = float(sla_hours) * 3600
 
-    own_items = f"""
-        SELECT c.item_id, c.platform, c.created_at
-        FROM content_items c
-        WHERE c.workspace = {ws} AND c.org_id = {org} AND c.is_own
-          AND c.created_at >= {start} AND c.created_at < {end} {account} {own_campaign}
-    """
-    # interactions with the organisation; narrowed to the account's or the campaign's items
-    if scope.account_id or terms:
-        carried = f"AND {_text_matches('ci.text', terms)}" if terms else "AND FALSE"
-        narrow = f"""AND (i.target_item_id IN (SELECT item_id FROM ({own_items}) scoped)
-                         OR i.item_id IN (SELECT ci.item_id FROM content_items ci
-                                          WHERE ci.workspace = {ws} {carried}))"""
-    else:
-        narrow = ""
-    interactions = f"""
-        SELECT i.actor_person_id AS person_id, i.occurred_at, i.kind, i.target_item_id
-        FROM interactions i
-        WHERE i.workspace = {ws} AND i.org_id = {org} AND i.actor_person_id IS NOT NULL
-          AND i.kind IN ({kinds}) {narrow}
+    # items whose text matches one of their campaign scope's hashtags or keywords
+    matched = """
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        )"""
+    own_items = f"""{matched},
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        )"""
+    # items by others about the scope: the account's own, or answering its items
+    others = """
+        SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
+        FROM jauge_scopes sc
+        JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+        LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id
+               OR o.item_id IS NOT NULL)
     """
     items = f"""
-        WITH scoped AS ({own_items}),
+        WITH {own_items},
         ranked AS (
-            SELECT s.subject_id, s.comments, s.shares, s.reactions, s.saves, s.clicks,
-                   s.reach, s.followers,
-                   ROW_NUMBER() OVER (PARTITION BY s.subject_id ORDER BY s.observed_at DESC)
-                       AS recency
-            FROM metric_snapshots s
-            WHERE s.workspace = {ws} AND s.subject_type = 'item'
-              AND s.subject_id IN (SELECT item_id FROM scoped)
+            SELECT o.scope_id, o.item_id, s.comments, s.shares, s.reactions, s.saves,
+                   s.clicks, s.reach, s.followers,
+                   ROW_NUMBER() OVER (PARTITION BY o.scope_id, o.item_id
+                                      ORDER BY s.observed_at DESC) AS recency
+            FROM own_items o
+            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
         ),
         latest AS (SELECT * FROM ranked WHERE recency = 1),
         answers AS (
-            SELECT i.target_item_id AS item_id,
+            SELECT o.scope_id, o.item_id,
                    SUM(CASE WHEN i.kind IN ('reply', 'comment') THEN 1 ELSE 0 END) AS replies,
                    SUM(CASE WHEN i.kind IN ('repost', 'quote') THEN 1 ELSE 0 END) AS reposts
-            FROM interactions i
-            WHERE i.workspace = {ws} AND i.target_item_id IN (SELECT item_id FROM scoped)
-            GROUP BY i.target_item_id
+            FROM own_items o JOIN interactions i ON i.target_item_id = o.item_id
+            GROUP BY o.scope_id, o.item_id
         )
-        SELECT o.item_id, o.platform,
+        SELECT o.scope_id, o.item_id, o.platform,
                GREATEST(COALESCE(l.comments, 0), COALESCE(a.replies, 0)) AS comments,
                GREATEST(COALESCE(l.shares, 0), COALESCE(a.reposts, 0)) AS shares,
                COALESCE(l.reactions, 0) AS reactions,
                CASE WHEN l.saves IS NULL AND l.clicks IS NULL THEN NULL
                     ELSE COALESCE(l.saves, 0) + COALESCE(l.clicks, 0) END AS saves_clicks,
                l.reach, l.followers
-        FROM scoped o
-        LEFT JOIN latest l ON l.subject_id = o.item_id
-        LEFT JOIN answers a ON a.item_id = o.item_id
-        ORDER BY o.item_id
+        FROM own_items o
+        LEFT JOIN latest l ON l.scope_id = o.scope_id AND l.item_id = o.item_id
+        LEFT JOIN answers a ON a.scope_id = o.scope_id AND a.item_id = o.item_id
+        ORDER BY o.scope_id, o.item_id
     """
     engagers = f"""
-        WITH touches AS ({interactions}),
+        WITH {own_items},
+        touches AS (
+            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at, sc.middle_at,
+                   i.actor_person_id AS person_id, i.occurred_at
+            FROM jauge_scopes sc
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
+              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
+                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+        ),
         per_person AS (
-            SELECT person_id,
+            SELECT scope_id, person_id,
+                   MIN(start_at) AS start_at, MIN(middle_at) AS middle_at,
                    MIN(occurred_at) AS first_ever,
-                   MAX(CASE WHEN occurred_at >= {prev} AND occurred_at < {start}
+                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
                             THEN 1 ELSE 0 END) AS in_previous,
-                   MAX(CASE WHEN occurred_at >= {start} AND occurred_at < {end}
+                   MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
                             THEN 1 ELSE 0 END) AS in_window
-            FROM touches GROUP BY person_id
+            FROM touches GROUP BY scope_id, person_id
         ),
         later_days AS (
-            SELECT t.person_id, COUNT(DISTINCT CAST(t.occurred_at AS DATE)) AS days
-            FROM touches t JOIN per_person p ON p.person_id = t.person_id
-            WHERE t.occurred_at >= {start} AND t.occurred_at < {end}
+            SELECT t.scope_id, t.person_id, COUNT(DISTINCT CAST(t.occurred_at AS DATE)) AS days
+            FROM touches t
+            JOIN per_person p ON p.scope_id = t.scope_id AND p.person_id = t.person_id
+            WHERE t.occurred_at >= t.start_at AND t.occurred_at < t.end_at
               AND CAST(t.occurred_at AS DATE) > CAST(p.first_ever AS DATE)
-            GROUP BY t.person_id
+            GROUP BY t.scope_id, t.person_id
         )
-        SELECT p.person_id, 1.0 AS authenticity, p.in_previous,
-               CASE WHEN p.first_ever >= {start} THEN 1 ELSE 0 END AS first_ever,
-               CASE WHEN p.first_ever >= {start} AND p.first_ever < {middle}
+        SELECT p.scope_id, p.person_id, 1.0 AS authenticity, p.in_previous,
+               CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
                CASE WHEN COALESCE(d.days, 0) > 0 THEN 1 ELSE 0 END AS returned
-        FROM per_person p LEFT JOIN later_days d ON d.person_id = p.person_id
+        FROM per_person p
+        LEFT JOIN later_days d ON d.scope_id = p.scope_id AND d.person_id = p.person_id
         WHERE p.in_window = 1
-        ORDER BY p.person_id
+        ORDER BY p.scope_id, p.person_id
     """
-    inbound_campaign = f"AND {_text_matches('c.text', terms)}" if terms else ""
-    inbound_account = (
-        f"AND (c.account_id = {sql_literal(scope.account_id)} OR c.reply_to_id IN "
-        f"(SELECT item_id FROM ({own_items}) scoped))"
-        if scope.account_id
-        else ""
-    )
     threads = f"""
-        WITH inbound AS (
-            SELECT c.item_id, c.platform, c.created_at
-            FROM content_items c
-            WHERE c.workspace = {ws} AND c.org_id = {org} AND NOT c.is_own
-              AND c.kind IN ({inbound})
-              AND c.created_at >= {start} AND c.created_at < {end}
-              {inbound_campaign} {inbound_account}
-        ),
+        WITH {own_items},
+        inbound AS (SELECT * FROM ({others}) x WHERE kind IN ({inbound_kinds})),
         first_answer AS (
-            SELECT c.reply_to_id AS item_id, MIN(c.created_at) AS answered_at
-            FROM content_items c
-            WHERE c.workspace = {ws} AND c.org_id = {org} AND c.is_own
-              AND c.reply_to_id IN (SELECT item_id FROM inbound)
-            GROUP BY c.reply_to_id
+            SELECT b.scope_id, b.item_id, MIN(c.created_at) AS answered_at
+            FROM inbound b
+            JOIN jauge_scopes sc ON sc.scope_id = b.scope_id
+            JOIN content_items c ON c.reply_to_id = b.item_id
+            WHERE c.is_own AND c.workspace = sc.workspace AND c.org_id = sc.org_id
+            GROUP BY b.scope_id, b.item_id
         )
-        SELECT b.item_id, b.platform,
+        SELECT b.scope_id, b.item_id, b.platform,
                CASE WHEN f.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
                CASE WHEN f.answered_at IS NOT NULL
-                     AND EPOCH(f.answered_at) - EPOCH(b.created_at) <= {float(sla_hours) * 3600}
+                     AND EPOCH(f.answered_at) - EPOCH(b.created_at) <= {sla_seconds}
                     THEN 1 ELSE 0 END AS answered_in_sla,
                CASE WHEN f.answered_at IS NOT NULL
                     THEN (EPOCH(f.answered_at) - EPOCH(b.created_at)) / 3600.0 END
                    AS hours_to_first
-        FROM inbound b LEFT JOIN first_answer f ON f.item_id = b.item_id
-        ORDER BY b.item_id
+        FROM inbound b
+        LEFT JOIN first_answer f ON f.scope_id = b.scope_id AND f.item_id = b.item_id
+        ORDER BY b.scope_id, b.item_id
     """
     opinions = f"""
-        WITH about AS (
-            SELECT c.item_id
-            FROM content_items c
-            WHERE c.workspace = {ws} AND c.org_id = {org} AND NOT c.is_own
-              AND c.created_at >= {start} AND c.created_at < {end}
-              {inbound_campaign} {inbound_account}
-        ),
+        WITH {own_items},
+        about AS ({others}),
         labelled AS (
-            SELECT a.item_id, a.value,
-                   ROW_NUMBER() OVER (PARTITION BY a.item_id ORDER BY a.key) AS preference
-            FROM annotations a
-            WHERE a.workspace = {ws} AND a.key IN ({sentiment_keys})
-              AND a.item_id IN (SELECT item_id FROM about)
+            SELECT b.scope_id, b.item_id, a.value,
+                   ROW_NUMBER() OVER (PARTITION BY b.scope_id, b.item_id ORDER BY a.key)
+                       AS preference
+            FROM about b JOIN annotations a ON a.item_id = b.item_id
+            WHERE a.key IN ({sentiment_keys})
         )
-        SELECT item_id,
+        SELECT scope_id, item_id,
                CASE WHEN value = 'positive' THEN 1 ELSE 0 END AS positive,
                CASE WHEN value = 'neutral' THEN 1 ELSE 0 END AS neutral,
                CASE WHEN value = 'negative' THEN 1 ELSE 0 END AS negative
         FROM labelled WHERE preference = 1
-        ORDER BY item_id
+        ORDER BY scope_id, item_id
     """
     return {"items": items, "engagers": engagers, "threads": threads, "opinions": opinions}
