@@ -105,3 +105,17 @@ def test_golden_vectors(case: dict) -> None:
     assert result.score == pytest.approx(expected["score"], abs=1e-9)
     low, high = result.interval
     assert 0 <= low <= high <= 100
+
+
+def test_vectorised_percentiles_match_the_scalar_definition() -> None:
+    import numpy as np
+
+    from jauge.metrics.panel import Distribution, percentile, percentiles
+
+    q = np.array([0.0, 1, 1, 1, 2, 5, 5, 8, 9, 9, 10])
+    d = Distribution(10, np.interp(np.linspace(0, 10, 101), np.arange(11), q))
+    values = np.array([-1.0, 0.0, 0.5, 1.0, 1.5, 5.0, 7.0, 9.0, 10.0, 11.0, np.nan])
+    got = percentiles(d, values)
+    for v, g in zip(values[:-1], got[:-1], strict=True):
+        assert g == pytest.approx(percentile(d, float(v)), abs=1e-12), v
+    assert np.isnan(got[-1])

@@ -24,8 +24,8 @@ import pyarrow as pa
 from ..errors import ConfigError, NotFoundError
 from ..store.duckdb_store import Store
 from .engines import get_engine
-from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, estimate
-from .panel import Panel, band_label, percentile, stratum_key
+from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, collapse, estimate
+from .panel import Panel, band_label, percentiles, stratum_key
 from .spec import LATEST, IndexSpec, Indicator, load_spec
 from .statistics import Scope, scope_tables, split_by_scope
 
@@ -303,9 +303,7 @@ def score_component(
         low, high = ABSOLUTE_SCALES[indicator.name]
         scores = np.clip((shrunk - low) / (high - low) * 100.0, 0.0, 100.0)
     else:
-        scores = np.array(
-            [np.nan if np.isnan(v) else percentile(reference[0], float(v)) for v in shrunk]
-        )
+        scores = percentiles(reference[0], shrunk)
     if indicator.direction == "lower":
         scores = 100.0 - scores
     detail["shrunk"] = _round(float(shrunk[0]))
@@ -464,7 +462,8 @@ def score_statistics(
     stratum = stratum_key(platform, band)
     fp = fingerprint(spec, panel, scope, stats)
     seed = spec.seed ^ int(fp[:8], 16)
-    estimates = estimate(stats, bootstrap_weights(stats, spec.replicates, seed))
+    merged, counts = collapse(stats)
+    estimates = estimate(merged, bootstrap_weights(merged, spec.replicates, seed, counts))
     warnings: list[str] = []
     components: dict[str, Figure] = {}
     for indicator in spec.indicators:

@@ -111,6 +111,23 @@ def percentile(distribution: Distribution, value: float) -> float:
     return float(100.0 * position / (len(q) - 1))
 
 
+def percentiles(distribution: Distribution, values: np.ndarray) -> np.ndarray:
+    """:func:`percentile` of many values at once (NaN stays NaN)."""
+    q = distribution.quantiles
+    values = np.asarray(values, dtype=np.float64)
+    low = np.searchsorted(q, values, side="left")
+    high = np.searchsorted(q, values, side="right")
+    inner = np.clip(low, 1, len(q) - 1)
+    below, above = q[inner - 1], q[inner]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        between = (inner - 1) + (values - below) / np.where(above > below, above - below, 1.0)
+    position = np.where(high > low, (low + high - 1) / 2.0, between)
+    position = np.where((high == low) & (low == 0), 0.0, position)
+    position = np.where((high == low) & (low >= len(q)), len(q) - 1.0, position)
+    result: np.ndarray = 100.0 * position / (len(q) - 1)
+    return np.where(np.isnan(values), np.nan, result)
+
+
 def _weighted_quantiles(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     order = np.argsort(values, kind="stable")
     values, weights = values[order], weights[order]
