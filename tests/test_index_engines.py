@@ -15,12 +15,14 @@ from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
+@pytest.mark.parametrize("narrowed", [False, True], ids=["orgs", "accounts-campaigns"])
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])
-def test_the_sql_each_engine_runs_is_pinned(engine: str) -> None:
+def test_the_sql_each_engine_runs_is_pinned(engine: str, narrowed: bool) -> None:
     """A change to the statistics' SQL, or to its transpilation, shows up in review."""
-    sql = get_engine(engine).sql(24.0)
+    sql = get_engine(engine).sql(24.0, narrowed)
     text = "\n\n".join(f"-- {name}\n{body.strip()}" for name, body in sorted(sql.items()))
-    snapshot = SNAPSHOTS / f"statistics-{engine}.sql"
+    variant = "narrowed" if narrowed else "orgs"
+    snapshot = SNAPSHOTS / f"statistics-{engine}-{variant}.sql"
     if os.environ.get("JAUGE_UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text + "\n")
     assert snapshot.exists(), f"run with JAUGE_UPDATE_SNAPSHOTS=1 to write {snapshot.name}"

@@ -19,7 +19,14 @@ import pyarrow as pa
 
 from ..errors import ConfigError, NotFoundError
 from ..store.duckdb_store import Store
-from .statistics import COLUMNS, TEXT_COLUMNS, Scope, scope_tables, statistics_sql
+from .statistics import (
+    COLUMNS,
+    TEXT_COLUMNS,
+    Scope,
+    needs_narrowing,
+    scope_tables,
+    statistics_sql,
+)
 
 GROUP = "jauge.engines"
 #: the store tables the statistics read
@@ -36,9 +43,9 @@ class Engine(ABC):
         """The statistic tables of all ``scopes`` at once, with the columns of
         ``statistics.COLUMNS``, sorted by scope (see ``statistics.split_by_scope``)."""
 
-    def sql(self, sla_hours: float) -> dict[str, str]:
+    def sql(self, sla_hours: float, narrowed: bool = True) -> dict[str, str]:
         """The SQL this engine runs (for snapshot tests and the curious)."""
-        return statistics_sql(sla_hours)
+        return statistics_sql(sla_hours, narrowed)
 
 
 def _normalised(table: pa.Table, name: str) -> pa.Table:
@@ -68,7 +75,7 @@ class DuckDBEngine(Engine):
         try:
             return {
                 name: _normalised(store.con.sql(sql).to_arrow_table(), name)
-                for name, sql in self.sql(sla_hours).items()
+                for name, sql in self.sql(sla_hours, needs_narrowing(scopes)).items()
             }
         finally:
             for name in tables:
@@ -80,12 +87,12 @@ class SparkEngine(Engine):
 
     name = "spark"
 
-    def sql(self, sla_hours: float) -> dict[str, str]:
+    def sql(self, sla_hours: float, narrowed: bool = True) -> dict[str, str]:
         import sqlglot
 
         return {
             name: sqlglot.transpile(sql, read="duckdb", write="spark")[0]
-            for name, sql in statistics_sql(sla_hours).items()
+            for name, sql in statistics_sql(sla_hours, narrowed).items()
         }
 
     def statistics(
@@ -111,7 +118,7 @@ class SparkEngine(Engine):
             store.con.unregister("jauge_scope_export")
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
-        for name, sql in self.sql(sla_hours).items():
+        for name, sql in self.sql(sla_hours, needs_narrowing(scopes)).items():
             frame = spark.sql(sql)
             results[name] = _normalised(_to_arrow(frame), name)
         return results

@@ -130,8 +130,31 @@ def split_by_scope(stats: dict[str, pa.Table], count: int) -> list[dict[str, pa.
     return per_scope
 
 
-def statistics_sql(sla_hours: float) -> dict[str, str]:
-    """The SQL of each statistic table (DuckDB dialect, portable subset)."""
+# Filters that narrow a scope to one account or one campaign (see statistics_sql).
+LEFT_JOIN_MATCHED = "LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id"
+NARROW_OWN = """AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)"""
+JOIN_ANSWERED = "LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id"
+NARROW_OTHERS = """AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)"""
+JOIN_TOUCHED = """LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id"""
+NARROW_TOUCHES = """AND ((sc.account_id IS NULL AND NOT sc.has_terms)
+                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)"""
+
+
+def needs_narrowing(scopes: list[Scope]) -> bool:
+    """Whether any scope is an account or a campaign (the SQL then filters by them)."""
+    return any(s.account_id or s.campaign_terms for s in scopes)
+
+
+def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
+    """The SQL of each statistic table (DuckDB dialect, portable subset).
+
+    ``narrowed=False`` leaves out the account and campaign filters, for scopes that
+    are whole organisations: the same definitions, without joins that would keep
+    every row anyway.
+    """
     kinds = ", ".join(sql_literal(k) for k in ENGAGING_KINDS)
     inbound_kinds = ", ".join(sql_literal(k) for k in INBOUND_KINDS)
     sentiment_keys = ", ".join(sql_literal(k) for k in SENTIMENT_KEYS)
@@ -146,27 +169,25 @@ def statistics_sql(sla_hours: float) -> dict[str, str]:
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
             WHERE LOWER(c.text) LIKE t.pattern
         )"""
+    join_matched = LEFT_JOIN_MATCHED if narrowed else ""
+    narrow_own = NARROW_OWN if narrowed else ""
     own_items = f"""{matched},
         own_items AS (
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            {join_matched}
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              {narrow_own}
         )"""
     # items by others about the scope: the account's own, or answering its items
-    others = """
+    others = f"""
         SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
-        LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        {join_matched} {JOIN_ANSWERED if narrowed else ""}
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
-          AND (sc.account_id IS NULL OR c.account_id = sc.account_id
-               OR o.item_id IS NOT NULL)
+          {NARROW_OTHERS if narrowed else ""}
     """
     items = f"""
         WITH {own_items},
@@ -205,11 +226,9 @@ def statistics_sql(sla_hours: float) -> dict[str, str]:
                    i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
-            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            {JOIN_TOUCHED if narrowed else ""}
             WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
-              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
-                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+              {NARROW_TOUCHES if narrowed else ""}
         ),
         per_person AS (
             SELECT scope_id, person_id,
@@ -217,26 +236,20 @@ def statistics_sql(sla_hours: float) -> dict[str, str]:
                    MIN(occurred_at) AS first_ever,
                    MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
                             THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
                    MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
-                            THEN 1 ELSE 0 END) AS in_window
+                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
             FROM touches GROUP BY scope_id, person_id
-        ),
-        later_days AS (
-            SELECT t.scope_id, t.person_id, COUNT(DISTINCT CAST(t.occurred_at AS DATE)) AS days
-            FROM touches t
-            JOIN per_person p ON p.scope_id = t.scope_id AND p.person_id = t.person_id
-            WHERE t.occurred_at >= t.start_at AND t.occurred_at < t.end_at
-              AND CAST(t.occurred_at AS DATE) > CAST(p.first_ever AS DATE)
-            GROUP BY t.scope_id, t.person_id
         )
         SELECT p.scope_id, p.person_id, 1.0 AS authenticity, p.in_previous,
                CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
-               CASE WHEN COALESCE(d.days, 0) > 0 THEN 1 ELSE 0 END AS returned
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
         FROM per_person p
-        LEFT JOIN later_days d ON d.scope_id = p.scope_id AND d.person_id = p.person_id
-        WHERE p.in_window = 1
+        WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
     """
     threads = f"""

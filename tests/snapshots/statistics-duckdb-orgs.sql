@@ -11,21 +11,18 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         touches AS (
             SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at, sc.middle_at,
                    i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
-            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            
             WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
-              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
-                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+              
         ),
         per_person AS (
             SELECT scope_id, person_id,
@@ -33,26 +30,20 @@ WITH
                    MIN(occurred_at) AS first_ever,
                    MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
                             THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
                    MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
-                            THEN 1 ELSE 0 END) AS in_window
+                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
             FROM touches GROUP BY scope_id, person_id
-        ),
-        later_days AS (
-            SELECT t.scope_id, t.person_id, COUNT(DISTINCT CAST(t.occurred_at AS DATE)) AS days
-            FROM touches t
-            JOIN per_person p ON p.scope_id = t.scope_id AND p.person_id = t.person_id
-            WHERE t.occurred_at >= t.start_at AND t.occurred_at < t.end_at
-              AND CAST(t.occurred_at AS DATE) > CAST(p.first_ever AS DATE)
-            GROUP BY t.scope_id, t.person_id
         )
         SELECT p.scope_id, p.person_id, 1.0 AS authenticity, p.in_previous,
                CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
-               CASE WHEN COALESCE(d.days, 0) > 0 THEN 1 ELSE 0 END AS returned
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
         FROM per_person p
-        LEFT JOIN later_days d ON d.scope_id = p.scope_id AND d.person_id = p.person_id
-        WHERE p.in_window = 1
+        WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
 -- items
@@ -68,10 +59,9 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         ranked AS (
             SELECT o.scope_id, o.item_id, s.comments, s.shares, s.reactions, s.saves,
@@ -114,21 +104,17 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         about AS (
         SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
-        LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+         
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
-          AND (sc.account_id IS NULL OR c.account_id = sc.account_id
-               OR o.item_id IS NOT NULL)
+          
     ),
         labelled AS (
             SELECT b.scope_id, b.item_id, a.value,
@@ -157,21 +143,17 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         inbound AS (SELECT * FROM (
         SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
-        LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+         
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
-          AND (sc.account_id IS NULL OR c.account_id = sc.account_id
-               OR o.item_id IS NOT NULL)
+          
     ) x WHERE kind IN ('mention', 'reply', 'comment')),
         first_answer AS (
             SELECT b.scope_id, b.item_id, MIN(c.created_at) AS answered_at

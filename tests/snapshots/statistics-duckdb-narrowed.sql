@@ -1,0 +1,184 @@
+-- engagers
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        touches AS (
+            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at, sc.middle_at,
+                   i.actor_person_id AS person_id, i.occurred_at
+            FROM jauge_scopes sc
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
+              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
+                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+        ),
+        per_person AS (
+            SELECT scope_id, person_id,
+                   MIN(start_at) AS start_at, MIN(middle_at) AS middle_at,
+                   MIN(occurred_at) AS first_ever,
+                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
+                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+            FROM touches GROUP BY scope_id, person_id
+        )
+        SELECT p.scope_id, p.person_id, 1.0 AS authenticity, p.in_previous,
+               CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
+                    THEN 1 ELSE 0 END AS first_in_first_half,
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
+        FROM per_person p
+        WHERE p.last_day_in_window IS NOT NULL
+        ORDER BY p.scope_id, p.person_id
+
+-- items
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        ranked AS (
+            SELECT o.scope_id, o.item_id, s.comments, s.shares, s.reactions, s.saves,
+                   s.clicks, s.reach, s.followers,
+                   ROW_NUMBER() OVER (PARTITION BY o.scope_id, o.item_id
+                                      ORDER BY s.observed_at DESC) AS recency
+            FROM own_items o
+            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
+        ),
+        latest AS (SELECT * FROM ranked WHERE recency = 1),
+        answers AS (
+            SELECT o.scope_id, o.item_id,
+                   SUM(CASE WHEN i.kind IN ('reply', 'comment') THEN 1 ELSE 0 END) AS replies,
+                   SUM(CASE WHEN i.kind IN ('repost', 'quote') THEN 1 ELSE 0 END) AS reposts
+            FROM own_items o JOIN interactions i ON i.target_item_id = o.item_id
+            GROUP BY o.scope_id, o.item_id
+        )
+        SELECT o.scope_id, o.item_id, o.platform,
+               GREATEST(COALESCE(l.comments, 0), COALESCE(a.replies, 0)) AS comments,
+               GREATEST(COALESCE(l.shares, 0), COALESCE(a.reposts, 0)) AS shares,
+               COALESCE(l.reactions, 0) AS reactions,
+               CASE WHEN l.saves IS NULL AND l.clicks IS NULL THEN NULL
+                    ELSE COALESCE(l.saves, 0) + COALESCE(l.clicks, 0) END AS saves_clicks,
+               l.reach, l.followers
+        FROM own_items o
+        LEFT JOIN latest l ON l.scope_id = o.scope_id AND l.item_id = o.item_id
+        LEFT JOIN answers a ON a.scope_id = o.scope_id AND a.item_id = o.item_id
+        ORDER BY o.scope_id, o.item_id
+
+-- opinions
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        about AS (
+        SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
+        FROM jauge_scopes sc
+        JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+    ),
+        labelled AS (
+            SELECT b.scope_id, b.item_id, a.value,
+                   ROW_NUMBER() OVER (PARTITION BY b.scope_id, b.item_id ORDER BY a.key)
+                       AS preference
+            FROM about b JOIN annotations a ON a.item_id = b.item_id
+            WHERE a.key IN ('sentiment', 'sentiment.human')
+        )
+        SELECT scope_id, item_id,
+               CASE WHEN value = 'positive' THEN 1 ELSE 0 END AS positive,
+               CASE WHEN value = 'neutral' THEN 1 ELSE 0 END AS neutral,
+               CASE WHEN value = 'negative' THEN 1 ELSE 0 END AS negative
+        FROM labelled WHERE preference = 1
+        ORDER BY scope_id, item_id
+
+-- threads
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        inbound AS (SELECT * FROM (
+        SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
+        FROM jauge_scopes sc
+        JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+    ) x WHERE kind IN ('mention', 'reply', 'comment')),
+        first_answer AS (
+            SELECT b.scope_id, b.item_id, MIN(c.created_at) AS answered_at
+            FROM inbound b
+            JOIN jauge_scopes sc ON sc.scope_id = b.scope_id
+            JOIN content_items c ON c.reply_to_id = b.item_id
+            WHERE c.is_own AND c.workspace = sc.workspace AND c.org_id = sc.org_id
+            GROUP BY b.scope_id, b.item_id
+        )
+        SELECT b.scope_id, b.item_id, b.platform,
+               CASE WHEN f.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
+               CASE WHEN f.answered_at IS NOT NULL
+                     AND EPOCH(f.answered_at) - EPOCH(b.created_at) <= 86400.0
+                    THEN 1 ELSE 0 END AS answered_in_sla,
+               CASE WHEN f.answered_at IS NOT NULL
+                    THEN (EPOCH(f.answered_at) - EPOCH(b.created_at)) / 3600.0 END
+                   AS hours_to_first
+        FROM inbound b
+        LEFT JOIN first_answer f ON f.scope_id = b.scope_id AND f.item_id = b.item_id
+        ORDER BY b.scope_id, b.item_id
