@@ -39,7 +39,7 @@ WORKSPACE = Setting(
 MEMORY_LIMIT = Setting(
     name="memory_limit",
     env="JAUGE_MEMORY_LIMIT",
-    default="2GB",
+    default="1GB",
     help="Most memory the embedded engine may use before spilling to disk (DuckDB syntax).",
 )
 IMPORT_MEMORY_LIMIT = Setting(

@@ -214,3 +214,25 @@ def test_python_api_score_matches_the_cli(store: Path) -> None:
         result = j.score("Brand", start=date(2014, 10, 3), end=date(2014, 12, 31))
     _, data = cli_json("score", "--org", "Brand", "--db", str(store))
     assert result.to_dict() == data
+
+
+def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> None:
+    from .conftest import FRENCH_TWEETS_CSV
+    from .test_import_posts_and_feeds import FRENCH_MAP
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(
+            FRENCH_TWEETS_CSV, "posts-csv", org="French media", platform="x", mapping=FRENCH_MAP
+        ).ok
+        whole = j.score("French media")
+        counts = j.sql(
+            "SELECT a.handle, count(*) AS n FROM content_items c JOIN accounts a USING "
+            "(account_id) WHERE c.created_at >= ? GROUP BY 1 ORDER BY 2 DESC",
+            [whole.scope["from"]],
+        ).to_pylist()
+        top = counts[0]
+        one = j.score("French media", account=top["handle"])
+        assert one.coverage["items"] == top["n"] < whole.coverage["items"]
+        assert one.scope["account"] == top["handle"]
+        with pytest.raises(jauge.NotFoundError, match="no account"):
+            j.score("French media", account="nobody")

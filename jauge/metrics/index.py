@@ -116,11 +116,26 @@ class ScopeRequest:
     end: date | None = None  # inclusive
 
 
+def organisations_known(store: Store, workspace: str) -> dict[str, tuple[str, date | None]]:
+    """Lower-cased organisation name -> (id, day of its latest item), in one query."""
+    rows = store.con.execute(
+        "SELECT lower(o.name), o.org_id, max(c.created_at) FROM organisations o "
+        "LEFT JOIN content_items c USING (org_id) WHERE o.workspace = ? GROUP BY 1, 2",
+        [workspace],
+    ).fetchall()
+    return {name: (org_id, latest.date() if latest else None) for name, org_id, latest in rows}
+
+
 def resolve_scope(
-    store: Store, workspace: str, request: ScopeRequest, spec: IndexSpec
+    store: Store,
+    workspace: str,
+    request: ScopeRequest,
+    spec: IndexSpec,
+    known: dict[str, tuple[str, date | None]] | None = None,
 ) -> tuple[Scope, dict[str, Any]]:
     """The scope to measure, with the window's defaults filled in and checked."""
-    org_id = store.org_id(workspace, request.org)
+    found = (known or {}).get(request.org.strip().lower())
+    org_id = found[0] if found else store.org_id(workspace, request.org)
     account_id = None
     if request.account:
         rows = store.con.execute(
@@ -149,12 +164,15 @@ def resolve_scope(
         )
         terms = terms or None
     if end is None:
-        latest = store.con.execute(
-            "SELECT max(created_at) FROM content_items WHERE org_id = ?", [org_id]
-        ).fetchall()[0][0]
-        if latest is None:
+        if found:
+            end = found[1]
+        else:
+            latest = store.con.execute(
+                "SELECT max(created_at) FROM content_items WHERE org_id = ?", [org_id]
+            ).fetchall()[0][0]
+            end = latest.date() if latest else None
+        if end is None:
             raise ConfigError(f"{request.org!r} has no items yet: import some data first")
-        end = latest.date()
     if start is None:
         start = end - timedelta(days=spec.default_days - 1)
     days = (end - start).days + 1
@@ -398,7 +416,8 @@ def compute_many(
 
     spec = load_spec(version)
     panel = panel or reference_panel(store)
-    resolved = [resolve_scope(store, workspace, r, spec) for r in requests]
+    known = organisations_known(store, workspace)
+    resolved = [resolve_scope(store, workspace, r, spec, known) for r in requests]
     scopes = [scope for scope, _ in resolved]
     combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
     per_scope = split_by_scope(combined, len(scopes))

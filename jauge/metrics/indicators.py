@@ -69,8 +69,11 @@ def collapse(stats: Stats) -> tuple[Stats, dict[str, np.ndarray]]:
             counts[name] = np.ones(table.num_rows)
             continue
         matrix = np.column_stack([column(stats, name, c) for c in columns])
-        matrix = np.where(np.isnan(matrix), _MISSING, matrix)
-        unique, repeats = np.unique(matrix, axis=0, return_counts=True)
+        matrix = np.ascontiguousarray(np.where(np.isnan(matrix), _MISSING, matrix))
+        # each row as one opaque value: a single sort finds the identical ones
+        rows = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1])))
+        _, first, repeats = np.unique(rows.ravel(), return_index=True, return_counts=True)
+        unique = matrix[first]
         unique = np.where(unique == _MISSING, np.nan, unique)
         merged[name] = pa.table({c: unique[:, i] for i, c in enumerate(columns)})
         counts[name] = repeats.astype(np.float64)

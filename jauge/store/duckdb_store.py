@@ -60,7 +60,7 @@ class Store:
         path: str | Path,
         *,
         read_only: bool = False,
-        memory_limit: str = "2GB",
+        memory_limit: str = "1GB",
         threads: int = 0,
     ) -> None:
         self.path = str(path)
