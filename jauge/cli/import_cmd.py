@@ -128,10 +128,10 @@ def _render(result: Any) -> None:
         table.add_row(
             f.path,
             f"[{style}]{f.status}[/]",
-            str(f.inserted),
-            str(f.updated),
-            str(f.unchanged),
-            str(f.invalid),
+            f"{f.inserted:,}",
+            f"{f.updated:,}",
+            f"{f.unchanged:,}",
+            f"{f.invalid:,}",
         )
     out.print(table)
     err = console(stderr=True)

@@ -120,7 +120,7 @@ def compare(
         units.append((unit, request))
 
     if by == "org":
-        window_end = end or max(_last_date(store, workspace, o) for o in orgs)
+        window_end = end or max(_item_dates(store, workspace, o)[1] for o in orgs)
         window_start = start or window_end - timedelta(days=spec.default_days - 1)
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
@@ -132,8 +132,8 @@ def compare(
             raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
     else:
         for org in orgs:
-            first = start or _first_date(store, workspace, org)
-            last = end or _last_date(store, workspace, org)
+            first_day, last_day = _item_dates(store, workspace, org)
+            first, last = start or first_day, end or last_day
             for p_start, p_end in periods(first, last, every):
                 if (p_end - p_start).days + 1 < spec.min_days:
                     continue
@@ -153,21 +153,12 @@ def compare(
     return comparison
 
 
-def _first_date(store: Store, workspace: str, org: str) -> date:
-    value = store.con.execute(
-        "SELECT min(created_at) FROM content_items WHERE org_id = ?",
+def _item_dates(store: Store, workspace: str, org: str) -> tuple[date, date]:
+    """The days of an organisation's first and latest items."""
+    first, last = store.con.execute(
+        "SELECT min(created_at), max(created_at) FROM content_items WHERE org_id = ?",
         [store.org_id(workspace, org)],
-    ).fetchall()[0][0]
-    if value is None:
+    ).fetchall()[0]
+    if first is None:
         raise ConfigError(f"{org!r} has no items yet")
-    return value.date()  # type: ignore[no-any-return]
-
-
-def _last_date(store: Store, workspace: str, org: str) -> date:
-    value = store.con.execute(
-        "SELECT max(created_at) FROM content_items WHERE org_id = ?",
-        [store.org_id(workspace, org)],
-    ).fetchall()[0][0]
-    if value is None:
-        raise ConfigError(f"{org!r} has no items yet")
-    return value.date()  # type: ignore[no-any-return]
+    return first.date(), last.date()
