@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .errors import ConfigError
-from .store.duckdb_store import Store, utcnow
+from .store.duckdb_store import Store
 from .store.ids import make_id
 
 
@@ -40,23 +40,19 @@ def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
     hashtags = tuple(sorted({"#" + h.lstrip("#").lower() for h in campaign.hashtags if h.strip()}))
     keywords = tuple(sorted({k.lower() for k in campaign.keywords if k.strip()}))
     campaign_id = make_id(workspace, org_id, campaign.name.strip().lower())
-    with store.transaction() as con:
-        con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [campaign_id])
-        con.execute(
-            "INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                campaign_id,
-                workspace,
-                org_id,
-                campaign.name.strip(),
-                campaign.starts_on,
-                campaign.ends_on,
-                list(hashtags),
-                list(keywords),
-                campaign.utm_campaign,
-                utcnow(),
-            ],
-        )
+    store.save_campaign(
+        campaign_id,
+        workspace,
+        org_id,
+        {
+            "name": campaign.name.strip(),
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "hashtags": hashtags,
+            "keywords": keywords,
+            "utm_campaign": campaign.utm_campaign,
+        },
+    )
     return Campaign(
         campaign.name.strip(),
         campaign.org,

@@ -42,11 +42,7 @@ def import_panel(store: Store, path: str) -> Panel:
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not JSON: {exc.msg}", line=exc.lineno) from exc
     panel = parse_panel(data, path)
-    store.con.execute(
-        "INSERT INTO panels SELECT ?, ?, ? WHERE NOT EXISTS "
-        "(SELECT 1 FROM panels WHERE panel_id = ?)",
-        [panel.panel_id, utcnow(), json.dumps(panel.to_dict()), panel.panel_id],
-    )
+    store.save_panel(panel.panel_id, json.dumps(panel.to_dict()))
     return panel
 
 

@@ -191,6 +191,42 @@ class Store:
             raise NotFoundError(f"no organisation {name!r} in workspace {workspace!r}.{hint}")
         return str(row[0])
 
+    # -- campaigns and panels -------------------------------------------------------
+
+    def save_campaign(
+        self,
+        campaign_id: str,
+        workspace: str,
+        org_id: str,
+        values: dict[str, Any],
+    ) -> None:
+        """Write a campaign, replacing any earlier definition with the same id."""
+        with self.transaction() as con:
+            con.execute("DELETE FROM campaigns WHERE campaign_id = ?", [campaign_id])
+            con.execute(
+                "INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    campaign_id,
+                    workspace,
+                    org_id,
+                    values["name"],
+                    values["starts_on"],
+                    values["ends_on"],
+                    list(values["hashtags"]),
+                    list(values["keywords"]),
+                    values["utm_campaign"],
+                    utcnow(),
+                ],
+            )
+
+    def save_panel(self, panel_id: str, body: str) -> None:
+        """Keep an imported panel (importing the same panel again changes nothing)."""
+        self.con.execute(
+            "INSERT INTO panels SELECT ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM panels WHERE panel_id = ?)",
+            [panel_id, utcnow(), body, panel_id],
+        )
+
     # -- reading ------------------------------------------------------------------
 
     def table(self, entity: str, workspace: str | None = None) -> pa.Table:
