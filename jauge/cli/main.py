@@ -9,6 +9,7 @@ from .demo_cmd import demo_command
 from .import_cmd import import_command
 from .panel_cmd import panel_group
 from .score_cmd import compare_command, score_command
+from .sentiment_cmd import sentiment_command
 from .sources_cmd import sources_command
 from .stats_cmd import stats_command
 
@@ -38,6 +39,7 @@ cli.add_command(demo_command)
 cli.add_command(import_command)
 cli.add_command(panel_group)
 cli.add_command(score_command)
+cli.add_command(sentiment_command)
 cli.add_command(sources_command)
 cli.add_command(stats_command)
 

@@ -1,0 +1,1 @@
+"""Enrichment: language, sentiment (and, next, mentions and topics) for content items."""
