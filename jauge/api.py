@@ -15,6 +15,8 @@ from typing import Any
 
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
+from .enrich.pipeline import EnrichResult, enrich
+from .enrich.voice import Voice, share_of_voice
 from .frames import Frame
 from .ingest import ImportResult, ProgressFactory, import_files
 from .metrics.compare import Comparison, compare
@@ -80,6 +82,63 @@ class Jauge:
         """Define a campaign of ``org``; items match by date and by tags or keywords."""
         campaign = Campaign(name, org, start, end, tuple(hashtags), tuple(keywords), utm_campaign)
         return add_campaign(self.store, self.workspace, campaign)
+
+    # -- listening ---------------------------------------------------------------
+
+    def add_org(
+        self,
+        name: str,
+        *,
+        aliases: Sequence[str] = (),
+        handles: Sequence[str] = (),
+        hashtags: Sequence[str] = (),
+        products: Sequence[str] = (),
+        excludes: Sequence[str] = (),
+        relation: str = "own",
+    ) -> list[dict[str, str]]:
+        """Create an organisation or extend its dictionary; returns its new entries."""
+        from .enrich.mentions import dictionary_term
+
+        org_id = self.store.ensure_org(self.workspace, name, relation)
+        entries = [("name", name), *(("alias", a) for a in aliases)]
+        entries += [("handle", h) for h in handles] + [("hashtag", t) for t in hashtags]
+        entries += [("product", p) for p in products] + [("exclude", e) for e in excludes]
+        terms = [(kind, term, dictionary_term(kind, term)) for kind, term in entries]
+        self.store.save_org_terms(self.workspace, org_id, terms)
+        return [{"kind": k, "term": t, "matches": n} for k, t, n in terms]
+
+    def org_dictionaries(self) -> list[dict[str, Any]]:
+        """Every organisation of the workspace with its dictionary entries."""
+        orgs = self.organisations.to_pylist()
+        terms = self.table("org_terms").to_pylist()
+        return [
+            {
+                "name": o["name"],
+                "relation": o["relation"],
+                "terms": [
+                    {"kind": t["kind"], "term": t["term"]}
+                    for t in terms
+                    if t["org_id"] == o["org_id"]
+                ],
+            }
+            for o in orgs
+        ]
+
+    def enrich(
+        self,
+        *,
+        org: str | None = None,
+        backend: str = "fast",
+        progress: Any = None,
+    ) -> EnrichResult:
+        """Language, sentiment and mentions for the items not yet enriched (incremental)."""
+        return enrich(self.store, self.workspace, org=org, backend=backend, progress=progress)
+
+    def voice(
+        self, orgs: Sequence[str], *, start: date | None = None, end: date | None = None
+    ) -> Voice:
+        """Share of voice and net sentiment per organisation."""
+        return share_of_voice(self.store, self.workspace, list(orgs), start, end)
 
     # -- the index ---------------------------------------------------------------
 

@@ -85,7 +85,7 @@ def test_mentions_only_organisations_are_scored_on_what_can_be_measured(store: P
     assert data["components"]["two_way"]["score"] is None
     assert any("two_way: not measurable" in w for w in data["warnings"])
     assert data["components"]["net_sentiment"]["score"] is not None
-    assert data["sources_and_methods"]["sentiment_method"].startswith("labels stored")
+    assert data["sources_and_methods"]["sentiment_method"].startswith("human labels")
 
 
 def test_windows_shorter_than_28_days_are_refused(store: Path) -> None:

@@ -86,3 +86,31 @@ def progress_bars() -> tuple[Any, Callable[[str, int], Callable[[int], None] | N
         return lambda n: progress.advance(task, n)
 
     return progress, factory
+
+
+def counting_progress(label: str) -> tuple[Any, Callable[[int], Callable[[int], None] | None]]:
+    """A Rich progress display (on stderr) counting items, and a factory of counters;
+    fewer than a thousand items get no bar."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+    )
+
+    def factory(total: int) -> Callable[[int], None] | None:
+        if total < 1000:
+            return None
+        task = progress.add_task(label, total=total)
+        return lambda n: progress.advance(task, n)
+
+    return progress, factory

@@ -551,9 +551,10 @@ def sources_and_methods(
         "collection": [f"import: {s}" for s in sources],
         "languages": languages or ["not detected yet"],
         "sentiment_method": (
-            "labels stored with the data (annotation sentiment.human), not inferred"
+            "human labels stored with the data (annotation sentiment.human) where present, "
+            "else the labels of `jauge enrich` (annotation sentiment, with its backend)"
             if labelled
-            else "none: no sentiment labels in scope"
+            else "none: no sentiment labels in scope (run `jauge enrich`)"
         ),
         "filtering": "authenticity weight 1 for every engager (integrity detection not yet "
         "applied); audience size enters only as a denominator",

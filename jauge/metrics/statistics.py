@@ -280,8 +280,10 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
         about AS ({others}),
         labelled AS (
             SELECT b.scope_id, b.item_id, a.value,
-                   ROW_NUMBER() OVER (PARTITION BY b.scope_id, b.item_id ORDER BY a.key)
-                       AS preference
+                   -- a human label, when the data has one, wins over a model's
+                   ROW_NUMBER() OVER (PARTITION BY b.scope_id, b.item_id
+                                      ORDER BY CASE WHEN a.key = 'sentiment.human' THEN 0
+                                                    ELSE 1 END, a.source) AS preference
             FROM about b JOIN annotations a ON a.item_id = b.item_id
             WHERE a.key IN ({sentiment_keys})
         )

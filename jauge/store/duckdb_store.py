@@ -32,6 +32,8 @@ ENTITIES: dict[str, tuple[str, str]] = {
     "annotations": ("annotations", "item_id, key"),
     "campaigns": ("campaigns", "name"),
     "imports": ("imports", "started_at, import_id"),
+    "mentions": ("mentions", "item_id, org_id"),
+    "org_terms": ("org_terms", "org_id, kind, normalised"),
 }
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -226,6 +228,46 @@ class Store:
             "(SELECT 1 FROM panels WHERE panel_id = ?)",
             [panel_id, utcnow(), body, panel_id],
         )
+
+    # -- listening -------------------------------------------------------------------
+
+    def save_org_terms(
+        self, workspace: str, org_id: str, terms: list[tuple[str, str, str]]
+    ) -> None:
+        """Add (kind, term, normalised) entries to an organisation's dictionary."""
+        with self.transaction() as con:
+            for kind, term, normalised in terms:
+                con.execute(
+                    "DELETE FROM org_terms WHERE org_id = ? AND kind = ? AND normalised = ?",
+                    [org_id, kind, normalised],
+                )
+                con.execute(
+                    "INSERT INTO org_terms VALUES (?, ?, ?, ?, ?)",
+                    [org_id, workspace, kind, term, normalised],
+                )
+
+    def write_enrichment(self, batch: dict[str, pa.Table]) -> None:
+        """One batch of enrichment results, written with its log rows in one transaction,
+        so that an interrupted run resumes after the last whole batch. Results of the same
+        steps on the same items are replaced, not duplicated."""
+        with self.transaction() as con:
+            for name, rows in batch.items():
+                con.register(f"new_{name}", rows)
+            con.execute(
+                """
+                DELETE FROM annotations a USING new_annotations n
+                WHERE a.item_id = n.item_id AND a.key = n.key AND a.source = n.source;
+                DELETE FROM mentions
+                WHERE item_id IN (SELECT DISTINCT item_id FROM new_enrichment_log);
+                DELETE FROM enrichment_log l USING new_enrichment_log n
+                WHERE l.item_id = n.item_id AND l.step = n.step;
+                INSERT INTO annotations BY NAME SELECT * FROM new_annotations;
+                INSERT INTO mentions BY NAME SELECT * FROM new_mentions;
+                INSERT INTO enrichment_log BY NAME SELECT * FROM new_enrichment_log;
+                """
+            )
+            for name in batch:
+                con.unregister(f"new_{name}")
 
     # -- reading ------------------------------------------------------------------
 

@@ -1,0 +1,201 @@
+"""``jauge org``, ``jauge enrich`` and ``jauge voice``: listening to what is said."""
+
+from __future__ import annotations
+
+import click
+
+from .options import db_option, format_option, workspace_option
+from .output import console, counting_progress, print_json, reported
+from .score_cmd import _date
+
+ORG_EPILOG = """
+\b
+Examples:
+  jauge org add "Air France" --alias "AF" --handle airfrance --hashtag airfrance \\
+      --product "Flying Blue" --exclude "air france-klm shares"
+  jauge org list --format json
+"""
+ENRICH_EPILOG = """
+\b
+Examples:
+  jauge enrich                       # every item not yet enriched by these versions
+  jauge enrich --org "Air France" --backend vader
+"""
+VOICE_EPILOG = """
+\b
+Examples:
+  jauge voice --org "United" --org "Delta" --org "Southwest"
+  jauge voice --org "Brand" --org "Rival" --from 2024-01-01 --to 2024-03-31 --format json
+"""
+
+
+@click.group("org", epilog=ORG_EPILOG)
+def org_group() -> None:
+    """Organisations and their dictionaries (names, handles, hashtags, products)."""
+
+
+@org_group.command("add", epilog=ORG_EPILOG)
+@click.argument("name")
+@click.option("--alias", "aliases", multiple=True, metavar="TEXT", help="Repeatable.")
+@click.option("--handle", "handles", multiple=True, metavar="HANDLE", help="Repeatable.")
+@click.option("--hashtag", "hashtags", multiple=True, metavar="TAG", help="Repeatable.")
+@click.option("--product", "products", multiple=True, metavar="NAME", help="Repeatable.")
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="PHRASE",
+    help="Phrases that must not count as mentions (repeatable).",
+)
+@click.option(
+    "--relation",
+    type=click.Choice(["own", "competitor", "other"]),
+    default="own",
+    show_default=True,
+)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def org_add_command(
+    name: str,
+    aliases: tuple[str, ...],
+    handles: tuple[str, ...],
+    hashtags: tuple[str, ...],
+    products: tuple[str, ...],
+    excludes: tuple[str, ...],
+    relation: str,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Create an organisation (or add to its dictionary); its name always counts."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        terms = handle.add_org(
+            name,
+            aliases=aliases,
+            handles=handles,
+            hashtags=hashtags,
+            products=products,
+            excludes=excludes,
+            relation=relation,
+        )
+        handle.close()
+    if fmt == "json":
+        print_json({"org": name, "terms": terms})
+    else:
+        console().print(f"[bold]{name}[/]: {len(terms)} dictionary entries")
+
+
+@org_group.command("list", epilog=ORG_EPILOG)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
+    """The organisations of the workspace with their dictionaries."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        orgs = handle.org_dictionaries()
+        handle.close()
+    if fmt == "json":
+        print_json(orgs)
+        return
+    from rich.table import Table
+
+    table = Table(title="Organisations")
+    for col in ("name", "relation", "dictionary"):
+        table.add_column(col, overflow="fold")
+    for o in orgs:
+        table.add_row(
+            o["name"], o["relation"], ", ".join(f"{t['kind']}:{t['term']}" for t in o["terms"])
+        )
+    console().print(table)
+
+
+@click.command("enrich", epilog=ENRICH_EPILOG)
+@click.option("--org", metavar="ORG", help="Only this organisation's items.")
+@click.option(
+    "--backend",
+    default="fast",
+    show_default=True,
+    metavar="NAME",
+    help="Sentiment backend (see `jauge sentiment --help`).",
+)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def enrich_command(
+    org: str | None, backend: str, db: str | None, workspace: str | None, fmt: str
+) -> None:
+    """Language, sentiment and mentions for every stored item not yet enriched.
+
+    Incremental and resumable: each batch is committed with a log of the versions
+    that processed it, so a second run only does what is new.
+    """
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        progress, bar = counting_progress("enrich")
+        with progress:
+            result = handle.enrich(org=org, backend=backend, progress=bar)
+        handle.close()
+    if fmt == "json":
+        print_json(result.to_dict())
+    else:
+        console().print(
+            f"enriched {result.processed:,} items with [bold]{backend}[/]: "
+            f"languages {dict(sorted(result.languages.items()))}, "
+            f"sentiment {dict(sorted(result.sentiments.items()))}, "
+            f"{result.mentions:,} mentions found"
+        )
+
+
+@click.command("voice", epilog=VOICE_EPILOG)
+@click.option("--org", "orgs", multiple=True, required=True, metavar="ORG", help="Repeatable.")
+@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def voice_command(
+    orgs: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Share of voice and net sentiment per organisation."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        voice = handle.voice(list(orgs), start=_date(start, "--from"), end=_date(end, "--to"))
+        handle.close()
+    data = voice.to_dict()
+    if fmt == "json":
+        print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Share of voice, {data['from']} to {data['to']}")
+    for col in ("org", "mentions", "share", "", "labelled", "net sentiment"):
+        table.add_column(col, justify="left" if col in ("org", "") else "right")
+    for o in data["orgs"]:
+        share = o["share_of_voice"]
+        bar = "█" * round((share or 0) * 30)
+        net = "—" if o["net_sentiment"] is None else f"{o['net_sentiment']:+.1f}"
+        table.add_row(
+            o["org"],
+            f"{o['mentions']:,}",
+            "—" if share is None else f"{share:.1%}",
+            bar,
+            f"{o['labelled']:,}",
+            net,
+        )
+    console().print(table)

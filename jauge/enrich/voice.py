@@ -1,0 +1,114 @@
+"""Share of voice: how much of what others say names each organisation, and in what tone.
+
+An item by someone else counts for an organisation when the item was imported as being
+about it (a mention in an export) or when `jauge enrich` found the organisation's
+dictionary in its text. Net sentiment = (positive − negative) / labelled × 100, from the
+human label stored at import when there is one, else the enrichment's ``sentiment``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ..errors import ConfigError
+from ..store.duckdb_store import Store
+
+DEFAULT_DAYS = 90
+
+
+@dataclass
+class OrgVoice:
+    org: str
+    mentions: int
+    share_of_voice: float | None
+    labelled: int
+    net_sentiment: float | None
+
+
+@dataclass
+class Voice:
+    start: date
+    end: date
+    orgs: list[OrgVoice] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "orgs": [asdict(o) for o in self.orgs],
+        }
+
+
+def share_of_voice(
+    store: Store,
+    workspace: str,
+    orgs: list[str],
+    start: date | None = None,
+    end: date | None = None,
+) -> Voice:
+    """Share of voice and net sentiment per organisation over a window (default: the 90
+    days up to the latest item about any of them)."""
+    if not orgs:
+        raise ConfigError("name the organisations to compare with --org (at least one)")
+    ids = {org: store.org_id(workspace, org) for org in orgs}
+    marks = ", ".join("?" for _ in ids)
+    if end is None:
+        latest = store.con.execute(
+            f"SELECT max(created_at) FROM content_items WHERE org_id IN ({marks})",
+            list(ids.values()),
+        ).fetchall()[0][0]
+        end = latest.date() if latest else date.today()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    window = [
+        datetime.combine(start, datetime.min.time()),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()),
+    ]
+    rows = store.con.execute(
+        f"""
+        WITH talk AS (
+            SELECT m.org_id, m.item_id
+            FROM mentions m JOIN content_items c USING (item_id)
+            WHERE c.workspace = ? AND NOT c.is_own AND m.org_id IN ({marks})
+              AND c.created_at >= ? AND c.created_at < ?
+            UNION
+            SELECT c.org_id, c.item_id FROM content_items c
+            WHERE c.workspace = ? AND NOT c.is_own AND c.org_id IN ({marks})
+              AND c.created_at >= ? AND c.created_at < ?
+        ),
+        labels AS (
+            -- a human label, when the data has one, wins over a model's
+            SELECT item_id,
+                   arg_min(value, (CASE WHEN key = 'sentiment.human' THEN 0 ELSE 1 END,
+                                   source)) AS label
+            FROM annotations
+            WHERE key IN ('sentiment', 'sentiment.human')
+              AND item_id IN (SELECT item_id FROM talk)
+            GROUP BY item_id
+        )
+        SELECT t.org_id, count(*) AS mentions, count(l.label) AS labelled,
+               count(*) FILTER (WHERE l.label = 'positive') AS positive,
+               count(*) FILTER (WHERE l.label = 'negative') AS negative
+        FROM talk t LEFT JOIN labels l USING (item_id)
+        GROUP BY t.org_id
+        """,
+        [workspace, *ids.values(), *window, workspace, *ids.values(), *window],
+    ).fetchall()
+    by_org = {r[0]: r[1:] for r in rows}
+    total = sum(r[0] for r in by_org.values())
+    voice = Voice(start, end)
+    for org, org_id in ids.items():
+        mentions, labelled, positive, negative = by_org.get(org_id, (0, 0, 0, 0))
+        voice.orgs.append(
+            OrgVoice(
+                org=org,
+                mentions=int(mentions),
+                share_of_voice=round(mentions / total, 6) if total else None,
+                labelled=int(labelled),
+                net_sentiment=(
+                    round((positive - negative) / labelled * 100, 4) if labelled else None
+                ),
+            )
+        )
+    return voice

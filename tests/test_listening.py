@@ -1,0 +1,134 @@
+"""Mentions, enrichment and share of voice, on the real airline tweets."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.enrich.mentions import Matcher, dictionary_term, normalise
+
+from .conftest import AIRLINE_TWEETS
+
+
+def matcher(*entries: tuple[str, str, str]) -> Matcher:
+    return Matcher.build((org, kind, dictionary_term(kind, term)) for org, kind, term in entries)
+
+
+def test_matching_ignores_case_and_accents_and_respects_word_boundaries() -> None:
+    m = matcher(("edf", "name", "Électricité de France"), ("orange", "name", "Orange"))
+    assert m.find("ELECTRICITE DE FRANCE augmente ses prix") == {"edf": {"electricite de france"}}
+    assert m.find("une orangeade bien fraîche") == {}
+    assert m.find("Mon forfait Orange, encore en panne") == {"orange": {"orange"}}
+    assert normalise("Île-de-France’s") == "ile-de-france's"
+
+
+def test_handles_and_hashtags_match_as_such() -> None:
+    m = matcher(("acme", "handle", "acme"), ("acme", "hashtag", "#AcmeLove"))
+    assert m.find("thanks @ACME!") == {"acme": {"@acme"}}
+    assert m.find("email me at bob@acme.com") == {}
+    assert m.find("#acmelove forever") == {"acme": {"#acmelove"}}
+    assert m.find("#acmelover") == {}
+    # a plain name is found in a hashtag of the same word
+    assert matcher(("a", "name", "acme")).find("#acme rocks") == {"a": {"acme"}}
+
+
+def test_exclusions_are_not_mentions() -> None:
+    m = matcher(("apple", "name", "apple"), ("apple", "exclude", "apple pie"))
+    assert m.find("grandma's apple pie") == {}
+    assert m.find("apple pie and an Apple watch") == {"apple": {"apple"}}
+
+
+@pytest.fixture
+def airlines(tmp_path: Path) -> jauge.Jauge:
+    j = jauge.open(tmp_path / "s.duckdb")
+    assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    j.add_org("United", handles=["united"])
+    j.add_org("Delta", handles=["delta"], aliases=["delta air lines"])
+    return j
+
+
+def test_enrich_is_incremental_and_resumable(airlines: jauge.Jauge) -> None:
+    items = airlines.stats().entities["items"]
+    first = airlines.enrich()
+    assert first.processed == items and first.mentions > 0
+    assert sum(first.languages.values()) == items
+    assert airlines.enrich().processed == 0  # nothing new
+    # a new dictionary entry re-runs the mention step only where needed (all items here)
+    airlines.add_org("Southwest", handles=["southwestair"])
+    rerun = airlines.enrich()
+    assert rerun.processed == items
+    notes = airlines.sql(
+        "SELECT key, count(*) AS n, count(DISTINCT item_id) AS items FROM annotations "
+        "WHERE import_id = 'enrich' GROUP BY key ORDER BY key"
+    ).to_pylist()
+    # replaced, not duplicated
+    assert all(n["n"] == n["items"] == items for n in notes)
+    handles = airlines.sql(
+        "SELECT count(*) AS n FROM mentions m JOIN organisations o USING (org_id) "
+        "WHERE o.name = 'Southwest'"
+    ).to_pylist()[0]["n"]
+    assert handles > 0
+
+
+def test_an_interrupted_enrich_resumes_where_it_stopped(
+    airlines: jauge.Jauge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jauge.enrich.pipeline as pipeline
+
+    calls = {"n": 0}
+    original = pipeline._batch
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_batch", failing)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.enrich(airlines.store, airlines.workspace, batch=200)
+    done = airlines.sql("SELECT count(DISTINCT item_id) AS n FROM enrichment_log").to_pylist()
+    assert done[0]["n"] == 400  # two whole batches kept
+    monkeypatch.setattr(pipeline, "_batch", original)
+    rest = airlines.enrich()
+    assert rest.processed == airlines.stats().entities["items"] - 400
+
+
+def test_voice_and_the_index_read_the_enrichment(airlines: jauge.Jauge, tmp_path: Path) -> None:
+    airlines.enrich()
+    voice = airlines.voice(["United", "Delta"]).to_dict()
+    shares = [o["share_of_voice"] for o in voice["orgs"]]
+    assert abs(sum(shares) - 1) < 1e-9 and all(o["labelled"] > 0 for o in voice["orgs"])
+    # without human labels, the index's opinion component reads the enrichment
+    j = jauge.open(tmp_path / "unlabelled.duckdb")
+    j.import_file(AIRLINE_TWEETS, "tweets-csv", mapping={"airline_sentiment": "crowd_label"})
+    before = j.score("United").components["net_sentiment"]
+    assert before.score is None
+    j.enrich()
+    after = j.score("United").components["net_sentiment"]
+    assert after.score is not None and after.n > 0
+
+
+def test_cli_org_enrich_voice(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    assert (
+        run(cli, ["import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db]).exit_code
+        == 0
+    )
+    out = run(cli, ["org", "add", "United", "--handle", "united", "--db", db, "--format", "json"])
+    assert json.loads(out.stdout)["terms"][1] == {
+        "kind": "handle",
+        "term": "united",
+        "matches": "@united",
+    }
+    out = run(cli, ["enrich", "--db", db, "--format", "json"])
+    assert json.loads(out.stdout)["processed"] > 0
+    out = run(cli, ["voice", "--org", "United", "--org", "Delta", "--db", db, "--format", "json"])
+    data = json.loads(out.stdout)
+    assert [o["org"] for o in data["orgs"]] == ["United", "Delta"]
+    listed = json.loads(run(cli, ["org", "list", "--db", db, "--format", "json"]).stdout)
+    assert any(o["name"] == "United" and len(o["terms"]) == 2 for o in listed)
