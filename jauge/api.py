@@ -16,6 +16,7 @@ from typing import Any
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
 from .enrich.pipeline import EnrichResult, enrich
+from .enrich.topics import Topics, topics
 from .enrich.voice import Voice, share_of_voice
 from .frames import Frame
 from .ingest import ImportResult, ProgressFactory, import_files
@@ -139,6 +140,12 @@ class Jauge:
     ) -> Voice:
         """Share of voice and net sentiment per organisation."""
         return share_of_voice(self.store, self.workspace, list(orgs), start, end)
+
+    def topics(
+        self, org: str, *, start: date | None = None, end: date | None = None, limit: int = 20
+    ) -> Topics:
+        """Top and rising terms and phrases about an organisation."""
+        return topics(self.store, self.workspace, org, start, end, limit)
 
     # -- the index ---------------------------------------------------------------
 

@@ -132,3 +132,36 @@ def test_cli_org_enrich_voice(tmp_path: Path) -> None:
     assert [o["org"] for o in data["orgs"]] == ["United", "Delta"]
     listed = json.loads(run(cli, ["org", "list", "--db", db, "--format", "json"]).stdout)
     assert any(o["name"] == "United" and len(o["terms"]) == 2 for o in listed)
+
+
+def test_topics_of_an_airline(airlines: jauge.Jauge) -> None:
+    from jauge.enrich.topics import stop_words
+
+    found = airlines.topics("United", limit=15).to_dict()
+    terms = [t["term"] for t in found["top"]]
+    assert terms[0] == "flight"
+    assert not set(terms) & stop_words() and "united" not in terms
+    assert all(t["items"] >= 3 for t in found["top"])
+    shares = [t["share"] for t in found["top"]]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_rising_topics_compare_with_the_previous_period(airlines: jauge.Jauge) -> None:
+    from datetime import date
+
+    found = airlines.topics("United", start=date(2015, 2, 23), end=date(2015, 2, 23)).to_dict()
+    assert found["previous_items"] > 0
+    for t in found["rising"]:
+        assert t["growth"] > 1 and t["items"] >= 3
+
+
+def test_topics_drop_french_stop_words(tmp_path: Path) -> None:
+    from .conftest import FRENCH_TWEETS_CSV
+    from .test_import_posts_and_feeds import FRENCH_MAP
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(
+            FRENCH_TWEETS_CSV, "posts-csv", org="Médias", platform="x", mapping=FRENCH_MAP
+        )
+        terms = [t["term"] for t in j.topics("Médias", limit=30).to_dict()["top"]]
+    assert terms and not {"les", "des", "pour", "est", "une", "dans"} & set(terms)

@@ -199,3 +199,65 @@ def voice_command(
             net,
         )
     console().print(table)
+
+
+TOPICS_EPILOG = """
+\b
+Examples:
+  jauge topics --org "United"
+  jauge topics --org "Brand" --from 2024-03-01 --to 2024-03-31 --limit 10 --format json
+"""
+
+
+@click.command("topics", epilog=TOPICS_EPILOG)
+@click.option("--org", required=True, metavar="ORG")
+@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@click.option("--limit", default=20, show_default=True, help="Terms per list.")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def topics_command(
+    org: str,
+    start: str | None,
+    end: str | None,
+    limit: int,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Top terms and phrases about an organisation, and those rising fastest."""
+    import jauge
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        found = handle.topics(
+            org, start=_date(start, "--from"), end=_date(end, "--to"), limit=limit
+        )
+        handle.close()
+    data = found.to_dict()
+    if fmt == "json":
+        print_json(data)
+        return
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]{org}[/], {data['from']} to {data['to']}: {data['items']:,} items "
+        f"({data['previous_items']:,} in the previous period)"
+    )
+    top = Table(title="Top terms")
+    for col in ("term", "items", "share"):
+        top.add_column(col, justify="left" if col == "term" else "right")
+    for t in data["top"]:
+        top.add_row(t["term"], f"{t['items']:,}", f"{t['share']:.1%}")
+    out.print(top)
+    if data["rising"]:
+        rising = Table(title="Rising against the previous period")
+        for col in ("term", "items", "before", "growth"):
+            rising.add_column(col, justify="left" if col == "term" else "right")
+        for t in data["rising"]:
+            rising.add_row(
+                t["term"], f"{t['items']:,}", f"{t['previous']:,}", f"x{t['growth']:.1f}"
+            )
+        out.print(rising)

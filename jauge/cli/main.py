@@ -7,7 +7,7 @@ import click
 from .campaign_cmd import campaign_group
 from .demo_cmd import demo_command
 from .import_cmd import import_command
-from .listening_cmd import enrich_command, org_group, voice_command
+from .listening_cmd import enrich_command, org_group, topics_command, voice_command
 from .panel_cmd import panel_group
 from .score_cmd import compare_command, score_command
 from .sentiment_cmd import sentiment_command
@@ -40,6 +40,7 @@ cli.add_command(demo_command)
 cli.add_command(enrich_command)
 cli.add_command(import_command)
 cli.add_command(org_group)
+cli.add_command(topics_command)
 cli.add_command(voice_command)
 cli.add_command(panel_group)
 cli.add_command(score_command)

@@ -1,0 +1,136 @@
+"""Topics: the terms and phrases most used about an organisation, and the fastest rising.
+
+Words and two-word phrases are counted once per item (so one long post cannot dominate),
+after removing French and English stop words (the ``stop-words`` lists), links, user
+handles and the organisation's own names. Rising terms compare each term's share of items
+with its share in the previous period of the same length, smoothed so that a term seen
+once before and twice now does not top the list.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from ..store.duckdb_store import Store
+from .mentions import normalise
+
+DEFAULT_DAYS = 90
+MIN_ITEMS = 3  # a term must be in at least this many items to be listed
+_TOKEN = re.compile(r"#?[^\W\d_][\w'’-]*[^\W_]|#?[^\W\d_]{2,}", re.UNICODE)
+_NOISE = {"http", "https", "www", "com", "amp", "rt", "via", "user"}
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    from stop_words import get_stop_words
+
+    words = set(get_stop_words("english")) | set(get_stop_words("french"))
+    return frozenset(normalise(w) for w in words) | _NOISE
+
+
+def terms_of(text: str, exclude: frozenset[str]) -> set[str]:
+    """The distinct words and two-word phrases of a text worth counting."""
+    cleaned = re.sub(r"https?://\S+|@\w+", " ", text.lower())
+    blocked = stop_words() | exclude
+    tokens = [t.strip("'’-") for t in _TOKEN.findall(cleaned)]
+    found = {t for t in tokens if len(t) > 2 and normalise(t) not in blocked}
+    for a, b in itertools.pairwise(tokens):
+        if a in found and b in found and a != b:
+            found.add(f"{a} {b}")
+    return found
+
+
+@dataclass
+class Topics:
+    org: str
+    start: date
+    end: date
+    items: int
+    previous_items: int
+    top: list[dict[str, Any]] = field(default_factory=list)
+    rising: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["from"], data["to"] = data.pop("start").isoformat(), data.pop("end").isoformat()
+        return data
+
+
+def _texts(store: Store, org_id: str, start: datetime, end: datetime) -> list[str]:
+    rows = store.con.execute(
+        """
+        SELECT DISTINCT c.item_id, coalesce(c.title || ' ', '') || coalesce(c.text, '')
+        FROM content_items c
+        WHERE c.created_at >= ? AND c.created_at < ?
+          AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
+        """,
+        [start, end, org_id, org_id],
+    ).fetchall()
+    return [r[1] for r in rows]
+
+
+def _count(texts: Iterable[str], exclude: frozenset[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(terms_of(text, exclude))
+    return counts
+
+
+def topics(
+    store: Store,
+    workspace: str,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+) -> Topics:
+    """Top and rising terms about ``org`` (default window: 90 days up to its latest item)."""
+    org_id = store.org_id(workspace, org)
+    if end is None:
+        latest = store.con.execute(
+            "SELECT max(created_at) FROM content_items WHERE org_id = ?", [org_id]
+        ).fetchall()[0][0]
+        end = latest.date() if latest else date.today()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    window_start = datetime.combine(start, datetime.min.time())
+    window_end = datetime.combine(end + timedelta(days=1), datetime.min.time())
+    previous_start = window_start - (window_end - window_start)
+    names = {
+        normalise(r[0]).lstrip("@#")
+        for r in store.con.execute(
+            "SELECT normalised FROM org_terms WHERE org_id = ? AND kind <> 'exclude'", [org_id]
+        ).fetchall()
+    } | {normalise(w) for w in org.split()}
+    exclude = frozenset(names)
+    now_texts = _texts(store, org_id, window_start, window_end)
+    before_texts = _texts(store, org_id, previous_start, window_start)
+    now, before = _count(now_texts, exclude), _count(before_texts, exclude)
+    result = Topics(org, start, end, len(now_texts), len(before_texts))
+    n_now, n_before = max(len(now_texts), 1), max(len(before_texts), 1)
+    listed = [(t, c) for t, c in now.items() if c >= MIN_ITEMS]
+    for term, count in sorted(listed, key=lambda tc: (-tc[1], tc[0]))[:limit]:
+        result.top.append({"term": term, "items": count, "share": round(count / n_now, 6)})
+    if before_texts:
+        growth = {
+            t: ((c + 1) / (n_now + 1)) / ((before.get(t, 0) + 1) / (n_before + 1))
+            for t, c in listed
+        }
+        for term in sorted(growth, key=lambda t: (-growth[t], t))[:limit]:
+            if growth[term] <= 1:
+                break
+            result.rising.append(
+                {
+                    "term": term,
+                    "items": now[term],
+                    "previous": before.get(term, 0),
+                    "growth": round(growth[term], 4),
+                }
+            )
+    return result
