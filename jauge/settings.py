@@ -56,4 +56,18 @@ THREADS = Setting(
     help="Threads for the embedded engine; 0 lets it use every core.",
 )
 
-SETTINGS: tuple[Setting, ...] = (DB, WORKSPACE, MEMORY_LIMIT, IMPORT_MEMORY_LIMIT, THREADS)
+TRANSFORMERS_MODEL = Setting(
+    name="transformers_model",
+    env="JAUGE_TRANSFORMERS_MODEL",
+    default="",
+    help="Local directory of a Hugging Face sentiment model, for the transformers backend.",
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    DB,
+    WORKSPACE,
+    MEMORY_LIMIT,
+    IMPORT_MEMORY_LIMIT,
+    THREADS,
+    TRANSFORMERS_MODEL,
+)

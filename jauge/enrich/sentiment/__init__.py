@@ -28,7 +28,7 @@ class Sentiment:
 
 class SentimentBackend(ABC):
     name: ClassVar[str]
-    version: ClassVar[str]
+    version: str  # recorded with every label it gives; a new version re-runs `jauge enrich`
     description: ClassVar[str]
 
     @abstractmethod
