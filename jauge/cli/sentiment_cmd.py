@@ -34,7 +34,7 @@ BATCH = 2048
     default=DEFAULT_BACKEND,
     show_default=True,
     metavar="NAME",
-    help="Sentiment backend: fast or vader (see docs/sentiment-evaluation.md).",
+    help="Sentiment backend: fast, vader or transformers (docs/sentiment-evaluation.md).",
 )
 @click.option(
     "--format",
