@@ -54,12 +54,7 @@ def share_of_voice(
         raise ConfigError("name the organisations to compare with --org (at least one)")
     ids = {org: store.org_id(workspace, org) for org in orgs}
     marks = ", ".join("?" for _ in ids)
-    if end is None:
-        latest = store.con.execute(
-            f"SELECT max(created_at) FROM content_items WHERE org_id IN ({marks})",
-            list(ids.values()),
-        ).fetchall()[0][0]
-        end = latest.date() if latest else date.today()
+    end = end or store.latest_item_day(list(ids.values())) or date.today()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     window = [
         datetime.combine(start, datetime.min.time()),

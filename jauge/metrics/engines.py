@@ -11,13 +11,13 @@ import os
 import tempfile
 from abc import ABC, abstractmethod
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from ..errors import ConfigError, NotFoundError
+from .. import plugins
+from ..errors import ConfigError
 from ..store.duckdb_store import Store
 from .statistics import (
     COLUMNS,
@@ -153,17 +153,6 @@ def spark_session() -> Any:
     return session
 
 
-@cache
-def _classes() -> dict[str, type[Engine]]:
-    found: dict[str, type[Engine]] = {}
-    for ep in entry_points(group=GROUP):
-        cls = ep.load()
-        found[cls.name] = cls
-    return found
-
-
 def get_engine(name: str) -> Engine:
-    classes = _classes()
-    if name not in classes:
-        raise NotFoundError(f"no engine {name!r}: use one of {', '.join(sorted(classes))}")
-    return classes[name]()
+    found: Engine = plugins.create(GROUP, Engine, name, "engine")
+    return found

@@ -164,13 +164,7 @@ def resolve_scope(
         )
         terms = terms or None
     if end is None:
-        if found:
-            end = found[1]
-        else:
-            latest = store.con.execute(
-                "SELECT max(created_at) FROM content_items WHERE org_id = ?", [org_id]
-            ).fetchall()[0][0]
-            end = latest.date() if latest else None
+        end = found[1] if found else store.latest_item_day([org_id])
         if end is None:
             raise ConfigError(f"{request.org!r} has no items yet: import some data first")
     if start is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -268,6 +268,15 @@ class Store:
             )
             for name in batch:
                 con.unregister(f"new_{name}")
+
+    def latest_item_day(self, org_ids: list[str]) -> date | None:
+        """The day of the latest item of any of these organisations (windows end there by
+        default, so that the same store always gives the same figures)."""
+        marks = ", ".join("?" for _ in org_ids)
+        latest = self.con.execute(
+            f"SELECT max(created_at) FROM content_items WHERE org_id IN ({marks})", org_ids
+        ).fetchall()[0][0]
+        return latest.date() if latest is not None else None
 
     # -- reading ------------------------------------------------------------------
 

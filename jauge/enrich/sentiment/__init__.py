@@ -10,11 +10,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import entry_points
 from typing import ClassVar
 
-from ...errors import NotFoundError
+from ... import plugins
 
 GROUP = "jauge.sentiment"
 LABELS = ("negative", "neutral", "positive")
@@ -36,19 +34,10 @@ class SentimentBackend(ABC):
         """One sentiment per text, in order."""
 
 
-@cache
-def _classes() -> dict[str, type[SentimentBackend]]:
-    return {ep.name: ep.load() for ep in entry_points(group=GROUP)}
-
-
 def backend_names() -> list[str]:
-    return sorted(_classes())
+    return sorted(plugins.classes(GROUP, SentimentBackend))
 
 
 def get_backend(name: str) -> SentimentBackend:
-    classes = _classes()
-    if name not in classes:
-        raise NotFoundError(
-            f"no sentiment backend {name!r}: use one of {', '.join(sorted(classes))}"
-        )
-    return classes[name]()
+    found: SentimentBackend = plugins.create(GROUP, SentimentBackend, name, "sentiment backend")
+    return found
