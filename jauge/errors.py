@@ -6,6 +6,7 @@
     ├── ConfigError             a bad option, setting or argument
     ├── NotFoundError           an organisation, workspace or source that does not exist
     ├── StoreError              the store cannot be opened or migrated
+    ├── ConnectorError          a live source refused or failed (says what to fix)
     └── InputError              a file or feed that cannot be read as asked
         └── InvalidRowsError    rows that failed validation (file, line, field, reason)
 
@@ -58,6 +59,12 @@ class NotFoundError(JaugeError):
 
 class StoreError(JaugeError):
     code = "store"
+
+
+class ConnectorError(JaugeError):
+    """A live source answered with a permanent error, or kept failing after retries."""
+
+    code = "connector"
 
 
 class InputError(JaugeError):

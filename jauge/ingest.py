@@ -105,16 +105,34 @@ def import_file(
 ) -> FileResult:
     """Import one file; a rejected file comes back with its errors, never half-written."""
     src = registry.get(source)
+    return ingest(
+        store,
+        path,
+        source,
+        options,
+        lambda staging: src.stage(path, options, staging, _progress_for(progress, path)),
+    )
+
+
+def ingest(
+    store: Store,
+    label: str,
+    source: str,
+    options: ImportOptions,
+    stage: Callable[[Staging], StageReport],
+) -> FileResult:
+    """Stage with ``stage`` and merge, all in one transaction: the one path every file and
+    every live sync takes into the store. ``label`` names the input in errors."""
     started = utcnow()
-    import_id = make_id(options.workspace, source, path, started.isoformat())
-    result = FileResult(path=path, source=source, status="rejected")
+    import_id = make_id(options.workspace, source, label, started.isoformat())
+    result = FileResult(path=label, source=source, status="rejected")
     try:
         with store.transaction() as con:
             staging = Staging(con, options.workspace)
-            report = src.stage(path, options, staging, _progress_for(progress, path))
+            report = stage(staging)
             result.warnings = report.warnings
             result.rows = staging.rows() + len(report.malformed)
-            errors, error_count = _row_errors(path, staging, report)
+            errors, error_count = _row_errors(label, staging, report)
             result.invalid = staging.invalid_rows() + len(report.malformed)
             result.errors, result.error_count = errors, error_count
             if result.invalid and not options.skip_invalid:
@@ -138,7 +156,7 @@ def import_file(
                     import_id,
                     options.workspace,
                     source,
-                    path,
+                    label,
                     report.sha256,
                     options.org,
                     started,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .campaign_cmd import campaign_group
+from .connect_cmd import connect_group, sync_command
 from .demo_cmd import demo_command
 from .import_cmd import import_command
 from .listening_cmd import enrich_command, org_group, topics_command, voice_command
@@ -36,6 +37,7 @@ def cli() -> None:
 
 cli.add_command(campaign_group)
 cli.add_command(compare_command)
+cli.add_command(connect_group)
 cli.add_command(demo_command)
 cli.add_command(enrich_command)
 cli.add_command(import_command)
@@ -47,6 +49,7 @@ cli.add_command(score_command)
 cli.add_command(sentiment_command)
 cli.add_command(sources_command)
 cli.add_command(stats_command)
+cli.add_command(sync_command)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
@@ -71,6 +71,34 @@ class Source(ABC):
 
     def describe(self) -> dict[str, str]:
         return {"name": self.name, "kind": self.kind, "reads": self.reads, "example": self.example}
+
+
+@dataclass
+class Fetched:
+    """What a sync fetched: bytes to stage (None when nothing changed) and the cursor to
+    keep once they are committed."""
+
+    data: bytes | None
+    cursor: dict[str, str]
+
+
+class Connector(ABC):
+    """A source that collects by itself: ``jauge connect add`` configures it, ``jauge sync``
+    runs it. Options are plain text, never secrets (tokens come from environment variables
+    the options name)."""
+
+    #: option name -> help, as ``jauge connect add`` takes them (``--url`` ...)
+    connector_options: ClassVar[dict[str, str]]
+
+    @abstractmethod
+    def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
+        """Fetch what is new since ``cursor`` with the HTTP ``client``."""
+
+    @abstractmethod
+    def stage_fetched(
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        """Stage what :meth:`fetch` brought."""
 
 
 class TabularSource(Source):

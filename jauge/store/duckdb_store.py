@@ -269,6 +269,60 @@ class Store:
             for name in batch:
                 con.unregister(f"new_{name}")
 
+    # -- connections --------------------------------------------------------------
+
+    def save_connection(
+        self, workspace: str, name: str, kind: str, org: str | None, options: str
+    ) -> None:
+        with self.transaction() as con:
+            con.execute(
+                "DELETE FROM connections WHERE workspace = ? AND name = ?", [workspace, name]
+            )
+            con.execute(
+                "INSERT INTO connections VALUES (?, ?, ?, ?, ?, ?)",
+                [workspace, name, kind, org, options, utcnow()],
+            )
+
+    def delete_connection(self, workspace: str, name: str) -> bool:
+        with self.transaction() as con:
+            found = con.execute(
+                "SELECT count(*) FROM connections WHERE workspace = ? AND name = ?",
+                [workspace, name],
+            ).fetchall()[0][0]
+            con.execute(
+                "DELETE FROM connections WHERE workspace = ? AND name = ?", [workspace, name]
+            )
+            con.execute(
+                "DELETE FROM sync_state WHERE workspace = ? AND name = ?", [workspace, name]
+            )
+        return bool(found)
+
+    def save_sync_state(
+        self,
+        workspace: str,
+        name: str,
+        *,
+        cursor: str | None,
+        status: str,
+        error: str | None,
+        items: int,
+    ) -> None:
+        """Where a connection's sync stopped (the cursor only moves after a committed sync)."""
+        with self.transaction() as con:
+            previous = con.execute(
+                "SELECT cursor, items_seen FROM sync_state WHERE workspace = ? AND name = ?",
+                [workspace, name],
+            ).fetchall()
+            kept_cursor = cursor if cursor is not None else (previous[0][0] if previous else None)
+            seen = (previous[0][1] if previous else 0) + items
+            con.execute(
+                "DELETE FROM sync_state WHERE workspace = ? AND name = ?", [workspace, name]
+            )
+            con.execute(
+                "INSERT INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [workspace, name, kept_cursor, utcnow(), status, error, seen],
+            )
+
     def latest_item_day(self, org_ids: list[str]) -> date | None:
         """The day of the latest item of any of these organisations (windows end there by
         default, so that the same store always gives the same figures)."""

@@ -1,0 +1,148 @@
+"""``jauge connect`` and ``jauge sync``: live sources, configured once, synced incrementally."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import db_option, format_option, workspace_option
+from .output import EXIT_REFUSED, console, print_json, reported
+
+EPILOG = """
+\b
+Examples:
+  jauge connect add lemonde --kind rss --url https://example.org/rss.xml --org "Le Monde"
+  jauge connect list
+  jauge sync                      # every connection, incrementally
+  jauge sync lemonde --format json
+  jauge connect remove lemonde
+"""
+
+
+@click.group("connect", epilog=EPILOG)
+def connect_group() -> None:
+    """Connections to live sources (RSS/Atom feeds now; Mastodon, Bluesky, Reddit next)."""
+
+
+@connect_group.command("add", epilog=EPILOG)
+@click.argument("name")
+@click.option("--kind", required=True, metavar="KIND", help="A source that syncs (e.g. rss).")
+@click.option("--url", metavar="URL", help="rss: the feed's address.")
+@click.option("--org", metavar="ORG", help="Organisation the collected items are about.")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def add_command(
+    name: str,
+    kind: str,
+    url: str | None,
+    org: str | None,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Configure a connection (configuring it again replaces it)."""
+    import jauge
+    from jauge.sources.connections import add_connection
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        added = add_connection(handle.store, handle.workspace, name, kind, org, {"url": url})
+        handle.close()
+    if fmt == "json":
+        print_json(added)
+    else:
+        console().print(f"connection [bold]{name}[/] ({kind}) added; run `jauge sync {name}`")
+
+
+@connect_group.command("list", epilog=EPILOG)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
+    """The connections, with their last sync and error."""
+    import jauge
+    from jauge.sources.connections import list_connections
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        found = list_connections(handle.store, handle.workspace)
+        handle.close()
+    if fmt == "json":
+        print_json(found)
+        return
+    from rich.table import Table
+
+    table = Table(title="Connections")
+    for col in ("name", "kind", "org", "options", "last sync", "status", "items"):
+        table.add_column(col, overflow="fold")
+    for c in found:
+        table.add_row(
+            c["name"],
+            c["kind"],
+            c["org"] or "",
+            ", ".join(c["options"].values()),
+            c["last_sync_at"] or "never",
+            c["last_error"] or c["last_status"] or "",
+            str(c["items_seen"]),
+        )
+    console().print(table)
+
+
+@connect_group.command("remove", epilog=EPILOG)
+@click.argument("name")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -> None:
+    """Remove a connection (the items it collected stay)."""
+    import jauge
+    from jauge.sources.connections import remove_connection
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        remove_connection(handle.store, handle.workspace, name)
+        handle.close()
+    if fmt == "json":
+        print_json({"removed": name})
+    else:
+        console().print(f"connection [bold]{name}[/] removed")
+
+
+@click.command("sync", epilog=EPILOG)
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def sync_command(names: tuple[str, ...], db: str | None, workspace: str | None, fmt: str) -> None:
+    """Collect what is new from the connections (all of them by default).
+
+    Prints a line per connection as it finishes; with --format json, one summary object
+    like `jauge import`'s, with a `connections` list. Exit status 1 if one failed.
+    """
+    import jauge
+    from jauge.sources.connections import sync
+
+    err = console(stderr=True)
+
+    def line(c):  # type: ignore[no-untyped-def]
+        if c.status == "written" and c.result is not None:
+            r = c.result
+            err.print(
+                f"[green]✓[/] {c.name}: {r.inserted} new, {r.updated} updated, "
+                f"{r.unchanged} unchanged"
+            )
+        elif c.status == "not_modified":
+            err.print(f"[green]✓[/] {c.name}: not modified")
+        else:
+            err.print(f"[red]✗[/] {c.name}: {c.message}", markup=False)
+
+    with reported(fmt):
+        handle = jauge.open(db, workspace=workspace)
+        result = sync(handle.store, handle.workspace, list(names) or None, on_done=line)
+        handle.close()
+    if fmt == "json":
+        print_json(result.to_dict())
+    if not result.ok:
+        sys.exit(EXIT_REFUSED)

@@ -1,0 +1,132 @@
+"""HTTP for live sources: a clear User-Agent, retries with backoff and jitter on transient
+errors (429, 5xx, timeouts, resets), Retry-After honoured, and permanent errors turned into
+messages that say what to fix. Secrets never appear in messages: query strings are cut."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from ..errors import ConnectorError
+
+USER_AGENT = "jauge/0.1 (self-hosted social media measurement; +see the project README)"
+TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MAX_RETRY_AFTER = 120.0
+
+
+class TransientError(Exception):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    content: bytes
+    headers: dict[str, str]
+
+
+def redacted(url: str) -> str:
+    """The URL without its query string (tokens travel there) for messages and logs."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return min(float(value), MAX_RETRY_AFTER)
+    except ValueError:
+        try:
+            from datetime import UTC, datetime
+
+            delta = parsedate_to_datetime(value) - datetime.now(UTC)
+            return min(max(delta.total_seconds(), 0.0), MAX_RETRY_AFTER)
+        except (TypeError, ValueError):
+            return None
+
+
+class HttpClient:
+    """One client per sync: connection reuse, timeouts, retries."""
+
+    def __init__(self, *, attempts: int = 5, timeout: float = 20.0, max_wait: float = 60.0):
+        self.attempts = attempts
+        self.max_wait = max_wait
+        self._client = httpx.Client(
+            timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True
+        )
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TransientError) and error.retry_after is not None:
+            return error.retry_after
+        backoff: float = wait_exponential_jitter(multiplier=0.5, max=self.max_wait)(state)
+        return backoff
+
+    def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        """GET ``url``; 304 and 2xx come back, transient errors are retried, the rest raise
+        a ConnectorError naming the problem."""
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(TransientError),
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._get_once(url, headers or {})
+        except TransientError as exc:
+            raise ConnectorError(
+                f"{redacted(url)} kept failing after {self.attempts} tries ({exc}); try again later"
+            ) from exc
+        raise AssertionError("unreachable")
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+        try:
+            response = self._client.get(url, headers=headers)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+            raise TransientError(type(exc).__name__) from exc
+        except httpx.HTTPError as exc:
+            raise ConnectorError(f"cannot reach {redacted(url)}: {exc}") from exc
+        status = response.status_code
+        if status in TRANSIENT_STATUS:
+            raise TransientError(
+                f"HTTP {status}", _retry_after(response.headers.get("Retry-After"))
+            )
+        if status == 304 or 200 <= status < 300:
+            return Response(status, response.content, dict(response.headers))
+        raise ConnectorError(_permanent(status, url))
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _permanent(status: int, url: str) -> str:
+    where = redacted(url)
+    if status in (401, 403):
+        return f"{where} refused access (HTTP {status}): check the token or the account's privacy"
+    if status == 404:
+        return f"{where} does not exist (HTTP 404): check the URL or the account name"
+    if status == 410:
+        return f"{where} is gone (HTTP 410): remove this connection"
+    return f"{where} answered HTTP {status}: check the connection's settings"

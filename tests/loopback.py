@@ -1,0 +1,78 @@
+"""A real HTTP server on loopback that replays recorded responses, for connector tests.
+
+Each path has a script of steps, played one per request (the last one repeats):
+``("file", path)`` serves a file with an ETag and Last-Modified and answers 304 to a
+matching conditional request; ``("status", code, headers)`` answers with an empty body;
+``("body", bytes)`` serves bytes; ``("reset",)`` closes the connection without answering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+LAST_MODIFIED = "Wed, 27 Jun 2018 10:00:00 GMT"
+
+
+class Loopback:
+    def __init__(self) -> None:
+        self.scripts: dict[str, list[tuple[Any, ...]]] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                server.requests.append((self.path, dict(self.headers)))
+                steps = server.scripts.get(self.path.split("?")[0], [("status", 404, {})])
+                step = steps.pop(0) if len(steps) > 1 else steps[0]
+                kind = step[0]
+                if kind == "reset":
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    )
+                    self.connection.close()
+                    return
+                if kind == "status":
+                    self.send_response(step[1])
+                    for name, value in step[2].items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = Path(step[1]).read_bytes() if kind == "file" else step[1]
+                etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+                if kind == "file" and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                if kind == "file":
+                    self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", LAST_MODIFIED)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{path}"
+
+    def __enter__(self) -> Loopback:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

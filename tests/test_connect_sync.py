@@ -1,0 +1,150 @@
+"""Live sources against a real HTTP server on loopback replaying real RSS/Atom feeds:
+conditional requests, 429 with Retry-After, a 500 then success, a connection reset,
+malformed content, permanent errors. No test touches the internet."""
+
+import json
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.sources.connections import add_connection, list_connections, sync
+from jauge.sources.http import USER_AGENT, HttpClient
+
+from .conftest import FEEDS
+from .loopback import Loopback
+
+LEMONDE = FEEDS / "lemonde.xml"
+HEISE = FEEDS / "heise.atom"
+
+
+def fast_client() -> HttpClient:
+    return HttpClient(attempts=4, timeout=5.0, max_wait=0.2)
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    with Loopback() as s:
+        yield s
+
+
+def entries(path: Path) -> int:
+    return len(feedparser.parse(path.read_bytes()).entries)
+
+
+def test_a_feed_syncs_once_then_answers_not_modified(server: Loopback, tmp_path: Path) -> None:
+    server.scripts["/lemonde"] = [("file", LEMONDE)]
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        add_connection(
+            j.store, j.workspace, "lemonde", "rss", "Le Monde", {"url": server.url("/lemonde")}
+        )
+        first = sync(j.store, j.workspace, client_factory=fast_client)
+        assert first.ok and first.connections[0].status == "written"
+        assert j.stats().entities["items"] == entries(LEMONDE)
+        second = sync(j.store, j.workspace, client_factory=fast_client)
+        assert second.connections[0].status == "not_modified"
+        assert j.stats().entities["items"] == entries(LEMONDE)
+        state = list_connections(j.store, j.workspace)[0]
+        assert state["last_status"] == "not_modified" and state["items_seen"] == entries(LEMONDE)
+    _, headers = server.requests[-1]
+    assert headers["If-None-Match"].startswith('"')
+    assert headers["If-Modified-Since"] and headers["User-Agent"] == USER_AGENT
+
+
+def test_transient_errors_are_retried(server: Loopback, tmp_path: Path) -> None:
+    server.scripts["/flaky"] = [("status", 500, {}), ("file", HEISE)]
+    server.scripts["/limited"] = [("status", 429, {"Retry-After": "1"}), ("file", LEMONDE)]
+    server.scripts["/reset"] = [("reset",), ("file", HEISE)]
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        for name in ("flaky", "limited", "reset"):
+            add_connection(j.store, j.workspace, name, "rss", None, {"url": server.url(f"/{name}")})
+        started = time.monotonic()
+        result = sync(j.store, j.workspace, ["limited"], client_factory=fast_client)
+        assert result.ok and time.monotonic() - started >= 1.0  # Retry-After honoured
+        result = sync(j.store, j.workspace, ["flaky", "reset"], client_factory=fast_client)
+        assert result.ok, result.to_dict()
+        # heise is fetched twice (two connections) but stored once: keyed by native ids
+        assert j.stats().entities["items"] == entries(LEMONDE) + entries(HEISE)
+    assert [p for p, _ in server.requests].count("/flaky") == 2
+
+
+def test_permanent_and_malformed_answers_fail_cleanly(server: Loopback, tmp_path: Path) -> None:
+    server.scripts["/gone"] = [("status", 404, {})]
+    server.scripts["/html"] = [("body", b"<html><body>not a feed</body></html>")]
+    server.scripts["/good"] = [("file", LEMONDE)]
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        for name in ("gone", "html", "good"):
+            add_connection(j.store, j.workspace, name, "rss", None, {"url": server.url(f"/{name}")})
+        result = sync(j.store, j.workspace, client_factory=fast_client)
+        status = {c.name: c for c in result.connections}
+        assert not result.ok
+        assert status["gone"].status == "failed" and "does not exist" in status["gone"].message
+        assert status["html"].status == "rejected" and "not an RSS" in status["html"].message
+        assert status["good"].status == "written"  # one failure does not stop the others
+        assert j.stats().entities["items"] == entries(LEMONDE)
+        states = {c["name"]: c for c in list_connections(j.store, j.workspace)}
+        assert "does not exist" in states["gone"]["last_error"]
+
+
+def test_kept_failing_gives_up_with_a_message(server: Loopback, tmp_path: Path) -> None:
+    server.scripts["/down"] = [("status", 503, {})]
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        add_connection(
+            j.store, j.workspace, "down", "rss", None, {"url": server.url("/down?token=secret")}
+        )
+        result = sync(j.store, j.workspace, client_factory=fast_client)
+    message = result.connections[0].message
+    assert "kept failing after 4 tries" in message and "secret" not in message
+
+
+def test_cli_connect_and_sync(server: Loopback, tmp_path: Path) -> None:
+    server.scripts["/feed"] = [("file", HEISE)]
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    out = run(
+        cli,
+        [
+            "connect",
+            "add",
+            "heise",
+            "--kind",
+            "rss",
+            "--url",
+            server.url("/feed"),
+            "--org",
+            "heise",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0 and json.loads(out.stdout)["kind"] == "rss"
+    out = run(cli, ["sync", "--db", db, "--format", "json"])
+    data = json.loads(out.stdout)
+    assert out.exit_code == 0 and data["inserted"] == entries(HEISE)
+    assert data["connections"][0]["status"] == "written"
+    listed = json.loads(run(cli, ["connect", "list", "--db", db, "--format", "json"]).stdout)
+    assert listed[0]["items_seen"] == entries(HEISE)
+    bad = run(
+        cli,
+        [
+            "connect",
+            "add",
+            "x",
+            "--kind",
+            "tweets-csv",
+            "--url",
+            "u",
+            "--db",
+            db,
+            "--format",
+            "json",
+        ],
+    )
+    assert bad.exit_code == 1 and "cannot sync" in json.loads(bad.stdout)["error"]["message"]
+    assert run(cli, ["connect", "remove", "heise", "--db", db]).exit_code == 0
