@@ -148,3 +148,44 @@ def test_cli_connect_and_sync(server: Loopback, tmp_path: Path) -> None:
     )
     assert bad.exit_code == 1 and "cannot sync" in json.loads(bad.stdout)["error"]["message"]
     assert run(cli, ["connect", "remove", "heise", "--db", db]).exit_code == 0
+
+
+def test_sync_every_keeps_going_until_ctrl_c(server: Loopback, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    server.scripts["/feed"] = [("file", HEISE)]
+    db = str(tmp_path / "s.duckdb")
+    with jauge.open(db) as j:
+        add_connection(j.store, j.workspace, "heise", "rss", None, {"url": server.url("/feed")})
+    exe = str(Path(sys.executable).parent / "jauge")
+    process = subprocess.Popen(
+        [exe, "sync", "--every", "1s", "--format", "json", "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+    )
+    deadline = time.monotonic() + 60
+    while sum(p == "/feed" for p, _ in server.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)  # two rounds: the first writes, the second finds nothing new
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    rounds = [
+        json.loads(chunk) for chunk in out.replace("}\n{", "}\x00{").split("\x00") if chunk.strip()
+    ]
+    assert len(rounds) >= 2
+    assert rounds[0]["connections"][0]["status"] == "written"
+    assert rounds[1]["connections"][0]["status"] == "not_modified"
+
+
+def test_every_takes_a_duration() -> None:
+    from jauge.errors import ConfigError
+    from jauge.sources.connections import parse_every
+
+    assert parse_every("15m") == 900 and parse_every("30s") == 30 and parse_every("1h") == 3600
+    with pytest.raises(ConfigError, match="15m"):
+        parse_every("soon")

@@ -112,17 +112,26 @@ def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -
 
 @click.command("sync", epilog=EPILOG)
 @click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option(
+    "--every", metavar="DURATION", help="Keep syncing every DURATION (30s, 15m, 1h) until Ctrl-C."
+)
 @db_option
 @workspace_option
 @format_option("table", "json")
-def sync_command(names: tuple[str, ...], db: str | None, workspace: str | None, fmt: str) -> None:
+def sync_command(
+    names: tuple[str, ...], every: str | None, db: str | None, workspace: str | None, fmt: str
+) -> None:
     """Collect what is new from the connections (all of them by default).
 
     Prints a line per connection as it finishes; with --format json, one summary object
-    like `jauge import`'s, with a `connections` list. Exit status 1 if one failed.
+    like `jauge import`'s, with a `connections` list (one per round with --every). Exit
+    status 1 if one failed. Ctrl-C lets the connection being synced finish, then exits.
     """
+    import signal
+    import threading
+
     import jauge
-    from jauge.sources.connections import sync
+    from jauge.sources.connections import parse_every, sync
 
     err = console(stderr=True)
 
@@ -138,11 +147,35 @@ def sync_command(names: tuple[str, ...], db: str | None, workspace: str | None, 
         else:
             err.print(f"[red]✗[/] {c.name}: {c.message}", markup=False)
 
+    stopping = threading.Event()
+
+    def request_stop(signum, frame):  # type: ignore[no-untyped-def]
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        err.print("stopping after the current connection (Ctrl-C again to abort)")
+        stopping.set()
+
+    ok = True
     with reported(fmt):
+        interval = parse_every(every) if every else None
         handle = jauge.open(db, workspace=workspace)
-        result = sync(handle.store, handle.workspace, list(names) or None, on_done=line)
-        handle.close()
-    if fmt == "json":
-        print_json(result.to_dict())
-    if not result.ok:
+        previous = signal.signal(signal.SIGINT, request_stop)
+        try:
+            while True:
+                result = sync(
+                    handle.store,
+                    handle.workspace,
+                    list(names) or None,
+                    on_done=line,
+                    stop=stopping.is_set,
+                )
+                ok = ok and result.ok
+                if fmt == "json":
+                    print_json(result.to_dict())
+                if interval is None or stopping.wait(interval):
+                    break
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            handle.close()
+    if not ok:
         sys.exit(EXIT_REFUSED)

@@ -129,6 +129,21 @@ def remove_connection(store: Store, workspace: str, name: str) -> None:
         raise NotFoundError(f"no connection {name!r} in workspace {workspace!r}")
 
 
+def parse_every(value: str) -> float:
+    """Seconds in a duration like ``30s``, ``15m``, ``1h`` or ``1d``."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = value[:-1], value[-1:].lower()
+    try:
+        seconds = float(number) * units[unit]
+    except (KeyError, ValueError):
+        raise ConfigError(
+            f"--every takes a duration like 30s, 15m, 1h or 1d, not {value!r}"
+        ) from None
+    if seconds < 1:
+        raise ConfigError("--every must be at least one second")
+    return seconds
+
+
 def sync(
     store: Store,
     workspace: str,
@@ -136,8 +151,10 @@ def sync(
     *,
     client_factory: Callable[[], HttpClient] = HttpClient,
     on_done: Callable[[ConnectionResult], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> SyncResult:
-    """Sync the named connections (default: all of the workspace), one after the other."""
+    """Sync the named connections (default: all of the workspace), one after the other;
+    ``stop`` is asked between connections, so a stop request lets the current one finish."""
     configured = {c["name"]: c for c in list_connections(store, workspace)}
     for name in names or []:
         if name not in configured:
@@ -147,6 +164,8 @@ def sync(
     results = SyncResult()
     with client_factory() as client:
         for conn in chosen:
+            if stop is not None and stop():
+                break
             outcome = _sync_one(store, workspace, conn, client)
             results.connections.append(outcome)
             if on_done:
