@@ -3,12 +3,15 @@
 Each path has a script of steps, played one per request (the last one repeats):
 ``("file", path)`` serves a file with an ETag and Last-Modified and answers 304 to a
 matching conditional request; ``("status", code, headers)`` answers with an empty body;
-``("body", bytes)`` serves bytes; ``("reset",)`` closes the connection without answering.
+``("body", bytes)`` serves bytes; ``("reset",)`` closes the connection without answering;
+``("statuses", list, headers)`` serves a Mastodon timeline, honouring ``min_id`` and
+``limit`` like a real instance.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,6 +48,25 @@ class Loopback:
                         self.send_header(name, value)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    return
+                if kind == "statuses":  # a Mastodon timeline: honours min_id and limit
+                    from urllib.parse import parse_qs, urlsplit
+
+                    query = parse_qs(urlsplit(self.path).query)
+                    floor = query.get("min_id", [""])[0]
+                    page = [
+                        s
+                        for s in step[1]
+                        if not floor or (len(s["id"]), s["id"]) > (len(floor), floor)
+                    ][: int(query.get("limit", ["40"])[0])]
+                    body = json.dumps(page).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    for name, value in step[2].items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
                     return
                 body = Path(step[1]).read_bytes() if kind == "file" else step[1]
                 etag = '"' + hashlib.sha1(body).hexdigest() + '"'

@@ -13,6 +13,9 @@ EPILOG = """
 \b
 Examples:
   jauge connect add lemonde --kind rss --url https://example.org/rss.xml --org "Le Monde"
+  jauge connect add acme-tag --kind mastodon --instance https://example.social --hashtag acme
+  jauge connect add acme --kind mastodon --instance https://example.social --account acme \
+      --token-env MASTODON_TOKEN --org Acme
   jauge connect list
   jauge sync                      # every connection, incrementally
   jauge sync lemonde --format json
@@ -29,6 +32,14 @@ def connect_group() -> None:
 @click.argument("name")
 @click.option("--kind", required=True, metavar="KIND", help="A source that syncs (e.g. rss).")
 @click.option("--url", metavar="URL", help="rss: the feed's address.")
+@click.option("--instance", metavar="URL", help="mastodon: the instance's address.")
+@click.option("--hashtag", metavar="TAG", help="mastodon: a hashtag's timeline.")
+@click.option("--account", metavar="HANDLE", help="mastodon: the organisation's account.")
+@click.option(
+    "--token-env",
+    metavar="VAR",
+    help="Environment variable holding an access token (never stored).",
+)
 @click.option("--org", metavar="ORG", help="Organisation the collected items are about.")
 @db_option
 @workspace_option
@@ -37,6 +48,10 @@ def add_command(
     name: str,
     kind: str,
     url: str | None,
+    instance: str | None,
+    hashtag: str | None,
+    account: str | None,
+    token_env: str | None,
     org: str | None,
     db: str | None,
     workspace: str | None,
@@ -48,7 +63,14 @@ def add_command(
 
     with reported(fmt):
         handle = jauge.open(db, workspace=workspace)
-        added = add_connection(handle.store, handle.workspace, name, kind, org, {"url": url})
+        options = {
+            "url": url,
+            "instance": instance,
+            "hashtag": hashtag,
+            "account": account,
+            "token_env": token_env,
+        }
+        added = add_connection(handle.store, handle.workspace, name, kind, org, options)
         handle.close()
     if fmt == "json":
         print_json(added)

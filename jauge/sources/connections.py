@@ -90,7 +90,8 @@ def add_connection(
             f"{kind} connections take {', '.join(source.connector_options)}, "
             f"not {', '.join(unknown)}"
         )
-    missing = [k for k in source.connector_options if k not in given]
+    required = getattr(source, "required_options", tuple(source.connector_options))
+    missing = [k for k in required if k not in given]
     if missing:
         raise ConfigError(f"a {kind} connection needs --{missing[0].replace('_', '-')}")
     if org:
@@ -195,7 +196,9 @@ def _sync_one(
             workspace, name, cursor=None, status="not_modified", error=None, items=0
         )
         return ConnectionResult(name, kind, "not_modified")
-    options = ImportOptions(org=conn["org"], workspace=workspace)
+    options = ImportOptions(
+        org=conn["org"], workspace=workspace, account=conn["options"].get("account")
+    )
     result = ingest(
         store,
         label,

@@ -50,13 +50,19 @@ def _retry_after(value: str | None) -> float | None:
     try:
         return min(float(value), MAX_RETRY_AFTER)
     except ValueError:
-        try:
-            from datetime import UTC, datetime
+        pass
+    from datetime import UTC, datetime
 
-            delta = parsedate_to_datetime(value) - datetime.now(UTC)
-            return min(max(delta.total_seconds(), 0.0), MAX_RETRY_AFTER)
-        except (TypeError, ValueError):
+    try:  # an HTTP date (Retry-After) or an ISO 8601 time (X-RateLimit-Reset)
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
             return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), MAX_RETRY_AFTER)
 
 
 class HttpClient:
@@ -104,9 +110,11 @@ class HttpClient:
             raise ConnectorError(f"cannot reach {redacted(url)}: {exc}") from exc
         status = response.status_code
         if status in TRANSIENT_STATUS:
-            raise TransientError(
-                f"HTTP {status}", _retry_after(response.headers.get("Retry-After"))
-            )
+            # Retry-After, else the reset time of rate-limit headers (Mastodon, Reddit...)
+            wait = _retry_after(response.headers.get("Retry-After"))
+            if wait is None and status == 429:
+                wait = _retry_after(response.headers.get("X-RateLimit-Reset"))
+            raise TransientError(f"HTTP {status}", wait)
         if status == 304 or 200 <= status < 300:
             return Response(status, response.content, dict(response.headers))
         raise ConnectorError(_permanent(status, url))

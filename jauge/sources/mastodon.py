@@ -1,0 +1,209 @@
+"""``mastodon``: statuses from a Mastodon instance — a hashtag's timeline or an account's
+posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a saved API answer
+(a JSON array of statuses) with ``jauge import FILE --source mastodon``.
+
+Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
+are the organisation's posts; everyone else's are mentions (replies and reblogs as such).
+The token, when one is needed, comes from the environment variable the connection names
+(``--token-env``); it is never stored, printed or logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import pyarrow as pa
+
+from ..errors import ConnectorError, InputError
+from ..store.merge import Staging
+from .base import Connector, Fetched, ImportOptions, Source, StageReport
+from .convert import build_select, count, expr, literal, text, timestamp
+from .files import Progress, check_readable
+from .rss import plain_text
+
+PAGE = 40
+MAX_PAGES = 25  # per sync: a backlog larger than 1,000 statuses is caught up over syncs
+COLUMNS = (
+    "id",
+    "kind",
+    "is_own",
+    "author_id",
+    "author",
+    "author_name",
+    "text",
+    "url",
+    "lang",
+    "created_at",
+    "reactions",
+    "shares",
+    "comments",
+    "followers",
+    "row_no",
+)
+
+
+def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> dict[str, Any]:
+    """One staged row from a Mastodon status (a reblog becomes a repost of its original)."""
+    account = status.get("account") or {}
+    acct = str(account.get("acct") or "")
+    original = status.get("reblog") or {}
+    is_own = bool(own_account) and acct.lower() == str(own_account).lstrip("@").lower()
+    kind = (
+        "post"
+        if is_own
+        else ("repost" if original else "reply" if status.get("in_reply_to_id") else "mention")
+    )
+    body = original.get("content") if original else status.get("content")
+    return {
+        "id": status.get("uri") or status.get("url") or status.get("id"),
+        "kind": kind,
+        "is_own": "true" if is_own else "false",
+        "author_id": account.get("url") or account.get("uri") or acct,
+        "author": acct,
+        "author_name": account.get("display_name") or None,
+        "text": plain_text(body),
+        "url": status.get("url"),
+        "lang": status.get("language"),
+        "created_at": status.get("created_at"),
+        "reactions": _count(status.get("favourites_count")),
+        "shares": _count(status.get("reblogs_count")),
+        "comments": _count(status.get("replies_count")),
+        "followers": _count(account.get("followers_count")) if is_own else None,
+        "row_no": row_no,
+    }
+
+
+def _count(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class MastodonSource(Source, Connector):
+    name = "mastodon"
+    kind = "api"
+    reads = "Mastodon statuses: a hashtag's timeline or an account's posts (connect/sync), "
+    reads += "or a saved JSON array of statuses"
+    example = (
+        "jauge connect add masto --kind mastodon --instance https://example.social --hashtag acme"
+    )
+    connector_options: ClassVar[dict[str, str]] = {
+        "instance": "The instance's address, e.g. https://mastodon.social.",
+        "hashtag": "Collect this hashtag's public timeline.",
+        "account": "Collect this account's statuses (the organisation's own account).",
+        "token_env": "Name of the environment variable holding an access token.",
+    }
+    required_options: ClassVar[tuple[str, ...]] = ("instance",)
+
+    # -- import of a saved answer ---------------------------------------------------
+
+    def stage(
+        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+    ) -> StageReport:
+        check_readable(Path(path))
+        data = Path(path).read_bytes()
+        report = self._stage_statuses(data, path, options.account, options, staging)
+        if progress:
+            progress(len(data))
+        return report
+
+    # -- live --------------------------------------------------------------------------
+
+    def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
+        instance = options["instance"].rstrip("/")
+        headers = {}
+        if options.get("token_env"):
+            token = os.environ.get(options["token_env"])
+            if not token:
+                raise ConnectorError(
+                    f"the connection needs a token: set the environment variable "
+                    f"{options['token_env']}"
+                )
+            headers["Authorization"] = f"Bearer {token}"
+        cursor = dict(cursor)
+        if options.get("hashtag"):
+            endpoint = f"{instance}/api/v1/timelines/tag/{quote(options['hashtag'].lstrip('#'))}"
+        elif options.get("account"):
+            if "account_id" not in cursor:
+                found = client.get(
+                    f"{instance}/api/v1/accounts/lookup?acct={quote(options['account'].lstrip('@'))}",
+                    headers,
+                )
+                cursor["account_id"] = str(json.loads(found.content)["id"])
+            endpoint = f"{instance}/api/v1/accounts/{cursor['account_id']}/statuses"
+        else:
+            raise ConnectorError("a mastodon connection needs --hashtag or --account")
+        statuses: list[dict[str, Any]] = []
+        newest = cursor.get("min_id")
+        for _ in range(MAX_PAGES):
+            query = f"?limit={PAGE}" + (f"&min_id={newest}" if newest else "")
+            page = json.loads(client.get(endpoint + query, headers).content)
+            if not isinstance(page, list):
+                raise ConnectorError(f"{endpoint} did not answer a list of statuses")
+            fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
+            if not fresh:
+                break
+            statuses += fresh
+            newest = max((str(s["id"]) for s in fresh), key=lambda i: (len(i), i))
+            if len(page) < PAGE:
+                break
+        if not statuses:
+            return Fetched(None, cursor)
+        cursor["min_id"] = str(newest)
+        return Fetched(json.dumps(statuses).encode(), cursor)
+
+    def stage_fetched(
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        assert fetched.data is not None
+        return self._stage_statuses(fetched.data, label, options.account, options, staging)
+
+    def _stage_statuses(
+        self,
+        data: bytes,
+        label: str,
+        own_account: str | None,
+        options: ImportOptions,
+        staging: Staging,
+    ) -> StageReport:
+        try:
+            statuses = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):
+            raise InputError(label, "expected a JSON array of Mastodon statuses")
+        rows = [status_row(s, own_account, n) for n, s in enumerate(statuses, start=1)]
+        raw = pa.table(
+            {
+                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
+                for c in COLUMNS
+            }
+        )
+        fields = [
+            literal("platform", "mastodon"),
+            text("native_id", "id", required=True),
+            literal("org", options.org),
+            literal("account_handle", own_account.lstrip("@") if own_account else None),
+            expr("is_own", "is_own = 'true'"),
+            expr("kind", "kind"),
+            text("author_native_id", "author_id"),
+            text("author_handle", "author"),
+            text("author_name", "author_name"),
+            text("text", "text"),
+            text("url", "url"),
+            text("lang", "lang"),
+            timestamp("created_at", "created_at", required=True),
+            count("reactions", "reactions"),
+            count("shares", "shares"),
+            count("comments", "comments"),
+            count("followers", "followers"),
+        ]
+        staging.append(raw, build_select(fields))
+        return StageReport()
+
+
+def _newer(candidate: str, than: str) -> bool:
+    # Mastodon ids are decimal snowflakes: longer is newer, then lexical order
+    return (len(candidate), candidate) > (len(than), than)
