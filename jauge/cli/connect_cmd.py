@@ -16,6 +16,7 @@ Examples:
   jauge connect add acme-tag --kind mastodon --instance https://example.social --hashtag acme
   jauge connect add acme --kind mastodon --instance https://example.social --account acme \
       --token-env MASTODON_TOKEN --org Acme
+  jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme
   jauge connect list
   jauge sync                      # every connection, incrementally
   jauge sync lemonde --format json
@@ -35,6 +36,9 @@ def connect_group() -> None:
 @click.option("--instance", metavar="URL", help="mastodon: the instance's address.")
 @click.option("--hashtag", metavar="TAG", help="mastodon: a hashtag's timeline.")
 @click.option("--account", metavar="HANDLE", help="mastodon: the organisation's account.")
+@click.option("--service", metavar="URL", help="bluesky: the AppView or PDS address.")
+@click.option("--actor", metavar="HANDLE", help="bluesky: an author's feed.")
+@click.option("--query", metavar="TEXT", help="bluesky: a search.")
 @click.option(
     "--token-env",
     metavar="VAR",
@@ -51,6 +55,9 @@ def add_command(
     instance: str | None,
     hashtag: str | None,
     account: str | None,
+    service: str | None,
+    actor: str | None,
+    query: str | None,
     token_env: str | None,
     org: str | None,
     db: str | None,

@@ -196,9 +196,8 @@ def _sync_one(
             workspace, name, cursor=None, status="not_modified", error=None, items=0
         )
         return ConnectionResult(name, kind, "not_modified")
-    options = ImportOptions(
-        org=conn["org"], workspace=workspace, account=conn["options"].get("account")
-    )
+    own = conn["options"].get("account") or conn["options"].get("actor")
+    options = ImportOptions(org=conn["org"], workspace=workspace, account=own)
     result = ingest(
         store,
         label,

@@ -1,0 +1,221 @@
+"""``bluesky``: posts from the AT Protocol network — an author's feed or a search — synced
+with ``jauge connect`` / ``jauge sync``, or imported from a saved ``getAuthorFeed`` or
+``searchPosts`` answer with ``jauge import FILE --source bluesky``.
+
+Posts are keyed by their ``at://`` URI, so replies link to the posts they answer. The
+service defaults to Bluesky's public AppView; a token, when needed, comes from the
+environment variable the connection names and is never stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import pyarrow as pa
+
+from ..errors import ConnectorError, InputError
+from ..store.merge import Staging
+from .base import Connector, Fetched, ImportOptions, Source, StageReport
+from .convert import build_select, count, expr, literal, text, timestamp
+from .files import Progress, check_readable
+
+PUBLIC_SERVICE = "https://public.api.bsky.app"
+PAGE = 100
+MAX_PAGES = 10
+COLUMNS = (
+    "id",
+    "kind",
+    "is_own",
+    "author_id",
+    "author",
+    "author_name",
+    "text",
+    "url",
+    "lang",
+    "created_at",
+    "reply_to",
+    "quote_of",
+    "reactions",
+    "shares",
+    "comments",
+    "row_no",
+)
+
+
+def post_row(post: dict[str, Any], own_actor: str | None, row_no: int) -> dict[str, Any]:
+    """One staged row from a Bluesky post view."""
+    author = post.get("author") or {}
+    record = post.get("record") or {}
+    handle = str(author.get("handle") or "")
+    own = own_actor is not None and own_actor.lstrip("@").lower() in (
+        handle.lower(),
+        str(author.get("did", "")).lower(),
+    )
+    reply = (record.get("reply") or {}).get("parent") or {}
+    embed = record.get("embed") or {}
+    quoted = (embed.get("record") or {}).get("uri") or (
+        (embed.get("record") or {}).get("record") or {}
+    ).get("uri")
+    kind = "post" if own else ("reply" if reply else "quote" if quoted else "mention")
+    uri = str(post.get("uri") or "")
+    rkey = uri.rsplit("/", 1)[-1]
+    langs = record.get("langs") or []
+    return {
+        "id": uri or None,
+        "kind": kind,
+        "is_own": "true" if own else "false",
+        "author_id": author.get("did"),
+        "author": handle or None,
+        "author_name": author.get("displayName") or None,
+        "text": record.get("text") or None,
+        "url": f"https://bsky.app/profile/{handle}/post/{rkey}" if handle and rkey else None,
+        "lang": langs[0] if langs else None,
+        "created_at": record.get("createdAt") or post.get("indexedAt"),
+        "reply_to": reply.get("uri"),
+        "quote_of": quoted,
+        "reactions": _count(post.get("likeCount")),
+        "shares": _count(
+            (post.get("repostCount") or 0) + (post.get("quoteCount") or 0)
+            if post.get("repostCount") is not None
+            else None
+        ),
+        "comments": _count(post.get("replyCount")),
+        "row_no": row_no,
+    }
+
+
+def _count(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def posts_of(answer: Any) -> list[dict[str, Any]]:
+    """The post views of a getAuthorFeed (``feed``) or searchPosts (``posts``) answer;
+    reposts by the author (items with a ``reason``) are someone else's posts and skipped."""
+    if isinstance(answer, dict) and isinstance(answer.get("feed"), list):
+        return [
+            i["post"]
+            for i in answer["feed"]
+            if isinstance(i, dict) and "post" in i and not i.get("reason")
+        ]
+    if isinstance(answer, dict) and isinstance(answer.get("posts"), list):
+        return [p for p in answer["posts"] if isinstance(p, dict)]
+    raise ValueError("expected a getAuthorFeed or searchPosts answer")
+
+
+class BlueskySource(Source, Connector):
+    name = "bluesky"
+    kind = "api"
+    reads = "Bluesky posts: an author's feed or a search (connect/sync), or a saved answer"
+    example = "jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme"
+    connector_options: ClassVar[dict[str, str]] = {
+        "service": f"The AppView or PDS address (default {PUBLIC_SERVICE}).",
+        "actor": "Collect this author's posts (handle or DID).",
+        "query": "Collect the posts matching this search.",
+        "token_env": "Name of the environment variable holding an access token.",
+    }
+    required_options: ClassVar[tuple[str, ...]] = ()
+
+    def stage(
+        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+    ) -> StageReport:
+        check_readable(Path(path))
+        data = Path(path).read_bytes()
+        report = self._stage(data, path, options.account, options, staging)
+        if progress:
+            progress(len(data))
+        return report
+
+    def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
+        service = (options.get("service") or PUBLIC_SERVICE).rstrip("/")
+        headers = {}
+        if options.get("token_env"):
+            token = os.environ.get(options["token_env"])
+            if not token:
+                raise ConnectorError(
+                    f"the connection needs a token: set the environment variable "
+                    f"{options['token_env']}"
+                )
+            headers["Authorization"] = f"Bearer {token}"
+        if options.get("actor"):
+            endpoint = (
+                f"{service}/xrpc/app.bsky.feed.getAuthorFeed?actor="
+                f"{quote(options['actor'].lstrip('@'))}&limit={PAGE}"
+            )
+        elif options.get("query"):
+            endpoint = (
+                f"{service}/xrpc/app.bsky.feed.searchPosts?q="
+                f"{quote(options['query'])}&sort=latest&limit={PAGE}"
+            )
+        else:
+            raise ConnectorError("a bluesky connection needs --actor or --query")
+        seen_until = cursor.get("newest", "")
+        collected: list[dict[str, Any]] = []
+        page_cursor = None
+        for _ in range(MAX_PAGES):
+            url = endpoint + (f"&cursor={quote(page_cursor)}" if page_cursor else "")
+            try:
+                answer = json.loads(client.get(url, headers).content)
+                posts = posts_of(answer)
+            except (ValueError, KeyError) as exc:
+                raise ConnectorError(
+                    f"{endpoint.split('?')[0]} answered something else: {exc}"
+                ) from exc
+            fresh = [p for p in posts if str(p.get("indexedAt", "")) > seen_until]
+            collected += fresh
+            page_cursor = answer.get("cursor")
+            # pages go back in time: stop at the first already-seen post
+            if len(fresh) < len(posts) or not page_cursor:
+                break
+        if not collected:
+            return Fetched(None, cursor)
+        newest = max(str(p.get("indexedAt", "")) for p in collected)
+        return Fetched(json.dumps({"posts": collected}).encode(), {**cursor, "newest": newest})
+
+    def stage_fetched(
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        assert fetched.data is not None
+        return self._stage(fetched.data, label, options.account, options, staging)
+
+    def _stage(
+        self, data: bytes, label: str, own: str | None, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        try:
+            posts = posts_of(json.loads(data))
+        except json.JSONDecodeError as exc:
+            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        except ValueError as exc:
+            raise InputError(label, str(exc)) from exc
+        rows = [post_row(p, own, n) for n, p in enumerate(posts, start=1)]
+        raw = pa.table(
+            {
+                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
+                for c in COLUMNS
+            }
+        )
+        fields = [
+            literal("platform", "bluesky"),
+            text("native_id", "id", required=True),
+            literal("org", options.org),
+            literal("account_handle", own.lstrip("@") if own else None),
+            expr("is_own", "is_own = 'true'"),
+            expr("kind", "kind"),
+            text("author_native_id", "author_id"),
+            text("author_handle", "author"),
+            text("author_name", "author_name"),
+            text("text", "text"),
+            text("url", "url"),
+            text("lang", "lang"),
+            timestamp("created_at", "created_at", required=True),
+            text("reply_to", "reply_to"),
+            text("quote_of", "quote_of"),
+            count("reactions", "reactions"),
+            count("shares", "shares"),
+            count("comments", "comments"),
+        ]
+        staging.append(raw, build_select(fields))
+        return StageReport()
