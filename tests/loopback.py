@@ -31,6 +31,11 @@ class Loopback:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                self.do_GET()
+
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 steps = server.scripts.get(self.path.split("?")[0], [("status", 404, {})])

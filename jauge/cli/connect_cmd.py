@@ -17,6 +17,7 @@ Examples:
   jauge connect add acme --kind mastodon --instance https://example.social --account acme \
       --token-env MASTODON_TOKEN --org Acme
   jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme
+  jauge connect add r-acme --kind reddit --subreddit acme   # REDDIT_CLIENT_ID/_SECRET
   jauge connect list
   jauge sync                      # every connection, incrementally
   jauge sync lemonde --format json
@@ -36,9 +37,11 @@ def connect_group() -> None:
 @click.option("--instance", metavar="URL", help="mastodon: the instance's address.")
 @click.option("--hashtag", metavar="TAG", help="mastodon: a hashtag's timeline.")
 @click.option("--account", metavar="HANDLE", help="mastodon: the organisation's account.")
-@click.option("--service", metavar="URL", help="bluesky: the AppView or PDS address.")
+@click.option("--subreddit", metavar="NAME", help="reddit: a subreddit.")
+@click.option("--auth-url", metavar="URL", help="reddit: the token address.")
+@click.option("--service", metavar="URL", help="bluesky, reddit: the API address.")
 @click.option("--actor", metavar="HANDLE", help="bluesky: an author's feed.")
-@click.option("--query", metavar="TEXT", help="bluesky: a search.")
+@click.option("--query", metavar="TEXT", help="bluesky, reddit: a search.")
 @click.option(
     "--token-env",
     metavar="VAR",
@@ -55,6 +58,8 @@ def add_command(
     instance: str | None,
     hashtag: str | None,
     account: str | None,
+    subreddit: str | None,
+    auth_url: str | None,
     service: str | None,
     actor: str | None,
     query: str | None,
@@ -75,6 +80,11 @@ def add_command(
             "instance": instance,
             "hashtag": hashtag,
             "account": account,
+            "service": service,
+            "actor": actor,
+            "query": query,
+            "subreddit": subreddit,
+            "auth_url": auth_url,
             "token_env": token_env,
         }
         added = add_connection(handle.store, handle.workspace, name, kind, org, options)

@@ -85,6 +85,26 @@ class HttpClient:
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
         """GET ``url``; 304 and 2xx come back, transient errors are retried, the rest raise
         a ConnectorError naming the problem."""
+        return self.request("GET", url, headers)
+
+    def post(
+        self,
+        url: str,
+        data: dict[str, str],
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> Response:
+        """POST a form (an OAuth token request, say), with the same retries as GET."""
+        return self.request("POST", url, headers, data=data, auth=auth)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        """Send a request with retries; see :meth:`get`."""
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
@@ -94,16 +114,16 @@ class HttpClient:
         try:
             for attempt in retrying:
                 with attempt:
-                    return self._get_once(url, headers or {})
+                    return self._once(method, url, headers or {}, **kwargs)
         except TransientError as exc:
             raise ConnectorError(
                 f"{redacted(url)} kept failing after {self.attempts} tries ({exc}); try again later"
             ) from exc
         raise AssertionError("unreachable")
 
-    def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+    def _once(self, method: str, url: str, headers: dict[str, str], **kwargs: Any) -> Response:
         try:
-            response = self._client.get(url, headers=headers)
+            response = self._client.request(method, url, headers=headers, **kwargs)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise TransientError(type(exc).__name__) from exc
         except httpx.HTTPError as exc:

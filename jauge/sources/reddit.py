@@ -1,0 +1,201 @@
+"""``reddit``: a subreddit's (or a search's) submissions and comments, synced with
+``jauge connect`` / ``jauge sync``, or imported from a saved Listing answer with
+``jauge import FILE --source reddit``.
+
+Reddit's API needs an application's credentials: ``REDDIT_CLIENT_ID`` and
+``REDDIT_CLIENT_SECRET`` (environment variables, never stored) are exchanged for a token
+at each sync (the client-credentials grant). Items are keyed by their fullnames
+(``t3_…`` submissions, ``t1_…`` comments), so a comment links to what it answers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import pyarrow as pa
+
+from ..errors import ConnectorError, InputError
+from ..store.merge import Staging
+from .base import Connector, Fetched, ImportOptions, Source, StageReport
+from .convert import build_select, count, expr, literal, text, timestamp
+from .files import Progress, check_readable
+
+API = "https://oauth.reddit.com"
+AUTH_URL = "https://www.reddit.com/api/v1/access_token"
+ID_ENV, SECRET_ENV = "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET"
+PAGE = 100
+MAX_PAGES = 10
+COLUMNS = (
+    "id",
+    "kind",
+    "author",
+    "title",
+    "text",
+    "url",
+    "created_at",
+    "reply_to",
+    "reactions",
+    "comments",
+    "row_no",
+)
+
+
+def thing_row(thing: dict[str, Any], row_no: int) -> dict[str, Any] | None:
+    """One staged row from a Listing child (t3 submission or t1 comment); others: None."""
+    kind, data = thing.get("kind"), thing.get("data") or {}
+    if kind not in ("t3", "t1"):
+        return None
+    created = data.get("created_utc")
+    author = data.get("author")
+    return {
+        "id": data.get("name"),
+        "kind": "mention" if kind == "t3" else "comment",
+        "author": None if author in (None, "[deleted]") else author,
+        "title": data.get("title") if kind == "t3" else None,
+        "text": (data.get("selftext") if kind == "t3" else data.get("body")) or None,
+        "url": "https://www.reddit.com" + data["permalink"] if data.get("permalink") else None,
+        "created_at": (
+            datetime.fromtimestamp(float(created), UTC).replace(tzinfo=None).isoformat()
+            if created is not None
+            else None
+        ),
+        "reply_to": data.get("parent_id") if kind == "t1" else None,
+        "reactions": None if data.get("score") is None else str(data["score"]),
+        "comments": None if data.get("num_comments") is None else str(data["num_comments"]),
+        "row_no": row_no,
+    }
+
+
+def children(answer: Any) -> list[dict[str, Any]]:
+    """The things of a Listing answer (or of a list of Listings, as /comments/ answers)."""
+    listings = answer if isinstance(answer, list) else [answer]
+    things: list[dict[str, Any]] = []
+    for listing in listings:
+        if not isinstance(listing, dict) or listing.get("kind") != "Listing":
+            raise ValueError("expected a Reddit Listing")
+        things += [c for c in listing["data"].get("children", []) if isinstance(c, dict)]
+    return things
+
+
+class RedditSource(Source, Connector):
+    name = "reddit"
+    kind = "api"
+    reads = "Reddit submissions and comments: a subreddit or a search (connect/sync), "
+    reads += "or a saved Listing"
+    example = "jauge connect add r-acme --kind reddit --subreddit acme --org Acme"
+    connector_options: ClassVar[dict[str, str]] = {
+        "subreddit": "Collect this subreddit's new submissions and comments.",
+        "query": "Collect the submissions matching this search.",
+        "service": f"The API address (default {API}).",
+        "auth_url": f"The token address (default {AUTH_URL}).",
+    }
+    required_options: ClassVar[tuple[str, ...]] = ()
+
+    def stage(
+        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+    ) -> StageReport:
+        check_readable(Path(path))
+        data = Path(path).read_bytes()
+        report = self._stage(data, path, options, staging)
+        if progress:
+            progress(len(data))
+        return report
+
+    def _token(self, options: dict[str, str], client: Any) -> str:
+        client_id, secret = os.environ.get(ID_ENV), os.environ.get(SECRET_ENV)
+        if not client_id or not secret:
+            raise ConnectorError(
+                f"Reddit needs an application's credentials: set {ID_ENV} and {SECRET_ENV}"
+            )
+        answer = client.post(
+            options.get("auth_url") or AUTH_URL,
+            {"grant_type": "client_credentials"},
+            auth=(client_id, secret),
+        )
+        token = json.loads(answer.content).get("access_token")
+        if not token:
+            raise ConnectorError("Reddit refused the credentials: check the client id and secret")
+        return str(token)
+
+    def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
+        service = (options.get("service") or API).rstrip("/")
+        if options.get("subreddit"):
+            sub = quote(options["subreddit"].removeprefix("r/"))
+            streams = {"new": f"{service}/r/{sub}/new", "comments": f"{service}/r/{sub}/comments"}
+        elif options.get("query"):
+            streams = {"search": f"{service}/search?q={quote(options['query'])}&sort=new"}
+        else:
+            raise ConnectorError("a reddit connection needs --subreddit or --query")
+        headers = {"Authorization": f"bearer {self._token(options, client)}"}
+        cursor = dict(cursor)
+        collected: list[dict[str, Any]] = []
+        for stream, endpoint in streams.items():
+            newest = float(cursor.get(stream, "0"))
+            after = None
+            top = newest
+            for _ in range(MAX_PAGES):
+                joiner = "&" if "?" in endpoint else "?"
+                url = f"{endpoint}{joiner}limit={PAGE}&raw_json=1" + (
+                    f"&after={after}" if after else ""
+                )
+                try:
+                    answer = json.loads(client.get(url, headers).content)
+                    things = children(answer)
+                except (ValueError, KeyError) as exc:
+                    raise ConnectorError(f"{endpoint} answered something else: {exc}") from exc
+                fresh = [t for t in things if float(t["data"].get("created_utc", 0)) > newest]
+                collected += fresh
+                top = max([top, *(float(t["data"]["created_utc"]) for t in fresh)])
+                after = answer.get("data", {}).get("after") if isinstance(answer, dict) else None
+                if len(fresh) < len(things) or not after:
+                    break
+            cursor[stream] = repr(top)
+        if not collected:
+            return Fetched(None, cursor)
+        listing = {"kind": "Listing", "data": {"children": collected}}
+        return Fetched(json.dumps(listing).encode(), cursor)
+
+    def stage_fetched(
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        assert fetched.data is not None
+        return self._stage(fetched.data, label, options, staging)
+
+    def _stage(
+        self, data: bytes, label: str, options: ImportOptions, staging: Staging
+    ) -> StageReport:
+        try:
+            things = children(json.loads(data))
+        except json.JSONDecodeError as exc:
+            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        except (ValueError, KeyError) as exc:
+            raise InputError(label, str(exc)) from exc
+        rows = [r for n, t in enumerate(things, start=1) if (r := thing_row(t, n))]
+        raw = pa.table(
+            {
+                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
+                for c in COLUMNS
+            }
+        )
+        fields = [
+            literal("platform", "reddit"),
+            text("native_id", "id", required=True),
+            literal("org", options.org),
+            literal("is_own", False),
+            expr("kind", "kind"),
+            text("author_handle", "author"),
+            text("title", "title"),
+            text("text", "text"),
+            text("url", "url"),
+            timestamp("created_at", "created_at", required=True),
+            text("reply_to", "reply_to"),
+            count("reactions", "reactions"),
+            count("comments", "comments"),
+        ]
+        staging.append(raw, build_select(fields))
+        return StageReport()
