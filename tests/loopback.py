@@ -58,12 +58,20 @@ class Loopback:
                     from urllib.parse import parse_qs, urlsplit
 
                     query = parse_qs(urlsplit(self.path).query)
-                    floor = query.get("min_id", [""])[0]
-                    page = [
-                        s
-                        for s in step[1]
-                        if not floor or (len(s["id"]), s["id"]) > (len(floor), floor)
-                    ][: int(query.get("limit", ["40"])[0])]
+                    limit = int(query.get("limit", ["40"])[0])
+
+                    def key(item: dict[str, Any]) -> tuple[int, str]:
+                        return (len(item["id"]), item["id"])
+
+                    ordered = sorted(step[1], key=key)  # oldest first
+                    if "min_id" in query:  # the page just after min_id, newest first
+                        floor = query["min_id"][0]
+                        after = [s for s in ordered if key(s) > (len(floor), floor)]
+                        page = list(reversed(after[:limit]))
+                    else:  # the newest page, or the one just before max_id
+                        top = query.get("max_id", [""])[0]
+                        before = [s for s in ordered if not top or key(s) < (len(top), top)]
+                        page = list(reversed(before[-limit:]))
                     body = json.dumps(page).encode()
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")

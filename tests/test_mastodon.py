@@ -5,6 +5,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 import jauge
@@ -142,3 +143,61 @@ def test_rate_limit_reset_headers_are_understood() -> None:
     assert _retry_after("7") == 7.0
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: go now
     assert _retry_after("whenever") is None
+
+
+def test_pages_follow_min_id_and_a_token_brings_the_mentions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jauge.sources.mastodon as mastodon
+
+    monkeypatch.setattr(mastodon, "PAGE", 5)  # 13 real statuses: three pages
+    monkeypatch.setenv("ACME_TOKEN", "placeholder-token")
+    statuses, _ = recorded("test_home_tl.yaml", "/api/v1/timelines/home")
+    data = yaml.safe_load((CASSETTES / "test_notifications.yaml").read_text())
+    notifications = next(
+        json.loads(e["response"]["body"]["string"])
+        for e in data["interactions"]
+        if e["request"]["method"] == "GET" and e["request"]["uri"].endswith("/api/v1/notifications")
+    )
+    own = statuses[0]["account"]
+    with Loopback() as server, jauge.open(tmp_path / "s.duckdb") as j:
+        server.scripts["/api/v1/accounts/lookup"] = [("body", json.dumps(own).encode())]
+        server.scripts[f"/api/v1/accounts/{own['id']}/statuses"] = [("statuses", statuses, {})]
+        server.scripts["/api/v1/notifications"] = [("statuses", notifications, {})]
+        add_connection(
+            j.store,
+            j.workspace,
+            "acme",
+            "mastodon",
+            "Acme",
+            {"instance": server.url(""), "account": own["acct"], "token_env": "ACME_TOKEN"},
+        )
+        assert sync(j.store, j.workspace, client_factory=fast_client).ok
+        uris = {s["uri"] for s in statuses} | {n["status"]["uri"] for n in notifications}
+        assert j.stats().entities["items"] == len(uris)
+        pages = [p for p, _ in server.requests if "/statuses" in p]
+        # a first sync goes back in time (max_id), later ones forward from the newest
+        assert len(pages) == 3 and all("max_id=" in p for p in pages[1:])
+        assert sync(j.store, j.workspace, client_factory=fast_client).connections[0].status == (
+            "not_modified"
+        )
+        last = [p for p, _ in server.requests if "/statuses" in p][-1]
+        assert "min_id=" in last
+        auth = {h.get("Authorization") for p, h in server.requests if p.startswith("/api/v1/n")}
+        assert auth == {"Bearer placeholder-token"}
+
+
+def test_invalid_json_fails_the_connection_cleanly(tmp_path: Path) -> None:
+    with Loopback() as server, jauge.open(tmp_path / "s.duckdb") as j:
+        server.scripts["/api/v1/timelines/tag/hoot"] = [("body", b"{not json")]
+        add_connection(
+            j.store,
+            j.workspace,
+            "hoot",
+            "mastodon",
+            None,
+            {"instance": server.url(""), "hashtag": "hoot"},
+        )
+        result = sync(j.store, j.workspace, client_factory=fast_client)
+    assert result.connections[0].status == "failed"
+    assert "invalid JSON" in result.connections[0].message

@@ -127,31 +127,31 @@ class MastodonSource(Source, Connector):
             endpoint = f"{instance}/api/v1/timelines/tag/{quote(options['hashtag'].lstrip('#'))}"
         elif options.get("account"):
             if "account_id" not in cursor:
-                found = client.get(
-                    f"{instance}/api/v1/accounts/lookup?acct={quote(options['account'].lstrip('@'))}",
-                    headers,
-                )
-                cursor["account_id"] = str(json.loads(found.content)["id"])
+                handle = quote(options["account"].lstrip("@"))
+                found = client.get(f"{instance}/api/v1/accounts/lookup?acct={handle}", headers)
+                try:
+                    cursor["account_id"] = str(json.loads(found.content)["id"])
+                except (ValueError, KeyError) as exc:
+                    raise ConnectorError(f"{instance} did not find {handle}") from exc
             endpoint = f"{instance}/api/v1/accounts/{cursor['account_id']}/statuses"
         else:
             raise ConnectorError("a mastodon connection needs --hashtag or --account")
-        statuses: list[dict[str, Any]] = []
-        newest = cursor.get("min_id")
-        for _ in range(MAX_PAGES):
-            query = f"?limit={PAGE}" + (f"&min_id={newest}" if newest else "")
-            page = json.loads(client.get(endpoint + query, headers).content)
-            if not isinstance(page, list):
-                raise ConnectorError(f"{endpoint} did not answer a list of statuses")
-            fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
-            if not fresh:
-                break
-            statuses += fresh
-            newest = max((str(s["id"]) for s in fresh), key=lambda i: (len(i), i))
-            if len(page) < PAGE:
-                break
+        statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"))
+        cursor["min_id"] = newest or ""
+        if options.get("account") and "Authorization" in headers:
+            # with a token, the account's notifications bring the mentions of it too
+            mentioned, newest_mention = _pages(
+                client,
+                f"{instance}/api/v1/notifications?types[]=mention",
+                headers,
+                cursor.get("mentions_min_id"),
+                lambda item: item.get("status"),
+            )
+            statuses += mentioned
+            cursor["mentions_min_id"] = newest_mention or ""
+        cursor = {k: v for k, v in cursor.items() if v}
         if not statuses:
             return Fetched(None, cursor)
-        cursor["min_id"] = str(newest)
         return Fetched(json.dumps(statuses).encode(), cursor)
 
     def stage_fetched(
@@ -202,6 +202,46 @@ class MastodonSource(Source, Connector):
         ]
         staging.append(raw, build_select(fields))
         return StageReport()
+
+
+def _pages(
+    client: Any,
+    endpoint: str,
+    headers: dict[str, str],
+    newest: str | None,
+    pick: Any = None,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Everything newer than ``newest`` (by id), or, on a first sync, the latest
+    ``MAX_PAGES`` pages. Mastodon pages: ``min_id`` gives the page just after an id,
+    ``max_id`` the page just before one. ``pick`` takes the status out of each item
+    (notifications carry one)."""
+    found: list[dict[str, Any]] = []
+    newest_seen = newest
+    floor, ceiling = newest, None
+    for _ in range(MAX_PAGES):
+        joiner = "&" if "?" in endpoint else "?"
+        query = f"{joiner}limit={PAGE}"
+        query += f"&min_id={floor}" if floor else (f"&max_id={ceiling}" if ceiling else "")
+        try:
+            page = json.loads(client.get(endpoint + query, headers).content)
+        except ValueError as exc:
+            raise ConnectorError(f"{endpoint.split('?')[0]} answered invalid JSON: {exc}") from exc
+        if not isinstance(page, list):
+            raise ConnectorError(f"{endpoint.split('?')[0]} did not answer a list")
+        fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
+        if not fresh:
+            break
+        found += [pick(s) if pick else s for s in fresh]
+        ids = sorted((str(s["id"]) for s in fresh), key=lambda i: (len(i), i))
+        if not newest_seen or _newer(ids[-1], newest_seen):
+            newest_seen = ids[-1]
+        if len(page) < PAGE:
+            break
+        if floor:
+            floor = ids[-1]  # forward: the next page after the newest of this one
+        else:
+            ceiling = ids[0]  # first sync: back in time, before the oldest of this one
+    return [s for s in found if s], newest_seen
 
 
 def _newer(candidate: str, than: str) -> bool:
