@@ -72,6 +72,8 @@ class Loopback:
                         top = query.get("max_id", [""])[0]
                         before = [s for s in ordered if not top or key(s) < (len(top), top)]
                         page = list(reversed(before[-limit:]))
+                    if step[3:] and step[3] == "search":  # /api/v2/search wraps the statuses
+                        page = {"accounts": [], "statuses": page, "hashtags": []}
                     body = json.dumps(page).encode()
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")

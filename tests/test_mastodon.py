@@ -201,3 +201,26 @@ def test_invalid_json_fails_the_connection_cleanly(tmp_path: Path) -> None:
         result = sync(j.store, j.workspace, client_factory=fast_client)
     assert result.connections[0].status == "failed"
     assert "invalid JSON" in result.connections[0].message
+
+
+def test_a_keyword_search_and_tokens_stay_secret(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    statuses, _ = recorded("test_home_tl.yaml", "/api/v1/timelines/home")
+    monkeypatch.setenv("ACME_TOKEN", "s3cret-token-value")
+    with Loopback() as server, jauge.open(tmp_path / "s.duckdb") as j:
+        server.scripts["/api/v2/search"] = [("statuses", statuses, {}, "search")]
+        add_connection(
+            j.store,
+            j.workspace,
+            "search",
+            "mastodon",
+            "Acme",
+            {"instance": server.url(""), "query": "toot", "token_env": "ACME_TOKEN"},
+        )
+        result = sync(j.store, j.workspace, client_factory=fast_client)
+        assert result.ok and j.stats().entities["items"] == len({s["uri"] for s in statuses})
+        assert "type=statuses" in server.requests[0][0] and "q=toot" in server.requests[0][0]
+        from jauge.sources.connections import list_connections
+
+        listed = json.dumps(list_connections(j.store, j.workspace))
+        stored = json.dumps(j.sql("SELECT * FROM connections").to_pylist(), default=str)
+    assert "s3cret" not in listed + stored + json.dumps(result.to_dict())

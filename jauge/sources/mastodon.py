@@ -92,6 +92,7 @@ class MastodonSource(Source, Connector):
     connector_options: ClassVar[dict[str, str]] = {
         "instance": "The instance's address, e.g. https://mastodon.social.",
         "hashtag": "Collect this hashtag's public timeline.",
+        "query": "Collect the statuses matching this search (the instance may need a token).",
         "account": "Collect this account's statuses (the organisation's own account).",
         "token_env": "Name of the environment variable holding an access token.",
     }
@@ -123,8 +124,12 @@ class MastodonSource(Source, Connector):
                 )
             headers["Authorization"] = f"Bearer {token}"
         cursor = dict(cursor)
+        unwrap = None
         if options.get("hashtag"):
             endpoint = f"{instance}/api/v1/timelines/tag/{quote(options['hashtag'].lstrip('#'))}"
+        elif options.get("query"):
+            endpoint = f"{instance}/api/v2/search?type=statuses&q={quote(options['query'])}"
+            unwrap = _search_statuses
         elif options.get("account"):
             if "account_id" not in cursor:
                 handle = quote(options["account"].lstrip("@"))
@@ -135,8 +140,8 @@ class MastodonSource(Source, Connector):
                     raise ConnectorError(f"{instance} did not find {handle}") from exc
             endpoint = f"{instance}/api/v1/accounts/{cursor['account_id']}/statuses"
         else:
-            raise ConnectorError("a mastodon connection needs --hashtag or --account")
-        statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"))
+            raise ConnectorError("a mastodon connection needs --hashtag, --query or --account")
+        statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"), None, unwrap)
         cursor["min_id"] = newest or ""
         if options.get("account") and "Authorization" in headers:
             # with a token, the account's notifications bring the mentions of it too
@@ -210,6 +215,7 @@ def _pages(
     headers: dict[str, str],
     newest: str | None,
     pick: Any = None,
+    unwrap: Any = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Everything newer than ``newest`` (by id), or, on a first sync, the latest
     ``MAX_PAGES`` pages. Mastodon pages: ``min_id`` gives the page just after an id,
@@ -224,7 +230,9 @@ def _pages(
         query += f"&min_id={floor}" if floor else (f"&max_id={ceiling}" if ceiling else "")
         try:
             page = json.loads(client.get(endpoint + query, headers).content)
-        except ValueError as exc:
+            if unwrap is not None:
+                page = unwrap(page)
+        except (ValueError, KeyError, TypeError) as exc:
             raise ConnectorError(f"{endpoint.split('?')[0]} answered invalid JSON: {exc}") from exc
         if not isinstance(page, list):
             raise ConnectorError(f"{endpoint.split('?')[0]} did not answer a list")
@@ -242,6 +250,13 @@ def _pages(
         else:
             ceiling = ids[0]  # first sync: back in time, before the oldest of this one
     return [s for s in found if s], newest_seen
+
+
+def _search_statuses(answer: Any) -> list[dict[str, Any]]:
+    statuses = answer["statuses"]
+    if not isinstance(statuses, list):
+        raise TypeError("statuses is not a list")
+    return statuses
 
 
 def _newer(candidate: str, than: str) -> bool:
