@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .campaign_cmd import campaign_group
+from .community_cmd import graph_group, people_command
 from .connect_cmd import connect_group, sync_command
 from .demo_cmd import demo_command
 from .import_cmd import import_command
@@ -40,11 +41,13 @@ cli.add_command(compare_command)
 cli.add_command(connect_group)
 cli.add_command(demo_command)
 cli.add_command(enrich_command)
+cli.add_command(graph_group)
 cli.add_command(import_command)
 cli.add_command(org_group)
 cli.add_command(topics_command)
 cli.add_command(voice_command)
 cli.add_command(panel_group)
+cli.add_command(people_command)
 cli.add_command(score_command)
 cli.add_command(sentiment_command)
 cli.add_command(sources_command)

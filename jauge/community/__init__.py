@@ -1,0 +1,1 @@
+"""Community: the interaction graph of an organisation and the people who matter in it."""

@@ -1,0 +1,120 @@
+"""The interaction graph of an organisation's community, built on networkx.
+
+Nodes are persons (and the organisation itself, ``org:NAME``); a directed edge goes from
+whoever engaged (a reply, a comment, a mention, a repost, a quote) to the author of what
+they engaged with — the organisation when it is one of its posts or when they mention
+it. Edge weights add up each engager's authenticity weight (1 until integrity detection
+lands), so inauthentic activity can be made to count for nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import networkx as nx
+
+from ..store.duckdb_store import Store
+
+DAMPING = 0.85
+
+
+def window(
+    store: Store, org_id: str, start: date | None, end: date | None, days: int = 90
+) -> tuple[datetime, datetime]:
+    end = end or store.latest_item_day([org_id]) or date.today()
+    start = start or end - timedelta(days=days - 1)
+    return (
+        datetime.combine(start, datetime.min.time()),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()),
+    )
+
+
+def interaction_graph(
+    store: Store, workspace: str, org: str, start: date | None = None, end: date | None = None
+) -> nx.DiGraph:
+    """The weighted, directed interaction graph of ``org``'s community over a window."""
+    org_id = store.org_id(workspace, org)
+    begin, finish = window(store, org_id, start, end)
+    rows = store.con.execute(
+        """
+        SELECT i.actor_person_id, coalesce(t.author_person_id, 'org') AS target, i.kind,
+               count(*) AS weight
+        FROM interactions i
+        LEFT JOIN content_items t ON t.item_id = i.target_item_id
+        WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
+          AND i.occurred_at >= ? AND i.occurred_at < ?
+        GROUP BY ALL
+        """,
+        [workspace, org_id, begin, finish],
+    ).fetchall()
+    people = {
+        r[0]: {"handle": r[1], "platform": r[2], "name": r[3] or ""}
+        for r in store.con.execute(
+            "SELECT person_id, handle, platform, display_name FROM persons WHERE workspace = ?",
+            [workspace],
+        ).fetchall()
+    }
+    graph = nx.DiGraph(org=org)
+    org_node = f"org:{org}"
+    graph.add_node(org_node, handle=org, platform="", name=org, kind="organisation")
+    for actor, target, kind, weight in rows:
+        target_node = org_node if target == "org" else target
+        for node in (actor, target_node):
+            if node not in graph:
+                info = people.get(node, {"handle": node, "platform": "", "name": ""})
+                graph.add_node(node, kind="person", **info)
+        if actor == target_node:
+            continue
+        previous = graph.get_edge_data(actor, target_node, {"weight": 0.0, "kinds": ""})
+        kinds = ",".join(sorted(set(filter(None, [*previous["kinds"].split(","), kind]))))
+        graph.add_edge(actor, target_node, weight=previous["weight"] + float(weight), kinds=kinds)
+    return graph
+
+
+def weighted_pagerank(graph: nx.DiGraph) -> dict[str, float]:
+    """PageRank with edge weights (damping 0.85, dangling nodes spread uniformly)."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    ranks: dict[str, float] = nx.pagerank(
+        graph, alpha=DAMPING, weight="weight", tol=1e-10, max_iter=500
+    )
+    return ranks
+
+
+def export(graph: nx.DiGraph, fmt: str) -> str:
+    """The graph as GEXF or GraphML (for Gephi) or a CSV list of weighted edges."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["source", "source_handle", "target", "target_handle", "weight", "kinds"])
+        for u, v, data in sorted(graph.edges(data=True)):
+            writer.writerow(
+                [
+                    u,
+                    graph.nodes[u]["handle"],
+                    v,
+                    graph.nodes[v]["handle"],
+                    data["weight"],
+                    data["kinds"],
+                ]
+            )
+        return out.getvalue()
+    buffer = io.BytesIO()
+    if fmt == "gexf":
+        nx.write_gexf(graph, buffer)
+    elif fmt == "graphml":
+        nx.write_graphml(graph, buffer)
+    else:
+        raise ValueError(fmt)
+    return buffer.getvalue().decode("utf-8")
+
+
+def summary(graph: nx.DiGraph) -> dict[str, Any]:
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "weight": sum(d["weight"] for _, _, d in graph.edges(data=True)),
+    }

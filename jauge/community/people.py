@@ -1,0 +1,202 @@
+"""The people who talk about an organisation, ranked by relevance and relationship.
+
+Each person gets separate dimensions, never one opaque score (docs/people.md):
+topical relevance, persistence, activated audience, network position, relationship with
+the organisation and sentiment toward it, each with the posts that earned it (``why``).
+The default order is lexicographic: persistence, then activated audience, then
+relationship, then topical relevance, then network position. Follower counts are shown
+where known, and never used to order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..enrich.mentions import normalise
+from ..store.duckdb_store import Store
+from .graph import interaction_graph, weighted_pagerank, window
+
+WHY_LIMIT = 5
+
+
+@dataclass
+class Person:
+    person_id: str
+    handle: str
+    platform: str
+    name: str | None
+    followers: int | None
+    topical_relevance: float
+    persistence: int
+    activated_audience: int
+    network_position: float
+    relationship: dict[str, int]
+    sentiment: float | None
+    why: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)
+
+    def order_key(self) -> tuple[Any, ...]:
+        return (
+            -self.persistence,
+            -self.activated_audience,
+            -self.relationship["exchanges"],
+            -self.topical_relevance,
+            -self.network_position,
+            self.handle,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "handle": self.handle,
+            "platform": self.platform,
+            "name": self.name,
+            "followers": self.followers,
+            "topical_relevance": round(self.topical_relevance, 6),
+            "persistence": self.persistence,
+            "activated_audience": self.activated_audience,
+            "network_position": round(self.network_position, 6),
+            "relationship": self.relationship,
+            "sentiment": None if self.sentiment is None else round(self.sentiment, 4),
+            "why": self.why,
+        }
+
+
+def rank_people(
+    store: Store,
+    workspace: str,
+    org: str,
+    *,
+    topics: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+    window_days: int = 7,
+) -> list[Person]:
+    """The people talking about ``org`` over a window, in the documented default order."""
+    org_id = store.org_id(workspace, org)
+    begin, finish = window(store, org_id, start, end)
+    items = store.con.execute(
+        """
+        SELECT c.item_id, c.author_person_id, c.created_at, c.url, c.native_id,
+               coalesce(c.text, '') || ' ' || coalesce(c.title, '')
+        FROM content_items c
+        WHERE c.workspace = ? AND NOT c.is_own AND c.author_person_id IS NOT NULL
+          AND c.created_at >= ? AND c.created_at < ?
+          AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
+        ORDER BY c.created_at, c.item_id
+        """,
+        [workspace, begin, finish, org_id, org_id],
+    ).fetchall()
+    totals = dict(
+        store.con.execute(
+            "SELECT author_person_id, count(*) FROM content_items WHERE workspace = ? "
+            "AND author_person_id IS NOT NULL AND created_at >= ? AND created_at < ? GROUP BY 1",
+            [workspace, begin, finish],
+        ).fetchall()
+    )
+    engaged = store.con.execute(
+        """
+        SELECT i.target_item_id, count(DISTINCT i.actor_person_id)
+        FROM interactions i JOIN content_items c ON c.item_id = i.target_item_id
+        WHERE i.workspace = ? AND i.actor_person_id IS NOT NULL
+          AND i.actor_person_id <> c.author_person_id
+        GROUP BY 1
+        """,
+        [workspace],
+    ).fetchall()
+    audience_of = dict(engaged)
+    answered = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT reply_to_id FROM content_items WHERE workspace = ? AND is_own "
+            "AND org_id = ? AND reply_to_id IS NOT NULL",
+            [workspace, org_id],
+        ).fetchall()
+    }
+    to_org = dict(
+        store.con.execute(
+            """
+        SELECT i.actor_person_id, count(*) FROM interactions i
+        JOIN content_items t ON t.item_id = i.target_item_id
+        WHERE i.workspace = ? AND t.is_own AND t.org_id = ? AND i.occurred_at >= ?
+          AND i.occurred_at < ? GROUP BY 1
+        """,
+            [workspace, org_id, begin, finish],
+        ).fetchall()
+    )
+    labels = dict(
+        store.con.execute(
+            """
+        SELECT item_id, arg_min(value, (CASE WHEN key = 'sentiment.human' THEN 0 ELSE 1 END,
+                                        source))
+        FROM annotations WHERE workspace = ? AND key IN ('sentiment', 'sentiment.human')
+        GROUP BY item_id
+        """,
+            [workspace],
+        ).fetchall()
+    )
+    profiles = {
+        r[0]: r[1:]
+        for r in store.con.execute(
+            "SELECT person_id, handle, platform, display_name FROM persons WHERE workspace = ?",
+            [workspace],
+        ).fetchall()
+    }
+    wanted = tuple(normalise(t) for t in topics)
+    by_person: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in items:
+        by_person[row[1]].append(row)
+    graph = interaction_graph(store, workspace, org, start, end)
+    ranks = weighted_pagerank(graph)
+    scale = graph.number_of_nodes() or 1
+    people = []
+    for person_id, own_items in by_person.items():
+        topical = [r for r in own_items if not wanted or any(w in normalise(r[5]) for w in wanted)]
+        if not topical:
+            continue
+        windows: dict[int, tuple[Any, ...]] = {}
+        for r in topical:
+            windows.setdefault((r[2] - begin).days // window_days, r)
+        audience = sorted(topical, key=lambda r: -audience_of.get(r[0], 0))
+        replied = [r for r in topical if r[0] in answered]
+        opinions = [labels[r[0]] for r in topical if r[0] in labels]
+        net = (
+            (opinions.count("positive") - opinions.count("negative")) / len(opinions)
+            if opinions
+            else None
+        )
+        handle, platform, name = profiles.get(person_id, (person_id, "", None))
+
+        def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
+            return [{"id": r[4], "url": r[3]} for r in rows[:WHY_LIMIT]]
+
+        people.append(
+            Person(
+                person_id=person_id,
+                handle=handle or person_id,
+                platform=platform,
+                name=name,
+                followers=None,
+                topical_relevance=len(topical) / max(totals.get(person_id, len(topical)), 1),
+                persistence=len(windows),
+                activated_audience=sum(audience_of.get(r[0], 0) for r in topical),
+                network_position=ranks.get(person_id, 0.0) * scale,
+                relationship={
+                    "answered_by_org": len(replied),
+                    "engaged_with_org_posts": int(to_org.get(person_id, 0)),
+                    "exchanges": len(replied) + int(to_org.get(person_id, 0)),
+                },
+                sentiment=net,
+                why={
+                    "topical_relevance": cite(topical),
+                    "persistence": cite(list(windows.values())),
+                    "activated_audience": cite([r for r in audience if audience_of.get(r[0])]),
+                    "relationship": cite(replied),
+                    "sentiment": cite([r for r in topical if r[0] in labels]),
+                },
+            )
+        )
+    people.sort(key=Person.order_key)
+    return people[:limit]

@@ -1,0 +1,132 @@
+"""Community: the interaction graph and the people ranking, on real data."""
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.community.graph import interaction_graph, weighted_pagerank
+from jauge.community.people import rank_people
+
+from .conftest import AIRLINE_TWEETS, DATA
+
+
+def power_iteration_pagerank(edges: list[tuple[int, int, float]], n: int) -> np.ndarray:
+    """PageRank computed independently: dense power iteration, dangling mass spread evenly."""
+    m = np.zeros((n, n))
+    for u, v, w in edges:
+        m[v, u] += w
+    out = m.sum(axis=0)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        spread = np.where(out > 0, rank / np.where(out > 0, out, 1), 0.0)
+        dangling = rank[out == 0].sum()
+        new = 0.15 / n + 0.85 * (m @ spread + dangling / n)
+        if np.abs(new - rank).sum() < 1e-13:
+            break
+        rank = new
+    return new
+
+
+def test_weighted_pagerank_on_the_congress_network_matches_an_independent_computation() -> None:
+    lines = (DATA / "congress-twitter-network" / "congress.edgelist").read_text().split("\n")
+    edges = [
+        (int(a), int(b), float(w))
+        for a, b, w in (line.split()[:3] for line in lines if line.strip())
+    ]
+    n = 1 + max(max(u, v) for u, v, _ in edges)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(n))
+    graph.add_weighted_edges_from(edges)
+    ours = weighted_pagerank(graph)
+    theirs = power_iteration_pagerank(edges, n)
+    assert max(abs(ours[i] - theirs[i]) for i in range(n)) < 1e-8
+    assert (
+        sorted(range(n), key=lambda i: -ours[i])[:10]
+        == sorted(range(n), key=lambda i: -theirs[i])[:10]
+    )
+
+
+def test_airline_people_are_ranked_on_separate_dimensions_with_why(tmp_path: Path) -> None:
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        graph = interaction_graph(j.store, j.workspace, "United")
+        assert graph.has_node("org:United") and graph.number_of_edges() > 0
+        people = rank_people(j.store, j.workspace, "United", limit=500, window_days=1)
+        authors = j.sql(
+            "SELECT p.handle, count(DISTINCT CAST(c.created_at AS DATE)) AS days, count(*) AS n "
+            "FROM content_items c JOIN persons p ON p.person_id = c.author_person_id "
+            "JOIN organisations o USING (org_id) WHERE o.name = 'United' GROUP BY 1"
+        ).to_pylist()
+    assert {p.handle for p in people} == {a["handle"] for a in authors}
+    top = people[0]
+    # the most persistent first: nobody else talked about United on more days
+    assert top.persistence == max(p.persistence for p in people)
+    data = top.to_dict()
+    assert {
+        "handle",
+        "platform",
+        "topical_relevance",
+        "persistence",
+        "activated_audience",
+        "network_position",
+        "relationship",
+        "sentiment",
+        "why",
+    } <= set(data)
+    assert data["why"]["persistence"] and all(w["id"] for w in data["why"]["persistence"])
+    assert all(0 < p.topical_relevance <= 1 for p in people)
+
+
+def test_topics_narrow_the_people(tmp_path: Path) -> None:
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        everyone = rank_people(j.store, j.workspace, "United", limit=1000)
+        bags = rank_people(j.store, j.workspace, "United", topics=("bag",), limit=1000)
+        texts = j.sql(
+            "SELECT lower(text) AS t FROM content_items c JOIN organisations o "
+            "USING (org_id) WHERE o.name = 'United'"
+        ).to_pylist()
+    assert 0 < len(bags) < len(everyone)
+    assert sum("bag" in t["t"] for t in texts) >= len(bags)
+
+
+def test_cli_graph_export_and_people(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    run(cli, ["import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db])
+    gexf = run(cli, ["graph", "export", "--org", "Delta", "--db", db])
+    assert gexf.exit_code == 0 and ET.fromstring(gexf.stdout).tag.endswith("gexf")
+    out = tmp_path / "delta.graphml"
+    assert (
+        run(
+            cli,
+            [
+                "graph",
+                "export",
+                "--org",
+                "Delta",
+                "--format",
+                "graphml",
+                "--output",
+                str(out),
+                "--db",
+                db,
+            ],
+        ).exit_code
+        == 0
+    )
+    assert nx.read_graphml(out).number_of_nodes() > 1
+    edges = run(cli, ["graph", "export", "--org", "Delta", "--format", "csv", "--db", db])
+    assert edges.stdout.splitlines()[0].startswith("source,source_handle,target")
+    people = json.loads(
+        run(
+            cli, ["people", "--org", "Delta", "--limit", "3", "--format", "json", "--db", db]
+        ).stdout
+    )
+    assert len(people) == 3 and all("why" in p for p in people)
