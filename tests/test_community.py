@@ -130,3 +130,92 @@ def test_cli_graph_export_and_people(tmp_path: Path) -> None:
         ).stdout
     )
     assert len(people) == 3 and all("why" in p for p in people)
+
+
+def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    run(cli, ["import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db])
+    with jauge.open(db) as j:
+        top = rank_people(j.store, j.workspace, "United", limit=1)[0]
+        before = j.score("United").to_dict()
+        voice_before = j.voice(["United", "Delta"]).to_dict()
+    shown = json.loads(
+        run(cli, ["person", top.handle, "--org", "United", "--format", "json", "--db", db]).stdout
+    )
+    assert shown["handle"] == top.handle and shown["first_engaged"]
+    assert (
+        sum(w["items"] for w in shown["windows"]) == len(shown["items"])
+        or len(shown["items"]) == 20
+    )
+    hidden = json.loads(
+        run(
+            cli,
+            [
+                "person",
+                top.handle,
+                "--org",
+                "United",
+                "--pseudonymise",
+                "--format",
+                "json",
+                "--db",
+                db,
+            ],
+        ).stdout
+    )
+    again = json.loads(
+        run(
+            cli,
+            [
+                "person",
+                top.handle,
+                "--org",
+                "United",
+                "--pseudonymise",
+                "--format",
+                "json",
+                "--db",
+                db,
+            ],
+        ).stdout
+    )
+    assert hidden["handle"].startswith("p-") and hidden["handle"] == again["handle"]
+    listed = json.loads(
+        run(
+            cli, ["people", "--org", "United", "--pseudonymise", "--format", "json", "--db", db]
+        ).stdout
+    )
+    assert top.handle not in json.dumps(listed)
+    out = run(cli, ["person", "forget", top.handle, "--db", db, "--format", "json"])
+    assert out.exit_code == 0 and json.loads(out.stdout) == {"forgotten": 1}
+    with jauge.open(db) as j:
+        assert (
+            j.sql("SELECT count(*) AS n FROM persons WHERE handle = ?", [top.handle]).to_pylist()[
+                0
+            ]["n"]
+            == 0
+        )
+        authored = j.sql(
+            "SELECT count(*) AS n, count(text) AS texts FROM content_items c "
+            "JOIN persons p ON p.person_id = c.author_person_id "
+            "WHERE p.native_id LIKE 'forgotten:%'"
+        ).to_pylist()[0]
+        assert authored["n"] > 0 and authored["texts"] == 0
+        # aggregate figures stay exactly what they were
+        after = j.score("United").to_dict()
+        assert after["score"] == before["score"] and after["coverage"] == before["coverage"]
+        assert j.voice(["United", "Delta"]).to_dict() == voice_before
+
+
+def test_graph_export_can_hide_who_is_who(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    run(cli, ["import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db])
+    plain = run(cli, ["graph", "export", "--org", "Delta", "--format", "csv", "--db", db]).stdout
+    hidden = run(
+        cli, ["graph", "export", "--org", "Delta", "--format", "csv", "--pseudonymise", "--db", db]
+    ).stdout
+    handles = {line.split(",")[1] for line in plain.splitlines()[1:]}
+    assert handles and not any(h in hidden for h in handles)
+    assert len(hidden.splitlines()) == len(plain.splitlines())

@@ -46,6 +46,7 @@ def graph_group() -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="File to write (default: standard output).",
 )
+@click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms for persons.")
 @db_option
 @workspace_option
 def export_command(
@@ -54,6 +55,7 @@ def export_command(
     end: str | None,
     fmt: str,
     output: str | None,
+    pseudonymise: bool,
     db: str | None,
     workspace: str | None,
 ) -> None:
@@ -66,6 +68,18 @@ def export_command(
         graph = interaction_graph(
             handle.store, handle.workspace, org, _date(start, "--from"), _date(end, "--to")
         )
+        if pseudonymise:
+            import networkx as nx
+
+            from jauge.community.privacy import pseudonym, pseudonym_key
+
+            key = pseudonym_key(handle.store, handle.workspace)
+            names = {
+                n: pseudonym(key, n) for n, d in graph.nodes(data=True) if d["kind"] == "person"
+            }
+            for node, alias in names.items():
+                graph.nodes[node].update(handle=alias, name="")
+            graph = nx.relabel_nodes(graph, names)
         handle.close()
     text = export(graph, fmt)
     if output:
@@ -85,6 +99,7 @@ def export_command(
 @click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
 @click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
 @click.option("--limit", default=20, show_default=True)
+@click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms instead of handles.")
 @db_option
 @workspace_option
 @format_option("table", "json", "csv")
@@ -94,6 +109,7 @@ def people_command(
     start: str | None,
     end: str | None,
     limit: int,
+    pseudonymise: bool,
     db: str | None,
     workspace: str | None,
     fmt: str,
@@ -113,6 +129,11 @@ def people_command(
             end=_date(end, "--to"),
             limit=limit,
         )
+        if pseudonymise:
+            from jauge.community.people import pseudonymised
+            from jauge.community.privacy import pseudonym_key
+
+            people = pseudonymised(people, pseudonym_key(handle.store, handle.workspace))
         handle.close()
     rows = [p.to_dict() for p in people]
     if fmt == "json":
@@ -159,3 +180,100 @@ def people_command(
             "—" if r["followers"] is None else f"{r['followers']:,}",
         )
     console().print(table)
+
+
+PERSON_EPILOG = """
+\b
+Examples:
+  jauge person jetblue_fan --org United            # their relationship with United over time
+  jauge person forget jetblue_fan                  # erase their personal data, keep counts
+"""
+
+
+class PersonGroup(click.Group):
+    """``jauge person HANDLE`` shows a person; ``jauge person forget HANDLE`` forgets one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("person", cls=PersonGroup, epilog=PERSON_EPILOG)
+def person_group() -> None:
+    """One person: their relationship with an organisation, or forgetting them."""
+
+
+@person_group.command("show", epilog=PERSON_EPILOG)
+@click.argument("handle")
+@click.option("--org", required=True, metavar="ORG")
+@click.option("--pseudonymise", is_flag=True, help="Show a stable pseudonym, not the handle.")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def show_command(
+    handle: str, org: str, pseudonymise: bool, db: str | None, workspace: str | None, fmt: str
+) -> None:
+    """When they first engaged, activity and sentiment per week, exchanges with the org."""
+    import jauge
+    from jauge.community.people import person_timeline
+    from jauge.community.privacy import pseudonym, pseudonym_key
+
+    with reported(fmt):
+        j = jauge.open(db, workspace=workspace)
+        data = person_timeline(j.store, j.workspace, org, handle)
+        if pseudonymise:
+            pid = j.store.con.execute(
+                "SELECT min(person_id) FROM persons WHERE workspace = ? AND lower(handle) = "
+                "lower(?)",
+                [j.workspace, handle.lstrip("@")],
+            ).fetchall()[0][0]
+            data["handle"] = pseudonym(pseudonym_key(j.store, j.workspace), pid)
+            data["items"] = [{**i, "url": None} for i in data["items"]]
+        j.close()
+    if fmt == "json":
+        print_json(data)
+        return
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]{data['handle']}[/] and {org}: first engaged {data['first_engaged']}, "
+        f"{data['exchanges']['answered_by_org']} answered by {org}, "
+        f"{data['exchanges']['interactions']} interactions"
+    )
+    table = Table()
+    for c in ("from", "to", "items", "interactions", "net sentiment"):
+        table.add_column(c)
+    for w in data["windows"]:
+        table.add_row(
+            w["from"],
+            w["to"],
+            str(w["items"]),
+            str(w["interactions"]),
+            "—" if w["net_sentiment"] is None else f"{w['net_sentiment']:+.2f}",
+        )
+    out.print(table)
+
+
+@person_group.command("forget", epilog=PERSON_EPILOG)
+@click.argument("handle")
+@click.option("--platform", metavar="P", help="Only on this platform.")
+@db_option
+@workspace_option
+@format_option("table", "json")
+def forget_command(
+    handle: str, platform: str | None, db: str | None, workspace: str | None, fmt: str
+) -> None:
+    """Erase a person's personal data; counts and the figures made of them stay correct."""
+    import jauge
+    from jauge.community.privacy import forget_person
+
+    with reported(fmt):
+        j = jauge.open(db, workspace=workspace)
+        forgotten = forget_person(j.store, j.workspace, handle, platform)
+        j.close()
+    if fmt == "json":
+        print_json({"forgotten": forgotten})
+    else:
+        console().print(f"forgot {forgotten} person(s) named {handle}")

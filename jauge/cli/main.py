@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .campaign_cmd import campaign_group
-from .community_cmd import graph_group, people_command
+from .community_cmd import graph_group, people_command, person_group
 from .connect_cmd import connect_group, sync_command
 from .demo_cmd import demo_command
 from .import_cmd import import_command
@@ -48,6 +48,7 @@ cli.add_command(topics_command)
 cli.add_command(voice_command)
 cli.add_command(panel_group)
 cli.add_command(people_command)
+cli.add_command(person_group)
 cli.add_command(score_command)
 cli.add_command(sentiment_command)
 cli.add_command(sources_command)

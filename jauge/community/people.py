@@ -200,3 +200,110 @@ def rank_people(
         )
     people.sort(key=Person.order_key)
     return people[:limit]
+
+
+def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
+    """The same people under stable keyed pseudonyms: no handle, name or link left."""
+    from .privacy import pseudonym
+
+    for p in people:
+        p.handle, p.name = pseudonym(key, p.person_id), None
+        p.why = {dim: [{"id": w["id"], "url": None} for w in cited] for dim, cited in p.why.items()}
+    return people
+
+
+def person_timeline(
+    store: Store, workspace: str, org: str, handle: str, window_days: int = 7
+) -> dict[str, Any]:
+    """A person's relationship with ``org`` over time: when they first engaged, their
+    activity and sentiment per window, and the exchanges with the organisation."""
+    from ..errors import NotFoundError
+
+    org_id = store.org_id(workspace, org)
+    ids = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT person_id FROM persons WHERE workspace = ? AND lower(handle) = lower(?)",
+            [workspace, handle.lstrip("@")],
+        ).fetchall()
+    ]
+    if not ids:
+        raise NotFoundError(f"no person {handle!r} in workspace {workspace!r}")
+    marks = ", ".join("?" for _ in ids)
+    items = store.con.execute(
+        f"""
+        SELECT c.item_id, c.native_id, c.url, c.created_at,
+               (SELECT arg_min(value, (CASE WHEN key = 'sentiment.human' THEN 0 ELSE 1 END,
+                                       source))
+                FROM annotations a WHERE a.item_id = c.item_id
+                  AND a.key IN ('sentiment', 'sentiment.human')) AS label,
+               EXISTS (SELECT 1 FROM content_items r WHERE r.reply_to_id = c.item_id
+                       AND r.is_own AND r.org_id = ?) AS answered
+        FROM content_items c
+        WHERE c.workspace = ? AND c.author_person_id IN ({marks})
+          AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
+        ORDER BY c.created_at
+        """,
+        [org_id, workspace, *ids, org_id, org_id],
+    ).fetchall()
+    touches = store.con.execute(
+        f"SELECT occurred_at, kind FROM interactions WHERE workspace = ? AND org_id = ? "
+        f"AND actor_person_id IN ({marks}) ORDER BY occurred_at",
+        [workspace, org_id, *ids],
+    ).fetchall()
+    moments = [r[3] for r in items] + [t[0] for t in touches]
+    if not moments:
+        return {
+            "handle": handle,
+            "org": org,
+            "first_engaged": None,
+            "windows": [],
+            "exchanges": {"answered_by_org": 0, "interactions": 0},
+            "items": [],
+        }
+    first = min(moments)
+    windows: dict[int, dict[str, Any]] = {}
+    for item in items:
+        w = windows.setdefault(
+            (item[3] - first).days // window_days, {"items": 0, "interactions": 0, "labels": []}
+        )
+        w["items"] += 1
+        if item[4]:
+            w["labels"].append(item[4])
+    for occurred, _ in touches:
+        windows.setdefault(
+            (occurred - first).days // window_days, {"items": 0, "interactions": 0, "labels": []}
+        )["interactions"] += 1
+    from datetime import timedelta
+
+    timeline = []
+    for index in sorted(windows):
+        w = windows[index]
+        labels = w.pop("labels")
+        start = (first + timedelta(days=index * window_days)).date()
+        timeline.append(
+            {
+                "from": start.isoformat(),
+                "to": (start + timedelta(days=window_days - 1)).isoformat(),
+                **w,
+                "net_sentiment": (
+                    round((labels.count("positive") - labels.count("negative")) / len(labels), 4)
+                    if labels
+                    else None
+                ),
+            }
+        )
+    return {
+        "handle": handle,
+        "org": org,
+        "first_engaged": first.isoformat(),
+        "windows": timeline,
+        "exchanges": {
+            "answered_by_org": sum(1 for r in items if r[5]),
+            "interactions": len(touches),
+        },
+        "items": [
+            {"id": r[1], "url": r[2], "created_at": r[3].isoformat(), "sentiment": r[4]}
+            for r in items[:20]
+        ],
+    }

@@ -323,6 +323,26 @@ class Store:
                 [workspace, name, kept_cursor, utcnow(), status, error, seen],
             )
 
+    # -- privacy ---------------------------------------------------------------------
+
+    def save_pseudonym_key(self, workspace: str, key: str) -> None:
+        self.con.execute("INSERT INTO workspace_secrets VALUES (?, ?)", [workspace, key])
+
+    def erase_persons(self, workspace: str, person_ids: list[str]) -> None:
+        """Scrub these persons' personal data, keeping every row (and so every count)."""
+        with self.transaction() as con:
+            for person_id in person_ids:
+                con.execute(
+                    "UPDATE persons SET handle = NULL, display_name = NULL, location = NULL, "
+                    "native_id = 'forgotten:' || person_id WHERE workspace = ? AND person_id = ?",
+                    [workspace, person_id],
+                )
+                con.execute(
+                    "UPDATE content_items SET text = NULL, title = NULL, url = NULL, extra = NULL "
+                    "WHERE workspace = ? AND author_person_id = ?",
+                    [workspace, person_id],
+                )
+
     def latest_item_day(self, org_ids: list[str]) -> date | None:
         """The day of the latest item of any of these organisations (windows end there by
         default, so that the same store always gives the same figures)."""

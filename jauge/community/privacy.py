@@ -1,0 +1,57 @@
+"""Privacy: pseudonyms for persons, and forgetting a person on request.
+
+Pseudonyms are a keyed hash (HMAC-SHA256) of the person's id with a key kept per
+workspace (made on first use, or ``JAUGE_PSEUDONYM_KEY``): stable within a workspace, so a
+pseudonymised report still tells people apart, and not linkable across workspaces.
+
+Forgetting a person erases their personal data — handle, name, location, the text, title
+and link of what they wrote — but keeps the rows, so every count and every figure computed
+from counts (the index, share of voice) stays exactly what it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+
+from ..errors import NotFoundError
+from ..store.duckdb_store import Store
+
+
+def pseudonym_key(store: Store, workspace: str) -> bytes:
+    env = os.environ.get("JAUGE_PSEUDONYM_KEY")
+    if env:
+        return env.encode()
+    rows = store.con.execute(
+        "SELECT pseudonym_key FROM workspace_secrets WHERE workspace = ?", [workspace]
+    ).fetchall()
+    if rows:
+        return str(rows[0][0]).encode()
+    key = secrets.token_hex(32)
+    store.save_pseudonym_key(workspace, key)
+    return key.encode()
+
+
+def pseudonym(key: bytes, person_id: str) -> str:
+    return "p-" + hmac.new(key, person_id.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def forget_person(store: Store, workspace: str, handle: str, platform: str | None = None) -> int:
+    """Erase a person's personal data (see the module docstring); returns persons forgotten."""
+    params = [workspace, handle.lstrip("@").lower()]
+    where = "workspace = ? AND lower(handle) = ?"
+    if platform:
+        where += " AND platform = ?"
+        params.append(platform)
+    ids = [
+        r[0]
+        for r in store.con.execute(
+            f"SELECT person_id FROM persons WHERE {where}", params
+        ).fetchall()
+    ]
+    if not ids:
+        raise NotFoundError(f"no person {handle!r} in workspace {workspace!r}")
+    store.erase_persons(workspace, ids)
+    return len(ids)
