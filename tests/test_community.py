@@ -219,3 +219,26 @@ def test_graph_export_can_hide_who_is_who(tmp_path: Path) -> None:
     handles = {line.split(",")[1] for line in plain.splitlines()[1:]}
     assert handles and not any(h in hidden for h in handles)
     assert len(hidden.splitlines()) == len(plain.splitlines())
+
+
+def test_bloggers_and_redditors_are_people_too(tmp_path: Path) -> None:
+    from .conftest import FEEDS
+
+    listing = json.loads(
+        (DATA / "reddit-api-cassettes" / "TestSubredditListings.test_comments.json").read_text()
+    )["interactions"][1]["response"]["body"]["string"]
+    saved = tmp_path / "comments.json"
+    saved.write_text(listing)
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(sorted(FEEDS.glob("*.atom")), "rss", org="Tech press").ok
+        assert j.import_file(saved, "reddit", org="AskReddit").ok
+        bloggers = rank_people(j.store, j.workspace, "Tech press", limit=100)
+        redditors = rank_people(j.store, j.workspace, "AskReddit", limit=500)
+        authors = {
+            r["author"]
+            for r in json.loads(listing)["data"]["children"]
+            for r in [r["data"]]
+            if r.get("author") not in (None, "[deleted]")
+        }
+    assert bloggers and {p.platform for p in bloggers} == {"web"}
+    assert {p.handle for p in redditors} == authors
