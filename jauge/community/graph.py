@@ -38,39 +38,41 @@ def interaction_graph(
     """The weighted, directed interaction graph of ``org``'s community over a window."""
     org_id = store.org_id(workspace, org)
     begin, finish = window(store, org_id, start, end)
+    org_node = f"org:{org}"
     rows = store.con.execute(
         """
-        SELECT i.actor_person_id, coalesce(t.author_person_id, 'org') AS target, i.kind,
-               count(*) AS weight
+        SELECT i.actor_person_id AS source,
+               coalesce(t.author_person_id, ?) AS target,
+               count(*) AS weight,
+               string_agg(DISTINCT i.kind, ',' ORDER BY i.kind) AS kinds
         FROM interactions i
         LEFT JOIN content_items t ON t.item_id = i.target_item_id
         WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
           AND i.occurred_at >= ? AND i.occurred_at < ?
-        GROUP BY ALL
+        GROUP BY 1, 2
+        HAVING source <> target
         """,
-        [workspace, org_id, begin, finish],
+        [org_node, workspace, org_id, begin, finish],
     ).fetchall()
+    used = {node for row in rows for node in row[:2]} - {org_node}
     people = {
-        r[0]: {"handle": r[1], "platform": r[2], "name": r[3] or ""}
+        r[0]: {"kind": "person", "handle": r[1] or r[0], "platform": r[2], "name": r[3] or ""}
         for r in store.con.execute(
             "SELECT person_id, handle, platform, display_name FROM persons WHERE workspace = ?",
             [workspace],
         ).fetchall()
+        if r[0] in used
     }
     graph = nx.DiGraph(org=org)
-    org_node = f"org:{org}"
     graph.add_node(org_node, handle=org, platform="", name=org, kind="organisation")
-    for actor, target, kind, weight in rows:
-        target_node = org_node if target == "org" else target
-        for node in (actor, target_node):
-            if node not in graph:
-                info = people.get(node, {"handle": node, "platform": "", "name": ""})
-                graph.add_node(node, kind="person", **info)
-        if actor == target_node:
-            continue
-        previous = graph.get_edge_data(actor, target_node, {"weight": 0.0, "kinds": ""})
-        kinds = ",".join(sorted(set(filter(None, [*previous["kinds"].split(","), kind]))))
-        graph.add_edge(actor, target_node, weight=previous["weight"] + float(weight), kinds=kinds)
+    graph.add_nodes_from(
+        (n, people.get(n, {"kind": "person", "handle": n, "platform": "", "name": ""}))
+        for n in used
+    )
+    graph.add_edges_from(
+        (source, target, {"weight": float(weight), "kinds": kinds})
+        for source, target, weight, kinds in rows
+    )
     return graph
 
 
