@@ -10,18 +10,14 @@ environment variable the connection names and is never stored.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import pyarrow as pa
-
 from ..errors import ConnectorError, InputError
 from ..store.merge import Staging
-from .base import Connector, Fetched, ImportOptions, Source, StageReport
-from .convert import build_select, count, expr, literal, text, timestamp
-from .files import Progress, check_readable
+from .api import ApiSource, bearer, load_json, social_fields, stage_rows
+from .base import Fetched, ImportOptions, StageReport
+from .convert import text
 
 PUBLIC_SERVICE = "https://public.api.bsky.app"
 PAGE = 100
@@ -106,9 +102,8 @@ def posts_of(answer: Any) -> list[dict[str, Any]]:
     raise ValueError("expected a getAuthorFeed or searchPosts answer")
 
 
-class BlueskySource(Source, Connector):
+class BlueskySource(ApiSource):
     name = "bluesky"
-    kind = "api"
     reads = "Bluesky posts: an author's feed or a search (connect/sync), or a saved answer"
     example = "jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme"
     connector_options: ClassVar[dict[str, str]] = {
@@ -119,27 +114,9 @@ class BlueskySource(Source, Connector):
     }
     required_options: ClassVar[tuple[str, ...]] = ()
 
-    def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
-    ) -> StageReport:
-        check_readable(Path(path))
-        data = Path(path).read_bytes()
-        report = self._stage(data, path, options.account, options, staging)
-        if progress:
-            progress(len(data))
-        return report
-
     def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
         service = (options.get("service") or PUBLIC_SERVICE).rstrip("/")
-        headers = {}
-        if options.get("token_env"):
-            token = os.environ.get(options["token_env"])
-            if not token:
-                raise ConnectorError(
-                    f"the connection needs a token: set the environment variable "
-                    f"{options['token_env']}"
-                )
-            headers["Authorization"] = f"Bearer {token}"
+        headers = bearer(options)
         if options.get("actor"):
             endpoint = (
                 f"{service}/xrpc/app.bsky.feed.getAuthorFeed?actor="
@@ -175,47 +152,14 @@ class BlueskySource(Source, Connector):
         newest = max(str(p.get("indexedAt", "")) for p in collected)
         return Fetched(json.dumps({"posts": collected}).encode(), {**cursor, "newest": newest})
 
-    def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
-    ) -> StageReport:
-        assert fetched.data is not None
-        return self._stage(fetched.data, label, options.account, options, staging)
-
-    def _stage(
-        self, data: bytes, label: str, own: str | None, options: ImportOptions, staging: Staging
+    def stage_answer(
+        self, data: bytes, label: str, options: ImportOptions, staging: Staging
     ) -> StageReport:
         try:
-            posts = posts_of(json.loads(data))
-        except json.JSONDecodeError as exc:
-            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+            posts = posts_of(load_json(data, label))
         except ValueError as exc:
             raise InputError(label, str(exc)) from exc
-        rows = [post_row(p, own, n) for n, p in enumerate(posts, start=1)]
-        raw = pa.table(
-            {
-                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
-                for c in COLUMNS
-            }
-        )
-        fields = [
-            literal("platform", "bluesky"),
-            text("native_id", "id", required=True),
-            literal("org", options.org),
-            literal("account_handle", own.lstrip("@") if own else None),
-            expr("is_own", "is_own = 'true'"),
-            expr("kind", "kind"),
-            text("author_native_id", "author_id"),
-            text("author_handle", "author"),
-            text("author_name", "author_name"),
-            text("text", "text"),
-            text("url", "url"),
-            text("lang", "lang"),
-            timestamp("created_at", "created_at", required=True),
-            text("reply_to", "reply_to"),
-            text("quote_of", "quote_of"),
-            count("reactions", "reactions"),
-            count("shares", "shares"),
-            count("comments", "comments"),
-        ]
-        staging.append(raw, build_select(fields))
-        return StageReport()
+        rows = [post_row(p, options.account, n) for n, p in enumerate(posts, start=1)]
+        fields = social_fields("bluesky", options, options.account)
+        fields += [text("reply_to", "reply_to"), text("quote_of", "quote_of")]
+        return stage_rows(staging, rows, COLUMNS, fields)

@@ -11,18 +11,14 @@ The token, when one is needed, comes from the environment variable the connectio
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import pyarrow as pa
-
 from ..errors import ConnectorError, InputError
 from ..store.merge import Staging
-from .base import Connector, Fetched, ImportOptions, Source, StageReport
-from .convert import build_select, count, expr, literal, text, timestamp
-from .files import Progress, check_readable
+from .api import ApiSource, bearer, load_json, social_fields, stage_rows
+from .base import Fetched, ImportOptions, StageReport
+from .convert import count
 from .rss import plain_text
 
 PAGE = 40
@@ -81,9 +77,8 @@ def _count(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-class MastodonSource(Source, Connector):
+class MastodonSource(ApiSource):
     name = "mastodon"
-    kind = "api"
     reads = "Mastodon statuses: a hashtag's timeline or an account's posts (connect/sync), "
     reads += "or a saved JSON array of statuses"
     example = (
@@ -98,31 +93,11 @@ class MastodonSource(Source, Connector):
     }
     required_options: ClassVar[tuple[str, ...]] = ("instance",)
 
-    # -- import of a saved answer ---------------------------------------------------
-
-    def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
-    ) -> StageReport:
-        check_readable(Path(path))
-        data = Path(path).read_bytes()
-        report = self._stage_statuses(data, path, options.account, options, staging)
-        if progress:
-            progress(len(data))
-        return report
-
     # -- live --------------------------------------------------------------------------
 
     def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
         instance = options["instance"].rstrip("/")
-        headers = {}
-        if options.get("token_env"):
-            token = os.environ.get(options["token_env"])
-            if not token:
-                raise ConnectorError(
-                    f"the connection needs a token: set the environment variable "
-                    f"{options['token_env']}"
-                )
-            headers["Authorization"] = f"Bearer {token}"
+        headers = bearer(options)
         cursor = dict(cursor)
         unwrap = None
         if options.get("hashtag"):
@@ -159,54 +134,16 @@ class MastodonSource(Source, Connector):
             return Fetched(None, cursor)
         return Fetched(json.dumps(statuses).encode(), cursor)
 
-    def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+    def stage_answer(
+        self, data: bytes, label: str, options: ImportOptions, staging: Staging
     ) -> StageReport:
-        assert fetched.data is not None
-        return self._stage_statuses(fetched.data, label, options.account, options, staging)
-
-    def _stage_statuses(
-        self,
-        data: bytes,
-        label: str,
-        own_account: str | None,
-        options: ImportOptions,
-        staging: Staging,
-    ) -> StageReport:
-        try:
-            statuses = json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        statuses = load_json(data, label)
         if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):
             raise InputError(label, "expected a JSON array of Mastodon statuses")
-        rows = [status_row(s, own_account, n) for n, s in enumerate(statuses, start=1)]
-        raw = pa.table(
-            {
-                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
-                for c in COLUMNS
-            }
-        )
-        fields = [
-            literal("platform", "mastodon"),
-            text("native_id", "id", required=True),
-            literal("org", options.org),
-            literal("account_handle", own_account.lstrip("@") if own_account else None),
-            expr("is_own", "is_own = 'true'"),
-            expr("kind", "kind"),
-            text("author_native_id", "author_id"),
-            text("author_handle", "author"),
-            text("author_name", "author_name"),
-            text("text", "text"),
-            text("url", "url"),
-            text("lang", "lang"),
-            timestamp("created_at", "created_at", required=True),
-            count("reactions", "reactions"),
-            count("shares", "shares"),
-            count("comments", "comments"),
-            count("followers", "followers"),
-        ]
-        staging.append(raw, build_select(fields))
-        return StageReport()
+        rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
+        fields = social_fields("mastodon", options, options.account)
+        fields.append(count("followers", "followers"))
+        return stage_rows(staging, rows, COLUMNS, fields)
 
 
 def _pages(

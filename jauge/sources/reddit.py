@@ -13,17 +13,14 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-import pyarrow as pa
-
 from ..errors import ConnectorError, InputError
 from ..store.merge import Staging
-from .base import Connector, Fetched, ImportOptions, Source, StageReport
-from .convert import build_select, count, expr, literal, text, timestamp
-from .files import Progress, check_readable
+from .api import ApiSource, load_json, stage_rows
+from .base import Fetched, ImportOptions, StageReport
+from .convert import count, expr, literal, text, timestamp
 
 API = "https://oauth.reddit.com"
 AUTH_URL = "https://www.reddit.com/api/v1/access_token"
@@ -82,9 +79,8 @@ def children(answer: Any) -> list[dict[str, Any]]:
     return things
 
 
-class RedditSource(Source, Connector):
+class RedditSource(ApiSource):
     name = "reddit"
-    kind = "api"
     reads = "Reddit submissions and comments: a subreddit or a search (connect/sync), "
     reads += "or a saved Listing"
     example = "jauge connect add r-acme --kind reddit --subreddit acme --org Acme"
@@ -95,16 +91,6 @@ class RedditSource(Source, Connector):
         "auth_url": f"The token address (default {AUTH_URL}).",
     }
     required_options: ClassVar[tuple[str, ...]] = ()
-
-    def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
-    ) -> StageReport:
-        check_readable(Path(path))
-        data = Path(path).read_bytes()
-        report = self._stage(data, path, options, staging)
-        if progress:
-            progress(len(data))
-        return report
 
     def _token(self, options: dict[str, str], client: Any) -> str:
         client_id, secret = os.environ.get(ID_ENV), os.environ.get(SECRET_ENV)
@@ -160,28 +146,14 @@ class RedditSource(Source, Connector):
         listing = {"kind": "Listing", "data": {"children": collected}}
         return Fetched(json.dumps(listing).encode(), cursor)
 
-    def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
-    ) -> StageReport:
-        assert fetched.data is not None
-        return self._stage(fetched.data, label, options, staging)
-
-    def _stage(
+    def stage_answer(
         self, data: bytes, label: str, options: ImportOptions, staging: Staging
     ) -> StageReport:
         try:
-            things = children(json.loads(data))
-        except json.JSONDecodeError as exc:
-            raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+            things = children(load_json(data, label))
         except (ValueError, KeyError) as exc:
             raise InputError(label, str(exc)) from exc
         rows = [r for n, t in enumerate(things, start=1) if (r := thing_row(t, n))]
-        raw = pa.table(
-            {
-                c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
-                for c in COLUMNS
-            }
-        )
         fields = [
             literal("platform", "reddit"),
             text("native_id", "id", required=True),
@@ -197,5 +169,4 @@ class RedditSource(Source, Connector):
             count("reactions", "reactions"),
             count("comments", "comments"),
         ]
-        staging.append(raw, build_select(fields))
-        return StageReport()
+        return stage_rows(staging, rows, COLUMNS, fields)

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
-import pyarrow as pa
-
 from ..errors import InputError
 from ..store.ids import sql_literal
 from ..store.merge import Staging
+from .api import stage_rows
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
-from .convert import build_select, expr, literal, text, timestamp
+from .convert import expr, literal, text, timestamp
 from .files import Progress, check_readable
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -120,12 +119,6 @@ def stage_feed(data: bytes, label: str, options: ImportOptions, staging: Staging
     base = label if urlparse(label).scheme in ("http", "https") else ""
     site = urlparse(feed.get("link") or base).netloc or feed.get("title", "")
     rows = [_row(e, feed, site, n) for n, e in enumerate(entries, start=1)]
-    raw = pa.table(
-        {
-            c: pa.array([r[c] for r in rows], pa.int64() if c == "row_no" else pa.string())
-            for c in COLUMNS
-        }
-    )
     fields = [
         literal("platform", "web"),
         text("native_id", "id"),
@@ -143,13 +136,14 @@ def stage_feed(data: bytes, label: str, options: ImportOptions, staging: Staging
         timestamp("created_at", "published"),
         expr("extra", f"json_object('feed', feed, 'site', {sql_literal(site)})"),
     ]
-    staging.append(raw, build_select(fields))
+    report = stage_rows(staging, rows, COLUMNS, fields)
     warnings = []
     if parsed.get("bozo"):
         warnings.append(
             f"the feed is not well-formed ({parsed.get('bozo_exception')}); read what could be read"
         )
-    return StageReport(warnings=warnings)
+    report.warnings = warnings
+    return report
 
 
 def _row(entry: Any, feed: Any, site: str, row_no: int) -> dict[str, Any]:
