@@ -59,6 +59,7 @@ STAGE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("author_handle", "VARCHAR"),
     ("author_name", "VARCHAR"),
     ("author_location", "VARCHAR"),
+    ("author_followers", "BIGINT"),  # the author's audience, where the source says
     ("text", "VARCHAR"),
     ("title", "VARCHAR"),
     ("url", "VARCHAR"),

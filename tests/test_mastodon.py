@@ -54,6 +54,12 @@ def test_a_hashtag_timeline_syncs_incrementally(tmp_path: Path) -> None:
         item = j.sql("SELECT platform, native_id, kind, text FROM content_items").to_pylist()[0]
         assert item["platform"] == "mastodon" and item["native_id"] == statuses[0]["uri"]
         assert item["kind"] == "mention" and "hashtag toot" in item["text"]
+        from jauge.community.people import rank_people
+
+        [person] = rank_people(j.store, j.workspace, "Acme")
+        # the author's audience is shown, never used to order
+        assert person.followers == statuses[0]["account"]["followers_count"]
+        assert person.handle == statuses[0]["account"]["acct"]
         again = sync(j.store, j.workspace, client_factory=fast_client)
         assert again.connections[0].status == "not_modified"  # min_id: nothing newer
         last = server.requests[-1][0]

@@ -140,7 +140,8 @@ def rank_people(
     profiles = {
         r[0]: r[1:]
         for r in store.con.execute(
-            "SELECT person_id, handle, platform, display_name FROM persons WHERE workspace = ?",
+            "SELECT person_id, handle, platform, display_name, followers FROM persons "
+            "WHERE workspace = ?",
             [workspace],
         ).fetchall()
     }
@@ -167,7 +168,7 @@ def rank_people(
             if opinions
             else None
         )
-        handle, platform, name = profiles.get(person_id, (person_id, "", None))
+        handle, platform, name, followers = profiles.get(person_id, (person_id, "", None, None))
 
         def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
             return [{"id": r[4], "url": r[3]} for r in rows[:WHY_LIMIT]]
@@ -178,7 +179,7 @@ def rank_people(
                 handle=handle or person_id,
                 platform=platform,
                 name=name,
-                followers=None,
+                followers=None if followers is None else int(followers),
                 topical_relevance=len(topical) / max(totals.get(person_id, len(topical)), 1),
                 persistence=len(windows),
                 activated_audience=sum(audience_of.get(r[0], 0) for r in topical),

@@ -38,6 +38,7 @@ COLUMNS = (
     "shares",
     "comments",
     "followers",
+    "author_followers",
     "row_no",
 )
 
@@ -69,6 +70,7 @@ def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> 
         "shares": _count(status.get("reblogs_count")),
         "comments": _count(status.get("replies_count")),
         "followers": _count(account.get("followers_count")) if is_own else None,
+        "author_followers": None if is_own else _count(account.get("followers_count")),
         "row_no": row_no,
     }
 
@@ -142,7 +144,7 @@ class MastodonSource(ApiSource):
             raise InputError(label, "expected a JSON array of Mastodon statuses")
         rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
         fields = social_fields("mastodon", options, options.account)
-        fields.append(count("followers", "followers"))
+        fields += [count("followers", "followers"), count("author_followers", "author_followers")]
         return stage_rows(staging, rows, COLUMNS, fields)
 
 

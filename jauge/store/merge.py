@@ -293,7 +293,8 @@ class Staging:
             INSERT INTO persons
             SELECT author_person_id, {ws}, min(platform), min(person_native_id),
                    arg_max(author_handle, row_no), arg_max(author_name, row_no),
-                   arg_max(author_location, row_no), min(created_at)
+                   arg_max(author_location, row_no), min(created_at),
+                   arg_max(author_followers, row_no)
             FROM {STAGE_TABLE} s WHERE author_person_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = s.author_person_id)
             GROUP BY author_person_id;

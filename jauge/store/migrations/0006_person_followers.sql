@@ -1,0 +1,2 @@
+-- Persons' audience where the source gives it: shown next to people, never used to rank.
+ALTER TABLE persons ADD COLUMN followers BIGINT;
