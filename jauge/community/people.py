@@ -73,8 +73,10 @@ def rank_people(
     end: date | None = None,
     limit: int = 20,
     window_days: int = 7,
+    ranks: dict[str, float] | None = None,
 ) -> list[Person]:
-    """The people talking about ``org`` over a window, in the documented default order."""
+    """The people talking about ``org`` over a window, in the documented default order
+    (``ranks``: the interaction graph's PageRank, when already computed)."""
     org_id = store.org_id(workspace, org)
     begin, finish = window(store, org_id, start, end)
     items = store.con.execute(
@@ -149,10 +151,11 @@ def rank_people(
     by_person: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in items:
         by_person[row[1]].append(row)
-    graph = interaction_graph(store, workspace, org, start, end)
-    ranks = weighted_pagerank(graph)
-    scale = graph.number_of_nodes() or 1
+    if ranks is None:
+        ranks = weighted_pagerank(interaction_graph(store, workspace, org, start, end))
+    scale = len(ranks) or 1
     people = []
+    evidence: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     for person_id, own_items in by_person.items():
         topical = [r for r in own_items if not wanted or any(w in normalise(r[5]) for w in wanted)]
         if not topical:
@@ -160,8 +163,7 @@ def rank_people(
         windows: dict[int, tuple[Any, ...]] = {}
         for r in topical:
             windows.setdefault((r[2] - begin).days // window_days, r)
-        audience = sorted(topical, key=lambda r: -audience_of.get(r[0], 0))
-        replied = [r for r in topical if r[0] in answered]
+        replied = sum(1 for r in topical if r[0] in answered)
         opinions = [labels[r[0]] for r in topical if r[0] in labels]
         net = (
             (opinions.count("positive") - opinions.count("negative")) / len(opinions)
@@ -169,10 +171,7 @@ def rank_people(
             else None
         )
         handle, platform, name, followers = profiles.get(person_id, (person_id, "", None, None))
-
-        def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
-            return [{"id": r[4], "url": r[3]} for r in rows[:WHY_LIMIT]]
-
+        evidence[person_id] = (topical, list(windows.values()))
         people.append(
             Person(
                 person_id=person_id,
@@ -185,22 +184,31 @@ def rank_people(
                 activated_audience=sum(audience_of.get(r[0], 0) for r in topical),
                 network_position=ranks.get(person_id, 0.0) * scale,
                 relationship={
-                    "answered_by_org": len(replied),
+                    "answered_by_org": replied,
                     "engaged_with_org_posts": int(to_org.get(person_id, 0)),
-                    "exchanges": len(replied) + int(to_org.get(person_id, 0)),
+                    "exchanges": replied + int(to_org.get(person_id, 0)),
                 },
                 sentiment=net,
-                why={
-                    "topical_relevance": cite(topical),
-                    "persistence": cite(list(windows.values())),
-                    "activated_audience": cite([r for r in audience if audience_of.get(r[0])]),
-                    "relationship": cite(replied),
-                    "sentiment": cite([r for r in topical if r[0] in labels]),
-                },
             )
         )
     people.sort(key=Person.order_key)
-    return people[:limit]
+    chosen = people[:limit]
+    # the evidence is gathered for the people shown only: it is the costly part
+
+    def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
+        return [{"id": r[4], "url": r[3]} for r in rows[:WHY_LIMIT]]
+
+    for person in chosen:
+        topical, firsts = evidence[person.person_id]
+        by_audience = sorted(topical, key=lambda r: -audience_of.get(r[0], 0))
+        person.why = {
+            "topical_relevance": cite(topical),
+            "persistence": cite(firsts),
+            "activated_audience": cite([r for r in by_audience if audience_of.get(r[0])]),
+            "relationship": cite([r for r in topical if r[0] in answered]),
+            "sentiment": cite([r for r in topical if r[0] in labels]),
+        }
+    return chosen
 
 
 def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
