@@ -52,9 +52,12 @@ class Jauge:
         skip_invalid: bool = False,
         observed_at: datetime | None = None,
         progress: ProgressFactory | None = None,
+        label: str | None = None,
     ) -> ImportResult:
-        """Import one file (or several) with the named source; see ``jauge import --help``."""
+        """Import one file (or several) with the named source; see ``jauge import --help``.
+        ``label`` names a single file in results and errors instead of its path."""
         paths = [str(path)] if isinstance(path, (str, Path)) else [str(p) for p in path]
+        labels = {paths[0]: label} if label is not None and len(paths) == 1 else None
         options = ImportOptions(
             org=org,
             workspace=self.workspace,
@@ -67,7 +70,7 @@ class Jauge:
             skip_invalid=skip_invalid,
             observed_at=observed_at,
         )
-        return import_files(self.store, paths, source, options, progress)
+        return import_files(self.store, paths, source, options, progress, labels)
 
     def add_campaign(
         self,

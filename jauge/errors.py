@@ -7,10 +7,13 @@
     ├── NotFoundError           an organisation, workspace or source that does not exist
     ├── StoreError              the store cannot be opened or migrated
     ├── ConnectorError          a live source refused or failed (says what to fix)
+    ├── AuthError               no valid session or API token (web: 401)
+    ├── ForbiddenError          a role too low for the action (web: 403)
     └── InputError              a file or feed that cannot be read as asked
         └── InvalidRowsError    rows that failed validation (file, line, field, reason)
 
-Only the CLI's output module turns these into exit codes and text or JSON;
+Only the CLI's output module and the web app's error handler turn these into exit codes,
+pages or JSON, and the JSON shape (``error_object``) is the same in both;
 library code raises them with a message written for the person at the keyboard:
 what went wrong, where, and what to do about it.
 """
@@ -67,6 +70,14 @@ class ConnectorError(JaugeError):
     code = "connector"
 
 
+class AuthError(JaugeError):
+    code = "unauthorised"
+
+
+class ForbiddenError(JaugeError):
+    code = "forbidden"
+
+
 class InputError(JaugeError):
     """A whole file is unusable (missing, empty, corrupt, wrong kind)."""
 
@@ -102,3 +113,12 @@ class InvalidRowsError(InputError):
     @property
     def errors(self) -> list[RowError]:
         return list(self.row_errors)
+
+
+def error_object(exc: JaugeError) -> dict[str, Any]:
+    """The one JSON shape of an error, shared by the CLI and the web API."""
+    errors = getattr(exc, "errors", None)
+    body: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+    if errors:
+        body["errors"] = [e.to_dict() for e in errors]
+    return {"error": body}

@@ -9,7 +9,7 @@ was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -87,12 +87,16 @@ def import_files(
     source: str,
     options: ImportOptions,
     progress: ProgressFactory | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import each of ``paths`` with ``source``, each file all or nothing."""
+    """Import each of ``paths`` with ``source``, each file all or nothing. ``labels`` names
+    a file in results and errors when its path is not what the user knows it by (an
+    upload saved to a temporary folder)."""
     results = []
     with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.value()):
         for path in paths:
-            results.append(import_file(store, path, source, options, progress))
+            label = (labels or {}).get(path, path)
+            results.append(import_file(store, path, source, options, progress, label))
     return ImportResult(results)
 
 
@@ -102,16 +106,22 @@ def import_file(
     source: str,
     options: ImportOptions,
     progress: ProgressFactory | None = None,
+    label: str | None = None,
 ) -> FileResult:
     """Import one file; a rejected file comes back with its errors, never half-written."""
     src = registry.get(source)
-    return ingest(
-        store,
-        path,
-        source,
-        options,
-        lambda staging: src.stage(path, options, staging, _progress_for(progress, path)),
-    )
+    try:
+        return ingest(
+            store,
+            label or path,
+            source,
+            options,
+            lambda staging: src.stage(path, options, staging, _progress_for(progress, path)),
+        )
+    except InputError as exc:
+        if label is None or exc.file == label:
+            raise
+        raise InputError(label, exc.reason, line=exc.line) from exc
 
 
 def ingest(

@@ -63,6 +63,28 @@ TRANSFORMERS_MODEL = Setting(
     help="Local directory of a Hugging Face sentiment model, for the transformers backend.",
 )
 
+LOCK_WAIT = Setting(
+    name="lock_wait",
+    env="JAUGE_LOCK_WAIT",
+    default="120",
+    help="Seconds a command or the web server waits for the store while another jauge "
+    "process writes to it, before giving up with a message.",
+)
+SECRET_KEY = Setting(
+    name="secret_key",
+    env="JAUGE_SECRET_KEY",
+    default="",
+    help="Key signing the web dashboard's session cookies; empty: a random key kept in "
+    "the store, so sessions survive a restart.",
+)
+COOKIE_SECURE = Setting(
+    name="cookie_secure",
+    env="JAUGE_COOKIE_SECURE",
+    default="auto",
+    help="Mark session cookies Secure: auto (when served over HTTPS or on the loopback "
+    "address), true or false.",
+)
+
 SETTINGS: tuple[Setting, ...] = (
     DB,
     WORKSPACE,
@@ -70,4 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
     IMPORT_MEMORY_LIMIT,
     THREADS,
     TRANSFORMERS_MODEL,
+    LOCK_WAIT,
+    SECRET_KEY,
+    COOKIE_SECURE,
 )

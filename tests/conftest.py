@@ -28,3 +28,23 @@ def handle(db_path: Path) -> Iterator[jauge.Jauge]:
     j = jauge.open(db_path)
     yield j
     j.close()
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The web tests' store (two workspaces, users of every role), built once; tests that
+    write to it copy it first (see ``fresh_web_store``)."""
+    from .webstore import build
+
+    return build(tmp_path_factory.mktemp("web") / "web.duckdb")
+
+
+@pytest.fixture
+def fresh_web_store(web_store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A private copy of the web store, for tests that write."""
+    import shutil
+    from dataclasses import replace
+
+    copy = tmp_path / "web.duckdb"
+    shutil.copy(web_store.path, copy)
+    return replace(web_store, path=copy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from .access_cmd import token_group, user_group, workspace_group
 from .campaign_cmd import campaign_group
 from .community_cmd import graph_group, people_command, person_group
 from .connect_cmd import connect_group, sync_command
@@ -13,6 +14,7 @@ from .listening_cmd import enrich_command, org_group, topics_command, voice_comm
 from .panel_cmd import panel_group
 from .score_cmd import compare_command, score_command
 from .sentiment_cmd import sentiment_command
+from .serve_cmd import serve_command
 from .sources_cmd import sources_command
 from .stats_cmd import stats_command
 
@@ -24,6 +26,7 @@ Start here:
   jauge import FILE --source NAME --org ORG
   jauge stats
   jauge score --org ORG      the Jauge Index, with its breakdown and interval
+  jauge serve                the web dashboard and the REST API
 """
 
 
@@ -51,9 +54,13 @@ cli.add_command(people_command)
 cli.add_command(person_group)
 cli.add_command(score_command)
 cli.add_command(sentiment_command)
+cli.add_command(serve_command)
 cli.add_command(sources_command)
 cli.add_command(stats_command)
 cli.add_command(sync_command)
+cli.add_command(token_group)
+cli.add_command(user_group)
+cli.add_command(workspace_group)
 
 
 def main() -> None:

@@ -14,18 +14,9 @@ from typing import Any
 
 import click
 
-from ..errors import JaugeError
+from ..errors import JaugeError, error_object
 
 EXIT_REFUSED = 1
-
-
-def error_object(exc: JaugeError) -> dict[str, Any]:
-    """The one JSON shape of an error, shared with the web API."""
-    errors = getattr(exc, "errors", None)
-    body: dict[str, Any] = {"code": exc.code, "message": str(exc)}
-    if errors:
-        body["errors"] = [e.to_dict() for e in errors]
-    return {"error": body}
 
 
 def print_json(data: Any) -> None:

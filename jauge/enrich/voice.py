@@ -41,6 +41,43 @@ class Voice:
         }
 
 
+#: what others said about the organisations (by dictionary match or as imported) and
+#: each item's sentiment label: a human label, when the data has one, wins over a model's
+_TALK_AND_LABELS = """
+    WITH talk AS (
+        SELECT m.org_id, m.item_id, c.created_at
+        FROM mentions m JOIN content_items c USING (item_id)
+        WHERE c.workspace = ? AND NOT c.is_own AND m.org_id IN ({marks})
+          AND c.created_at >= ? AND c.created_at < ?
+        UNION
+        SELECT c.org_id, c.item_id, c.created_at FROM content_items c
+        WHERE c.workspace = ? AND NOT c.is_own AND c.org_id IN ({marks})
+          AND c.created_at >= ? AND c.created_at < ?
+    ),
+    labels AS (
+        SELECT item_id,
+               arg_min(value, (CASE WHEN key = 'sentiment.human' THEN 0 ELSE 1 END,
+                               source)) AS label
+        FROM annotations
+        WHERE key IN ('sentiment', 'sentiment.human')
+          AND item_id IN (SELECT item_id FROM talk)
+        GROUP BY item_id
+    )
+"""
+
+
+def _window(
+    store: Store, ids: list[str], start: date | None, end: date | None
+) -> tuple[date, date, list[datetime]]:
+    end = end or store.latest_item_day(ids) or date.today()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    bounds = [
+        datetime.combine(start, datetime.min.time()),
+        datetime.combine(end + timedelta(days=1), datetime.min.time()),
+    ]
+    return start, end, bounds
+
+
 def share_of_voice(
     store: Store,
     workspace: str,
@@ -54,34 +91,10 @@ def share_of_voice(
         raise ConfigError("name the organisations to compare with --org (at least one)")
     ids = {org: store.org_id(workspace, org) for org in orgs}
     marks = ", ".join("?" for _ in ids)
-    end = end or store.latest_item_day(list(ids.values())) or date.today()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    window = [
-        datetime.combine(start, datetime.min.time()),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()),
-    ]
+    start, end, window = _window(store, list(ids.values()), start, end)
     rows = store.con.execute(
         f"""
-        WITH talk AS (
-            SELECT m.org_id, m.item_id
-            FROM mentions m JOIN content_items c USING (item_id)
-            WHERE c.workspace = ? AND NOT c.is_own AND m.org_id IN ({marks})
-              AND c.created_at >= ? AND c.created_at < ?
-            UNION
-            SELECT c.org_id, c.item_id FROM content_items c
-            WHERE c.workspace = ? AND NOT c.is_own AND c.org_id IN ({marks})
-              AND c.created_at >= ? AND c.created_at < ?
-        ),
-        labels AS (
-            -- a human label, when the data has one, wins over a model's
-            SELECT item_id,
-                   arg_min(value, (CASE WHEN key = 'sentiment.human' THEN 0 ELSE 1 END,
-                                   source)) AS label
-            FROM annotations
-            WHERE key IN ('sentiment', 'sentiment.human')
-              AND item_id IN (SELECT item_id FROM talk)
-            GROUP BY item_id
-        )
+        {_TALK_AND_LABELS.format(marks=marks)}
         SELECT t.org_id, count(*) AS mentions, count(l.label) AS labelled,
                count(*) FILTER (WHERE l.label = 'positive') AS positive,
                count(*) FILTER (WHERE l.label = 'negative') AS negative
@@ -107,3 +120,38 @@ def share_of_voice(
             )
         )
     return voice
+
+
+def sentiment_trend(
+    store: Store,
+    workspace: str,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    every: str = "week",
+) -> list[dict[str, Any]]:
+    """Mentions of ``org`` per week (or day, month) with their sentiment labels."""
+    if every not in ("day", "week", "month"):
+        raise ConfigError(f"every: choose day, week or month, not {every!r}")
+    org_id = store.org_id(workspace, org)
+    start, end, window = _window(store, [org_id], start, end)
+    rows = store.con.execute(
+        f"""
+        {_TALK_AND_LABELS.format(marks="?")}
+        SELECT date_trunc('{every}', t.created_at)::DATE AS period, count(*) AS mentions,
+               count(*) FILTER (WHERE l.label = 'positive') AS positive,
+               count(*) FILTER (WHERE l.label = 'neutral') AS neutral,
+               count(*) FILTER (WHERE l.label = 'negative') AS negative
+        FROM talk t LEFT JOIN labels l USING (item_id)
+        GROUP BY period ORDER BY period
+        """,
+        [workspace, org_id, *window, workspace, org_id, *window],
+    ).fetchall()
+    names = ("period", "mentions", "positive", "neutral", "negative")
+    return [
+        {
+            k: (v.isoformat() if isinstance(v, date) else int(v))
+            for k, v in zip(names, r, strict=True)
+        }
+        for r in rows
+    ]

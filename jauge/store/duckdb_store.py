@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from ..errors import NotFoundError, StoreError
 from .ids import make_id
+from .locking import connect_waiting
 
 #: entity name -> (table, column ordering the rows for stable output)
 ENTITIES: dict[str, tuple[str, str]] = {
@@ -64,18 +65,20 @@ class Store:
         read_only: bool = False,
         memory_limit: str = "1GB",
         threads: int = 0,
+        lock_wait: float | None = None,
     ) -> None:
         self.path = str(path)
         self.memory_limit = memory_limit
         if read_only and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: import data first (`jauge import ...`)")
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the store {self.path}: {exc}. If another jauge process "
-                "is writing to it, wait for it to finish, or pass --db with another file."
-            ) from exc
+        self.con = connect_waiting(self.path, read_only=read_only, wait=lock_wait)
+        self._configure(threads)
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() != migrations()[-1][0]:
+            raise StoreError(f"{self.path} needs a migration: open it once without read-only")
+
+    def _configure(self, threads: int) -> None:
         # UTC everywhere, so that no figure depends on the machine's time zone.
         self.con.execute("SET TimeZone = 'UTC'")
         # jauge draws its own progress bars from the engine's progress, which the
@@ -83,13 +86,18 @@ class Store:
         self.con.execute("SET enable_progress_bar = true")
         self.con.execute("SET enable_progress_bar_print = false")
         self.con.execute("SET progress_bar_time = 0")
-        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
         if threads > 0:
             self.con.execute(f"SET threads = {int(threads)}")
-        if not read_only:
-            self._migrate()
-        elif self.schema_version() != migrations()[-1][0]:
-            raise StoreError(f"{self.path} needs a migration: open it once without read-only")
+
+    def cursor(self) -> Store:
+        """A handle on the same open database for another thread (DuckDB connections are
+        not shared between threads; cursors are)."""
+        other = object.__new__(Store)
+        other.path = self.path
+        other.memory_limit = self.memory_limit
+        other.con = self.con.cursor()
+        return other
 
     # -- schema -----------------------------------------------------------------
 

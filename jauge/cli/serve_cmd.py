@@ -1,0 +1,58 @@
+"""``jauge serve``: the web dashboard and the REST API on the store."""
+
+from __future__ import annotations
+
+import click
+
+from .options import db_option
+from .output import console, reported
+
+EPILOG = """
+\b
+Examples:
+  jauge serve                                  # http://127.0.0.1:8000
+  jauge serve --db client.duckdb --port 8080
+  jauge serve --host 0.0.0.0                   # put HTTPS in front (see README)
+\b
+The CLI can import, sync and enrich on the same store while it serves: each
+waits for the other for a moment (JAUGE_LOCK_WAIT), nothing is lost.
+"""
+
+
+@click.command("serve", epilog=EPILOG)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@db_option
+def serve_command(host: str, port: int, db: str | None) -> None:
+    """Serve the dashboard and the API (/api/v1) until Ctrl-C."""
+    from jauge import settings
+
+    with reported():
+        serve(settings.DB.value(db), host, port)
+
+
+def serve(db: str, host: str, port: int, banner: str = "") -> None:
+    """Run the server in this process (one process: the store is one DuckDB file; requests
+    run on threads)."""
+    import socket
+
+    import uvicorn
+
+    from jauge.errors import ConfigError
+    from jauge.web import create_app
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror}): pass another --port"
+            ) from exc
+    out = console()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"[bold]jauge[/] serving [cyan]{db}[/] at [bold]http://{shown}:{port}/[/]")
+    if banner:
+        out.print(banner)
+    out.print("Press Ctrl-C to stop.")
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,83 @@
+"""The store's SQL for users, roles, API tokens and the web server's signing key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .duckdb_store import Store, utcnow
+
+
+def workspace_exists(store: Store, workspace: str) -> bool:
+    rows = store.con.execute(
+        "SELECT count(*) FROM workspaces WHERE workspace = ?", [workspace]
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def workspace_names(store: Store) -> list[str]:
+    rows = store.con.execute("SELECT workspace FROM workspaces ORDER BY workspace").fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def save_user(store: Store, user_id: str, email: str, password_hash: str) -> None:
+    """Create the user, or set a new password for an existing one."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM users WHERE user_id = ?", [user_id])
+        con.execute(
+            "INSERT INTO users VALUES (?, ?, ?, ?)", [user_id, email, password_hash, utcnow()]
+        )
+
+
+def save_membership(store: Store, user_id: str, workspace: str, role: str) -> None:
+    with store.transaction() as con:
+        con.execute(
+            "DELETE FROM memberships WHERE user_id = ? AND workspace = ?", [user_id, workspace]
+        )
+        con.execute(
+            "INSERT INTO memberships VALUES (?, ?, ?, ?)", [user_id, workspace, role, utcnow()]
+        )
+
+
+def user_row(store: Store, user_id: str) -> dict[str, Any] | None:
+    rows = store.con.execute(
+        "SELECT user_id, email, password_hash FROM users WHERE user_id = ?", [user_id]
+    ).fetchall()
+    if not rows:
+        return None
+    return {"user_id": rows[0][0], "email": rows[0][1], "password_hash": rows[0][2]}
+
+
+def memberships(store: Store, user_id: str) -> dict[str, str]:
+    """workspace -> role for one user."""
+    rows = store.con.execute(
+        "SELECT workspace, role FROM memberships WHERE user_id = ? ORDER BY workspace",
+        [user_id],
+    ).fetchall()
+    return {str(w): str(r) for w, r in rows}
+
+
+def save_token(store: Store, token_hash: str, user_id: str, prefix: str) -> None:
+    store.con.execute(
+        "INSERT INTO api_tokens VALUES (?, ?, ?, ?)", [token_hash, user_id, prefix, utcnow()]
+    )
+
+
+def token_user(store: Store, token_hash: str) -> str | None:
+    rows = store.con.execute(
+        "SELECT user_id FROM api_tokens WHERE token_hash = ?", [token_hash]
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
+def web_secret(store: Store, name: str, make: Any) -> str:
+    """The named secret, created with ``make()`` on first use."""
+    rows = store.con.execute("SELECT value FROM web_secrets WHERE name = ?", [name]).fetchall()
+    if rows:
+        return str(rows[0][0])
+    value = str(make())
+    store.con.execute(
+        "INSERT INTO web_secrets SELECT ?, ?, ? WHERE NOT EXISTS "
+        "(SELECT 1 FROM web_secrets WHERE name = ?)",
+        [name, value, utcnow(), name],
+    )
+    return web_secret(store, name, make)

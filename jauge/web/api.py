@@ -1,0 +1,238 @@
+"""The REST API under /api/v1: the same answers, with the same JSON fields, as the CLI's
+``--format json``. Every route needs a session or ``Authorization: Bearer TOKEN``."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from ..browse import ItemFilter, list_imports, list_items
+from ..enrich.voice import sentiment_trend
+from ..errors import ConfigError
+from ..metrics.spec import LATEST
+from ..sources import registry
+from ..sources.connections import list_connections
+from .context import Ctx
+
+router = APIRouter(prefix="/api/v1", tags=["jauge"])
+
+From = Annotated[date | None, Query(alias="from", description="First day (YYYY-MM-DD).")]
+To = Annotated[date | None, Query(alias="to", description="Last day (YYYY-MM-DD).")]
+Org = Annotated[str, Query(description="Organisation name.", min_length=1)]
+Json = dict[str, Any]
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi(ctx: Ctx, request: Request) -> Json:
+    schema: Json = request.app.openapi()
+    return schema
+
+
+@router.get("/me", summary="The caller and their workspaces")
+def me(ctx: Ctx) -> Json:
+    return {**ctx.caller.user.to_dict(), "workspace": ctx.workspace}
+
+
+@router.get("/orgs", summary="Organisations of the workspace, with their dictionaries")
+def orgs(ctx: Ctx) -> list[Json]:
+    found: list[Json] = ctx.jauge.org_dictionaries()
+    return found
+
+
+@router.get("/stats", summary="Counts per entity, organisation and platform")
+def stats(ctx: Ctx) -> Json:
+    return dict(ctx.jauge.stats().to_dict())
+
+
+@router.get("/score", summary="The Jauge Index, as `jauge score --format json`")
+def score(
+    ctx: Ctx,
+    org: Org,
+    start: From = None,
+    end: To = None,
+    account: str | None = None,
+    campaign: str | None = None,
+    index_version: str = LATEST,
+) -> Json:
+    key = ("score", org, start, end, account, campaign, index_version)
+    result = ctx.cached(
+        key,
+        lambda: ctx.jauge.score(
+            org, account=account, campaign=campaign, start=start, end=end, version=index_version
+        ).to_dict(),
+    )
+    return dict(result)
+
+
+@router.get("/compare", summary="The index side by side, as `jauge compare --format json`")
+def compare(
+    ctx: Ctx,
+    by: Literal["period", "campaign", "org"] = "period",
+    org: Annotated[list[str] | None, Query(description="Organisations (repeat).")] = None,
+    every: Literal["month", "quarter"] = "quarter",
+    start: From = None,
+    end: To = None,
+    index_version: str = LATEST,
+) -> Json:
+    names = tuple(org or ())
+    key = ("compare", by, names, every, start, end, index_version)
+    result = ctx.cached(
+        key,
+        lambda: ctx.jauge.compare(
+            by, names, every=every, start=start, end=end, version=index_version
+        ).to_dict(),
+    )
+    return dict(result)
+
+
+@router.get("/campaigns", summary="Campaigns, as `jauge campaign list --format json`")
+def campaigns(ctx: Ctx, org: str | None = None) -> list[Json]:
+    return [c.to_dict() for c in ctx.jauge.campaign_list(org)]
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(min_length=1)
+    org: str = Field(min_length=1)
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    hashtags: list[str] = []
+    keywords: list[str] = []
+    utm_campaign: str | None = None
+
+
+@router.post("/campaigns", status_code=201, summary="Define a campaign (analyst or owner)")
+def add_campaign(ctx: Ctx, body: CampaignIn) -> Json:
+    ctx.require("analyst")
+    campaign = ctx.jauge.add_campaign(
+        body.name,
+        org=body.org,
+        start=body.start,
+        end=body.end,
+        hashtags=body.hashtags,
+        keywords=body.keywords,
+        utm_campaign=body.utm_campaign,
+    )
+    return dict(campaign.to_dict())
+
+
+@router.get("/items", summary="Content items, newest first, paged and filterable")
+def items(
+    ctx: Ctx,
+    org: str | None = None,
+    platform: str | None = None,
+    kind: str | None = None,
+    own: bool | None = None,
+    start: From = None,
+    end: To = None,
+    q: Annotated[str | None, Query(description="Text contained (case-insensitive).")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Json:
+    where = ItemFilter(org, platform, kind, own, start, end, q)
+    return list_items(ctx.store, ctx.workspace, where, limit=limit, offset=offset).to_dict()
+
+
+@router.get("/voice", summary="Share of voice, as `jauge voice --format json`")
+def voice(
+    ctx: Ctx,
+    org: Annotated[list[str], Query(description="Organisations (repeat).", min_length=1)],
+    start: From = None,
+    end: To = None,
+) -> Json:
+    result = ctx.cached(
+        ("voice", tuple(org), start, end), lambda: ctx.jauge.voice(org, start=start, end=end)
+    )
+    return dict(result.to_dict())
+
+
+@router.get("/topics", summary="Top and rising terms, as `jauge topics --format json`")
+def topics(
+    ctx: Ctx,
+    org: Org,
+    start: From = None,
+    end: To = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Json:
+    result = ctx.cached(
+        ("topics", org, start, end, limit),
+        lambda: ctx.jauge.topics(org, start=start, end=end, limit=limit),
+    )
+    return dict(result.to_dict())
+
+
+@router.get("/sentiment", summary="Mentions and their sentiment per week, day or month")
+def sentiment(
+    ctx: Ctx,
+    org: Org,
+    start: From = None,
+    end: To = None,
+    every: Literal["day", "week", "month"] = "week",
+) -> list[Json]:
+    return sentiment_trend(ctx.store, ctx.workspace, org, start, end, every)
+
+
+@router.get("/connections", summary="Live connections with their last sync and error")
+def connections(ctx: Ctx) -> list[Json]:
+    return list_connections(ctx.store, ctx.workspace)
+
+
+@router.get("/imports", summary="The latest imports")
+def imports(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Json]:
+    return list_imports(ctx.store, ctx.workspace, limit)
+
+
+def run_upload(
+    ctx: Ctx,
+    upload: UploadFile,
+    source: str,
+    org: str | None,
+    platform: str | None,
+    year: int | None,
+    skip_invalid: bool,
+) -> Any:
+    """Import an uploaded export exactly as ``jauge import`` would (same checks, same
+    all-or-nothing rule); the file keeps its name so errors can name it."""
+    ctx.require("analyst")
+    if source not in registry.names():
+        raise ConfigError(f"unknown source {source!r}: choose one of {', '.join(registry.names())}")
+    name = Path(upload.filename or "upload").name or "upload"
+    with tempfile.TemporaryDirectory(prefix="jauge-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload.file, out)
+        return ctx.jauge.import_file(
+            path,
+            source,
+            org=org,
+            platform=platform,
+            year=year,
+            skip_invalid=skip_invalid,
+            label=name,
+        )
+
+
+@router.post(
+    "/imports",
+    status_code=201,
+    summary="Upload an export file, as `jauge import --format json` (analyst or owner)",
+    responses={422: {"description": "Invalid rows: nothing was written"}},
+)
+def upload_import(
+    ctx: Ctx,
+    file: Annotated[UploadFile, File(description="The export file (CSV, XLSX, JSONL, feed)")],
+    source: Annotated[str, Form(description="Importer name (see `jauge sources`).")],
+    org: Annotated[str | None, Form()] = None,
+    platform: Annotated[str | None, Form()] = None,
+    year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
+    skip_invalid: Annotated[bool, Form()] = False,
+) -> Any:
+    result = run_upload(ctx, file, source, org, platform, year, skip_invalid)
+    body = result.to_dict()
+    return body if result.ok else JSONResponse(body, status_code=422)

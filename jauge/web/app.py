@@ -1,0 +1,150 @@
+"""The web application: the dashboard's pages, the REST API, static files, one error handler.
+
+Errors become responses here and only here: API routes answer the CLI's JSON error
+shape (``jauge.errors.error_object``) with a status per kind; pages answer a page in
+the user's language, and send anyone not logged in to the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import (
+    AuthError,
+    ConfigError,
+    ForbiddenError,
+    InputError,
+    JaugeError,
+    NotFoundError,
+    StoreError,
+    error_object,
+)
+from . import api, pages
+from .auth import Sessions, signing_key
+from .cache import ResultCache
+from .context import ServerState
+from .gate import StoreGate
+
+STATUS: dict[type[JaugeError], int] = {
+    AuthError: 401,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    ConfigError: 400,
+    InputError: 422,
+    StoreError: 503,
+}
+
+#: Vega compiles its expressions with Function(), hence 'unsafe-eval' for scripts
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+def status_of(exc: JaugeError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 500
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
+    """The application serving the store at ``db``."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        gate = StoreGate(db, lock_wait=lock_wait)
+        with gate.store() as store:
+            key = signing_key(store)
+        app.state.jauge = ServerState(gate, Sessions(key), ResultCache())
+        yield
+        gate.close()
+
+    app = FastAPI(
+        title="jauge",
+        version=__version__,
+        description="The Jauge Index and the data behind it, for your own tools. "
+        "Authenticate with `Authorization: Bearer TOKEN` (`jauge token create`).",
+        # served by api.py behind authentication, like every other API route
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount(
+        "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(JaugeError)
+    async def jauge_error(request: Request, exc: JaugeError) -> Response:
+        status = status_of(exc)
+        if _is_api(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if status == 503:
+                headers = {"Retry-After": "5"}
+            return JSONResponse(error_object(exc), status_code=status, headers=headers)
+        if status == 401:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        return _error_page(request, str(exc), status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {
+                "file": None,
+                "line": None,
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or None,
+                "message": e.get("msg", "invalid"),
+            }
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        if not _is_api(request):
+            return _error_page(request, message, 422)
+        body = {"error": {"code": "invalid_request", "message": message, "errors": errors}}
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
+        if _is_api(request) or exc.status_code not in (404,):
+            body = {"error": {"code": code, "message": str(exc.detail)}}
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return _error_page(request, str(exc.detail), exc.status_code)
+
+    return app
+
+
+def _error_page(request: Request, message: str, status: int) -> Response:
+    response: Response = pages.render(request, "error.html", None, status, message=message)
+    return response

@@ -1,0 +1,119 @@
+"""Who is asking: sessions in signed cookies, API tokens, CSRF checks and roles.
+
+A browser logs in with a password and gets a session cookie (HttpOnly, SameSite=Lax,
+Secure where the connection allows it) signed with the server's key; the cookie
+carries the user id and the session's CSRF token, which every form and every
+state-changing request made with the cookie must echo back (form field ``csrf_token``
+or header ``X-CSRF-Token``). Programs send ``Authorization: Bearer TOKEN`` instead and
+need no CSRF token: a browser never adds that header on its own.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.requests import Request
+
+from .. import settings
+from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..store import access
+from ..store.duckdb_store import Store
+from ..users import User, load_user, user_for_token
+
+SESSION_COOKIE = "jauge_session"
+LOGIN_CSRF_COOKIE = "jauge_login_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SESSION_HOURS = 12
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def signing_key(store: Store) -> str:
+    """JAUGE_SECRET_KEY, else a random key kept in the store (sessions survive restarts)."""
+    return settings.SECRET_KEY.value() or access.web_secret(
+        store, "session_key", lambda: secrets.token_urlsafe(48)
+    )
+
+
+class Sessions:
+    def __init__(self, key: str) -> None:
+        self._signer = URLSafeTimedSerializer(key, salt="jauge-session")
+
+    def issue(self, user_id: str) -> tuple[str, str]:
+        """A new session cookie value and its CSRF token."""
+        csrf = secrets.token_urlsafe(24)
+        return self._signer.dumps({"uid": user_id, "csrf": csrf}), csrf
+
+    def read(self, value: str | None) -> dict[str, Any] | None:
+        if not value:
+            return None
+        try:
+            data = self._signer.loads(value, max_age=SESSION_HOURS * 3600)
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) and "uid" in data else None
+
+
+def cookie_secure(request: Request) -> bool:
+    mode = settings.COOKIE_SECURE.value().lower()
+    if mode in ("true", "1", "yes"):
+        return True
+    if mode in ("false", "0", "no"):
+        return False
+    if request.url.scheme == "https":
+        return True
+    host = request.url.hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated user of a request, and how they proved it."""
+
+    user: User
+    csrf: str | None  # None for API tokens
+
+
+def authenticate(store: Store, sessions: Sessions, request: Request) -> Caller:
+    """The caller of ``request``, or AuthError (the same for a bad token and no token)."""
+    token = bearer_token(request)
+    if token is not None:
+        user = user_for_token(store, token)
+        if user is None:
+            raise AuthError("the API token is not valid: create one with `jauge token create`")
+        return Caller(user, None)
+    session = sessions.read(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        raise AuthError("log in first, or send an API token as 'Authorization: Bearer TOKEN'")
+    try:
+        user = load_user(store, str(session["uid"]))
+    except NotFoundError as exc:
+        raise AuthError("the session is no longer valid: log in again") from exc
+    return Caller(user, str(session.get("csrf", "")))
+
+
+def check_csrf(caller: Caller, sent: str | None) -> None:
+    """Refuse a state-changing request made with a session cookie but without its token."""
+    if caller.csrf is None:
+        return
+    if not sent or not hmac.compare_digest(sent, caller.csrf):
+        raise ForbiddenError("the form is out of date or was not sent by jauge: reload the page")
+
+
+def require_role(user: User, workspace: str, role: str) -> None:
+    if not user.may(workspace, role):
+        raise ForbiddenError(f"this needs the {role} role in workspace {workspace!r}")

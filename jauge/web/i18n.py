@@ -1,0 +1,57 @@
+"""The dashboard's two languages: English and French, one catalogue each.
+
+The language of a page is the ``lang`` query parameter (remembered in a cookie), else
+that cookie, else the browser's Accept-Language, else English. A test keeps both
+catalogues with the same keys and checks every key the templates use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+
+from starlette.requests import Request
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+COOKIE = "jauge_lang"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    text = resources.files("jauge.web").joinpath("locales", f"{lang}.json").read_text("utf-8")
+    data: dict[str, str] = json.loads(text)
+    return data
+
+
+def negotiate(request: Request) -> str:
+    asked = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    if asked in LANGUAGES:
+        return str(asked)
+    header = request.headers.get("accept-language", "")
+    ranked = []
+    for part in header.split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((weight, tag.split("-")[0].lower()))
+    for _, tag in sorted(ranked, reverse=True):
+        if tag in LANGUAGES:
+            return tag
+    return DEFAULT
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **values)``: the message in ``lang`` (English if missing), formatted."""
+    messages = catalogue(lang)
+    fallback = catalogue(DEFAULT)
+
+    def t(key: str, **values: object) -> str:
+        text = messages.get(key) or fallback.get(key) or key
+        return text.format(**values) if values else text
+
+    return t

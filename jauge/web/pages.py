@@ -1,0 +1,293 @@
+"""The dashboard's pages, rendered on the server from the same functions as the API."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from ..browse import list_imports
+from ..errors import ConfigError
+from ..metrics.spec import LATEST
+from ..sources import registry
+from ..sources.connections import list_connections
+from ..users import check_password
+from . import api, charts, i18n
+from .auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie_secure
+from .context import Context, Ctx, server
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+From = Annotated[date | None, Query(alias="from")]
+To = Annotated[date | None, Query(alias="to")]
+
+
+def _spec_json(spec: dict[str, Any]) -> Markup:
+    # safe inside <script type="application/json">: no "</" can close the element
+    return Markup(json.dumps(spec, ensure_ascii=False).replace("</", "<\\/"))
+
+
+def render(
+    request: Request,
+    name: str,
+    ctx: Context | None,
+    status_code: int = 200,
+    **values: Any,
+) -> HTMLResponse:
+    """A page in the request's language, with the navigation of the caller's workspace."""
+    lang = i18n.negotiate(request)
+    t = i18n.translator(lang)
+    workspace = ctx.workspace if ctx else None
+
+    def url(path: str, **params: Any) -> str:
+        query: list[tuple[str, Any]] = []
+        if workspace:
+            query.append(("workspace", workspace))
+        for key, value in params.items():
+            if value is None or value == "":
+                continue
+            for item in value if isinstance(value, (list, tuple)) else [value]:
+                query.append((key, item))
+        return path + ("?" + urlencode(query) if query else "")
+
+    def lang_link(code: str) -> str:
+        switched = request.url.include_query_params(lang=code)
+        return switched.path + "?" + switched.query
+
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "t": t,
+            "lang": lang,
+            "languages": i18n.LANGUAGES,
+            "ctx": ctx,
+            "user": ctx.caller.user if ctx else None,
+            "workspace": workspace,
+            "csrf": ctx.caller.csrf if ctx else None,
+            "url": url,
+            "lang_link": lang_link,
+            "spec": _spec_json,
+            "version": __version__,
+            **values,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(
+            i18n.COOKIE, request.query_params["lang"], max_age=365 * 86400, samesite="lax"
+        )
+    return response
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/overview"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str | None = None, failed: int = 0) -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = render(
+        request, "login.html", None, next=_safe_next(next), login_csrf=token, failed=failed
+    )
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=cookie_secure(request),
+        max_age=3600,
+    )
+    return response
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    email: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/overview",
+) -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        return RedirectResponse("/login?failed=2&" + urlencode({"next": next}), status_code=303)
+    state = server(request)
+
+    def check() -> Any:
+        with state.gate.store() as store:
+            return check_password(store, email, password)
+
+    user = await run_in_threadpool(check)
+    if user is None:
+        return RedirectResponse("/login?failed=1&" + urlencode({"next": next}), status_code=303)
+    cookie, _ = state.sessions.issue(user.user_id)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=cookie_secure(request),
+        max_age=SESSION_HOURS * 3600,
+    )
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(ctx: Ctx) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/")
+def home(ctx: Ctx) -> Response:
+    return RedirectResponse(f"/overview?workspace={ctx.workspace}", status_code=303)
+
+
+def _org_names(ctx: Context) -> list[str]:
+    return [o["name"] for o in api.orgs(ctx)]
+
+
+@router.get("/overview")
+def overview(
+    request: Request, ctx: Ctx, org: str | None = None, start: From = None, end: To = None
+) -> HTMLResponse:
+    orgs = _org_names(ctx)
+    if not orgs:
+        return render(request, "overview.html", ctx, orgs=[], org=None)
+    org = org or orgs[0]
+    t = i18n.translator(i18n.negotiate(request))
+    result = api.score(ctx, org, start, end, None, None, LATEST)
+    trend = api.compare(ctx, "period", [org], "quarter", None, None, LATEST)
+    return render(
+        request,
+        "overview.html",
+        ctx,
+        orgs=orgs,
+        org=org,
+        start=start,
+        end=end,
+        result=result,
+        trend=trend,
+        trend_chart=charts.index_trend(trend["rows"], t),
+        breakdown_chart=charts.breakdown(result["components"], t),
+    )
+
+
+@router.get("/compare")
+def compare(
+    request: Request,
+    ctx: Ctx,
+    by: Literal["period", "campaign", "org"] = "org",
+    org: Annotated[list[str] | None, Query()] = None,
+    every: Literal["month", "quarter"] = "quarter",
+    start: From = None,
+    end: To = None,
+) -> HTMLResponse:
+    orgs = _org_names(ctx)
+    chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
+    t = i18n.translator(i18n.negotiate(request))
+    result = api.compare(ctx, by, chosen, every, start, end, LATEST) if orgs else None
+    return render(
+        request,
+        "compare.html",
+        ctx,
+        orgs=orgs,
+        chosen=chosen,
+        by=by,
+        every=every,
+        start=start,
+        end=end,
+        result=result,
+        compare_chart=charts.comparison(result["rows"], t) if result else None,
+    )
+
+
+@router.get("/listening")
+def listening(
+    request: Request, ctx: Ctx, org: str | None = None, start: From = None, end: To = None
+) -> HTMLResponse:
+    orgs = _org_names(ctx)
+    if not orgs:
+        return render(request, "listening.html", ctx, orgs=[], org=None)
+    org = org or orgs[0]
+    t = i18n.translator(i18n.negotiate(request))
+    trend = api.sentiment(ctx, org, start, end, "week")
+    voice = api.voice(ctx, orgs, start, end)
+    topics = api.topics(ctx, org, start, end, 15)
+    return render(
+        request,
+        "listening.html",
+        ctx,
+        orgs=orgs,
+        org=org,
+        start=start,
+        end=end,
+        trend=trend,
+        voice=voice,
+        topics=topics,
+        trend_chart=charts.sentiment_over_time(trend, t),
+        voice_chart=charts.share_of_voice(voice["orgs"], t),
+    )
+
+
+def _sources_page(
+    request: Request, ctx: Context, status_code: int = 200, **values: Any
+) -> HTMLResponse:
+    return render(
+        request,
+        "sources.html",
+        ctx,
+        status_code,
+        orgs=_org_names(ctx),
+        sources=registry.names(),
+        connections=list_connections(ctx.store, ctx.workspace),
+        imports=list_imports(ctx.store, ctx.workspace, 20),
+        can_import=ctx.caller.user.may(ctx.workspace, "analyst"),
+        **values,
+    )
+
+
+@router.get("/sources")
+def sources(request: Request, ctx: Ctx) -> HTMLResponse:
+    return _sources_page(request, ctx)
+
+
+@router.post("/sources/upload")
+def upload(
+    request: Request,
+    ctx: Ctx,
+    file: Annotated[UploadFile, File()],
+    source: Annotated[str, Form()],
+    org: Annotated[str, Form()] = "",
+    platform: Annotated[str, Form()] = "",
+    year: Annotated[str, Form()] = "",
+    skip_invalid: Annotated[bool, Form()] = False,
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> HTMLResponse:
+    try:
+        year_value = int(year) if year.strip() else None
+    except ValueError as exc:
+        raise ConfigError(f"year: a year like 2014, got {year!r}") from exc
+    result = api.run_upload(
+        ctx, file, source, org or None, platform or None, year_value, skip_invalid
+    )
+    body = result.to_dict()
+    return _sources_page(request, ctx, 200 if result.ok else 422, result=body, ok=result.ok)

@@ -1,0 +1,268 @@
+"""The REST API through the real ASGI app: contracts shared with the CLI, authentication,
+roles, and workspace isolation (a test walks every route as a user of another workspace)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from jauge.cli.main import cli
+from jauge.web import create_app
+
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+from .webstore import AIRLINES, WebStore
+
+
+@pytest.fixture
+def client(web_store: WebStore) -> Iterator[TestClient]:
+    with TestClient(create_app(str(web_store.path)), base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def writable(fresh_web_store: WebStore) -> Iterator[tuple[TestClient, WebStore]]:
+    app = create_app(str(fresh_web_store.path))
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c, fresh_web_store
+
+
+def cli_json(args: list[str]) -> Any:
+    result = CliRunner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)
+
+
+def api_routes(client: TestClient, token: dict[str, str]) -> list[tuple[str, str]]:
+    schema = client.get("/api/v1/openapi.json", headers=token).json()
+    return [(m.upper(), p) for p, ops in schema["paths"].items() for m in ops]
+
+
+def test_every_api_route_needs_a_session_or_a_token(client: TestClient, web_store: WebStore):
+    routes = [*api_routes(client, web_store.auth("viewer")), ("GET", "/api/v1/openapi.json")]
+    assert len(routes) >= 12
+    for method, path in routes:
+        for headers in ({}, {"Authorization": "Bearer jauge_not-a-real-token"}):
+            r = client.request(method, path, headers=headers)
+            assert r.status_code == 401, (method, path, r.status_code)
+            assert r.json()["error"]["code"] == "unauthorised"
+            assert r.headers["www-authenticate"] == "Bearer"
+
+
+def test_score_answers_what_the_cli_answers(client: TestClient, web_store: WebStore):
+    params = {"org": "Cosmetics brand", "from": "2014-07-01", "to": "2014-12-31"}
+    r = client.get("/api/v1/score", params=params, headers=web_store.auth("viewer"))
+    assert r.status_code == 200
+    cli_answer = cli_json(
+        [
+            "score",
+            "--db",
+            str(web_store.path),
+            "--workspace",
+            "brands",
+            "--org",
+            "Cosmetics brand",
+            "--from",
+            "2014-07-01",
+            "--to",
+            "2014-12-31",
+        ]
+    )
+    assert r.json() == cli_answer
+    assert r.json()["score"] is not None and r.json()["fingerprint"]
+
+
+def test_compare_orgs_and_periods_match_the_cli(client: TestClient, web_store: WebStore):
+    query = [("by", "org"), ("org", "United"), ("org", "Delta"), ("org", "Southwest")]
+    r = client.get("/api/v1/compare", params=query, headers=web_store.auth("viewer"))
+    assert r.status_code == 200
+    cli_answer = cli_json(
+        [
+            "compare",
+            "--db",
+            str(web_store.path),
+            "--workspace",
+            "brands",
+            "--by",
+            "org",
+            "--org",
+            "United",
+            "--org",
+            "Delta",
+            "--org",
+            "Southwest",
+        ]
+    )
+    assert r.json() == cli_answer
+    assert [row["org"] for row in r.json()["rows"]] == ["United", "Delta", "Southwest"]
+
+
+def test_orgs_items_and_imports(client: TestClient, web_store: WebStore):
+    auth = web_store.auth("viewer")
+    orgs = client.get("/api/v1/orgs", headers=auth).json()
+    assert {o["name"] for o in orgs} == {"Cosmetics brand", *AIRLINES}
+    assert orgs == cli_json(["org", "list", "--db", str(web_store.path), "--workspace", "brands"])
+
+    first = client.get("/api/v1/items", params={"org": "Delta", "limit": 100}, headers=auth).json()
+    assert first["total"] == 250 and len(first["items"]) == 100 and first["next_offset"] == 100
+    last = client.get(
+        "/api/v1/items", params={"org": "Delta", "limit": 100, "offset": 200}, headers=auth
+    ).json()
+    assert len(last["items"]) == 50 and last["next_offset"] is None
+    ids = {i["item_id"] for i in first["items"]} | {i["item_id"] for i in last["items"]}
+    assert len(ids) == 150
+    dates = [i["created_at"] for i in first["items"]]
+    assert dates == sorted(dates, reverse=True)
+    assert all(i["org"] == "Delta" and i["sentiment"] for i in first["items"])
+
+    found = client.get("/api/v1/items", params={"q": "MY LUGGAGE"}, headers=auth).json()
+    assert found["total"] >= 1
+    assert all("my luggage" in i["text"].lower() for i in found["items"])
+
+    imports = client.get("/api/v1/imports", headers=auth).json()
+    assert {i["source"] for i in imports} == {"facebook-insights", "tweets-csv"}
+
+
+def test_listening_routes(client: TestClient, web_store: WebStore):
+    auth = web_store.auth("viewer")
+    voice = client.get("/api/v1/voice", params=[("org", a) for a in AIRLINES], headers=auth).json()
+    assert sum(o["mentions"] for o in voice["orgs"]) >= 1500
+    assert abs(sum(o["share_of_voice"] for o in voice["orgs"]) - 1) < 1e-6
+    trend = client.get("/api/v1/sentiment", params={"org": "United"}, headers=auth).json()
+    assert sum(p["mentions"] for p in trend) >= 250
+    assert all(p["positive"] + p["neutral"] + p["negative"] <= p["mentions"] for p in trend)
+    topics = client.get("/api/v1/topics", params={"org": "United"}, headers=auth).json()
+    assert topics["top"] and topics["org"] == "United"
+
+
+def test_campaigns_need_the_analyst_role(writable: tuple[TestClient, WebStore]):
+    client, store = writable
+    body = {
+        "name": "Autumn",
+        "org": "Cosmetics brand",
+        "from": "2014-09-01",
+        "to": "2014-11-30",
+        "hashtags": ["autumn"],
+    }
+    r = client.post("/api/v1/campaigns", json=body, headers=store.auth("viewer"))
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    r = client.post("/api/v1/campaigns", json=body, headers=store.auth("analyst"))
+    assert r.status_code == 201
+    listed = client.get("/api/v1/campaigns", headers=store.auth("viewer")).json()
+    assert [c["name"] for c in listed] == ["Autumn"]
+
+
+def test_upload_validates_like_the_cli_and_never_duplicates(
+    writable: tuple[TestClient, WebStore], tmp_path: Path
+):
+    client, store = writable
+    auth = store.auth("analyst")
+    form = {"source": "tweets-csv"}
+    with AIRLINE_TWEETS.open("rb") as f:
+        r = client.post(
+            "/api/v1/imports", data=form, files={"file": (AIRLINE_TWEETS.name, f)}, headers=auth
+        )
+    assert r.status_code == 201
+    # already imported: nothing new, as `jauge import` would say (the file repeats 2 ids)
+    assert (r.json()["inserted"], r.json()["updated"], r.json()["unchanged"]) == (0, 0, 1498)
+
+    # a real file with one value broken: refused whole, with file, line and field
+    lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)
+    broken = lines[5].split(";")
+    broken[7] = "many"  # 'Lifetime Post Total Reach'
+    lines[5] = ";".join(broken)
+    bad = tmp_path / "facebook_export.csv"
+    bad.write_text("".join(lines), "utf-8")
+    before = client.get("/api/v1/stats", headers=auth).json()["entities"]
+    with bad.open("rb") as f:
+        r = client.post(
+            "/api/v1/imports",
+            data={"source": "facebook-insights", "org": "Other brand", "year": "2014"},
+            files={"file": (bad.name, f)},
+            headers=auth,
+        )
+    assert r.status_code == 422
+    answer = r.json()
+    assert answer["invalid"] == 1 and answer["inserted"] == 0
+    error = answer["errors"][0]
+    assert error["file"] == "facebook_export.csv" and error["line"] == 6
+    assert error["field"] == "Lifetime Post Total Reach"
+    after = client.get("/api/v1/stats", headers=auth).json()["entities"]
+    assert after["items"] == before["items"]
+
+    with bad.open("rb") as f:
+        r = client.post(
+            "/api/v1/imports",
+            data={"source": "tweets-csv"},
+            files={"file": (bad.name, f)},
+            headers=store.auth("viewer"),
+        )
+    assert r.status_code == 403
+
+
+def test_unknown_org_and_bad_parameters_answer_the_one_error_shape(
+    client: TestClient, web_store: WebStore
+):
+    auth = web_store.auth("viewer")
+    r = client.get("/api/v1/score", params={"org": "Nobody"}, headers=auth)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = client.get("/api/v1/score", params={"org": "Delta", "from": "yesterday"}, headers=auth)
+    assert r.status_code == 422
+    assert r.json()["error"]["errors"][0]["field"] == "query.from"
+
+
+def test_a_user_of_another_workspace_never_reads_or_writes_its_data(
+    writable: tuple[TestClient, WebStore],
+):
+    client, store = writable
+    rival = store.auth("rival")
+    brand_names = ["Cosmetics brand", *AIRLINES]
+    before = client.get("/api/v1/stats", headers=store.auth("owner")).json()
+    checked = 0
+    for method, path in api_routes(client, rival):
+        for params in ({"workspace": "brands"}, {"org": "United"}, {"org": "Cosmetics brand"}):
+            kwargs: dict[str, Any] = {"params": params, "headers": rival}
+            if method == "POST" and path.endswith("/imports"):
+                kwargs["data"] = {"source": "tweets-csv", "org": params.get("org", "United")}
+                kwargs["files"] = {"file": (AIRLINE_TWEETS.name, AIRLINE_TWEETS.read_bytes())}
+            elif method == "POST":
+                kwargs["json"] = {
+                    "name": "x",
+                    "org": params.get("org", "United"),
+                    "from": "2015-01-01",
+                    "to": "2015-02-01",
+                }
+            r = client.request(method, path, **kwargs)
+            checked += 1
+            if "workspace" in params:
+                assert r.status_code in (403, 404), (method, path, params, r.status_code)
+            elif r.status_code in (200, 201):
+                # the rival's own workspace only (where it may create its own "United")
+                data = r.json()
+                listed = data if isinstance(data, list) else [data]
+                assert all(x.get("workspace", "rival") == "rival" for x in listed), path
+                if method == "GET" and "org" not in params:
+                    assert not any(name in r.text for name in brand_names), (path, params)
+            else:
+                assert r.status_code in (403, 404, 422), (method, path, params, r.status_code)
+    assert checked >= 36
+    # and nothing of brands was read or written: its figures are what they were
+    owner = store.auth("owner")
+    assert client.get("/api/v1/stats", headers=owner).json() == before
+    assert client.get("/api/v1/campaigns", headers=owner).json() == []
+
+
+def test_another_workspaces_org_answers_exactly_like_a_missing_one(
+    client: TestClient, web_store: WebStore
+):
+    rival = web_store.auth("rival")
+    theirs = client.get("/api/v1/score", params={"org": "United"}, headers=rival)
+    missing = client.get("/api/v1/score", params={"org": "No such org"}, headers=rival)
+    assert theirs.status_code == missing.status_code == 404
+    assert theirs.json()["error"]["code"] == missing.json()["error"]["code"]
+    assert "United" not in theirs.json()["error"]["message"].replace("'United'", "")

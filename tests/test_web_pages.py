@@ -1,0 +1,230 @@
+"""The dashboard's pages through the real ASGI app: login, sessions, CSRF, both languages,
+the upload form, and what a user of another workspace gets."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jauge.web import create_app
+
+from .conftest import UCI_FACEBOOK
+from .webstore import PASSWORD, WebStore
+
+PAGES = ("/overview", "/compare", "/listening", "/sources")
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
+    form = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token
+    r = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    return client
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found
+    return found.group(1)
+
+
+@pytest.fixture
+def app_client(web_store: WebStore) -> Iterator[TestClient]:
+    with TestClient(create_app(str(web_store.path)), base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def writable_client(fresh_web_store: WebStore) -> Iterator[TestClient]:
+    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
+        yield c
+
+
+def test_every_page_sends_strangers_to_the_login(app_client: TestClient):
+    for path in (*PAGES, "/", "/overview?org=Delta"):
+        r = app_client.get(path, follow_redirects=False)
+        assert r.status_code == 303, path
+        assert r.headers["location"].startswith("/login?next=")
+    r = app_client.post("/sources/upload", follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_login_sets_a_protected_session_cookie(app_client: TestClient, web_store: WebStore):
+    form = app_client.get("/login")
+    token = csrf_of(form.text)
+    bad = app_client.post(
+        "/login",
+        data={"email": web_store.email("viewer"), "password": "wrong", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 303 and "failed=1" in bad.headers["location"]
+    forged = app_client.post(
+        "/login",
+        data={"email": web_store.email("viewer"), "password": PASSWORD, "csrf_token": "x"},
+        follow_redirects=False,
+    )
+    assert "failed=2" in forged.headers["location"]
+    app_client.get("/login")  # a fresh login form and cookie
+    token = csrf_of(app_client.get("/login").text)
+    good = app_client.post(
+        "/login",
+        data={
+            "email": web_store.email("viewer"),
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/steal",
+        },
+        follow_redirects=False,
+    )
+    assert good.status_code == 303 and good.headers["location"] == "/overview"
+    cookie = next(h for h in good.headers.get_list("set-cookie") if h.startswith("jauge_session="))
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=lax" in cookie
+    page = app_client.get("/overview")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+def test_overview_shows_the_index_of_the_api_in_english_and_french(
+    app_client: TestClient, web_store: WebStore
+):
+    login(app_client, web_store.email("viewer"))
+    page = app_client.get("/overview", params={"org": "Cosmetics brand"})
+    assert page.status_code == 200
+    api = app_client.get("/api/v1/score", params={"org": "Cosmetics brand"}).json()
+    shown = re.search(r'data-testid="index-score">([0-9.]+)<', page.text)
+    assert shown and float(shown.group(1)) == round(api["score"], 1)
+    assert "Jauge Index of Cosmetics brand" in page.text
+    assert api["fingerprint"] in page.text
+    charts = re.findall(r'<script type="application/json" id="([a-z-]+)">(.*?)</script>', page.text)
+    assert {name for name, _ in charts} == {"trend-spec", "breakdown-spec"}
+    trend = json.loads(dict(charts)["trend-spec"])
+    assert trend["data"]["values"] and all(0 <= v["score"] <= 100 for v in trend["data"]["values"])
+
+    french = app_client.get("/overview", params={"org": "Cosmetics brand", "lang": "fr"})
+    assert "Indice Jauge de Cosmetics brand" in french.text and '<html lang="fr">' in french.text
+    # remembered in a cookie, and the browser's language is honoured on a new client
+    assert "Vue d&#39;ensemble" in app_client.get("/compare").text
+    app_client.cookies.delete("jauge_lang")
+    page = app_client.get("/listening", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    assert "Part de voix" in page.text
+
+
+def test_compare_and_listening_pages_show_the_airlines(app_client: TestClient, web_store: WebStore):
+    login(app_client, web_store.email("viewer"))
+    page = app_client.get(
+        "/compare", params=[("by", "org"), ("org", "United"), ("org", "Delta")]
+    ).text
+    rows = re.findall(r"<tr><td>(United|Delta)</td>", page)
+    assert rows == ["United", "Delta"]
+    listening = app_client.get("/listening", params={"org": "United"}).text
+    assert 'id="sentiment-spec"' in listening and 'id="voice-spec"' in listening
+    assert "Virgin America" in listening  # share of voice lists every organisation
+
+
+def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, tmp_path):
+    client = login(writable_client, "analyst@brands.example")
+    page = client.get("/sources").text
+    token = csrf_of(page)
+    lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)
+    cells = lines[3].split(";")
+    cells[3] = "13"  # Post Month: there is no 13th month
+    lines[3] = ";".join(cells)
+    bad = tmp_path / "page_export.csv"
+    bad.write_text("".join(lines), "utf-8")
+    r = client.post(
+        "/sources/upload",
+        data={
+            "source": "facebook-insights",
+            "org": "New brand",
+            "year": "2014",
+            "csrf_token": token,
+        },
+        files={"file": (bad.name, bad.read_bytes())},
+    )
+    assert r.status_code == 422
+    assert "page_export.csv, line 4, field Post Month" in r.text
+    assert "Nothing was written" in r.text
+
+    r = client.post(
+        "/sources/upload",
+        data={
+            "source": "facebook-insights",
+            "org": "New brand",
+            "year": "2014",
+            "csrf_token": token,
+        },
+        files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
+    )
+    assert r.status_code == 200 and "Imported: 500 new" in r.text
+    assert "dataset_Facebook.csv" in r.text  # in the latest imports, by its own name
+
+    forged = client.post(
+        "/sources/upload",
+        data={"source": "facebook-insights", "csrf_token": "forged"},
+        files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
+    )
+    assert forged.status_code == 403
+
+
+def test_viewers_read_but_cannot_upload(app_client: TestClient, web_store: WebStore):
+    client = login(app_client, web_store.email("viewer"))
+    page = client.get("/sources").text
+    assert 'action="/sources/upload' not in page and "viewer" in page
+    r = client.post(
+        "/sources/upload",
+        data={"source": "tweets-csv", "csrf_token": csrf_of(page)},
+        files={"file": ("x.csv", b"text\nhello\n")},
+    )
+    assert r.status_code == 403
+
+
+def test_another_workspace_is_not_found(app_client: TestClient, web_store: WebStore):
+    client = login(app_client, web_store.email("rival"))
+    for path in PAGES:
+        r = client.get(path, params={"workspace": "brands"})
+        assert r.status_code == 404, path
+        assert "Cosmetics" not in r.text and "United" not in r.text
+    own = client.get("/overview").text
+    assert "Le Monde" in own and "Cosmetics" not in own
+
+
+def test_logout_needs_the_sessions_token(app_client: TestClient, web_store: WebStore):
+    client = login(app_client, web_store.email("viewer"))
+    assert client.post("/logout", follow_redirects=False).status_code == 403
+    token = csrf_of(client.get("/overview").text)
+    r = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert client.get("/overview", follow_redirects=False).status_code == 303
+
+
+def test_both_languages_have_every_message_the_templates_use():
+    folder = resources.files("jauge.web")
+    en = json.loads(folder.joinpath("locales", "en.json").read_text("utf-8"))
+    fr = json.loads(folder.joinpath("locales", "fr.json").read_text("utf-8"))
+    assert en.keys() == fr.keys()
+    used: set[str] = set()
+    for template in folder.joinpath("templates").iterdir():
+        used |= set(re.findall(r"""t\(["']([a-z_.0-9]+)["']""", template.read_text("utf-8")))
+    prefixes = {k for k in used if k.endswith(".")}  # t("pillar." ~ name) and the like
+    assert used - prefixes and used - prefixes <= en.keys(), used - prefixes - en.keys()
+    assert all(any(k.startswith(p) for k in en) for p in prefixes)
+    spec = json.loads(
+        resources.files("jauge.metrics").joinpath("specs", "jauge-index-1.0.0.json").read_text()
+    )
+    for pillar in spec["pillars"]:
+        assert f"pillar.{pillar['name']}" in en
+        assert all(f"indicator.{i['name']}" in en for i in pillar["indicators"])
+    same_in_both = {"Amplification"}
+    untranslated = [k for k in en if en[k] == fr[k] and len(en[k]) > 12]
+    assert [en[k] for k in untranslated if en[k] not in same_in_both] == []

@@ -1,0 +1,79 @@
+"""A store for the web tests: two workspaces, real data, users of every role.
+
+- workspace ``brands``: the UCI cosmetics brand's Facebook posts and the six airlines'
+  tweets (tests/data), with airline dictionaries and enrichment, so that the overview,
+  the comparison and the listening pages all have something real to show;
+- workspace ``rival``: another client with the French media sample, and its own owner,
+  who must never see anything of ``brands``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jauge
+from jauge.users import add_user, add_workspace, create_token
+
+from .conftest import AIRLINE_TWEETS, FRENCH_TWEETS_CSV, UCI_FACEBOOK
+
+PASSWORD = "correct horse battery"
+AIRLINES = ("United", "Delta", "Southwest", "US Airways", "American", "Virgin America")
+FRENCH_MAP = {
+    "id_tweet": "id",
+    "date": "created_at",
+    "id_compte": "account",
+    "retweet_count": "shares",
+    "like_count": "reactions",
+    "reply_count": "comments",
+}
+HANDLES = {
+    "United": "@united",
+    "Delta": "@delta",
+    "Southwest": "@southwestair",
+    "US Airways": "@usairways",
+    "American": "@americanair",
+    "Virgin America": "@virginamerica",
+}
+USERS = {
+    "owner": ("owner@brands.example", "brands", "owner"),
+    "analyst": ("analyst@brands.example", "brands", "analyst"),
+    "viewer": ("viewer@brands.example", "brands", "viewer"),
+    "rival": ("owner@rival.example", "rival", "owner"),
+}
+
+
+@dataclass
+class WebStore:
+    path: Path
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def email(self, who: str) -> str:
+        return USERS[who][0]
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def build(path: Path) -> WebStore:
+    brands = jauge.open(path, workspace="brands")
+    assert brands.import_file(
+        UCI_FACEBOOK, "facebook-insights", org="Cosmetics brand", year=2014
+    ).ok
+    assert brands.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    for airline in AIRLINES:
+        brands.add_org(airline, aliases=[airline], handles=[HANDLES[airline]])
+    brands.enrich(backend="fast")
+    store = brands.store
+    add_workspace(store, "rival")
+    french = jauge.Jauge(store, "rival").import_file(
+        FRENCH_TWEETS_CSV, "posts-csv", org="Le Monde", platform="twitter", mapping=FRENCH_MAP
+    )
+    assert french.ok
+    made = WebStore(path)
+    for who, (email, workspace, role) in USERS.items():
+        add_workspace(store, workspace)
+        add_user(store, email, PASSWORD, workspace, role)
+        made.tokens[who] = create_token(store, email)
+    brands.close()
+    return made
