@@ -74,6 +74,9 @@ def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] |
     }
 
 
+MAX_PERIODS = 240
+
+
 def periods(first: date, last: date, every: str) -> list[tuple[date, date]]:
     """Calendar months or quarters covering [first, last], as inclusive date pairs."""
     step = {"month": 1, "quarter": 3}[every]
@@ -132,9 +135,17 @@ def compare(
             raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
     else:
         for org in orgs:
+            # periods without a single item have nothing to score: stay within the data
             first_day, last_day = _item_dates(store, workspace, org)
-            first, last = start or first_day, end or last_day
-            for p_start, p_end in periods(first, last, every):
+            first = max(start, first_day) if start else first_day
+            last = min(end, last_day) if end else last_day
+            found = periods(first, last, every)
+            if len(found) > MAX_PERIODS:
+                raise ConfigError(
+                    f"{org!r} spans {len(found)} {every}s: compare at most {MAX_PERIODS} "
+                    "at once (narrow --from/--to, or compare by quarter)"
+                )
+            for p_start, p_end in found:
                 if (p_end - p_start).days + 1 < spec.min_days:
                     continue
                 run(f"{org} {p_start:%Y-%m}", ScopeRequest(org=org, start=p_start, end=p_end))

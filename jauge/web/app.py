@@ -30,7 +30,6 @@ from ..errors import (
     error_object,
 )
 from . import api, pages
-from .auth import Sessions, signing_key
 from .cache import ResultCache
 from .context import ServerState
 from .gate import StoreGate
@@ -65,14 +64,12 @@ def _is_api(request: Request) -> bool:
 def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
     """The application serving the store at ``db``."""
 
+    state = ServerState(StoreGate(db, lock_wait=lock_wait), ResultCache())
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        gate = StoreGate(db, lock_wait=lock_wait)
-        with gate.store() as store:
-            key = signing_key(store)
-        app.state.jauge = ServerState(gate, Sessions(key), ResultCache())
         yield
-        gate.close()
+        state.gate.close()
 
     app = FastAPI(
         title="jauge",
@@ -85,6 +82,7 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    app.state.jauge = state
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount(

@@ -7,6 +7,7 @@ workspace the caller holds no role in answers 404, exactly like one that does no
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -26,18 +27,27 @@ from .auth import (
     authenticate,
     check_csrf,
     require_role,
+    signing_key,
 )
 from .cache import ResultCache
 from .gate import StoreGate
 
 
-@dataclass
 class ServerState:
     """Shared by all requests of one server."""
 
-    gate: StoreGate
-    sessions: Sessions
-    cache: ResultCache
+    def __init__(self, gate: StoreGate, cache: ResultCache) -> None:
+        self.gate = gate
+        self.cache = cache
+        self._sessions: Sessions | None = None
+        self._lock = threading.Lock()
+
+    def sessions(self, store: Store) -> Sessions:
+        """The session signer, with the key read from the store on first use."""
+        with self._lock:
+            if self._sessions is None:
+                self._sessions = Sessions(signing_key(store))
+            return self._sessions
 
 
 def server(request: Request) -> ServerState:
@@ -55,7 +65,8 @@ def request_store(request: Request) -> Iterator[Store]:
 async def request_caller(
     request: Request, store: Annotated[Store, Depends(request_store)]
 ) -> Caller:
-    caller = await run_in_threadpool(authenticate, store, server(request).sessions, request)
+    state = server(request)
+    caller = await run_in_threadpool(lambda: authenticate(store, state.sessions(store), request))
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER)
         content_type = request.headers.get("content-type", "")

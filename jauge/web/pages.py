@@ -128,14 +128,14 @@ async def login(
         return RedirectResponse("/login?failed=2&" + urlencode({"next": next}), status_code=303)
     state = server(request)
 
-    def check() -> Any:
+    def check() -> tuple[Any, str | None]:
         with state.gate.store() as store:
-            return check_password(store, email, password)
+            user = check_password(store, email, password)
+            return user, state.sessions(store).issue(user.user_id)[0] if user else None
 
-    user = await run_in_threadpool(check)
-    if user is None:
+    user, cookie = await run_in_threadpool(check)
+    if user is None or cookie is None:
         return RedirectResponse("/login?failed=1&" + urlencode({"next": next}), status_code=303)
-    cookie, _ = state.sessions.issue(user.user_id)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
