@@ -33,7 +33,7 @@ def test_no_generated_request_makes_the_server_fail(fresh_web_store: WebStore) -
             suppress_health_check=list(HealthCheck),
         )
         def check(case: Any) -> None:
-            calls.append(operation.label)
+            calls.append(case.operation.label)
             case.call_and_validate(headers=analyst, checks=[not_a_server_error])
 
         check()
