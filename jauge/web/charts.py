@@ -24,7 +24,7 @@ def _spec(**parts: Any) -> Spec:
     return {**_BASE, **parts}
 
 
-def index_trend(rows: list[dict[str, Any]], t: T) -> Spec:
+def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spec:
     """The index per period with its interval as a band; significant changes ringed."""
     values = [
         {
@@ -38,7 +38,12 @@ def index_trend(rows: list[dict[str, Any]], t: T) -> Spec:
         for r in rows
         if r.get("score") is not None
     ]
-    x = {"field": "from", "type": "temporal", "title": t("chart.period")}
+    x = {
+        "field": "from",
+        "type": "ordinal",
+        "timeUnit": "yearquarter" if every == "quarter" else "yearmonth",
+        "title": t("chart.period"),
+    }
     return _spec(
         height=240,
         data={"values": values},

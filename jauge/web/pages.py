@@ -29,8 +29,18 @@ from .context import Context, Ctx, server
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-From = Annotated[date | None, Query(alias="from")]
-To = Annotated[date | None, Query(alias="to")]
+# forms send an empty field as "": the pages read dates themselves (the API is strict)
+From = Annotated[str | None, Query(alias="from")]
+To = Annotated[str | None, Query(alias="to")]
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{name}: a date like 2014-12-31, got {value!r}") from exc
 
 
 def _spec_json(spec: dict[str, Any]) -> Markup:
@@ -167,8 +177,9 @@ def _org_names(ctx: Context) -> list[str]:
 
 @router.get("/overview")
 def overview(
-    request: Request, ctx: Ctx, org: str | None = None, start: From = None, end: To = None
+    request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
+    start, end = _day(from_, "from"), _day(to, "to")
     orgs = _org_names(ctx)
     if not orgs:
         return render(request, "overview.html", ctx, orgs=[], org=None)
@@ -198,9 +209,10 @@ def compare(
     by: Literal["period", "campaign", "org"] = "org",
     org: Annotated[list[str] | None, Query()] = None,
     every: Literal["month", "quarter"] = "quarter",
-    start: From = None,
-    end: To = None,
+    from_: From = None,
+    to: To = None,
 ) -> HTMLResponse:
+    start, end = _day(from_, "from"), _day(to, "to")
     orgs = _org_names(ctx)
     chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
     t = i18n.translator(i18n.negotiate(request))
@@ -222,8 +234,9 @@ def compare(
 
 @router.get("/listening")
 def listening(
-    request: Request, ctx: Ctx, org: str | None = None, start: From = None, end: To = None
+    request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
+    start, end = _day(from_, "from"), _day(to, "to")
     orgs = _org_names(ctx)
     if not orgs:
         return render(request, "listening.html", ctx, orgs=[], org=None)
@@ -261,7 +274,7 @@ def _sources_page(
         connections=list_connections(ctx.store, ctx.workspace),
         imports=list_imports(ctx.store, ctx.workspace, 20),
         can_import=ctx.caller.user.may(ctx.workspace, "analyst"),
-        **values,
+        **{"chosen_source": None, **values},
     )
 
 
@@ -290,4 +303,6 @@ def upload(
         ctx, file, source, org or None, platform or None, year_value, skip_invalid
     )
     body = result.to_dict()
-    return _sources_page(request, ctx, 200 if result.ok else 422, result=body, ok=result.ok)
+    return _sources_page(
+        request, ctx, 200 if result.ok else 422, result=body, ok=result.ok, chosen_source=source
+    )
