@@ -112,7 +112,7 @@ def test_stats_counts_per_entity_organisation_and_platform(tmp_path: Path) -> No
 
 def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(tmp_path: Path) -> None:
     db = str(tmp_path / "demo.duckdb")
-    code, out = run("demo", "--db", db)
+    code, out = run("demo", "--db", db, "--no-serve")
     assert code == 0 and "Next:" in out
     code, out = run("demo", "--db", db, "--format", "json")
     data = json.loads(out)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .options import format_option
 from .output import console, print_json, reported
 
+if TYPE_CHECKING:
+    from jauge.demo import DemoLogin
+
 EPILOG = """
 \b
 Examples:
-  jauge demo
-  jauge demo --db /tmp/demo.duckdb --format json
+  jauge demo                          # build, then serve the dashboard
+  jauge demo --port 8080
+  jauge demo --no-serve --db /tmp/demo.duckdb --format json
 """
 
 
@@ -23,10 +29,18 @@ Examples:
     metavar="PATH",
     help="Where to build the demo store (recreated on each run).",
 )
+@click.option(
+    "--serve/--no-serve",
+    default=None,
+    help="Serve the dashboard on the demo store when built (default: yes, except with "
+    "--format json).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to serve on.")
 @format_option("table", "json")
-def demo_command(db: str, fmt: str) -> None:
-    """Build a demo store from the real datasets bundled with jauge."""
-    from jauge.demo import DATASETS, run_demo
+def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) -> None:
+    """Build a demo store from the real datasets bundled with jauge, then serve it."""
+    from jauge.demo import DATASETS, add_demo_login, run_demo
 
     from .score_cmd import render_score
     from .stats_cmd import render_stats
@@ -35,7 +49,9 @@ def demo_command(db: str, fmt: str) -> None:
         handle, results = run_demo(db)
         stats = handle.stats()
         scores = [handle.score(d.org) for d in DATASETS]
+        login = add_demo_login(handle)
         handle.close()
+    serving = serve if serve is not None else fmt == "table"
     if fmt == "json":
         print_json(
             {
@@ -43,8 +59,11 @@ def demo_command(db: str, fmt: str) -> None:
                 "imports": [r.to_dict() for r in results],
                 "stats": stats.to_dict(),
                 "datasets": [{"file": d.file, "org": d.org, "credit": d.credit} for d in DATASETS],
+                "login": {"email": login.email, "password": login.password},
             }
         )
+        if serving:
+            _serve(db, host, port, login)
         return
     out = console()
     out.print(f"[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data")
@@ -59,8 +78,24 @@ def demo_command(db: str, fmt: str) -> None:
         f"  jauge stats --db {db} --workspace demo        what the store holds\n"
         f"  jauge score --db {db} --workspace demo --org '{DATASETS[0].org}' --format json\n"
         f"  jauge compare --db {db} --workspace demo --by period --every quarter\n"
+        f"  jauge serve --db {db}                 the dashboard and the REST API\n"
         "  jauge sources                                    what jauge can import\n"
         "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
         f"  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "
         'print(j.items.to_pandas().head())"'
     )
+    if serving:
+        _serve(db, host, port, login)
+
+
+def _serve(db: str, host: str, port: int, login: DemoLogin) -> None:
+    from .serve_cmd import serve
+
+    with reported():
+        serve(
+            db,
+            host,
+            port,
+            banner=f"Log in as [bold]{login.email}[/] with the password "
+            f"[bold]{login.password}[/] (made for this demo store).",
+        )

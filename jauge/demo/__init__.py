@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -11,6 +12,7 @@ from ..errors import ConfigError
 from ..ingest import ImportResult
 
 DEMO_WORKSPACE = "demo"
+DEMO_EMAIL = "demo@jauge.example"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,22 @@ DATASETS = (
 
 def data_path(name: str) -> Path:
     return Path(str(resources.files("jauge.demo").joinpath("data", name)))
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+
+
+def add_demo_login(handle: Jauge) -> DemoLogin:
+    """An owner of the demo workspace with a new random password (no default password
+    ever opens a jauge server)."""
+    from ..users import add_user
+
+    password = secrets.token_urlsafe(9)
+    add_user(handle.store, DEMO_EMAIL, password, DEMO_WORKSPACE, "owner")
+    return DemoLogin(DEMO_EMAIL, password)
 
 
 def run_demo(db: str) -> tuple[Jauge, list[ImportResult]]:

@@ -45,13 +45,22 @@ def negotiate(request: Request) -> str:
     return DEFAULT
 
 
+@cache
+def interval_level() -> str:
+    """The index's interval level in percent ("90"), named by the pages' messages."""
+    from ..metrics.spec import LATEST, load_spec
+
+    return f"{load_spec(LATEST).level * 100:g}"
+
+
 def translator(lang: str) -> Callable[..., str]:
-    """``t(key, **values)``: the message in ``lang`` (English if missing), formatted."""
+    """``t(key, **values)``: the message in ``lang`` (English if missing), formatted;
+    ``{level}`` is the index's interval level."""
     messages = catalogue(lang)
     fallback = catalogue(DEFAULT)
 
     def t(key: str, **values: object) -> str:
         text = messages.get(key) or fallback.get(key) or key
-        return text.format(**values) if values else text
+        return text.format(level=interval_level(), **values) if "{" in text else text
 
     return t

@@ -71,7 +71,7 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     page.click(".filters button[type=submit]")
     score = float(page.locator('[data-testid="index-score"]').inner_text().split("/")[0])
     assert 0 <= score <= 100
-    assert "95% interval" in page.content()
+    assert "90% interval" in page.content()  # the level of jauge-index/1.0.0
     wait_for_chart(page, "trend-spec")
     wait_for_chart(page, "breakdown-spec")
     page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)

@@ -1,4 +1,4 @@
-"""The CLI writes while `jauge serve` answers on the same store: no errors, no lost writes.
+"""Real processes on one store: the CLI writes while `jauge serve` answers, and the demo serves.
 
 Real processes, as a user would run them: the server (`jauge serve`), clients hammering
 its API from threads, and `jauge import`, `jauge enrich` and an API upload at the same
@@ -133,3 +133,34 @@ def test_cli_writes_while_the_server_serves(fresh_web_store: WebStore, tmp_path:
         stop.set()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_demo_ends_by_serving_with_a_demo_login(tmp_path: Path):
+    port = free_port()
+    db = tmp_path / "demo.duckdb"
+    proc = subprocess.Popen(
+        [*JAUGE, "demo", "--db", str(db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        # httpx, unlike a browser, sends no Secure cookie to http://127.0.0.1
+        env={**os.environ, "COLUMNS": "200", "JAUGE_COOKIE_SECURE": "false"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, proc)
+        assert proc.stdout is not None
+        banner = b""
+        while b"Log in as" not in banner:
+            banner += proc.stdout.readline()
+        words = banner.decode().split("Log in as ")[1].split()
+        email, password = words[0], words[4]
+        with httpx.Client(base_url=url, follow_redirects=True) as client:
+            form = client.get("/login").text
+            token = form.split('name="csrf_token" value="')[1].split('"')[0]
+            r = client.post(
+                "/login", data={"email": email, "password": password, "csrf_token": token}
+            )
+            assert r.status_code == 200 and "Jauge Index of Cosmetics brand (UCI)" in r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
