@@ -266,3 +266,27 @@ def test_another_workspaces_org_answers_exactly_like_a_missing_one(
     assert theirs.status_code == missing.status_code == 404
     assert theirs.json()["error"]["code"] == missing.json()["error"]["code"]
     assert "United" not in theirs.json()["error"]["message"].replace("'United'", "")
+
+
+def test_the_warm_up_answers_exactly_what_the_cli_answers(web_store: WebStore):
+    import time
+
+    app = create_app(str(web_store.path))
+    auth = web_store.auth("viewer")
+    with TestClient(app, base_url="https://testserver") as client:
+        state = app.state.jauge
+        client.get("/api/v1/voice", params={"org": "Delta"}, headers=auth)  # starts it
+        deadline = time.monotonic() + 60
+        while state.warmer._running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        misses = state.cache.misses
+        answers = {
+            org: client.get("/api/v1/score", params={"org": org}, headers=auth).json()
+            for org in ("Delta", "Cosmetics brand")
+        }
+        assert state.cache.misses == misses  # both were ready
+    for org, answer in answers.items():
+        cli_answer = cli_json(
+            ["score", "--db", str(web_store.path), "--workspace", "brands", "--org", org]
+        )
+        assert answer == cli_answer

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..browse import ItemFilter, list_imports, list_items
@@ -19,9 +19,16 @@ from ..errors import ConfigError
 from ..metrics.spec import LATEST
 from ..sources import registry
 from ..sources.connections import list_connections
-from .context import Ctx
+from .cache import Answer
+from .context import Context, Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["jauge"])
+
+
+def json_answer(answer: Answer) -> Response:
+    """The cached answer's JSON, sent as is."""
+    return Response(answer.body, media_type="application/json")
+
 
 From = Annotated[date | None, Query(alias="from", description="First day (YYYY-MM-DD).")]
 To = Annotated[date | None, Query(alias="to", description="Last day (YYYY-MM-DD).")]
@@ -60,15 +67,27 @@ def score(
     account: str | None = None,
     campaign: str | None = None,
     index_version: str = LATEST,
-) -> Json:
+) -> Response:
+    return json_answer(score_answer(ctx, org, start, end, account, campaign, index_version))
+
+
+def score_answer(
+    ctx: Context,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    account: str | None = None,
+    campaign: str | None = None,
+    index_version: str = LATEST,
+) -> Answer:
+    # the same key as the warm-up's (warmup.score_key)
     key = ("score", org, start, end, account, campaign, index_version)
-    result = ctx.cached(
+    return ctx.cached(
         key,
         lambda: ctx.jauge.score(
             org, account=account, campaign=campaign, start=start, end=end, version=index_version
         ).to_dict(),
     )
-    return dict(result)
 
 
 @router.get("/compare", summary="The index side by side, as `jauge compare --format json`")
@@ -80,16 +99,27 @@ def compare(
     start: From = None,
     end: To = None,
     index_version: str = LATEST,
-) -> Json:
-    names = tuple(org or ())
+) -> Response:
+    return json_answer(compare_answer(ctx, by, org or [], every, start, end, index_version))
+
+
+def compare_answer(
+    ctx: Context,
+    by: str,
+    orgs: list[str],
+    every: str = "quarter",
+    start: date | None = None,
+    end: date | None = None,
+    index_version: str = LATEST,
+) -> Answer:
+    names = tuple(orgs)
     key = ("compare", by, names, every, start, end, index_version)
-    result = ctx.cached(
+    return ctx.cached(
         key,
         lambda: ctx.jauge.compare(
             by, names, every=every, start=start, end=end, version=index_version
         ).to_dict(),
     )
-    return dict(result)
 
 
 @router.get("/campaigns", summary="Campaigns, as `jauge campaign list --format json`")
@@ -145,11 +175,17 @@ def voice(
     org: Annotated[list[str], Query(description="Organisations (repeat).", min_length=1)],
     start: From = None,
     end: To = None,
-) -> Json:
-    result = ctx.cached(
-        ("voice", tuple(org), start, end), lambda: ctx.jauge.voice(org, start=start, end=end)
+) -> Response:
+    return json_answer(voice_answer(ctx, org, start, end))
+
+
+def voice_answer(
+    ctx: Context, orgs: list[str], start: date | None = None, end: date | None = None
+) -> Answer:
+    return ctx.cached(
+        ("voice", tuple(orgs), start, end),
+        lambda: ctx.jauge.voice(orgs, start=start, end=end).to_dict(),
     )
-    return dict(result.to_dict())
 
 
 @router.get("/topics", summary="Top and rising terms, as `jauge topics --format json`")
@@ -159,12 +195,17 @@ def topics(
     start: From = None,
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> Json:
-    result = ctx.cached(
+) -> Response:
+    return json_answer(topics_answer(ctx, org, start, end, limit))
+
+
+def topics_answer(
+    ctx: Context, org: str, start: date | None = None, end: date | None = None, limit: int = 20
+) -> Answer:
+    return ctx.cached(
         ("topics", org, start, end, limit),
-        lambda: ctx.jauge.topics(org, start=start, end=end, limit=limit),
+        lambda: ctx.jauge.topics(org, start=start, end=end, limit=limit).to_dict(),
     )
-    return dict(result.to_dict())
 
 
 @router.get("/sentiment", summary="Mentions and their sentiment per week, day or month")

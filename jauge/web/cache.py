@@ -9,21 +9,44 @@ once, one computes it and the others wait for that result.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A computed answer, kept both as data (for the pages) and as the JSON the API sends,
+    so a cached answer costs no serialisation."""
+
+    data: Any
+    body: bytes
+
+    @classmethod
+    def of(cls, data: Any) -> Answer:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        return cls(data, text.encode("utf-8"))
+
+
 class ResultCache:
-    def __init__(self, size: int = 512) -> None:
+    def __init__(self, size: int = 4096) -> None:
         self.size = size
         self._done: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, Future[Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._done[key] = value
+            self._done.move_to_end(key)
+            while len(self._done) > self.size:
+                self._done.popitem(last=False)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         with self._lock:

@@ -29,8 +29,9 @@ from .auth import (
     require_role,
     signing_key,
 )
-from .cache import ResultCache
+from .cache import Answer, ResultCache
 from .gate import StoreGate
+from .warmup import Warmer
 
 
 class ServerState:
@@ -39,6 +40,7 @@ class ServerState:
     def __init__(self, gate: StoreGate, cache: ResultCache) -> None:
         self.gate = gate
         self.cache = cache
+        self.warmer = Warmer(gate, cache)
         self._sessions: Sessions | None = None
         self._lock = threading.Lock()
 
@@ -99,10 +101,15 @@ class Context:
     def require(self, role: str) -> None:
         require_role(self.caller.user, self.workspace, role)
 
-    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Any:
-        """``compute()``, or its answer from an earlier request on the same data."""
-        full = (self.workspace, self.state.gate.data_version(), *key)
-        return self.state.cache.get(full, compute)
+    def cached(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Answer:
+        """``compute()``'s answer, or the one computed earlier (or by the warm-up) on the
+        same data."""
+        version = self.state.gate.data_version()
+        self.state.warmer.ensure(version)
+        answer: Answer = self.state.cache.get(
+            (self.workspace, version, *key), lambda: Answer.of(compute())
+        )
+        return answer
 
 
 def resolve_workspace(caller: Caller, asked: str | None) -> str:

@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError
-from ..metrics.spec import LATEST
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password
@@ -185,8 +184,8 @@ def overview(
         return render(request, "overview.html", ctx, orgs=[], org=None)
     org = org or orgs[0]
     t = i18n.translator(i18n.negotiate(request))
-    result = api.score(ctx, org, start, end, None, None, LATEST)
-    trend = api.compare(ctx, "period", [org], "quarter", None, None, LATEST)
+    result = api.score_answer(ctx, org, start, end).data
+    trend = api.compare_answer(ctx, "period", [org], "quarter").data
     return render(
         request,
         "overview.html",
@@ -216,7 +215,7 @@ def compare(
     orgs = _org_names(ctx)
     chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
     t = i18n.translator(i18n.negotiate(request))
-    result = api.compare(ctx, by, chosen, every, start, end, LATEST) if orgs else None
+    result = api.compare_answer(ctx, by, chosen, every, start, end).data if orgs else None
     return render(
         request,
         "compare.html",
@@ -243,8 +242,8 @@ def listening(
     org = org or orgs[0]
     t = i18n.translator(i18n.negotiate(request))
     trend = api.sentiment(ctx, org, start, end, "week")
-    voice = api.voice(ctx, orgs, start, end)
-    topics = api.topics(ctx, org, start, end, 15)
+    voice = api.voice_answer(ctx, orgs, start, end).data
+    topics = api.topics_answer(ctx, org, start, end, 15).data
     return render(
         request,
         "listening.html",

@@ -1,0 +1,83 @@
+"""Answers ready before they are asked: the default-window index of every organisation.
+
+A dashboard's first question is always the same: the index of an organisation over the
+latest 90 days. Computing it on demand costs about a tenth of a second per organisation,
+which fifty people opening the dashboard at once would queue behind. So whenever the
+store changes (and when the server starts), one background pass computes those answers
+for every organisation of every workspace, with the engine's batched statistics (one
+query for all of them), and puts them where the score route looks. Each is exactly what
+`jauge score --org ORG` prints (the same scoring code; a test compares them).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Hashable
+
+from ..errors import JaugeError
+from ..metrics.index import ScopeRequest, compute_many
+from ..metrics.spec import LATEST
+from ..store import access
+from .cache import Answer, ResultCache
+from .gate import StoreGate
+
+log = logging.getLogger("jauge.web")
+
+
+def score_key(
+    workspace: str,
+    version: tuple[int, ...],
+    org: str,
+    start: object = None,
+    end: object = None,
+    account: str | None = None,
+    campaign: str | None = None,
+    index_version: str = LATEST,
+) -> tuple[Hashable, ...]:
+    """Where the score route keeps an answer (see ``api.score``)."""
+    return (workspace, version, "score", org, start, end, account, campaign, index_version)
+
+
+class Warmer:
+    def __init__(self, gate: StoreGate, cache: ResultCache) -> None:
+        self.gate = gate
+        self.cache = cache
+        self._lock = threading.Lock()
+        self._warmed: tuple[int, ...] | None = None
+        self._running = False
+
+    def ensure(self, version: tuple[int, ...]) -> None:
+        """Start a warm-up pass for ``version`` unless one ran or runs."""
+        with self._lock:
+            if self._running or self._warmed == version:
+                return
+            self._running = True
+            self._warmed = version
+        threading.Thread(target=self._run, args=(version,), daemon=True).start()
+
+    def _run(self, version: tuple[int, ...]) -> None:
+        try:
+            with self.gate.store() as store:
+                for workspace in access.workspace_names(store):
+                    orgs = [
+                        str(r[0])
+                        for r in store.con.execute(
+                            "SELECT o.name FROM organisations o WHERE o.workspace = ? AND "
+                            "EXISTS (SELECT 1 FROM content_items c WHERE c.org_id = o.org_id)"
+                            " ORDER BY o.name",
+                            [workspace],
+                        ).fetchall()
+                    ]
+                    if not orgs:
+                        continue
+                    results = compute_many(store, workspace, [ScopeRequest(org=o) for o in orgs])
+                    for org, result in zip(orgs, results, strict=True):
+                        self.cache.put(
+                            score_key(workspace, version, org), Answer.of(result.to_dict())
+                        )
+        except JaugeError as exc:  # a store being rewritten: the requests compute on demand
+            log.info("warm-up skipped: %s", exc)
+        finally:
+            with self._lock:
+                self._running = False
