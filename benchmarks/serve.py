@@ -3,8 +3,10 @@
 The store holds 1,000 accounts (organisations with one page each) and their posts and
 interactions, generated from real data's distributions by benchmarks/index.py
 (UCI Facebook metrics for the posts, Twitter US Airline Sentiment for how often people
-come back). A real `jauge serve` process answers on loopback; 50 clients (asyncio +
-httpx, one process) send requests back to back for a fixed time.
+come back). A real `jauge serve` process answers on loopback; 50 clients send requests
+back to back for a fixed time, with wrk (`apt-get install wrk`: a C load generator, so
+the clients take little of the machine's two cores from the server) or, without it,
+asyncio + httpx in one Python process (which takes much more).
 
 Measured, each next to a baseline in the same run, the server's static stylesheet (what
 the server costs before any jauge code runs):
@@ -23,6 +25,7 @@ import argparse
 import asyncio
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -124,6 +127,64 @@ async def load(
     }
 
 
+WRK_SCRIPT = """
+paths = {}
+counter = 0
+init = function(args)
+  for _, p in ipairs(args) do table.insert(paths, p) end
+end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JAUGE %d %d %f %f %f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def load_wrk(
+    base: str,
+    paths: list[str],
+    clients: int,
+    seconds: float,
+    headers: dict[str, str],
+    cookies: dict[str, str] | None = None,
+) -> dict[str, float]:
+    """The same measure with wrk, 2 threads, ``clients`` connections."""
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "jauge.lua"
+        script.write_text(WRK_SCRIPT)
+        command = [
+            "wrk",
+            "-t2",
+            f"-c{clients}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(script),
+        ]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        if cookies:
+            command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+        command += [base, "--", *paths]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("JAUGE "))
+    requests, failures, duration, p50, p95 = line.split()[1:]
+    return {
+        "requests": float(requests),
+        "failures": float(failures),
+        "rps": float(requests) / float(duration),
+        "p50_ms": float(p50),
+        "p95_ms": float(p95),
+    }
+
+
 def show(name: str, r: dict[str, float], baseline: dict[str, float] | None = None) -> None:
     ratio = f"  ({r['rps'] / baseline['rps']:.2f}× baseline rps)" if baseline else ""
     print(
@@ -140,6 +201,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--python-client", action="store_true", help="Use httpx, not wrk.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -162,22 +224,32 @@ def main() -> None:
             first = httpx.get(base + one, headers=auth, timeout=120)
             print(f"  first score request (cold): {(time.perf_counter() - t0) * 1000:.0f} ms")
             assert first.status_code == 200, first.text
-            run = asyncio.run
-            baseline = run(load(base, ["/static/app.css"], args.clients, args.seconds, auth))
+            if shutil.which("wrk") and not args.python_client:
+                print("  load generator: wrk")
+
+                def run(measure: dict[str, float]) -> dict[str, float]:
+                    return measure
+
+                load_with = load_wrk
+            else:
+                print("  load generator: asyncio + httpx (install wrk for lighter clients)")
+                run = asyncio.run  # type: ignore[assignment]
+                load_with = load  # type: ignore[assignment]
+            baseline = run(load_with(base, ["/static/app.css"], args.clients, args.seconds, auth))
             show("baseline: GET /static/app.css", baseline)
             show(
                 "GET /api/v1/score, one org",
-                run(load(base, [one], args.clients, args.seconds, auth)),
+                run(load_with(base, [one], args.clients, args.seconds, auth)),
                 baseline,
             )
             show(
                 f"GET /api/v1/score, {len(orgs):,} orgs (cold)",
-                run(load(base, every, args.clients, args.seconds, auth)),
+                run(load_with(base, every, args.clients, args.seconds, auth)),
                 baseline,
             )
             show(
                 "GET /overview (page), one org",
-                run(load(base, [page], args.clients, args.seconds, {}, cookies)),
+                run(load_with(base, [page], args.clients, args.seconds, {}, cookies)),
                 baseline,
             )
         finally:

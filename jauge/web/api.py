@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..browse import ItemFilter, list_imports, list_items
 from ..enrich.voice import sentiment_trend
@@ -48,9 +49,11 @@ def me(ctx: Ctx) -> Json:
 
 
 @router.get("/orgs", summary="Organisations of the workspace, with their dictionaries")
-def orgs(ctx: Ctx) -> list[Json]:
-    found: list[Json] = ctx.jauge.org_dictionaries()
-    return found
+async def orgs(ctx: Ctx) -> Response:
+    return json_answer(await ctx.answer(ORGS_KEY, lambda: ctx.jauge.org_dictionaries()))
+
+
+ORGS_KEY = ("orgs",)
 
 
 @router.get("/stats", summary="Counts per entity, organisation and platform")
@@ -59,7 +62,7 @@ def stats(ctx: Ctx) -> Json:
 
 
 @router.get("/score", summary="The Jauge Index, as `jauge score --format json`")
-def score(
+async def score(
     ctx: Ctx,
     org: Org,
     start: From = None,
@@ -68,7 +71,15 @@ def score(
     campaign: str | None = None,
     index_version: str = LATEST,
 ) -> Response:
-    return json_answer(score_answer(ctx, org, start, end, account, campaign, index_version))
+    key = ("score", org, start, end, account, campaign, index_version)
+    ready = ctx.state.cache.peek(ctx.key(key))
+    if ready is not None:
+        return json_answer(ready)
+    return json_answer(
+        await run_in_threadpool(
+            score_answer, ctx, org, start, end, account, campaign, index_version
+        )
+    )
 
 
 def score_answer(
@@ -91,7 +102,7 @@ def score_answer(
 
 
 @router.get("/compare", summary="The index side by side, as `jauge compare --format json`")
-def compare(
+async def compare(
     ctx: Ctx,
     by: Literal["period", "campaign", "org"] = "period",
     org: Annotated[list[str] | None, Query(description="Organisations (repeat).")] = None,
@@ -100,7 +111,11 @@ def compare(
     end: To = None,
     index_version: str = LATEST,
 ) -> Response:
-    return json_answer(compare_answer(ctx, by, org or [], every, start, end, index_version))
+    return json_answer(
+        await run_in_threadpool(
+            compare_answer, ctx, by, org or [], every, start, end, index_version
+        )
+    )
 
 
 def compare_answer(
@@ -170,13 +185,13 @@ def items(
 
 
 @router.get("/voice", summary="Share of voice, as `jauge voice --format json`")
-def voice(
+async def voice(
     ctx: Ctx,
     org: Annotated[list[str], Query(description="Organisations (repeat).", min_length=1)],
     start: From = None,
     end: To = None,
 ) -> Response:
-    return json_answer(voice_answer(ctx, org, start, end))
+    return json_answer(await run_in_threadpool(voice_answer, ctx, org, start, end))
 
 
 def voice_answer(
@@ -189,14 +204,14 @@ def voice_answer(
 
 
 @router.get("/topics", summary="Top and rising terms, as `jauge topics --format json`")
-def topics(
+async def topics(
     ctx: Ctx,
     org: Org,
     start: From = None,
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    return json_answer(topics_answer(ctx, org, start, end, limit))
+    return json_answer(await run_in_threadpool(topics_answer, ctx, org, start, end, limit))
 
 
 def topics_answer(

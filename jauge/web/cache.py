@@ -41,6 +41,15 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
+    def peek(self, key: Hashable) -> Any:
+        """The value if it is ready, else None (never computes, never waits)."""
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                self.hits += 1
+                return self._done[key]
+        return None
+
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
             self._done[key] = value

@@ -8,8 +8,7 @@ workspace the caller holds no role in answers 404, exactly like one that does no
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -22,6 +21,7 @@ from .auth import (
     CSRF_FIELD,
     CSRF_HEADER,
     SAFE_METHODS,
+    SESSION_COOKIE,
     Caller,
     Sessions,
     authenticate,
@@ -57,18 +57,30 @@ def server(request: Request) -> ServerState:
     return state
 
 
-def request_store(request: Request) -> Iterator[Store]:
-    """A cursor on the store for this request (sync: FastAPI runs it in a worker thread,
-    since it may wait for another process to release the store)."""
-    with server(request).gate.store() as store:
-        yield store
+def _authenticate(state: ServerState, request: Request, key: tuple[Hashable, ...]) -> Caller:
+    store = state.gate.acquire()
+    try:
+        caller: Caller = state.cache.get(
+            key, lambda: authenticate(store, state.sessions(store), request)
+        )
+        return caller
+    finally:
+        state.gate.release(store)
 
 
-async def request_caller(
-    request: Request, store: Annotated[Store, Depends(request_store)]
-) -> Caller:
+async def request_caller(request: Request) -> Caller:
+    """The authenticated caller. Who holds a token or a session changes only when the
+    store does, so a known caller costs no query (and no worker thread)."""
     state = server(request)
-    caller = await run_in_threadpool(lambda: authenticate(store, state.sessions(store), request))
+    key = (
+        "caller",
+        state.gate.data_version(),
+        request.headers.get("authorization"),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    caller: Caller | None = state.cache.peek(key)
+    if caller is None:
+        caller = await run_in_threadpool(_authenticate, state, request, key)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER)
         content_type = request.headers.get("content-type", "")
@@ -87,12 +99,27 @@ WorkspaceQuery = Annotated[
 ]
 
 
-@dataclass
 class Context:
-    store: Store
-    caller: Caller
-    workspace: str
-    state: ServerState
+    """One request's view: its caller and workspace, and a store cursor opened only when
+    an answer is not ready (a cached answer needs no cursor and no worker thread)."""
+
+    def __init__(self, caller: Caller, workspace: str, state: ServerState) -> None:
+        self.caller = caller
+        self.workspace = workspace
+        self.state = state
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The request's cursor, opened on first use (from a worker thread: it may wait)."""
+        if self._store is None:
+            self._store = self.state.gate.acquire()
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self.state.gate.release(self._store)
+            self._store = None
 
     @property
     def jauge(self) -> Jauge:
@@ -101,14 +128,23 @@ class Context:
     def require(self, role: str) -> None:
         require_role(self.caller.user, self.workspace, role)
 
+    def key(self, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+        """The full cache key of an answer: workspace and store version first."""
+        version = self.state.gate.data_version()
+        self.state.warmer.ensure(version)
+        return (self.workspace, version, *key)
+
+    async def answer(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Answer:
+        """For async routes: the ready answer at once, else computed in a worker thread."""
+        ready: Answer | None = self.state.cache.peek(self.key(key))
+        if ready is not None:
+            return ready
+        return await run_in_threadpool(self.cached, key, compute)
+
     def cached(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Answer:
         """``compute()``'s answer, or the one computed earlier (or by the warm-up) on the
         same data."""
-        version = self.state.gate.data_version()
-        self.state.warmer.ensure(version)
-        answer: Answer = self.state.cache.get(
-            (self.workspace, version, *key), lambda: Answer.of(compute())
-        )
+        answer: Answer = self.state.cache.get(self.key(key), lambda: Answer.of(compute()))
         return answer
 
 
@@ -126,13 +162,16 @@ def resolve_workspace(caller: Caller, asked: str | None) -> str:
     return sorted(roles)[0]
 
 
-def request_context(
+async def request_context(
     request: Request,
-    store: Annotated[Store, Depends(request_store)],
     caller: Annotated[Caller, Depends(request_caller)],
     workspace: WorkspaceQuery = None,
-) -> Context:
-    return Context(store, caller, resolve_workspace(caller, workspace), server(request))
+) -> AsyncIterator[Context]:
+    ctx = Context(caller, resolve_workspace(caller, workspace), server(request))
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 Ctx = Annotated[Context, Depends(request_context)]

@@ -40,18 +40,24 @@ class StoreGate:
     @contextmanager
     def store(self) -> Iterator[Store]:
         """A cursor on the open store for the current request."""
-        cursor = self._enter()
+        cursor = self.acquire()
         try:
             yield cursor
         finally:
-            cursor.close()
-            with self._cond:
-                self._active -= 1
-                if self._active == 0:
-                    self._idle_since = time.monotonic()
-                self._cond.notify_all()
+            self.release(cursor)
 
-    def _enter(self) -> Store:
+    def release(self, cursor: Store) -> None:
+        """Give back a cursor from ``acquire`` (quick: never waits)."""
+        cursor.close()
+        with self._cond:
+            self._active -= 1
+            if self._active == 0:
+                self._idle_since = time.monotonic()
+            self._cond.notify_all()
+
+    def acquire(self) -> Store:
+        """A cursor on the store, opening it (and waiting for another process) if needed;
+        call from a worker thread, never from the event loop."""
         with self._cond:
             if self._store is not None and waiting_processes(self.path):
                 self._yield_turn()

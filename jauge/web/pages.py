@@ -171,7 +171,8 @@ def home(ctx: Ctx) -> Response:
 
 
 def _org_names(ctx: Context) -> list[str]:
-    return [o["name"] for o in api.orgs(ctx)]
+    found = ctx.cached(api.ORGS_KEY, lambda: ctx.jauge.org_dictionaries())
+    return [o["name"] for o in found.data]
 
 
 @router.get("/overview")
