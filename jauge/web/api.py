@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
 from ..browse import ItemFilter, list_imports, list_items
 from ..enrich.voice import sentiment_trend
@@ -50,10 +49,11 @@ def me(ctx: Ctx) -> Json:
 
 @router.get("/orgs", summary="Organisations of the workspace, with their dictionaries")
 async def orgs(ctx: Ctx) -> Response:
-    return json_answer(await ctx.answer(ORGS_KEY, lambda: ctx.jauge.org_dictionaries()))
+    return json_answer(await orgs_of(ctx))
 
 
-ORGS_KEY = ("orgs",)
+async def orgs_of(ctx: Context) -> Answer:
+    return await ctx.answer(("orgs",), lambda: ctx.jauge.org_dictionaries())
 
 
 @router.get("/stats", summary="Counts per entity, organisation and platform")
@@ -71,18 +71,10 @@ async def score(
     campaign: str | None = None,
     index_version: str = LATEST,
 ) -> Response:
-    key = ("score", org, start, end, account, campaign, index_version)
-    ready = ctx.state.cache.peek(ctx.key(key))
-    if ready is not None:
-        return json_answer(ready)
-    return json_answer(
-        await run_in_threadpool(
-            score_answer, ctx, org, start, end, account, campaign, index_version
-        )
-    )
+    return json_answer(await score_of(ctx, org, start, end, account, campaign, index_version))
 
 
-def score_answer(
+async def score_of(
     ctx: Context,
     org: str,
     start: date | None = None,
@@ -93,7 +85,7 @@ def score_answer(
 ) -> Answer:
     # the same key as the warm-up's (warmup.score_key)
     key = ("score", org, start, end, account, campaign, index_version)
-    return ctx.cached(
+    return await ctx.answer(
         key,
         lambda: ctx.jauge.score(
             org, account=account, campaign=campaign, start=start, end=end, version=index_version
@@ -111,14 +103,10 @@ async def compare(
     end: To = None,
     index_version: str = LATEST,
 ) -> Response:
-    return json_answer(
-        await run_in_threadpool(
-            compare_answer, ctx, by, org or [], every, start, end, index_version
-        )
-    )
+    return json_answer(await compare_of(ctx, by, org or [], every, start, end, index_version))
 
 
-def compare_answer(
+async def compare_of(
     ctx: Context,
     by: str,
     orgs: list[str],
@@ -129,7 +117,7 @@ def compare_answer(
 ) -> Answer:
     names = tuple(orgs)
     key = ("compare", by, names, every, start, end, index_version)
-    return ctx.cached(
+    return await ctx.answer(
         key,
         lambda: ctx.jauge.compare(
             by, names, every=every, start=start, end=end, version=index_version
@@ -191,13 +179,13 @@ async def voice(
     start: From = None,
     end: To = None,
 ) -> Response:
-    return json_answer(await run_in_threadpool(voice_answer, ctx, org, start, end))
+    return json_answer(await voice_of(ctx, org, start, end))
 
 
-def voice_answer(
+async def voice_of(
     ctx: Context, orgs: list[str], start: date | None = None, end: date | None = None
 ) -> Answer:
-    return ctx.cached(
+    return await ctx.answer(
         ("voice", tuple(orgs), start, end),
         lambda: ctx.jauge.voice(orgs, start=start, end=end).to_dict(),
     )
@@ -211,27 +199,40 @@ async def topics(
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
-    return json_answer(await run_in_threadpool(topics_answer, ctx, org, start, end, limit))
+    return json_answer(await topics_of(ctx, org, start, end, limit))
 
 
-def topics_answer(
+async def topics_of(
     ctx: Context, org: str, start: date | None = None, end: date | None = None, limit: int = 20
 ) -> Answer:
-    return ctx.cached(
+    return await ctx.answer(
         ("topics", org, start, end, limit),
         lambda: ctx.jauge.topics(org, start=start, end=end, limit=limit).to_dict(),
     )
 
 
 @router.get("/sentiment", summary="Mentions and their sentiment per week, day or month")
-def sentiment(
+async def sentiment(
     ctx: Ctx,
     org: Org,
     start: From = None,
     end: To = None,
     every: Literal["day", "week", "month"] = "week",
-) -> list[Json]:
-    return sentiment_trend(ctx.store, ctx.workspace, org, start, end, every)
+) -> Response:
+    return json_answer(await sentiment_of(ctx, org, start, end, every))
+
+
+async def sentiment_of(
+    ctx: Context,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    every: str = "week",
+) -> Answer:
+    return await ctx.answer(
+        ("sentiment", org, start, end, every),
+        lambda: sentiment_trend(ctx.store, ctx.workspace, org, start, end, every),
+    )
 
 
 @router.get("/connections", summary="Live connections with their last sync and error")

@@ -170,23 +170,24 @@ def home(ctx: Ctx) -> Response:
     return RedirectResponse(f"/overview?workspace={ctx.workspace}", status_code=303)
 
 
-def _org_names(ctx: Context) -> list[str]:
-    found = ctx.cached(api.ORGS_KEY, lambda: ctx.jauge.org_dictionaries())
-    return [o["name"] for o in found.data]
+async def _org_names(ctx: Context) -> list[str]:
+    return [o["name"] for o in (await api.orgs_of(ctx)).data]
 
 
+# Pages are async: with their answers ready (the usual case) they render without a
+# worker thread; an answer to compute goes to one (see Context.answer).
 @router.get("/overview")
-def overview(
+async def overview(
     request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
-    orgs = _org_names(ctx)
+    orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "overview.html", ctx, orgs=[], org=None)
     org = org or orgs[0]
     t = i18n.translator(i18n.negotiate(request))
-    result = api.score_answer(ctx, org, start, end).data
-    trend = api.compare_answer(ctx, "period", [org], "quarter").data
+    result = (await api.score_of(ctx, org, start, end)).data
+    trend = (await api.compare_of(ctx, "period", [org], "quarter")).data
     return render(
         request,
         "overview.html",
@@ -203,7 +204,7 @@ def overview(
 
 
 @router.get("/compare")
-def compare(
+async def compare(
     request: Request,
     ctx: Ctx,
     by: Literal["period", "campaign", "org"] = "org",
@@ -213,10 +214,10 @@ def compare(
     to: To = None,
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
-    orgs = _org_names(ctx)
+    orgs = await _org_names(ctx)
     chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
     t = i18n.translator(i18n.negotiate(request))
-    result = api.compare_answer(ctx, by, chosen, every, start, end).data if orgs else None
+    result = (await api.compare_of(ctx, by, chosen, every, start, end)).data if orgs else None
     return render(
         request,
         "compare.html",
@@ -233,18 +234,18 @@ def compare(
 
 
 @router.get("/listening")
-def listening(
+async def listening(
     request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
-    orgs = _org_names(ctx)
+    orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "listening.html", ctx, orgs=[], org=None)
     org = org or orgs[0]
     t = i18n.translator(i18n.negotiate(request))
-    trend = api.sentiment(ctx, org, start, end, "week")
-    voice = api.voice_answer(ctx, orgs, start, end).data
-    topics = api.topics_answer(ctx, org, start, end, 15).data
+    trend = (await api.sentiment_of(ctx, org, start, end)).data
+    voice = (await api.voice_of(ctx, orgs, start, end)).data
+    topics = (await api.topics_of(ctx, org, start, end, 15)).data
     return render(
         request,
         "listening.html",
@@ -269,7 +270,7 @@ def _sources_page(
         "sources.html",
         ctx,
         status_code,
-        orgs=_org_names(ctx),
+        orgs=[o["name"] for o in ctx.jauge.org_dictionaries()],
         sources=registry.names(),
         connections=list_connections(ctx.store, ctx.workspace),
         imports=list_imports(ctx.store, ctx.workspace, 20),
