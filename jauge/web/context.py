@@ -108,6 +108,7 @@ class Context:
         self.workspace = workspace
         self.state = state
         self._store: Store | None = None
+        self._version: tuple[int, ...] | None = None
 
     @property
     def store(self) -> Store:
@@ -129,10 +130,12 @@ class Context:
         require_role(self.caller.user, self.workspace, role)
 
     def key(self, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
-        """The full cache key of an answer: workspace and store version first."""
-        version = self.state.gate.data_version()
-        self.state.warmer.ensure(version)
-        return (self.workspace, version, *key)
+        """The full cache key of an answer: workspace and store version first (the version
+        read once per request, so a page's answers all come from the same data)."""
+        if self._version is None:
+            self._version = self.state.gate.data_version()
+            self.state.warmer.ensure(self._version)
+        return (self.workspace, self._version, *key)
 
     async def answer(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Answer:
         """For async routes: the ready answer at once, else computed in a worker thread."""

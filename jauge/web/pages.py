@@ -27,6 +27,8 @@ from .context import Context, Ctx, server
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# templates ship with the package: no need to stat them for changes on every render
+templates.env.auto_reload = False
 
 # forms send an empty field as "": the pages read dates themselves (the API is strict)
 From = Annotated[str | None, Query(alias="from")]
