@@ -242,3 +242,99 @@ def test_bloggers_and_redditors_are_people_too(tmp_path: Path) -> None:
         }
     assert bloggers and {p.platform for p in bloggers} == {"web"}
     assert {p.handle for p in redditors} == authors
+
+
+FRENCH_AS_PEOPLE = {
+    "id_tweet": "id",
+    "date": "created_at",
+    "id_compte": "author",  # each news outlet is a person talking, not the brand's account
+    "retweet_count": "shares",
+    "like_count": "reactions",
+    "reply_count": "comments",
+}
+
+
+def _plain(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def test_french_media_who_keep_talking_about_the_elysee(tmp_path: Path) -> None:
+    """The French media tweets: outlets that name Macron or the Élysée, each with the weeks
+    they did and the share of their tweets about it, checked against pandas on the file."""
+    import re
+    from datetime import date
+
+    import pandas as pd
+
+    from .conftest import FRENCH_TWEETS_CSV
+
+    start, end = date(2022, 4, 24), date(2022, 5, 17)
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        done = j.import_file(
+            FRENCH_TWEETS_CSV,
+            "posts-csv",
+            org="Presse",
+            platform="twitter",
+            mapping=FRENCH_AS_PEOPLE,
+        )
+        assert done.ok
+        j.add_org("Élysée", aliases=["Macron", "Elysée"])
+        j.enrich(backend="fast")
+        people = rank_people(j.store, j.workspace, "Élysée", start=start, end=end, limit=100)
+
+    tweets = pd.read_csv(FRENCH_TWEETS_CSV, dtype={"id_compte": str, "id_tweet": str})
+    tweets = tweets.drop_duplicates("id_tweet")
+    about = tweets.text.map(_plain).str.contains(r"(?<!\w)(?:macron|elysee)(?!\w)", regex=True)
+    week = (pd.to_datetime(tweets.date) - pd.Timestamp(start)).dt.days // 7
+    expected = {
+        author: {
+            "persistence": week[about & (tweets.id_compte == author)].nunique(),
+            "relevance": (about & (tweets.id_compte == author)).sum()
+            / (tweets.id_compte == author).sum(),
+        }
+        for author in tweets[about].id_compte.unique()
+    }
+    assert len(expected) >= 8
+    assert {p.handle for p in people} == set(expected)
+    for p in people:
+        assert p.persistence == expected[p.handle]["persistence"], p.handle
+        assert abs(p.topical_relevance - expected[p.handle]["relevance"]) < 1e-9, p.handle
+        assert p.why["topical_relevance"]
+        assert all(
+            re.search(r"macron|elysee", _plain(w["text"] or ""))
+            for w in p.why["topical_relevance"]
+            if "text" in w
+        )
+    assert [p.persistence for p in people] == sorted((p.persistence for p in people), reverse=True)
+
+
+def test_followers_are_shown_from_any_export_but_never_order_people(tmp_path: Path) -> None:
+    """An `author_followers` column reaches people. The values are a stand-in (each outlet's
+    largest like count × 100: a real heavy tail, not their audience), then reversed: the
+    order must not move."""
+    import pandas as pd
+
+    from .conftest import FRENCH_TWEETS_CSV
+
+    tweets = pd.read_csv(FRENCH_TWEETS_CSV, dtype={"id_compte": str, "id_tweet": str})
+    audience = tweets.groupby("id_compte").like_count.max() * 100
+    orders, shown = [], []
+    for n, values in enumerate((audience, audience.iloc[::-1].set_axis(audience.index))):
+        data = tweets.assign(author_followers=tweets.id_compte.map(values))
+        path = tmp_path / f"tweets{n}.csv"
+        data.to_csv(path, index=False)
+        with jauge.open(tmp_path / f"s{n}.duckdb") as j:
+            assert j.import_file(
+                path, "posts-csv", org="Presse", platform="twitter", mapping=FRENCH_AS_PEOPLE
+            ).ok
+            j.add_org("Élysée", aliases=["Macron", "Elysée"])
+            j.enrich(backend="fast")
+            people = rank_people(j.store, j.workspace, "Élysée", limit=100)
+        orders.append([p.handle for p in people])
+        shown.append({p.handle: p.followers for p in people})
+        assert all(shown[-1][h] == values[h] for h in shown[-1])
+    assert orders[0] == orders[1]
+    assert shown[0] != shown[1]

@@ -24,7 +24,7 @@ DAMPING = 0.85
 def window(
     store: Store, org_id: str, start: date | None, end: date | None, days: int = 90
 ) -> tuple[datetime, datetime]:
-    end = end or store.latest_item_day([org_id]) or date.today()
+    end = end or store.latest_item_day([org_id], mentions=True) or date.today()
     start = start or end - timedelta(days=days - 1)
     return (
         datetime.combine(start, datetime.min.time()),

@@ -93,7 +93,7 @@ def topics(
 ) -> Topics:
     """Top and rising terms about ``org`` (default window: 90 days up to its latest item)."""
     org_id = store.org_id(workspace, org)
-    end = end or store.latest_item_day([org_id]) or date.today()
+    end = end or store.latest_item_day([org_id], mentions=True) or date.today()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     window_start = datetime.combine(start, datetime.min.time())
     window_end = datetime.combine(end + timedelta(days=1), datetime.min.time())

@@ -69,7 +69,7 @@ _TALK_AND_LABELS = """
 def _window(
     store: Store, ids: list[str], start: date | None, end: date | None
 ) -> tuple[date, date, list[datetime]]:
-    end = end or store.latest_item_day(ids) or date.today()
+    end = end or store.latest_item_day(ids, mentions=True) or date.today()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     bounds = [
         datetime.combine(start, datetime.min.time()),

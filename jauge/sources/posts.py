@@ -5,8 +5,9 @@ Columns (see docs/sources.md): ``id``, ``created_at`` (required), ``platform``,
 ``author_location``, ``kind``, ``text``, ``title``, ``url``, ``lang``,
 ``reply_to``, ``quote_of``, ``repost_of``, ``observed_at`` and the metrics
 ``impressions``, ``reach``, ``engaged_users``, ``reactions``, ``comments``,
-``shares``, ``saves``, ``clicks``, ``video_views``, ``followers``. Other columns
-are kept in ``extra``. ``--map column=field`` renames a column to a field.
+``shares``, ``saves``, ``clicks``, ``video_views``, ``followers`` (the account's),
+``author_followers`` (the author's audience, shown next to people, never used to rank
+them). Other columns are kept in ``extra``. ``--map column=field`` renames a column to a field.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ KNOWN = {
     "author_id",
     "kind",
     "observed_at",
+    "author_followers",
     *TEXT_FIELDS,
     *LINK_FIELDS,
     *METRICS,
@@ -110,6 +112,8 @@ class PostsCsvSource(TabularSource):
             fields.append(timestamp("observed_at", "observed_at"))
         fields += [text(f, f) for f in (*TEXT_FIELDS, *LINK_FIELDS) if f in columns]
         fields += [count(m, m) for m in METRICS if m in columns]
+        if "author_followers" in columns:
+            fields.append(count("author_followers", "author_followers"))
         return fields
 
 

@@ -57,6 +57,10 @@ class TweetsCsvSource(TabularSource):
             fields.append(text("author_native_id", author_id))
         if created := pick(columns, "tweet_created", "created_at", "date"):
             fields.append(timestamp("created_at", created, formats=TWEET_TIME_FORMATS))
+        if followers := pick(
+            columns, "user_followers_count", "followers_count", "author_followers"
+        ):
+            fields.append(count("author_followers", followers))
         if location := pick(columns, "tweet_location", "user_location", "location"):
             fields.append(text("author_location", location))
         if shares := pick(columns, "retweet_count", "retweets"):

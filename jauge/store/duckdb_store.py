@@ -351,12 +351,19 @@ class Store:
                     [workspace, person_id],
                 )
 
-    def latest_item_day(self, org_ids: list[str]) -> date | None:
+    def latest_item_day(self, org_ids: list[str], *, mentions: bool = False) -> date | None:
         """The day of the latest item of any of these organisations (windows end there by
-        default, so that the same store always gives the same figures)."""
+        default, so that the same store always gives the same figures); with ``mentions``,
+        items that name them in their dictionaries count too (what listening reads)."""
         marks = ", ".join("?" for _ in org_ids)
+        named = (
+            f" OR item_id IN (SELECT item_id FROM mentions WHERE org_id IN ({marks}))"
+            if mentions
+            else ""
+        )
         latest = self.con.execute(
-            f"SELECT max(created_at) FROM content_items WHERE org_id IN ({marks})", org_ids
+            f"SELECT max(created_at) FROM content_items WHERE org_id IN ({marks}){named}",
+            org_ids * (2 if mentions else 1),
         ).fetchall()[0][0]
         return latest.date() if latest is not None else None
 
