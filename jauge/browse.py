@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -108,12 +109,15 @@ def list_imports(store: Store, workspace: str, limit: int = 50) -> list[dict[str
     cursor = store.con.execute(
         """
         SELECT import_id, source, path, org, started_at, finished_at, rows_read,
-               inserted, updated, unchanged, invalid
+               inserted, updated, unchanged, invalid, status, errors
         FROM imports WHERE workspace = ? ORDER BY started_at DESC LIMIT ?
         """,
         [workspace, max(1, min(int(limit), MAX_PAGE))],
     )
     names = [d[0] for d in cursor.description]
-    return [
+    found = [
         {k: _json_value(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()
     ]
+    for entry in found:
+        entry["errors"] = json.loads(entry["errors"]) if entry["errors"] else []
+    return found

@@ -160,32 +160,61 @@ def ingest(
                 counts.unchanged,
             )
             result.snapshots, result.interactions = counts.snapshots, counts.interactions
-            con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    import_id,
-                    options.workspace,
-                    source,
-                    label,
-                    report.sha256,
-                    options.org,
-                    started,
-                    utcnow(),
-                    result.rows,
-                    result.inserted,
-                    result.updated,
-                    result.unchanged,
-                    result.invalid,
-                ],
+            store.record_import(
+                {
+                    "import_id": import_id,
+                    "workspace": options.workspace,
+                    "source": source,
+                    "path": label,
+                    "sha256": report.sha256,
+                    "org": options.org,
+                    "started_at": started,
+                    "rows_read": result.rows,
+                    "inserted": result.inserted,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "invalid": result.invalid,
+                }
             )
             staging.drop()
             result.status = "written"
     except _Rejected:
-        pass
+        _record_rejected(store, import_id, label, source, options, started, result)
     except InputError as exc:
         result.errors = exc.errors
         result.error_count = len(exc.errors)
+        _record_rejected(store, import_id, label, source, options, started, result)
     return result
+
+
+def _record_rejected(
+    store: Store,
+    import_id: str,
+    label: str,
+    source: str,
+    options: ImportOptions,
+    started: datetime,
+    result: FileResult,
+) -> None:
+    """Keep the attempt and its first errors in the history (none of its data)."""
+    store.record_import(
+        {
+            "import_id": import_id,
+            "workspace": options.workspace,
+            "source": source,
+            "path": label,
+            "sha256": None,
+            "org": options.org,
+            "started_at": started,
+            "rows_read": result.rows,
+            "inserted": 0,
+            "updated": 0,
+            "unchanged": 0,
+            "invalid": result.invalid or result.error_count,
+        },
+        status="rejected",
+        errors=[e.to_dict() for e in result.errors],
+    )
 
 
 class _Rejected(Exception):

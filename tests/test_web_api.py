@@ -194,6 +194,12 @@ def test_upload_validates_like_the_cli_and_never_duplicates(
     assert error["field"] == "Lifetime Post Total Reach"
     after = client.get("/api/v1/stats", headers=auth).json()["entities"]
     assert after["items"] == before["items"]
+    # the attempt stays in the history, with its first errors and none of its data
+    refused = [
+        i for i in client.get("/api/v1/imports", headers=auth).json() if i["status"] == "rejected"
+    ]
+    assert len(refused) == 1 and refused[0]["path"] == "facebook_export.csv"
+    assert refused[0]["inserted"] == 0 and refused[0]["errors"][0]["line"] == 6
 
     with bad.open("rb") as f:
         r = client.post(

@@ -155,6 +155,8 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     assert r.status_code == 422
     assert "page_export.csv, line 4, field Post Month" in r.text
     assert "Nothing was written" in r.text
+    history = r.text.split('data-testid="imports"')[1]
+    assert "refused, nothing written: page_export.csv, line 4, field Post Month" in history
 
     r = client.post(
         "/sources/upload",

@@ -6,6 +6,7 @@ Everything else hands it typed batches (Arrow) or asks it for Arrow tables.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -350,6 +351,20 @@ class Store:
                     "WHERE workspace = ? AND author_person_id = ?",
                     [workspace, person_id],
                 )
+
+    def record_import(
+        self,
+        values: dict[str, Any],
+        *,
+        status: str = "written",
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """One line of the import history (in the caller's transaction, if any)."""
+        row = {**values, "finished_at": utcnow(), "status": status}
+        row["errors"] = json.dumps(errors, ensure_ascii=False) if errors else None
+        names = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        self.con.execute(f"INSERT INTO imports ({names}) VALUES ({marks})", list(row.values()))
 
     def latest_item_day(self, org_ids: list[str], *, mentions: bool = False) -> date | None:
         """The day of the latest item of any of these organisations (windows end there by
