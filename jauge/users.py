@@ -95,6 +95,15 @@ def add_user(store: Store, email: str, password: str, workspace: str, role: str)
     return load_user(store, user_id)
 
 
+def password_stamp(store: Store, user_id: str) -> str | None:
+    """A short digest of the user's password hash: sessions carry it, so setting a new
+    password ends every session opened with the old one."""
+    row = access.user_row(store, user_id)
+    if row is None:
+        return None
+    return hashlib.sha256(row["password_hash"].encode("utf-8")).hexdigest()[:16]
+
+
 def load_user(store: Store, user_id: str) -> User:
     row = access.user_row(store, user_id)
     if row is None:

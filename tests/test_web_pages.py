@@ -230,3 +230,16 @@ def test_both_languages_have_every_message_the_templates_use():
     same_in_both = {"Amplification"}
     untranslated = [k for k in en if en[k] == fr[k] and len(en[k]) > 12]
     assert [en[k] for k in untranslated if en[k] not in same_in_both] == []
+
+
+def test_a_new_password_ends_the_old_sessions(writable_client: TestClient, fresh_web_store):
+    import jauge
+    from jauge.users import add_user
+
+    client = login(writable_client, fresh_web_store.email("viewer"))
+    assert client.get("/overview", follow_redirects=False).status_code == 200
+    with jauge.open(fresh_web_store.path) as j:
+        add_user(j.store, fresh_web_store.email("viewer"), "a brand new one", "brands", "viewer")
+    assert client.get("/overview", follow_redirects=False).status_code == 303
+    login(client, fresh_web_store.email("viewer"), "a brand new one")
+    assert client.get("/overview", follow_redirects=False).status_code == 200

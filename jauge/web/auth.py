@@ -23,7 +23,7 @@ from .. import settings
 from ..errors import AuthError, ForbiddenError, NotFoundError
 from ..store import access
 from ..store.duckdb_store import Store
-from ..users import User, load_user, user_for_token
+from ..users import User, load_user, password_stamp, user_for_token
 
 SESSION_COOKIE = "jauge_session"
 LOGIN_CSRF_COOKIE = "jauge_login_csrf"
@@ -44,10 +44,11 @@ class Sessions:
     def __init__(self, key: str) -> None:
         self._signer = URLSafeTimedSerializer(key, salt="jauge-session")
 
-    def issue(self, user_id: str) -> tuple[str, str]:
-        """A new session cookie value and its CSRF token."""
+    def issue(self, user_id: str, stamp: str | None) -> tuple[str, str]:
+        """A new session cookie value and its CSRF token (``stamp``: see
+        ``users.password_stamp``)."""
         csrf = secrets.token_urlsafe(24)
-        return self._signer.dumps({"uid": user_id, "csrf": csrf}), csrf
+        return self._signer.dumps({"uid": user_id, "csrf": csrf, "pw": stamp}), csrf
 
     def read(self, value: str | None) -> dict[str, Any] | None:
         if not value:
@@ -99,6 +100,9 @@ def authenticate(store: Store, sessions: Sessions, request: Request) -> Caller:
     session = sessions.read(request.cookies.get(SESSION_COOKIE))
     if session is None:
         raise AuthError("log in first, or send an API token as 'Authorization: Bearer TOKEN'")
+    stamp = password_stamp(store, str(session["uid"]))
+    if stamp is None or stamp != session.get("pw"):
+        raise AuthError("the session is no longer valid (password changed?): log in again")
     try:
         user = load_user(store, str(session["uid"]))
     except NotFoundError as exc:

@@ -20,7 +20,7 @@ from ..browse import list_imports
 from ..errors import ConfigError
 from ..sources import registry
 from ..sources.connections import list_connections
-from ..users import check_password
+from ..users import check_password, password_stamp
 from . import api, charts, i18n
 from .auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie_secure
 from .context import Context, Ctx, server
@@ -142,7 +142,10 @@ async def login(
     def check() -> tuple[Any, str | None]:
         with state.gate.store() as store:
             user = check_password(store, email, password)
-            return user, state.sessions(store).issue(user.user_id)[0] if user else None
+            if user is None:
+                return None, None
+            stamp = password_stamp(store, user.user_id)
+            return user, state.sessions(store).issue(user.user_id, stamp)[0]
 
     user, cookie = await run_in_threadpool(check)
     if user is None or cookie is None:
