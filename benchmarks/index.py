@@ -149,8 +149,10 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
                     ELSE 'positive' END, 'bench', 'bench'
         FROM (SELECT interaction_id, random() AS d FROM acts
               WHERE kind IN ('comment', 'reply', 'mention') AND random() < 0.4);
-        INSERT INTO imports VALUES ('bench', '{WORKSPACE}', 'benchmark', 'generated', NULL, NULL,
-               now()::TIMESTAMP, now()::TIMESTAMP, 0, 0, 0, 0, 0);
+        INSERT INTO imports (import_id, workspace, source, path, sha256, org, started_at,
+                             finished_at, rows_read, inserted, updated, unchanged, invalid)
+        VALUES ('bench', '{WORKSPACE}', 'benchmark', 'generated', NULL, NULL,
+                now()::TIMESTAMP, now()::TIMESTAMP, 0, 0, 0, 0, 0);
     """)
     # the engine's own order helps both implementations alike: rows by organisation
     counts = con.execute("SELECT count(*) FROM interactions").fetchall()[0][0]
