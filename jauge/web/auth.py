@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,15 +90,17 @@ class Caller:
     csrf: str | None  # None for API tokens
 
 
-def authenticate(store: Store, sessions: Sessions, request: Request) -> Caller:
-    """The caller of ``request``, or AuthError (the same for a bad token and no token)."""
+def authenticate(store: Store, sessions: Callable[[], Sessions], request: Request) -> Caller:
+    """The caller of ``request``, or AuthError (the same for a bad token and no token).
+    ``sessions`` is only called for a session cookie (its key may have to be made)."""
     token = bearer_token(request)
     if token is not None:
         user = user_for_token(store, token)
         if user is None:
             raise AuthError("the API token is not valid: create one with `jauge token create`")
         return Caller(user, None)
-    session = sessions.read(request.cookies.get(SESSION_COOKIE))
+    cookie = request.cookies.get(SESSION_COOKIE)
+    session = sessions().read(cookie) if cookie else None
     if session is None:
         raise AuthError("log in first, or send an API token as 'Authorization: Bearer TOKEN'")
     stamp = password_stamp(store, str(session["uid"]))

@@ -33,7 +33,7 @@ class Answer:
 
 
 class ResultCache:
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 8192) -> None:
         self.size = size
         self._done: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, Future[Any]] = {}

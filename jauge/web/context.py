@@ -61,7 +61,7 @@ def _authenticate(state: ServerState, request: Request, key: tuple[Hashable, ...
     store = state.gate.acquire()
     try:
         caller: Caller = state.cache.get(
-            key, lambda: authenticate(store, state.sessions(store), request)
+            key, lambda: authenticate(store, lambda: state.sessions(store), request)
         )
         return caller
     finally:

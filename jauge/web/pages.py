@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,6 +25,7 @@ from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
 from . import api, charts, i18n
 from .auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie_secure
+from .cache import Answer
 from .context import Context, Ctx, server
 
 router = APIRouter(include_in_schema=False)
@@ -179,9 +182,42 @@ async def _org_names(ctx: Context) -> list[str]:
     return [o["name"] for o in (await api.orgs_of(ctx)).data]
 
 
+PageHandler = Callable[..., Awaitable[HTMLResponse]]
+
+
+def remembered(handler: PageHandler) -> PageHandler:
+    """A page rendered once per store version for each session, address and language:
+    people reload their dashboard far more often than the data changes."""
+
+    @functools.wraps(handler)
+    async def page(request: Request, ctx: Context, **params: Any) -> HTMLResponse:
+        if "lang" in request.query_params:  # the answer also sets the language cookie
+            return await handler(request, ctx, **params)
+        key = ctx.key(
+            (
+                "page",
+                request.url.path,
+                request.url.query,
+                i18n.negotiate(request),
+                request.cookies.get(SESSION_COOKIE),
+                request.headers.get("authorization"),
+            )
+        )
+        ready: Answer | None = ctx.state.cache.peek(key)
+        if ready is not None:
+            return HTMLResponse(ready.body)
+        response = await handler(request, ctx, **params)
+        if response.status_code == 200:
+            ctx.state.cache.put(key, Answer(None, bytes(response.body)))
+        return response
+
+    return page
+
+
 # Pages are async: with their answers ready (the usual case) they render without a
 # worker thread; an answer to compute goes to one (see Context.answer).
 @router.get("/overview")
+@remembered
 async def overview(
     request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
@@ -209,6 +245,7 @@ async def overview(
 
 
 @router.get("/compare")
+@remembered
 async def compare(
     request: Request,
     ctx: Ctx,
@@ -239,6 +276,7 @@ async def compare(
 
 
 @router.get("/listening")
+@remembered
 async def listening(
     request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
