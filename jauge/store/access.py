@@ -80,4 +80,7 @@ def web_secret(store: Store, name: str, make: Any) -> str:
         "(SELECT 1 FROM web_secrets WHERE name = ?)",
         [name, value, utcnow(), name],
     )
+    # settle the file now rather than at the next close, so the store's version (which
+    # keys the server's cached answers) changes once, here
+    store.con.execute("CHECKPOINT")
     return web_secret(store, name, make)

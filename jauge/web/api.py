@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..browse import ItemFilter, list_imports, list_items
 from ..enrich.voice import sentiment_trend
@@ -85,6 +86,15 @@ async def score_of(
 ) -> Answer:
     # the same key as the warm-up's (warmup.score_key)
     key = ("score", org, start, end, account, campaign, index_version)
+    default_window = (start, end, account, campaign, index_version) == (
+        None,
+        None,
+        None,
+        None,
+        LATEST,
+    )
+    if default_window and ctx.state.cache.peek(ctx.key(key)) is None:
+        await run_in_threadpool(ctx.state.warmer.wait, ctx.version)
     return await ctx.answer(
         key,
         lambda: ctx.jauge.score(

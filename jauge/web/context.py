@@ -129,13 +129,18 @@ class Context:
     def require(self, role: str) -> None:
         require_role(self.caller.user, self.workspace, role)
 
-    def key(self, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
-        """The full cache key of an answer: workspace and store version first (the version
-        read once per request, so a page's answers all come from the same data)."""
+    @property
+    def version(self) -> tuple[int, ...]:
+        """The store's version for this request (read once)."""
         if self._version is None:
             self._version = self.state.gate.data_version()
             self.state.warmer.ensure(self._version)
-        return (self.workspace, self._version, *key)
+        return self._version
+
+    def key(self, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+        """The full cache key of an answer: workspace and store version first (the version
+        read once per request, so a page's answers all come from the same data)."""
+        return (self.workspace, self.version, *key)
 
     async def answer(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Answer:
         """For async routes: the ready answer at once, else computed in a worker thread."""

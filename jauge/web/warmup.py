@@ -46,6 +46,8 @@ class Warmer:
         self._lock = threading.Lock()
         self._warmed: tuple[int, ...] | None = None
         self._running = False
+        self._done = threading.Event()
+        self._done.set()
 
     def ensure(self, version: tuple[int, ...]) -> None:
         """Start a warm-up pass for ``version`` unless one ran or runs."""
@@ -54,7 +56,16 @@ class Warmer:
                 return
             self._running = True
             self._warmed = version
+            self._done.clear()
         threading.Thread(target=self._run, args=(version,), daemon=True).start()
+
+    def wait(self, version: tuple[int, ...], timeout: float = 60.0) -> None:
+        """Wait for the pass warming ``version``, if one runs: cheaper for a request than
+        computing alone what the pass computes for everyone in one query."""
+        with self._lock:
+            pending = self._running and self._warmed == version
+        if pending:
+            self._done.wait(timeout)
 
     def _run(self, version: tuple[int, ...]) -> None:
         try:
@@ -81,3 +92,4 @@ class Warmer:
         finally:
             with self._lock:
                 self._running = False
+                self._done.set()
