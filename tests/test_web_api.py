@@ -290,7 +290,28 @@ def test_the_warm_up_answers_exactly_what_the_cli_answers(web_store: WebStore):
             org: client.get("/api/v1/score", params={"org": org}, headers=auth).json()
             for org in ("Delta", "Cosmetics brand")
         }
-        assert state.cache.misses == misses  # both were ready
+        trend = client.get(
+            "/api/v1/compare",
+            params={"by": "period", "org": "Cosmetics brand", "every": "quarter"},
+            headers=auth,
+        ).json()
+        assert state.cache.misses == misses  # all were ready
+    assert len(trend["rows"]) >= 4
+    assert trend == cli_json(
+        [
+            "compare",
+            "--db",
+            str(web_store.path),
+            "--workspace",
+            "brands",
+            "--by",
+            "period",
+            "--org",
+            "Cosmetics brand",
+            "--every",
+            "quarter",
+        ]
+    )
     for org, answer in answers.items():
         cli_answer = cli_json(
             ["score", "--db", str(web_store.path), "--workspace", "brands", "--org", org]

@@ -24,6 +24,7 @@ from .cache import Answer
 from .context import Context, Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["jauge"])
+CROWD = 2
 
 
 def json_answer(answer: Answer) -> Response:
@@ -93,7 +94,10 @@ async def score_of(
         None,
         LATEST,
     )
-    if default_window and ctx.state.cache.peek(ctx.key(key)) is None:
+    # alone, a request computes its answer (a fraction of a second); in a crowd of
+    # different questions, it waits for the warm-up pass that answers them all at once
+    crowded = ctx.state.cache.computing() >= CROWD
+    if default_window and crowded and ctx.state.cache.peek(ctx.key(key)) is None:
         await run_in_threadpool(ctx.state.warmer.wait, ctx.version)
     return await ctx.answer(
         key,

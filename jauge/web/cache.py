@@ -41,6 +41,11 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
+    def computing(self) -> int:
+        """How many answers are being computed right now."""
+        with self._lock:
+            return len(self._running)
+
     def peek(self, key: Hashable) -> Any:
         """The value if it is ready, else None (never computes, never waits)."""
         with self._lock:

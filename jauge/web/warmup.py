@@ -1,12 +1,13 @@
 """Answers ready before they are asked: the default-window index of every organisation.
 
 A dashboard's first question is always the same: the index of an organisation over the
-latest 90 days. Computing it on demand costs about a tenth of a second per organisation,
-which fifty people opening the dashboard at once would queue behind. So whenever the
-store changes (and when the server starts), one background pass computes those answers
-for every organisation of every workspace, with the engine's batched statistics (one
-query for all of them), and puts them where the score route looks. Each is exactly what
-`jauge score --org ORG` prints (the same scoring code; a test compares them).
+latest 90 days, and its trend by quarter. Computing them on demand costs a tenth of a
+second or more per organisation, which fifty people opening the dashboard at once would
+queue behind. So whenever the store changes (and when the server starts), one background
+pass computes those answers for every organisation of every workspace, with the engine's
+batched statistics (one query for all of them), and puts them where the routes look.
+Each is exactly what `jauge score --org ORG` and `jauge compare --by period --org ORG`
+print (the same code; a test compares them).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import threading
 from collections.abc import Hashable
 
 from ..errors import JaugeError
+from ..metrics.compare import compare
 from ..metrics.index import ScopeRequest, compute_many
 from ..metrics.spec import LATEST
 from ..store import access
+from ..store.duckdb_store import Store
 from .cache import Answer, ResultCache
 from .gate import StoreGate
 
@@ -37,6 +40,11 @@ def score_key(
 ) -> tuple[Hashable, ...]:
     """Where the score route keeps an answer (see ``api.score``)."""
     return (workspace, version, "score", org, start, end, account, campaign, index_version)
+
+
+def trend_key(workspace: str, version: tuple[int, ...], org: str) -> tuple[Hashable, ...]:
+    """Where the compare route keeps an organisation's trend by quarter (``api.compare_of``)."""
+    return (workspace, version, "compare", "period", (org,), "quarter", None, None, LATEST)
 
 
 class Warmer:
@@ -67,6 +75,17 @@ class Warmer:
         if pending:
             self._done.wait(timeout)
 
+    def _trends(
+        self, store: Store, workspace: str, version: tuple[int, ...], orgs: list[str]
+    ) -> None:
+        """Each organisation's index by quarter (the overview's trend), all in one pass: the
+        rows of one organisation are exactly its own comparison (changes are only measured
+        between periods of the same organisation)."""
+        together = compare(store, workspace, "period", orgs, every="quarter").to_dict()
+        for org in orgs:
+            own = {**together, "rows": [r for r in together["rows"] if r["org"] == org]}
+            self.cache.put(trend_key(workspace, version, org), Answer.of(own))
+
     def _run(self, version: tuple[int, ...]) -> None:
         try:
             with self.gate.store() as store:
@@ -87,6 +106,7 @@ class Warmer:
                         self.cache.put(
                             score_key(workspace, version, org), Answer.of(result.to_dict())
                         )
+                    self._trends(store, workspace, version, orgs)
         except JaugeError as exc:  # a store being rewritten: the requests compute on demand
             log.info("warm-up skipped: %s", exc)
         finally:
