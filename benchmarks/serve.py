@@ -17,7 +17,10 @@ the server costs before any jauge code runs):
 - GET /overview, the dashboard page (index, trend by quarter, breakdown), one organisation
   (rendered once, then kept until the store changes);
 - GET /overview over the 1,000 organisations in turn: each page rendered for the first
-  time, its trend by quarter computed on demand (the cold path).
+  time in the run, from the warmed answers.
+
+It also prints the time of the first score request after the server starts (computed on
+demand, before any warm-up: the cold path).
 
     python benchmarks/serve.py                       # 1,000 accounts, 1,000,000 interactions
     python benchmarks/serve.py --clients 50 --seconds 20
@@ -258,7 +261,7 @@ def main() -> None:
             )
             pages = [f"/overview?org={o.replace(' ', '+')}" for o in orgs]
             show(
-                f"GET /overview, {len(orgs):,} orgs in turn (cold)",
+                f"GET /overview, {len(orgs):,} orgs in turn",
                 run(load_with(base, pages, args.clients, args.seconds, {}, cookies)),
                 baseline,
             )
