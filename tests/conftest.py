@@ -16,6 +16,15 @@ AIRLINE_TWEETS = DATA / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
 FRENCH_TWEETS_CSV = DATA / "french-media-engagement" / "Tweets_sample.csv"
 FRENCH_TWEETS_JSONL = DATA / "french-media-engagement" / "tweets_sample.jsonl"
 FEEDS = DATA / "rss-atom-feeds"
+#: the French media CSV's columns as jauge's generic posts format
+FRENCH_MAP = {
+    "id_tweet": "id",
+    "date": "created_at",
+    "id_compte": "account",
+    "retweet_count": "shares",
+    "like_count": "reactions",
+    "reply_count": "comments",
+}
 
 
 @pytest.fixture

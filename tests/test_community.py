@@ -13,7 +13,7 @@ from jauge.cli.main import cli
 from jauge.community.graph import interaction_graph, weighted_pagerank
 from jauge.community.people import rank_people
 
-from .conftest import AIRLINE_TWEETS, DATA
+from .conftest import AIRLINE_TWEETS, DATA, FRENCH_MAP
 
 
 def power_iteration_pagerank(edges: list[tuple[int, int, float]], n: int) -> np.ndarray:
@@ -244,14 +244,8 @@ def test_bloggers_and_redditors_are_people_too(tmp_path: Path) -> None:
     assert {p.handle for p in redditors} == authors
 
 
-FRENCH_AS_PEOPLE = {
-    "id_tweet": "id",
-    "date": "created_at",
-    "id_compte": "author",  # each news outlet is a person talking, not the brand's account
-    "retweet_count": "shares",
-    "like_count": "reactions",
-    "reply_count": "comments",
-}
+# each news outlet is a person talking, not the organisation's own account
+FRENCH_AS_PEOPLE = {**FRENCH_MAP, "id_compte": "author"}
 
 
 def _plain(text: str) -> str:

@@ -8,16 +8,7 @@ import pytest
 
 import jauge
 
-from .conftest import FEEDS, FRENCH_TWEETS_CSV, FRENCH_TWEETS_JSONL
-
-FRENCH_MAP = {
-    "id_tweet": "id",
-    "date": "created_at",
-    "id_compte": "account",
-    "retweet_count": "shares",
-    "like_count": "reactions",
-    "reply_count": "comments",
-}
+from .conftest import FEEDS, FRENCH_MAP, FRENCH_TWEETS_CSV, FRENCH_TWEETS_JSONL
 
 
 def test_posts_csv_with_a_column_map(handle: jauge.Jauge) -> None:

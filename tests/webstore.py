@@ -15,18 +15,10 @@ from pathlib import Path
 import jauge
 from jauge.users import add_user, add_workspace, create_token
 
-from .conftest import AIRLINE_TWEETS, FRENCH_TWEETS_CSV, UCI_FACEBOOK
+from .conftest import AIRLINE_TWEETS, FRENCH_MAP, FRENCH_TWEETS_CSV, UCI_FACEBOOK
 
 PASSWORD = "correct horse battery"
 AIRLINES = ("United", "Delta", "Southwest", "US Airways", "American", "Virgin America")
-FRENCH_MAP = {
-    "id_tweet": "id",
-    "date": "created_at",
-    "id_compte": "account",
-    "retweet_count": "shares",
-    "like_count": "reactions",
-    "reply_count": "comments",
-}
 HANDLES = {
     "United": "@united",
     "Delta": "@delta",

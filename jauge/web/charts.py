@@ -24,9 +24,9 @@ def _spec(**parts: Any) -> Spec:
     return {**_BASE, **parts}
 
 
-def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spec:
-    """The index per period with its interval as a band; significant changes ringed."""
-    values = [
+def scored_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Comparison rows (``jauge compare --format json``) that have a score, flattened."""
+    return [
         {
             "unit": r["unit"],
             "from": r["from"],
@@ -38,6 +38,11 @@ def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spe
         for r in rows
         if r.get("score") is not None
     ]
+
+
+def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spec:
+    """The index per period with its interval as a band; significant changes ringed."""
+    values = scored_rows(rows)
     x = {
         "field": "from",
         "type": "ordinal",
@@ -125,17 +130,7 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
 
 def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
     """One bar per compared unit with its interval; significant changes in orange."""
-    values = [
-        {
-            "unit": r["unit"],
-            "score": r["score"],
-            "low": r["interval"][0] if r["interval"] else None,
-            "high": r["interval"][1] if r["interval"] else None,
-            "significant": bool(r.get("change") and r["change"].get("significant")),
-        }
-        for r in rows
-        if r.get("score") is not None
-    ]
+    values = scored_rows(rows)
     x = {
         "field": "unit",
         "type": "nominal",

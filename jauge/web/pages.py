@@ -178,6 +178,10 @@ def home(ctx: Ctx) -> Response:
     return RedirectResponse(f"/overview?workspace={ctx.workspace}", status_code=303)
 
 
+def _translator(request: Request) -> Callable[..., str]:
+    return i18n.translator(i18n.negotiate(request))
+
+
 async def _org_names(ctx: Context) -> list[str]:
     return [o["name"] for o in (await api.orgs_of(ctx)).data]
 
@@ -225,8 +229,7 @@ async def overview(
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "overview.html", ctx, orgs=[], org=None)
-    org = org or orgs[0]
-    t = i18n.translator(i18n.negotiate(request))
+    org, t = org or orgs[0], _translator(request)
     result = (await api.score_of(ctx, org, start, end)).data
     trend = (await api.compare_of(ctx, "period", [org], "quarter")).data
     return render(
@@ -258,7 +261,7 @@ async def compare(
     start, end = _day(from_, "from"), _day(to, "to")
     orgs = await _org_names(ctx)
     chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
-    t = i18n.translator(i18n.negotiate(request))
+    t = _translator(request)
     result = (await api.compare_of(ctx, by, chosen, every, start, end)).data if orgs else None
     return render(
         request,
@@ -284,8 +287,7 @@ async def listening(
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "listening.html", ctx, orgs=[], org=None)
-    org = org or orgs[0]
-    t = i18n.translator(i18n.negotiate(request))
+    org, t = org or orgs[0], _translator(request)
     trend = (await api.sentiment_of(ctx, org, start, end)).data
     voice = (await api.voice_of(ctx, orgs, start, end)).data
     topics = (await api.topics_of(ctx, org, start, end, 15)).data
