@@ -197,7 +197,9 @@ def test_another_workspace_is_not_found(app_client: TestClient, web_store: WebSt
         r = client.get(path, params={"workspace": "brands"})
         assert r.status_code == 404, path
         assert "Cosmetics" not in r.text and "United" not in r.text
-    own = client.get("/overview").text
+    french = client.get("/overview", params={"workspace": "brands", "lang": "fr"})
+    assert french.status_code == 404 and "Introuvable" in french.text
+    own = client.get("/overview", params={"lang": "en"}).text
     assert "Le Monde" in own and "Cosmetics" not in own
 
 

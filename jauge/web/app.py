@@ -171,5 +171,9 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
 
 
 def _error_page(request: Request, message: str, status: int) -> Response:
-    response: Response = pages.render(request, "error.html", None, status, message=message)
+    """The error in the page's language (what happened, by its status) with jauge's own
+    message, which names the exact cause, beneath it."""
+    response: Response = pages.render(
+        request, "error.html", None, status, message=message, status=status
+    )
     return response

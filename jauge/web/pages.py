@@ -94,6 +94,7 @@ def render(
             "lang_link": lang_link,
             "spec": _spec_json,
             "version": __version__,
+            "messages": i18n.catalogue(lang),
             **values,
         },
         status_code=status_code,
