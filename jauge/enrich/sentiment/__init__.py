@@ -16,7 +16,7 @@ from ... import plugins
 
 GROUP = "jauge.sentiment"
 #: the backend used when none is named, by the CLI, the API and the enrichment
-DEFAULT_BACKEND = "fast"
+DEFAULT_BACKEND = "accurate"
 LABELS = ("negative", "neutral", "positive")
 
 
