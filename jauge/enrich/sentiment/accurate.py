@@ -6,7 +6,7 @@ by ``e5.py``). Training adapted it with low-rank updates (LoRA) to its upper lay
 linear head over the mean-pooled states; only those small arrays ship, in
 ``jauge/enrich/models/`` (no pickle), and are merged into the weights when the model loads.
 Texts are cut at 64 tokens and run in batches of similar length; in bfloat16 where the
-processor supports it (one in a few hundred labels then differs from float32), float32
+processor supports it (about one label in 500 then differs from float32), float32
 elsewhere.
 """
 
