@@ -72,7 +72,7 @@ def main() -> None:
         polarity(text, "en")
     vader_s = time.perf_counter() - started
     print(f"  plain VADER (English lexicon), in memory: {args.rows / vader_s:>10,.0f} texts/s")
-    for backend in ("fast", "vader"):
+    for backend in ("accurate", "fast", "vader"):
         db = folder / f"{backend}.duckdb"
         shutil.copy(base, db)
         with jauge.open(db) as j:
@@ -80,7 +80,7 @@ def main() -> None:
             result = j.enrich(backend=backend)
             seconds = time.perf_counter() - started
         print(
-            f"  jauge enrich --backend {backend:<6} (language, sentiment, mentions, stored): "
+            f"  jauge enrich --backend {backend:<8} (language, sentiment, mentions, stored): "
             f"{result.processed / seconds:>8,.0f} texts/s  ({seconds:.1f} s; "
             f"{result.mentions:,} mentions; ratio to plain VADER {vader_s / seconds:.2f})"
         )

@@ -16,6 +16,7 @@ from typing import Any
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
 from .enrich.pipeline import EnrichResult, enrich
+from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
 from .enrich.voice import Voice, share_of_voice
 from .frames import Frame
@@ -132,7 +133,7 @@ class Jauge:
         self,
         *,
         org: str | None = None,
-        backend: str = "fast",
+        backend: str = DEFAULT_BACKEND,
         progress: Any = None,
     ) -> EnrichResult:
         """Language, sentiment and mentions for the items not yet enriched (incremental)."""

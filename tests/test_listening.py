@@ -52,13 +52,13 @@ def airlines(tmp_path: Path) -> jauge.Jauge:
 
 def test_enrich_is_incremental_and_resumable(airlines: jauge.Jauge) -> None:
     items = airlines.stats().entities["items"]
-    first = airlines.enrich()
+    first = airlines.enrich(backend="fast")  # `fast` where the backend is not the point
     assert first.processed == items and first.mentions > 0
     assert sum(first.languages.values()) == items
-    assert airlines.enrich().processed == 0  # nothing new
+    assert airlines.enrich(backend="fast").processed == 0  # nothing new
     # a new dictionary entry re-runs the mention step only where needed (all items here)
     airlines.add_org("Southwest", handles=["southwestair"])
-    rerun = airlines.enrich()
+    rerun = airlines.enrich(backend="fast")
     assert rerun.processed == items
     notes = airlines.sql(
         "SELECT key, count(*) AS n, count(DISTINCT item_id) AS items FROM annotations "
@@ -89,16 +89,16 @@ def test_an_interrupted_enrich_resumes_where_it_stopped(
 
     monkeypatch.setattr(pipeline, "_batch", failing)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.enrich(airlines.store, airlines.workspace, batch=200)
+        pipeline.enrich(airlines.store, airlines.workspace, backend="fast", batch=200)
     done = airlines.sql("SELECT count(DISTINCT item_id) AS n FROM enrichment_log").to_pylist()
     assert done[0]["n"] == 400  # two whole batches kept
     monkeypatch.setattr(pipeline, "_batch", original)
-    rest = airlines.enrich()
+    rest = airlines.enrich(backend="fast")
     assert rest.processed == airlines.stats().entities["items"] - 400
 
 
 def test_voice_and_the_index_read_the_enrichment(airlines: jauge.Jauge, tmp_path: Path) -> None:
-    airlines.enrich()
+    airlines.enrich(backend="fast")
     voice = airlines.voice(["United", "Delta"]).to_dict()
     shares = [o["share_of_voice"] for o in voice["orgs"]]
     assert abs(sum(shares) - 1) < 1e-9 and all(o["labelled"] > 0 for o in voice["orgs"])
@@ -107,7 +107,7 @@ def test_voice_and_the_index_read_the_enrichment(airlines: jauge.Jauge, tmp_path
     j.import_file(AIRLINE_TWEETS, "tweets-csv", mapping={"airline_sentiment": "crowd_label"})
     before = j.score("United").components["net_sentiment"]
     assert before.score is None
-    j.enrich()
+    j.enrich(backend="fast")
     after = j.score("United").components["net_sentiment"]
     assert after.score is not None and after.n > 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..enrich.sentiment import DEFAULT_BACKEND
 from .options import db_option, format_option, workspace_option
 from .output import console, counting_progress, print_json, reported
 from .score_cmd import _date
@@ -120,7 +121,7 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
 @click.option("--org", metavar="ORG", help="Only this organisation's items.")
 @click.option(
     "--backend",
-    default="fast",
+    default=DEFAULT_BACKEND,
     show_default=True,
     metavar="NAME",
     help="Sentiment backend (see `jauge sentiment --help`).",

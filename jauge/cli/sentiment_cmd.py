@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..enrich.sentiment import DEFAULT_BACKEND
 from .output import console, reported
 
 EPILOG = """
@@ -17,7 +18,6 @@ Examples:
   cat tweets.txt | jauge sentiment --input - --format table
 """
 
-DEFAULT_BACKEND = "fast"
 BATCH = 2048
 
 
@@ -34,7 +34,7 @@ BATCH = 2048
     default=DEFAULT_BACKEND,
     show_default=True,
     metavar="NAME",
-    help="Sentiment backend: fast, vader or transformers (docs/sentiment-evaluation.md).",
+    help="Sentiment backend: accurate, fast, vader or transformers (docs/sentiment-evaluation.md).",
 )
 @click.option(
     "--format",

@@ -21,7 +21,7 @@ from ..store.duckdb_store import Store, utcnow
 from .language import detect
 from .mentions import VERSION as MENTIONS_VERSION
 from .mentions import Matcher
-from .sentiment import get_backend
+from .sentiment import DEFAULT_BACKEND, get_backend
 
 LANGUAGE_VERSION = "py3langid-0.3"
 BATCH = 5_000
@@ -71,7 +71,7 @@ def enrich(
     workspace: str,
     *,
     org: str | None = None,
-    backend: str = "fast",
+    backend: str = DEFAULT_BACKEND,
     progress: Callable[[int], Progress | None] | None = None,
     batch: int = BATCH,
 ) -> EnrichResult:

@@ -15,6 +15,8 @@ from typing import ClassVar
 from ... import plugins
 
 GROUP = "jauge.sentiment"
+#: the backend used when none is named, by the CLI, the API and the enrichment
+DEFAULT_BACKEND = "accurate"
 LABELS = ("negative", "neutral", "positive")
 
 
