@@ -89,7 +89,6 @@ async def request_caller(request: Request) -> Caller:
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
         check_csrf(caller, sent)
-    request.state.caller = caller
     return caller
 
 
