@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
+from .days import after, midnight
 from .store.duckdb_store import Store
 
 MAX_PAGE = 500
@@ -63,10 +64,10 @@ def list_items(
         params.append(where.own)
     if where.start is not None:
         clauses.append("c.created_at >= ?")
-        params.append(datetime.combine(where.start, datetime.min.time()))
+        params.append(midnight(where.start))
     if where.end is not None:
         clauses.append("c.created_at < ?")
-        params.append(datetime.combine(where.end + timedelta(days=1), datetime.min.time()))
+        params.append(after(where.end))
     if where.text:
         clauses.append("(c.text ILIKE ? OR c.title ILIKE ?)")
         pattern = "%" + where.text.replace("%", r"\%").replace("_", r"\_") + "%"
@@ -76,7 +77,7 @@ def list_items(
         f"SELECT count(*) FROM content_items c WHERE {condition}", params
     ).fetchall()[0][0]
     limit = max(1, min(int(limit), MAX_PAGE))
-    offset = max(0, int(offset))
+    offset = max(0, min(int(offset), int(total)))  # past the end is an empty page
     cursor = store.con.execute(
         f"""
         SELECT c.item_id, c.platform, c.native_id, o.name AS org, a.handle AS account,

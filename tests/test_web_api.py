@@ -100,6 +100,37 @@ def test_compare_orgs_and_periods_match_the_cli(client: TestClient, web_store: W
     )
     assert r.json() == cli_answer
     assert [row["org"] for row in r.json()["rows"]] == ["United", "Delta", "Southwest"]
+    # found by schemathesis: a period from year 1008 has no earlier period of its length
+    ancient = client.get(
+        "/api/v1/compare",
+        params=[*query, ("from", "1008-01-01")],
+        headers=web_store.auth("viewer"),
+    )
+    assert ancient.status_code == 200
+    assert [row["org"] for row in ancient.json()["rows"]] == ["United", "Delta", "Southwest"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize(
+    "route",
+    [
+        "compare?by=org",
+        "score?org=Delta",
+        "voice?org=Delta",
+        "topics?org=Delta",
+        "sentiment?org=Delta",
+        "items?org=Delta",
+    ],
+)
+def test_days_at_the_ends_of_the_calendar_get_an_answer(
+    client: TestClient, web_store: WebStore, route: str, day: str
+):
+    """Found by schemathesis: a window ending on year 1 (or on its last day) once overflowed."""
+    for bound in ("from", "to"):
+        r = client.get(f"/api/v1/{route}&{bound}={day}", headers=web_store.auth("viewer"))
+        assert r.status_code in (200, 400), (bound, r.text)
+        if r.status_code == 400:
+            assert r.json()["error"]["message"]
 
 
 def test_orgs_items_and_imports(client: TestClient, web_store: WebStore):
@@ -116,6 +147,10 @@ def test_orgs_items_and_imports(client: TestClient, web_store: WebStore):
     assert len(last["items"]) == 50 and last["next_offset"] is None
     ids = {i["item_id"] for i in first["items"]} | {i["item_id"] for i in last["items"]}
     assert len(ids) == 150
+    beyond = client.get(  # found by schemathesis: an offset past any integer the engine takes
+        "/api/v1/items", params={"org": "Delta", "offset": 2**63}, headers=auth
+    ).json()
+    assert beyond["items"] == [] and beyond["total"] == 250 and beyond["next_offset"] is None
     dates = [i["created_at"] for i in first["items"]]
     assert dates == sorted(dates, reverse=True)
     assert all(i["org"] == "Delta" and i["sentiment"] for i in first["items"])

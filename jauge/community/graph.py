@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import networkx as nx
 
+from ..days import after, check_order, first_day, midnight
 from ..store.duckdb_store import Store
 
 DAMPING = 0.85
@@ -25,11 +26,9 @@ def window(
     store: Store, org_id: str, start: date | None, end: date | None, days: int = 90
 ) -> tuple[datetime, datetime]:
     end = end or store.latest_item_day([org_id], mentions=True) or date.today()
-    start = start or end - timedelta(days=days - 1)
-    return (
-        datetime.combine(start, datetime.min.time()),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()),
-    )
+    start = start or first_day(end, days)
+    check_order(start, end)
+    return midnight(start), after(end)
 
 
 def interaction_graph(

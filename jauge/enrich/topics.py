@@ -14,10 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from ..days import after, check_order, earlier, first_day, midnight
 from ..store.duckdb_store import Store
 from .mentions import normalise
 
@@ -94,10 +95,10 @@ def topics(
     """Top and rising terms about ``org`` (default window: 90 days up to its latest item)."""
     org_id = store.org_id(workspace, org)
     end = end or store.latest_item_day([org_id], mentions=True) or date.today()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    window_start = datetime.combine(start, datetime.min.time())
-    window_end = datetime.combine(end + timedelta(days=1), datetime.min.time())
-    previous_start = window_start - (window_end - window_start)
+    start = start or first_day(end, DEFAULT_DAYS)
+    check_order(start, end)
+    window_start, window_end = midnight(start), after(end)
+    previous_start = earlier(window_start, window_end - window_start)
     names = {
         normalise(r[0]).lstrip("@#")
         for r in store.con.execute(

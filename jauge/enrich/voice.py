@@ -9,9 +9,10 @@ human label stored at import when there is one, else the enrichment's ``sentimen
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
+from ..days import after, check_order, first_day, midnight
 from ..errors import ConfigError
 from ..store.duckdb_store import Store
 
@@ -70,11 +71,9 @@ def _window(
     store: Store, ids: list[str], start: date | None, end: date | None
 ) -> tuple[date, date, list[datetime]]:
     end = end or store.latest_item_day(ids, mentions=True) or date.today()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    bounds = [
-        datetime.combine(start, datetime.min.time()),
-        datetime.combine(end + timedelta(days=1), datetime.min.time()),
-    ]
+    start = start or first_day(end, DEFAULT_DAYS)
+    check_order(start, end)
+    bounds = [midnight(start), after(end)]
     return start, end, bounds
 
 

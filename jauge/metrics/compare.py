@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .. import days
 from ..campaigns import list_campaigns
 from ..errors import ConfigError
 from ..store.duckdb_store import Store
@@ -124,7 +125,7 @@ def compare(
 
     if by == "org":
         window_end = end or max(_item_dates(store, workspace, o)[1] for o in orgs)
-        window_start = start or window_end - timedelta(days=spec.default_days - 1)
+        window_start = start or days.first_day(window_end, spec.default_days)
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
     elif by == "campaign":

@@ -15,12 +15,13 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from ..days import after, first_day, midnight
 from ..errors import ConfigError, NotFoundError
 from ..store.duckdb_store import Store
 from .engines import get_engine
@@ -168,7 +169,7 @@ def resolve_scope(
         if end is None:
             raise ConfigError(f"{request.org!r} has no items yet: import some data first")
     if start is None:
-        start = end - timedelta(days=spec.default_days - 1)
+        start = first_day(end, spec.default_days)
     days = (end - start).days + 1
     if days < spec.min_days:
         raise ConfigError(
@@ -178,8 +179,8 @@ def resolve_scope(
     scope = Scope(
         workspace=workspace,
         org_id=org_id,
-        start=datetime.combine(start, datetime.min.time()),
-        end=datetime.combine(end + timedelta(days=1), datetime.min.time()),
+        start=midnight(start),
+        end=after(end),
         account_id=account_id,
         campaign_terms=terms,
     )

@@ -9,11 +9,11 @@ at least :data:`~jauge.metrics.panel.MIN_UNITS` units.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
+from ..days import after, midnight
 from ..errors import InputError
 from ..store.duckdb_store import Store, utcnow
 from .engines import get_engine
@@ -63,8 +63,8 @@ def unit_values(
         Scope(
             workspace,
             org_id,
-            datetime.combine(start, datetime.min.time()),
-            datetime.combine(end + timedelta(days=1), datetime.min.time()),
+            midnight(start),
+            after(end),
         )
         for workspace, org_id, first, last in orgs
         for start, end in periods(first.date(), last.date(), every)

@@ -22,6 +22,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from ..days import earlier
 from ..store.ids import sql_literal
 
 #: statistic table -> its columns, in order (the engines return them so)
@@ -72,7 +73,9 @@ class Scope:
 
     @property
     def previous_start(self) -> datetime:
-        return self.start - (self.end - self.start)
+        """The start of the period of the same length just before this one (from year 1
+        at the earliest: a period starting in year 1008 has no earlier twin)."""
+        return earlier(self.start, self.end - self.start)
 
     @property
     def middle(self) -> datetime:

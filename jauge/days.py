@@ -1,0 +1,41 @@
+"""Windows of whole days, turned into the instants the store compares timestamps with.
+
+Every window jauge reads (an index period, a listening window, a page of items) is a
+range of days given by its first and last day; the store keeps timestamps, so a window
+runs from the first day's midnight to the midnight after its last day. These helpers
+stay within the calendar: a user or a generated request may ask for year 1 or 9999.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from .errors import ConfigError
+
+
+def first_day(last: date, days: int) -> date:
+    """The first of ``days`` days ending on ``last`` (year 1 at the earliest)."""
+    span = timedelta(days=days - 1)
+    return last - span if last - date.min >= span else date.min
+
+
+def check_order(start: date, end: date) -> None:
+    """Refuse a window whose first day comes after its last."""
+    if start > end:
+        raise ConfigError(f"the window starts on {start}, after its last day ({end})")
+
+
+def midnight(day: date) -> datetime:
+    """The instant ``day`` begins."""
+    return datetime.combine(day, datetime.min.time())
+
+
+def after(day: date) -> datetime:
+    """The instant a window whose last day is ``day`` ends: the next midnight."""
+    return midnight(day + timedelta(days=1)) if day < date.max else datetime.max
+
+
+def earlier(instant: datetime, length: timedelta) -> datetime:
+    """``length`` before ``instant`` (year 1 at the earliest): where the period of the same
+    length just before a window starts."""
+    return instant - length if instant - datetime.min >= length else datetime.min
