@@ -22,8 +22,6 @@ from ..store.merge import Staging
 from .convert import Field, build_select, pick
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
 
-RAW_TABLE = "jauge_raw"
-
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -135,8 +133,8 @@ class TabularSource(Source):
                 raise ConfigError(f"--map gives two columns the same name: {names}")
             self._check_columns(path, set(names), options)
             select = build_select(self.fields(set(names), options))
-            reader.load_into(staging.con, RAW_TABLE, names, progress)
-            staging.append_table(RAW_TABLE, select)
+            with reader.engine_reading(staging.con, progress):
+                staging.append_scan(reader.engine_scan(names), select)
             warnings = self.finish(staging, options, path)
             return StageReport(
                 reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings

@@ -19,6 +19,7 @@ import re
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -213,22 +214,15 @@ class CsvReader(TabularReader):
         """The engine's name for this file's encoding, if its own reader can decode it."""
         return ENGINE_ENCODINGS.get(self.encoding)
 
-    def load_into(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        table: str,
-        names: list[str],
-        progress: Progress | None = None,
-    ) -> None:
-        """Read the whole file with the engine's parallel CSV reader into temp ``table``.
+    def engine_scan(self, names: list[str]) -> str:
+        """The engine's parallel CSV reader over the whole file, as a table function.
 
-        Every value is read as text, rows keep the file's order (so ``rowid`` is the
-        row's ordinal), and rows that cannot be parsed are collected in
-        :attr:`malformed` with their physical line instead of stopping the read.
+        Every value is read as text, rows come in the file's order, and rows that
+        cannot be parsed go to a rejects table instead of stopping the read; run the
+        statement that scans it inside :meth:`engine_reading`, which collects them.
         """
         encoding = self.engine_encoding
         assert encoding is not None
-        size = self.path.stat().st_size
         options = {
             "all_varchar": "true",
             "header": "true",
@@ -243,13 +237,19 @@ class CsvReader(TabularReader):
             "rejects_scan": sql_literal(REJECTS_TABLE + "_scans"),
         }
         args = ", ".join(f"{k} = {v}" for k, v in options.items())
+        return f"read_csv({sql_literal(str(self.path))}, {args})"
+
+    @contextmanager
+    def engine_reading(
+        self, con: duckdb.DuckDBPyConnection, progress: Progress | None = None
+    ) -> Iterator[None]:
+        """Around the one statement that scans :meth:`engine_scan`: show its progress,
+        hash the file meanwhile, explain a read error to the user, and keep the rows
+        that could not be parsed in :attr:`malformed` with their physical line."""
+        watcher = _ProgressWatcher(con, self.path.stat().st_size, progress) if progress else None
         hasher = _FileHasher(self.path)
-        watcher = _ProgressWatcher(con, size, progress) if progress else None
         try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS "
-                f"SELECT * FROM read_csv({sql_literal(str(self.path))}, {args})"
-            )
+            yield
         except duckdb.Error as exc:
             raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from None
         finally:

@@ -12,6 +12,8 @@ the staged rows on the way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -96,6 +98,32 @@ def _id_expressions(ws: str) -> dict[str, str]:
     }
 
 
+#: every column of the stage: the staged record, its ids, and its conversion errors
+_STAGE_SCHEMA = (
+    *STAGE_COLUMNS,
+    *((name, "VARCHAR") for name in ID_COLUMNS),
+    ("id_derived", "BOOLEAN"),
+    ("_errors", "STRUCT(field VARCHAR, message VARCHAR)[]"),
+)
+
+
+@contextmanager
+def _order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Statements in this block keep their source's order in the rows they insert.
+
+    The engine turns a long ``IN (...)`` list (the validation of a platform or a
+    kind) into a join, which does not keep the order of a parallel scan; rows
+    would then no longer be numbered as in the file.
+    """
+    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    disabled = ",".join(filter(None, [before, "in_clause"]))
+    con.execute(f"SET disabled_optimizers = {sql_literal(disabled)}")
+    try:
+        yield
+    finally:
+        con.execute(f"SET disabled_optimizers = {sql_literal(before)}")
+
+
 class Staging:
     """The staged records of one file, in a temporary table of the open transaction."""
 
@@ -103,45 +131,55 @@ class Staging:
         self.con = con
         self.workspace = workspace
         self._ws = sql_literal(workspace)
-        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in STAGE_COLUMNS)
-        ids = ", ".join(f"{name} VARCHAR" for name in ID_COLUMNS)
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} ({columns}, {ids}, id_derived BOOLEAN, "
-            "_errors STRUCT(field VARCHAR, message VARCHAR)[])"
-        )
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _STAGE_SCHEMA)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} ({columns})")
 
     def append(
         self, raw: pa.RecordBatch | pa.Table | pa.RecordBatchReader, select_sql: str
     ) -> None:
         """Convert ``raw`` (visible as ``raw`` in ``select_sql``) and append it to the stage."""
-        ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
         self.con.register("raw", raw)
-        self.con.execute(
-            f"INSERT INTO {STAGE_TABLE} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
-            f"FROM ({select_sql})"
-        )
+        self._insert(select_sql)
         self.con.unregister("raw")
 
-    def append_table(self, table: str, select_sql: str) -> None:
-        """Convert the rows of temp ``table`` (read by the engine, in file order) and drop it."""
-        # Inside a transaction, new rows get row ids from a large offset, in insertion order
-        first, last, count = self.con.execute(
-            f"SELECT min(rowid), max(rowid), count(*) FROM {table}"
-        ).fetchall()[0]
-        if count and last - first + 1 == count:
-            row_no = f"rowid - {int(first)} + 1"
-        else:  # not contiguous: number them in order, at the cost of a sort
-            row_no = "row_number() OVER (ORDER BY rowid)"
+    def append_scan(self, scan_sql: str, select_sql: str) -> None:
+        """Convert the rows of ``scan_sql`` (a table function the engine reads in
+        parallel, in file order) straight into the empty stage: one statement, with
+        no copy of the raw file on the way."""
         self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, {row_no} AS row_no FROM {table}"
+            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, NULL::BIGINT AS row_no FROM {scan_sql}"
         )
+        try:
+            with _order_kept(self.con):
+                self._insert(select_sql)
+        finally:
+            self.con.execute("DROP VIEW IF EXISTS raw")
+        self._number_rows()
+
+    def _insert(self, select_sql: str) -> None:
+        """Append the records of ``select_sql``, with their ids, to the stage."""
         ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
         self.con.execute(
             f"INSERT INTO {STAGE_TABLE} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
             f"FROM ({select_sql})"
         )
-        self.con.execute("DROP VIEW raw")
-        self.con.execute(f"DROP TABLE {table}")
+
+    def _number_rows(self) -> None:
+        """Rows appended in file order without their ordinal get it from their row id."""
+        # Inside a transaction, new rows get row ids from a large offset, in insertion order
+        first, last, count = self.con.execute(
+            f"SELECT min(rowid), max(rowid), count(*) FROM {STAGE_TABLE}"
+        ).fetchall()[0]
+        if not count:
+            return
+        if last - first + 1 == count:
+            self.con.execute(f"UPDATE {STAGE_TABLE} SET row_no = rowid - {int(first)} + 1")
+        else:  # not contiguous: number them in order, at the cost of a sort
+            self.con.execute(
+                f"UPDATE {STAGE_TABLE} SET row_no = n.row_no FROM (SELECT rowid AS id, "
+                f"row_number() OVER (ORDER BY rowid) AS row_no FROM {STAGE_TABLE}) n "
+                f"WHERE {STAGE_TABLE}.rowid = n.id"
+            )
 
     def update_from(self, values: pa.Table, columns: list[str]) -> None:
         """Overwrite ``columns`` of staged rows from ``values`` (keyed by ``row_no``)."""
