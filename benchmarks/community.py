@@ -81,7 +81,7 @@ def generate(db: Path, persons: int, interactions: int) -> None:
         n_tickets = con.execute("SELECT count(*) FROM tickets").fetchall()[0][0]
         n_targets = con.execute("SELECT count(*) FROM targets").fetchall()[0][0]
         con.execute(f"""
-            INSERT INTO interactions
+            INSERT INTO standalone_interactions
             SELECT 'i' || r.i, '{WORKSPACE}', 'x',
                    CASE WHEN random() < 0.6 THEN 'reply' WHEN random() < 0.8 THEN 'repost'
                         ELSE 'quote' END,

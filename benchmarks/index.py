@@ -126,12 +126,12 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
                     ELSE 'mention' END AS kind,
                'own-' || p.n || '-' || p.post AS target, p.occurred_at
         FROM picks p JOIN tickets t ON t.n = p.n AND t.ticket = p.ticket;
-        INSERT INTO interactions
-        SELECT interaction_id, '{WORKSPACE}', 'facebook', kind, person_id, org_id,
-               CASE WHEN kind <> 'mention' THEN target END,
-               CASE WHEN kind IN ('comment', 'reply', 'mention') THEN interaction_id END,
-               occurred_at, 'bench'
-        FROM acts;
+        -- reactions and reposts stand alone; comments, replies and mentions are items
+        -- (below), which the interactions view reads
+        INSERT INTO standalone_interactions
+        SELECT interaction_id, '{WORKSPACE}', 'facebook', kind, person_id, org_id, target,
+               NULL, occurred_at, 'bench'
+        FROM acts WHERE kind NOT IN ('comment', 'reply', 'mention');
         INSERT INTO content_items
         SELECT interaction_id, '{WORKSPACE}', 'facebook', interaction_id, false, kind, org_id,
                NULL, person_id, false, 'text', NULL, NULL, NULL, occurred_at,

@@ -56,3 +56,87 @@ def test_org_lookup_names_the_known_organisations(handle: jauge.Jauge) -> None:
     with pytest.raises(jauge.NotFoundError, match="Known: Acme"):
         handle.store.org_id("default", "Nope")
     assert handle.store.org_id("default", "acme") == handle.store.ensure_org("default", "ACME ")
+
+
+AIRLINE_TWEETS = (
+    Path(__file__).parent / "data" / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
+)
+
+
+def _airline_posts(path: Path, own: int) -> Path:
+    """The first 60 airline tweets in the generic format; the first ``own`` of them
+    are said to be the airline's own posts."""
+    import csv
+    from datetime import datetime
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        tweets = list(csv.DictReader(f))[:60]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "created_at", "org", "author", "kind", "text"])
+        for i, t in enumerate(tweets):
+            kind = "post" if i < own else "mention"
+            created = datetime.strptime(t["tweet_created"], "%Y-%m-%d %H:%M:%S %z")
+            w.writerow(
+                [t["tweet_id"], created.isoformat(), t["airline"], t["name"], kind, t["text"]]
+            )
+    return path
+
+
+def test_interactions_are_read_from_the_items_that_carry_them(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    first = handle.import_file(_airline_posts(tmp_path / "a.csv", own=0), "posts-csv", platform="x")
+    assert first.total("interactions") == 60
+    rows = handle.store.con.execute(
+        "SELECT i.interaction_id = c.item_id, i.actor_person_id = c.author_person_id, "
+        "i.occurred_at = c.created_at, i.kind FROM interactions i "
+        "JOIN content_items c ON c.item_id = i.item_id"
+    ).fetchall()
+    assert len(rows) == 60 and all(r[:3] == (True, True, True) and r[3] == "mention" for r in rows)
+
+    again = handle.import_file(_airline_posts(tmp_path / "a.csv", own=0), "posts-csv", platform="x")
+    assert again.total("interactions") == 0
+    # a newer export says five of them are the airlines' own posts: they stop counting
+    handle.import_file(_airline_posts(tmp_path / "b.csv", own=5), "posts-csv", platform="x")
+    assert handle.store.con.execute("SELECT count(*) FROM interactions").fetchall() == [(55,)]
+
+
+def test_a_store_of_schema_8_keeps_its_interactions(db_path: Path) -> None:
+    """Migration 9 reads carried interactions from their items and keeps the others."""
+    con = duckdb.connect(str(db_path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL)"
+    )
+    for version, name, sql in migrations()[:8]:
+        con.execute(sql)
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
+        )
+    con.execute(
+        """
+        INSERT INTO content_items (item_id, workspace, platform, native_id, id_derived, kind,
+            org_id, author_person_id, is_own, created_at, first_import_id, last_import_id)
+        VALUES ('m1', 'default', 'x', '1', false, 'mention', 'o', 'p', false,
+                TIMESTAMP '2015-02-20 10:00:00', 'i1', 'i1');
+        INSERT INTO interactions VALUES
+            ('m1', 'default', 'x', 'mention', 'p', 'o', NULL, 'm1',
+             TIMESTAMP '2015-02-20 10:00:00', 'i1'),
+            ('like1', 'default', 'x', 'reaction', 'q', 'o', 'm1', NULL,
+             TIMESTAMP '2015-02-21 10:00:00', 'i2');
+        """
+    )
+    con.close()
+    store = Store(db_path)
+    assert store.schema_version() == migrations()[-1][0]
+    rows = store.con.execute(
+        "SELECT interaction_id, kind, actor_person_id, target_item_id, item_id, import_id "
+        "FROM interactions ORDER BY occurred_at"
+    ).fetchall()
+    assert rows == [
+        ("m1", "mention", "p", None, "m1", "i1"),
+        ("like1", "reaction", "q", "m1", None, "i2"),
+    ]
+    assert store.con.execute("SELECT count(*) FROM standalone_interactions").fetchall() == [(1,)]
+    store.close()

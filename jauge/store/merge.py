@@ -222,17 +222,15 @@ class Staging:
         self._drop_duplicates()
         self._resolve_orgs_and_accounts()
         self._merge_parents()
-        existing, changed = self._merge_items(imp)
-        self._fresh = existing == 0  # nothing staged was seen before: skip the look-ups
-        snapshots = self._merge_snapshots(imp, ctx.observed_at)
-        interactions = self._merge_interactions(imp)
+        existing = self._merge_items(imp)
+        snapshots = self._merge_snapshots(imp, ctx.observed_at, fresh=existing == 0)
+        interactions = self._count_interactions()
         self._merge_annotations(imp, ctx.source)
-        updated = self._scalar(
+        updated = existing and self._scalar(
             "SELECT count(*) FROM jauge_existing e WHERE e.changed OR e.item_id IN "
             "(SELECT subject_id FROM jauge_new_snapshots)"
         )
         total = self.rows()
-        del changed
         return MergeCounts(
             inserted=total - existing,
             updated=updated,
@@ -339,8 +337,8 @@ class Staging:
             """
         )
 
-    def _merge_items(self, imp: str) -> tuple[int, int]:
-        """Update items that changed, insert new ones; return (existing, changed) counts."""
+    def _merge_items(self, imp: str) -> int:
+        """Update items that changed, insert new ones; return how many existed already."""
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
         staged = ", ".join(f"s.{f}" for f in _ITEM_FIELDS)
@@ -370,16 +368,25 @@ class Staging:
             WHERE NOT EXISTS (SELECT 1 FROM jauge_existing e WHERE e.item_id = s.item_id)
             """
         )
-        return (
-            self._scalar("SELECT count(*) FROM jauge_existing"),
-            self._scalar("SELECT count(*) FROM jauge_existing WHERE changed"),
-        )
+        return self._scalar("SELECT count(*) FROM jauge_existing")
 
-    def _merge_snapshots(self, imp: str, observed_at: datetime) -> int:
-        """Add a snapshot where an item has metrics that differ from its latest one."""
+    def _merge_snapshots(self, imp: str, observed_at: datetime, fresh: bool) -> int:
+        """Add a snapshot where an item has metrics that differ from its latest one. When
+        no staged item was seen before (``fresh``), each one with a metric gets its first
+        snapshot, written straight from the stage."""
         metrics = ", ".join(METRICS)
         staged = ", ".join(f"s.{m}" for m in METRICS)
         any_metric = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
+        snapshot = f"""
+            SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
+                   coalesce(s.observed_at, ?) AS observed_at, {staged}, s.extra,
+                   {imp} AS import_id
+            FROM {STAGE_TABLE} s"""
+        if fresh:
+            written = self.con.execute(
+                f"INSERT INTO metric_snapshots {snapshot} WHERE {any_metric}", [observed_at]
+            ).fetchall()
+            return int(written[0][0])
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
@@ -390,10 +397,7 @@ class Staging:
                   AND subject_id IN (SELECT item_id FROM jauge_existing)
                 GROUP BY subject_id
             )
-            SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
-                   coalesce(s.observed_at, ?) AS observed_at, {staged}, s.extra,
-                   {imp} AS import_id
-            FROM {STAGE_TABLE} s LEFT JOIN latest l ON l.subject_id = s.item_id
+            {snapshot} LEFT JOIN latest l ON l.subject_id = s.item_id
             WHERE ({any_metric}) AND (l.v IS NULL OR l.v IS DISTINCT FROM ({staged}, s.extra))
             """,
             [observed_at],
@@ -401,32 +405,18 @@ class Staging:
         self.con.execute("INSERT INTO metric_snapshots SELECT * FROM jauge_new_snapshots")
         return self._scalar("SELECT count(*) FROM jauge_new_snapshots")
 
-    def _merge_interactions(self, imp: str) -> int:
-        """Someone else's reply, comment, mention, quote or repost is an interaction.
-
-        An interaction carried by an item (a reply is an item) takes the item's id:
-        one item carries at most one interaction, and no second hash is needed.
-        """
+    def _count_interactions(self) -> int:
+        """Interactions this import adds: someone else's reply, comment, mention, quote or
+        repost is one, carried by its item. The ``interactions`` view reads them from the
+        items (with the item's id), so nothing more is written here."""
         kinds = ", ".join(sql_literal(k) for k in INTERACTION_KINDS)
-        # only items seen before can have their interaction stored already
-        seen_before = (
-            ""
-            if self._fresh
-            else "AND NOT EXISTS (SELECT 1 FROM jauge_existing e JOIN interactions i "
-            "ON i.interaction_id = e.item_id WHERE e.item_id = s.item_id)"
-        )
-        row = self.con.execute(
+        return self._scalar(
             f"""
-            INSERT INTO interactions
-            SELECT item_id, {self._ws}, platform, kind, author_person_id,
-                   org_id, coalesce(reply_to_id, quote_of_id, repost_of_id), item_id,
-                   created_at, {imp}
-            FROM {ITEMS_VIEW} s
+            SELECT count(*) FROM {STAGE_TABLE} s
             WHERE NOT is_own AND author_person_id IS NOT NULL AND kind IN ({kinds})
-            {seen_before}
+              AND NOT EXISTS (SELECT 1 FROM jauge_existing e WHERE e.item_id = s.item_id)
             """
-        ).fetchall()[0]
-        return int(row[0]) if row else 0
+        )
 
     def _merge_annotations(self, imp: str, source: str) -> None:
         src = sql_literal(source)
