@@ -45,9 +45,10 @@ MEMORY_LIMIT = Setting(
 IMPORT_MEMORY_LIMIT = Setting(
     name="import_memory_limit",
     env="JAUGE_IMPORT_MEMORY_LIMIT",
-    default="512MB",
+    default="1GB",
     help="Most memory the embedded engine may use while importing a file; imports spill "
-    "to disk beyond it, so memory stays flat whatever the file's size.",
+    "to disk beyond it, so memory stays flat whatever the file's size (a file of about a "
+    "million posts is staged without spilling at 1GB).",
 )
 THREADS = Setting(
     name="threads",
