@@ -132,9 +132,13 @@ class TabularSource(Source):
             if len(set(names)) != len(names):
                 raise ConfigError(f"--map gives two columns the same name: {names}")
             self._check_columns(path, set(names), options)
-            select = build_select(self.fields(set(names), options))
+            fields = self.fields(set(names), options)
             with reader.engine_reading(staging.con, progress):
-                staging.append_scan(reader.engine_scan(names), select)
+                staging.append_scan(
+                    reader.engine_scan(names),
+                    build_select(fields),
+                    {f.target for f in fields if f.target and f.sql != "NULL"},
+                )
             warnings = self.finish(staging, options, path)
             return StageReport(
                 reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings

@@ -12,7 +12,7 @@ the staged rows on the way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,8 @@ from ..model import INTERACTION_KINDS, METRICS, STAGE_COLUMNS
 from .ids import sql_id, sql_literal
 
 STAGE_TABLE = "jauge_stage"
+#: where the rows of a narrow stage live (see Staging.append_scan)
+STAGE_ROWS = "jauge_stage_rows"
 
 #: columns computed while staging, from the staged record and the workspace
 ID_COLUMNS = (
@@ -54,7 +56,6 @@ _ITEM_FIELDS = (
 )
 ITEMS_VIEW = "jauge_items"
 _TEMP_TABLES = (
-    STAGE_TABLE,
     "jauge_org_ids",
     "jauge_account_ids",
     "jauge_existing",
@@ -107,6 +108,27 @@ _STAGE_SCHEMA = (
 )
 
 
+#: stored in every stage: what the merge updates, keys on or always reads
+_ALWAYS_KEPT = frozenset(
+    ("row_no", "platform", "native_id", "item_id", "created_at", "is_own", "kind", "_errors")
+)
+#: id column -> the staged columns it is computed from (it is NULL without them)
+_ID_SOURCES = {
+    "item_id": ("native_id",),
+    "person_native_id": ("author_native_id", "author_handle"),
+    "author_person_id": ("author_native_id", "author_handle"),
+    "reply_to_id": ("reply_to",),
+    "quote_of_id": ("quote_of",),
+    "repost_of_id": ("repost_of",),
+}
+
+
+def _kept_columns(present: Collection[str]) -> set[str]:
+    """The stage columns worth storing when a source fills ``present``."""
+    ids = {c for c, sources in _ID_SOURCES.items() if any(s in present for s in sources)}
+    return {*_ALWAYS_KEPT, *present, *ids, "id_derived"}
+
+
 @contextmanager
 def _order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Statements in this block keep their source's order in the rows they insert.
@@ -131,6 +153,8 @@ class Staging:
         self.con = con
         self.workspace = workspace
         self._ws = sql_literal(workspace)
+        #: the table that holds the staged rows: the stage itself, unless it is narrow
+        self._rows = STAGE_TABLE
         columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _STAGE_SCHEMA)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} ({columns})")
 
@@ -142,43 +166,59 @@ class Staging:
         self._insert(select_sql)
         self.con.unregister("raw")
 
-    def append_scan(self, scan_sql: str, select_sql: str) -> None:
+    def append_scan(self, scan_sql: str, select_sql: str, present: Collection[str]) -> None:
         """Convert the rows of ``scan_sql`` (a table function the engine reads in
         parallel, in file order) straight into the empty stage: one statement, with
-        no copy of the raw file on the way."""
+        no copy of the raw file on the way.
+
+        Only the staged columns the source fills (``present``) are stored: a file's
+        rows are held in memory until they are merged, and a column of NULLs still
+        costs memory per row. The stage becomes a view that reads the others as NULL.
+        """
+        kept = _kept_columns(present)
+        columns = ", ".join(f"CAST({n} AS {t}) AS {n}" for n, t in _STAGE_SCHEMA if n in kept)
+        ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, NULL::BIGINT AS row_no FROM {scan_sql}"
         )
         try:
             with _order_kept(self.con):
-                self._insert(select_sql)
+                self.con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {STAGE_ROWS} AS SELECT {columns} FROM "
+                    f"(SELECT *, {ids}, native_id IS NULL AS id_derived FROM ({select_sql}))"
+                )
         finally:
             self.con.execute("DROP VIEW IF EXISTS raw")
+        every = ", ".join(n if n in kept else f"CAST(NULL AS {t}) AS {n}" for n, t in _STAGE_SCHEMA)
+        self.con.execute(f"DROP TABLE {STAGE_TABLE}")
+        self.con.execute(f"CREATE TEMP VIEW {STAGE_TABLE} AS SELECT {every} FROM {STAGE_ROWS}")
+        self._rows = STAGE_ROWS
         self._number_rows()
 
     def _insert(self, select_sql: str) -> None:
         """Append the records of ``select_sql``, with their ids, to the stage."""
         ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
         self.con.execute(
-            f"INSERT INTO {STAGE_TABLE} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
+            f"INSERT INTO {self._rows} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
             f"FROM ({select_sql})"
         )
 
     def _number_rows(self) -> None:
         """Rows appended in file order without their ordinal get it from their row id."""
         # Inside a transaction, new rows get row ids from a large offset, in insertion order
+        rows = self._rows
         first, last, count = self.con.execute(
-            f"SELECT min(rowid), max(rowid), count(*) FROM {STAGE_TABLE}"
+            f"SELECT min(rowid), max(rowid), count(*) FROM {rows}"
         ).fetchall()[0]
         if not count:
             return
         if last - first + 1 == count:
-            self.con.execute(f"UPDATE {STAGE_TABLE} SET row_no = rowid - {int(first)} + 1")
+            self.con.execute(f"UPDATE {rows} SET row_no = rowid - {int(first)} + 1")
         else:  # not contiguous: number them in order, at the cost of a sort
             self.con.execute(
-                f"UPDATE {STAGE_TABLE} SET row_no = n.row_no FROM (SELECT rowid AS id, "
-                f"row_number() OVER (ORDER BY rowid) AS row_no FROM {STAGE_TABLE}) n "
-                f"WHERE {STAGE_TABLE}.rowid = n.id"
+                f"UPDATE {rows} SET row_no = n.row_no FROM (SELECT rowid AS id, "
+                f"row_number() OVER (ORDER BY rowid) AS row_no FROM {rows}) n "
+                f"WHERE {rows}.rowid = n.id"
             )
 
     def update_from(self, values: pa.Table, columns: list[str]) -> None:
@@ -186,8 +226,8 @@ class Staging:
         self.con.register("stage_update", values)
         assignments = ", ".join(f"{c} = u.{c}" for c in columns)
         self.con.execute(
-            f"UPDATE {STAGE_TABLE} SET {assignments} FROM stage_update u "
-            f"WHERE {STAGE_TABLE}.row_no = u.row_no"
+            f"UPDATE {self._rows} SET {assignments} FROM stage_update u "
+            f"WHERE {self._rows}.row_no = u.row_no"
         )
         self.con.unregister("stage_update")
 
@@ -217,7 +257,7 @@ class Staging:
     def merge(self, ctx: MergeContext) -> MergeCounts:
         """Write the valid staged records into the entity tables and count what changed."""
         imp = sql_literal(ctx.import_id)
-        self.con.execute(f"DELETE FROM {STAGE_TABLE} WHERE _errors IS NOT NULL")
+        self.con.execute(f"DELETE FROM {self._rows} WHERE _errors IS NOT NULL")
         self._derive_ids()
         self._drop_duplicates()
         self._resolve_orgs_and_accounts()
@@ -254,10 +294,10 @@ class Staging:
         )
         self.con.execute(
             f"""
-            UPDATE {STAGE_TABLE} SET native_id = d.nid
+            UPDATE {self._rows} SET native_id = d.nid
             FROM (SELECT row_no, {derived} AS nid FROM {STAGE_TABLE} WHERE native_id IS NULL) d
-            WHERE {STAGE_TABLE}.row_no = d.row_no;
-            UPDATE {STAGE_TABLE} SET item_id = {sql_id(self._ws, "platform", "native_id")}
+            WHERE {self._rows}.row_no = d.row_no;
+            UPDATE {self._rows} SET item_id = {sql_id(self._ws, "platform", "native_id")}
             WHERE item_id IS NULL;
             """
         )
@@ -268,7 +308,7 @@ class Staging:
             return
         self.con.execute(
             f"""
-            DELETE FROM {STAGE_TABLE} WHERE row_no IN (
+            DELETE FROM {self._rows} WHERE row_no IN (
                 SELECT row_no FROM (
                     SELECT row_no, row_number() OVER (PARTITION BY item_id ORDER BY row_no DESC)
                            AS rank
@@ -331,8 +371,8 @@ class Staging:
                    arg_max(author_handle, row_no), arg_max(author_name, row_no),
                    arg_max(author_location, row_no), min(created_at),
                    arg_max(author_followers, row_no)
-            FROM {STAGE_TABLE} s WHERE author_person_id IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = s.author_person_id)
+            FROM {STAGE_TABLE} s ANTI JOIN persons p ON p.person_id = s.author_person_id
+            WHERE author_person_id IS NOT NULL
             GROUP BY author_person_id;
             """
         )
@@ -364,8 +404,7 @@ class Staging:
             SELECT item_id, {self._ws}, platform, native_id, id_derived, kind, org_id, account_id,
                    author_person_id, is_own, text, title, url, lang, created_at,
                    reply_to_id, quote_of_id, repost_of_id, extra, {imp}, {imp}
-            FROM {ITEMS_VIEW} s
-            WHERE NOT EXISTS (SELECT 1 FROM jauge_existing e WHERE e.item_id = s.item_id)
+            FROM {ITEMS_VIEW} s ANTI JOIN jauge_existing e ON e.item_id = s.item_id
             """
         )
         return self._scalar("SELECT count(*) FROM jauge_existing")
@@ -412,9 +451,9 @@ class Staging:
         kinds = ", ".join(sql_literal(k) for k in INTERACTION_KINDS)
         return self._scalar(
             f"""
-            SELECT count(*) FROM {STAGE_TABLE} s
+            SELECT count(*)
+            FROM {STAGE_TABLE} s ANTI JOIN jauge_existing e ON e.item_id = s.item_id
             WHERE NOT is_own AND author_person_id IS NOT NULL AND kind IN ({kinds})
-              AND NOT EXISTS (SELECT 1 FROM jauge_existing e WHERE e.item_id = s.item_id)
             """
         )
 
@@ -446,5 +485,7 @@ class Staging:
 
     def drop(self) -> None:
         self.con.execute(f"DROP VIEW IF EXISTS {ITEMS_VIEW}")
-        for table in _TEMP_TABLES:
+        if self._rows != STAGE_TABLE:
+            self.con.execute(f"DROP VIEW {STAGE_TABLE}")
+        for table in (self._rows, *_TEMP_TABLES):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
