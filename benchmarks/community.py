@@ -120,7 +120,7 @@ def measure(kind: str, db: str) -> None:
 
             edges = j.sql(
                 "SELECT i.actor_person_id AS u, coalesce(t.author_person_id, 'org') AS v "
-                "FROM interactions i JOIN content_items t ON t.item_id = i.target_item_id"
+                "FROM interactions i LEFT JOIN content_items t ON t.item_id = i.target_item_id"
             ).to_pandas()
             graph = nx.DiGraph()
             for (u, v), w in edges.groupby(["u", "v"]).size().items():

@@ -236,3 +236,47 @@ def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> Non
         assert one.scope["account"] == top["handle"]
         with pytest.raises(jauge.NotFoundError, match="no account"):
             j.score("French media", account="nobody")
+
+
+def test_the_fingerprint_hashes_the_bytes_it_was_defined_with(store: Path) -> None:
+    """The fingerprint seeds the bootstrap, so the bytes it hashes must never change
+    within an index version: a faster fingerprint must still give these."""
+    import hashlib
+
+    import numpy as np
+    import pyarrow as pa
+
+    from jauge.metrics.engines import get_engine
+    from jauge.metrics.index import ScopeRequest, fingerprint, resolve_scope
+    from jauge.metrics.panels_store import reference_panel
+    from jauge.metrics.spec import load_spec
+    from jauge.metrics.statistics import split_by_scope
+
+    def defined(spec, panel, scope, stats) -> str:  # type: ignore[no-untyped-def]
+        digest = hashlib.sha256()
+        digest.update(json.dumps([spec.version, panel.panel_id, scope], sort_keys=True).encode())
+        for name in sorted(stats):
+            table = stats[name]
+            digest.update(f"{name}:{table.num_rows}".encode())
+            for column in table.column_names:
+                values = table.column(column)
+                if pa.types.is_floating(values.type):
+                    array = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+                    digest.update(np.where(np.isnan(array), -0.5, array).tobytes())
+                else:
+                    digest.update("\x1f".join(map(str, values.to_pylist())).encode())
+        return digest.hexdigest()
+
+    with jauge.open(store, read_only=True) as j:
+        spec = load_spec()
+        panel = reference_panel(j.store)
+        orgs = ["Brand", "United", "Delta", "US Airways"]
+        resolved = [resolve_scope(j.store, "default", ScopeRequest(org=o), spec) for o in orgs]
+        scopes = [scope for scope, _ in resolved]
+        stats = get_engine("duckdb").statistics(j.store, scopes, spec.response_sla_hours)
+        per_scope = split_by_scope(stats, len(scopes))
+    for (_, described), scoped in zip(resolved, per_scope, strict=True):
+        assert sum(t.num_rows for t in scoped.values()) > 0
+        assert fingerprint(spec, panel, described, scoped) == defined(
+            spec, panel, described, scoped
+        )
