@@ -94,17 +94,22 @@ async def score_of(
         None,
         LATEST,
     )
-    # alone, a request computes its answer (a fraction of a second); in a crowd of
-    # different questions, it waits for the warm-up pass that answers them all at once
-    crowded = ctx.state.cache.computing() >= CROWD
-    if default_window and crowded and ctx.state.cache.peek(ctx.key(key)) is None:
-        await run_in_threadpool(ctx.state.warmer.wait, ctx.version)
+    if default_window:
+        await _join_the_warm_up(ctx, key, scores_only=True)
     return await ctx.answer(
         key,
         lambda: ctx.jauge.score(
             org, account=account, campaign=campaign, start=start, end=end, version=index_version
         ).to_dict(),
     )
+
+
+async def _join_the_warm_up(ctx: Context, key: tuple[Any, ...], *, scores_only: bool) -> None:
+    """Alone, a request computes its answer (a fraction of a second); in a crowd of
+    different questions, it waits for the warm-up pass that answers them all at once."""
+    cache = ctx.state.cache
+    if cache.computing() >= CROWD and cache.peek(ctx.key(key)) is None:
+        await run_in_threadpool(ctx.state.warmer.wait, ctx.version, scores_only=scores_only)
 
 
 @router.get("/compare", summary="The index side by side, as `jauge compare --format json`")
@@ -131,6 +136,15 @@ async def compare_of(
 ) -> Answer:
     names = tuple(orgs)
     key = ("compare", by, names, every, start, end, index_version)
+    if (by, len(names), every, start, end, index_version) == (
+        "period",
+        1,
+        "quarter",
+        None,
+        None,
+        LATEST,
+    ):  # an organisation's trend, as the overview shows it (warmup.trend_key)
+        await _join_the_warm_up(ctx, key, scores_only=False)
     return await ctx.answer(
         key,
         lambda: ctx.jauge.compare(

@@ -54,8 +54,10 @@ class Warmer:
         self._lock = threading.Lock()
         self._warmed: tuple[int, ...] | None = None
         self._running = False
-        self._done = threading.Event()
+        self._done = threading.Event()  # the pass is over
+        self._scored = threading.Event()  # its scores are in the cache (trends come next)
         self._done.set()
+        self._scored.set()
 
     def ensure(self, version: tuple[int, ...]) -> None:
         """Start a warm-up pass for ``version`` unless one ran or runs."""
@@ -65,15 +67,20 @@ class Warmer:
             self._running = True
             self._warmed = version
             self._done.clear()
+            self._scored.clear()
         threading.Thread(target=self._run, args=(version,), daemon=True).start()
 
-    def wait(self, version: tuple[int, ...], timeout: float = 60.0) -> None:
+    def wait(
+        self, version: tuple[int, ...], timeout: float = 60.0, *, scores_only: bool = False
+    ) -> None:
         """Wait for the pass warming ``version``, if one runs: cheaper for a request than
-        computing alone what the pass computes for everyone in one query."""
+        computing alone what the pass computes for everyone in one query. With
+        ``scores_only``, wait only until the scores are in (they come before the trends,
+        which take longer)."""
         with self._lock:
             pending = self._running and self._warmed == version
         if pending:
-            self._done.wait(timeout)
+            (self._scored if scores_only else self._done).wait(timeout)
 
     def _trends(
         self, store: Store, workspace: str, version: tuple[int, ...], orgs: list[str]
@@ -89,27 +96,32 @@ class Warmer:
     def _run(self, version: tuple[int, ...]) -> None:
         try:
             with self.gate.store() as store:
-                for workspace in access.workspace_names(store):
-                    orgs = [
-                        str(r[0])
-                        for r in store.con.execute(
-                            "SELECT o.name FROM organisations o WHERE o.workspace = ? AND "
-                            "EXISTS (SELECT 1 FROM content_items c WHERE c.org_id = o.org_id)"
-                            " ORDER BY o.name",
-                            [workspace],
-                        ).fetchall()
-                    ]
-                    if not orgs:
-                        continue
+                plan = [(w, _orgs_with_items(store, w)) for w in access.workspace_names(store)]
+                plan = [(workspace, orgs) for workspace, orgs in plan if orgs]
+                for workspace, orgs in plan:
                     results = compute_many(store, workspace, [ScopeRequest(org=o) for o in orgs])
                     for org, result in zip(orgs, results, strict=True):
                         self.cache.put(
                             score_key(workspace, version, org), Answer.of(result.to_dict())
                         )
+                self._scored.set()
+                for workspace, orgs in plan:
                     self._trends(store, workspace, version, orgs)
         except JaugeError as exc:  # a store being rewritten: the requests compute on demand
             log.info("warm-up skipped: %s", exc)
         finally:
             with self._lock:
                 self._running = False
+                self._scored.set()
                 self._done.set()
+
+
+def _orgs_with_items(store: Store, workspace: str) -> list[str]:
+    return [
+        str(r[0])
+        for r in store.con.execute(
+            "SELECT o.name FROM organisations o WHERE o.workspace = ? AND "
+            "EXISTS (SELECT 1 FROM content_items c WHERE c.org_id = o.org_id) ORDER BY o.name",
+            [workspace],
+        ).fetchall()
+    ]
