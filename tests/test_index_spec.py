@@ -119,3 +119,24 @@ def test_vectorised_percentiles_match_the_scalar_definition() -> None:
     for v, g in zip(values[:-1], got[:-1], strict=True):
         assert g == pytest.approx(percentile(d, float(v)), abs=1e-12), v
     assert np.isnan(got[-1])
+
+
+def test_interval_percentiles_are_numpys_bit_for_bit() -> None:
+    """Intervals use a lean copy of np.percentile's linear method: it must give exactly
+    numpy's numbers, or the same data would give other intervals after the change."""
+    import numpy as np
+
+    from jauge.metrics.index import linear_percentiles
+
+    rng = np.random.default_rng(20261124)
+    for size in [*range(1, 40), 199, 200, 201, 1000]:
+        for values in (
+            rng.normal(50, 20, size),
+            rng.integers(0, 5, size).astype(float),  # ties, as in small samples
+            rng.exponential(1e-3, size),
+            rng.uniform(-1e6, 1e6, size),
+        ):
+            for level in (0.9, 0.95, 0.5, 0.99):
+                tail = (1.0 - level) / 2.0 * 100.0
+                want = np.percentile(values, [tail, 100.0 - tail]).tolist()
+                assert linear_percentiles(values, (tail, 100.0 - tail)) == want, (size, level)

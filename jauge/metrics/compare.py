@@ -124,7 +124,7 @@ def compare(
         units.append((unit, request))
 
     if by == "org":
-        window_end = end or max(_item_dates(store, workspace, o)[1] for o in orgs)
+        window_end = end or max(last for _, last in _item_dates(store, workspace, orgs))
         window_start = start or days.first_day(window_end, spec.default_days)
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
@@ -135,9 +135,9 @@ def compare(
         if not units:
             raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
     else:
-        for org in orgs:
+        spans = _item_dates(store, workspace, orgs)
+        for org, (first_day, last_day) in zip(orgs, spans, strict=True):
             # periods without a single item have nothing to score: stay within the data
-            first_day, last_day = _item_dates(store, workspace, org)
             first = max(start, first_day) if start else first_day
             last = min(end, last_day) if end else last_day
             found = periods(first, last, every)
@@ -165,8 +165,25 @@ def compare(
     return comparison
 
 
-def _item_dates(store: Store, workspace: str, org: str) -> tuple[date, date]:
-    """The days of an organisation's first and latest items."""
+def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date]]:
+    """The days of each organisation's first and latest items, in one query (a warm-up
+    compares every organisation of a workspace)."""
+    spans = {
+        key: (first.date(), last.date())
+        for key, first, last in store.con.execute(
+            "SELECT lower(o.name), min(c.created_at), max(c.created_at) "
+            "FROM organisations o JOIN content_items c USING (org_id) "
+            "WHERE o.workspace = ? GROUP BY 1",
+            [workspace],
+        ).fetchall()
+        if first is not None
+    }
+    return [spans.get(org.strip().lower()) or _one_org_dates(store, workspace, org) for org in orgs]
+
+
+def _one_org_dates(store: Store, workspace: str, org: str) -> tuple[date, date]:
+    """The same for one organisation the query above did not name as written: found as
+    everywhere else (or refused, naming the known ones)."""
     first, last = store.con.execute(
         "SELECT min(created_at), max(created_at) FROM content_items WHERE org_id = ?",
         [store.org_id(workspace, org)],

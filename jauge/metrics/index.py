@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -234,8 +235,29 @@ def _interval(replicates: np.ndarray, level: float) -> tuple[float, float] | Non
     if finite.size == 0:
         return None
     tail = (1.0 - level) / 2.0 * 100.0
-    low, high = np.percentile(finite, [tail, 100.0 - tail])
-    return float(low), float(high)
+    low, high = linear_percentiles(finite, (tail, 100.0 - tail))
+    return low, high
+
+
+def linear_percentiles(values: np.ndarray, percents: tuple[float, ...]) -> list[float]:
+    """``np.percentile(values, percents)`` for values without NaN, with numpy's default
+    (linear) method and the same arithmetic, step for step, but none of its generic
+    machinery: a warm-up pass takes tens of thousands of intervals, and the call's own
+    cost was a fifth of it. A test compares the two on many arrays, bit for bit."""
+    ordered = np.sort(values)
+    last = ordered.size - 1
+    found = []
+    for percent in percents:
+        virtual = last * (percent / 100)
+        if virtual >= last:
+            found.append(float(ordered[last]))
+            continue
+        below = math.floor(virtual)
+        a, b = float(ordered[below]), float(ordered[below + 1])
+        t = virtual - below
+        diff = b - a
+        found.append(b - diff * (1 - t) if t >= 0.5 else a + diff * t)
+    return found
 
 
 def unmeasurable(
