@@ -352,3 +352,28 @@ def test_the_warm_up_answers_exactly_what_the_cli_answers(web_store: WebStore):
             ["score", "--db", str(web_store.path), "--workspace", "brands", "--org", org]
         )
         assert answer == cli_answer
+
+
+def test_readiness_says_when_every_answer_is_warm(writable: tuple[TestClient, WebStore]):
+    """/healthz needs no login, reveals no data, and turns warm once the warm-up pass has
+    answered every organisation; a change to the store makes it cold again."""
+    import time
+
+    client, store = writable
+    first = client.get("/healthz")
+    assert first.status_code == 200 and set(first.json()) == {"status", "warm"}
+    deadline = time.monotonic() + 120
+    while not client.get("/healthz").json()["warm"]:
+        assert time.monotonic() < deadline, "the warm-up never finished"
+        time.sleep(0.2)
+    # warm means answered: the default score of every organisation is ready
+    state = client.app.state.jauge  # type: ignore[attr-defined]
+    version = state.gate.data_version()
+    from jauge.web.warmup import score_key
+
+    for org in ("Delta", "United", "Cosmetics brand"):
+        assert state.cache.peek(score_key("brands", version, org)) is not None, org
+
+    body = {"name": "Autumn", "org": "Cosmetics brand", "from": "2014-09-01", "to": "2014-11-30"}
+    assert client.post("/api/v1/campaigns", json=body, headers=store.auth("analyst")).is_success
+    assert client.get("/healthz").json()["warm"] is False

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -121,6 +122,16 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.jauge = state
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        """Readiness, without authentication (it tells nothing of the data): ``warm`` is
+        true once every organisation's default answers are ready for the store as it is
+        now. Asking starts the warm-up if the store changed."""
+        version = state.gate.data_version()
+        state.warmer.ensure(version)
+        return {"status": "ok", "warm": state.warmer.ready(version)}
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount(

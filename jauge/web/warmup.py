@@ -70,6 +70,11 @@ class Warmer:
             self._scored.clear()
         threading.Thread(target=self._run, args=(version,), daemon=True).start()
 
+    def ready(self, version: tuple[int, ...]) -> bool:
+        """Whether the answers of ``version`` are all warm."""
+        with self._lock:
+            return self._warmed == version and not self._running
+
     def wait(
         self, version: tuple[int, ...], timeout: float = 60.0, *, scores_only: bool = False
     ) -> None:
