@@ -1,8 +1,9 @@
 """Staging and merging: how staged records from one file become entities, all or nothing.
 
 A :class:`Staging` lives inside one transaction. Sources append raw Arrow
-batches (or whole Arrow streams) with the SELECT that converts them into staged
-records (see :mod:`jauge.model`); values that fail conversion are kept with
+batches (or whole Arrow streams), or hand over the engine's own scan of a CSV
+file, with the SELECT that converts them into staged records (see
+:mod:`jauge.model`); values that fail conversion are kept with
 their errors so that every one of them can be reported. Ids are computed while
 staging, from natural keys (see :mod:`jauge.store.ids`). :meth:`Staging.merge`
 then writes the valid records into the entity tables with set-based SQL: a
