@@ -106,6 +106,9 @@ def test_overview_shows_the_index_of_the_api_in_english_and_french(
     assert shown and float(shown.group(1)) == round(api["score"], 1)
     assert "Jauge Index of Cosmetics brand" in page.text
     assert api["fingerprint"] in page.text
+    chooser = re.search(r'<select name="org" id="org">(.*?)</select>', page.text, re.S)
+    assert chooser and re.findall(r"<option selected>([^<]*)<", chooser[1]) == ["Cosmetics brand"]
+    assert "<option>United</option>" in chooser[1]
     charts = re.findall(r'<script type="application/json" id="([a-z-]+)">(.*?)</script>', page.text)
     assert {name for name, _ in charts} == {"trend-spec", "breakdown-spec"}
     trend = json.loads(dict(charts)["trend-spec"])
@@ -127,6 +130,8 @@ def test_compare_and_listening_pages_show_the_airlines(app_client: TestClient, w
     ).text
     rows = re.findall(r"<tr><td>(United|Delta)</td>", page)
     assert rows == ["United", "Delta"]
+    chooser = re.search(r'<select name="org" id="orgs"[^>]*>(.*?)</select>', page, re.S)
+    assert chooser and re.findall(r"<option selected>([^<]*)<", chooser[1]) == ["Delta", "United"]
     listening = app_client.get("/listening", params={"org": "United"}).text
     assert 'id="sentiment-spec"' in listening and 'id="voice-spec"' in listening
     assert "Virgin America" in listening  # share of voice lists every organisation

@@ -23,7 +23,7 @@ from ..errors import ConfigError
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
-from . import api, charts, i18n
+from . import api, charts, i18n, options
 from .auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie_secure
 from .cache import Answer
 from .context import Context, Ctx, server
@@ -93,6 +93,8 @@ def render(
             "url": url,
             "lang_link": lang_link,
             "spec": _spec_json,
+            "org_options": options.options,
+            "org_suggestions": options.suggestions,
             "version": __version__,
             "messages": i18n.catalogue(lang),
             **values,
