@@ -7,7 +7,7 @@ import os
 import click
 
 from .options import db_option, format_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json, reported
 
 WORKSPACE_EPILOG = """
 \b
@@ -43,13 +43,10 @@ def workspace_group() -> None:
 @format_option("table", "json")
 def workspace_add_command(name: str, db: str | None, fmt: str) -> None:
     """Create a workspace (nothing happens if it exists)."""
-    import jauge
     from jauge.users import add_workspace
 
-    with reported(fmt):
-        handle = jauge.open(db)
+    with opened(db, fmt=fmt) as handle:
         created = add_workspace(handle.store, name)
-        handle.close()
     if fmt == "json":
         print_json({"workspace": name, "created": created})
     else:
@@ -61,13 +58,10 @@ def workspace_add_command(name: str, db: str | None, fmt: str) -> None:
 @format_option("table", "json")
 def workspace_list_command(db: str | None, fmt: str) -> None:
     """The workspaces of the store."""
-    import jauge
     from jauge.store.access import workspace_names
 
-    with reported(fmt):
-        handle = jauge.open(db)
+    with opened(db, fmt=fmt) as handle:
         names = workspace_names(handle.store)
-        handle.close()
     if fmt == "json":
         print_json([{"workspace": n} for n in names])
     else:
@@ -134,13 +128,10 @@ def token_group() -> None:
 def token_create_command(email: str, db: str | None, fmt: str) -> None:
     """Create an API token with the user's roles; it is shown once, only its digest is
     kept."""
-    import jauge
     from jauge.users import create_token
 
-    with reported(fmt):
-        handle = jauge.open(db)
+    with opened(db, fmt=fmt) as handle:
         token = create_token(handle.store, email)
-        handle.close()
     if fmt == "json":
         print_json({"token": token})
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import db_option, format_option, workspace_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json, reported
 from .score_cmd import _date
 
 EPILOG = """
@@ -80,12 +80,9 @@ def add_command(
 @format_option("table", "json")
 def list_command(org: str | None, db: str | None, workspace: str | None, fmt: str) -> None:
     """List the campaigns."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         campaigns = handle.campaign_list(org)
-        handle.close()
     if fmt == "json":
         print_json([c.to_dict() for c in campaigns])
         return

@@ -8,7 +8,7 @@ import io
 import click
 
 from .options import db_option, format_option, workspace_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json, reported
 from .score_cmd import _date
 
 GRAPH_EPILOG = """
@@ -60,11 +60,9 @@ def export_command(
     workspace: str | None,
 ) -> None:
     """Write the weighted, directed interaction graph (persons and the organisation)."""
-    import jauge
     from jauge.community.graph import export, interaction_graph, summary
 
-    with reported("table"):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace) as handle:
         graph = interaction_graph(
             handle.store, handle.workspace, org, _date(start, "--from"), _date(end, "--to")
         )
@@ -80,7 +78,6 @@ def export_command(
             for node, alias in names.items():
                 graph.nodes[node].update(handle=alias, name="")
             graph = nx.relabel_nodes(graph, names)
-        handle.close()
     text = export(graph, fmt)
     if output:
         with open(output, "w", encoding="utf-8") as f:
@@ -115,11 +112,9 @@ def people_command(
     fmt: str,
 ) -> None:
     """The people who talk about an organisation: separate dimensions, and why."""
-    import jauge
     from jauge.community.people import rank_people
 
-    with reported("json" if fmt == "json" else "table"):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, "json" if fmt == "json" else "table") as handle:
         people = rank_people(
             handle.store,
             handle.workspace,
@@ -134,7 +129,6 @@ def people_command(
             from jauge.community.privacy import pseudonym_key
 
             people = pseudonymised(people, pseudonym_key(handle.store, handle.workspace))
-        handle.close()
     rows = [p.to_dict() for p in people]
     if fmt == "json":
         print_json(rows)

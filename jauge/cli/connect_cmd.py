@@ -7,7 +7,7 @@ import sys
 import click
 
 from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, print_json, reported
+from .output import EXIT_REFUSED, console, opened, print_json, reported
 
 EPILOG = """
 \b
@@ -70,11 +70,9 @@ def add_command(
     fmt: str,
 ) -> None:
     """Configure a connection (configuring it again replaces it)."""
-    import jauge
     from jauge.sources.connections import add_connection
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         options = {
             "url": url,
             "instance": instance,
@@ -88,7 +86,6 @@ def add_command(
             "token_env": token_env,
         }
         added = add_connection(handle.store, handle.workspace, name, kind, org, options)
-        handle.close()
     if fmt == "json":
         print_json(added)
     else:
@@ -101,13 +98,10 @@ def add_command(
 @format_option("table", "json")
 def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     """The connections, with their last sync and error."""
-    import jauge
     from jauge.sources.connections import list_connections
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         found = list_connections(handle.store, handle.workspace)
-        handle.close()
     if fmt == "json":
         print_json(found)
         return
@@ -136,13 +130,10 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
 @format_option("table", "json")
 def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -> None:
     """Remove a connection (the items it collected stay)."""
-    import jauge
     from jauge.sources.connections import remove_connection
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         remove_connection(handle.store, handle.workspace, name)
-        handle.close()
     if fmt == "json":
         print_json({"removed": name})
     else:

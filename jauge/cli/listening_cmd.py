@@ -6,7 +6,7 @@ import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
 from .options import db_option, format_option, workspace_option
-from .output import console, counting_progress, print_json, reported
+from .output import console, counting_progress, opened, print_json
 from .score_cmd import _date
 
 ORG_EPILOG = """
@@ -70,10 +70,8 @@ def org_add_command(
     fmt: str,
 ) -> None:
     """Create an organisation (or add to its dictionary); its name always counts."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         terms = handle.add_org(
             name,
             aliases=aliases,
@@ -83,7 +81,6 @@ def org_add_command(
             excludes=excludes,
             relation=relation,
         )
-        handle.close()
     if fmt == "json":
         print_json({"org": name, "terms": terms})
     else:
@@ -96,12 +93,9 @@ def org_add_command(
 @format_option("table", "json")
 def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     """The organisations of the workspace with their dictionaries."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         orgs = handle.org_dictionaries()
-        handle.close()
     if fmt == "json":
         print_json(orgs)
         return
@@ -137,14 +131,11 @@ def enrich_command(
     Incremental and resumable: each batch is committed with a log of the versions
     that processed it, so a second run only does what is new.
     """
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         progress, bar = counting_progress("enrich")
         with progress:
             result = handle.enrich(org=org, backend=backend, progress=bar)
-        handle.close()
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -172,12 +163,9 @@ def voice_command(
     fmt: str,
 ) -> None:
     """Share of voice and net sentiment per organisation."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         voice = handle.voice(list(orgs), start=_date(start, "--from"), end=_date(end, "--to"))
-        handle.close()
     data = voice.to_dict()
     if fmt == "json":
         print_json(data)
@@ -228,14 +216,11 @@ def topics_command(
     fmt: str,
 ) -> None:
     """Top terms and phrases about an organisation, and those rising fastest."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         found = handle.topics(
             org, start=_date(start, "--from"), end=_date(end, "--to"), limit=limit
         )
-        handle.close()
     data = found.to_dict()
     if fmt == "json":
         print_json(data)

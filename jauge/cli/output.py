@@ -10,11 +10,14 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import JaugeError, error_object
+
+if TYPE_CHECKING:
+    from ..api import Jauge
 
 EXIT_REFUSED = 1
 
@@ -34,6 +37,16 @@ def reported(fmt: str = "table") -> Iterator[None]:
         else:
             click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
         sys.exit(EXIT_REFUSED)
+
+
+@contextmanager
+def opened(db: str | None, workspace: str | None = None, fmt: str = "table") -> Iterator[Jauge]:
+    """A command's store, its errors reported as :func:`reported` does, and the store
+    closed however the block ends (its lock released for the next command)."""
+    import jauge
+
+    with reported(fmt), jauge.open(db, workspace=workspace) as handle:
+        yield handle
 
 
 def console(stderr: bool = False) -> Any:

@@ -7,7 +7,7 @@ import json
 import click
 
 from .options import db_option, format_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json
 
 EPILOG = """
 \b
@@ -29,13 +29,10 @@ def panel_group() -> None:
 @format_option("table", "json")
 def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) -> None:
     """Write the store's anonymised indicator distributions to FILE."""
-    import jauge
     from jauge.metrics.panels_store import export_panel
 
-    with reported(fmt):
-        handle = jauge.open(db)
+    with opened(db, fmt=fmt) as handle:
         panel = export_panel(handle.store, panel_id)
-        handle.close()
         with open(file, "w", encoding="utf-8") as f:
             json.dump(panel.to_dict(), f, indent=1)
     summary = {
@@ -57,14 +54,11 @@ def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) ->
 @format_option("table", "json")
 def import_command(file: str, db: str | None, fmt: str) -> None:
     """Add the panel in FILE to the reference panel of the store."""
-    import jauge
     from jauge.metrics.panels_store import import_panel, reference_panel
 
-    with reported(fmt):
-        handle = jauge.open(db)
+    with opened(db, fmt=fmt) as handle:
         panel = import_panel(handle.store, file)
         reference = reference_panel(handle.store)
-        handle.close()
     if fmt == "json":
         print_json({"imported": panel.panel_id, "reference_panel": reference.panel_id})
     else:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from .options import db_option, format_option, workspace_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json
 
 SCORE_EPILOG = """
 \b
@@ -80,11 +80,9 @@ def score_command(
     fmt: str,
 ) -> None:
     """The Jauge Index of an organisation, account or campaign, with its breakdown."""
-    import jauge
     from jauge.metrics.spec import LATEST
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         result = handle.score(
             org,
             account=account,
@@ -94,7 +92,6 @@ def score_command(
             engine=engine,
             version=index_version or LATEST,
         )
-        handle.close()
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -214,10 +211,8 @@ def compare_command(
     fmt: str,
 ) -> None:
     """Periods, campaigns or organisations side by side, significant changes marked."""
-    import jauge
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         comparison = handle.compare(
             by,
             list(orgs),
@@ -226,7 +221,6 @@ def compare_command(
             end=_date(end, "--to"),
             engine=engine,
         )
-        handle.close()
     data = comparison.to_dict()
     if fmt == "json":
         print_json(data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import db_option, format_option, workspace_option
-from .output import console, print_json, reported
+from .output import console, opened, print_json
 
 EPILOG = """
 \b
@@ -22,13 +22,10 @@ Examples:
 @format_option("table", "json")
 def stats_command(db: str | None, workspace: str | None, all_workspaces: bool, fmt: str) -> None:
     """Counts per entity, organisation and platform."""
-    import jauge
     from jauge.stats import collect_stats
 
-    with reported(fmt):
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         stats = collect_stats(handle.store, None if all_workspaces else handle.workspace)
-        handle.close()
     if fmt == "json":
         print_json(stats.to_dict())
         return
