@@ -2,6 +2,10 @@
 interactions among 100,000 persons, next to a plain networkx computation of the same
 PageRank in the same run.
 
+jauge's people ranking computes PageRank from the store's edges in Arrow and SciPy
+arrays (networkx's algorithm, without a graph object); the graph with every attribute,
+which `jauge community export` writes, is timed apart.
+
 The store is generated from real data's distributions: each person's activity follows
 the number of tweets per author in the airline sample (tests/data), so a few people are
 very active and most appear once; 20% of the people write items about the organisation
@@ -103,18 +107,21 @@ def measure(kind: str, db: str) -> None:
     figures: dict[str, float] = {}
     with jauge.open(db, workspace=WORKSPACE) as j:
         if kind == "jauge":
-            from jauge.community.graph import interaction_graph, weighted_pagerank
+            from jauge.community.graph import community_pagerank, interaction_graph
             from jauge.community.people import rank_people
 
-            graph = interaction_graph(j.store, WORKSPACE, ORG)
-            figures["graph_s"] = time.perf_counter() - started
-            t = time.perf_counter()
-            ranks = weighted_pagerank(graph)
-            figures["pagerank_s"] = time.perf_counter() - t
+            ranks = community_pagerank(j.store, WORKSPACE, ORG)
+            figures["pagerank_s"] = time.perf_counter() - started
             t = time.perf_counter()
             people = rank_people(j.store, WORKSPACE, ORG, limit=100, ranks=ranks)
             figures["ranking_s"] = time.perf_counter() - t
             figures["people"] = len(people)
+            figures["total_s"] = time.perf_counter() - started
+            figures["people_peak_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            # what `jauge community export` builds: the graph with every attribute
+            t = time.perf_counter()
+            graph = interaction_graph(j.store, WORKSPACE, ORG)
+            figures["graph_s"] = time.perf_counter() - t
         else:
             import networkx as nx
 
@@ -130,7 +137,7 @@ def measure(kind: str, db: str) -> None:
             t = time.perf_counter()
             ranks = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-10, max_iter=500)
             figures["pagerank_s"] = time.perf_counter() - t
-    figures["total_s"] = time.perf_counter() - started
+    figures.setdefault("total_s", time.perf_counter() - started)
     figures["nodes"] = graph.number_of_nodes()
     figures["edges"] = graph.number_of_edges()
     top = sorted(ranks, key=lambda n: -ranks[n])[:5]
@@ -167,10 +174,14 @@ def main() -> None:
     ours, plain = results["jauge"], results["networkx"]
     mib = 2**20
     print(
-        f"  jauge: graph {ours['graph_s']:.2f} s + PageRank {ours['pagerank_s']:.2f} s + "
+        f"  jauge community people: PageRank from the store {ours['pagerank_s']:.2f} s + "
         f"people ranking {ours['ranking_s']:.2f} s = {ours['total_s']:.2f} s, "
-        f"peak {ours['peak_bytes'] / mib:,.0f} MiB ({ours['nodes']:,} nodes, "
+        f"peak {ours['people_peak_bytes'] / mib:,.0f} MiB ({ours['nodes']:,} nodes, "
         f"{ours['edges']:,} edges)"
+    )
+    print(
+        f"  jauge's graph with every attribute (for export): {ours['graph_s']:.2f} s, "
+        f"peak {ours['peak_bytes'] / mib:,.0f} MiB"
     )
     print(
         f"  plain networkx (pandas edges + nx.pagerank): graph {plain['graph_s']:.2f} s + "
@@ -178,6 +189,10 @@ def main() -> None:
         f"peak {plain['peak_bytes'] / mib:,.0f} MiB"
     )
     print(f"  same top 5 by PageRank: {ours['top'] == plain['top']}")
+    print(
+        f"  PageRank: jauge {plain['total_s'] / ours['pagerank_s']:.1f}x as fast as networkx; "
+        f"with the people ranking, {plain['total_s'] / ours['total_s']:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,12 @@ from click.testing import CliRunner
 
 import jauge
 from jauge.cli.main import cli
-from jauge.community.graph import interaction_graph, weighted_pagerank
+from jauge.community.graph import (
+    community_pagerank,
+    interaction_graph,
+    pagerank_of_edges,
+    weighted_pagerank,
+)
 from jauge.community.people import rank_people
 
 from .conftest import AIRLINE_TWEETS, DATA, FRENCH_MAP
@@ -50,6 +55,24 @@ def test_weighted_pagerank_on_the_congress_network_matches_an_independent_comput
         sorted(range(n), key=lambda i: -ours[i])[:10]
         == sorted(range(n), key=lambda i: -theirs[i])[:10]
     )
+    u, v, w = (np.array(column) for column in zip(*edges, strict=True))
+    arrays = pagerank_of_edges(u, v, w, n)
+    assert np.abs(arrays - theirs).max() < 1e-8
+    assert np.abs(arrays - np.array([ours[i] for i in range(n)])).max() < 1e-12
+
+
+def test_the_ranking_pagerank_is_networkx_pagerank_of_the_interaction_graph(
+    tmp_path: Path,
+) -> None:
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        for org in ("United", "Virgin America"):
+            graph = interaction_graph(j.store, j.workspace, org)
+            expected = weighted_pagerank(graph)
+            ranks = community_pagerank(j.store, j.workspace, org)
+            assert ranks.keys() == expected.keys() and len(ranks) == graph.number_of_nodes()
+            assert max(abs(ranks[n] - expected[n]) for n in expected) < 1e-12
+            assert abs(sum(ranks.values()) - 1) < 1e-9
 
 
 def test_airline_people_are_ranked_on_separate_dimensions_with_why(tmp_path: Path) -> None:

@@ -14,12 +14,20 @@ import io
 from datetime import date, datetime
 from typing import Any
 
+import duckdb
 import networkx as nx
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
 
 from ..days import after, check_order, first_day, midnight
 from ..store.duckdb_store import Store
 
 DAMPING = 0.85
+#: networkx's convergence test: the ranks moved by less than nodes × TOLERANCE in all
+TOLERANCE = 1e-10
+MAX_ITERATIONS = 500
 
 
 def window(
@@ -35,24 +43,8 @@ def interaction_graph(
     store: Store, workspace: str, org: str, start: date | None = None, end: date | None = None
 ) -> nx.DiGraph:
     """The weighted, directed interaction graph of ``org``'s community over a window."""
-    org_id = store.org_id(workspace, org)
-    begin, finish = window(store, org_id, start, end)
     org_node = f"org:{org}"
-    rows = store.con.execute(
-        """
-        SELECT i.actor_person_id AS source,
-               coalesce(t.author_person_id, ?) AS target,
-               count(*) AS weight,
-               string_agg(DISTINCT i.kind, ',' ORDER BY i.kind) AS kinds
-        FROM interactions i
-        LEFT JOIN content_items t ON t.item_id = i.target_item_id
-        WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
-          AND i.occurred_at >= ? AND i.occurred_at < ?
-        GROUP BY 1, 2
-        HAVING source <> target
-        """,
-        [org_node, workspace, org_id, begin, finish],
-    ).fetchall()
+    rows = _edges(store, workspace, org, start, end, kinds=True).fetchall()
     used = {node for row in rows for node in row[:2]} - {org_node}
     people = {
         r[0]: {"kind": "person", "handle": r[1] or r[0], "platform": r[2], "name": r[3] or ""}
@@ -75,13 +67,80 @@ def interaction_graph(
     return graph
 
 
+def _edges(
+    store: Store, workspace: str, org: str, start: date | None, end: date | None, kinds: bool
+) -> duckdb.DuckDBPyRelation:
+    """The weighted edges (source, target, weight[, kinds]) of ``org``'s graph, a relation."""
+    org_id = store.org_id(workspace, org)
+    begin, finish = window(store, org_id, start, end)
+    kinds_column = ", string_agg(DISTINCT i.kind, ',' ORDER BY i.kind) AS kinds" if kinds else ""
+    return store.con.sql(
+        f"""
+        SELECT i.actor_person_id AS source,
+               coalesce(t.author_person_id, ?) AS target,
+               count(*) AS weight{kinds_column}
+        FROM interactions i
+        LEFT JOIN content_items t ON t.item_id = i.target_item_id
+        WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
+          AND i.occurred_at >= ? AND i.occurred_at < ?
+        GROUP BY 1, 2
+        HAVING source <> target
+        """,
+        params=[f"org:{org}", workspace, org_id, begin, finish],
+    )
+
+
 def weighted_pagerank(graph: nx.DiGraph) -> dict[str, float]:
     """PageRank with edge weights (damping 0.85, dangling nodes spread uniformly)."""
     if graph.number_of_nodes() == 0:
         return {}
     ranks: dict[str, float] = nx.pagerank(
-        graph, alpha=DAMPING, weight="weight", tol=1e-10, max_iter=500
+        graph, alpha=DAMPING, weight="weight", tol=TOLERANCE, max_iter=MAX_ITERATIONS
     )
+    return ranks
+
+
+def community_pagerank(
+    store: Store, workspace: str, org: str, start: date | None = None, end: date | None = None
+) -> dict[str, float]:
+    """``weighted_pagerank(interaction_graph(...))`` without building the graph.
+
+    The ranking of people needs only the ranks, and building a networkx graph of a
+    million edges (each with its attributes) took 6 of its 11 seconds. Here the
+    edges stay in Arrow arrays, and their nodes are numbered by Arrow's compute kernels.
+    """
+    table = _edges(store, workspace, org, start, end, kinds=False).to_arrow_table()
+    if table.num_rows == 0:
+        return {}
+    nodes = pc.unique(pa.chunked_array(table["source"].chunks + table["target"].chunks))
+    ranks = pagerank_of_edges(
+        pc.index_in(table["source"], nodes).to_numpy(),
+        pc.index_in(table["target"], nodes).to_numpy(),
+        table["weight"].to_numpy().astype(float),
+        len(nodes),
+    )
+    return dict(zip(nodes.to_pylist(), ranks.tolist(), strict=True))
+
+
+def pagerank_of_edges(
+    sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, nodes: int
+) -> np.ndarray:
+    """The PageRank of nodes ``0..nodes-1`` linked by weighted edges, computed as networkx
+    does (its SciPy power iteration: the same damping, dangling nodes spread uniformly,
+    the same convergence test), from arrays rather than from a graph object."""
+    adjacency = sp.csr_array((weights, (sources, targets)), shape=(nodes, nodes))
+    out = adjacency.sum(axis=1)
+    dangling = out == 0
+    # each row divided by its node's total out-weight: the transition matrix
+    scale = np.divide(1.0, out, out=np.zeros(nodes), where=~dangling)
+    transition = (sp.dia_array((scale, 0), shape=(nodes, nodes)) @ adjacency).T.tocsr()
+    teleport = (1.0 - DAMPING) / nodes
+    ranks = np.full(nodes, 1.0 / nodes)
+    for _ in range(MAX_ITERATIONS):
+        last = ranks
+        ranks = DAMPING * (transition @ last + last[dangling].sum() / nodes) + teleport
+        if np.abs(ranks - last).sum() < nodes * TOLERANCE:
+            break
     return ranks
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..enrich.mentions import normalise
 from ..store.duckdb_store import Store
-from .graph import interaction_graph, weighted_pagerank, window
+from .graph import community_pagerank, window
 
 WHY_LIMIT = 5
 
@@ -152,7 +152,7 @@ def rank_people(
     for row in items:
         by_person[row[1]].append(row)
     if ranks is None:
-        ranks = weighted_pagerank(interaction_graph(store, workspace, org, start, end))
+        ranks = community_pagerank(store, workspace, org, start, end)
     scale = len(ranks) or 1
     people = []
     evidence: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
