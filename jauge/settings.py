@@ -71,6 +71,14 @@ LOCK_WAIT = Setting(
     help="Seconds a command or the web server waits for the store while another jauge "
     "process writes to it, before giving up with a message.",
 )
+LANG = Setting(
+    name="lang",
+    env="JAUGE_LANG",
+    default="",
+    help="Language of the CLI's output and of error messages: en or fr; empty: the "
+    "locale's (LC_ALL, LC_MESSAGES, LANG), else English. The dashboard follows each "
+    "browser's language instead.",
+)
 SECRET_KEY = Setting(
     name="secret_key",
     env="JAUGE_SECRET_KEY",
@@ -94,6 +102,7 @@ SETTINGS: tuple[Setting, ...] = (
     THREADS,
     TRANSFORMERS_MODEL,
     LOCK_WAIT,
+    LANG,
     SECRET_KEY,
     COOKIE_SECURE,
 )

@@ -27,6 +27,13 @@ FRENCH_MAP = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English whatever the machine's locale: tests read them (test_i18n.py
+    checks the French)."""
+    monkeypatch.setenv("JAUGE_LANG", "en")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.duckdb"

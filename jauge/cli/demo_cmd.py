@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import _
 from .options import format_option
 from .output import console, print_json, reported
 
@@ -66,23 +67,34 @@ def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) ->
             _serve(db, host, port, login)
         return
     out = console()
-    out.print(f"[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data")
+    out.print(_("[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data", db=db))
     for d, r in zip(DATASETS, results, strict=True):
-        out.print(f"  • {d.org}: {r.total('inserted')} posts imported ({d.credit})")
+        out.print(
+            _(
+                "  • {org}: {count} posts imported ({credit})",
+                org=d.org,
+                count=r.total("inserted"),
+                credit=d.credit,
+            )
+        )
     render_stats(stats)
     for result in scores:
         out.print()
         render_score(result)
     out.print(
-        "\n[bold]Next:[/]\n"
-        f"  jauge stats --db {db} --workspace demo        what the store holds\n"
-        f"  jauge score --db {db} --workspace demo --org '{DATASETS[0].org}' --format json\n"
-        f"  jauge compare --db {db} --workspace demo --by period --every quarter\n"
-        f"  jauge serve --db {db}                 the dashboard and the REST API\n"
-        "  jauge sources                                    what jauge can import\n"
-        "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
-        f"  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "
-        'print(j.items.to_pandas().head())"'
+        _(
+            "\n[bold]Next:[/]\n"
+            "  jauge stats --db {db} --workspace demo        what the store holds\n"
+            "  jauge score --db {db} --workspace demo --org '{org}' --format json\n"
+            "  jauge compare --db {db} --workspace demo --by period --every quarter\n"
+            "  jauge serve --db {db}                 the dashboard and the REST API\n"
+            "  jauge sources                                    what jauge can import\n"
+            "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
+            "  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "
+            'print(j.items.to_pandas().head())"',
+            db=db,
+            org=DATASETS[0].org,
+        )
     )
     if serving:
         _serve(db, host, port, login)
@@ -96,6 +108,10 @@ def _serve(db: str, host: str, port: int, login: DemoLogin) -> None:
             db,
             host,
             port,
-            banner=f"Log in as [bold]{login.email}[/] with the password "
-            f"[bold]{login.password}[/] (made for this demo store).",
+            banner=_(
+                "Log in as [bold]{email}[/] with the password [bold]{password}[/] "
+                "(made for this demo store).",
+                email=login.email,
+                password=login.password,
+            ),
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import EXIT_REFUSED, console, print_json, progress_bars, reported
 
@@ -19,6 +20,11 @@ Examples:
   jauge import https://example.org/feed.xml --source rss --org "Brand"
   jauge import a.csv b.csv --source posts-csv --format json
 """
+
+
+#: the columns of the summary, and the statuses of a file
+COLUMNS = (N_("file"), N_("status"), N_("inserted"), N_("updated"), N_("unchanged"), N_("invalid"))
+STATUSES = (N_("written"), N_("rejected"))
 
 
 @click.command("import", epilog=EPILOG)
@@ -89,7 +95,9 @@ def import_command(
         try:
             when = parse_when(observed_at)
         except ValueError as exc:
-            raise ConfigError(f"--observed-at takes an ISO date, got {observed_at!r}") from exc
+            raise ConfigError(
+                _("--observed-at takes an ISO date, got {value}", value=repr(observed_at))
+            ) from exc
         handle = jauge.open(db, workspace=workspace)
         progress, factory = progress_bars()
         with progress:
@@ -120,14 +128,14 @@ def _render(result: Any) -> None:
     from rich.table import Table
 
     out = console()
-    table = Table(title="Import", show_lines=False)
-    for name in ("file", "status", "inserted", "updated", "unchanged", "invalid"):
-        table.add_column(name, justify="left" if name in ("file", "status") else "right")
+    table = Table(title=_("Import"), show_lines=False)
+    for name in COLUMNS:
+        table.add_column(_(name), justify="left" if name in ("file", "status") else "right")
     for f in result.files:
         style = "green" if f.status == "written" else "red"
         table.add_row(
             f.path,
-            f"[{style}]{f.status}[/]",
+            f"[{style}]{_(f.status)}[/]",
             f"{f.inserted:,}",
             f"{f.updated:,}",
             f"{f.unchanged:,}",
@@ -137,17 +145,24 @@ def _render(result: Any) -> None:
     err = console(stderr=True)
     for f in result.files:
         for warning in f.warnings:
-            err.print(f"[yellow]note:[/] {f.path}: {warning}")
+            err.print(_("[yellow]note:[/] {path}: {warning}", path=f.path, warning=warning))
         if f.errors:
             verdict = (
-                "nothing from this file was written"
+                _("nothing from this file was written")
                 if f.status == "rejected"
-                else "these rows were skipped"
+                else _("these rows were skipped")
             )
-            err.print(f"[red]{f.error_count} error(s) in {f.path}[/] ({verdict}):")
+            err.print(
+                _(
+                    "[red]{count} error(s) in {path}[/] ({verdict}):",
+                    count=f.error_count,
+                    path=f.path,
+                    verdict=verdict,
+                )
+            )
             for e in f.errors:
                 err.print(f"  {e}", markup=False)
             if f.error_count > len(f.errors):
-                err.print(f"  ... and {f.error_count - len(f.errors)} more")
+                err.print(_("  ... and {count} more", count=f.error_count - len(f.errors)))
             if f.status == "rejected" and f.invalid:
-                err.print("  Fix the rows, or pass --skip-invalid to import the valid ones.")
+                err.print(_("  Fix the rows, or pass --skip-invalid to import the valid ones."))

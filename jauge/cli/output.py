@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import JaugeError, error_object
+from ..i18n import _
 
 if TYPE_CHECKING:
     from ..api import Jauge
@@ -35,7 +36,7 @@ def reported(fmt: str = "table") -> Iterator[None]:
         if fmt == "json":
             print_json(error_object(exc))
         else:
-            click.echo(click.style("error: ", fg="red", bold=True) + str(exc), err=True)
+            click.echo(click.style(_("error: "), fg="red", bold=True) + str(exc), err=True)
         sys.exit(EXIT_REFUSED)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from .options import db_option
 from .output import console, reported
 
@@ -47,12 +48,24 @@ def serve(db: str, host: str, port: int, banner: str = "") -> None:
             probe.bind((host, port))
         except OSError as exc:
             raise ConfigError(
-                f"cannot listen on {host}:{port} ({exc.strerror}): pass another --port"
+                _(
+                    "cannot listen on {host}:{port} ({reason}): pass another --port",
+                    host=host,
+                    port=port,
+                    reason=exc.strerror,
+                )
             ) from exc
     out = console()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    out.print(f"[bold]jauge[/] serving [cyan]{db}[/] at [bold]http://{shown}:{port}/[/]")
+    out.print(
+        _(
+            "[bold]jauge[/] serving [cyan]{db}[/] at [bold]http://{host}:{port}/[/]",
+            db=db,
+            host=shown,
+            port=port,
+        )
+    )
     if banner:
         out.print(banner)
-    out.print("Press Ctrl-C to stop.")
+    out.print(_("Press Ctrl-C to stop."))
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json
 
@@ -13,6 +14,23 @@ Examples:
   jauge stats
   jauge stats --workspace client-a --format json
 """
+
+
+#: the entities counted (see jauge.store.duckdb_store.ENTITIES), for their labels
+ENTITIES = (
+    N_("workspaces"),
+    N_("organisations"),
+    N_("accounts"),
+    N_("persons"),
+    N_("items"),
+    N_("interactions"),
+    N_("snapshots"),
+    N_("annotations"),
+    N_("campaigns"),
+    N_("imports"),
+    N_("mentions"),
+    N_("org_terms"),
+)
 
 
 @click.command("stats", epilog=EPILOG)
@@ -39,25 +57,25 @@ def render_stats(stats: object) -> None:
 
     assert isinstance(stats, Stats)
     out = console()
-    entities = Table(title="Entities")
-    entities.add_column("entity")
-    entities.add_column("rows", justify="right")
+    entities = Table(title=_("Entities"))
+    entities.add_column(_("entity"))
+    entities.add_column(_("rows"), justify="right")
     for name, n in stats.entities.items():
-        entities.add_row(name, f"{n:,}")
+        entities.add_row(_(name), f"{n:,}")
     out.print(entities)
     if stats.organisations:
-        orgs = Table(title="Organisations")
+        orgs = Table(title=_("Organisations"))
         for col in (
-            "workspace",
-            "name",
-            "accounts",
-            "own items",
-            "by others",
-            "interactions",
-            "from",
-            "to",
+            N_("workspace"),
+            N_("name"),
+            N_("accounts"),
+            N_("own items"),
+            N_("by others"),
+            N_("interactions"),
+            N_("from"),
+            N_("to"),
         ):
-            orgs.add_column(col, justify="right" if col not in ("workspace", "name") else "left")
+            orgs.add_column(_(col), justify="left" if col in ("workspace", "name") else "right")
         for o in stats.organisations:
             orgs.add_row(
                 o["workspace"],
@@ -71,9 +89,9 @@ def render_stats(stats: object) -> None:
             )
         out.print(orgs)
     if stats.platforms:
-        plats = Table(title="Platforms")
-        for col in ("platform", "items", "persons"):
-            plats.add_column(col, justify="left" if col == "platform" else "right")
+        plats = Table(title=_("Platforms"))
+        for col in (N_("platform"), N_("items"), N_("persons")):
+            plats.add_column(_(col), justify="left" if col == "platform" else "right")
         for p in stats.platforms:
             plats.add_row(p["platform"], f"{p['items']:,}", f"{p['persons']:,}")
         out.print(plats)

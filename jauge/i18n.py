@@ -1,0 +1,77 @@
+"""The language of jauge's messages outside the dashboard's templates: what the CLI
+prints and what jauge's errors say.
+
+Messages are written in English where they are used, wrapped in ``_()`` (``N_()``
+marks a message that is translated later, where it is shown), in the manner of
+gettext: the English text is the key, and ``jauge/locales/fr.json`` holds its French.
+A test reads every ``_()`` and ``N_()`` of the package and checks that each has a
+French text with the same ``{placeholders}``, so a message cannot be added in one
+language only.
+
+The language is, first, the one set for the current context (the dashboard sets the
+page's language for each request, so an error shown on a page speaks its language);
+else ``JAUGE_LANG``; else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in
+POSIX order: ``fr_FR.UTF-8`` is French); else English.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from importlib import resources
+
+from . import settings
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+
+_chosen: ContextVar[str | None] = ContextVar("jauge_language", default=None)
+
+
+def from_environment() -> str:
+    """The language asked by ``JAUGE_LANG`` or the POSIX locale, else English."""
+    for variable in (settings.LANG.env, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:  # the first one set decides, as in POSIX
+            code = value.split(".")[0].split("_")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else DEFAULT
+    return DEFAULT
+
+
+def language() -> str:
+    return _chosen.get() or from_environment()
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages made inside the block are in ``lang`` (one of :data:`LANGUAGES`)."""
+    token = _chosen.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """English message -> its text in ``lang`` (empty for English itself)."""
+    if lang == DEFAULT:
+        return {}
+    text = resources.files("jauge").joinpath("locales", f"{lang}.json").read_text("utf-8")
+    data: dict[str, str] = json.loads(text)
+    return data
+
+
+def _(message: str, /, **values: object) -> str:
+    """``message`` in the current language, its ``{placeholders}`` filled from ``values``."""
+    text = catalogue(language()).get(message, message)
+    return text.format(**values) if values else text
+
+
+def N_(message: str, /) -> str:  # gettext's name for it
+    """Mark ``message`` for translation where it is shown; return it unchanged."""
+    return message

@@ -1,0 +1,94 @@
+"""Messages in English and French: every one has both, and the language is chosen as
+documented (JAUGE_LANG, then the locale; the page's language on the dashboard)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import string
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge import i18n
+from jauge.cli.main import cli
+
+from .conftest import AIRLINE_TWEETS, ROOT
+
+PACKAGE = ROOT / "jauge"
+FRENCH = json.loads((PACKAGE / "locales" / "fr.json").read_text("utf-8"))
+
+
+def marked_messages() -> dict[str, str]:
+    """Every literal message wrapped in _() or N_() in the package -> where it is."""
+    found: dict[str, str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "N_")
+            ):
+                first = node.args[0]
+                # _(name) shows a message marked with N_() where it was written
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.setdefault(first.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_message_has_its_french_with_the_same_placeholders():
+    marked = marked_messages()
+    assert len(marked) > 40
+    missing = {m: where for m, where in marked.items() if m not in FRENCH}
+    assert not missing, f"messages without French: {missing}"
+    assert not set(FRENCH) - set(marked), "French for messages the code no longer has"
+    for english, french in FRENCH.items():
+        assert french.strip() and placeholders(french) == placeholders(english), english
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"JAUGE_LANG": "fr"}, "fr"),
+        ({"JAUGE_LANG": "", "LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"JAUGE_LANG": "", "LC_ALL": "fr_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"JAUGE_LANG": "", "LC_MESSAGES": "en_US.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"JAUGE_LANG": "en", "LC_ALL": "fr_FR.UTF-8"}, "en"),
+        ({"JAUGE_LANG": "", "LANG": "C.UTF-8"}, "en"),
+        ({"JAUGE_LANG": "de"}, "en"),
+    ],
+)
+def test_the_language_comes_from_jauge_lang_then_the_locale(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], expected: str
+):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert i18n.language() == expected
+    with i18n.speaking("fr" if expected == "en" else "en"):
+        assert i18n.language() != expected  # a context's language comes first
+
+
+def test_the_cli_speaks_french_on_a_french_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    db = str(tmp_path / "s.duckdb")
+    with jauge.open(db) as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+    monkeypatch.setenv("JAUGE_LANG", "")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    runner = CliRunner()
+    stats = runner.invoke(cli, ["stats", "--db", db])
+    assert stats.exit_code == 0
+    assert "Entités" in stats.stdout and "Organisations" in stats.stdout
+    refused = runner.invoke(cli, ["score", "--db", db, "--org", "Nobody Airlines"])
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("erreur : ")
+    assert "Nobody Airlines" in refused.stderr
+    monkeypatch.setenv("JAUGE_LANG", "en")
+    assert "Entities" in runner.invoke(cli, ["stats", "--db", db]).stdout
