@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json
 
@@ -48,7 +49,13 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ConfigError(f"{option} takes a date like 2024-03-31, got {value!r}") from exc
+        raise ConfigError(
+            _(
+                "{option} takes a date like 2024-03-31, got {value}",
+                option=option,
+                value=repr(value),
+            )
+        ) from exc
 
 
 @click.command("score", epilog=SCORE_EPILOG)
@@ -98,6 +105,10 @@ def score_command(
         render_score(result)
 
 
+#: what a row of `jauge compare` is (its --by)
+UNITS = (N_("period"), N_("campaign"), N_("org"))
+
+
 def _fmt(x: float | None, digits: int = 1) -> str:
     return "—" if x is None else f"{x:.{digits}f}"
 
@@ -119,24 +130,44 @@ def render_score(result: Any) -> None:
     out = console()
     scope = result.scope
     what = scope["org"] + (f" / {scope['account']}" if scope["account"] else "")
-    what += f" / campaign {scope['campaign']}" if scope["campaign"] else ""
+    what += _(" / campaign {name}", name=scope["campaign"]) if scope["campaign"] else ""
     out.print(
-        f"[bold]Jauge Index[/] of [cyan]{what}[/], {scope['from']} to {scope['to']} "
-        f"({result.index_version}, panel {result.panel})"
-    )
-    if result.score is None:
-        out.print("[red]no score[/]: see the notes below")
-    else:
-        out.print(
-            f"  [bold]{result.score:.1f}[/] / 100   90% interval {_interval(result.interval)}   "
-            f"{_bar(result.score)}"
+        _(
+            "[bold]Jauge Index[/] of [cyan]{what}[/], {start} to {end} ({version}, panel {panel})",
+            what=what,
+            start=scope["from"],
+            end=scope["to"],
+            version=result.index_version,
+            panel=result.panel,
         )
-    table = Table(show_header=True, header_style="bold")
-    for col in ("pillar / component", "score", "90% interval", "value", "n", "weight", ""):
-        table.add_column(col, justify="left" if col in ("pillar / component", "") else "right")
+    )
     from jauge.metrics.spec import load_spec
 
     spec = load_spec(result.index_version)
+    level = f"{spec.level * 100:g}"
+    if result.score is None:
+        out.print(_("[red]no score[/]: see the notes below"))
+    else:
+        out.print(
+            _(
+                "  [bold]{score}[/] / 100   {level}% interval {interval}   {bar}",
+                score=f"{result.score:.1f}",
+                level=level,
+                interval=_interval(result.interval),
+                bar=_bar(result.score),
+            )
+        )
+    table = Table(show_header=True, header_style="bold")
+    for col in (
+        _("pillar / component"),
+        _("score"),
+        _("{level}% interval", level=level),
+        _("value"),
+        "n",
+        _("weight"),
+        "",
+    ):
+        table.add_column(col, justify="right" if col in (_("score"), "n") else "left")
     for pillar in spec.pillars:
         p = result.pillars[pillar.name]
         table.add_row(
@@ -151,7 +182,7 @@ def render_score(result: Any) -> None:
         for indicator in pillar.indicators:
             c = result.components.get(indicator.name)
             if c is None:
-                table.add_row(f"  {indicator.name}", "—", "", "", "", "", "[dim]no data[/]")
+                table.add_row(f"  {indicator.name}", "—", "", "", "", "", _("[dim]no data[/]"))
                 continue
             table.add_row(
                 f"  {indicator.name}",
@@ -165,10 +196,13 @@ def render_score(result: Any) -> None:
     out.print(table)
     err = console(stderr=True)
     for warning in result.warnings:
-        err.print(f"[yellow]note:[/] {warning}", highlight=False)
+        err.print(_("[yellow]note:[/] {warning}", warning=warning), highlight=False)
     out.print(
-        f"[dim]fingerprint {result.fingerprint[:16]}…  engine "
-        f"{result.sources_and_methods['engine']}[/]"
+        _(
+            "[dim]fingerprint {fingerprint}…  engine {engine}[/]",
+            fingerprint=result.fingerprint[:16],
+            engine=result.sources_and_methods["engine"],
+        )
     )
 
 
@@ -275,18 +309,31 @@ def _csv(data: dict[str, Any]) -> str:
 def _render_compare(data: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Jauge Index by {data['by']} ({data['index_version']})")
-    for col in ("unit", "from", "to", "score", "90% interval", "", "change"):
-        table.add_column(col, justify="right" if col in ("score",) else "left")
+    from jauge.metrics.spec import load_spec
+
+    level = f"{load_spec(data['index_version']).level * 100:g}"
+    table = Table(
+        title=_("Jauge Index by {by} ({version})", by=_(data["by"]), version=data["index_version"])
+    )
+    for col in (
+        _("unit"),
+        _("from"),
+        _("to"),
+        _("score"),
+        _("{level}% interval", level=level),
+        "",
+        _("change"),
+    ):
+        table.add_column(col, justify="right" if col == _("score") else "left")
     for row in data["rows"]:
         change = row["change"]
         verdict = ""
         if change:
             colour = "green" if change["delta"] > 0 else "red"
             verdict = (
-                f"[{colour}]{change['delta']:+.1f} {change['verdict']}[/]"
+                f"[{colour}]{change['delta']:+.1f} {_(change['verdict'])}[/]"
                 if change["significant"]
-                else f"{change['delta']:+.1f} no detectable change"
+                else f"{change['delta']:+.1f} {_(change['verdict'])}"
             )
         table.add_row(
             row["unit"],

@@ -14,6 +14,7 @@ from typing import Any
 from .. import days
 from ..campaigns import list_campaigns
 from ..errors import ConfigError
+from ..i18n import N_
 from ..store.duckdb_store import Store
 from .index import IndexResult, ScopeRequest, _interval, _round, compute_many
 from .spec import LATEST, load_spec
@@ -68,9 +69,9 @@ def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] |
         "interval": [_round(x) for x in interval] if interval else None,
         "significant": bool(significant),
         "verdict": (
-            ("significant rise" if b.score > a.score else "significant fall")
+            (N_("significant rise") if b.score > a.score else N_("significant fall"))
             if significant
-            else "no detectable change"
+            else N_("no detectable change")
         ),
     }
 
