@@ -5,9 +5,13 @@ from __future__ import annotations
 import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import console, counting_progress, opened, print_json
 from .score_cmd import _date
+
+#: what an organisation is to the workspace's owner
+RELATIONS = [N_("own"), N_("competitor"), N_("other")]
 
 ORG_EPILOG = """
 \b
@@ -50,7 +54,7 @@ def org_group() -> None:
 )
 @click.option(
     "--relation",
-    type=click.Choice(["own", "competitor", "other"]),
+    type=click.Choice(RELATIONS),
     default="own",
     show_default=True,
 )
@@ -84,7 +88,9 @@ def org_add_command(
     if fmt == "json":
         print_json({"org": name, "terms": terms})
     else:
-        console().print(f"[bold]{name}[/]: {len(terms)} dictionary entries")
+        console().print(
+            _("[bold]{name}[/]: {count} dictionary entries", name=name, count=len(terms))
+        )
 
 
 @org_group.command("list", epilog=ORG_EPILOG)
@@ -101,12 +107,12 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
         return
     from rich.table import Table
 
-    table = Table(title="Organisations")
-    for col in ("name", "relation", "dictionary"):
+    table = Table(title=_("Organisations"))
+    for col in (_("name"), _("relation"), _("dictionary")):
         table.add_column(col, overflow="fold")
     for o in orgs:
         table.add_row(
-            o["name"], o["relation"], ", ".join(f"{t['kind']}:{t['term']}" for t in o["terms"])
+            o["name"], _(o["relation"]), ", ".join(f"{t['kind']}:{t['term']}" for t in o["terms"])
         )
     console().print(table)
 
@@ -133,17 +139,22 @@ def enrich_command(
     """
 
     with opened(db, workspace, fmt) as handle:
-        progress, bar = counting_progress("enrich")
+        progress, bar = counting_progress(_("enrich"))
         with progress:
             result = handle.enrich(org=org, backend=backend, progress=bar)
     if fmt == "json":
         print_json(result.to_dict())
     else:
         console().print(
-            f"enriched {result.processed:,} items with [bold]{backend}[/]: "
-            f"languages {dict(sorted(result.languages.items()))}, "
-            f"sentiment {dict(sorted(result.sentiments.items()))}, "
-            f"{result.mentions:,} mentions found"
+            _(
+                "enriched {count} items with [bold]{backend}[/]: languages {languages}, "
+                "sentiment {sentiments}, {mentions} mentions found",
+                count=f"{result.processed:,}",
+                backend=backend,
+                languages=dict(sorted(result.languages.items())),
+                sentiments=dict(sorted(result.sentiments.items())),
+                mentions=f"{result.mentions:,}",
+            )
         )
 
 
@@ -172,9 +183,9 @@ def voice_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"Share of voice, {data['from']} to {data['to']}")
-    for col in ("org", "mentions", "share", "", "labelled", "net sentiment"):
-        table.add_column(col, justify="left" if col in ("org", "") else "right")
+    table = Table(title=_("Share of voice, {start} to {end}", start=data["from"], end=data["to"]))
+    for col in (N_("org"), N_("mentions"), N_("share"), "", N_("labelled"), N_("net sentiment")):
+        table.add_column(_(col) if col else col, justify="left" if col in ("org", "") else "right")
     for o in data["orgs"]:
         share = o["share_of_voice"]
         bar = "█" * round((share or 0) * 30)
@@ -229,19 +240,25 @@ def topics_command(
 
     out = console()
     out.print(
-        f"[bold]{org}[/], {data['from']} to {data['to']}: {data['items']:,} items "
-        f"({data['previous_items']:,} in the previous period)"
+        _(
+            "[bold]{org}[/], {start} to {end}: {items} items ({previous} in the previous period)",
+            org=org,
+            start=data["from"],
+            end=data["to"],
+            items=f"{data['items']:,}",
+            previous=f"{data['previous_items']:,}",
+        )
     )
-    top = Table(title="Top terms")
-    for col in ("term", "items", "share"):
-        top.add_column(col, justify="left" if col == "term" else "right")
+    top = Table(title=_("Top terms"))
+    for col in (N_("term"), N_("items"), N_("share")):
+        top.add_column(_(col), justify="left" if col == "term" else "right")
     for t in data["top"]:
         top.add_row(t["term"], f"{t['items']:,}", f"{t['share']:.1%}")
     out.print(top)
     if data["rising"]:
-        rising = Table(title="Rising against the previous period")
-        for col in ("term", "items", "before", "growth"):
-            rising.add_column(col, justify="left" if col == "term" else "right")
+        rising = Table(title=_("Rising against the previous period"))
+        for col in (N_("term"), N_("items"), N_("before"), N_("growth")):
+            rising.add_column(_(col), justify="left" if col == "term" else "right")
         for t in data["rising"]:
             rising.add_row(
                 t["term"], f"{t['items']:,}", f"{t['previous']:,}", f"x{t['growth']:.1f}"
