@@ -7,9 +7,23 @@ import io
 
 import click
 
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
-from .output import console, opened, print_json, reported
+from .output import console, opened, print_json
 from .score_cmd import _date
+
+#: the people table's columns, as shown
+LABELS = {
+    "handle": N_("handle"),
+    "platform": N_("platform"),
+    "persistence": N_("persistence"),
+    "activated_audience": N_("activated audience"),
+    "relationship": N_("relationship"),
+    "topical_relevance": N_("topical relevance"),
+    "network_position": N_("network position"),
+    "sentiment": N_("sentiment"),
+    "followers": N_("followers"),
+}
 
 GRAPH_EPILOG = """
 \b
@@ -84,7 +98,12 @@ def export_command(
             f.write(text)
         info = summary(graph)
         console(stderr=True).print(
-            f"wrote {output}: {info['nodes']:,} nodes, {info['edges']:,} edges"
+            _(
+                "wrote {path}: {nodes} nodes, {edges} edges",
+                path=output,
+                nodes=f"{info['nodes']:,}",
+                edges=f"{info['edges']:,}",
+            )
         )
     else:
         click.echo(text, nl=False)
@@ -156,11 +175,9 @@ def people_command(
         return
     from rich.table import Table
 
-    table = Table(title=f"People talking about {org}")
+    table = Table(title=_("People talking about {org}", org=org))
     for c in columns:
-        table.add_column(
-            c.replace("_", " "), justify="left" if c in ("handle", "platform") else "right"
-        )
+        table.add_column(_(LABELS[c]), justify="left" if c in ("handle", "platform") else "right")
     for r in rows:
         table.add_row(
             r["handle"],
@@ -209,12 +226,10 @@ def show_command(
     handle: str, org: str, pseudonymise: bool, db: str | None, workspace: str | None, fmt: str
 ) -> None:
     """When they first engaged, activity and sentiment per week, exchanges with the org."""
-    import jauge
     from jauge.community.people import person_timeline
     from jauge.community.privacy import pseudonym, pseudonym_key
 
-    with reported(fmt):
-        j = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as j:
         data = person_timeline(j.store, j.workspace, org, handle)
         if pseudonymise:
             pid = j.store.con.execute(
@@ -224,7 +239,6 @@ def show_command(
             ).fetchall()[0][0]
             data["handle"] = pseudonym(pseudonym_key(j.store, j.workspace), pid)
             data["items"] = [{**i, "url": None} for i in data["items"]]
-        j.close()
     if fmt == "json":
         print_json(data)
         return
@@ -232,12 +246,18 @@ def show_command(
 
     out = console()
     out.print(
-        f"[bold]{data['handle']}[/] and {org}: first engaged {data['first_engaged']}, "
-        f"{data['exchanges']['answered_by_org']} answered by {org}, "
-        f"{data['exchanges']['interactions']} interactions"
+        _(
+            "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by {org}, "
+            "{interactions} interactions",
+            handle=data["handle"],
+            org=org,
+            first=data["first_engaged"],
+            answered=data["exchanges"]["answered_by_org"],
+            interactions=data["exchanges"]["interactions"],
+        )
     )
     table = Table()
-    for c in ("from", "to", "items", "interactions", "net sentiment"):
+    for c in (_("from"), _("to"), _("items"), _("interactions"), _("net sentiment")):
         table.add_column(c)
     for w in data["windows"]:
         table.add_row(
@@ -260,14 +280,13 @@ def forget_command(
     handle: str, platform: str | None, db: str | None, workspace: str | None, fmt: str
 ) -> None:
     """Erase a person's personal data; counts and the figures made of them stay correct."""
-    import jauge
     from jauge.community.privacy import forget_person
 
-    with reported(fmt):
-        j = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as j:
         forgotten = forget_person(j.store, j.workspace, handle, platform)
-        j.close()
     if fmt == "json":
         print_json({"forgotten": forgotten})
     else:
-        console().print(f"forgot {forgotten} person(s) named {handle}")
+        console().print(
+            _("forgot {count} person(s) named {handle}", count=forgotten, handle=handle)
+        )
