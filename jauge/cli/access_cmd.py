@@ -6,6 +6,7 @@ import os
 
 import click
 
+from ..i18n import _
 from .options import db_option, format_option
 from .output import console, opened, print_json, reported
 
@@ -50,7 +51,12 @@ def workspace_add_command(name: str, db: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json({"workspace": name, "created": created})
     else:
-        console().print(f"workspace [bold]{name}[/] {'created' if created else 'already exists'}")
+        message = (
+            _("workspace [bold]{name}[/] created")
+            if created
+            else _("workspace [bold]{name}[/] already exists")
+        )
+        console().print(message.format(name=name))
 
 
 @workspace_group.command("list", epilog=WORKSPACE_EPILOG)
@@ -103,9 +109,11 @@ def user_add_command(
         if password_env:
             password = os.environ.get(password_env)
             if not password:
-                raise ConfigError(f"--password-env {password_env}: that variable is not set")
+                raise ConfigError(
+                    _("--password-env {name}: that variable is not set", name=password_env)
+                )
         else:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
         handle = jauge.open(db)
         user = add_user(handle.store, email, password, workspace, role)
         handle.close()
@@ -113,7 +121,7 @@ def user_add_command(
         print_json(user.to_dict())
     else:
         roles = ", ".join(f"{w} ({r})" for w, r in sorted(user.roles.items()))
-        console().print(f"user [bold]{user.email}[/]: {roles}")
+        console().print(_("user [bold]{email}[/]: {roles}", email=user.email, roles=roles))
 
 
 @click.group("token", epilog=TOKEN_EPILOG)

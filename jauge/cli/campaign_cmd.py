@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json, reported
 from .score_cmd import _date
@@ -52,7 +53,7 @@ def add_command(
     with reported(fmt):
         first, last = _date(start, "--from"), _date(end, "--to")
         if first is None or last is None:
-            raise ConfigError("--from and --to are required")
+            raise ConfigError(_("--from and --to are required"))
         handle = jauge.open(db, workspace=workspace)
         campaign = handle.add_campaign(
             name,
@@ -68,8 +69,13 @@ def add_command(
         print_json(campaign.to_dict())
     else:
         console().print(
-            f"campaign [bold]{campaign.name}[/] of {campaign.org}: "
-            f"{campaign.starts_on} to {campaign.ends_on}"
+            _(
+                "campaign [bold]{name}[/] of {org}: {start} to {end}",
+                name=campaign.name,
+                org=campaign.org,
+                start=campaign.starts_on,
+                end=campaign.ends_on,
+            )
         )
 
 
@@ -88,8 +94,8 @@ def list_command(org: str | None, db: str | None, workspace: str | None, fmt: st
         return
     from rich.table import Table
 
-    table = Table(title="Campaigns")
-    for col in ("org", "name", "from", "to", "hashtags", "keywords", "utm"):
+    table = Table(title=_("Campaigns"))
+    for col in (_("org"), _("name"), _("from"), _("to"), _("hashtags"), _("keywords"), "utm"):
         table.add_column(col)
     for c in campaigns:
         table.add_row(

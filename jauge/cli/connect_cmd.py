@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..i18n import _
 from .options import db_option, format_option, workspace_option
 from .output import EXIT_REFUSED, console, opened, print_json, reported
 
@@ -89,7 +90,13 @@ def add_command(
     if fmt == "json":
         print_json(added)
     else:
-        console().print(f"connection [bold]{name}[/] ({kind}) added; run `jauge sync {name}`")
+        console().print(
+            _(
+                "connection [bold]{name}[/] ({kind}) added; run `jauge sync {name}`",
+                name=name,
+                kind=kind,
+            )
+        )
 
 
 @connect_group.command("list", epilog=EPILOG)
@@ -107,8 +114,16 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
         return
     from rich.table import Table
 
-    table = Table(title="Connections")
-    for col in ("name", "kind", "org", "options", "last sync", "status", "items"):
+    table = Table(title=_("Connections"))
+    for col in (
+        _("name"),
+        _("kind"),
+        _("org"),
+        _("options"),
+        _("last sync"),
+        _("status"),
+        _("items"),
+    ):
         table.add_column(col, overflow="fold")
     for c in found:
         table.add_row(
@@ -116,7 +131,7 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
             c["kind"],
             c["org"] or "",
             ", ".join(c["options"].values()),
-            c["last_sync_at"] or "never",
+            c["last_sync_at"] or _("never"),
             c["last_error"] or c["last_status"] or "",
             str(c["items_seen"]),
         )
@@ -137,7 +152,7 @@ def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -
     if fmt == "json":
         print_json({"removed": name})
     else:
-        console().print(f"connection [bold]{name}[/] removed")
+        console().print(_("connection [bold]{name}[/] removed", name=name))
 
 
 @click.command("sync", epilog=EPILOG)
@@ -169,11 +184,16 @@ def sync_command(
         if c.status == "written" and c.result is not None:
             r = c.result
             err.print(
-                f"[green]✓[/] {c.name}: {r.inserted} new, {r.updated} updated, "
-                f"{r.unchanged} unchanged"
+                _(
+                    "[green]✓[/] {name}: {inserted} new, {updated} updated, {unchanged} unchanged",
+                    name=c.name,
+                    inserted=r.inserted,
+                    updated=r.updated,
+                    unchanged=r.unchanged,
+                )
             )
         elif c.status == "not_modified":
-            err.print(f"[green]✓[/] {c.name}: not modified")
+            err.print(_("[green]✓[/] {name}: not modified", name=c.name))
         else:
             err.print(f"[red]✗[/] {c.name}: {c.message}", markup=False)
 
@@ -182,7 +202,7 @@ def sync_command(
     def request_stop(signum, frame):  # type: ignore[no-untyped-def]
         if stopping.is_set():
             raise KeyboardInterrupt
-        err.print("stopping after the current connection (Ctrl-C again to abort)")
+        err.print(_("stopping after the current connection (Ctrl-C again to abort)"))
         stopping.set()
 
     ok = True

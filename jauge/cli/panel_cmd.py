@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..i18n import _
 from .options import db_option, format_option
 from .output import console, opened, print_json
 
@@ -44,7 +45,12 @@ def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) ->
         print_json(summary)
     else:
         console().print(
-            f"wrote panel [bold]{panel.panel_id}[/] to {file}: {len(panel.strata)} strata"
+            _(
+                "wrote panel [bold]{panel}[/] to {path}: {count} strata",
+                panel=panel.panel_id,
+                path=file,
+                count=len(panel.strata),
+            )
         )
 
 
@@ -62,4 +68,10 @@ def import_command(file: str, db: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json({"imported": panel.panel_id, "reference_panel": reference.panel_id})
     else:
-        console().print(f"imported [bold]{panel.panel_id}[/]; scores now use {reference.panel_id}")
+        console().print(
+            _(
+                "imported [bold]{panel}[/]; scores now use {reference}",
+                panel=panel.panel_id,
+                reference=reference.panel_id,
+            )
+        )

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
+from ..i18n import _
 from .output import console, reported
 
 EPILOG = """
@@ -56,7 +57,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
 
     with reported("json" if fmt == "jsonl" else fmt):
         if (text is None) == (input_file is None):
-            raise ConfigError("give one TEXT, or --input FILE (one text per line)")
+            raise ConfigError(_("give one TEXT, or --input FILE (one text per line)"))
         analyser = get_backend(backend)
         lines = (
             [text]
@@ -78,7 +79,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
         from rich.table import Table
 
         table = Table()
-        for col in ("text", "lang", "label", "score"):
+        for col in (_("text"), _("lang"), _("label"), _("score")):
             table.add_column(col, overflow="fold")
         for row in rows:
             colour = {"negative": "red", "positive": "green"}.get(str(row["label"]), "white")

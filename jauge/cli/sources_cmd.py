@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import _
 from .options import format_option
 from .output import console, print_json
 
@@ -27,8 +28,8 @@ def sources_command(fmt: str) -> None:
         return
     from rich.table import Table
 
-    table = Table(title="Sources")
-    for col in ("name", "kind", "reads", "example"):
+    table = Table(title=_("Sources"))
+    for col in (_("name"), _("kind"), _("reads"), _("example")):
         table.add_column(col, overflow="fold")
     for s in described:
         table.add_row(s["name"], s["kind"], s["reads"], s["example"])
