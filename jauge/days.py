@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from .errors import ConfigError
+from .i18n import _
 
 
 def first_day(last: date, days: int) -> date:
@@ -22,7 +23,9 @@ def first_day(last: date, days: int) -> date:
 def check_order(start: date, end: date) -> None:
     """Refuse a window whose first day comes after its last."""
     if start > end:
-        raise ConfigError(f"the window starts on {start}, after its last day ({end})")
+        raise ConfigError(
+            _("the window starts on {start}, after its last day ({end})", start=start, end=end)
+        )
 
 
 def midnight(day: date) -> datetime:

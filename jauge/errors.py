@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .i18n import _
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -39,10 +41,10 @@ class RowError:
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f", line {self.line}"
+            where += _(", line {line}", line=self.line)
         if self.field:
-            where += f", field {self.field!r}"
-        return f"{where}: {self.message}"
+            where += _(", field {field}", field=repr(self.field))
+        return _("{where}: {message}", where=where, message=self.message)
 
 
 class JaugeError(Exception):
@@ -103,12 +105,13 @@ class InvalidRowsError(InputError):
         self.row_errors = errors
         self.total = total
         shown = "\n".join(f"  {e}" for e in errors)
-        more = f"\n  ... and {total - len(errors)} more" if total > len(errors) else ""
-        super().__init__(
-            file,
-            f"{total} invalid row value(s); nothing from this file was written "
-            f"(use --skip-invalid to import the valid rows):\n{shown}{more}",
+        more = _("\n  ... and {count} more", count=total - len(errors))
+        summary = _(
+            "{total} invalid row value(s); nothing from this file was written "
+            "(use --skip-invalid to import the valid rows):",
+            total=total,
         )
+        super().__init__(file, f"{summary}\n{shown}{more if total > len(errors) else ''}")
 
     @property
     def errors(self) -> list[RowError]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from .errors import ConfigError
+from .i18n import _
 
 PLATFORMS: Final = (
     "facebook",
@@ -82,7 +83,11 @@ def normalise_platform(value: str) -> str:
     key = PLATFORM_ALIASES.get(key, key)
     if key not in PLATFORMS:
         raise ConfigError(
-            f"unknown platform {value!r}: use one of {', '.join(PLATFORMS)} "
-            f"(aliases: {', '.join(PLATFORM_ALIASES)})"
+            _(
+                "unknown platform {value}: use one of {platforms} (aliases: {aliases})",
+                value=repr(value),
+                platforms=", ".join(PLATFORMS),
+                aliases=", ".join(PLATFORM_ALIASES),
+            )
         )
     return key

@@ -4,6 +4,7 @@ documented (JAUGE_LANG, then the locale; the page's language on the dashboard)."
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import string
 from pathlib import Path
@@ -92,3 +93,32 @@ def test_the_cli_speaks_french_on_a_french_locale(tmp_path: Path, monkeypatch: p
     assert "Nobody Airlines" in refused.stderr
     monkeypatch.setenv("JAUGE_LANG", "en")
     assert "Entities" in runner.invoke(cli, ["stats", "--db", db]).stdout
+
+
+def test_row_errors_and_refusals_are_in_french(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    rows[3][header.index("retweet_count")] = "beaucoup"
+    rows[4][header.index("tweet_created")] = "hier"
+    broken = tmp_path / "broken.csv"
+    with broken.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    db = str(tmp_path / "s.duckdb")
+    result = CliRunner().invoke(
+        cli, ["import", str(broken), "--source", "tweets-csv", "--db", db, "--format", "json"]
+    )
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["line"], e["field"]) for e in errors] == [(4, "retweet_count"), (5, "tweet_created")]
+    assert errors[0]["message"] == 'un nombre entier positif ou nul était attendu, reçu "beaucoup"'
+    assert errors[1]["message"].startswith("une date et une heure au format ISO 8601")
+    shown = CliRunner().invoke(cli, ["import", str(broken), "--source", "tweets-csv", "--db", db])
+    text = " ".join(shown.stderr.split())  # as one line, whatever the terminal's width
+    assert "2 erreur(s) dans" in text and "rien de ce fichier n'a été écrit" in text
+    assert f"{broken}, ligne 4, champ 'retweet_count' : un nombre entier" in text
+    missing = CliRunner().invoke(
+        cli, ["import", "nowhere.csv", "--source", "posts-csv", "--db", db]
+    )
+    assert missing.exit_code == 1 and "fichier introuvable" in missing.stderr + missing.stdout

@@ -204,6 +204,17 @@ def test_another_workspace_is_not_found(app_client: TestClient, web_store: WebSt
         assert "Cosmetics" not in r.text and "United" not in r.text
     french = client.get("/overview", params={"workspace": "brands", "lang": "fr"})
     assert french.status_code == 404 and "Introuvable" in french.text
+    # the reason is in the page's language too, and the API's in the client's
+    assert "pas d&#39;espace de travail &#39;brands&#39;" in french.text
+    client.cookies.delete("jauge_lang")  # the page remembered French
+    english = client.get("/api/v1/score", params={"workspace": "brands", "org": "United"})
+    assert english.json()["error"]["message"] == "no workspace 'brands'"
+    asked = client.get(
+        "/api/v1/score",
+        params={"workspace": "brands", "org": "United"},
+        headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+    )
+    assert asked.json()["error"]["message"] == "pas d'espace de travail 'brands'"
     own = client.get("/overview", params={"lang": "en"}).text
     assert "Le Monde" in own and "Cosmetics" not in own
 

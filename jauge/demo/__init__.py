@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..api import Jauge, open
 from ..errors import ConfigError
+from ..i18n import _
 from ..ingest import ImportResult
 
 DEMO_WORKSPACE = "demo"
@@ -79,10 +80,13 @@ def _check_is_demo_store(path: Path) -> None:
         con.close()
     except duckdb.Error as exc:
         raise ConfigError(
-            f"{path} exists and is not a jauge demo store: pass another --db"
+            _("{path} exists and is not a jauge demo store: pass another --db", path=path)
         ) from exc
     if {r[0] for r in rows} - {DEMO_WORKSPACE}:
         raise ConfigError(
-            f"{path} holds workspaces other than the demo's: the demo starts from a fresh "
-            "store, so pass another --db"
+            _(
+                "{path} holds workspaces other than the demo's: the demo starts from a fresh "
+                "store, so pass another --db",
+                path=path,
+            )
         )

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from ..errors import ConfigError, InputError
+from ..i18n import _
 from ..store.merge import Staging
 from .convert import Field, build_select, pick
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
@@ -130,7 +131,7 @@ class TabularSource(Source):
             # the fast path: the engine reads the file itself, in parallel
             names = _renamed_names(reader.columns, options.mapping)
             if len(set(names)) != len(names):
-                raise ConfigError(f"--map gives two columns the same name: {names}")
+                raise _same_name(names)
             self._check_columns(path, set(names), options)
             fields = self.fields(set(names), options)
             with reader.engine_reading(staging.con, progress):
@@ -145,7 +146,13 @@ class TabularSource(Source):
             )
         unknown = sorted(set(options.mapping) - set(reader.columns))
         if unknown and reader.columns:  # JSON lines only know their keys once read
-            raise ConfigError(f"--map names columns that are not in {path}: {unknown}")
+            raise ConfigError(
+                _(
+                    "--map names columns that are not in {path}: {columns}",
+                    path=path,
+                    columns=unknown,
+                )
+            )
         stream = reader.stream(progress)
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
@@ -183,11 +190,19 @@ class TabularSource(Source):
             found = ", ".join(sorted(c for c in columns if c != "row_no")[:12])
             raise InputError(
                 path,
-                f"this does not look like a {self.name} file: it lacks the column(s) "
-                f"{wanted} (found: {found}). Check --source, or rename columns with "
-                "--map COLUMN=FIELD",
+                _(
+                    "this does not look like a {source} file: it lacks the column(s) {wanted} "
+                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD",
+                    source=self.name,
+                    wanted=wanted,
+                    found=found,
+                ),
                 line=1,
             )
+
+
+def _same_name(names: list[str]) -> ConfigError:
+    return ConfigError(_("--map gives two columns the same name: {names}", names=names))
 
 
 def _renamed_names(names: Iterable[str], mapping: Mapping[str, str]) -> list[str]:
@@ -199,7 +214,7 @@ def _renamed(batch: pa.RecordBatch, mapping: Mapping[str, str]) -> pa.RecordBatc
         return batch
     names = _renamed_names(batch.schema.names, mapping)
     if len(set(names)) != len(names):
-        raise ConfigError(f"--map gives two columns the same name: {names}")
+        raise _same_name(names)
     return batch.rename_columns(names)
 
 
@@ -208,7 +223,7 @@ def _renamed_stream(
 ) -> pa.RecordBatchReader:
     names = _renamed_names(stream.schema.names, mapping)
     if len(set(names)) != len(names):
-        raise ConfigError(f"--map gives two columns the same name: {names}")
+        raise _same_name(names)
     schema = pa.schema([pa.field(n, f.type) for n, f in zip(names, stream.schema, strict=True)])
     return pa.RecordBatchReader.from_batches(schema, (b.rename_columns(names) for b in stream))
 
@@ -219,6 +234,6 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         column, sep, target = pair.partition("=")
         if not sep or not column.strip() or not target.strip():
-            raise ConfigError(f"--map takes COLUMN=FIELD, got {pair!r}")
+            raise ConfigError(_("--map takes COLUMN=FIELD, got {pair}", pair=repr(pair)))
         mapping[column.strip()] = target.strip()
     return mapping

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
 
@@ -58,7 +59,7 @@ def expr(target: str, sql: str) -> Field:
 def text(target: str, column: str, *, required: bool = False) -> Field:
     raw = col(column)
     if required:
-        return Field(target, raw, column, f"{raw} IS NULL", "'a value is required here'")
+        return Field(target, raw, column, f"{raw} IS NULL", _required())
     return Field(target, raw, column)
 
 
@@ -72,7 +73,7 @@ def count(target: str, column: str) -> Field:
         f"CASE WHEN {valid} THEN CAST({as_double} AS BIGINT) END",
         column,
         f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
-        f"'expected a whole number of 0 or more, got ' || {_shown(raw)}",
+        f"{sql_literal(_('expected a whole number of 0 or more, got '))} || {_shown(raw)}",
         prepare=((as_double, f"TRY_CAST({raw} AS DOUBLE)"),),
     )
 
@@ -88,16 +89,16 @@ def timestamp(
         f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(f)}) AS TIMESTAMP)" for f in formats
     ]
     value = _alias("timestamp", column)
-    accepted = "ISO 8601 (2024-03-01T14:30:00Z)" + "".join(f" or {f}" for f in formats)
-    invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
-    message = (
-        f"'expected a date and time in ' || {sql_literal(accepted)} || ', got ' || {_shown(raw)}"
+    accepted = "ISO 8601 (2024-03-01T14:30:00Z)" + "".join(
+        _(" or {format}", format=f) for f in formats
     )
+    invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
+    expected = _("expected a date and time in {formats}, got ", formats=accepted)
+    message = f"{sql_literal(expected)} || {_shown(raw)}"
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
-        message = (
-            f"CASE WHEN {raw} IS NULL THEN 'a date and time is required here' ELSE {message} END"
-        )
+        missing = sql_literal(_("a date and time is required here"))
+        message = f"CASE WHEN {raw} IS NULL THEN {missing} ELSE {message} END"
     return Field(
         target, value, column, invalid, message, prepare=((value, f"coalesce({', '.join(tries)})"),)
     )
@@ -113,8 +114,17 @@ def choice(target: str, column: str, allowed: tuple[str, ...], default: str | No
         value,
         column,
         f"{raw} IS NOT NULL AND lower(trim({raw})) NOT IN ({options})",
-        f"'expected one of {', '.join(allowed)}, got ' || {_shown(raw)}",
+        f"{expected_one_of(allowed)} || {_shown(raw)}",
     )
+
+
+def expected_one_of(allowed: tuple[str, ...]) -> str:
+    """The start of the message for a value not in ``allowed``, as a SQL literal."""
+    return sql_literal(_("expected one of {allowed}, got ", allowed=", ".join(allowed)))
+
+
+def _required() -> str:
+    return sql_literal(_("a value is required here"))
 
 
 def check(column: str, invalid: str, message: str) -> Field:
@@ -132,11 +142,12 @@ def whole_in_range(column: str, low: int, high: int, *, required: bool = False) 
         if required
         else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
     )
+    expected = _("expected a whole number from {low} to {high}, got ", low=low, high=high)
     return check(
         column,
         invalid,
-        f"CASE WHEN {raw} IS NULL THEN 'a value is required here' ELSE "
-        f"'expected a whole number from {low} to {high}, got ' || {_shown(raw)} END",
+        f"CASE WHEN {raw} IS NULL THEN {_required()} ELSE "
+        f"{sql_literal(expected)} || {_shown(raw)} END",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..errors import ConfigError
+from ..i18n import _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from ..store.merge import Staging
@@ -58,12 +59,14 @@ class FacebookInsightsSource(TabularSource):
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         if not options.org:
-            raise ConfigError("facebook-insights needs the Page's organisation: pass --org NAME")
+            raise ConfigError(_("facebook-insights needs the Page's organisation: pass --org NAME"))
         posted = pick(columns, "Posted", "Created", "Publish time")
         if posted is None and options.year is None:
             raise ConfigError(
-                "this export gives each post's month, weekday and hour but not its date: "
-                "pass --year YEAR so that dates can be rebuilt (see docs/sources.md)"
+                _(
+                    "this export gives each post's month, weekday and hour but not its date: "
+                    "pass --year YEAR so that dates can be rebuilt (see docs/sources.md)"
+                )
             )
         platform = normalise_platform(options.platform or "facebook")
         fields: list[Field] = [
@@ -90,7 +93,10 @@ class FacebookInsightsSource(TabularSource):
                 found = pick(columns, name)
                 if found is None:
                     raise ConfigError(
-                        f"this export lacks the column {name!r} needed to rebuild dates"
+                        _(
+                            "this export lacks the column {column} needed to rebuild dates",
+                            column=repr(name),
+                        )
                     )
                 fields.append(whole_in_range(found, low, high, required=True))
             month, weekday, hour = (col(pick(columns, n) or n) for n, _, _ in parts)

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
+from ..i18n import _
 from ..store.ids import sql_literal
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -75,11 +76,11 @@ def is_gzip(path: Path) -> bool:
 def check_readable(path: Path) -> None:
     """Raise an InputError for a missing, unreadable or empty file."""
     if not path.exists():
-        raise InputError(str(path), "no such file")
+        raise InputError(str(path), _("no such file"))
     if path.is_dir():
-        raise InputError(str(path), "this is a folder: name the files to import")
+        raise InputError(str(path), _("this is a folder: name the files to import"))
     if path.stat().st_size == 0:
-        raise InputError(str(path), "the file is empty: there is nothing to import")
+        raise InputError(str(path), _("the file is empty: there is nothing to import"))
 
 
 def open_decompressed(path: Path) -> IO[bytes]:
@@ -94,7 +95,7 @@ def read_sample(path: Path) -> bytes:
         with open_decompressed(path) as f:
             return f.read(SAMPLE_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(str(path), f"cannot read the file: {exc}") from exc
+        raise InputError(str(path), _("cannot read the file: {reason}", reason=exc)) from exc
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -190,18 +191,20 @@ class CsvReader(TabularReader):
         check_readable(path)
         sample = read_sample(path)
         if not sample.strip():
-            raise InputError(str(path), "the file is empty: there is nothing to import")
+            raise InputError(str(path), _("the file is empty: there is nothing to import"))
         self.encoding = encoding or detect_encoding(sample)
         text = _text_sample(sample, self.encoding).lstrip("\ufeff")
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
         header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
         if not header or all(not h.strip() for h in header):
-            raise InputError(str(path), "the first line should name the columns", line=1)
+            raise InputError(str(path), _("the first line should name the columns"), line=1)
         duplicated = sorted({h for h in header if header.count(h) > 1})
         if duplicated:
             raise InputError(
-                str(path), f"the header names a column twice: {', '.join(duplicated)}", line=1
+                str(path),
+                _("the header names a column twice: {columns}", columns=", ".join(duplicated)),
+                line=1,
             )
         # an unnamed column (often a saved index) still needs a name to be read by
         self.columns = [h.strip() or f"column{i + 1}" for i, h in enumerate(header)]
@@ -294,7 +297,11 @@ class CsvReader(TabularReader):
         self.malformed.append(
             Malformed(
                 row.number,
-                f"expected {row.expected_columns} values, found {row.actual_columns}",
+                _(
+                    "expected {expected} values, found {found}",
+                    expected=row.expected_columns,
+                    found=row.actual_columns,
+                ),
             )
         )
         return "skip"
@@ -368,7 +375,14 @@ class CsvReader(TabularReader):
                 elif record:
                     if len(record) != width:
                         malformed.append(
-                            Malformed(start, f"expected {width} values, found {len(record)}")
+                            Malformed(
+                                start,
+                                _(
+                                    "expected {expected} values, found {found}",
+                                    expected=width,
+                                    found=len(record),
+                                ),
+                            )
                         )
                     else:
                         ordinal += 1
@@ -428,23 +442,27 @@ _COLUMNS_FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 def _reject_message(kind: str, message: str) -> str:
     if match := _COLUMNS_FOUND.search(message):
-        return f"expected {match.group(1)} values, found {match.group(2)}"
+        return _("expected {expected} values, found {found}", expected=match[1], found=match[2])
     if "UNICODE" in kind.upper():
-        return "this line is not valid text in the file's encoding: pass --encoding"
+        return _("this line is not valid text in the file's encoding: pass --encoding")
     return message
 
 
 def _explain_read_error(exc: BaseException, encoding: str) -> str:
     message = str(exc)
     if "invalid UTF8" in message or "UnicodeDecodeError" in message:
-        return (
-            f"the file is not valid {encoding}: pass --encoding (for example cp1252 "
-            "or latin-1) to read it"
+        return _(
+            "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
+            "to read it",
+            encoding=encoding,
         )
     lowered = message.lower()
     if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
-        return f"the gzip file is truncated or corrupt ({message}); nothing was imported"
-    return f"cannot parse the file: {message}"
+        return _(
+            "the gzip file is truncated or corrupt ({reason}); nothing was imported",
+            reason=message,
+        )
+    return _("cannot parse the file: {reason}", reason=message)
 
 
 class JsonlReader(TabularReader):
@@ -471,10 +489,12 @@ class JsonlReader(TabularReader):
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    self.malformed.append(Malformed(line_no, f"not valid JSON: {exc.msg}"))
+                    self.malformed.append(
+                        Malformed(line_no, _("not valid JSON: {reason}", reason=exc.msg))
+                    )
                     continue
                 if not isinstance(obj, dict):
-                    self.malformed.append(Malformed(line_no, "expected a JSON object"))
+                    self.malformed.append(Malformed(line_no, _("expected a JSON object")))
                     continue
                 flat = _flatten(obj)
                 seen.update(dict.fromkeys(flat))
@@ -532,7 +552,9 @@ class XlsxReader(TabularReader):
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InputError(str(path), f"cannot open this Excel file: {exc}") from exc
+            raise InputError(
+                str(path), _("cannot open this Excel file: {reason}", reason=exc)
+            ) from exc
         self._sheet = self._book.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
         self._header_line = 0
@@ -542,7 +564,7 @@ class XlsxReader(TabularReader):
                 self.columns = [str(v).strip() if v is not None else "" for v in values]
                 break
         if not self.columns:
-            raise InputError(str(path), "the first sheet is empty: there is nothing to import")
+            raise InputError(str(path), _("the first sheet is empty: there is nothing to import"))
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         with self.path.open("rb") as f:

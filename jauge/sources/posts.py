@@ -15,10 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..i18n import _
 from ..model import ITEM_KINDS, METRICS, PLATFORM_ALIASES, PLATFORMS, normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, count, expr, literal, text, timestamp
+from .convert import Field, col, count, expected_one_of, expr, literal, text, timestamp
 from .files import JsonlReader, TabularReader
 
 TEXT_FIELDS = ("text", "title", "url", "lang", "author_name", "author_location")
@@ -45,7 +46,9 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
     if options.platform:
         return literal("platform", normalise_platform(options.platform))
     if "platform" not in columns:
-        raise ConfigError("this file has no platform column: pass --platform (e.g. --platform x)")
+        raise ConfigError(
+            _("this file has no platform column: pass --platform (e.g. --platform x)")
+        )
     raw = col("platform")
     cases = " ".join(
         f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items()
@@ -57,7 +60,7 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         value,
         "platform",
         f"{value} IS NULL OR {value} NOT IN ({allowed})",
-        f"'expected one of {', '.join(PLATFORMS)}, got ' || coalesce({raw}, 'nothing')",
+        f"{expected_one_of(PLATFORMS)} || coalesce({raw}, {sql_literal(_('nothing'))})",
         prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),
     )
 
@@ -91,7 +94,7 @@ class PostsCsvSource(TabularSource):
                 f"coalesce(lower(trim({raw_kind})), {default_kind})",
                 "kind",
                 f"{raw_kind} IS NOT NULL AND lower(trim({raw_kind})) NOT IN ({kinds})",
-                f"'expected one of {', '.join(ITEM_KINDS)}, got ' || {raw_kind}",
+                f"{expected_one_of(ITEM_KINDS)} || {raw_kind}",
             )
         else:
             kind = expr("kind", default_kind)

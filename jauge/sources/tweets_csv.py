@@ -10,6 +10,7 @@ kept as the ``sentiment.human`` annotation for later evaluation.
 from __future__ import annotations
 
 from ..errors import ConfigError
+from ..i18n import _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
@@ -38,8 +39,11 @@ class TweetsCsvSource(TabularSource):
         org_col = pick(columns, *ORG_COLUMNS)
         if options.org is None and org_col is None:
             raise ConfigError(
-                "tweets-csv needs the organisation each tweet mentions: pass --org NAME, "
-                f"or give the file a column named one of: {', '.join(ORG_COLUMNS)}"
+                _(
+                    "tweets-csv needs the organisation each tweet mentions: pass --org NAME, "
+                    "or give the file a column named one of: {columns}",
+                    columns=", ".join(ORG_COLUMNS),
+                )
             )
         platform = normalise_platform(options.platform or "x")
         org = sql_literal(options.org) if options.org else col(org_col or "")

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import NotFoundError, StoreError
+from ..i18n import _
 from .ids import make_id
 from .locking import connect_waiting
 
@@ -71,13 +72,17 @@ class Store:
         self.path = str(path)
         self.memory_limit = memory_limit
         if read_only and not Path(self.path).exists():
-            raise StoreError(f"no store at {self.path}: import data first (`jauge import ...`)")
+            raise StoreError(
+                _("no store at {path}: import data first (`jauge import ...`)", path=self.path)
+            )
         self.con = connect_waiting(self.path, read_only=read_only, wait=lock_wait)
         self._configure(threads)
         if not read_only:
             self._migrate()
         elif self.schema_version() != migrations()[-1][0]:
-            raise StoreError(f"{self.path} needs a migration: open it once without read-only")
+            raise StoreError(
+                _("{path} needs a migration: open it once without read-only", path=self.path)
+            )
 
     def _configure(self, threads: int) -> None:
         # UTC everywhere, so that no figure depends on the machine's time zone.
@@ -118,8 +123,13 @@ class Store:
         latest = available[-1][0]
         if current > latest:
             raise StoreError(
-                f"{self.path} has schema version {current}, newer than this jauge "
-                f"understands ({latest}): upgrade jauge to open it"
+                _(
+                    "{path} has schema version {current}, newer than this jauge understands "
+                    "({latest}): upgrade jauge to open it",
+                    path=self.path,
+                    current=current,
+                    latest=latest,
+                )
             )
         pending = [m for m in available if m[0] > current]
         if not pending:
@@ -198,8 +208,19 @@ class Store:
                     [workspace],
                 ).fetchall()
             ]
-            hint = f" Known: {', '.join(known)}." if known else " The workspace has none yet."
-            raise NotFoundError(f"no organisation {name!r} in workspace {workspace!r}.{hint}")
+            hint = (
+                _(" Known: {names}.", names=", ".join(known))
+                if known
+                else _(" The workspace has none yet.")
+            )
+            raise NotFoundError(
+                _(
+                    "no organisation {name} in workspace {workspace}.",
+                    name=repr(name),
+                    workspace=repr(workspace),
+                )
+                + hint
+            )
         return str(row[0])
 
     # -- campaigns and panels -------------------------------------------------------
@@ -387,7 +408,13 @@ class Store:
     def table(self, entity: str, workspace: str | None = None) -> pa.Table:
         """Every row of an entity (see :data:`ENTITIES`) as an Arrow table."""
         if entity not in ENTITIES:
-            raise NotFoundError(f"no entity {entity!r}: use one of {', '.join(ENTITIES)}")
+            raise NotFoundError(
+                _(
+                    "no entity {entity}: use one of {names}",
+                    entity=repr(entity),
+                    names=", ".join(ENTITIES),
+                )
+            )
         table, order = ENTITIES[entity]
         where = "" if workspace is None else "WHERE workspace = ?"
         params = [] if workspace is None else [workspace]

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from ..browse import ItemFilter, list_imports, list_items
 from ..enrich.voice import sentiment_trend
 from ..errors import ConfigError
+from ..i18n import _
 from ..metrics.spec import LATEST
 from ..sources import registry
 from ..sources.connections import list_connections
@@ -286,7 +287,13 @@ def run_upload(
     all-or-nothing rule); the file keeps its name so errors can name it."""
     ctx.require("analyst")
     if source not in registry.names():
-        raise ConfigError(f"unknown source {source!r}: choose one of {', '.join(registry.names())}")
+        raise ConfigError(
+            _(
+                "unknown source {source}: choose one of {names}",
+                source=repr(source),
+                names=", ".join(registry.names()),
+            )
+        )
     name = Path(upload.filename or "upload").name or "upload"
     with tempfile.TemporaryDirectory(prefix="jauge-upload-") as folder:
         path = Path(folder) / name

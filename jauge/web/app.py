@@ -31,10 +31,12 @@ from ..errors import (
     StoreError,
     error_object,
 )
+from ..i18n import speaking
 from . import api, pages
 from .cache import ResultCache
 from .context import ServerState
 from .gate import StoreGate
+from .i18n import negotiate
 
 STATUS: dict[type[JaugeError], int] = {
     AuthError: 401,
@@ -50,6 +52,21 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
+
+
+class SpokenLanguage:
+    """Messages made while answering (errors, mostly) speak the request's language: the
+    page's, as the dashboard negotiates it (see jauge/i18n.py and web/i18n.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with speaking(negotiate(Request(scope))):
+            await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -139,6 +156,7 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
     )
 
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SpokenLanguage)
 
     @app.exception_handler(JaugeError)
     async def jauge_error(request: Request, exc: JaugeError) -> Response:

@@ -22,6 +22,7 @@ from starlette.requests import Request
 
 from .. import settings
 from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..i18n import _
 from ..store import access
 from ..store.duckdb_store import Store
 from ..users import User, load_user, password_stamp, user_for_token
@@ -78,7 +79,7 @@ def cookie_secure(request: Request) -> bool:
 
 def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
@@ -97,19 +98,19 @@ def authenticate(store: Store, sessions: Callable[[], Sessions], request: Reques
     if token is not None:
         user = user_for_token(store, token)
         if user is None:
-            raise AuthError("the API token is not valid: create one with `jauge token create`")
+            raise AuthError(_("the API token is not valid: create one with `jauge token create`"))
         return Caller(user, None)
     cookie = request.cookies.get(SESSION_COOKIE)
     session = sessions().read(cookie) if cookie else None
     if session is None:
-        raise AuthError("log in first, or send an API token as 'Authorization: Bearer TOKEN'")
+        raise AuthError(_("log in first, or send an API token as 'Authorization: Bearer TOKEN'"))
     stamp = password_stamp(store, str(session["uid"]))
     if stamp is None or stamp != session.get("pw"):
-        raise AuthError("the session is no longer valid (password changed?): log in again")
+        raise AuthError(_("the session is no longer valid (password changed?): log in again"))
     try:
         user = load_user(store, str(session["uid"]))
     except NotFoundError as exc:
-        raise AuthError("the session is no longer valid: log in again") from exc
+        raise AuthError(_("the session is no longer valid: log in again")) from exc
     return Caller(user, str(session.get("csrf", "")))
 
 
@@ -118,9 +119,15 @@ def check_csrf(caller: Caller, sent: str | None) -> None:
     if caller.csrf is None:
         return
     if not sent or not hmac.compare_digest(sent, caller.csrf):
-        raise ForbiddenError("the form is out of date or was not sent by jauge: reload the page")
+        raise ForbiddenError(_("the form is out of date or was not sent by jauge: reload the page"))
 
 
 def require_role(user: User, workspace: str, role: str) -> None:
     if not user.may(workspace, role):
-        raise ForbiddenError(f"this needs the {role} role in workspace {workspace!r}")
+        raise ForbiddenError(
+            _(
+                "this needs the {role} role in workspace {workspace}",
+                role=role,
+                workspace=repr(workspace),
+            )
+        )

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..api import Jauge
 from ..errors import ForbiddenError, NotFoundError
+from ..i18n import _
 from ..store.duckdb_store import Store
 from .auth import (
     CSRF_FIELD,
@@ -159,12 +160,14 @@ def resolve_workspace(caller: Caller, asked: str | None) -> str:
     roles = caller.user.roles
     if asked is not None:
         if asked not in roles:
-            raise NotFoundError(f"no workspace {asked!r}")
+            raise NotFoundError(_("no workspace {name}", name=repr(asked)))
         return asked
     if not roles:
         raise ForbiddenError(
-            "your account belongs to no workspace yet: ask an owner to add you "
-            "(`jauge user add EMAIL --workspace NAME --role viewer`)"
+            _(
+                "your account belongs to no workspace yet: ask an owner to add you "
+                "(`jauge user add EMAIL --workspace NAME --role viewer`)"
+            )
         )
     return sorted(roles)[0]
 

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError
+from ..i18n import _
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
@@ -44,7 +45,9 @@ def _day(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ConfigError(f"{name}: a date like 2014-12-31, got {value!r}") from exc
+        raise ConfigError(
+            _("{name}: a date like 2014-12-31, got {value}", name=name, value=repr(value))
+        ) from exc
 
 
 def _spec_json(spec: dict[str, Any]) -> Markup:
@@ -347,7 +350,7 @@ def upload(
     try:
         year_value = int(year) if year.strip() else None
     except ValueError as exc:
-        raise ConfigError(f"year: a year like 2014, got {year!r}") from exc
+        raise ConfigError(_("year: a year like 2014, got {value}", value=repr(year))) from exc
     result = api.run_upload(
         ctx, file, source, org or None, platform or None, year_value, skip_invalid
     )
