@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from .errors import ConfigError
+from .i18n import _
 from .store.duckdb_store import Store
 from .store.ids import make_id
 
@@ -33,8 +34,12 @@ def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
     """Define (or redefine) a campaign; items match by date and by tags or keywords."""
     if campaign.ends_on < campaign.starts_on:
         raise ConfigError(
-            f"campaign {campaign.name!r} ends ({campaign.ends_on}) before it starts "
-            f"({campaign.starts_on})"
+            _(
+                "campaign {name} ends ({end}) before it starts ({start})",
+                name=repr(campaign.name),
+                end=campaign.ends_on,
+                start=campaign.starts_on,
+            )
         )
     org_id = store.org_id(workspace, campaign.org)
     hashtags = tuple(sorted({"#" + h.lstrip("#").lower() for h in campaign.hashtags if h.strip()}))

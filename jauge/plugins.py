@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from .errors import NotFoundError
+from .i18n import _
 
 
 @cache
@@ -32,5 +33,12 @@ def create(group: str, base: type, name: str, what: str) -> Any:
     """A new instance of the plugin ``name``, or an error listing the known ones."""
     found = classes(group, base)
     if name not in found:
-        raise NotFoundError(f"no {what} {name!r}: use one of {', '.join(sorted(found))}")
+        raise NotFoundError(
+            _(
+                "no {what} {name}: use one of {names}",
+                what=_(what),
+                name=repr(name),
+                names=", ".join(sorted(found)),
+            )
+        )
     return found[name]()

@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError, NotFoundError
+from .i18n import _
 from .store import access
 from .store.duckdb_store import Store
 from .store.ids import make_id
@@ -68,8 +69,11 @@ def add_workspace(store: Store, name: str) -> bool:
     """Create a workspace; False when it already existed."""
     if not _WORKSPACE.match(name):
         raise ConfigError(
-            f"workspace name {name!r}: use letters, digits, '.', '_' or '-' "
-            "(at most 63 characters, starting with a letter or digit)"
+            _(
+                "workspace name {name}: use letters, digits, '.', '_' or '-' "
+                "(at most 63 characters, starting with a letter or digit)",
+                name=repr(name),
+            )
         )
     existed = access.workspace_exists(store, name)
     store.ensure_workspace(name)
@@ -80,14 +84,20 @@ def add_user(store: Store, email: str, password: str, workspace: str, role: str)
     """Create a user (or reset their password) and give them ``role`` in ``workspace``."""
     email = email.strip()
     if not _EMAIL.match(email):
-        raise ConfigError(f"{email!r} is not an email address")
+        raise ConfigError(_("{email} is not an email address", email=repr(email)))
     if role not in ROLES:
-        raise ConfigError(f"role {role!r}: choose one of {', '.join(ROLES)}")
+        raise ConfigError(
+            _("role {role}: choose one of {roles}", role=repr(role), roles=", ".join(ROLES))
+        )
     if len(password) < MIN_PASSWORD:
-        raise ConfigError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise ConfigError(_("the password needs at least {count} characters", count=MIN_PASSWORD))
     if not access.workspace_exists(store, workspace):
         raise NotFoundError(
-            f"no workspace {workspace!r}: create it first with `jauge workspace add {workspace}`"
+            _(
+                "no workspace {name}: create it first with `jauge workspace add {workspace}`",
+                name=repr(workspace),
+                workspace=workspace,
+            )
         )
     user_id = user_id_of(email)
     access.save_user(store, user_id, email.lower(), _hasher().hash(password))
@@ -107,14 +117,20 @@ def password_stamp(store: Store, user_id: str) -> str | None:
 def load_user(store: Store, user_id: str) -> User:
     row = access.user_row(store, user_id)
     if row is None:
-        raise NotFoundError("no such user")
+        raise NotFoundError(_("no such user"))
     return User(row["user_id"], row["email"], access.memberships(store, user_id))
 
 
 def find_user(store: Store, email: str) -> User:
     row = access.user_row(store, user_id_of(email))
     if row is None:
-        raise NotFoundError(f"no user {email!r}: add one with `jauge user add {email} ...`")
+        raise NotFoundError(
+            _(
+                "no user {name}: add one with `jauge user add {email} ...`",
+                name=repr(email),
+                email=email,
+            )
+        )
     return load_user(store, row["user_id"])
 
 

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from .. import plugins
 from ..errors import ConfigError
+from ..i18n import N_
 from ..store.duckdb_store import Store
 from .statistics import (
     COLUMNS,
@@ -154,5 +155,5 @@ def spark_session() -> Any:
 
 
 def get_engine(name: str) -> Engine:
-    found: Engine = plugins.create(GROUP, Engine, name, "engine")
+    found: Engine = plugins.create(GROUP, Engine, name, N_("engine"))
     return found

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import ConnectorError, InputError
+from ..i18n import _
 from ..store.merge import Staging
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
@@ -28,7 +29,7 @@ def bearer(options: dict[str, str]) -> dict[str, str]:
     token = os.environ.get(variable)
     if not token:
         raise ConnectorError(
-            f"the connection needs a token: set the environment variable {variable}"
+            _("the connection needs a token: set the environment variable {name}", name=variable)
         )
     return {"Authorization": f"Bearer {token}"}
 
@@ -37,7 +38,7 @@ def load_json(data: bytes, label: str) -> Any:
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise InputError(label, f"not JSON: {exc.msg}", line=exc.lineno) from exc
+        raise InputError(label, _("not JSON: {reason}", reason=exc.msg), line=exc.lineno) from exc
 
 
 def stage_rows(

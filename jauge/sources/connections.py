@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError, ConnectorError, InputError, NotFoundError
+from ..i18n import _
 from ..ingest import FileResult, ImportResult, ingest
 from ..store.duckdb_store import Store
 from . import registry
@@ -68,7 +69,11 @@ def connector(kind: str) -> Connector:
     if not isinstance(source, Connector):
         kinds = [n for n in registry.names() if isinstance(registry.get(n), Connector)]
         raise ConfigError(
-            f"{kind!r} cannot sync by itself: connection kinds are {', '.join(kinds)}"
+            _(
+                "{kind} cannot sync by itself: connection kinds are {kinds}",
+                kind=repr(kind),
+                kinds=", ".join(kinds),
+            )
         )
     return source
 
@@ -87,13 +92,18 @@ def add_connection(
     unknown = sorted(set(given) - set(source.connector_options))
     if unknown:
         raise ConfigError(
-            f"{kind} connections take {', '.join(source.connector_options)}, "
-            f"not {', '.join(unknown)}"
+            _(
+                "{kind} connections take {options}, not {unknown}",
+                kind=kind,
+                options=", ".join(source.connector_options),
+                unknown=", ".join(unknown),
+            )
         )
     required = getattr(source, "required_options", tuple(source.connector_options))
     missing = [k for k in required if k not in given]
     if missing:
-        raise ConfigError(f"a {kind} connection needs --{missing[0].replace('_', '-')}")
+        option = "--" + missing[0].replace("_", "-")
+        raise ConfigError(_("a {kind} connection needs {option}", kind=kind, option=option))
     if org:
         store.ensure_org(workspace, org)
     store.save_connection(workspace, name, kind, org, json.dumps(given, sort_keys=True))
@@ -127,7 +137,13 @@ def list_connections(store: Store, workspace: str) -> list[dict[str, Any]]:
 
 def remove_connection(store: Store, workspace: str, name: str) -> None:
     if not store.delete_connection(workspace, name):
-        raise NotFoundError(f"no connection {name!r} in workspace {workspace!r}")
+        raise NotFoundError(
+            _(
+                "no connection {name} in workspace {workspace}",
+                name=repr(name),
+                workspace=repr(workspace),
+            )
+        )
 
 
 def parse_every(value: str) -> float:
@@ -138,10 +154,10 @@ def parse_every(value: str) -> float:
         seconds = float(number) * units[unit]
     except (KeyError, ValueError):
         raise ConfigError(
-            f"--every takes a duration like 30s, 15m, 1h or 1d, not {value!r}"
+            _("--every takes a duration like 30s, 15m, 1h or 1d, not {value}", value=repr(value))
         ) from None
     if seconds < 1:
-        raise ConfigError("--every must be at least one second")
+        raise ConfigError(_("--every must be at least one second"))
     return seconds
 
 
@@ -160,7 +176,9 @@ def sync(
     for name in names or []:
         if name not in configured:
             known = ", ".join(configured) or "none yet"
-            raise NotFoundError(f"no connection {name!r}: known: {known}")
+            raise NotFoundError(
+                _("no connection {name}: known: {known}", name=repr(name), known=known)
+            )
     chosen = [configured[n] for n in (names or list(configured))]
     results = SyncResult()
     with client_factory() as client:

@@ -19,6 +19,7 @@ from tenacity import (
 )
 
 from ..errors import ConnectorError
+from ..i18n import _
 
 USER_AGENT = "jauge/0.1 (self-hosted social media measurement; +see the project README)"
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -117,7 +118,12 @@ class HttpClient:
                     return self._once(method, url, headers or {}, **kwargs)
         except TransientError as exc:
             raise ConnectorError(
-                f"{redacted(url)} kept failing after {self.attempts} tries ({exc}); try again later"
+                _(
+                    "{url} kept failing after {count} tries ({reason}); try again later",
+                    url=redacted(url),
+                    count=self.attempts,
+                    reason=exc,
+                )
             ) from exc
         raise AssertionError("unreachable")
 
@@ -127,7 +133,9 @@ class HttpClient:
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
             raise TransientError(type(exc).__name__) from exc
         except httpx.HTTPError as exc:
-            raise ConnectorError(f"cannot reach {redacted(url)}: {exc}") from exc
+            raise ConnectorError(
+                _("cannot reach {url}: {reason}", url=redacted(url), reason=exc)
+            ) from exc
         status = response.status_code
         if status in TRANSIENT_STATUS:
             # Retry-After, else the reset time of rate-limit headers (Mastodon, Reddit...)
@@ -152,9 +160,15 @@ class HttpClient:
 def _permanent(status: int, url: str) -> str:
     where = redacted(url)
     if status in (401, 403):
-        return f"{where} refused access (HTTP {status}): check the token or the account's privacy"
+        return _(
+            "{url} refused access (HTTP {status}): check the token or the account's privacy",
+            url=where,
+            status=status,
+        )
     if status == 404:
-        return f"{where} does not exist (HTTP 404): check the URL or the account name"
+        return _("{url} does not exist (HTTP 404): check the URL or the account name", url=where)
     if status == 410:
-        return f"{where} is gone (HTTP 410): remove this connection"
-    return f"{where} answered HTTP {status}: check the connection's settings"
+        return _("{url} is gone (HTTP 410): remove this connection", url=where)
+    return _(
+        "{url} answered HTTP {status}: check the connection's settings", url=where, status=status
+    )

@@ -7,6 +7,7 @@ entry-point group, exactly as a plugin would declare its own.
 from __future__ import annotations
 
 from .. import plugins
+from ..i18n import N_
 from .base import Source
 
 GROUP = "jauge.sources"
@@ -18,9 +19,9 @@ def names() -> list[str]:
 
 def get(name: str) -> Source:
     """A new instance of the source called ``name``."""
-    found: Source = plugins.create(GROUP, Source, name, "source (see `jauge sources`)")
+    found: Source = plugins.create(GROUP, Source, name, N_("source (see `jauge sources`)"))
     return found
 
 
 def all_sources() -> list[Source]:
-    return [plugins.create(GROUP, Source, n, "source") for n in names()]
+    return [plugins.create(GROUP, Source, n, N_("source")) for n in names()]

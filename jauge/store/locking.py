@@ -20,6 +20,7 @@ import duckdb
 
 from .. import settings
 from ..errors import StoreError
+from ..i18n import _
 
 _HOLDER = re.compile(r"\(PID (\d+)\)")
 
@@ -75,14 +76,20 @@ def connect_waiting(
                 return duckdb.connect(path, read_only=read_only)
             except duckdb.Error as exc:
                 if not is_lock_conflict(exc):
-                    raise StoreError(f"cannot open the store {path}: {exc}") from exc
+                    raise StoreError(
+                        _("cannot open the store {path}: {reason}", path=path, reason=exc)
+                    ) from exc
                 if time.monotonic() + delay > deadline:
                     holder = _HOLDER.search(str(exc))
-                    who = f" (process {holder.group(1)})" if holder else ""
+                    who = _(" (process {pid})", pid=holder.group(1)) if holder else ""
                     raise StoreError(
-                        f"the store {path} is in use by another jauge process{who} and "
-                        f"stayed busy for {limit:g} s: wait for it to finish, or raise "
-                        "JAUGE_LOCK_WAIT"
+                        _(
+                            "the store {path} is in use by another jauge process{who} and stayed "
+                            "busy for {seconds} s: wait for it to finish, or raise JAUGE_LOCK_WAIT",
+                            path=path,
+                            who=who,
+                            seconds=f"{limit:g}",
+                        )
                     ) from exc
                 if marker is None:
                     marker = _marker(path)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ... import plugins
+from ...i18n import N_
 
 GROUP = "jauge.sentiment"
 #: the backend used when none is named, by the CLI, the API and the enrichment
@@ -41,5 +42,5 @@ def backend_names() -> list[str]:
 
 
 def get_backend(name: str) -> SentimentBackend:
-    found: SentimentBackend = plugins.create(GROUP, SentimentBackend, name, "sentiment backend")
+    found: SentimentBackend = plugins.create(GROUP, SentimentBackend, name, N_("sentiment backend"))
     return found
