@@ -105,8 +105,9 @@ def score_command(
         render_score(result)
 
 
-#: what a row of `jauge compare` is (its --by)
+#: what a row of `jauge compare` is (its --by), and the length of its periods (--every)
 UNITS = (N_("period"), N_("campaign"), N_("org"))
+PERIODS = [N_("month"), N_("quarter")]
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -222,7 +223,7 @@ def render_score(result: Any) -> None:
 )
 @click.option(
     "--every",
-    type=click.Choice(["month", "quarter"]),
+    type=click.Choice(PERIODS),
     default="quarter",
     show_default=True,
     help="Period length with --by period.",

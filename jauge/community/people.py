@@ -226,7 +226,7 @@ def person_timeline(
 ) -> dict[str, Any]:
     """A person's relationship with ``org`` over time: when they first engaged, their
     activity and sentiment per window, and the exchanges with the organisation."""
-    from ..errors import NotFoundError
+    from .privacy import no_person
 
     org_id = store.org_id(workspace, org)
     ids = [
@@ -237,7 +237,7 @@ def person_timeline(
         ).fetchall()
     ]
     if not ids:
-        raise NotFoundError(f"no person {handle!r} in workspace {workspace!r}")
+        raise no_person(handle, workspace)
     marks = ", ".join("?" for _ in ids)
     items = store.con.execute(
         f"""
@@ -279,7 +279,7 @@ def person_timeline(
         w["items"] += 1
         if item[4]:
             w["labels"].append(item[4])
-    for occurred, _ in touches:
+    for occurred, _kind in touches:
         windows.setdefault(
             (occurred - first).days // window_days, {"items": 0, "interactions": 0, "labels": []}
         )["interactions"] += 1

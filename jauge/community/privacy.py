@@ -17,6 +17,7 @@ import os
 import secrets
 
 from ..errors import NotFoundError
+from ..i18n import _
 from ..store.duckdb_store import Store
 
 
@@ -38,6 +39,16 @@ def pseudonym(key: bytes, person_id: str) -> str:
     return "p-" + hmac.new(key, person_id.encode(), hashlib.sha256).hexdigest()[:12]
 
 
+def no_person(handle: str, workspace: str) -> NotFoundError:
+    return NotFoundError(
+        _(
+            "no person {handle} in workspace {workspace}",
+            handle=repr(handle),
+            workspace=repr(workspace),
+        )
+    )
+
+
 def forget_person(store: Store, workspace: str, handle: str, platform: str | None = None) -> int:
     """Erase a person's personal data (see the module docstring); returns persons forgotten."""
     params = [workspace, handle.lstrip("@").lower()]
@@ -52,6 +63,6 @@ def forget_person(store: Store, workspace: str, handle: str, platform: str | Non
         ).fetchall()
     ]
     if not ids:
-        raise NotFoundError(f"no person {handle!r} in workspace {workspace!r}")
+        raise no_person(handle, workspace)
     store.erase_persons(workspace, ids)
     return len(ids)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..days import after, check_order, first_day, midnight
 from ..errors import ConfigError
+from ..i18n import _
 from ..store.duckdb_store import Store
 
 DEFAULT_DAYS = 90
@@ -87,7 +88,7 @@ def share_of_voice(
     """Share of voice and net sentiment per organisation over a window (default: the 90
     days up to the latest item about any of them)."""
     if not orgs:
-        raise ConfigError("name the organisations to compare with --org (at least one)")
+        raise ConfigError(_("name the organisations to compare with --org (at least one)"))
     ids = {org: store.org_id(workspace, org) for org in orgs}
     marks = ", ".join("?" for _ in ids)
     start, end, window = _window(store, list(ids.values()), start, end)
@@ -131,7 +132,7 @@ def sentiment_trend(
 ) -> list[dict[str, Any]]:
     """Mentions of ``org`` per week (or day, month) with their sentiment labels."""
     if every not in ("day", "week", "month"):
-        raise ConfigError(f"every: choose day, week or month, not {every!r}")
+        raise ConfigError(_("every: choose day, week or month, not {value}", value=repr(every)))
     org_id = store.org_id(workspace, org)
     start, end, window = _window(store, [org_id], start, end)
     rows = store.con.execute(

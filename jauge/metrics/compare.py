@@ -14,7 +14,7 @@ from typing import Any
 from .. import days
 from ..campaigns import list_campaigns
 from ..errors import ConfigError
-from ..i18n import N_
+from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from .index import IndexResult, ScopeRequest, _interval, _round, compute_many
 from .spec import LATEST, load_spec
@@ -108,7 +108,7 @@ def compare(
     (for periods and campaigns) or from the first row (for organisations)."""
     spec = load_spec(version)
     if by not in ("period", "campaign", "org"):
-        raise ConfigError(f"--by takes period, campaign or org, not {by!r}")
+        raise ConfigError(_("--by takes period, campaign or org, not {value}", value=repr(by)))
     if not orgs:
         orgs = [
             r[0]
@@ -117,7 +117,7 @@ def compare(
             ).fetchall()
         ]
     if not orgs:
-        raise ConfigError("there is no organisation to compare: import data first")
+        raise ConfigError(_("there is no organisation to compare: import data first"))
     comparison = Comparison(by, spec.version)
     units: list[tuple[str, ScopeRequest]] = []
 
@@ -134,7 +134,7 @@ def compare(
             for c in list_campaigns(store, workspace, org):
                 run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
         if not units:
-            raise ConfigError("no campaigns to compare: define them with `jauge campaign add`")
+            raise ConfigError(_("no campaigns to compare: define them with `jauge campaign add`"))
     else:
         spans = _item_dates(store, workspace, orgs)
         for org, (first_day, last_day) in zip(orgs, spans, strict=True):
@@ -144,8 +144,14 @@ def compare(
             found = periods(first, last, every)
             if len(found) > MAX_PERIODS:
                 raise ConfigError(
-                    f"{org!r} spans {len(found)} {every}s: compare at most {MAX_PERIODS} "
-                    "at once (narrow --from/--to, or compare by quarter)"
+                    _(
+                        "{org} spans {count} periods of a {every}: compare at most {most} at once "
+                        "(narrow --from/--to, or compare by quarter)",
+                        org=repr(org),
+                        count=len(found),
+                        every=_(every),
+                        most=MAX_PERIODS,
+                    )
                 )
             for p_start, p_end in found:
                 if (p_end - p_start).days + 1 < spec.min_days:
@@ -190,5 +196,5 @@ def _one_org_dates(store: Store, workspace: str, org: str) -> tuple[date, date]:
         [store.org_id(workspace, org)],
     ).fetchall()[0]
     if first is None:
-        raise ConfigError(f"{org!r} has no items yet")
+        raise ConfigError(_("{org} has no items yet", org=repr(org)))
     return first.date(), last.date()

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from .. import plugins
 from ..errors import ConfigError
-from ..i18n import N_
+from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from .statistics import (
     COLUMNS,
@@ -138,7 +138,7 @@ def spark_session() -> Any:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise ConfigError(
-            "the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'"
+            _("the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'")
         ) from exc
     master = os.environ.get("JAUGE_SPARK_MASTER", "local[2]")
     session = (

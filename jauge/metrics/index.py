@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from ..days import after, first_day, midnight
 from ..errors import ConfigError, NotFoundError
+from ..i18n import _
 from ..store.duckdb_store import Store
 from .engines import get_engine
 from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, collapse, estimate
@@ -145,7 +146,13 @@ def resolve_scope(
             [org_id, request.account.lstrip("@")],
         ).fetchall()
         if not rows:
-            raise NotFoundError(f"no account {request.account!r} for {request.org!r}")
+            raise NotFoundError(
+                _(
+                    "no account {account} for {org}",
+                    account=repr(request.account),
+                    org=repr(request.org),
+                )
+            )
         account_id = str(rows[0][0])
     start, end, terms = request.start, request.end, None
     if request.campaign:
@@ -156,8 +163,11 @@ def resolve_scope(
         ).fetchall()
         if not rows:
             raise NotFoundError(
-                f"no campaign {request.campaign!r} for {request.org!r}: "
-                "define it with `jauge campaign add`"
+                _(
+                    "no campaign {campaign} for {org}: define it with `jauge campaign add`",
+                    campaign=repr(request.campaign),
+                    org=repr(request.org),
+                )
             )
         c_start, c_end, hashtags, keywords = rows[0]
         start, end = start or c_start, end or c_end
@@ -168,14 +178,22 @@ def resolve_scope(
     if end is None:
         end = found[1] if found else store.latest_item_day([org_id])
         if end is None:
-            raise ConfigError(f"{request.org!r} has no items yet: import some data first")
+            raise ConfigError(
+                _("{org} has no items yet: import some data first", org=repr(request.org))
+            )
     if start is None:
         start = first_day(end, spec.default_days)
     days = (end - start).days + 1
     if days < spec.min_days:
         raise ConfigError(
-            f"the window {start} to {end} is {days} days long: the index needs at least "
-            f"{spec.min_days} days (it measures slow things: relationships, returns)"
+            _(
+                "the window {start} to {end} is {days} days long: the index needs at least "
+                "{least} days (it measures slow things: relationships, returns)",
+                start=start,
+                end=end,
+                days=days,
+                least=spec.min_days,
+            )
         )
     scope = Scope(
         workspace=workspace,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, NotFoundError
+from ..i18n import _
 
 LATEST = "jauge-index/1.0.0"
 _VERSION = re.compile(r"^jauge-index/(\d+)\.(\d+)\.(\d+)$")
@@ -208,15 +209,28 @@ def load_spec(version: str = LATEST) -> IndexSpec:
     """The bundled specification of ``version`` (default: the latest)."""
     files = spec_files()
     if version not in files:
-        raise NotFoundError(f"no index version {version!r}: known: {', '.join(sorted(files))}")
+        raise NotFoundError(
+            _(
+                "no index version {version}: known: {known}",
+                version=repr(version),
+                known=", ".join(sorted(files)),
+            )
+        )
     path = files[version]
     try:
         data = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path.name}: line {exc.lineno}: {exc.msg}") from exc
+        raise ConfigError(
+            _("{file}: line {line}: {reason}", file=path.name, line=exc.lineno, reason=exc.msg)
+        ) from exc
     spec = parse_spec(data, path.name)
     if spec.version != version:
         raise ConfigError(
-            f"{path.name}: version: says {spec.version!r}, file name says {version!r}"
+            _(
+                "{file}: version: says {says}, file name says {named}",
+                file=path.name,
+                says=repr(spec.version),
+                named=repr(version),
+            )
         )
     return spec

@@ -34,6 +34,10 @@ def bearer(options: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def answered_something_else(url: str, reason: Exception) -> ConnectorError:
+    return ConnectorError(_("{url} answered something else: {reason}", url=url, reason=reason))
+
+
 def load_json(data: bytes, label: str) -> Any:
     try:
         return json.loads(data)

@@ -14,8 +14,16 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
+from ..i18n import _
 from ..store.merge import Staging
-from .api import ApiSource, bearer, load_json, social_fields, stage_rows
+from .api import (
+    ApiSource,
+    answered_something_else,
+    bearer,
+    load_json,
+    social_fields,
+    stage_rows,
+)
 from .base import Fetched, ImportOptions, StageReport
 from .convert import text
 
@@ -128,19 +136,17 @@ class BlueskySource(ApiSource):
                 f"{quote(options['query'])}&sort=latest&limit={PAGE}"
             )
         else:
-            raise ConnectorError("a bluesky connection needs --actor or --query")
+            raise ConnectorError(_("a bluesky connection needs --actor or --query"))
         seen_until = cursor.get("newest", "")
         collected: list[dict[str, Any]] = []
         page_cursor = None
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             url = endpoint + (f"&cursor={quote(page_cursor)}" if page_cursor else "")
             try:
                 answer = json.loads(client.get(url, headers).content)
                 posts = posts_of(answer)
             except (ValueError, KeyError) as exc:
-                raise ConnectorError(
-                    f"{endpoint.split('?')[0]} answered something else: {exc}"
-                ) from exc
+                raise answered_something_else(endpoint.split("?")[0], exc) from exc
             fresh = [p for p in posts if str(p.get("indexedAt", "")) > seen_until]
             collected += fresh
             page_cursor = answer.get("cursor")

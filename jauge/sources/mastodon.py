@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
+from ..i18n import _
 from ..store.merge import Staging
 from .api import ApiSource, bearer, load_json, social_fields, stage_rows
 from .base import Fetched, ImportOptions, StageReport
@@ -114,10 +115,12 @@ class MastodonSource(ApiSource):
                 try:
                     cursor["account_id"] = str(json.loads(found.content)["id"])
                 except (ValueError, KeyError) as exc:
-                    raise ConnectorError(f"{instance} did not find {handle}") from exc
+                    raise ConnectorError(
+                        _("{instance} did not find {handle}", instance=instance, handle=handle)
+                    ) from exc
             endpoint = f"{instance}/api/v1/accounts/{cursor['account_id']}/statuses"
         else:
-            raise ConnectorError("a mastodon connection needs --hashtag, --query or --account")
+            raise ConnectorError(_("a mastodon connection needs --hashtag, --query or --account"))
         statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"), None, unwrap)
         cursor["min_id"] = newest or ""
         if options.get("account") and "Authorization" in headers:
@@ -141,7 +144,7 @@ class MastodonSource(ApiSource):
     ) -> StageReport:
         statuses = load_json(data, label)
         if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):
-            raise InputError(label, "expected a JSON array of Mastodon statuses")
+            raise InputError(label, _("expected a JSON array of Mastodon statuses"))
         rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
         fields = social_fields("mastodon", options, options.account)
         fields += [count("followers", "followers"), count("author_followers", "author_followers")]
@@ -163,7 +166,7 @@ def _pages(
     found: list[dict[str, Any]] = []
     newest_seen = newest
     floor, ceiling = newest, None
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         joiner = "&" if "?" in endpoint else "?"
         query = f"{joiner}limit={PAGE}"
         query += f"&min_id={floor}" if floor else (f"&max_id={ceiling}" if ceiling else "")
@@ -172,9 +175,11 @@ def _pages(
             if unwrap is not None:
                 page = unwrap(page)
         except (ValueError, KeyError, TypeError) as exc:
-            raise ConnectorError(f"{endpoint.split('?')[0]} answered invalid JSON: {exc}") from exc
+            raise ConnectorError(
+                _("{url} answered invalid JSON: {reason}", url=endpoint.split("?")[0], reason=exc)
+            ) from exc
         if not isinstance(page, list):
-            raise ConnectorError(f"{endpoint.split('?')[0]} did not answer a list")
+            raise ConnectorError(_("{url} did not answer a list", url=endpoint.split("?")[0]))
         fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
         if not fresh:
             break

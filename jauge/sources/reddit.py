@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
+from ..i18n import _
 from ..store.merge import Staging
-from .api import ApiSource, load_json, stage_rows
+from .api import ApiSource, answered_something_else, load_json, stage_rows
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, expr, literal, text, timestamp
 
@@ -96,7 +97,11 @@ class RedditSource(ApiSource):
         client_id, secret = os.environ.get(ID_ENV), os.environ.get(SECRET_ENV)
         if not client_id or not secret:
             raise ConnectorError(
-                f"Reddit needs an application's credentials: set {ID_ENV} and {SECRET_ENV}"
+                _(
+                    "Reddit needs an application's credentials: set {id} and {secret}",
+                    id=ID_ENV,
+                    secret=SECRET_ENV,
+                )
             )
         answer = client.post(
             options.get("auth_url") or AUTH_URL,
@@ -105,7 +110,9 @@ class RedditSource(ApiSource):
         )
         token = json.loads(answer.content).get("access_token")
         if not token:
-            raise ConnectorError("Reddit refused the credentials: check the client id and secret")
+            raise ConnectorError(
+                _("Reddit refused the credentials: check the client id and secret")
+            )
         return str(token)
 
     def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
@@ -116,7 +123,7 @@ class RedditSource(ApiSource):
         elif options.get("query"):
             streams = {"search": f"{service}/search?q={quote(options['query'])}&sort=new"}
         else:
-            raise ConnectorError("a reddit connection needs --subreddit or --query")
+            raise ConnectorError(_("a reddit connection needs --subreddit or --query"))
         headers = {"Authorization": f"bearer {self._token(options, client)}"}
         cursor = dict(cursor)
         collected: list[dict[str, Any]] = []
@@ -124,7 +131,7 @@ class RedditSource(ApiSource):
             newest = float(cursor.get(stream, "0"))
             after = None
             top = newest
-            for _ in range(MAX_PAGES):
+            for _page in range(MAX_PAGES):
                 joiner = "&" if "?" in endpoint else "?"
                 url = f"{endpoint}{joiner}limit={PAGE}&raw_json=1" + (
                     f"&after={after}" if after else ""
@@ -133,7 +140,7 @@ class RedditSource(ApiSource):
                     answer = json.loads(client.get(url, headers).content)
                     things = children(answer)
                 except (ValueError, KeyError) as exc:
-                    raise ConnectorError(f"{endpoint} answered something else: {exc}") from exc
+                    raise answered_something_else(endpoint, exc) from exc
                 fresh = [t for t in things if float(t["data"].get("created_utc", 0)) > newest]
                 collected += fresh
                 top = max([top, *(float(t["data"]["created_utc"]) for t in fresh)])
