@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import string
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,6 +72,43 @@ def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, its ``{placeholders}`` filled from ``values``."""
     text = catalogue(language()).get(message, message)
     return text.format(**values) if values else text
+
+
+def localised(text: str) -> str:
+    """``text``, a message made in English and kept (an index result's warnings, an
+    import's notes), in the current language: its template is recognised among the
+    catalogued messages and its values are carried over (themselves localised)."""
+    lang = language()
+    messages = catalogue(lang)
+    if not messages:
+        return text
+    if text in messages:
+        return messages[text]
+    for pattern, english in _templates(lang):
+        found = pattern.fullmatch(text)
+        if found:
+            values = {k: localised(v) for k, v in found.groupdict().items()}
+            return messages[english].format(**values)
+    return text
+
+
+@cache
+def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """A pattern for each catalogued message with placeholders, the most literal first."""
+    found = []
+    for english in catalogue(lang):
+        parts = list(string.Formatter().parse(english))
+        if not any(field for _text, field, _spec, _conversion in parts):
+            continue
+        regex, seen = "", set()
+        for literal, name, _spec, _conversion in parts:
+            regex += re.escape(literal)
+            if name:
+                regex += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                seen.add(name)
+        literal_size = sum(len(part[0]) for part in parts)
+        found.append((literal_size, re.compile(regex, re.S), english))
+    return [(pattern, english) for _size, pattern, english in sorted(found, key=lambda f: -f[0])]
 
 
 def N_(message: str, /) -> str:  # gettext's name for it

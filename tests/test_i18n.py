@@ -122,3 +122,21 @@ def test_row_errors_and_refusals_are_in_french(tmp_path: Path, monkeypatch: pyte
         cli, ["import", "nowhere.csv", "--source", "posts-csv", "--db", db]
     )
     assert missing.exit_code == 1 and "fichier introuvable" in missing.stderr + missing.stdout
+
+
+def test_kept_english_messages_are_shown_in_the_readers_language(tmp_path: Path):
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        warnings = j.score("United").warnings
+    assert warnings and all(i18n.localised(w) == w for w in warnings)  # English by default
+    with i18n.speaking("fr"):
+        shown = [i18n.localised(w) for w in warnings]
+    assert all(s != w for s, w in zip(shown, warnings, strict=True)), shown
+    nested = "two_way: not measurable (no own posts collected, so answers to others cannot be seen)"
+    assert nested in warnings
+    assert shown[warnings.index(nested)] == (
+        "two_way : non mesurable (aucune publication propre collectée : les réponses aux autres "
+        "ne peuvent pas être vues)"
+    )
+    with i18n.speaking("fr"):
+        assert i18n.localised("not a catalogued message") == "not a catalogued message"

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, localised
 from .options import db_option, format_option, workspace_option
 from .output import EXIT_REFUSED, console, print_json, progress_bars, reported
 
@@ -145,7 +145,9 @@ def _render(result: Any) -> None:
     err = console(stderr=True)
     for f in result.files:
         for warning in f.warnings:
-            err.print(_("[yellow]note:[/] {path}: {warning}", path=f.path, warning=warning))
+            err.print(
+                _("[yellow]note:[/] {path}: {warning}", path=f.path, warning=localised(warning))
+            )
         if f.errors:
             verdict = (
                 _("nothing from this file was written")

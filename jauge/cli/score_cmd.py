@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, localised
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json
 
@@ -197,7 +197,7 @@ def render_score(result: Any) -> None:
     out.print(table)
     err = console(stderr=True)
     for warning in result.warnings:
-        err.print(_("[yellow]note:[/] {warning}", warning=warning), highlight=False)
+        err.print(_("[yellow]note:[/] {warning}", warning=localised(warning)), highlight=False)
     out.print(
         _(
             "[dim]fingerprint {fingerprint}…  engine {engine}[/]",

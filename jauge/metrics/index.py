@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..days import after, first_day, midnight
 from ..errors import ConfigError, NotFoundError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from .engines import get_engine
 from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, collapse, estimate
@@ -286,14 +286,14 @@ def unmeasurable(
     reasons = {}
     if stats["items"].num_rows == 0:
         for name in ("two_way", "response_rate", "time_to_first_response"):
-            reasons[name] = "no own posts collected, so answers to others cannot be seen"
+            reasons[name] = N_("no own posts collected, so answers to others cannot be seen")
     first = first_interaction
     if first is not None and first >= scope.previous_start + (scope.end - scope.start) / 2:
         for name in ("returning_engagers", "new_engagers_per_1k_reach"):
-            reasons[name] = (
-                f"the data starts on {first:%Y-%m-%d}: too little history before the window "
+            reasons[name] = N_(
+                "the data starts on {day}: too little history before the window "
                 "to tell returning or new people apart"
-            )
+            ).format(day=f"{first:%Y-%m-%d}")
     return reasons
 
 
@@ -312,31 +312,44 @@ def score_component(
         return None
     sizes = estimates.sizes[indicator.name]
     n = float(sizes[0])
+    # Results keep their messages in English (they are part of what is fingerprinted and
+    # kept); they are shown in the reader's language (jauge.i18n.localised).
+    unmeasured = N_("{indicator}: not measurable ({reason})")
     if reason is not None:
-        warnings.append(f"{indicator.name}: not measurable ({reason})")
+        warnings.append(unmeasured.format(indicator=indicator.name, reason=reason))
         return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
     if np.isnan(values[0]) and n >= indicator.min_n:
-        reason = "no data on the people or answers it counts"
-        warnings.append(f"{indicator.name}: not measurable ({reason})")
+        reason = N_("no data on the people or answers it counts")
+        warnings.append(unmeasured.format(indicator=indicator.name, reason=reason))
         return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
     if np.isnan(values[0]) or n < indicator.min_n:
         warnings.append(
-            f"{indicator.name}: insufficient data ({n:g} {indicator.unit}, at least "
-            f"{indicator.min_n:g} needed)"
+            N_("{indicator}: insufficient data ({n} {unit}, at least {least} needed)").format(
+                indicator=indicator.name,
+                n=f"{n:g}",
+                unit=indicator.unit,
+                least=f"{indicator.min_n:g}",
+            )
         )
         return Figure(None, _nan_to_none(values[0]), None, indicator.weight, n)
     reference = panel.reference(indicator.name, stratum)
     detail: dict[str, Any] = {}
     if reference is None:
         if indicator.name not in ABSOLUTE_SCALES:
-            warnings.append(f"{indicator.name}: no reference panel for it, so not scored")
+            warnings.append(
+                N_("{indicator}: no reference panel for it, so not scored").format(
+                    indicator=indicator.name
+                )
+            )
             return Figure(None, float(values[0]), None, indicator.weight, n)
         low, high = ABSOLUTE_SCALES[indicator.name]
         prior = (low + high) / 2.0
         detail["reference"] = "absolute scale"
         warnings.append(
-            f"{indicator.name}: no reference panel for it yet; scored on its own scale "
-            f"({low:g} to {high:g})"
+            N_(
+                "{indicator}: no reference panel for it yet; scored on its own scale "
+                "({low} to {high})"
+            ).format(indicator=indicator.name, low=f"{low:g}", high=f"{high:g}")
         )
     else:
         distribution, used = reference
@@ -411,8 +424,10 @@ def aggregate(
     missing = [p.name for p in spec.pillars if p not in present]
     if missing:
         warnings.append(
-            f"pillars without data: {', '.join(missing)}; the index is computed on the others, "
-            "their weights renormalised (no value is imputed)"
+            N_(
+                "pillars without data: {pillars}; the index is computed on the others, "
+                "their weights renormalised (no value is imputed)"
+            ).format(pillars=", ".join(missing))
         )
     total = sum(p.weight for p in present)
     logs = np.zeros(1)
@@ -534,7 +549,7 @@ def score_statistics(
             figure.interval = _interval(figure.replicates[1:], spec.level)
     score = interval = None
     if index_replicates is None:
-        warnings.append("no pillar could be computed: import own posts or conversations first")
+        warnings.append(N_("no pillar could be computed: import own posts or conversations first"))
     else:
         score = float(index_replicates[0])
         interval = _interval(index_replicates[1:], spec.level)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ..errors import ConfigError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from ..store.merge import Staging
@@ -136,10 +136,16 @@ class FacebookInsightsSource(TabularSource):
             ),
             ["created_at"],
         )
-        warnings = [f"dates of {len(todo)} posts were rebuilt from month, weekday and hour"]
+        warnings = [
+            N_("dates of {count} posts were rebuilt from month, weekday and hour").format(
+                count=len(todo)
+            )
+        ]
         if rebuilt.approximate:
             warnings.append(
-                f"{rebuilt.approximate} posts are not listed newest first: their dates are "
-                "the last matching day of their month"
+                N_(
+                    "{count} posts are not listed newest first: their dates are the last "
+                    "matching day of their month"
+                ).format(count=rebuilt.approximate)
             )
         return warnings

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.ids import sql_literal
 from ..store.merge import Staging
 from .api import stage_rows
@@ -141,7 +141,9 @@ def stage_feed(data: bytes, label: str, options: ImportOptions, staging: Staging
     warnings = []
     if parsed.get("bozo"):
         warnings.append(
-            f"the feed is not well-formed ({parsed.get('bozo_exception')}); read what could be read"
+            N_("the feed is not well-formed ({reason}); read what could be read").format(
+                reason=parsed.get("bozo_exception")
+            )
         )
     report.warnings = warnings
     return report

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError
-from ..i18n import _
+from ..i18n import _, localised
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
@@ -97,6 +97,7 @@ def render(
             "lang_link": lang_link,
             "spec": _spec_json,
             "org_options": options.options,
+            "localised": localised,
             "org_suggestions": options.suggestions,
             "version": __version__,
             "messages": i18n.catalogue(lang),
