@@ -32,5 +32,5 @@ def sources_command(fmt: str) -> None:
     for col in (_("name"), _("kind"), _("reads"), _("example")):
         table.add_column(col, overflow="fold")
     for s in described:
-        table.add_row(s["name"], s["kind"], s["reads"], s["example"])
+        table.add_row(s["name"], _(s["kind"]), _(s["reads"]), s["example"])
     console().print(table)

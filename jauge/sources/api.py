@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import ConnectorError, InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.merge import Staging
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
@@ -84,7 +84,7 @@ def social_fields(platform: str, options: ImportOptions, own: str | None) -> lis
 class ApiSource(Source, Connector):
     """A live API source whose saved answers can also be imported as files."""
 
-    kind = "api"
+    kind = N_("api")
 
     def stage(
         self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from ..errors import ConfigError, InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.merge import Staging
 from .convert import Field, build_select, pick
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
@@ -108,7 +108,7 @@ class TabularSource(Source):
     renaming asked with ``--map`` and the conversion, batch by batch.
     """
 
-    kind = "file"
+    kind = N_("file")
     #: groups of column names; each group needs at least one of its names present
     required: ClassVar[tuple[tuple[str, ...], ...]] = ()
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.merge import Staging
 from .api import (
     ApiSource,
@@ -112,7 +112,7 @@ def posts_of(answer: Any) -> list[dict[str, Any]]:
 
 class BlueskySource(ApiSource):
     name = "bluesky"
-    reads = "Bluesky posts: an author's feed or a search (connect/sync), or a saved answer"
+    reads = N_("Bluesky posts: an author's feed or a search (connect/sync), or a saved answer")
     example = "jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme"
     connector_options: ClassVar[dict[str, str]] = {
         "service": f"The AppView or PDS address (default {PUBLIC_SERVICE}).",

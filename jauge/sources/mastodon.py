@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.merge import Staging
 from .api import ApiSource, bearer, load_json, social_fields, stage_rows
 from .base import Fetched, ImportOptions, StageReport
@@ -82,8 +82,10 @@ def _count(value: Any) -> str | None:
 
 class MastodonSource(ApiSource):
     name = "mastodon"
-    reads = "Mastodon statuses: a hashtag's timeline or an account's posts (connect/sync), "
-    reads += "or a saved JSON array of statuses"
+    reads = N_(
+        "Mastodon statuses: a hashtag's timeline or an account's posts (connect/sync), "
+        "or a saved JSON array of statuses"
+    )
     example = (
         "jauge connect add masto --kind mastodon --instance https://example.social --hashtag acme"
     )

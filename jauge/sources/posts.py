@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import ITEM_KINDS, METRICS, PLATFORM_ALIASES, PLATFORMS, normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
@@ -76,7 +76,7 @@ def extra_field(columns: set[str], known: set[str]) -> Field:
 
 class PostsCsvSource(TabularSource):
     name = "posts-csv"
-    reads = "jauge's generic posts format as CSV (any platform; rename columns with --map)"
+    reads = N_("jauge's generic posts format as CSV (any platform; rename columns with --map)")
     example = "jauge import posts.csv --source posts-csv --org 'Acme' --platform mastodon"
     required = (("id",), ("created_at",))
 
@@ -122,7 +122,7 @@ class PostsCsvSource(TabularSource):
 
 class PostsJsonlSource(PostsCsvSource):
     name = "posts-jsonl"
-    reads = "jauge's generic posts format as JSON lines; nested keys read as a.b"
+    reads = N_("jauge's generic posts format as JSON lines; nested keys read as a.b")
     example = "jauge import posts.jsonl --source posts-jsonl --platform bluesky --map uri=id"
 
     def open(self, path: Path, options: ImportOptions) -> TabularReader:

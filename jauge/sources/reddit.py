@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import _
+from ..i18n import N_, _
 from ..store.merge import Staging
 from .api import ApiSource, answered_something_else, load_json, stage_rows
 from .base import Fetched, ImportOptions, StageReport
@@ -82,8 +82,10 @@ def children(answer: Any) -> list[dict[str, Any]]:
 
 class RedditSource(ApiSource):
     name = "reddit"
-    reads = "Reddit submissions and comments: a subreddit or a search (connect/sync), "
-    reads += "or a saved Listing"
+    reads = N_(
+        "Reddit submissions and comments: a subreddit or a search (connect/sync), "
+        "or a saved Listing"
+    )
     example = "jauge connect add r-acme --kind reddit --subreddit acme --org Acme"
     connector_options: ClassVar[dict[str, str]] = {
         "subreddit": "Collect this subreddit's new submissions and comments.",

@@ -52,8 +52,8 @@ def plain_text(markup: str | None) -> str | None:
 
 class RssSource(Source, Connector):
     name = "rss"
-    kind = "feed"
-    reads = "an RSS or Atom feed, as a file or a URL (blog posts and articles)"
+    kind = N_("feed")
+    reads = N_("an RSS or Atom feed, as a file or a URL (blog posts and articles)")
     example = "jauge import https://example.org/feed.xml --source rss --org 'Acme'"
     connector_options: ClassVar[dict[str, str]] = {"url": "The feed address (RSS or Atom)."}
 

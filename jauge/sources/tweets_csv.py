@@ -10,7 +10,7 @@ kept as the ``sentiment.human`` annotation for later evaluation.
 from __future__ import annotations
 
 from ..errors import ConfigError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
@@ -29,7 +29,9 @@ def html_unescaped(sql: str) -> str:
 
 class TweetsCsvSource(TabularSource):
     name = "tweets-csv"
-    reads = "a CSV of tweets or posts mentioning organisations (e.g. Twitter US Airline Sentiment)"
+    reads = N_(
+        "a CSV of tweets or posts mentioning organisations (e.g. Twitter US Airline Sentiment)"
+    )
     example = "jauge import Tweets.csv --source tweets-csv   # one organisation per airline"
     required = (("tweet_id", "id"), ("text",))
 
