@@ -54,9 +54,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-class SpokenLanguage:
-    """Messages made while answering (errors, mostly) speak the request's language: the
-    page's, as the dashboard negotiates it (see jauge/i18n.py and web/i18n.py)."""
+class HttpMiddleware:
+    """A plain ASGI middleware (no per-request task) for HTTP requests; the others (the
+    server's lifespan) pass through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -65,12 +65,23 @@ class SpokenLanguage:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SpokenLanguage(HttpMiddleware):
+    """Messages made while answering (errors, mostly) speak the request's language: the
+    page's, as the dashboard negotiates it (see jauge/i18n.py and web/i18n.py)."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         with speaking(negotiate(Request(scope))):
             await self.app(scope, receive, send)
 
 
-class SecurityHeaders:
-    """Headers every answer carries (a plain ASGI middleware: no per-request task)."""
+class SecurityHeaders(HttpMiddleware):
+    """Headers every answer carries."""
 
     COMMON = (
         (b"x-content-type-options", b"nosniff"),
@@ -82,14 +93,7 @@ class SecurityHeaders:
         (b"cache-control", b"no-store"),
     )
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
