@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .i18n import _
+from .i18n import _, localised
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,12 @@ class RowError:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
+        """As kept (in the import history): the message in English."""
         return asdict(self)
+
+    def shown(self) -> dict[str, Any]:
+        """As shown to a reader: the message in their language."""
+        return {**asdict(self), "message": localised(self.message)}
 
     def __str__(self) -> str:
         where = self.file
@@ -44,7 +49,7 @@ class RowError:
             where += _(", line {line}", line=self.line)
         if self.field:
             where += _(", field {field}", field=repr(self.field))
-        return _("{where}: {message}", where=where, message=self.message)
+        return _("{where}: {message}", where=where, message=localised(self.message))
 
 
 class JaugeError(Exception):
@@ -121,7 +126,7 @@ class InvalidRowsError(InputError):
 def error_object(exc: JaugeError) -> dict[str, Any]:
     """The one JSON shape of an error, shared by the CLI and the web API."""
     errors = getattr(exc, "errors", None)
-    body: dict[str, Any] = {"code": exc.code, "message": str(exc)}
+    body: dict[str, Any] = {"code": exc.code, "message": localised(str(exc))}
     if errors:
-        body["errors"] = [e.to_dict() for e in errors]
+        body["errors"] = [e.shown() for e in errors]
     return {"error": body}

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import settings
 from .errors import InputError, RowError
+from .i18n import localised
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
 from .sources.files import Progress
@@ -46,7 +47,8 @@ class FileResult:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["errors"] = [e.to_dict() for e in self.errors]
+        data["errors"] = [e.shown() for e in self.errors]
+        data["warnings"] = [localised(w) for w in self.warnings]
         return data
 
 
@@ -73,7 +75,7 @@ class ImportResult:
             "updated": self.total("updated"),
             "unchanged": self.total("unchanged"),
             "invalid": self.total("invalid"),
-            "errors": [e.to_dict() for e in self.errors],
+            "errors": [e.shown() for e in self.errors],
             "files": [f.to_dict() for f in self.files],
         }
 

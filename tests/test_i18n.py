@@ -118,6 +118,11 @@ def test_row_errors_and_refusals_are_in_french(tmp_path: Path, monkeypatch: pyte
     text = " ".join(shown.stderr.split())  # as one line, whatever the terminal's width
     assert "2 erreur(s) dans" in text and "rien de ce fichier n'a été écrit" in text
     assert f"{broken}, ligne 4, champ 'retweet_count' : un nombre entier" in text
+    # the history keeps them in English, for readers of either language
+    with jauge.open(db) as j:
+        kept = j.sql("SELECT errors FROM imports WHERE status = 'rejected'").to_pylist()
+    messages = [e["message"] for row in kept for e in json.loads(row["errors"])]
+    assert 'expected a whole number of 0 or more, got "beaucoup"' in messages
     missing = CliRunner().invoke(
         cli, ["import", "nowhere.csv", "--source", "posts-csv", "--db", db]
     )

@@ -3,6 +3,7 @@ authenticated as an analyst (who may write), never get a 5xx answer."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import schemathesis
@@ -13,7 +14,7 @@ from jauge.web import create_app
 
 from .webstore import WebStore
 
-EXAMPLES_PER_OPERATION = 30
+EXAMPLES_PER_OPERATION = int(os.environ.get("JAUGE_SCHEMATHESIS_EXAMPLES", "30"))
 
 
 def test_no_generated_request_makes_the_server_fail(fresh_web_store: WebStore) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..i18n import _
+from ..i18n import _, localised
 from .options import db_option, format_option, workspace_option
 from .output import EXIT_REFUSED, console, opened, print_json, reported
 
@@ -132,7 +132,7 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
             c["org"] or "",
             ", ".join(c["options"].values()),
             c["last_sync_at"] or _("never"),
-            c["last_error"] or c["last_status"] or "",
+            localised(c["last_error"] or c["last_status"] or ""),
             str(c["items_seen"]),
         )
     console().print(table)
@@ -195,7 +195,7 @@ def sync_command(
         elif c.status == "not_modified":
             err.print(_("[green]✓[/] {name}: not modified", name=c.name))
         else:
-            err.print(f"[red]✗[/] {c.name}: {c.message}", markup=False)
+            err.print(f"[red]✗[/] {c.name}: {localised(c.message)}", markup=False)
 
     stopping = threading.Event()
 

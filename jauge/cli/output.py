@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import JaugeError, error_object
-from ..i18n import _
+from ..i18n import _, localised
 
 if TYPE_CHECKING:
     from ..api import Jauge
@@ -36,7 +36,9 @@ def reported(fmt: str = "table") -> Iterator[None]:
         if fmt == "json":
             print_json(error_object(exc))
         else:
-            click.echo(click.style(_("error: "), fg="red", bold=True) + str(exc), err=True)
+            click.echo(
+                click.style(_("error: "), fg="red", bold=True) + localised(str(exc)), err=True
+            )
         sys.exit(EXIT_REFUSED)
 
 

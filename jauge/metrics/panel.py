@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_
 
 FORMAT = "jauge-panel/1"
 QUANTILES = 101
@@ -184,15 +184,15 @@ def parse_panel(data: Any, source: str) -> Panel:
     """A panel from its JSON form, checked so that a bad file is named precisely."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(
-            source, _("not a jauge panel: expected format {format}", format=repr(FORMAT))
+            source, N_("not a jauge panel: expected format {format}").format(format=repr(FORMAT))
         )
     if not isinstance(data.get("panel_id"), str) or not isinstance(data.get("strata"), dict):
-        raise InputError(source, _("a panel needs a panel_id and strata"))
+        raise InputError(source, N_("a panel needs a panel_id and strata"))
     panel = Panel(data["panel_id"])
     for key, indicators in data["strata"].items():
         if "|" not in key or not isinstance(indicators, dict):
             raise InputError(
-                source, _("strata.{key}: expected PLATFORM|BAND with indicators", key=key)
+                source, N_("strata.{key}: expected PLATFORM|BAND with indicators").format(key=key)
             )
         for name, body in indicators.items():
             q = body.get("q") if isinstance(body, dict) else None
@@ -207,13 +207,10 @@ def parse_panel(data: Any, source: str) -> Panel:
             ):
                 raise InputError(
                     source,
-                    _(
+                    N_(
                         "strata.{key}.{name}: expected units >= 1 and {count} non-decreasing "
-                        "quantiles",
-                        key=key,
-                        name=name,
-                        count=QUANTILES,
-                    ),
+                        "quantiles"
+                    ).format(key=key, name=name, count=QUANTILES),
                 )
             panel.strata.setdefault(key, {})[name] = Distribution(units, np.asarray(q, float))
     return panel

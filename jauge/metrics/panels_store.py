@@ -15,7 +15,7 @@ import numpy as np
 
 from ..days import after, midnight
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_
 from ..store.duckdb_store import Store, utcnow
 from .engines import get_engine
 from .indicators import bootstrap_weights, estimate
@@ -39,9 +39,11 @@ def import_panel(store: Store, path: str) -> Panel:
     try:
         data = json.loads(Path(path).read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise InputError(path, _("no such file")) from exc
+        raise InputError(path, N_("no such file")) from exc
     except json.JSONDecodeError as exc:
-        raise InputError(path, _("not JSON: {reason}", reason=exc.msg), line=exc.lineno) from exc
+        raise InputError(
+            path, N_("not JSON: {reason}").format(reason=exc.msg), line=exc.lineno
+        ) from exc
     panel = parse_panel(data, path)
     store.save_panel(panel.panel_id, json.dumps(panel.to_dict()))
     return panel

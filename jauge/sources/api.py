@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import ConnectorError, InputError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..store.merge import Staging
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
@@ -29,20 +29,26 @@ def bearer(options: dict[str, str]) -> dict[str, str]:
     token = os.environ.get(variable)
     if not token:
         raise ConnectorError(
-            _("the connection needs a token: set the environment variable {name}", name=variable)
+            N_("the connection needs a token: set the environment variable {name}").format(
+                name=variable
+            )
         )
     return {"Authorization": f"Bearer {token}"}
 
 
 def answered_something_else(url: str, reason: Exception) -> ConnectorError:
-    return ConnectorError(_("{url} answered something else: {reason}", url=url, reason=reason))
+    return ConnectorError(
+        N_("{url} answered something else: {reason}").format(url=url, reason=reason)
+    )
 
 
 def load_json(data: bytes, label: str) -> Any:
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
-        raise InputError(label, _("not JSON: {reason}", reason=exc.msg), line=exc.lineno) from exc
+        raise InputError(
+            label, N_("not JSON: {reason}").format(reason=exc.msg), line=exc.lineno
+        ) from exc
 
 
 def stage_rows(

@@ -190,13 +190,10 @@ class TabularSource(Source):
             found = ", ".join(sorted(c for c in columns if c != "row_no")[:12])
             raise InputError(
                 path,
-                _(
+                N_(
                     "this does not look like a {source} file: it lacks the column(s) {wanted} "
-                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD",
-                    source=self.name,
-                    wanted=wanted,
-                    found=found,
-                ),
+                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
+                ).format(source=self.name, wanted=wanted, found=found),
                 line=1,
             )
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..store.merge import Staging
 from .api import (
     ApiSource,
@@ -136,7 +136,7 @@ class BlueskySource(ApiSource):
                 f"{quote(options['query'])}&sort=latest&limit={PAGE}"
             )
         else:
-            raise ConnectorError(_("a bluesky connection needs --actor or --query"))
+            raise ConnectorError(N_("a bluesky connection needs --actor or --query"))
         seen_until = cursor.get("newest", "")
         collected: list[dict[str, Any]] = []
         page_cursor = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import _
+from ..i18n import N_
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
 
@@ -26,6 +26,16 @@ def col(name: str) -> str:
 def _shown(raw: str) -> str:
     """SQL for the offending value as it appears in a message, cut to 60 characters."""
     return f"'\"' || left(CAST({raw} AS VARCHAR), 60) || '\"'"
+
+
+def got(message: str, value: str) -> str:
+    """SQL for ``message``, whose last placeholder ``{value}`` is the offending value
+    (``value``, SQL). Row messages are kept in English, like every message an import
+    keeps (its history), and shown in the reader's language (jauge.i18n.localised)."""
+    prefix, marker, rest = message.partition("{value}")
+    if rest or not marker:
+        raise ValueError(f"{message!r} must end with {{value}}")
+    return f"{sql_literal(prefix)} || {value}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ def count(target: str, column: str) -> Field:
         f"CASE WHEN {valid} THEN CAST({as_double} AS BIGINT) END",
         column,
         f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
-        f"{sql_literal(_('expected a whole number of 0 or more, got '))} || {_shown(raw)}",
+        got(N_("expected a whole number of 0 or more, got {value}"), _shown(raw)),
         prepare=((as_double, f"TRY_CAST({raw} AS DOUBLE)"),),
     )
 
@@ -89,15 +99,13 @@ def timestamp(
         f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(f)}) AS TIMESTAMP)" for f in formats
     ]
     value = _alias("timestamp", column)
-    accepted = "ISO 8601 (2024-03-01T14:30:00Z)" + "".join(
-        _(" or {format}", format=f) for f in formats
-    )
+    accepted = " or ".join(("ISO 8601 (2024-03-01T14:30:00Z)", *formats))
     invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
-    expected = _("expected a date and time in {formats}, got ", formats=accepted)
-    message = f"{sql_literal(expected)} || {_shown(raw)}"
+    expected = N_("expected a date and time in {formats}, got {value}")
+    message = got(expected.format(formats=accepted, value="{value}"), _shown(raw))
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
-        missing = sql_literal(_("a date and time is required here"))
+        missing = sql_literal(N_("a date and time is required here"))
         message = f"CASE WHEN {raw} IS NULL THEN {missing} ELSE {message} END"
     return Field(
         target, value, column, invalid, message, prepare=((value, f"coalesce({', '.join(tries)})"),)
@@ -114,17 +122,18 @@ def choice(target: str, column: str, allowed: tuple[str, ...], default: str | No
         value,
         column,
         f"{raw} IS NOT NULL AND lower(trim({raw})) NOT IN ({options})",
-        f"{expected_one_of(allowed)} || {_shown(raw)}",
+        expected_one_of(allowed, _shown(raw)),
     )
 
 
-def expected_one_of(allowed: tuple[str, ...]) -> str:
-    """The start of the message for a value not in ``allowed``, as a SQL literal."""
-    return sql_literal(_("expected one of {allowed}, got ", allowed=", ".join(allowed)))
+def expected_one_of(allowed: tuple[str, ...], value: str) -> str:
+    """SQL for the message of ``value`` (SQL), which is not one of ``allowed``."""
+    message = N_("expected one of {allowed}, got {value}")
+    return got(message.format(allowed=", ".join(allowed), value="{value}"), value)
 
 
 def _required() -> str:
-    return sql_literal(_("a value is required here"))
+    return sql_literal(N_("a value is required here"))
 
 
 def check(column: str, invalid: str, message: str) -> Field:
@@ -142,13 +151,9 @@ def whole_in_range(column: str, low: int, high: int, *, required: bool = False) 
         if required
         else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
     )
-    expected = _("expected a whole number from {low} to {high}, got ", low=low, high=high)
-    return check(
-        column,
-        invalid,
-        f"CASE WHEN {raw} IS NULL THEN {_required()} ELSE "
-        f"{sql_literal(expected)} || {_shown(raw)} END",
-    )
+    expected = N_("expected a whole number from {low} to {high}, got {value}")
+    message = got(expected.format(low=low, high=high, value="{value}"), _shown(raw))
+    return check(column, invalid, f"CASE WHEN {raw} IS NULL THEN {_required()} ELSE {message} END")
 
 
 def pick(columns: set[str], *candidates: str) -> str | None:

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_
 from ..store.ids import sql_literal
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -76,11 +76,11 @@ def is_gzip(path: Path) -> bool:
 def check_readable(path: Path) -> None:
     """Raise an InputError for a missing, unreadable or empty file."""
     if not path.exists():
-        raise InputError(str(path), _("no such file"))
+        raise InputError(str(path), N_("no such file"))
     if path.is_dir():
-        raise InputError(str(path), _("this is a folder: name the files to import"))
+        raise InputError(str(path), N_("this is a folder: name the files to import"))
     if path.stat().st_size == 0:
-        raise InputError(str(path), _("the file is empty: there is nothing to import"))
+        raise InputError(str(path), N_("the file is empty: there is nothing to import"))
 
 
 def open_decompressed(path: Path) -> IO[bytes]:
@@ -95,7 +95,9 @@ def read_sample(path: Path) -> bytes:
         with open_decompressed(path) as f:
             return f.read(SAMPLE_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(str(path), _("cannot read the file: {reason}", reason=exc)) from exc
+        raise InputError(
+            str(path), N_("cannot read the file: {reason}").format(reason=exc)
+        ) from exc
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -191,19 +193,21 @@ class CsvReader(TabularReader):
         check_readable(path)
         sample = read_sample(path)
         if not sample.strip():
-            raise InputError(str(path), _("the file is empty: there is nothing to import"))
+            raise InputError(str(path), N_("the file is empty: there is nothing to import"))
         self.encoding = encoding or detect_encoding(sample)
         text = _text_sample(sample, self.encoding).lstrip("\ufeff")
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
         header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
         if not header or all(not h.strip() for h in header):
-            raise InputError(str(path), _("the first line should name the columns"), line=1)
+            raise InputError(str(path), N_("the first line should name the columns"), line=1)
         duplicated = sorted({h for h in header if header.count(h) > 1})
         if duplicated:
             raise InputError(
                 str(path),
-                _("the header names a column twice: {columns}", columns=", ".join(duplicated)),
+                N_("the header names a column twice: {columns}").format(
+                    columns=", ".join(duplicated)
+                ),
                 line=1,
             )
         # an unnamed column (often a saved index) still needs a name to be read by
@@ -297,10 +301,8 @@ class CsvReader(TabularReader):
         self.malformed.append(
             Malformed(
                 row.number,
-                _(
-                    "expected {expected} values, found {found}",
-                    expected=row.expected_columns,
-                    found=row.actual_columns,
+                N_("expected {expected} values, found {found}").format(
+                    expected=row.expected_columns, found=row.actual_columns
                 ),
             )
         )
@@ -377,10 +379,8 @@ class CsvReader(TabularReader):
                         malformed.append(
                             Malformed(
                                 start,
-                                _(
-                                    "expected {expected} values, found {found}",
-                                    expected=width,
-                                    found=len(record),
+                                N_("expected {expected} values, found {found}").format(
+                                    expected=width, found=len(record)
                                 ),
                             )
                         )
@@ -442,27 +442,27 @@ _COLUMNS_FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 def _reject_message(kind: str, message: str) -> str:
     if match := _COLUMNS_FOUND.search(message):
-        return _("expected {expected} values, found {found}", expected=match[1], found=match[2])
+        return N_("expected {expected} values, found {found}").format(
+            expected=match[1], found=match[2]
+        )
     if "UNICODE" in kind.upper():
-        return _("this line is not valid text in the file's encoding: pass --encoding")
+        return N_("this line is not valid text in the file's encoding: pass --encoding")
     return message
 
 
 def _explain_read_error(exc: BaseException, encoding: str) -> str:
     message = str(exc)
     if "invalid UTF8" in message or "UnicodeDecodeError" in message:
-        return _(
+        return N_(
             "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
-            "to read it",
-            encoding=encoding,
-        )
+            "to read it"
+        ).format(encoding=encoding)
     lowered = message.lower()
     if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
-        return _(
-            "the gzip file is truncated or corrupt ({reason}); nothing was imported",
-            reason=message,
+        return N_("the gzip file is truncated or corrupt ({reason}); nothing was imported").format(
+            reason=message
         )
-    return _("cannot parse the file: {reason}", reason=message)
+    return N_("cannot parse the file: {reason}").format(reason=message)
 
 
 class JsonlReader(TabularReader):
@@ -490,11 +490,11 @@ class JsonlReader(TabularReader):
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
                     self.malformed.append(
-                        Malformed(line_no, _("not valid JSON: {reason}", reason=exc.msg))
+                        Malformed(line_no, N_("not valid JSON: {reason}").format(reason=exc.msg))
                     )
                     continue
                 if not isinstance(obj, dict):
-                    self.malformed.append(Malformed(line_no, _("expected a JSON object")))
+                    self.malformed.append(Malformed(line_no, N_("expected a JSON object")))
                     continue
                 flat = _flatten(obj)
                 seen.update(dict.fromkeys(flat))
@@ -553,7 +553,7 @@ class XlsxReader(TabularReader):
             self._book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise InputError(
-                str(path), _("cannot open this Excel file: {reason}", reason=exc)
+                str(path), N_("cannot open this Excel file: {reason}").format(reason=exc)
             ) from exc
         self._sheet = self._book.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
@@ -564,7 +564,7 @@ class XlsxReader(TabularReader):
                 self.columns = [str(v).strip() if v is not None else "" for v in values]
                 break
         if not self.columns:
-            raise InputError(str(path), _("the first sheet is empty: there is nothing to import"))
+            raise InputError(str(path), N_("the first sheet is empty: there is nothing to import"))
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         with self.path.open("rb") as f:

@@ -19,7 +19,7 @@ from tenacity import (
 )
 
 from ..errors import ConnectorError
-from ..i18n import _
+from ..i18n import N_
 
 USER_AGENT = "jauge/0.1 (self-hosted social media measurement; +see the project README)"
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -118,11 +118,8 @@ class HttpClient:
                     return self._once(method, url, headers or {}, **kwargs)
         except TransientError as exc:
             raise ConnectorError(
-                _(
-                    "{url} kept failing after {count} tries ({reason}); try again later",
-                    url=redacted(url),
-                    count=self.attempts,
-                    reason=exc,
+                N_("{url} kept failing after {count} tries ({reason}); try again later").format(
+                    url=redacted(url), count=self.attempts, reason=exc
                 )
             ) from exc
         raise AssertionError("unreachable")
@@ -134,7 +131,7 @@ class HttpClient:
             raise TransientError(type(exc).__name__) from exc
         except httpx.HTTPError as exc:
             raise ConnectorError(
-                _("cannot reach {url}: {reason}", url=redacted(url), reason=exc)
+                N_("cannot reach {url}: {reason}").format(url=redacted(url), reason=exc)
             ) from exc
         status = response.status_code
         if status in TRANSIENT_STATUS:
@@ -160,15 +157,15 @@ class HttpClient:
 def _permanent(status: int, url: str) -> str:
     where = redacted(url)
     if status in (401, 403):
-        return _(
-            "{url} refused access (HTTP {status}): check the token or the account's privacy",
-            url=where,
-            status=status,
-        )
+        return N_(
+            "{url} refused access (HTTP {status}): check the token or the account's privacy"
+        ).format(url=where, status=status)
     if status == 404:
-        return _("{url} does not exist (HTTP 404): check the URL or the account name", url=where)
+        return N_("{url} does not exist (HTTP 404): check the URL or the account name").format(
+            url=where
+        )
     if status == 410:
-        return _("{url} is gone (HTTP 410): remove this connection", url=where)
-    return _(
-        "{url} answered HTTP {status}: check the connection's settings", url=where, status=status
+        return N_("{url} is gone (HTTP 410): remove this connection").format(url=where)
+    return N_("{url} answered HTTP {status}: check the connection's settings").format(
+        url=where, status=status
     )

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..store.merge import Staging
 from .api import ApiSource, bearer, load_json, social_fields, stage_rows
 from .base import Fetched, ImportOptions, StageReport
@@ -118,11 +118,13 @@ class MastodonSource(ApiSource):
                     cursor["account_id"] = str(json.loads(found.content)["id"])
                 except (ValueError, KeyError) as exc:
                     raise ConnectorError(
-                        _("{instance} did not find {handle}", instance=instance, handle=handle)
+                        N_("{instance} did not find {handle}").format(
+                            instance=instance, handle=handle
+                        )
                     ) from exc
             endpoint = f"{instance}/api/v1/accounts/{cursor['account_id']}/statuses"
         else:
-            raise ConnectorError(_("a mastodon connection needs --hashtag, --query or --account"))
+            raise ConnectorError(N_("a mastodon connection needs --hashtag, --query or --account"))
         statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"), None, unwrap)
         cursor["min_id"] = newest or ""
         if options.get("account") and "Authorization" in headers:
@@ -146,7 +148,7 @@ class MastodonSource(ApiSource):
     ) -> StageReport:
         statuses = load_json(data, label)
         if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):
-            raise InputError(label, _("expected a JSON array of Mastodon statuses"))
+            raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
         rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
         fields = social_fields("mastodon", options, options.account)
         fields += [count("followers", "followers"), count("author_followers", "author_followers")]
@@ -178,10 +180,14 @@ def _pages(
                 page = unwrap(page)
         except (ValueError, KeyError, TypeError) as exc:
             raise ConnectorError(
-                _("{url} answered invalid JSON: {reason}", url=endpoint.split("?")[0], reason=exc)
+                N_("{url} answered invalid JSON: {reason}").format(
+                    url=endpoint.split("?")[0], reason=exc
+                )
             ) from exc
         if not isinstance(page, list):
-            raise ConnectorError(_("{url} did not answer a list", url=endpoint.split("?")[0]))
+            raise ConnectorError(
+                N_("{url} did not answer a list").format(url=endpoint.split("?")[0])
+            )
         fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
         if not fresh:
             break

@@ -60,7 +60,7 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         value,
         "platform",
         f"{value} IS NULL OR {value} NOT IN ({allowed})",
-        f"{expected_one_of(PLATFORMS)} || coalesce({raw}, {sql_literal(_('nothing'))})",
+        expected_one_of(PLATFORMS, f"coalesce({raw}, {sql_literal(N_('nothing'))})"),
         prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),
     )
 
@@ -94,7 +94,7 @@ class PostsCsvSource(TabularSource):
                 f"coalesce(lower(trim({raw_kind})), {default_kind})",
                 "kind",
                 f"{raw_kind} IS NOT NULL AND lower(trim({raw_kind})) NOT IN ({kinds})",
-                f"{expected_one_of(ITEM_KINDS)} || {raw_kind}",
+                expected_one_of(ITEM_KINDS, raw_kind),
             )
         else:
             kind = expr("kind", default_kind)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..store.merge import Staging
 from .api import ApiSource, answered_something_else, load_json, stage_rows
 from .base import Fetched, ImportOptions, StageReport
@@ -99,10 +99,8 @@ class RedditSource(ApiSource):
         client_id, secret = os.environ.get(ID_ENV), os.environ.get(SECRET_ENV)
         if not client_id or not secret:
             raise ConnectorError(
-                _(
-                    "Reddit needs an application's credentials: set {id} and {secret}",
-                    id=ID_ENV,
-                    secret=SECRET_ENV,
+                N_("Reddit needs an application's credentials: set {id} and {secret}").format(
+                    id=ID_ENV, secret=SECRET_ENV
                 )
             )
         answer = client.post(
@@ -113,7 +111,7 @@ class RedditSource(ApiSource):
         token = json.loads(answer.content).get("access_token")
         if not token:
             raise ConnectorError(
-                _("Reddit refused the credentials: check the client id and secret")
+                N_("Reddit refused the credentials: check the client id and secret")
             )
         return str(token)
 
@@ -125,7 +123,7 @@ class RedditSource(ApiSource):
         elif options.get("query"):
             streams = {"search": f"{service}/search?q={quote(options['query'])}&sort=new"}
         else:
-            raise ConnectorError(_("a reddit connection needs --subreddit or --query"))
+            raise ConnectorError(N_("a reddit connection needs --subreddit or --query"))
         headers = {"Authorization": f"bearer {self._token(options, client)}"}
         cursor = dict(cursor)
         collected: list[dict[str, Any]] = []

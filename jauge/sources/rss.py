@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from ..errors import InputError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..store.ids import sql_literal
 from ..store.merge import Staging
 from .api import stage_rows
@@ -108,7 +108,7 @@ def parse_feed(data: bytes, label: str) -> Any:
     if not parsed.get("entries"):
         reason = parsed.get("bozo_exception")
         detail = f" ({reason})" if reason else ""
-        raise InputError(label, _("this is not an RSS or Atom feed with entries") + detail)
+        raise InputError(label, N_("this is not an RSS or Atom feed with entries") + detail)
     return parsed
 
 

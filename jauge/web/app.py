@@ -31,7 +31,7 @@ from ..errors import (
     StoreError,
     error_object,
 )
-from ..i18n import speaking
+from ..i18n import localised, speaking
 from . import api, pages
 from .cache import ResultCache
 from .context import ServerState
@@ -173,7 +173,7 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         if status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return _error_page(request, str(exc), status)
+        return _error_page(request, localised(str(exc)), status)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
