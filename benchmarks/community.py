@@ -44,6 +44,8 @@ def generate(db: Path, persons: int, interactions: int) -> None:
     with jauge.open(db, workspace=WORKSPACE) as j:
         con = j.store.con
         org_id = j.store.ensure_org(WORKSPACE, ORG)
+        # one thread: random() and row_number() OVER () then give the same store each run
+        con.execute("SET threads = 1")
         con.execute("SELECT setseed(0.7)")
         con.execute(
             "CREATE TEMP TABLE w AS SELECT * FROM (VALUES "

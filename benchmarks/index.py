@@ -58,6 +58,8 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
     labels = Counter(t["airline_sentiment"] for t in tweets)
     handle = jauge.open(db, workspace=WORKSPACE)
     con = handle.store.con
+    # one thread: random() and row_number() OVER () then give the same store each run
+    con.execute("SET threads = 1")
     con.execute(f"SELECT setseed({seed})")
     per_org = interactions // accounts
     persons_per_org = max(10, per_org // 3)
