@@ -98,8 +98,9 @@ def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
     found = []
     for english in catalogue(lang):
         parts = list(string.Formatter().parse(english))
-        if not any(field for _text, field, _spec, _conversion in parts):
-            continue
+        fields = [field for _text, field, _spec, _conversion in parts if field is not None]
+        if not fields or not all(field.isidentifier() for field in fields):
+            continue  # no placeholder, or braces that are text (a JSON example)
         regex, seen = "", set()
         for literal, name, _spec, _conversion in parts:
             regex += re.escape(literal)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 import jauge
 from jauge import i18n
+from jauge.cli.help_language import english_help, help_holders
 from jauge.cli.main import cli
 
 from .conftest import AIRLINE_TWEETS, ROOT
@@ -39,13 +40,22 @@ def marked_messages() -> dict[str, str]:
     return found
 
 
+def help_texts() -> dict[str, str]:
+    """Every help text of the CLI (docstrings, options, examples) -> its command."""
+    return {
+        text: "jauge --help"
+        for holder, attribute in help_holders(cli)
+        if (text := english_help(holder, attribute)) is not None
+    }
+
+
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
 def test_every_message_has_its_french_with_the_same_placeholders():
-    marked = marked_messages()
-    assert len(marked) > 40
+    marked = {**marked_messages(), **help_texts()}
+    assert len(marked) > 300
     missing = {m: where for m, where in marked.items() if m not in FRENCH}
     assert not missing, f"messages without French: {missing}"
     assert not set(FRENCH) - set(marked), "French for messages the code no longer has"
@@ -145,3 +155,15 @@ def test_kept_english_messages_are_shown_in_the_readers_language(tmp_path: Path)
     )
     with i18n.speaking("fr"):
         assert i18n.localised("not a catalogued message") == "not a catalogued message"
+
+
+def test_the_commands_help_follows_the_language(monkeypatch: pytest.MonkeyPatch):
+    runner = CliRunner()
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    french = runner.invoke(cli, ["import", "--help"]).stdout
+    assert "Importer des fichiers d'export ou des flux" in french
+    assert "Quel importateur lit les fichiers" in french and "Exemples :" in french
+    monkeypatch.setenv("JAUGE_LANG", "en")
+    english = runner.invoke(cli, ["import", "--help"]).stdout
+    assert "Import export files or feeds" in english and "Examples:" in english
+    assert "Importer" not in english

@@ -28,7 +28,7 @@ Examples:
 
 @click.group("connect", epilog=EPILOG)
 def connect_group() -> None:
-    """Connections to live sources (RSS/Atom feeds now; Mastodon, Bluesky, Reddit next)."""
+    """Connections to live sources: RSS/Atom feeds, Mastodon, Bluesky and Reddit."""
 
 
 @connect_group.command("add", epilog=EPILOG)

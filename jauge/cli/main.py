@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .access_cmd import token_group, user_group, workspace_group
@@ -9,6 +11,7 @@ from .campaign_cmd import campaign_group
 from .community_cmd import graph_group, people_command, person_group
 from .connect_cmd import connect_group, sync_command
 from .demo_cmd import demo_command
+from .help_language import localise_help
 from .import_cmd import import_command
 from .listening_cmd import enrich_command, org_group, topics_command, voice_command
 from .panel_cmd import panel_group
@@ -30,7 +33,17 @@ Start here:
 """
 
 
-@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class JaugeGroup(click.Group):
+    """The ``jauge`` command: its help, and every subcommand's, in the user's language."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localise_help(self)
+        return super().main(*args, **kwargs)
+
+
+@click.group(
+    cls=JaugeGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="jauge")
 def cli() -> None:
     """jauge measures what social media is really worth to an organisation.
