@@ -87,7 +87,9 @@ def localised(text: str) -> str:
     for pattern, english in _templates(lang):
         found = pattern.fullmatch(text)
         if found:
-            values = {k: localised(v) for k, v in found.groupdict().items()}
+            # a value that is a sentence may be a kept message too (a reason); a single
+            # word is data (a name, an indicator) and is left as it is
+            values = {k: localised(v) if " " in v else v for k, v in found.groupdict().items()}
             return messages[english].format(**values)
     return text
 

@@ -69,7 +69,7 @@ def expr(target: str, sql: str) -> Field:
 def text(target: str, column: str, *, required: bool = False) -> Field:
     raw = col(column)
     if required:
-        return Field(target, raw, column, f"{raw} IS NULL", _required())
+        return Field(target, raw, column, f"{raw} IS NULL", missing_value())
     return Field(target, raw, column)
 
 
@@ -132,7 +132,8 @@ def expected_one_of(allowed: tuple[str, ...], value: str) -> str:
     return got(message.format(allowed=", ".join(allowed), value="{value}"), value)
 
 
-def _required() -> str:
+def missing_value() -> str:
+    """SQL for the message of a missing value."""
     return sql_literal(N_("a value is required here"))
 
 
@@ -153,7 +154,9 @@ def whole_in_range(column: str, low: int, high: int, *, required: bool = False) 
     )
     expected = N_("expected a whole number from {low} to {high}, got {value}")
     message = got(expected.format(low=low, high=high, value="{value}"), _shown(raw))
-    return check(column, invalid, f"CASE WHEN {raw} IS NULL THEN {_required()} ELSE {message} END")
+    return check(
+        column, invalid, f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {message} END"
+    )
 
 
 def pick(columns: set[str], *candidates: str) -> str | None:

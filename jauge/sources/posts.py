@@ -19,7 +19,17 @@ from ..i18n import N_, _
 from ..model import ITEM_KINDS, METRICS, PLATFORM_ALIASES, PLATFORMS, normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, count, expected_one_of, expr, literal, text, timestamp
+from .convert import (
+    Field,
+    col,
+    count,
+    expected_one_of,
+    expr,
+    literal,
+    missing_value,
+    text,
+    timestamp,
+)
 from .files import JsonlReader, TabularReader
 
 TEXT_FIELDS = ("text", "title", "url", "lang", "author_name", "author_location")
@@ -60,7 +70,8 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         value,
         "platform",
         f"{value} IS NULL OR {value} NOT IN ({allowed})",
-        expected_one_of(PLATFORMS, f"coalesce({raw}, {sql_literal(N_('nothing'))})"),
+        f"CASE WHEN {raw} IS NULL THEN {missing_value()} "
+        f"ELSE {expected_one_of(PLATFORMS, raw)} END",
         prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),
     )
 
