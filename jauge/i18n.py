@@ -59,11 +59,13 @@ def speaking(lang: str) -> Iterator[None]:
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
-    """English message -> its text in ``lang`` (empty for English itself)."""
+def catalogue(lang: str, part: str = "") -> dict[str, str]:
+    """English message -> its text in ``lang`` (empty for English itself); ``part`` names
+    another catalogue than jauge's own (``click``: the words of the CLI library)."""
     if lang == DEFAULT:
         return {}
-    text = resources.files("jauge").joinpath("locales", f"{lang}.json").read_text("utf-8")
+    name = f"{part}.{lang}.json" if part else f"{lang}.json"
+    text = resources.files("jauge").joinpath("locales", name).read_text("utf-8")
     data: dict[str, str] = json.loads(text)
     return data
 

@@ -9,12 +9,13 @@ import json
 import string
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 import jauge
 from jauge import i18n
-from jauge.cli.help_language import english_help, help_holders
+from jauge.cli.help_language import CLICK_MODULES, english_help, help_holders
 from jauge.cli.main import cli
 
 from .conftest import AIRLINE_TWEETS, ROOT
@@ -167,3 +168,22 @@ def test_the_commands_help_follows_the_language(monkeypatch: pytest.MonkeyPatch)
     english = runner.invoke(cli, ["import", "--help"]).stdout
     assert "Import export files or feeds" in english and "Examples:" in english
     assert "Importer" not in english
+
+
+def test_clicks_own_words_follow_the_language_too(monkeypatch: pytest.MonkeyPatch):
+    click_words = json.loads((PACKAGE / "locales" / "click.fr.json").read_text("utf-8"))
+    sources = "".join(
+        (Path(click.__file__).parent / f"{name}.py").read_text("utf-8") for name in CLICK_MODULES
+    )
+    for english, french in click_words.items():
+        assert json.dumps(english) in sources, f"click no longer says {english!r}"
+        assert placeholders(french) == placeholders(english), english
+    runner = CliRunner()
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    refused = runner.invoke(cli, ["compare", "--by", "year"])
+    assert refused.exit_code == 2
+    assert "Erreur : Valeur invalide pour '--by' : 'year' n'est pas l'une" in refused.stderr
+    assert "Afficher ce message et quitter." in runner.invoke(cli, ["stats", "--help"]).stdout
+    monkeypatch.setenv("JAUGE_LANG", "en")
+    assert "Error: Invalid value for '--by'" in runner.invoke(cli, ["compare", "--by", "x"]).stderr
+    assert "Show this message and exit." in runner.invoke(cli, ["stats", "--help"]).stdout

@@ -1,21 +1,27 @@
-"""The commands' help in the user's language.
+"""The commands' help, and click's own words, in the user's language.
 
 Click reads a command's help from its docstring and its options' ``help=``; they are
 written in English next to the code they describe. Before the ``jauge`` group runs,
 each text is replaced by its entry in the language's catalogue (``jauge/locales``),
 the English kept aside so that the next run (in a test, another language) starts
-from it. Click's own words (``Usage:``, ``Options:``) stay in English.
+from it.
+
+Click says its own words (``Usage:``, ``Missing option``...) through the standard
+library's gettext, which reads the locale but not ``JAUGE_LANG`` and needs compiled
+catalogues; its modules are given jauge's lookup instead, over
+``jauge/locales/click.fr.json``.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import click
 
-from ..i18n import _
+from ..i18n import _, catalogue, language
 
 _ENGLISH = "_jauge_english_help"
 
@@ -42,7 +48,33 @@ def english_help(holder: Any, attribute: str) -> str | None:
 
 
 def localise_help(root: click.Command) -> None:
+    localise_click()
     for holder, attribute in help_holders(root):
+        if holder is root or isinstance(holder, click.Command):
+            # click keeps each command's --help option, its text in the language of the
+            # run that made it: let it make the option again
+            holder.__dict__["_help_option"] = None
         english = english_help(holder, attribute)
         if english is not None:
             setattr(holder, attribute, _(english))
+
+
+#: click's modules that say its words with gettext's ``_`` and ``ngettext``
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types")
+
+
+def click_words(message: str) -> str:
+    return catalogue(language(), "click").get(message, message)
+
+
+def click_plural(singular: str, plural: str, n: int) -> str:
+    return click_words(singular if n == 1 else plural)
+
+
+def localise_click() -> None:
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = click_words  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_plural  # type: ignore[attr-defined]
