@@ -21,7 +21,6 @@ from jauge.cli.main import cli
 from .conftest import AIRLINE_TWEETS, ROOT
 
 PACKAGE = ROOT / "jauge"
-FRENCH = json.loads((PACKAGE / "locales" / "fr.json").read_text("utf-8"))
 
 
 def marked_messages() -> dict[str, str]:
@@ -54,14 +53,16 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def test_every_message_has_its_french_with_the_same_placeholders():
+@pytest.mark.parametrize("lang", [lang for lang in i18n.LANGUAGES if lang != i18n.DEFAULT])
+def test_every_message_has_its_translation_with_the_same_placeholders(lang: str):
+    texts = json.loads((PACKAGE / "locales" / f"{lang}.json").read_text("utf-8"))
     marked = {**marked_messages(), **help_texts()}
     assert len(marked) > 300
-    missing = {m: where for m, where in marked.items() if m not in FRENCH}
-    assert not missing, f"messages without French: {missing}"
-    assert not set(FRENCH) - set(marked), "French for messages the code no longer has"
-    for english, french in FRENCH.items():
-        assert french.strip() and placeholders(french) == placeholders(english), english
+    missing = {m: where for m, where in marked.items() if m not in texts}
+    assert not missing, f"messages without a {lang} text: {missing}"
+    assert not set(texts) - set(marked), f"{lang} texts for messages the code no longer has"
+    for english, translated in texts.items():
+        assert translated.strip() and placeholders(translated) == placeholders(english), english
 
 
 @pytest.mark.parametrize(

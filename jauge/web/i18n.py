@@ -14,8 +14,10 @@ from importlib import resources
 
 from starlette.requests import Request
 
-LANGUAGES = ("en", "fr")
-DEFAULT = "en"
+from ..i18n import DEFAULT, LANGUAGES
+
+__all__ = ["DEFAULT", "LANGUAGES", "catalogue", "negotiate", "translator"]
+
 COOKIE = "jauge_lang"
 
 
