@@ -162,6 +162,11 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     assert "Nothing was written" in r.text
     history = r.text.split('data-testid="imports"')[1]
     assert "refused, nothing written: page_export.csv, line 4, field Post Month" in history
+    # the history keeps the reason in English and shows it in the page's language
+    assert "expected a whole number from 1 to 12, got &#34;13&#34;" in history
+    french = client.get("/sources", params={"lang": "fr"}).text.split('data-testid="imports"')[1]
+    assert "un nombre entier de 1 à 12 était attendu, reçu &#34;13&#34;" in french
+    client.cookies.delete("jauge_lang")
 
     r = client.post(
         "/sources/upload",
