@@ -188,3 +188,28 @@ def test_clicks_own_words_follow_the_language_too(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("JAUGE_LANG", "en")
     assert "Error: Invalid value for '--by'" in runner.invoke(cli, ["compare", "--by", "x"]).stderr
     assert "Show this message and exit." in runner.invoke(cli, ["stats", "--help"]).stdout
+
+
+def test_no_function_hides_the_translation_function():
+    """A function that binds `_` (a throwaway variable) makes every `_()` in it fail."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    hiding = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            binds = calls = False
+            pending = list(ast.iter_child_nodes(function))
+            while pending:  # the function's own scope only
+                node = pending.pop()
+                if isinstance(node, scopes + comprehensions):
+                    continue
+                if isinstance(node, ast.Name) and node.id == "_":
+                    binds = binds or isinstance(node.ctx, ast.Store)
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":
+                    calls = True
+                pending.extend(ast.iter_child_nodes(node))
+            if binds and calls:
+                hiding.append(f"{path.relative_to(ROOT)}:{function.lineno}")
+    assert not hiding, hiding
