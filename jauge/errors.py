@@ -110,13 +110,15 @@ class InvalidRowsError(InputError):
         self.row_errors = errors
         self.total = total
         shown = "\n".join(f"  {e}" for e in errors)
-        more = _("\n  ... and {count} more", count=total - len(errors))
+        more = (
+            _("\n  ... and {count} more", count=total - len(errors)) if total > len(errors) else ""
+        )
         summary = _(
             "{total} invalid row value(s); nothing from this file was written "
             "(use --skip-invalid to import the valid rows):",
             total=total,
         )
-        super().__init__(file, f"{summary}\n{shown}{more if total > len(errors) else ''}")
+        super().__init__(file, f"{summary}\n{shown}{more}")
 
     @property
     def errors(self) -> list[RowError]:
