@@ -1,5 +1,7 @@
 """Community: the interaction graph and the people ranking, on real data."""
 
+import csv
+import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,10 +13,12 @@ from click.testing import CliRunner
 import jauge
 from jauge.cli.main import cli
 from jauge.community.graph import (
+    CSV_COLUMNS,
     community_pagerank,
     interaction_graph,
     pagerank_of_edges,
     weighted_pagerank,
+    write_edges_csv,
 )
 from jauge.community.people import rank_people
 
@@ -355,3 +359,31 @@ def test_followers_are_shown_from_any_export_but_never_order_people(tmp_path: Pa
         assert all(shown[-1][h] == values[h] for h in shown[-1])
     assert orders[0] == orders[1]
     assert shown[0] != shown[1]
+
+
+def test_the_csv_export_is_the_graphs_edges_read_from_the_store(tmp_path: Path) -> None:
+    def rows_of(graph: nx.DiGraph) -> list[list[str]]:
+        return [
+            [u, graph.nodes[u]["handle"], v, graph.nodes[v]["handle"], str(d["weight"]), d["kinds"]]
+            for u, v, d in sorted(graph.edges(data=True))
+        ]
+
+    def written(j: jauge.Jauge, **kwargs: object) -> tuple[list[list[str]], dict[str, int]]:
+        out = io.StringIO()
+        info = write_edges_csv(j.store, j.workspace, "United", out, **kwargs)  # type: ignore[arg-type]
+        rows = list(csv.reader(io.StringIO(out.getvalue())))
+        assert rows[0] == list(CSV_COLUMNS)
+        return rows[1:], info
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        graph = interaction_graph(j.store, j.workspace, "United")
+        rows, info = written(j)
+        assert rows == rows_of(graph) and len(rows) > 100
+        assert info == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+        alias = {n: f"p-{i:05d}" for i, n in enumerate(sorted(graph.nodes)) if n != "org:United"}
+        renamed = nx.relabel_nodes(graph, alias)
+        for node in alias.values():
+            renamed.nodes[node]["handle"] = node
+        hidden, _info = written(j, alias=alias.__getitem__)
+        assert hidden == rows_of(renamed)

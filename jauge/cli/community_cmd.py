@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -74,29 +78,31 @@ def export_command(
     workspace: str | None,
 ) -> None:
     """Write the weighted, directed interaction graph (persons and the organisation)."""
-    from jauge.community.graph import export, interaction_graph, summary
+    from jauge.community.graph import interaction_graph, summary, write_edges_csv, write_graph
+    from jauge.community.privacy import pseudonym, pseudonym_key
 
+    first, last = _date(start, "--from"), _date(end, "--to")
     with opened(db, workspace) as handle:
-        graph = interaction_graph(
-            handle.store, handle.workspace, org, _date(start, "--from"), _date(end, "--to")
-        )
-        if pseudonymise:
-            import networkx as nx
+        key = pseudonym_key(handle.store, handle.workspace) if pseudonymise else None
+        alias = (lambda node: pseudonym(key, node)) if key is not None else None
+        if fmt == "csv":  # straight from the store, row by row
+            with _destination(output, binary=False) as out:
+                info = write_edges_csv(
+                    handle.store, handle.workspace, org, out, first, last, alias=alias
+                )
+        else:
+            graph = interaction_graph(handle.store, handle.workspace, org, first, last)
+            if alias is not None:
+                import networkx as nx
 
-            from jauge.community.privacy import pseudonym, pseudonym_key
-
-            key = pseudonym_key(handle.store, handle.workspace)
-            names = {
-                n: pseudonym(key, n) for n, d in graph.nodes(data=True) if d["kind"] == "person"
-            }
-            for node, alias in names.items():
-                graph.nodes[node].update(handle=alias, name="")
-            graph = nx.relabel_nodes(graph, names)
-    text = export(graph, fmt)
+                names = {n: alias(n) for n, d in graph.nodes(data=True) if d["kind"] == "person"}
+                for node, name in names.items():
+                    graph.nodes[node].update(handle=name, name="")
+                graph = nx.relabel_nodes(graph, names)
+            with _destination(output, binary=True) as out:
+                write_graph(graph, fmt, out)
+            info = summary(graph)
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
-        info = summary(graph)
         console(stderr=True).print(
             _(
                 "wrote {path}: {nodes} nodes, {edges} edges",
@@ -105,8 +111,21 @@ def export_command(
                 edges=f"{info['edges']:,}",
             )
         )
+
+
+@contextmanager
+def _destination(output: str | None, *, binary: bool) -> Iterator[Any]:
+    """The file to write, or standard output."""
+    if output is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+        sys.stdout.flush()
+        return
+    if binary:
+        with open(output, "wb") as raw:
+            yield raw
     else:
-        click.echo(text, nl=False)
+        with open(output, "w", encoding="utf-8", newline="") as text:
+            yield text
 
 
 @click.command("people", epilog=PEOPLE_EPILOG)
