@@ -12,13 +12,12 @@ from click.testing import CliRunner
 
 import jauge
 from jauge.cli.main import cli
+from jauge.community.export import CSV_COLUMNS, write_edges_csv, write_gexf
 from jauge.community.graph import (
-    CSV_COLUMNS,
     community_pagerank,
     interaction_graph,
     pagerank_of_edges,
     weighted_pagerank,
-    write_edges_csv,
 )
 from jauge.community.people import rank_people
 
@@ -387,3 +386,36 @@ def test_the_csv_export_is_the_graphs_edges_read_from_the_store(tmp_path: Path) 
             renamed.nodes[node]["handle"] = node
         hidden, _info = written(j, alias=alias.__getitem__)
         assert hidden == rows_of(renamed)
+
+
+def test_the_gexf_export_reads_back_as_the_graph(tmp_path: Path) -> None:
+    def same_graph(written: nx.DiGraph, graph: nx.DiGraph) -> None:
+        def attributes(g: nx.DiGraph) -> dict[str, dict[str, str]]:
+            keys = ("handle", "platform", "name", "kind")
+            return {n: {k: d[k] for k in keys} for n, d in g.nodes(data=True)}
+
+        assert attributes(written) == attributes(graph)
+        assert all(d["label"] == n for n, d in written.nodes(data=True))
+        assert {(u, v): (d["weight"], d["kinds"]) for u, v, d in written.edges(data=True)} == {
+            (u, v): (d["weight"], d["kinds"]) for u, v, d in graph.edges(data=True)
+        }
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        graph = interaction_graph(j.store, j.workspace, "United")
+        path = tmp_path / "united.gexf"
+        with path.open("wb") as out:
+            info = write_gexf(j.store, j.workspace, "United", out)
+        assert info == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+        same_graph(nx.read_gexf(path), graph)
+        alias = {n: f"p-{i:05d}" for i, n in enumerate(sorted(graph.nodes)) if n != "org:United"}
+        renamed = nx.relabel_nodes(graph, alias)
+        for node in alias.values():
+            renamed.nodes[node].update(handle=node, name="")
+        with path.open("wb") as out:
+            write_gexf(j.store, j.workspace, "United", out, alias=alias.__getitem__)
+        same_graph(nx.read_gexf(path), renamed)
+        again = tmp_path / "again.gexf"
+        with again.open("wb") as out:
+            write_gexf(j.store, j.workspace, "United", out, alias=alias.__getitem__)
+        assert again.read_bytes() == path.read_bytes()  # the same store, the same file

@@ -78,20 +78,23 @@ def export_command(
     workspace: str | None,
 ) -> None:
     """Write the weighted, directed interaction graph (persons and the organisation)."""
-    from jauge.community.graph import interaction_graph, summary, write_edges_csv, write_graph
+    from jauge.community.export import write_edges_csv, write_gexf, write_graphml
+    from jauge.community.graph import interaction_graph, summary
     from jauge.community.privacy import pseudonym, pseudonym_key
 
     first, last = _date(start, "--from"), _date(end, "--to")
     with opened(db, workspace) as handle:
-        key = pseudonym_key(handle.store, handle.workspace) if pseudonymise else None
+        store, ws = handle.store, handle.workspace
+        key = pseudonym_key(store, ws) if pseudonymise else None
         alias = (lambda node: pseudonym(key, node)) if key is not None else None
         if fmt == "csv":  # straight from the store, row by row
             with _destination(output, binary=False) as out:
-                info = write_edges_csv(
-                    handle.store, handle.workspace, org, out, first, last, alias=alias
-                )
+                info = write_edges_csv(store, ws, org, out, first, last, alias=alias)
+        elif fmt == "gexf":
+            with _destination(output, binary=True) as out:
+                info = write_gexf(store, ws, org, out, first, last, alias=alias)
         else:
-            graph = interaction_graph(handle.store, handle.workspace, org, first, last)
+            graph = interaction_graph(store, ws, org, first, last)
             if alias is not None:
                 import networkx as nx
 
@@ -100,7 +103,7 @@ def export_command(
                     graph.nodes[node].update(handle=name, name="")
                 graph = nx.relabel_nodes(graph, names)
             with _destination(output, binary=True) as out:
-                write_graph(graph, fmt, out)
+                write_graphml(graph, out)
             info = summary(graph)
     if output:
         console(stderr=True).print(

@@ -9,10 +9,8 @@ lands), so inauthentic activity can be made to count for nothing.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, BinaryIO, TextIO
+from typing import Any
 
 import duckdb
 import networkx as nx
@@ -67,7 +65,7 @@ def interaction_graph(
     return graph
 
 
-def _edges_sql(
+def edges_sql(
     store: Store, workspace: str, org: str, start: date | None, end: date | None, kinds: bool
 ) -> tuple[str, list[Any]]:
     """SQL for the weighted edges (source, target, weight[, kinds]) of ``org``'s graph."""
@@ -91,7 +89,7 @@ def _edges_sql(
 def _edges(
     store: Store, workspace: str, org: str, start: date | None, end: date | None, kinds: bool
 ) -> duckdb.DuckDBPyRelation:
-    sql, params = _edges_sql(store, workspace, org, start, end, kinds)
+    sql, params = edges_sql(store, workspace, org, start, end, kinds)
     return store.con.sql(sql, params=params)
 
 
@@ -147,77 +145,6 @@ def pagerank_of_edges(
         if np.abs(ranks - last).sum() < nodes * TOLERANCE:
             break
     return ranks
-
-
-CSV_COLUMNS = ("source", "source_handle", "target", "target_handle", "weight", "kinds")
-
-
-def write_edges_csv(
-    store: Store,
-    workspace: str,
-    org: str,
-    out: TextIO,
-    start: date | None = None,
-    end: date | None = None,
-    alias: Callable[[str], str] | None = None,
-) -> dict[str, int]:
-    """The weighted edges of ``org``'s graph as CSV, sorted, written as they come from the
-    store: the same rows as ``interaction_graph``'s edges, without building the graph (a
-    million edges: seconds, not half a minute and a gigabyte). ``alias`` renames persons
-    (pseudonyms), handles included. Returns the counts of nodes and edges."""
-    sql, params = _edges_sql(store, workspace, org, start, end, kinds=True)
-    con, org_node = store.con, f"org:{org}"
-    aliases = "(SELECT NULL::VARCHAR AS node, NULL::VARCHAR AS alias WHERE false)"
-    if alias is not None:
-        nodes = con.sql(
-            f"SELECT source FROM ({sql}) UNION SELECT target FROM ({sql})", params=params * 2
-        ).fetchall()
-        named = [n for (n,) in nodes if n != org_node]
-        con.register("jauge_aliases", pa.table({"node": named, "alias": [alias(n) for n in named]}))
-        aliases = "jauge_aliases"
-    try:
-        result = con.execute(
-            f"""
-            WITH e AS ({sql}), a AS (SELECT * FROM {aliases})
-            SELECT coalesce(sa.alias, e.source) AS source,
-                   coalesce(sa.alias, nullif(ps.handle, ''), e.source) AS source_handle,
-                   coalesce(ta.alias, e.target) AS target,
-                   CASE WHEN e.target = ? THEN ?
-                        ELSE coalesce(ta.alias, nullif(pt.handle, ''), e.target) END
-                       AS target_handle,
-                   CAST(e.weight AS DOUBLE) AS weight, e.kinds
-            FROM e
-            LEFT JOIN a sa ON sa.node = e.source
-            LEFT JOIN a ta ON ta.node = e.target
-            LEFT JOIN persons ps ON ps.person_id = e.source AND ps.workspace = ?
-            LEFT JOIN persons pt ON pt.person_id = e.target AND pt.workspace = ?
-            ORDER BY 1, 3
-            """,
-            [*params, org_node, org, workspace, workspace],
-        )
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_COLUMNS)
-        seen = {org_node}  # the organisation is a node of its graph, edges or not
-        edges = 0
-        while batch := result.fetchmany(50_000):
-            writer.writerows(batch)
-            seen.update(row[0] for row in batch)
-            seen.update(row[2] for row in batch)
-            edges += len(batch)
-    finally:
-        if alias is not None:
-            con.unregister("jauge_aliases")
-    return {"nodes": len(seen), "edges": edges}
-
-
-def write_graph(graph: nx.DiGraph, fmt: str, out: BinaryIO) -> None:
-    """The graph as GEXF or GraphML, for Gephi."""
-    if fmt == "gexf":
-        nx.write_gexf(graph, out)
-    elif fmt == "graphml":
-        nx.write_graphml(graph, out)
-    else:
-        raise ValueError(fmt)
 
 
 def summary(graph: nx.DiGraph) -> dict[str, Any]:
