@@ -312,8 +312,8 @@ def score_component(
         return None
     sizes = estimates.sizes[indicator.name]
     n = float(sizes[0])
-    # Results keep their messages in English (they are part of what is fingerprinted and
-    # kept); they are shown in the reader's language (jauge.i18n.localised).
+    # Results keep their messages in English: one result serves every reader (the server
+    # computes it once), and it is shown in the reader's language (jauge.i18n.localised).
     unmeasured = N_("{indicator}: not measurable ({reason})")
     if reason is not None:
         warnings.append(unmeasured.format(indicator=indicator.name, reason=reason))
