@@ -20,7 +20,7 @@ import json
 import os
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -76,31 +76,41 @@ def _(message: str, /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def localised(text: str) -> str:
+def localised(text: str, names: Callable[[str], str] | None = None) -> str:
     """``text``, a message made in English and kept (an index result's warnings, an
     import's notes), in the current language: its template is recognised among the
-    catalogued messages and its values are carried over (themselves localised)."""
-    lang = language()
-    messages = catalogue(lang)
-    if not messages:
+    catalogued messages and its values are carried over (themselves localised).
+    ``names`` gives people's words for the identifiers such a message may carry (an
+    indicator's name): a single-word value goes through it, in every language."""
+    messages = catalogue(language())
+    if not messages and names is None:
         return text
     if text in messages:
         return messages[text]
-    for pattern, english in _templates(lang):
+    for pattern, english in _templates():
         found = pattern.fullmatch(text)
         if found:
-            # a value that is a sentence may be a kept message too (a reason); a single
-            # word is data (a name, an indicator) and is left as it is
-            values = {k: localised(v) if " " in v else v for k, v in found.groupdict().items()}
-            return messages[english].format(**values)
+            values = {k: _value(v, names) for k, v in found.groupdict().items()}
+            return messages.get(english, english).format(**values)
     return text
 
 
+def _value(value: str, names: Callable[[str], str] | None) -> str:
+    """A value carried over into a localised message. A sentence may be a kept message
+    too (a reason); single words, alone or listed ("a, b"), are data (names,
+    identifiers): left as they are, or named by ``names``."""
+    words = value.split(", ")
+    if any(not word or " " in word for word in words):
+        return localised(value, names)
+    return ", ".join(map(names, words)) if names else value
+
+
 @cache
-def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
-    """A pattern for each catalogued message with placeholders, the most literal first."""
+def _templates() -> list[tuple[re.Pattern[str], str]]:
+    """A pattern for each catalogued message with placeholders, the most literal first.
+    Every language's catalogue has the same English messages as keys."""
     found = []
-    for english in catalogue(lang):
+    for english in {m for lang in LANGUAGES for m in catalogue(lang)}:
         parts = list(string.Formatter().parse(english))
         fields = [field for _text, field, _spec, _conversion in parts if field is not None]
         if not fields or not all(field.isidentifier() for field in fields):
@@ -113,7 +123,8 @@ def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
                 seen.add(name)
         literal_size = sum(len(part[0]) for part in parts)
         found.append((literal_size, re.compile(regex, re.S), english))
-    return [(pattern, english) for _size, pattern, english in sorted(found, key=lambda f: -f[0])]
+    ordered = sorted(found, key=lambda f: (-f[0], f[2]))
+    return [(pattern, english) for _size, pattern, english in ordered]
 
 
 def N_(message: str, /) -> str:  # gettext's name for it

@@ -17,6 +17,8 @@ import jauge
 from jauge import i18n
 from jauge.cli.help_language import CLICK_MODULES, english_help, help_holders
 from jauge.cli.main import cli
+from jauge.metrics import labels
+from jauge.metrics.spec import load_spec, spec_files
 
 from .conftest import AIRLINE_TWEETS, ROOT
 
@@ -103,6 +105,9 @@ def test_the_cli_speaks_french_on_a_french_locale(tmp_path: Path, monkeypatch: p
     assert refused.exit_code == 1
     assert refused.stderr.startswith("erreur : ")
     assert "Nobody Airlines" in refused.stderr
+    score = runner.invoke(cli, ["score", "--db", db, "--org", "United"], env={"COLUMNS": "200"})
+    assert score.exit_code == 0 and "Tonalité nette" in score.stdout
+    assert "remarque : Échanges dans les deux sens : non mesurable" in score.stderr
     monkeypatch.setenv("JAUGE_LANG", "en")
     assert "Entities" in runner.invoke(cli, ["stats", "--db", db]).stdout
 
@@ -157,6 +162,37 @@ def test_kept_english_messages_are_shown_in_the_readers_language(tmp_path: Path)
     )
     with i18n.speaking("fr"):
         assert i18n.localised("not a catalogued message") == "not a catalogued message"
+    # people read the index's names as labels, in either language; the result keeps ids
+    assert labels.note(nested) == (
+        "Two-way exchanges: not measurable (no own posts collected, so answers to others "
+        "cannot be seen)"
+    )
+    short = next(w for w in warnings if "insufficient data" in w)
+    indicator = short.split(":")[0]
+    unit = {i.name: i.unit for i in load_spec().indicators}[indicator]
+    assert f" {unit}, at least" in short
+    with i18n.speaking("fr"):
+        assert labels.note(short).startswith(
+            f"{labels.label(indicator)} : données insuffisantes ("
+        ) and f" {labels.label(unit)}, il en faut au moins" in labels.note(short)
+        listed = labels.note(
+            "pillars without data: business_impact, qualified_attention; the index is "
+            "computed on the others, their weights renormalised (no value is imputed)"
+        )
+        assert listed.startswith("piliers sans données : Impact business, Attention qualifiée ;")
+
+
+@pytest.mark.parametrize("version", sorted(spec_files()))
+def test_every_name_of_the_index_has_a_label_in_each_language(version: str):
+    spec = load_spec(version)
+    assert {p.name for p in spec.pillars} <= labels.PILLARS.keys()
+    assert {i.name for i in spec.indicators} <= labels.INDICATORS.keys()
+    assert {i.unit for i in spec.indicators} <= labels.UNITS.keys()
+    english = [*labels.PILLARS.values(), *labels.INDICATORS.values(), *labels.UNITS.values()]
+    with i18n.speaking("fr"):
+        french = [labels.label(n) for n in (*labels.PILLARS, *labels.INDICATORS, *labels.UNITS)]
+    same_in_both = {"Conversation", "Amplification", "Conversion"}
+    assert {e for e, f in zip(english, french, strict=True) if e == f} <= same_in_both
 
 
 def test_the_commands_help_follows_the_language(monkeypatch: pytest.MonkeyPatch):

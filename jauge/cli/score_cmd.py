@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, localised
+from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json
 
@@ -142,6 +142,7 @@ def render_score(result: Any) -> None:
             panel=result.panel,
         )
     )
+    from jauge.metrics.labels import label, note
     from jauge.metrics.spec import load_spec
 
     spec = load_spec(result.index_version)
@@ -172,7 +173,7 @@ def render_score(result: Any) -> None:
     for pillar in spec.pillars:
         p = result.pillars[pillar.name]
         table.add_row(
-            f"[bold]{pillar.name}[/]",
+            f"[bold]{label(pillar.name)}[/]",
             _fmt(p.score),
             _interval(p.interval),
             "",
@@ -182,11 +183,12 @@ def render_score(result: Any) -> None:
         )
         for indicator in pillar.indicators:
             c = result.components.get(indicator.name)
+            name = label(indicator.name)
             if c is None:
-                table.add_row(f"  {indicator.name}", "—", "", "", "", "", _("[dim]no data[/]"))
+                table.add_row(f"  {name}", "—", "", "", "", "", _("[dim]no data[/]"))
                 continue
             table.add_row(
-                f"  {indicator.name}",
+                f"  {name}",
                 _fmt(c.score),
                 _interval(c.interval),
                 _fmt(c.value, 3),
@@ -197,7 +199,7 @@ def render_score(result: Any) -> None:
     out.print(table)
     err = console(stderr=True)
     for warning in result.warnings:
-        err.print(_("[yellow]note:[/] {warning}", warning=localised(warning)), highlight=False)
+        err.print(_("[yellow]note:[/] {warning}", warning=note(warning)), highlight=False)
     out.print(
         _(
             "[dim]fingerprint {fingerprint}…  engine {engine}[/]",

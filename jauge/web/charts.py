@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..metrics import labels as index_labels
+
 Spec = dict[str, Any]
 T = Callable[..., str]
 
@@ -91,7 +93,7 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
     """Each component's score (0-100) with its interval, one bar per component."""
     values = [
         {
-            "component": t(f"indicator.{name}"),
+            "component": index_labels.label(name),
             "score": c["score"],
             "low": c["interval"][0] if c.get("interval") else None,
             "high": c["interval"][1] if c.get("interval") else None,

@@ -21,6 +21,7 @@ from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError
 from ..i18n import _, localised
+from ..metrics import labels
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
@@ -98,6 +99,8 @@ def render(
             "spec": _spec_json,
             "org_options": options.options,
             "localised": localised,
+            "label": labels.label,
+            "note": labels.note,
             "org_suggestions": options.suggestions,
             "version": __version__,
             "messages": i18n.catalogue(lang),
