@@ -1,6 +1,7 @@
 """The command line, through click's runner and once through the installed `jauge` command."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -146,3 +147,41 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
         [exe, "sources", "--format", "json"], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout)
+
+
+def test_tables_keep_every_value_whole_in_a_file_and_fit_a_narrow_terminal(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run("import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db)
+    people = ["people", "--org", "United", "--limit", "30", "--db", db]
+    handles = [p["handle"] for p in json.loads(run(*people, "--format", "json")[1])]
+    assert max(map(len, handles)) >= 12  # long enough to be cut short on 80 columns
+
+    def shown(*args: str, columns: str | None) -> list[str]:
+        result = CliRunner().invoke(cli, list(args), env={"COLUMNS": columns})
+        assert result.exit_code == 0, result.output
+        return result.stdout.splitlines()
+
+    # written to a file or a pipe (no COLUMNS): nothing is cut short or wrapped
+    lines = shown(*people, columns=None)
+    assert all("…" not in line for line in lines)
+    assert handles == [line.split()[0] for line in lines[3:]]  # title, header, rule
+    # on an 80-column terminal: every line fits; handles and figures stay whole
+    lines = shown(*people, columns="80")
+    assert max(map(len, lines)) <= 80
+    rows = [line.split() for line in lines if line.split() and line.split()[0] in handles]
+    assert [r[0] for r in rows] == handles
+    assert all(r[-4].endswith("%") for r in rows)  # topical relevance, whole
+
+    compare = ["compare", "--by", "org", "--org", "United", "--org", "Delta", "--db", db]
+    narrow, wide = shown(*compare, columns="80"), shown(*compare, columns="120")
+    assert max(map(len, narrow)) <= 80 and "█" not in "".join(narrow)  # bars give way
+    assert "█" in "".join(wide)
+    for lines in (narrow, wide):
+        delta = next(line for line in lines if line.startswith("Delta"))
+        assert "significant rise" in delta and "…" not in delta
+        assert len(re.findall(r"\[\d+\.\d, \d+\.\d\]", delta)) == 1  # the interval, whole
+    score = shown("score", "--org", "United", "--db", db, columns="80")
+    assert max(map(len, score[2:])) <= 80
+    assert any(line.split()[:3] == ["Net", "sentiment", score[1].split()[0]] for line in score)

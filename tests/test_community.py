@@ -164,12 +164,20 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
     run(cli, ["import", str(AIRLINE_TWEETS), "--source", "tweets-csv", "--db", db])
     with jauge.open(db) as j:
         top = rank_people(j.store, j.workspace, "United", limit=1)[0]
+        united = {p.handle for p in rank_people(j.store, j.workspace, "United", limit=10_000)}
+        delta = rank_people(j.store, j.workspace, "Delta", limit=10_000)
+        stranger = next(p.handle for p in delta if p.handle not in united)
         before = j.score("United").to_dict()
         voice_before = j.voice(["United", "Delta"]).to_dict()
     shown = json.loads(
         run(cli, ["person", top.handle, "--org", "United", "--format", "json", "--db", db]).stdout
     )
     assert shown["handle"] == top.handle and shown["first_engaged"]
+    table = run(cli, ["person", top.handle, "--org", "United", "--db", db]).stdout
+    assert f"{top.handle} and United: first engaged {shown['first_engaged']}" in table
+    # someone who talks about others, never about United, is told as such
+    shown_stranger = run(cli, ["person", stranger, "--org", "United", "--db", db]).stdout
+    assert shown_stranger.strip() == f"{stranger} has not engaged with United yet"
     assert (
         sum(w["items"] for w in shown["windows"]) == len(shown["items"])
         or len(shown["items"]) == 20

@@ -6,7 +6,7 @@ import click
 
 from ..i18n import _
 from .options import db_option, format_option, workspace_option
-from .output import console, opened, print_json, reported
+from .output import console, new_table, opened, print_json, reported
 from .score_cmd import _date
 
 EPILOG = """
@@ -92,11 +92,10 @@ def list_command(org: str | None, db: str | None, workspace: str | None, fmt: st
     if fmt == "json":
         print_json([c.to_dict() for c in campaigns])
         return
-    from rich.table import Table
-
-    table = Table(title=_("Campaigns"))
+    table = new_table(_("Campaigns"))
     for col in (_("org"), _("name"), _("from"), _("to"), _("hashtags"), _("keywords"), "utm"):
-        table.add_column(col)
+        dated = col in (_("from"), _("to"))
+        table.add_column(col, overflow="fold", no_wrap=dated, min_width=10 if dated else None)
     for c in campaigns:
         table.add_row(
             c.org,

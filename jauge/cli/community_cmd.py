@@ -13,7 +13,7 @@ import click
 
 from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
-from .output import console, opened, print_json
+from .output import console, new_table, opened, print_json
 from .score_cmd import _date
 
 #: the people table's columns, as shown
@@ -195,24 +195,40 @@ def people_command(
             )
         click.echo(out.getvalue(), nl=False)
         return
-    from rich.table import Table
-
-    table = Table(title=_("People talking about {org}", org=org))
-    for c in columns:
-        table.add_column(_(LABELS[c]), justify="left" if c in ("handle", "platform") else "right")
-    for r in rows:
-        table.add_row(
-            r["handle"],
-            r["platform"],
-            str(r["persistence"]),
-            str(r["activated_audience"]),
-            str(r["relationship"]["exchanges"]),
-            f"{r['topical_relevance']:.0%}",
-            f"{r['network_position']:.2f}",
-            "—" if r["sentiment"] is None else f"{r['sentiment']:+.2f}",
-            "—" if r["followers"] is None else f"{r['followers']:,}",
+    title = _("People talking about {org}", org=org)
+    platforms = {r["platform"] for r in rows}
+    if len(platforms) == 1:  # then the title says it, and the columns have the room
+        title = _("People talking about {org} on {platform}", org=org, platform=min(platforms))
+    shown = [c for c in columns if c != "platform" or len(platforms) != 1]
+    table = new_table(title)
+    for c in shown:
+        # a handle is who the person is, kept on one line; on a narrow terminal the
+        # headers of the short figures wrap to make room
+        table.add_column(
+            _(LABELS[c]),
+            justify="left" if c in ("handle", "platform") else "right",
+            no_wrap=c == "handle",
+            overflow="ellipsis" if c == "handle" else "fold",
         )
+    for r in rows:
+        cells = _person_cells(r)
+        table.add_row(*(cells[c] for c in shown))
     console().print(table)
+
+
+def _person_cells(r: dict[str, Any]) -> dict[str, str]:
+    """A person's row of ``jauge people``, as shown in the table."""
+    return {
+        "handle": r["handle"],
+        "platform": r["platform"],
+        "persistence": str(r["persistence"]),
+        "activated_audience": str(r["activated_audience"]),
+        "relationship": str(r["relationship"]["exchanges"]),
+        "topical_relevance": f"{r['topical_relevance']:.0%}",
+        "network_position": f"{r['network_position']:.2f}",
+        "sentiment": "—" if r["sentiment"] is None else f"{r['sentiment']:+.2f}",
+        "followers": "—" if r["followers"] is None else f"{r['followers']:,}",
+    }
 
 
 PERSON_EPILOG = """
@@ -264,9 +280,12 @@ def show_command(
     if fmt == "json":
         print_json(data)
         return
-    from rich.table import Table
-
     out = console()
+    if data["first_engaged"] is None:
+        out.print(
+            _("[bold]{handle}[/] has not engaged with {org} yet", handle=data["handle"], org=org)
+        )
+        return
     out.print(
         _(
             "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by {org}, "
@@ -278,7 +297,7 @@ def show_command(
             interactions=data["exchanges"]["interactions"],
         )
     )
-    table = Table()
+    table = new_table()
     for c in (_("from"), _("to"), _("items"), _("interactions"), _("net sentiment")):
         table.add_column(c)
     for w in data["windows"]:

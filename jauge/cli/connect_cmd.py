@@ -8,7 +8,7 @@ import click
 
 from ..i18n import _, localised
 from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, opened, print_json, reported
+from .output import EXIT_REFUSED, console, new_table, opened, print_json, reported
 
 EPILOG = """
 \b
@@ -112,9 +112,7 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json(found)
         return
-    from rich.table import Table
-
-    table = Table(title=_("Connections"))
+    table = new_table(_("Connections"))
     for col in (
         _("name"),
         _("kind"),

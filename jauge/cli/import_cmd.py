@@ -9,7 +9,7 @@ import click
 
 from ..i18n import N_, _, localised
 from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, print_json, progress_bars, reported
+from .output import EXIT_REFUSED, console, new_table, print_json, progress_bars, reported
 
 EPILOG = """
 \b
@@ -125,12 +125,14 @@ def import_command(
 
 
 def _render(result: Any) -> None:
-    from rich.table import Table
-
     out = console()
-    table = Table(title=_("Import"), show_lines=False)
+    table = new_table(_("Import"))
     for name in COLUMNS:
-        table.add_column(_(name), justify="left" if name in ("file", "status") else "right")
+        table.add_column(
+            _(name),
+            justify="left" if name in ("file", "status") else "right",
+            overflow="fold" if name == "file" else "ellipsis",
+        )
     for f in result.files:
         style = "green" if f.status == "written" else "red"
         table.add_row(

@@ -7,7 +7,7 @@ import click
 from ..enrich.sentiment import DEFAULT_BACKEND
 from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
-from .output import console, counting_progress, opened, print_json
+from .output import console, counting_progress, new_table, opened, print_json
 from .score_cmd import _date
 
 #: what an organisation is to the workspace's owner
@@ -105,9 +105,7 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json(orgs)
         return
-    from rich.table import Table
-
-    table = Table(title=_("Organisations"))
+    table = new_table(_("Organisations"))
     for col in (_("name"), _("relation"), _("dictionary")):
         table.add_column(col, overflow="fold")
     for o in orgs:
@@ -181,11 +179,13 @@ def voice_command(
     if fmt == "json":
         print_json(data)
         return
-    from rich.table import Table
-
-    table = Table(title=_("Share of voice, {start} to {end}", start=data["from"], end=data["to"]))
+    table = new_table(_("Share of voice, {start} to {end}", start=data["from"], end=data["to"]))
     for col in (N_("org"), N_("mentions"), N_("share"), "", N_("labelled"), N_("net sentiment")):
-        table.add_column(_(col) if col else col, justify="left" if col in ("org", "") else "right")
+        table.add_column(
+            _(col) if col else col,
+            justify="left" if col in ("org", "") else "right",
+            overflow="fold" if col == "org" else "ellipsis",
+        )
     for o in data["orgs"]:
         share = o["share_of_voice"]
         bar = "█" * round((share or 0) * 30)
@@ -236,8 +236,6 @@ def topics_command(
     if fmt == "json":
         print_json(data)
         return
-    from rich.table import Table
-
     out = console()
     out.print(
         _(
@@ -249,14 +247,14 @@ def topics_command(
             previous=f"{data['previous_items']:,}",
         )
     )
-    top = Table(title=_("Top terms"))
+    top = new_table(_("Top terms"))
     for col in (N_("term"), N_("items"), N_("share")):
         top.add_column(_(col), justify="left" if col == "term" else "right")
     for t in data["top"]:
         top.add_row(t["term"], f"{t['items']:,}", f"{t['share']:.1%}")
     out.print(top)
     if data["rising"]:
-        rising = Table(title=_("Rising against the previous period"))
+        rising = new_table(_("Rising against the previous period"))
         for col in (N_("term"), N_("items"), N_("before"), N_("growth")):
             rising.add_column(_(col), justify="left" if col == "term" else "right")
         for t in data["rising"]:

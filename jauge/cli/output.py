@@ -7,6 +7,7 @@ why); 2 a usage error (click's own).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,10 +53,47 @@ def opened(db: str | None, workspace: str | None = None, fmt: str = "table") -> 
         yield handle
 
 
+#: the width of tables written to a file or a pipe: wide enough never to cut a value
+UNCUT_WIDTH = 1000
+
+
 def console(stderr: bool = False) -> Any:
+    """Where the CLI prints for people. Text is never broken into lines by jauge (the
+    terminal wraps it, so a printed command is still one line when copied). Tables fit
+    the terminal; written to a file or a pipe, where nothing wraps, they keep every value
+    whole (unless ``COLUMNS`` says how wide to be)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    uncut = not stream.isatty() and not os.environ.get("COLUMNS")
+    return Console(
+        stderr=stderr, highlight=False, soft_wrap=True, width=UNCUT_WIDTH if uncut else None
+    )
+
+
+def new_table(title: str | None = None) -> Any:
+    """A table for people: bold headers over a rule, no frame and single spaces between
+    columns, so that seven or eight columns still fit an 80-column terminal."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        header_style="bold",
+    )
+
+
+def fitted(build: Callable[[bool], Any]) -> Any:
+    """The table ``build(True)`` makes, with its bars; or ``build(False)``, without them,
+    when the terminal is too narrow for both the bars and every figure whole."""
+    table = build(True)
+    if console().measure(table).maximum >= console().width:  # measures stop at the width
+        table = build(False)
+    return table
 
 
 BIG_FILE_BYTES = 4 << 20

@@ -11,7 +11,7 @@ import click
 
 from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
-from .output import console, opened, print_json
+from .output import console, fitted, new_table, opened, print_json
 
 SCORE_EPILOG = """
 \b
@@ -125,9 +125,56 @@ def _bar(score: float | None, width: int = 20) -> str:
     return "█" * filled + "·" * (width - filled)
 
 
-def render_score(result: Any) -> None:
-    from rich.table import Table
+def _breakdown(result: Any, spec: Any, level: str, bars: bool) -> Any:
+    """The score of each pillar and component. Figures are never cut short: on a narrow
+    terminal the names wrap (indented under their pillar)."""
+    from rich.padding import Padding
 
+    from jauge.metrics.labels import label
+
+    table = new_table()
+    table.add_column(_("pillar / component"))
+    for col in (
+        _("score"),
+        _("{level}% interval", level=level),
+        _("value"),
+        "n",
+        _("weight"),
+        *([""] if bars else []),
+    ):
+        numeric = col in (_("score"), _("value"), "n")
+        table.add_column(col, justify="right" if numeric else "left", no_wrap=True)
+    for pillar in spec.pillars:
+        p = result.pillars[pillar.name]
+        weight = p.detail.get("effective_weight", 0) or 0
+        table.add_row(
+            f"[bold]{label(pillar.name)}[/]",
+            _fmt(p.score),
+            _interval(p.interval),
+            "",
+            "",
+            f"{weight:.2f}" if p.score is not None else "—",
+            *([_bar(p.score, 12)] if bars else []),
+        )
+        for indicator in pillar.indicators:
+            c = result.components.get(indicator.name)
+            name = Padding(label(indicator.name), (0, 0, 0, 2))
+            if c is None:
+                table.add_row(name, "—", _("[dim]no data[/]"), "", "", "", *([""] if bars else []))
+                continue
+            table.add_row(
+                name,
+                _fmt(c.score),
+                _interval(c.interval),
+                _fmt(c.value, 3),
+                f"{c.n:g}",
+                f"{indicator.weight:.2f}",
+                *([_bar(c.score, 12)] if bars else []),
+            )
+    return table
+
+
+def render_score(result: Any) -> None:
     out = console()
     scope = result.scope
     what = scope["org"] + (f" / {scope['account']}" if scope["account"] else "")
@@ -142,7 +189,7 @@ def render_score(result: Any) -> None:
             panel=result.panel,
         )
     )
-    from jauge.metrics.labels import label, note
+    from jauge.metrics.labels import note
     from jauge.metrics.spec import load_spec
 
     spec = load_spec(result.index_version)
@@ -159,43 +206,7 @@ def render_score(result: Any) -> None:
                 bar=_bar(result.score),
             )
         )
-    table = Table(show_header=True, header_style="bold")
-    for col in (
-        _("pillar / component"),
-        _("score"),
-        _("{level}% interval", level=level),
-        _("value"),
-        "n",
-        _("weight"),
-        "",
-    ):
-        table.add_column(col, justify="right" if col in (_("score"), "n") else "left")
-    for pillar in spec.pillars:
-        p = result.pillars[pillar.name]
-        table.add_row(
-            f"[bold]{label(pillar.name)}[/]",
-            _fmt(p.score),
-            _interval(p.interval),
-            "",
-            "",
-            f"{p.detail.get('effective_weight', 0) or 0:.2f}" if p.score is not None else "—",
-            _bar(p.score, 12),
-        )
-        for indicator in pillar.indicators:
-            c = result.components.get(indicator.name)
-            name = label(indicator.name)
-            if c is None:
-                table.add_row(f"  {name}", "—", "", "", "", "", _("[dim]no data[/]"))
-                continue
-            table.add_row(
-                f"  {name}",
-                _fmt(c.score),
-                _interval(c.interval),
-                _fmt(c.value, 3),
-                f"{c.n:g}",
-                f"{indicator.weight:.2f}",
-                _bar(c.score, 12),
-            )
+    table = fitted(lambda bars: _breakdown(result, spec, level, bars))
     out.print(table)
     err = console(stderr=True)
     for warning in result.warnings:
@@ -310,24 +321,24 @@ def _csv(data: dict[str, Any]) -> str:
 
 
 def _render_compare(data: dict[str, Any]) -> None:
-    from rich.table import Table
+    console().print(fitted(lambda bars: _comparison(data, bars)))
 
+
+def _comparison(data: dict[str, Any], bars: bool) -> Any:
+    """One row per period, campaign or organisation; as the breakdown, the figures stay
+    whole and the bars are only a picture of the scores."""
     from jauge.metrics.spec import load_spec
 
     level = f"{load_spec(data['index_version']).level * 100:g}"
-    table = Table(
-        title=_("Jauge Index by {by} ({version})", by=_(data["by"]), version=data["index_version"])
+    table = new_table(
+        _("Jauge Index by {by} ({version})", by=_(data["by"]), version=data["index_version"])
     )
-    for col in (
-        _("unit"),
-        _("from"),
-        _("to"),
-        _("score"),
-        _("{level}% interval", level=level),
-        "",
-        _("change"),
-    ):
-        table.add_column(col, justify="right" if col == _("score") else "left")
+    table.add_column(_("unit"), overflow="fold")
+    for col in (_("from"), _("to"), _("score"), _("{level}% interval", level=level)):
+        table.add_column(col, justify="right" if col == _("score") else "left", no_wrap=True)
+    if bars:
+        table.add_column("", no_wrap=True)
+    table.add_column(_("change"))
     for row in data["rows"]:
         change = row["change"]
         verdict = ""
@@ -344,7 +355,7 @@ def _render_compare(data: dict[str, Any]) -> None:
             row["to"],
             _fmt(row["score"]),
             _interval(row["interval"]),
-            _bar(row["score"], 12),
+            *([_bar(row["score"], 12)] if bars else []),
             verdict,
         )
-    console().print(table)
+    return table

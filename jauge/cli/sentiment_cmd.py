@@ -9,7 +9,7 @@ import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
 from ..i18n import _
-from .output import console, reported
+from .output import console, new_table, reported
 
 EPILOG = """
 \b
@@ -76,9 +76,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
                 if fmt == "jsonl":
                     sys.stdout.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
     if fmt == "table":
-        from rich.table import Table
-
-        table = Table()
+        table = new_table()
         for col in (_("text"), _("lang"), _("label"), _("score")):
             table.add_column(col, overflow="fold")
         for row in rows:

@@ -6,7 +6,7 @@ import click
 
 from ..i18n import _
 from .options import format_option
-from .output import console, print_json
+from .output import console, new_table, print_json
 
 EPILOG = """
 \b
@@ -26,9 +26,7 @@ def sources_command(fmt: str) -> None:
     if fmt == "json":
         print_json(described)
         return
-    from rich.table import Table
-
-    table = Table(title=_("Sources"))
+    table = new_table(_("Sources"))
     for col in (_("name"), _("kind"), _("reads"), _("example")):
         table.add_column(col, overflow="fold")
     for s in described:

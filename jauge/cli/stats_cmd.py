@@ -6,7 +6,7 @@ import click
 
 from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
-from .output import console, opened, print_json
+from .output import console, new_table, opened, print_json
 
 EPILOG = """
 \b
@@ -51,22 +51,22 @@ def stats_command(db: str | None, workspace: str | None, all_workspaces: bool, f
 
 
 def render_stats(stats: object) -> None:
-    from rich.table import Table
-
     from jauge.stats import Stats
 
     assert isinstance(stats, Stats)
     out = console()
-    entities = Table(title=_("Entities"))
+    entities = new_table(_("Entities"))
     entities.add_column(_("entity"))
     entities.add_column(_("rows"), justify="right")
     for name, n in stats.entities.items():
         entities.add_row(_(name), f"{n:,}")
     out.print(entities)
     if stats.organisations:
-        orgs = Table(title=_("Organisations"))
+        orgs = new_table(_("Organisations"))
+        # the workspace is worth a column only when the counts cover several
+        several = len({o["workspace"] for o in stats.organisations}) > 1
         for col in (
-            N_("workspace"),
+            *([N_("workspace")] if several else []),
             N_("name"),
             N_("accounts"),
             N_("own items"),
@@ -75,10 +75,17 @@ def render_stats(stats: object) -> None:
             N_("from"),
             N_("to"),
         ):
-            orgs.add_column(_(col), justify="left" if col in ("workspace", "name") else "right")
+            orgs.add_column(
+                _(col),
+                justify="left" if col in ("workspace", "name") else "right",
+                # names and dates are never cut short: names wrap, dates keep their width
+                overflow="fold" if col == "name" else "ellipsis",
+                no_wrap=col in ("from", "to"),
+                min_width=10 if col in ("from", "to") else None,
+            )
         for o in stats.organisations:
             orgs.add_row(
-                o["workspace"],
+                *([o["workspace"]] if several else []),
                 o["name"],
                 f"{o['accounts']:,}",
                 f"{o['own_items']:,}",
@@ -89,7 +96,7 @@ def render_stats(stats: object) -> None:
             )
         out.print(orgs)
     if stats.platforms:
-        plats = Table(title=_("Platforms"))
+        plats = new_table(_("Platforms"))
         for col in (N_("platform"), N_("items"), N_("persons")):
             plats.add_column(_(col), justify="left" if col == "platform" else "right")
         for p in stats.platforms:
