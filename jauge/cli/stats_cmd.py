@@ -78,10 +78,11 @@ def render_stats(stats: object) -> None:
             orgs.add_column(
                 _(col),
                 justify="left" if col in ("workspace", "name") else "right",
-                # names and dates are never cut short: names wrap, dates keep their width
-                overflow="fold" if col == "name" else "ellipsis",
+                # figures and dates are never cut short: on a narrow terminal the names
+                # and the headers wrap
+                overflow="fold",
                 no_wrap=col in ("from", "to"),
-                min_width=10 if col in ("from", "to") else None,
+                min_width=10 if col == "name" else None,
             )
         for o in stats.organisations:
             orgs.add_row(
