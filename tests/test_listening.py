@@ -165,3 +165,32 @@ def test_topics_drop_french_stop_words(tmp_path: Path) -> None:
         )
         terms = [t["term"] for t in j.topics("Médias", limit=30).to_dict()["top"]]
     assert terms and not {"les", "des", "pour", "est", "une", "dans"} & set(terms)
+
+
+@pytest.mark.parametrize("every", ["day", "week", "month"])
+def test_the_sentiment_chart_stacks_each_period_over_its_whole_span(tmp_path: Path, every: str):
+    from datetime import date, timedelta
+
+    from jauge.enrich.voice import sentiment_trend
+    from jauge.web.charts import sentiment_over_time
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        points = sentiment_trend(j.store, j.workspace, "United", every=every)
+    assert points and sum(p["negative"] for p in points) > 0
+    spec = sentiment_over_time(points, lambda key, **_: key, every)
+    bars = spec["data"]["values"]
+    assert spec["encoding"]["x"]["axis"]["values"] == [p["period"] for p in points]
+    for p in points:
+        stack = [b for b in bars if b["period"] == p["period"]]
+        assert [b["label"] for b in stack] == [
+            f"sentiment.{k}" for k in ("negative", "neutral", "positive", "unlabelled")
+        ]
+        assert stack[0]["bottom"] == 0 and stack[-1]["top"] == p["mentions"]
+        assert all(a["top"] == b["bottom"] for a, b in zip(stack, stack[1:], strict=False))
+        assert all(b["top"] - b["bottom"] == b["count"] >= 0 for b in stack)
+        start, end = date.fromisoformat(p["period"]), date.fromisoformat(stack[0]["end"])
+        if every == "month":
+            assert end.day == 1 and (end - timedelta(days=1)).month == start.month
+        else:
+            assert end - start == timedelta(days=7 if every == "week" else 1)

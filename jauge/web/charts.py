@@ -7,6 +7,7 @@ it, so what a chart shows is exactly what the API returns for the same question.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from ..metrics import labels as index_labels
@@ -179,22 +180,29 @@ def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
     )
 
 
-def sentiment_over_time(points: list[dict[str, Any]], t: T) -> Spec:
-    """Mentions per period, stacked by sentiment label."""
+def sentiment_over_time(points: list[dict[str, Any]], t: T, every: str = "week") -> Spec:
+    """Mentions per period (``every``: day, week or month), stacked by sentiment label.
+    Each bar spans its whole period on a time axis, so a silent period shows as a gap."""
     values = []
     for p in points:
-        labelled = p["positive"] + p["neutral"] + p["negative"]
-        for label in ("negative", "neutral", "positive"):
+        start = date.fromisoformat(p["period"])
+        span = {"period": p["period"], "end": _period_end(start, every).isoformat()}
+        counts = {k: p[k] for k in ("negative", "neutral", "positive")}
+        counts["unlabelled"] = p["mentions"] - sum(counts.values())
+        # stacked here: a bar that spans a period on both axes is drawn as given
+        bottom = 0
+        for label, count in counts.items():
+            top = bottom + count
             values.append(
-                {"period": p["period"], "label": t(f"sentiment.{label}"), "count": p[label]}
+                {
+                    **span,
+                    "label": t(f"sentiment.{label}"),
+                    "count": count,
+                    "bottom": bottom,
+                    "top": top,
+                }
             )
-        values.append(
-            {
-                "period": p["period"],
-                "label": t("sentiment.unlabelled"),
-                "count": p["mentions"] - labelled,
-            }
-        )
+            bottom = top
     labels = [t(f"sentiment.{k}") for k in ("negative", "neutral", "positive")]
     return _spec(
         height=240,
@@ -204,15 +212,18 @@ def sentiment_over_time(points: list[dict[str, Any]], t: T) -> Spec:
             "x": {
                 "field": "period",
                 "type": "temporal",
-                "timeUnit": "yearmonthdate",
                 "title": t("chart.week"),
+                # dates are days, in UTC as the store keeps them; a tick starts each period
+                "scale": {"type": "utc"},
+                "axis": {
+                    "format": "%Y-%m" if every == "month" else "%Y-%m-%d",
+                    "values": [p["period"] for p in points],
+                    "labelOverlap": True,
+                },
             },
-            "y": {
-                "field": "count",
-                "type": "quantitative",
-                "stack": True,
-                "title": t("chart.mentions"),
-            },
+            "x2": {"field": "end"},
+            "y": {"field": "bottom", "type": "quantitative", "title": t("chart.mentions")},
+            "y2": {"field": "top"},
             "color": {
                 "field": "label",
                 "type": "nominal",
@@ -229,6 +240,13 @@ def sentiment_over_time(points: list[dict[str, Any]], t: T) -> Spec:
             ],
         },
     )
+
+
+def _period_end(start: date, every: str) -> date:
+    """The first day after the period that starts on ``start``."""
+    if every == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=7 if every == "week" else 1)
 
 
 def share_of_voice(orgs: list[dict[str, Any]], t: T) -> Spec:
