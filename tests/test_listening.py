@@ -170,6 +170,7 @@ def test_topics_drop_french_stop_words(tmp_path: Path) -> None:
 @pytest.mark.parametrize("every", ["day", "week", "month"])
 def test_the_sentiment_chart_stacks_each_period_over_its_whole_span(tmp_path: Path, every: str):
     from datetime import date, timedelta
+    from itertools import pairwise
 
     from jauge.enrich.voice import sentiment_trend
     from jauge.web.charts import sentiment_over_time
@@ -187,7 +188,7 @@ def test_the_sentiment_chart_stacks_each_period_over_its_whole_span(tmp_path: Pa
             f"sentiment.{k}" for k in ("negative", "neutral", "positive", "unlabelled")
         ]
         assert stack[0]["bottom"] == 0 and stack[-1]["top"] == p["mentions"]
-        assert all(a["top"] == b["bottom"] for a, b in zip(stack, stack[1:], strict=False))
+        assert all(a["top"] == b["bottom"] for a, b in pairwise(stack))
         assert all(b["top"] - b["bottom"] == b["count"] >= 0 for b in stack)
         start, end = date.fromisoformat(p["period"]), date.fromisoformat(stack[0]["end"])
         if every == "month":
