@@ -169,6 +169,9 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     assert "Nothing was written" in r.text
     history = r.text.split('data-testid="imports"')[1]
     assert "refused, nothing written: page_export.csv, line 4, field Post Month" in history
+    # files imported from a folder are named by their file name, their path in a tooltip
+    path = str(UCI_FACEBOOK)
+    assert f'<td class="path" title="{path}">{UCI_FACEBOOK.name}</td>' in history
     # the history keeps the reason in English and shows it in the page's language
     assert "expected a whole number from 1 to 12, got &#34;13&#34;" in history
     french = client.get("/sources", params={"lang": "fr"}).text.split('data-testid="imports"')[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -34,6 +35,17 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # templates ship with the package: no need to stat them for changes on every render
 templates.env.auto_reload = False
+
+
+def file_name(path: str) -> str:
+    """What a table shows of an import's path: the file's name (the full path is in its
+    tooltip), or a feed's whole URL."""
+    if "://" in path:
+        return path
+    return re.split(r"[\\/]", path)[-1] or path
+
+
+templates.env.filters["file_name"] = file_name
 
 # forms send an empty field as "": the pages read dates themselves (the API is strict)
 From = Annotated[str | None, Query(alias="from")]
