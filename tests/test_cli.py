@@ -185,3 +185,28 @@ def test_tables_keep_every_value_whole_in_a_file_and_fit_a_narrow_terminal(
     score = shown("score", "--org", "United", "--db", db, columns="80")
     assert max(map(len, score[2:])) <= 80
     assert any(line.split()[:3] == ["Net", "sentiment", score[1].split()[0]] for line in score)
+
+
+def test_empty_lists_say_what_would_fill_them(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    assert run("org", "list", "--db", db) == (
+        0,
+        "No organisation yet: `jauge import` creates them from what it reads.\n",
+    )
+    args = ("--source", "facebook-insights", "--org", "Brand", "--year", "2014", "--db", db)
+    assert run("import", str(UCI_FACEBOOK), *args)[0] == 0
+    # a page's own posts, with no text and nobody else talking: nothing to list, and why
+    expected = {
+        ("people", "--org", "Brand"): "Nobody else talks about Brand in this period",
+        ("topics", "--org", "Brand"): "No term comes up again in these items",
+        ("campaign", "list"): "No campaign yet: `jauge campaign add` defines one.",
+        ("connect", "list"): "No connection yet: `jauge connect add` adds one.",
+    }
+    for command, said in expected.items():
+        code, out = run(*command, "--db", db)
+        assert code == 0 and said in out and "─" not in out, (command, out)
+    code, out = run("people", "--org", "Brand", "--db", db, "--format", "csv")
+    assert out.splitlines() == [
+        "handle,platform,persistence,activated_audience,relationship,topical_relevance,"
+        "network_position,sentiment,followers"
+    ]

@@ -92,6 +92,9 @@ def list_command(org: str | None, db: str | None, workspace: str | None, fmt: st
     if fmt == "json":
         print_json([c.to_dict() for c in campaigns])
         return
+    if not campaigns:
+        console().print(_("No campaign yet: `jauge campaign add` defines one."))
+        return
     table = new_table(_("Campaigns"))
     for col in (_("org"), _("name"), _("from"), _("to"), _("hashtags"), _("keywords"), "utm"):
         dated = col in (_("from"), _("to"))

@@ -174,6 +174,15 @@ def people_command(
     if fmt == "json":
         print_json(rows)
         return
+    if not rows and fmt == "table":
+        console().print(
+            _(
+                "Nobody else talks about {org} in this period: import mentions, replies or "
+                "comments to see its community.",
+                org=org,
+            )
+        )
+        return
     columns = (
         "handle",
         "platform",

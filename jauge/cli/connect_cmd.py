@@ -112,6 +112,9 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json(found)
         return
+    if not found:
+        console().print(_("No connection yet: `jauge connect add` adds one."))
+        return
     table = new_table(_("Connections"))
     for col in (
         _("name"),

@@ -105,6 +105,9 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     if fmt == "json":
         print_json(orgs)
         return
+    if not orgs:
+        console().print(_("No organisation yet: `jauge import` creates them from what it reads."))
+        return
     table = new_table(_("Organisations"))
     for col in (_("name"), _("relation"), _("dictionary")):
         table.add_column(col, overflow="fold")
@@ -247,6 +250,9 @@ def topics_command(
             previous=f"{data['previous_items']:,}",
         )
     )
+    if not data["top"]:
+        out.print(_("No term comes up again in these items (they may have no text)."))
+        return
     top = new_table(_("Top terms"))
     for col in (N_("term"), N_("items"), N_("share")):
         top.add_column(_(col), justify="left" if col == "term" else "right")
