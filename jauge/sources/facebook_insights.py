@@ -1,8 +1,10 @@
 """``facebook-insights``: a Facebook Page (or Instagram) post-level insights export.
 
-Reads the columns of Meta's post export (``Post ID``, ``Posted``, ``Lifetime
-Post Total Reach``...) and of the UCI 'Facebook metrics' file, which has no
-post ids and keeps only the month, weekday and hour of each post: for such
+Reads the columns of the two layouts Meta has exported posts in: the Insights export
+(``Post ID``, ``Posted``, ``Lifetime Post Total Reach``...), whose columns the UCI
+'Facebook metrics' file keeps, and Meta Business Suite's (``Post ID``, ``Publish time``,
+``Reach``, ``Reactions``..., with ``Account username`` in Instagram's). The UCI file
+has no post ids and keeps only the month, weekday and hour of each post: for such
 files ``--year`` is required and dates are rebuilt (see :mod:`post_dates`).
 """
 
@@ -19,13 +21,20 @@ from .base import ImportOptions, TabularSource
 from .convert import Field, col, count, expr, literal, pick, text, timestamp, whole_in_range
 from .post_dates import rebuild_dates
 
-#: staged metric -> column names in Meta's export and in the UCI file
+#: staged metric -> column names in Meta's exports (Insights, then Business Suite, where
+#: "Views" replaced "Impressions" in 2025) and in the UCI file
 METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
-    "reach": ("Lifetime Post Total Reach",),
-    "impressions": ("Lifetime Post Total Impressions",),
+    "reach": ("Lifetime Post Total Reach", "Reach"),
+    "impressions": ("Lifetime Post Total Impressions", "Impressions", "Views"),
     "engaged_users": ("Lifetime Engaged Users",),
-    "clicks": ("Lifetime Post Consumptions",),
-    "reactions": ("like", "Likes", "Lifetime Talking About This (Post) by action type - like"),
+    "clicks": ("Lifetime Post Consumptions", "Total clicks"),
+    "saves": ("Saves",),
+    "reactions": (
+        "like",
+        "Likes",
+        "Reactions",
+        "Lifetime Talking About This (Post) by action type - like",
+    ),
     "comments": (
         "comment",
         "Comments",
@@ -37,7 +46,7 @@ METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: kept in ``extra`` under the given key
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
-    "type": ("Type",),
+    "type": ("Type", "Post type"),
     "category": ("Category",),
     "paid": ("Paid",),
     "consumers": ("Lifetime Post Consumers",),
@@ -55,7 +64,10 @@ class FacebookInsightsSource(TabularSource):
     example = (
         "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
     )
-    required = (("Lifetime Post Total Reach",), ("Posted", "Post Month"))
+    required = (
+        ("Lifetime Post Total Reach", "Reach"),
+        ("Posted", "Created", "Publish time", "Post Month"),
+    )
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         if not options.org:
@@ -68,23 +80,35 @@ class FacebookInsightsSource(TabularSource):
                     "pass --year YEAR so that dates can be rebuilt (see docs/sources.md)"
                 )
             )
-        platform = normalise_platform(options.platform or "facebook")
+        # Business Suite's Instagram export names the account; its Page export, the Page
+        instagram = pick(columns, "Account username")
+        platform = normalise_platform(
+            options.platform or ("instagram" if instagram else "facebook")
+        )
+        account = pick(columns, "Account username", "Page name")
         fields: list[Field] = [
             literal("platform", platform),
             literal("org", options.org),
-            literal("account_handle", options.account or options.org),
+            expr(
+                "account_handle",
+                f"coalesce({col(account)}, {sql_literal(options.org)})"
+                if account and not options.account
+                else sql_literal(options.account or options.org),
+            ),
             literal("is_own", True),
             literal("kind", "post"),
         ]
         if post_id := pick(columns, "Post ID", "post_id"):
             fields.append(text("native_id", post_id, required=True))
-        texts: tuple[tuple[str, tuple[str, ...]], ...] = (
-            ("url", ("Permalink",)),
-            ("text", ("Post Message", "Message")),
-        )
-        for target, names in texts:
-            if found := pick(columns, *names):
-                fields.append(text(target, found))
+        if url := pick(columns, "Permalink"):
+            fields.append(text("url", url))
+        # a post's words: Business Suite puts a Page post's in Title, an Instagram
+        # caption in Description
+        said = ("Description", "Title") if instagram else ("Title", "Description")
+        if words := [
+            c for c in (pick(columns, n) for n in ("Post Message", "Message", *said)) if c
+        ]:
+            fields.append(expr("text", f"coalesce({', '.join(col(c) for c in words)})"))
         if posted:
             fields.append(timestamp("created_at", posted, formats=POSTED_FORMATS, required=True))
         else:
