@@ -90,8 +90,8 @@ def new_table(title: str | None = None) -> Any:
 def fitted(build: Callable[[bool], Any]) -> Any:
     """The table ``build(True)`` makes, with its bars; or ``build(False)``, without them,
     when the terminal is too narrow for both the bars and every figure whole."""
-    table = build(True)
-    if console().measure(table).maximum >= console().width:  # measures stop at the width
+    table, out = build(True), console()
+    if out.measure(table).maximum >= out.width:  # measures stop at the width
         table = build(False)
     return table
 
