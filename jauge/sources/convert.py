@@ -112,16 +112,26 @@ def timestamp(
     )
 
 
+def one_of(value: str, allowed: tuple[str, ...]) -> str:
+    """SQL: whether ``value`` (SQL) is one of ``allowed`` (NULL when it is NULL).
+
+    A cast to an ENUM of them rather than ``IN (...)``: the engine turns a long IN
+    list into a join, which does not keep the order of a parallel scan, and the staged
+    rows must keep the file's order (their line numbers). The cast is a lookup, and
+    faster than the list of comparisons IN becomes without that join.
+    """
+    return f"(TRY_CAST({value} AS ENUM({', '.join(map(sql_literal, allowed))})) IS NOT NULL)"
+
+
 def choice(target: str, column: str, allowed: tuple[str, ...], default: str | None) -> Field:
     """One of ``allowed`` (case-insensitive); ``default`` when empty."""
     raw = col(column)
-    options = ", ".join(sql_literal(a) for a in allowed)
     value = f"coalesce(lower(trim({raw})), {sql_literal(default)})"
     return Field(
         target,
         value,
         column,
-        f"{raw} IS NOT NULL AND lower(trim({raw})) NOT IN ({options})",
+        f"{raw} IS NOT NULL AND NOT {one_of(f'lower(trim({raw}))', allowed)}",
         expected_one_of(allowed, _shown(raw)),
     )
 

@@ -27,6 +27,7 @@ from .convert import (
     expr,
     literal,
     missing_value,
+    one_of,
     text,
     timestamp,
 )
@@ -64,12 +65,11 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         f"WHEN {sql_literal(a)} THEN {sql_literal(p)}" for a, p in PLATFORM_ALIASES.items()
     )
     value = col("__platform")
-    allowed = ", ".join(sql_literal(p) for p in PLATFORMS)
     return Field(
         "platform",
         value,
         "platform",
-        f"{value} IS NULL OR {value} NOT IN ({allowed})",
+        f"{value} IS NULL OR NOT {one_of(value, PLATFORMS)}",
         f"CASE WHEN {raw} IS NULL THEN {missing_value()} "
         f"ELSE {expected_one_of(PLATFORMS, raw)} END",
         prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),
@@ -99,12 +99,11 @@ class PostsCsvSource(TabularSource):
         default_kind = f"CASE WHEN {own_default} THEN 'post' ELSE 'mention' END"
         if "kind" in columns:
             raw_kind = col("kind")
-            kinds = ", ".join(sql_literal(k) for k in ITEM_KINDS)
             kind = Field(
                 "kind",
                 f"coalesce(lower(trim({raw_kind})), {default_kind})",
                 "kind",
-                f"{raw_kind} IS NOT NULL AND lower(trim({raw_kind})) NOT IN ({kinds})",
+                f"{raw_kind} IS NOT NULL AND NOT {one_of(f'lower(trim({raw_kind}))', ITEM_KINDS)}",
                 expected_one_of(ITEM_KINDS, raw_kind),
             )
         else:

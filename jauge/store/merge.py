@@ -13,8 +13,7 @@ the staged rows on the way.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -130,23 +129,6 @@ def _kept_columns(present: Collection[str]) -> set[str]:
     return {*_ALWAYS_KEPT, *present, *ids, "id_derived"}
 
 
-@contextmanager
-def _order_kept(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Statements in this block keep their source's order in the rows they insert.
-
-    The engine turns a long ``IN (...)`` list (the validation of a platform or a
-    kind) into a join, which does not keep the order of a parallel scan; rows
-    would then no longer be numbered as in the file.
-    """
-    before = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
-    disabled = ",".join(filter(None, [before, "in_clause"]))
-    con.execute(f"SET disabled_optimizers = {sql_literal(disabled)}")
-    try:
-        yield
-    finally:
-        con.execute(f"SET disabled_optimizers = {sql_literal(before)}")
-
-
 class Staging:
     """The staged records of one file, in a temporary table of the open transaction."""
 
@@ -183,11 +165,12 @@ class Staging:
             f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, NULL::BIGINT AS row_no FROM {scan_sql}"
         )
         try:
-            with _order_kept(self.con):
-                self.con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE {STAGE_ROWS} AS SELECT {columns} FROM "
-                    f"(SELECT *, {ids}, native_id IS NULL AS id_derived FROM ({select_sql}))"
-                )
+            # rows keep the scan's order (so their line numbers): a source's SELECT never
+            # holds what the engine would turn into a join (see convert.one_of)
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {STAGE_ROWS} AS SELECT {columns} FROM "
+                f"(SELECT *, {ids}, native_id IS NULL AS id_derived FROM ({select_sql}))"
+            )
         finally:
             self.con.execute("DROP VIEW IF EXISTS raw")
         every = ", ".join(n if n in kept else f"CAST(NULL AS {t}) AS {n}" for n, t in _STAGE_SCHEMA)
