@@ -22,7 +22,7 @@ from .convert import Field, col, count, expr, literal, pick, text, timestamp, wh
 from .post_dates import rebuild_dates
 
 #: staged metric -> column names in Meta's exports (Insights, then Business Suite, where
-#: "Views" replaced "Impressions" in 2025) and in the UCI file
+#: "Views" is its newer name for impressions) and in the UCI file
 METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
     "reach": ("Lifetime Post Total Reach", "Reach"),
     "impressions": ("Lifetime Post Total Impressions", "Impressions", "Views"),
