@@ -130,7 +130,8 @@ def test_xlsx_export_reads_like_the_csv(handle: jauge.Jauge, tmp_path: Path) -> 
 
 
 BUSINESS_SUITE = {
-    # Meta Business Suite's post export, as Meta documents its columns: the Page's ...
+    # the columns of Meta Business Suite's post exports (as tools that read them list them):
+    # the Page's ...
     "facebook": (
         "Post ID", "Page ID", "Page name", "Title", "Description", "Publish time",
         "Permalink", "Post type", "Date", "Views", "Reach", "Reactions", "Comments",
