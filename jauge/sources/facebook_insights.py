@@ -60,7 +60,10 @@ POSTED_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M")
 
 class FacebookInsightsSource(TabularSource):
     name = "facebook-insights"
-    reads = N_("a Facebook/Instagram Page post-level insights export (CSV or XLSX)")
+    reads = N_(
+        "a Facebook Page's or Instagram account's post-level export, from Insights or "
+        "Meta Business Suite (CSV or XLSX)"
+    )
     example = (
         "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
     )
