@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import pyarrow as pa
+
 from .. import days
 from ..campaigns import list_campaigns
 from ..errors import ConfigError
@@ -55,6 +57,22 @@ class Comparison:
             "index_version": self.index_version,
             "rows": [r.to_dict() for r in self.rows],
         }
+
+    def table(self) -> pa.Table:
+        """One row per compared unit (see :mod:`jauge.metrics.notebook`)."""
+        from .notebook import comparison_table
+
+        return comparison_table(self)
+
+    def __repr__(self) -> str:
+        from .notebook import comparison_repr
+
+        return comparison_repr(self)
+
+    def _repr_html_(self) -> str:  # what Jupyter shows
+        from .notebook import comparison_html
+
+        return comparison_html(self)
 
 
 def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] | None:

@@ -100,6 +100,23 @@ class IndexResult:
             "fingerprint": self.fingerprint,
         }
 
+    def breakdown(self) -> pa.Table:
+        """Each pillar and component with its score, interval, value, n and weight, and
+        its label in the reader's language (see :mod:`jauge.metrics.notebook`)."""
+        from .notebook import breakdown
+
+        return breakdown(self)
+
+    def __repr__(self) -> str:
+        from .notebook import index_repr
+
+        return index_repr(self)
+
+    def _repr_html_(self) -> str:  # what Jupyter shows
+        from .notebook import index_html
+
+        return index_html(self)
+
 
 def _round(x: float | None, digits: int = 6) -> float | None:
     if x is None or (isinstance(x, float) and np.isnan(x)):
