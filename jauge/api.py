@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
@@ -27,6 +27,9 @@ from .metrics.spec import LATEST
 from .sources.base import ImportOptions
 from .stats import Stats, collect_stats
 from .store.duckdb_store import Store
+
+if TYPE_CHECKING:
+    from .community.people import Person
 
 
 class Jauge:
@@ -150,6 +153,30 @@ class Jauge:
     ) -> Topics:
         """Top and rising terms and phrases about an organisation."""
         return topics(self.store, self.workspace, org, start, end, limit)
+
+    def people(
+        self,
+        org: str,
+        *,
+        topics: Sequence[str] = (),
+        start: date | None = None,
+        end: date | None = None,
+        limit: int = 20,
+        pseudonymise: bool = False,
+    ) -> list[Person]:
+        """The people who talk about an organisation, on separate dimensions and with
+        why (docs/people.md); ``pseudonymise`` shows stable keyed pseudonyms instead of
+        handles."""
+        # the graph libraries load with the first ranking, not with every command
+        from .community.people import pseudonymised, rank_people
+        from .community.privacy import pseudonym_key
+
+        found = rank_people(
+            self.store, self.workspace, org, topics=tuple(topics), start=start, end=end, limit=limit
+        )
+        if pseudonymise:
+            found = pseudonymised(found, pseudonym_key(self.store, self.workspace))
+        return found
 
     # -- the index ---------------------------------------------------------------
 

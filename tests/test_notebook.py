@@ -1,5 +1,6 @@
 """Index results as a notebook shows them: a short repr, an HTML table, Arrow tables."""
 
+import json
 from html import escape
 from pathlib import Path
 
@@ -79,3 +80,19 @@ def test_a_comparison_reads_as_one_line_a_table_and_its_rows(airlines: Path) -> 
     assert page.count("<tr>") == 1 + 3 and "Virgin America" in page
     significant = [r for r in rows if r["significant"]]
     assert significant and all(f"{r['delta']:+.1f} {r['verdict']}" in page for r in significant)
+
+
+def test_the_people_of_the_python_api_are_those_of_the_cli(airlines: Path) -> None:
+    from click.testing import CliRunner
+
+    from jauge.cli.main import cli
+
+    args = ["people", "--org", "United", "--limit", "10", "--db", str(airlines)]
+    for hidden in (False, True):
+        extra = ["--pseudonymise"] if hidden else []
+        shown = CliRunner().invoke(cli, [*args, *extra, "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        with jauge.open(airlines) as j:
+            people = j.people("United", limit=10, pseudonymise=hidden)
+        assert [p.to_dict() for p in people] == json.loads(shown.stdout)
+        assert len(people) == 10 and all(p.handle.startswith("p-") == hidden for p in people)

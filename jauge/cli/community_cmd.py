@@ -153,23 +153,15 @@ def people_command(
     fmt: str,
 ) -> None:
     """The people who talk about an organisation: separate dimensions, and why."""
-    from jauge.community.people import rank_people
-
     with opened(db, workspace, "json" if fmt == "json" else "table") as handle:
-        people = rank_people(
-            handle.store,
-            handle.workspace,
+        people = handle.people(
             org,
             topics=topics,
             start=_date(start, "--from"),
             end=_date(end, "--to"),
             limit=limit,
+            pseudonymise=pseudonymise,
         )
-        if pseudonymise:
-            from jauge.community.people import pseudonymised
-            from jauge.community.privacy import pseudonym_key
-
-            people = pseudonymised(people, pseudonym_key(handle.store, handle.workspace))
     rows = [p.to_dict() for p in people]
     if fmt == "json":
         print_json(rows)
