@@ -119,6 +119,7 @@ def test_compare_orgs_and_periods_match_the_cli(client: TestClient, web_store: W
         "voice?org=Delta",
         "topics?org=Delta",
         "sentiment?org=Delta",
+        "people?org=Delta",
         "items?org=Delta",
     ],
 )
@@ -173,6 +174,20 @@ def test_listening_routes(client: TestClient, web_store: WebStore):
     assert all(p["positive"] + p["neutral"] + p["negative"] <= p["mentions"] for p in trend)
     topics = client.get("/api/v1/topics", params={"org": "United"}, headers=auth).json()
     assert topics["top"] and topics["org"] == "United"
+
+
+def test_people_answers_what_the_cli_answers(client: TestClient, web_store: WebStore):
+    auth = web_store.auth("viewer")
+    for extra in ([], ["--pseudonymise"], ["--topic", "luggage", "--limit", "5"]):
+        cli_answer = cli_json(
+            ["people", "--db", str(web_store.path), "--workspace", "brands", "--org", "United",
+             *extra, "--format", "json"]
+        )  # fmt: skip
+        params: list[tuple[str, str]] = [("org", "United")]
+        params += [("pseudonymise", "true")] if "--pseudonymise" in extra else []
+        params += [("topic", "luggage"), ("limit", "5")] if "--topic" in extra else []
+        r = client.get("/api/v1/people", params=params, headers=auth)
+        assert r.status_code == 200 and r.json() == cli_answer and cli_answer
 
 
 def test_campaigns_need_the_analyst_role(writable: tuple[TestClient, WebStore]):

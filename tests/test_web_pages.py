@@ -3,6 +3,7 @@ the upload form, and what a user of another workspace gets."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from jauge.web import create_app
 from .conftest import UCI_FACEBOOK
 from .webstore import PASSWORD, WebStore
 
-PAGES = ("/overview", "/compare", "/listening", "/sources")
+PAGES = ("/overview", "/compare", "/listening", "/people", "/sources")
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
@@ -269,3 +270,26 @@ def test_a_new_password_ends_the_old_sessions(writable_client: TestClient, fresh
     assert client.get("/overview", follow_redirects=False).status_code == 303
     login(client, fresh_web_store.email("viewer"), "a brand new one")
     assert client.get("/overview", follow_redirects=False).status_code == 200
+
+
+def test_the_people_page_ranks_as_the_api_and_shows_why(
+    app_client: TestClient, web_store: WebStore
+):
+    login(app_client, web_store.email("viewer"))
+    api = app_client.get("/api/v1/people", params={"org": "United", "limit": 50}).json()
+    page = app_client.get("/people", params={"org": "United"}).text
+    table = page.split('data-testid="people"')[1].split("</table>")[0]
+    shown = re.findall(r'<td class="path">([^<]+?)(?: <small>|</td>)', table)
+    assert shown == [html.escape(p["handle"]) for p in api] and len(shown) > 10
+    assert "Weeks talking about it" in page and "What earned each figure" in page
+    cited = {w["id"] for p in api for w in p["why"]["topical_relevance"]}
+    assert cited and all(c in table for c in list(cited)[:20])
+    # links go to the posts only when they are web addresses
+    assert all(h.startswith(("https://", "http://")) for h in re.findall(r'href="([^"]+)"', table))
+    hidden = app_client.get("/people", params={"org": "United", "pseudonymise": "true"}).text
+    hidden_table = hidden.split('data-testid="people"')[1].split("</table>")[0]
+    assert not any(f">{p['handle']}<" in hidden_table for p in api[:10])
+    assert 'href="' not in hidden_table and '<td class="path">p-' in hidden_table
+    french = app_client.get("/people", params={"org": "United", "lang": "fr"}).text
+    assert "Semaines à en parler" in french and "Ce qui justifie chaque chiffre" in french
+    app_client.cookies.delete("jauge_lang")

@@ -240,6 +240,40 @@ async def topics_of(
     )
 
 
+@router.get("/people", summary="The people who talk about an organisation, as `jauge people`")
+async def people(
+    ctx: Ctx,
+    org: Org,
+    topic: Annotated[list[str] | None, Query(description="Topic words (repeat).")] = None,
+    start: From = None,
+    end: To = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    pseudonymise: Annotated[bool, Query(description="Stable keyed pseudonyms.")] = False,
+) -> Response:
+    topics = tuple(topic or ())
+    return json_answer(await people_of(ctx, org, topics, start, end, limit, pseudonymise))
+
+
+async def people_of(
+    ctx: Context,
+    org: str,
+    topics: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+    pseudonymise: bool = False,
+) -> Answer:
+    return await ctx.answer(
+        ("people", org, topics, start, end, limit, pseudonymise),
+        lambda: [
+            p.to_dict()
+            for p in ctx.jauge.people(
+                org, topics=topics, start=start, end=end, limit=limit, pseudonymise=pseudonymise
+            )
+        ],
+    )
+
+
 @router.get("/sentiment", summary="Mentions and their sentiment per week, day or month")
 async def sentiment(
     ctx: Ctx,

@@ -300,6 +300,47 @@ async def compare(
     )
 
 
+@router.get("/people")
+@remembered
+async def people(
+    request: Request,
+    ctx: Ctx,
+    org: str | None = None,
+    from_: From = None,
+    to: To = None,
+    pseudonymise: bool = False,
+) -> HTMLResponse:
+    start, end = _day(from_, "from"), _day(to, "to")
+    orgs = await _org_names(ctx)
+    if not orgs:
+        return render(request, "people.html", ctx, orgs=[], org=None)
+    org = org or orgs[0]
+    found = (await api.people_of(ctx, org, (), start, end, 50, pseudonymise)).data
+    return render(
+        request,
+        "people.html",
+        ctx,
+        orgs=orgs,
+        org=org,
+        start=start,
+        end=end,
+        people=found,
+        pseudonymise=pseudonymise,
+        dimensions=PEOPLE_DIMENSIONS,
+    )
+
+
+#: the people page's columns, in the ranking's documented order (docs/people.md)
+PEOPLE_DIMENSIONS = (
+    "persistence",
+    "activated_audience",
+    "relationship",
+    "topical_relevance",
+    "network_position",
+    "sentiment",
+)
+
+
 @router.get("/listening")
 @remembered
 async def listening(

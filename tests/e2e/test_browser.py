@@ -1,5 +1,5 @@
 """End-to-end in a real browser: headless Chromium (Debian's package, driven by
-Playwright) through login, the overview, a comparison, listening, an upload and the
+Playwright) through login, the overview, a comparison, listening, people, an upload and the
 French interface. Screenshots go to test-output/e2e/."""
 
 from __future__ import annotations
@@ -95,6 +95,17 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     wait_for_chart(page, "sentiment-spec")
     wait_for_chart(page, "voice-spec")
     page.screenshot(path=str(SHOTS / "listening.png"), full_page=True)
+
+    # the people who talk about United, and what earned a person's figures
+    page.click("nav.main >> text=People")
+    page.select_option("#org", "United")
+    page.click(".filters button[type=submit]")
+    rows = page.locator("[data-testid=people] tbody tr:not(.why)")
+    assert rows.count() > 10
+    first_why = page.locator("[data-testid=people] details").first
+    first_why.locator("summary").click()
+    assert first_why.locator("li").count() >= 1 and first_why.locator("li").first.is_visible()
+    page.screenshot(path=str(SHOTS / "people.png"), full_page=True)
 
     # upload a real export: first with one broken value (refused, error listed), then whole
     page.click("nav.main >> text=Sources")
