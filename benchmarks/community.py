@@ -196,7 +196,7 @@ def main() -> None:
     ours, plain = results["jauge"], results["networkx"]
     mib = 2**20
     print(
-        f"  jauge community people: PageRank from the store {ours['pagerank_s']:.2f} s + "
+        f"  jauge people: PageRank from the store {ours['pagerank_s']:.2f} s + "
         f"people ranking {ours['ranking_s']:.2f} s = {ours['total_s']:.2f} s, "
         f"peak {ours['people_peak_bytes'] / mib:,.0f} MiB ({ours['nodes']:,} nodes, "
         f"{ours['edges']:,} edges)"
