@@ -178,6 +178,24 @@ class Jauge:
             found = pseudonymised(found, pseudonym_key(self.store, self.workspace))
         return found
 
+    def person(self, handle: str, org: str, *, pseudonymise: bool = False) -> dict[str, Any]:
+        """One person's relationship with an organisation over time: when they first
+        engaged, their activity and sentiment per week, the exchanges, their latest items
+        (as ``jauge person HANDLE --org ORG --format json``)."""
+        from .community.people import person_timeline
+        from .community.privacy import pseudonym, pseudonym_key
+
+        data = person_timeline(self.store, self.workspace, org, handle)
+        if pseudonymise:
+            found = self.store.con.execute(
+                "SELECT min(person_id) FROM persons WHERE workspace = ? AND lower(handle) = "
+                "lower(?)",
+                [self.workspace, handle.lstrip("@")],
+            ).fetchall()
+            data["handle"] = pseudonym(pseudonym_key(self.store, self.workspace), found[0][0])
+            data["items"] = [{**i, "url": None} for i in data["items"]]
+        return data
+
     # -- the index ---------------------------------------------------------------
 
     def score(

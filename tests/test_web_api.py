@@ -188,6 +188,16 @@ def test_people_answers_what_the_cli_answers(client: TestClient, web_store: WebS
         params += [("topic", "luggage"), ("limit", "5")] if "--topic" in extra else []
         r = client.get("/api/v1/people", params=params, headers=auth)
         assert r.status_code == 200 and r.json() == cli_answer and cli_answer
+    top = cli_answer[0]["handle"]
+    for extra in ([], ["--pseudonymise"]):
+        cli_person = cli_json(
+            ["person", top, "--org", "United", "--db", str(web_store.path), "--workspace",
+             "brands", *extra, "--format", "json"]
+        )  # fmt: skip
+        params = [("org", "United"), ("handle", top)]
+        params += [("pseudonymise", "true")] if extra else []
+        r = client.get("/api/v1/person", params=params, headers=auth)
+        assert r.status_code == 200 and r.json() == cli_person and cli_person["windows"]
 
 
 def test_campaigns_need_the_analyst_role(writable: tuple[TestClient, WebStore]):

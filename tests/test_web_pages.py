@@ -279,17 +279,30 @@ def test_the_people_page_ranks_as_the_api_and_shows_why(
     api = app_client.get("/api/v1/people", params={"org": "United", "limit": 50}).json()
     page = app_client.get("/people", params={"org": "United"}).text
     table = page.split('data-testid="people"')[1].split("</table>")[0]
-    shown = re.findall(r'<td class="path">([^<]+?)(?: <small>|</td>)', table)
-    assert shown == [html.escape(p["handle"]) for p in api] and len(shown) > 10
+    shown = re.findall(r'<td class="path"><a href="/person\?([^"]+)">([^<]+)</a>', table)
+    assert [h for _, h in shown] == [html.escape(p["handle"]) for p in api] and len(shown) > 10
     assert "Weeks talking about it" in page and "What earned each figure" in page
     cited = {w["id"] for p in api for w in p["why"]["topical_relevance"]}
     assert cited and all(c in table for c in list(cited)[:20])
-    # links go to the posts only when they are web addresses
-    assert all(h.startswith(("https://", "http://")) for h in re.findall(r'href="([^"]+)"', table))
+    # links go to each person's page, and to posts only when they are web addresses
+    links = re.findall(r'href="([^"]+)"', table)
+    assert all(h.startswith(("https://", "http://", "/person?")) for h in links)
     hidden = app_client.get("/people", params={"org": "United", "pseudonymise": "true"}).text
     hidden_table = hidden.split('data-testid="people"')[1].split("</table>")[0]
     assert not any(f">{p['handle']}<" in hidden_table for p in api[:10])
-    assert 'href="' not in hidden_table and '<td class="path">p-' in hidden_table
+    assert 'href="' not in hidden_table and '<td class="path">p-' in hidden_table  # no links
+
+    # a person's page: their relationship with United over time, as the API answers it
+    query = html.unescape(shown[0][0])
+    person = app_client.get("/api/v1/person?" + query).json()
+    assert person["handle"] == api[0]["handle"] and person["first_engaged"]
+    page = app_client.get("/person?" + query).text
+    assert f"First engaged {person['first_engaged'][:10]};" in page
+    weeks = page.split('data-testid="person-weeks"')[1].split("</table>")[0]
+    assert weeks.count("<tr>") == 1 + len(person["windows"])
+    assert all(i["id"] in page for i in person["items"])
+    gone = app_client.get("/person", params={"org": "United", "handle": "nobody_at_all_xyz"})
+    assert gone.status_code == 404 and "nobody_at_all_xyz" in gone.text
     french = app_client.get("/people", params={"org": "United", "lang": "fr"}).text
     assert "Semaines à en parler" in french and "Ce qui justifie chaque chiffre" in french
     app_client.cookies.delete("jauge_lang")

@@ -265,19 +265,8 @@ def show_command(
     handle: str, org: str, pseudonymise: bool, db: str | None, workspace: str | None, fmt: str
 ) -> None:
     """When they first engaged, activity and sentiment per week, exchanges with the org."""
-    from jauge.community.people import person_timeline
-    from jauge.community.privacy import pseudonym, pseudonym_key
-
     with opened(db, workspace, fmt) as j:
-        data = person_timeline(j.store, j.workspace, org, handle)
-        if pseudonymise:
-            pid = j.store.con.execute(
-                "SELECT min(person_id) FROM persons WHERE workspace = ? AND lower(handle) = "
-                "lower(?)",
-                [j.workspace, handle.lstrip("@")],
-            ).fetchall()[0][0]
-            data["handle"] = pseudonym(pseudonym_key(j.store, j.workspace), pid)
-            data["items"] = [{**i, "url": None} for i in data["items"]]
+        data = j.person(handle, org, pseudonymise=pseudonymise)
     if fmt == "json":
         print_json(data)
         return

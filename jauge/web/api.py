@@ -274,6 +274,23 @@ async def people_of(
     )
 
 
+@router.get("/person", summary="One person's relationship with an organisation, as `jauge person`")
+async def person(
+    ctx: Ctx,
+    org: Org,
+    handle: Annotated[str, Query(description="The person's handle.", min_length=1)],
+    pseudonymise: Annotated[bool, Query(description="A stable keyed pseudonym.")] = False,
+) -> Response:
+    return json_answer(await person_of(ctx, org, handle, pseudonymise))
+
+
+async def person_of(ctx: Context, org: str, handle: str, pseudonymise: bool = False) -> Answer:
+    return await ctx.answer(
+        ("person", org, handle, pseudonymise),
+        lambda: ctx.jauge.person(handle, org, pseudonymise=pseudonymise),
+    )
+
+
 @router.get("/sentiment", summary="Mentions and their sentiment per week, day or month")
 async def sentiment(
     ctx: Ctx,

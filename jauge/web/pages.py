@@ -330,6 +330,13 @@ async def people(
     )
 
 
+@router.get("/person")
+@remembered
+async def person(request: Request, ctx: Ctx, org: str, handle: str) -> HTMLResponse:
+    found = (await api.person_of(ctx, org, handle)).data
+    return render(request, "person.html", ctx, org=org, person=found)
+
+
 #: the people page's columns, in the ranking's documented order (docs/people.md)
 PEOPLE_DIMENSIONS = (
     "persistence",

@@ -106,6 +106,12 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     first_why.locator("summary").click()
     assert first_why.locator("li").count() >= 1 and first_why.locator("li").first.is_visible()
     page.screenshot(path=str(SHOTS / "people.png"), full_page=True)
+    first = page.locator("[data-testid=people] td.path a").first
+    handle = first.inner_text()
+    first.click()
+    assert handle in page.locator("h1").first.inner_text()
+    assert page.locator("[data-testid=person-weeks] tbody tr").count() >= 1
+    page.screenshot(path=str(SHOTS / "person.png"), full_page=True)
 
     # upload a real export: first with one broken value (refused, error listed), then whole
     page.click("nav.main >> text=Sources")
