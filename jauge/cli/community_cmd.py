@@ -175,17 +175,9 @@ def people_command(
             )
         )
         return
-    columns = (
-        "handle",
-        "platform",
-        "persistence",
-        "activated_audience",
-        "relationship",
-        "topical_relevance",
-        "network_position",
-        "sentiment",
-        "followers",
-    )
+    from jauge.community.people import DIMENSIONS
+
+    columns = ("handle", "platform", *DIMENSIONS, "followers")
     if fmt == "csv":
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")

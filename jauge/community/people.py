@@ -20,6 +20,16 @@ from ..store.duckdb_store import Store
 from .graph import community_pagerank, window
 
 WHY_LIMIT = 5
+#: a person's dimensions, in the ranking's documented order (docs/people.md); network
+#: position only breaks ties, and sentiment is shown, never ranked on
+DIMENSIONS = (
+    "persistence",
+    "activated_audience",
+    "relationship",
+    "topical_relevance",
+    "network_position",
+    "sentiment",
+)
 
 
 @dataclass

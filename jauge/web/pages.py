@@ -314,6 +314,8 @@ async def people(
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "people.html", ctx, orgs=[], org=None)
+    from ..community.people import DIMENSIONS
+
     org = org or orgs[0]
     found = (await api.people_of(ctx, org, (), start, end, 50, pseudonymise)).data
     return render(
@@ -326,7 +328,7 @@ async def people(
         end=end,
         people=found,
         pseudonymise=pseudonymise,
-        dimensions=PEOPLE_DIMENSIONS,
+        dimensions=DIMENSIONS,
     )
 
 
@@ -335,17 +337,6 @@ async def people(
 async def person(request: Request, ctx: Ctx, org: str, handle: str) -> HTMLResponse:
     found = (await api.person_of(ctx, org, handle)).data
     return render(request, "person.html", ctx, org=org, person=found)
-
-
-#: the people page's columns, in the ranking's documented order (docs/people.md)
-PEOPLE_DIMENSIONS = (
-    "persistence",
-    "activated_audience",
-    "relationship",
-    "topical_relevance",
-    "network_position",
-    "sentiment",
-)
 
 
 @router.get("/listening")
