@@ -8,13 +8,14 @@ import json
 import re
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from jauge.web import create_app
 
-from .conftest import UCI_FACEBOOK
+from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
 from .webstore import PASSWORD, WebStore
 
 PAGES = ("/overview", "/compare", "/listening", "/people", "/sources")
@@ -306,3 +307,33 @@ def test_the_people_page_ranks_as_the_api_and_shows_why(
     french = app_client.get("/people", params={"org": "United", "lang": "fr"}).text
     assert "Semaines à en parler" in french and "Ce qui justifie chaque chiffre" in french
     app_client.cookies.delete("jauge_lang")
+
+
+def test_a_post_whose_address_is_not_a_web_address_is_never_a_link(
+    writable_client: TestClient, fresh_web_store: WebStore, tmp_path: Path
+):
+    import csv
+
+    import jauge
+
+    # real tweets about United, one a week (so their author ranks first on persistence),
+    # their addresses replaced by script: fault injection
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        tweets = [t for t in csv.DictReader(f) if t["airline"] == "United"][:4]
+    hostile = tmp_path / "hostile.csv"
+    with hostile.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "created_at", "org", "author", "kind", "text", "url"])
+        for n, tweet in enumerate(tweets):
+            w.writerow(
+                [f"x-hostile-{n}", f"2015-02-{23 - 7 * n:02d}T12:00:00Z", "United", "mallory_x",
+                 "mention", tweet["text"], "javascript:alert(document.cookie)"]
+            )  # fmt: skip
+    with jauge.open(fresh_web_store.path, workspace="brands") as j:
+        assert j.import_file(hostile, "posts-csv", platform="x").ok
+    client = login(writable_client, fresh_web_store.email("viewer"))
+    people = client.get("/people", params={"org": "United"}).text
+    person = client.get("/person", params={"org": "United", "handle": "mallory_x"}).text
+    assert ">mallory_x</a>" in people and "x-hostile-0" in people and "x-hostile-3" in person
+    for page in (people, person):
+        assert "javascript:" not in page
