@@ -306,6 +306,15 @@ def test_the_people_page_ranks_as_the_api_and_shows_why(
     assert gone.status_code == 404 and "nobody_at_all_xyz" in gone.text
     french = app_client.get("/people", params={"org": "United", "lang": "fr"}).text
     assert "Semaines à en parler" in french and "Ce qui justifie chaque chiffre" in french
+    # topics, as words separated by commas in the form, rank as --topic does
+    topical = app_client.get(
+        "/api/v1/people", params=[("org", "United"), ("topic", "luggage"), ("topic", "bag")]
+    ).json()
+    page = app_client.get("/people", params={"org": "United", "topics": "Luggage, bag"}).text
+    assert 'name="topics" value="luggage, bag"' in page
+    listed = page.split('data-testid="people"')[1].split("</table>")[0]
+    handles = re.findall(r'<td class="path"><a href="[^"]+">([^<]+)</a>', listed)
+    assert topical and handles[: len(topical)] == [html.escape(p["handle"]) for p in topical]
     app_client.cookies.delete("jauge_lang")
 
 

@@ -308,6 +308,7 @@ async def people(
     org: str | None = None,
     from_: From = None,
     to: To = None,
+    topics: str = "",
     pseudonymise: bool = False,
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
@@ -317,7 +318,9 @@ async def people(
     from ..community.people import DIMENSIONS
 
     org = org or orgs[0]
-    found = (await api.people_of(ctx, org, (), start, end, 50, pseudonymise)).data
+    # the form's one field: words separated by commas (or spaces), as --topic repeated
+    words = tuple(dict.fromkeys(w for w in re.split(r"[,\s]+", topics.lower()) if w))
+    found = (await api.people_of(ctx, org, words, start, end, 50, pseudonymise)).data
     return render(
         request,
         "people.html",
@@ -327,6 +330,7 @@ async def people(
         start=start,
         end=end,
         people=found,
+        topics=", ".join(words),
         pseudonymise=pseudonymise,
         dimensions=DIMENSIONS,
     )
