@@ -2,6 +2,7 @@
 
 import csv
 import gzip
+import html
 import io
 from pathlib import Path
 
@@ -196,3 +197,23 @@ def test_line_numbers_stay_exact_deep_into_a_large_file(
         (start_line(header, rows, 119_999), "reach"),
     ]
     assert start_line(header, rows, 119_999) > 120_001  # quoted newlines were counted
+
+
+def test_a_column_named_twice_is_read_under_a_new_name_and_the_user_told(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    header, rows = rows_and_header()
+    # a second "text" column (after the others), holding the tweets' locations: the first
+    # one is what tweets-csv reads; the second keeps its values under "text (2)"
+    path = write(
+        tmp_path / "twice.csv",
+        [*header, "text"],
+        [[*r, r[header.index("tweet_location")]] for r in rows],
+    )
+    result = handle.import_file(path, "tweets-csv")
+    assert result.ok and result.to_dict()["inserted"] == len({r[0] for r in rows})
+    assert result.files[0].warnings == [
+        "the header names 'text' twice: the later one is read as 'text (2)'"
+    ]
+    texts = set(handle.items.to_pandas()["text"])
+    assert {html.unescape(r[header.index("text")]) for r in rows[:50]} <= texts

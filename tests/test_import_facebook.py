@@ -5,6 +5,7 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import jauge
@@ -229,3 +230,131 @@ def test_business_suite_post_exports_import_like_the_insights_one(
         assert post["reactions"] == (row["Likes"] if instagram else row["Reactions"])
         assert post["clicks"] == (None if instagram else row["Total clicks"])
         assert post["saves"] == (row["Saves"] if instagram else None)
+
+
+#: the header of the Page post export of Facebook Insights before Business Suite, as it is
+#: found in public code that reads these files: a second row describes each metric, and
+#: some names come twice (a total count, then unique users)
+LEGACY_INSIGHTS = (
+    "Post ID", "Permalink", "Post Message", "Type", "Countries", "Languages", "Posted",
+    "Audience Targeting", "Lifetime Post Total Reach", "Lifetime Post organic reach",
+    "Lifetime Post Paid Reach", "Lifetime Post Total Impressions",
+    "Lifetime Post Organic Impressions", "Lifetime Post Paid Impressions",
+    "Lifetime Engaged Users", "Lifetime Post Consumers", "Lifetime Post Consumptions",
+    "Lifetime Negative feedback", "Lifetime Negative Feedback from Users",
+    "Lifetime Post Impressions by people who have liked your Page",
+    "Lifetime Post reach by people who like your Page",
+    "Lifetime Post Paid Impressions by people who have liked your Page",
+    "Lifetime Paid reach of a post by people who like your Page",
+    "Lifetime People who have liked your Page and engaged with your post",
+    "Lifetime Average time video viewed", "Lifetime Organic views to 95%",
+    "Lifetime Organic views to 95%", "Lifetime Paid views to 95%",
+    "Lifetime Paid views to 95%", "Lifetime Video length", "Lifetime Organic Video Views",
+    "Lifetime Organic Video Views", "Lifetime Paid Video Views", "Lifetime Paid Video Views",
+)  # fmt: skip
+#: the start of each description in that second row (the first eight columns have none)
+LEGACY_DESCRIPTIONS = [""] * 8 + [
+    "Lifetime: The number of people {}. (Unique Users)".format(
+        name.removeprefix("Lifetime ").lower()
+    )
+    for name in LEGACY_INSIGHTS[8:]
+]
+#: UCI column -> the legacy export's column, where the UCI file kept it
+UCI_IN_LEGACY = {
+    "Lifetime Post Total Reach": "Lifetime Post Total Reach",
+    "Lifetime Post Total Impressions": "Lifetime Post Total Impressions",
+    "Lifetime Engaged Users": "Lifetime Engaged Users",
+    "Lifetime Post Consumers": "Lifetime Post Consumers",
+    "Lifetime Post Consumptions": "Lifetime Post Consumptions",
+    "Lifetime Post Impressions by people who have liked your Page": (
+        "Lifetime Post Impressions by people who have liked your Page"
+    ),
+    "Lifetime Post reach by people who like your Page": (
+        "Lifetime Post reach by people who like your Page"
+    ),
+    "Lifetime People who have liked your Page and engaged with your post": (
+        "Lifetime People who have liked your Page and engaged with your post"
+    ),
+}
+
+
+def legacy_insights_rows(handle: jauge.Jauge) -> list[list[str]]:
+    """The UCI posts with their real metrics, the dates jauge rebuilt and real texts
+    (airline tweets), as rows of the legacy export; metrics the UCI file lacks (organic,
+    paid, video) are left empty, as the export leaves them for posts without them."""
+    import_uci(handle)
+    posts = handle.sql(
+        "SELECT native_id, created_at, extra FROM content_items ORDER BY created_at DESC"
+    ).to_pylist()
+    uci = uci_rows()  # newest first, like the rebuilt dates
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        texts = [t["text"] for t in csv.DictReader(f)]
+    rows = []
+    for n, (post, row) in enumerate(zip(posts, uci, strict=True)):
+        values = dict.fromkeys(LEGACY_INSIGHTS, "")
+        values.update(
+            {
+                "Post ID": f"1010_{post['native_id'].removeprefix('derived:')[:15]}",
+                "Permalink": f"https://www.facebook.com/cosmetics/posts/{n}",
+                "Post Message": texts[n],
+                "Type": row["Type"],
+                "Posted": "{0.month}/{0.day}/{0.year} {0.hour}:{0:%M}".format(post["created_at"]),
+                "Audience Targeting": " ",
+            }
+        )
+        values.update({legacy: row[name] for name, legacy in UCI_IN_LEGACY.items()})
+        rows.append([values[c] for c in LEGACY_INSIGHTS[:26]] + [""] * 8)
+    return rows
+
+
+def test_legacy_insights_exports_skip_their_row_of_descriptions(tmp_path: Path) -> None:
+    with jauge.open(tmp_path / "uci.duckdb") as uci:
+        rows = legacy_insights_rows(uci)
+    path = tmp_path / "Facebook Insights Data Export (Post Level).csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerows([LEGACY_INSIGHTS, LEGACY_DESCRIPTIONS, *rows])
+    book = openpyxl.Workbook()
+    for row in (LEGACY_INSIGHTS, LEGACY_DESCRIPTIONS, *rows):
+        book.active.append([v or None for v in row])
+    book.save(tmp_path / "export.xlsx")
+    for export in (path, tmp_path / "export.xlsx"):
+        with jauge.open(tmp_path / f"{export.suffix}.duckdb") as j:
+            result = j.import_file(export, "facebook-insights", org="Cosmetics")
+            assert result.ok, result.errors[:3]
+            assert result.to_dict()["inserted"] == 500
+            # the names given twice are read, and the user is told how
+            assert any("'Lifetime Organic views to 95% (2)'" in w for w in result.files[0].warnings)
+            got = j.sql(
+                "SELECT i.native_id, i.text, i.url, i.created_at, s.reach, s.impressions, "
+                "s.engaged_users, s.clicks, json_extract_string(i.extra, '$.consumers') AS c "
+                "FROM content_items i JOIN metric_snapshots s ON s.subject_id = i.item_id"
+            ).to_pylist()
+            again = j.import_file(export, "facebook-insights", org="Cosmetics")
+            assert again.to_dict()["unchanged"] == 500
+        by_id = {g["native_id"]: g for g in got}
+        for row in rows:
+            post = by_id[row[0]]
+            assert (post["text"], post["url"]) == (row[2], row[1])
+            assert post["created_at"] == datetime.strptime(row[6], "%m/%d/%Y %H:%M")
+            assert [post["reach"], post["impressions"], post["engaged_users"], post["clicks"]] == [
+                int(row[8]), int(row[11]), int(row[14]), int(row[16])
+            ]  # fmt: skip
+            assert post["c"] == row[15]
+
+
+def test_an_error_in_a_legacy_export_names_the_line_under_the_descriptions(
+    tmp_path: Path,
+) -> None:
+    with jauge.open(tmp_path / "uci.duckdb") as uci:
+        rows = legacy_insights_rows(uci)
+    rows[9][8] = "n/a"  # the tenth post's reach: line 12, under the two header rows
+    path = tmp_path / "export.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([LEGACY_INSIGHTS, LEGACY_DESCRIPTIONS, *rows])
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(path, "facebook-insights", org="Cosmetics")
+        assert not result.ok and j.items.num_rows == 0
+    [error] = result.errors
+    assert (error.line, error.field) == (12, "Lifetime Post Total Reach")
+    assert '"n/a"' in error.message

@@ -142,7 +142,10 @@ class TabularSource(Source):
                 )
             warnings = self.finish(staging, options, path)
             return StageReport(
-                reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings
+                reader=reader,
+                malformed=reader.malformed,
+                sha256=reader.sha256,
+                warnings=[*reader.warnings, *warnings],
             )
         unknown = sorted(set(options.mapping) - set(reader.columns))
         if unknown and reader.columns:  # JSON lines only know their keys once read
@@ -180,7 +183,10 @@ class TabularSource(Source):
                 self._check_columns(path, set(), options)
         warnings = self.finish(staging, options, path)
         return StageReport(
-            reader=reader, malformed=reader.malformed, sha256=reader.sha256, warnings=warnings
+            reader=reader,
+            malformed=reader.malformed,
+            sha256=reader.sha256,
+            warnings=[*reader.warnings, *warnings],
         )
 
     def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:

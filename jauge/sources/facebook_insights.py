@@ -5,10 +5,15 @@ Reads the columns of the two layouts Meta has exported posts in: the Insights ex
 'Facebook metrics' file keeps, and Meta Business Suite's (``Post ID``, ``Publish time``,
 ``Reach``, ``Reactions``..., with ``Account username`` in Instagram's). The UCI file
 has no post ids and keeps only the month, weekday and hour of each post: for such
-files ``--year`` is required and dates are rebuilt (see :mod:`post_dates`).
+files ``--year`` is required and dates are rebuilt (see :mod:`post_dates`). The
+Insights export describes each metric in a second row, read as part of the header.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -19,6 +24,7 @@ from ..store.ids import sql_literal
 from ..store.merge import Staging
 from .base import ImportOptions, TabularSource
 from .convert import Field, col, count, expr, literal, pick, text, timestamp, whole_in_range
+from .files import TabularReader
 from .post_dates import rebuild_dates
 
 #: staged metric -> column names in Meta's exports (Insights, then Business Suite, where
@@ -56,6 +62,15 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "total_interactions": ("Total Interactions",),
 }
 POSTED_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M")
+#: how Insights exports begin the description of a column, in the row under the header
+_DESCRIBED_PERIOD = re.compile(r"^(Lifetime|Daily|Weekly|28 Days)\s*:")
+
+
+def is_description_row(record: Mapping[str, str | None]) -> bool:
+    """Whether ``record`` is the row of column descriptions that Insights exports put
+    under their header ("Lifetime: The number of people who..."), not a post."""
+    values = [v for v in record.values() if v is not None]
+    return len(values) >= 3 and all(_DESCRIBED_PERIOD.match(v.strip()) for v in values)
 
 
 class FacebookInsightsSource(TabularSource):
@@ -71,6 +86,13 @@ class FacebookInsightsSource(TabularSource):
         ("Lifetime Post Total Reach", "Reach"),
         ("Posted", "Created", "Publish time", "Post Month"),
     )
+
+    def open(self, path: Path, options: ImportOptions) -> TabularReader:
+        reader = super().open(path, options)
+        first = reader.first_record()
+        if first is not None and is_description_row(first):
+            reader.take_first_record_as_header()
+        return reader
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         if not options.org:

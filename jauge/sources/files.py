@@ -14,6 +14,7 @@ import csv
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import re
 import threading
@@ -146,6 +147,18 @@ class TabularReader:
     columns: list[str] = field(default_factory=list)
     malformed: list[Malformed] = field(default_factory=list)
     sha256: str | None = None
+    #: what the user should know about how the file was read (kept with the import)
+    warnings: list[str] = field(default_factory=list)
+
+    def first_record(self) -> dict[str, str | None] | None:
+        """The first row under the header, by column, when it can be read ahead
+        (None otherwise): a source may find that it belongs to the header."""
+        return None
+
+    def take_first_record_as_header(self) -> None:
+        """Read the first row under the header as part of it: it is no record, and
+        rows are numbered from the next one."""
+        raise NotImplementedError
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         raise NotImplementedError
@@ -201,20 +214,42 @@ class CsvReader(TabularReader):
         header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
         if not header or all(not h.strip() for h in header):
             raise InputError(str(path), N_("the first line should name the columns"), line=1)
-        duplicated = sorted({h for h in header if header.count(h) > 1})
-        if duplicated:
-            raise InputError(
-                str(path),
-                N_("the header names a column twice: {columns}").format(
-                    columns=", ".join(duplicated)
-                ),
-                line=1,
-            )
-        # an unnamed column (often a saved index) still needs a name to be read by
-        self.columns = [h.strip() or f"column{i + 1}" for i, h in enumerate(header)]
+        self.columns, self.warnings = named_columns(header)
         self._header = header
+        #: records (and physical lines) before the first data row
+        self._header_records = 1
+        self._header_lines = 1
+        self._sample = text
         self._skipped_rows = 0
         self._rejected_lines: set[int] = set()
+
+    def first_record(self) -> dict[str, str | None] | None:
+        found = self._records_in_sample(self._header_records + 1)
+        if found is None:
+            return None
+        record, lines = found[-1]
+        if lines != 1 or len(record) != len(self.columns):
+            return None  # a row over several lines is data, not a header
+        return {c: v if v.strip() else None for c, v in zip(self.columns, record, strict=True)}
+
+    def take_first_record_as_header(self) -> None:
+        found = self._records_in_sample(self._header_records + 1)
+        assert found is not None, "first_record() found it"
+        self._header_records += 1
+        self._header_lines = sum(lines for _, lines in found)
+
+    def _records_in_sample(self, count: int) -> list[tuple[list[str], int]] | None:
+        """The first ``count`` records of the sample, with the lines each spans; None when
+        the sample ends before them."""
+        reader = csv.reader(io.StringIO(self._sample), delimiter=self.delimiter)
+        found, line = [], 0
+        for record in reader:
+            found.append((record, reader.line_num - line))
+            line = reader.line_num
+            if len(found) == count:
+                # the last record is whole only if the sample goes on after it
+                return found if self._sample.count("\n") >= line else None
+        return None
 
     @property
     def engine_encoding(self) -> str | None:
@@ -232,7 +267,8 @@ class CsvReader(TabularReader):
         assert encoding is not None
         options = {
             "all_varchar": "true",
-            "header": "true",
+            "header": "true" if self._header_records == 1 else "false",
+            "skip": str(self._header_lines if self._header_records > 1 else 0),
             "names": "[" + ", ".join(sql_literal(n) for n in names) + "]",
             "delim": sql_literal(self.delimiter),
             "quote": "'\"'",
@@ -315,7 +351,7 @@ class CsvReader(TabularReader):
             source = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "gzip")
         read_options = pacsv.ReadOptions(
             column_names=self._header,
-            skip_rows=1,
+            skip_rows=self._header_records,
             block_size=8 << 20,
             encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
         )
@@ -367,7 +403,8 @@ class CsvReader(TabularReader):
         with open_decompressed(self.path) as binary:
             text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
             reader = csv.reader(text, delimiter=self.delimiter)
-            next(reader, None)
+            for _record in range(self._header_records):
+                next(reader, None)
             start = reader.line_num + 1
             ordinal = 0
             rejected = self._rejected_lines
@@ -558,13 +595,29 @@ class XlsxReader(TabularReader):
         self._sheet = self._book.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
         self._header_line = 0
+        #: the first row under the header, once read ahead
+        self._ahead: tuple[Any, ...] | None = None
         for values in self._rows:
             self._header_line += 1
             if any(v is not None for v in values):
-                self.columns = [str(v).strip() if v is not None else "" for v in values]
+                header = [str(v) if v is not None else "" for v in values]
+                self.columns, self.warnings = named_columns(header)
                 break
         if not self.columns:
             raise InputError(str(path), N_("the first sheet is empty: there is nothing to import"))
+
+    def first_record(self) -> dict[str, str | None] | None:
+        if self._ahead is None:
+            self._ahead = next(self._rows, None)
+        if self._ahead is None:
+            return None
+        values = list(self._ahead) + [None] * len(self.columns)
+        return {c: _cell_text(v) for c, v in zip(self.columns, values, strict=False)}
+
+    def take_first_record_as_header(self) -> None:
+        assert self._ahead is not None, "first_record() found it"
+        self._ahead = None
+        self._header_line += 1
 
     def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
         with self.path.open("rb") as f:
@@ -572,7 +625,9 @@ class XlsxReader(TabularReader):
         width = len(self.columns)
         rows: list[tuple[Any, ...]] = []
         first = 1
-        for values in self._rows:
+        ahead = [self._ahead] if self._ahead is not None else []
+        self._ahead = None
+        for values in itertools.chain(ahead, self._rows):
             rows.append(values[:width])
             if len(rows) >= BATCH_ROWS:
                 yield self._batch(rows, first)
@@ -593,6 +648,29 @@ class XlsxReader(TabularReader):
 
     def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
         return {r: r + self._header_line for r in row_nos}
+
+
+def named_columns(header: list[str]) -> tuple[list[str], list[str]]:
+    """Column names for a header, and warnings: names are trimmed, an unnamed column
+    (often a saved index) is called ``columnN``, and a name given twice (Facebook's
+    exports do it) is read as ``Name (2)`` the second time."""
+    names: list[str] = []
+    warnings = []
+    for i, raw in enumerate(header):
+        name = raw.strip() or f"column{i + 1}"
+        if name in names:
+            n = 2
+            while f"{name} ({n})" in names:
+                n += 1
+            renamed = f"{name} ({n})"
+            warnings.append(
+                N_("the header names {column} twice: the later one is read as {renamed}").format(
+                    column=repr(name), renamed=repr(renamed)
+                )
+            )
+            name = renamed
+        names.append(name)
+    return names, warnings
 
 
 def _cell_text(value: Any) -> str | None:
