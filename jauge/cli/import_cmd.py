@@ -16,6 +16,7 @@ EPILOG = """
 Examples:
   jauge import dataset_Facebook.csv --source facebook-insights --org "Brand" --year 2014
   jauge import Tweets.csv --source tweets-csv          # one organisation per airline
+  jauge import tweet_activity_metrics_brand.csv --source x-analytics --org "Brand"
   jauge import export.csv.gz --source posts-csv --platform mastodon --map toot_id=id
   jauge import https://example.org/feed.xml --source rss --org "Brand"
   jauge import a.csv b.csv --source posts-csv --format json

@@ -9,6 +9,7 @@ expression serve both for the value and for its check.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..i18n import N_
@@ -176,6 +177,25 @@ def pick(columns: set[str], *candidates: str) -> str | None:
         if name.lower() in lowered:
             return lowered[name.lower()]
     return None
+
+
+def counts(columns: set[str], names: Mapping[str, tuple[str, ...]]) -> list[Field]:
+    """A :func:`count` for each staged metric of ``names`` (metric -> the column names
+    exports give it, first found wins) that ``columns`` has."""
+    return [
+        count(target, found) for target, cands in names.items() if (found := pick(columns, *cands))
+    ]
+
+
+def extra_object(columns: set[str], names: Mapping[str, tuple[str, ...]]) -> Field:
+    """``extra`` as a JSON object of the columns of ``names`` (key -> column names, first
+    found wins) that ``columns`` has; NULL when it has none."""
+    pairs = [
+        f"{sql_literal(key)}, {col(found)}"
+        for key, cands in names.items()
+        if (found := pick(columns, *cands))
+    ]
+    return expr("extra", f"json_object({', '.join(pairs)})" if pairs else "NULL")
 
 
 def build_select(fields: list[Field]) -> str:

@@ -23,7 +23,18 @@ from ..model import normalise_platform
 from ..store.ids import sql_literal
 from ..store.merge import Staging
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, count, expr, literal, pick, text, timestamp, whole_in_range
+from .convert import (
+    Field,
+    col,
+    counts,
+    expr,
+    extra_object,
+    literal,
+    pick,
+    text,
+    timestamp,
+    whole_in_range,
+)
 from .files import TabularReader
 from .post_dates import rebuild_dates
 
@@ -159,13 +170,7 @@ class FacebookInsightsSource(TabularSource):
                     f"CAST(TRY_CAST({hour} AS DOUBLE) AS INTEGER), coalesce({kind}, ''))",
                 )
             )
-        for target, names in METRIC_COLUMNS.items():
-            if found := pick(columns, *names):
-                fields.append(count(target, found))
-        extras = [(k, pick(columns, *names)) for k, names in EXTRA_COLUMNS.items()]
-        pairs = ", ".join(f"{sql_literal(k)}, {col(c)}" for k, c in extras if c)
-        fields.append(expr("extra", f"json_object({pairs})" if pairs else "NULL"))
-        return fields
+        return [*fields, *counts(columns, METRIC_COLUMNS), extra_object(columns, EXTRA_COLUMNS)]
 
     def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
         if options.year is None:

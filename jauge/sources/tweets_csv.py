@@ -14,7 +14,7 @@ from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, count, expr, literal, pick, text, timestamp
+from .convert import Field, col, count, expr, extra_object, literal, pick, text, timestamp
 
 ORG_COLUMNS = ("airline", "org", "organisation", "organization", "brand", "company")
 TWEET_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y")
@@ -80,7 +80,7 @@ class TweetsCsvSource(TabularSource):
         if lang := pick(columns, "lang", "language"):
             fields.append(text("lang", lang))
         fields.append(_annotations(columns))
-        fields.append(_extra(columns))
+        fields.append(extra_object(columns, EXTRA_COLUMNS))
         return fields
 
 
@@ -104,17 +104,5 @@ def _annotations(columns: set[str]) -> Field:
     )
 
 
-def _extra(columns: set[str]) -> Field:
-    pairs = [
-        (key, col(found))
-        for key, names in (
-            ("coordinates", ("tweet_coord", "coordinates")),
-            ("timezone", ("user_timezone",)),
-        )
-        if (found := pick(columns, *names))
-    ]
-    if not pairs:
-        return expr("extra", "NULL")
-    return expr(
-        "extra", "json_object(" + ", ".join(f"{sql_literal(k)}, {v}" for k, v in pairs) + ")"
-    )
+#: kept in ``extra`` under the given key
+EXTRA_COLUMNS = {"coordinates": ("tweet_coord", "coordinates"), "timezone": ("user_timezone",)}
