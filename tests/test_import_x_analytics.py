@@ -19,9 +19,8 @@ ORGANIC = (
     "permalink clicks", "app opens", "app installs", "follows", "email tweet", "dial phone",
     "media views", "media engagements",
 )  # fmt: skip
-HEADER = ("Tweet id", "Tweet permalink", "Tweet text", "time", *ORGANIC) + tuple(
-    f"promoted {c}" for c in ORGANIC
-)
+PROMOTED = tuple(f"promoted {c}" for c in ORGANIC)
+HEADER = ("Tweet id", "Tweet permalink", "Tweet text", "time", *ORGANIC, *PROMOTED)
 #: three of the accounts, by the ids the tweets file gives them (usernames from the
 #: dataset's twitter/author.csv)
 ACCOUNTS = {"24744541": "lemondefr", "38395124": "franceinfo", "364513528": "LeHuffPost"}
