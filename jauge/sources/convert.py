@@ -74,10 +74,16 @@ def text(target: str, column: str, *, required: bool = False) -> Field:
     return Field(target, raw, column)
 
 
-def count(target: str, column: str) -> Field:
-    """A whole number of 0 or more (``12``, ``12.0`` and `` 12 `` are accepted)."""
+#: what separates groups of digits in numbers written for people ("44 531" in French)
+_DIGIT_GROUPS = "[ \u00a0\u202f]"
+
+
+def count(target: str, column: str, *, grouped: bool = False) -> Field:
+    """A whole number of 0 or more (``12``, ``12.0`` and `` 12 `` are accepted; with
+    ``grouped``, digits in groups too: ``44 531``, with any kind of space)."""
     raw = col(column)
     as_double = _alias("double", column)
+    number = f"regexp_replace({raw}, '{_DIGIT_GROUPS}', '', 'g')" if grouped else raw
     valid = f"({as_double} >= 0 AND {as_double} = floor({as_double}) AND {as_double} < 9e18)"
     return Field(
         target,
@@ -85,22 +91,31 @@ def count(target: str, column: str) -> Field:
         column,
         f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
         got(N_("expected a whole number of 0 or more, got {value}"), _shown(raw)),
-        prepare=((as_double, f"TRY_CAST({raw} AS DOUBLE)"),),
+        prepare=((as_double, f"TRY_CAST({number} AS DOUBLE)"),),
     )
 
 
 def timestamp(
-    target: str, column: str, *, formats: tuple[str, ...] = (), required: bool = False
+    target: str,
+    column: str,
+    *,
+    formats: tuple[str, ...] = (),
+    required: bool = False,
+    parsers: tuple[tuple[str, str], ...] = (),
 ) -> Field:
-    """A date or date-time, converted to UTC: ISO 8601 (with or without an offset) or one
-    of ``formats`` (strptime syntax; ``%z`` offsets are honoured)."""
+    """A date or date-time, converted to UTC: ISO 8601 (with or without an offset), one
+    of ``formats`` (strptime syntax; ``%z`` offsets are honoured), or what one of
+    ``parsers`` reads: (how the user knows the format, SQL of a TIMESTAMP or NULL from
+    ``{raw}``), for dates strptime cannot read."""
     raw = col(column)
     tries = [f"TRY_CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"]
     tries += [
         f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(f)}) AS TIMESTAMP)" for f in formats
     ]
+    tries += [sql.format(raw=raw) for _name, sql in parsers]
     value = _alias("timestamp", column)
-    accepted = " or ".join(("ISO 8601 (2024-03-01T14:30:00Z)", *formats))
+    shown = (*formats, *(name for name, _sql in parsers))
+    accepted = " or ".join(("ISO 8601 (2024-03-01T14:30:00Z)", *shown))
     invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
     expected = N_("expected a date and time in {formats}, got {value}")
     message = got(expected.format(formats=accepted, value="{value}"), _shown(raw))
