@@ -30,6 +30,7 @@ from .store.duckdb_store import Store
 
 if TYPE_CHECKING:
     from .community.people import Person
+    from .reports import Report
 
 
 class Jauge:
@@ -236,6 +237,34 @@ class Jauge:
             end=end,
             engine=engine,
             version=version,
+        )
+
+    def report(
+        self,
+        org: str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        versus: Sequence[str] = (),
+        lang: str | None = None,
+        names: bool = False,
+        every: str = "quarter",
+    ) -> Report:
+        """The executive report of an organisation (``jauge report``): one HTML file to
+        share, with the index, its breakdown and trend, the organisations ``versus`` side
+        by side, listening and people (pseudonymised unless ``names``); see
+        docs/reports.md. ``report.save(path)`` writes it; Jupyter shows it."""
+        from .reports import executive_report
+
+        return executive_report(
+            self,
+            org,
+            start=start,
+            end=end,
+            versus=tuple(versus),
+            lang=lang,
+            names=names,
+            every=every,
         )
 
     # -- reading -----------------------------------------------------------------

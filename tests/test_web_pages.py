@@ -251,7 +251,8 @@ def test_both_languages_have_every_message_the_templates_use():
     fr = json.loads(folder.joinpath("locales", "fr.json").read_text("utf-8"))
     assert en.keys() == fr.keys()
     used: set[str] = set()
-    for template in folder.joinpath("templates").iterdir():
+    reports = resources.files("jauge.reports").joinpath("templates")
+    for template in [*folder.joinpath("templates").iterdir(), *reports.iterdir()]:
         used |= set(re.findall(r"""t\(["']([a-z_.0-9]+)["']""", template.read_text("utf-8")))
     prefixes = {k for k in used if k.endswith(".")}  # t("error.status." ~ status) and the like
     assert used - prefixes and used - prefixes <= en.keys(), used - prefixes - en.keys()
@@ -346,3 +347,24 @@ def test_a_post_whose_address_is_not_a_web_address_is_never_a_link(
     assert ">mallory_x</a>" in people and "x-hostile-0" in people and "x-hostile-3" in person
     for page in (people, person):
         assert "javascript:" not in page
+
+
+def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, web_store: WebStore):
+    assert app_client.get("/report?org=United", follow_redirects=False).status_code == 303
+    login(app_client, web_store.email("viewer"))
+    page = app_client.get("/overview", params={"org": "United", "lang": "fr"}).text
+    link = re.search(r'data-testid="report" download\s+href="([^"]+)"', page)
+    assert link and "org=United" in link[1] and "lang=fr" in link[1]
+    report = app_client.get(html.unescape(link[1]) + "&vs=Delta")
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert report.headers["content-security-policy"] == "default-src 'none'; " + (
+        "style-src 'unsafe-inline'; img-src data:"
+    )
+    api = app_client.get("/api/v1/score", params={"org": "United"}).json()
+    name = f"jauge-report-united-{api['scope']['to']}.html"
+    assert report.headers["content-disposition"] == f'inline; filename="{name}"'
+    assert '<html lang="fr">' in report.text and api["fingerprint"] in report.text
+    assert f"{api['score']:.1f}" in report.text and "Face aux autres organisations" in report.text
+    # another workspace's organisation is not found, as everywhere else
+    login(app_client, web_store.email("rival"))
+    assert app_client.get("/report", params={"org": "United"}).status_code == 404

@@ -15,6 +15,7 @@ from .help_language import localise_help
 from .import_cmd import import_command
 from .listening_cmd import enrich_command, org_group, topics_command, voice_command
 from .panel_cmd import panel_group
+from .report_cmd import report_command
 from .score_cmd import compare_command, score_command
 from .sentiment_cmd import sentiment_command
 from .serve_cmd import serve_command
@@ -29,6 +30,7 @@ Start here:
   jauge import FILE --source NAME --org ORG
   jauge stats
   jauge score --org ORG      the Jauge Index, with its breakdown and interval
+  jauge report --org ORG     the same, in a report to share with executives
   jauge serve                the web dashboard and the REST API
 """
 
@@ -64,6 +66,7 @@ cli.add_command(topics_command)
 cli.add_command(voice_command)
 cli.add_command(panel_group)
 cli.add_command(people_command)
+cli.add_command(report_command)
 cli.add_command(person_group)
 cli.add_command(score_command)
 cli.add_command(sentiment_command)

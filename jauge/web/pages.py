@@ -269,6 +269,36 @@ async def overview(
     )
 
 
+#: a report is a document: its own styles, and nothing to load or run
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@router.get("/report")
+async def report(
+    request: Request,
+    ctx: Ctx,
+    org: str,
+    from_: From = None,
+    to: To = None,
+    vs: Annotated[list[str] | None, Query()] = None,
+    names: bool = False,
+) -> Response:
+    """The executive report of ``jauge report``, in the page's language, to share."""
+    start, end = _day(from_, "from"), _day(to, "to")
+    lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
+    made = await ctx.answer(
+        ("report", org, start, end, versus, names, lang),
+        lambda: ctx.jauge.report(org, start=start, end=end, versus=versus, lang=lang, names=names),
+    )
+    return HTMLResponse(
+        made.data.html,
+        headers={
+            "content-disposition": f'inline; filename="{made.data.default_name()}"',
+            "content-security-policy": REPORT_POLICY,
+        },
+    )
+
+
 @router.get("/compare")
 @remembered
 async def compare(

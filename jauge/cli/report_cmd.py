@@ -1,0 +1,114 @@
+"""``jauge report``: the executive report of an organisation, one HTML file to share."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..i18n import LANGUAGES, _
+from .options import db_option, format_option, workspace_option
+from .output import console, opened, print_json
+from .score_cmd import _date
+
+REPORT_EPILOG = """
+\b
+Examples:
+  jauge report --org "Brand"                         # the 90 days up to the latest item
+  jauge report --org "Brand" --vs "Rival" --from 2024-01-01 --to 2024-03-31 --lang fr
+  jauge report --org "Brand" --output - > brand.html
+"""
+
+
+@click.command("report", epilog=REPORT_EPILOG)
+@click.option("--org", required=True, metavar="ORG", help="The organisation to report on.")
+@click.option(
+    "--vs",
+    "versus",
+    multiple=True,
+    metavar="ORG",
+    help="Another organisation to show side by side (repeatable).",
+)
+@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
+@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@click.option(
+    "--every",
+    type=click.Choice(["quarter", "month"]),
+    default="quarter",
+    show_default=True,
+    help="Periods of the trend.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(list(LANGUAGES)),
+    default=None,
+    help="Language of the report (default: yours, from JAUGE_LANG or the locale).",
+)
+@click.option("--names", is_flag=True, help="Show people's handles instead of pseudonyms.")
+@click.option(
+    "--output",
+    "-o",
+    metavar="PATH",
+    help="Where to write it (default: jauge-report-ORG-LASTDAY.html here; - for standard output).",
+)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def report_command(
+    org: str,
+    versus: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    every: str,
+    lang: str | None,
+    names: bool,
+    output: str | None,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """The executive report of an organisation: one HTML file to share or print."""
+    with opened(db, workspace, fmt) as handle:
+        report = handle.report(
+            org,
+            start=_date(start, "--from"),
+            end=_date(end, "--to"),
+            versus=versus,
+            lang=lang,
+            names=names,
+            every=every,
+        )
+    if output == "-":
+        sys.stdout.write(report.html)
+        return
+    path = report.save(output or report.default_name())
+    score = report.figures["score"]
+    if fmt == "json":
+        print_json(
+            {
+                "path": str(path),
+                "org": org,
+                "from": score["scope"]["from"],
+                "to": score["scope"]["to"],
+                "lang": report.lang,
+                "score": score["score"],
+                "interval": score["interval"],
+                "index_version": score["index_version"],
+                "fingerprint": score["fingerprint"],
+            }
+        )
+        return
+    from rich.markup import escape
+
+    console().print(
+        _(
+            "Report of [bold]{org}[/] ({start} to {end}) written to {path}: open it in a "
+            "browser, or print it to PDF from there.",
+            org=escape(org),
+            start=score["scope"]["from"],
+            end=score["scope"]["to"],
+            path=escape(str(path)),
+        ),
+        markup=True,
+        highlight=False,
+    )

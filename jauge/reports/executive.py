@@ -1,0 +1,167 @@
+"""The executive report: an organisation's Jauge Index over a period, on a page to share.
+
+One self-contained HTML file: the headline with its interval, the breakdown, the
+trend and its latest significant change, competitors side by side, what people say
+and who says it, and how to recompute every figure. Every figure is the CLI's and the
+API's JSON for the same question (``jauge score``, ``jauge compare``, ``jauge voice``,
+``jauge topics``, ``jauge people``), and every chart is the dashboard's, drawn as SVG
+(:mod:`jauge.reports.svg`): the report says nothing the other views would not.
+People are shown by pseudonym unless the caller asks for names: a report travels
+further than the store it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..i18n import LANGUAGES, language, speaking
+
+if TYPE_CHECKING:
+    from ..api import Jauge
+
+#: how many periods of the trend a report shows
+TREND_PERIODS = 8
+TOPICS = 10
+PEOPLE = 5
+
+
+@dataclass
+class Report:
+    """A rendered report and the figures it shows (as the CLI's JSON gives them)."""
+
+    org: str
+    lang: str
+    figures: dict[str, Any]
+    html: str = field(repr=False)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the report; returns its path."""
+        target = Path(path)
+        target.write_text(self.html, encoding="utf-8")
+        return target
+
+    def default_name(self) -> str:
+        """``jauge-report-<org>-<last day>.html``, safe on every file system."""
+        slug = re.sub(r"[^\w]+", "-", self.org.lower()).strip("-") or "org"
+        return f"jauge-report-{slug}-{self.figures['score']['scope']['to']}.html"
+
+    def _repr_html_(self) -> str:  # Jupyter shows the report itself
+        return self.html
+
+
+def executive_report(
+    handle: Jauge,
+    org: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    versus: tuple[str, ...] = (),
+    lang: str | None = None,
+    names: bool = False,
+    every: str = "quarter",
+) -> Report:
+    """The report of ``org`` over ``start``..``end`` (default: the 90 days up to its
+    latest item, as ``jauge score``), compared with the organisations ``versus``, in
+    ``lang`` (default: the user's language). ``names`` shows people's handles instead of
+    pseudonyms."""
+    lang = lang if lang in LANGUAGES else language()
+    with speaking(lang):
+        figures = _figures(handle, org, start, end, versus, names, every)
+        html = _render(figures, lang)
+    return Report(org=org, lang=lang, figures=figures, html=html)
+
+
+def _figures(
+    handle: Jauge,
+    org: str,
+    start: date | None,
+    end: date | None,
+    versus: tuple[str, ...],
+    names: bool,
+    every: str,
+) -> dict[str, Any]:
+    from ..enrich.voice import sentiment_trend
+
+    score = handle.score(org, start=start, end=end).to_dict()
+    first = date.fromisoformat(score["scope"]["from"])
+    last = date.fromisoformat(score["scope"]["to"])
+    trend = handle.compare(
+        "period", [org], every=every, start=_trend_start(last, every), end=last
+    ).to_dict()
+    orgs = [org, *(o for o in versus if o != org)]
+    return {
+        "score": score,
+        "trend": trend,
+        "every": every,
+        "versus": handle.compare("org", orgs, start=first, end=last).to_dict()
+        if len(orgs) > 1
+        else None,
+        "voice": handle.voice(orgs, start=first, end=last).to_dict(),
+        "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
+        "topics": handle.topics(org, start=first, end=last, limit=TOPICS).to_dict(),
+        "people": [
+            p.to_dict()
+            for p in handle.people(org, start=first, end=last, limit=PEOPLE, pseudonymise=not names)
+        ],
+        "pseudonymised": not names,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _trend_start(last: date, every: str) -> date:
+    """The first day of the earliest of the :data:`TREND_PERIODS` calendar months (or
+    quarters) that end with the one holding ``last``."""
+    months = 3 if every == "quarter" else 1
+    period = (last.month - 1) // months * months  # months since January to its start
+    index = last.year * 12 + period - months * (TREND_PERIODS - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _render(figures: dict[str, Any], lang: str) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
+
+    from ..metrics import labels
+    from ..web import charts
+    from ..web.i18n import translator
+    from .svg import to_svg
+
+    t = translator(lang)
+    drawn = {
+        "breakdown": charts.breakdown(figures["score"]["components"], t),
+        "trend": charts.index_trend(figures["trend"]["rows"], t, figures["every"]),
+        "versus": charts.comparison(figures["versus"]["rows"], t) if figures["versus"] else None,
+        "voice": charts.share_of_voice(figures["voice"]["orgs"], t)
+        if len(figures["voice"]["orgs"]) > 1
+        else None,
+        "sentiment": charts.sentiment_over_time(figures["sentiment"], t)
+        if figures["sentiment"]
+        else None,
+    }
+    env = Environment(
+        loader=PackageLoader("jauge.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    latest = next(
+        (r for r in reversed(figures["trend"]["rows"]) if r.get("score") is not None), None
+    )
+    return env.get_template("executive.html").render(
+        f=figures,
+        s=figures["score"],
+        latest=latest,
+        charts={k: Markup(to_svg(v)) if v else None for k, v in drawn.items()},
+        t=t,
+        lang=lang,
+        label=labels.label,
+        note=labels.note,
+        quote=shlex.quote,
+        version=__version__,
+    )

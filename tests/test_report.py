@@ -1,0 +1,148 @@
+"""The executive report: the CLI's figures, the dashboard's charts, in one file to share."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shlex
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.metrics.labels import label
+
+from .conftest import UCI_FACEBOOK
+from .webstore import WebStore
+
+RIVALS = ("Delta", "Southwest")
+
+
+@pytest.fixture
+def brands(fresh_web_store: WebStore) -> Iterator[jauge.Jauge]:
+    """The airlines' tweets with dictionaries and sentiment, and the cosmetics brand's
+    posts (tests/webstore.py), in a copy: people's pseudonyms need a key in the store."""
+    with jauge.open(fresh_web_store.path, workspace="brands") as j:
+        yield j
+
+
+def figure(page: str, name: str) -> str:
+    found = re.search(rf'<(\w+)[^>]*data-figure="{name}"[^>]*>(.*?)</\1>', page, re.S)
+    assert found, name
+    return found.group(2)
+
+
+def cells(table: str) -> list[list[str]]:
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+        ]
+        for r in rows
+        if "<td" in r
+    ]
+
+
+def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
+    report = brands.report("United", versus=RIVALS, lang="en")
+    page = report.html
+    score = brands.score("United").to_dict()
+    first, last = score["scope"]["from"], score["scope"]["to"]
+    assert f"{score['score']:.1f}" in figure(page, "score")
+    low, high = score["interval"]
+    assert f"{low:.1f} to {high:.1f}" in figure(page, "score")
+    assert score["fingerprint"] in page and report.figures["score"] == score
+    # every pillar and component, with its label and score
+    pillars = cells(figure(page, "pillars"))
+    assert [r[0] for r in pillars] == ["Engagement depth", "Relationship health",
+                                       "Business impact", "Qualified attention"]  # fmt: skip
+    components = {r[0]: r[1] for r in cells(figure(page, "components"))}
+    assert len(components) == len(score["components"])
+    for name, c in score["components"].items():
+        assert components[label(name)] == ("—" if c["score"] is None else f"{c['score']:.1f}")
+    assert any(c["score"] is not None for c in score["components"].values())
+    # the rivals side by side, as `jauge compare --by org` over the same days
+    versus = brands.compare("org", ["United", *RIVALS], start=_day(first), end=_day(last))
+    shown = {r[0]: r[1] for r in cells(figure(page, "versus"))}
+    assert shown == {r["unit"]: f"{r['score']:.1f}" for r in versus.to_dict()["rows"]}
+    # what people say and who says it
+    topics = brands.topics("United", start=_day(first), end=_day(last), limit=10).to_dict()
+    listed = html.unescape(figure(page, "topics"))
+    assert topics["top"] and all(t["term"] in listed for t in topics["top"])
+    named = brands.people("United", start=_day(first), end=_day(last), limit=5)
+    people = cells(figure(page, "people"))
+    assert len(people) == len(named) > 0
+    assert all(p.handle not in page for p in named)  # pseudonyms by default
+    # the dashboard's charts, drawn: breakdown, trend, rivals, mentions, share of voice
+    assert page.count("<svg") == 5
+    # a document that runs and loads nothing
+    assert "<script" not in page and not re.search(r"""(?:src|href)=["']?https?:""", page)
+
+
+def test_names_on_request_and_french_labels(brands: jauge.Jauge) -> None:
+    report = brands.report("United", names=True, lang="fr")
+    page = report.html
+    assert '<html lang="fr">' in page and "Évolution par trimestre" in page
+    assert "Profondeur de l&#39;engagement" in page and "Applaudissements" in page
+    named = brands.people("United", limit=5, start=_day(report.figures["score"]["scope"]["from"]))
+    assert [r[0] for r in cells(figure(page, "people"))] == [p.handle for p in named]
+    assert "pseudonyme" not in page
+
+
+def test_the_printed_command_recomputes_the_same_figures(
+    brands: jauge.Jauge, fresh_web_store: WebStore
+) -> None:
+    page = brands.report("Cosmetics brand", lang="en").html
+    command = html.unescape(figure(page, "command")).strip()
+    assert command.startswith("jauge score ")
+    args = shlex.split(command)[1:]
+    brands.close()
+    result = CliRunner().invoke(
+        cli, [*args, "--db", str(fresh_web_store.path), "--workspace", "brands"]
+    )
+    assert result.exit_code == 0, result.output
+    recomputed = json.loads(result.output)
+    assert recomputed["fingerprint"] in page
+    assert f"{recomputed['score']:.1f}" in figure(page, "score")
+
+
+def test_the_command_writes_a_file_and_says_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "store.duckdb"
+    # an organisation named with markup (fault injection): the report shows it as text
+    org = "<b>Cosmetics</b> <script>alert(1)</script>"
+    with jauge.open(db) as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org=org, year=2014).ok
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        cli, ["report", "--org", org, "--db", str(db), "-o", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    with jauge.open(db) as j:
+        score = j.score(org).to_dict()
+    assert answer["path"] == str(out) and answer["fingerprint"] == score["fingerprint"]
+    assert answer["score"] == score["score"] and answer["lang"] == "en"
+    page = out.read_text("utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # by default, a file named after the organisation and the last day, where it runs
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["report", "--org", org, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    name = f"jauge-report-b-cosmetics-b-script-alert-1-script-{score['scope']['to']}.html"
+    assert (tmp_path / name).exists() and name in result.output
+    streamed = runner.invoke(cli, ["report", "--org", org, "--db", str(db), "-o", "-"])
+    assert streamed.output.startswith("<!doctype html>") and score["fingerprint"] in streamed.output
+
+
+def _day(value: str) -> object:
+    from datetime import date
+
+    return date.fromisoformat(value)
