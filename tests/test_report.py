@@ -73,7 +73,9 @@ def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
     # what people say and who says it
     topics = brands.topics("United", start=_day(first), end=_day(last), limit=10).to_dict()
     listed = html.unescape(figure(page, "topics"))
-    assert topics["top"] and all(t["term"] in listed for t in topics["top"])
+    assert topics["top"] and all(
+        f"{t['term']} ({t['items']})" in re.sub(r"<[^>]+>", "", listed) for t in topics["top"]
+    )
     named = brands.people("United", start=_day(first), end=_day(last), limit=5)
     people = cells(figure(page, "people"))
     assert len(people) == len(named) > 0
