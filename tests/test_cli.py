@@ -2,10 +2,12 @@
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from jauge.cli.main import cli
@@ -111,10 +113,24 @@ def test_stats_counts_per_entity_organisation_and_platform(tmp_path: Path) -> No
     assert [p["platform"] for p in data["platforms"]] == ["x"]
 
 
-def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(tmp_path: Path) -> None:
+def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = str(tmp_path / "demo.duckdb")
     code, out = run("demo", "--db", db, "--no-serve")
     assert code == 0 and "Next:" in out
+    # every command it suggests on the demo store works as printed
+    monkeypatch.chdir(tmp_path)
+    suggested = [
+        shlex.split(re.split(r"\s{3,}", line.strip())[0])
+        for line in out.split("Next:")[1].splitlines()
+        if line.strip().startswith("jauge ")
+    ]
+    runnable = [c for c in suggested if c[1] not in ("serve", "import")]
+    assert [c[1] for c in runnable] == ["stats", "score", "compare", "report", "sources"]
+    for command in runnable:
+        assert run(*command[1:])[0] == 0, command
+    assert list(tmp_path.glob("jauge-report-*.html"))
     code, out = run("demo", "--db", db, "--format", "json")
     data = json.loads(out)
     assert data["stats"]["entities"]["items"] == 500  # fresh each time, not doubled

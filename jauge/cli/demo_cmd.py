@@ -87,6 +87,7 @@ def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) ->
             "  jauge stats --db {db} --workspace demo        what the store holds\n"
             "  jauge score --db {db} --workspace demo --org '{org}' --format json\n"
             "  jauge compare --db {db} --workspace demo --by period --every quarter\n"
+            "  jauge report --db {db} --workspace demo --org '{org}'   a report to share\n"
             "  jauge serve --db {db}                 the dashboard and the REST API\n"
             "  jauge sources                                    what jauge can import\n"
             "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
