@@ -86,6 +86,13 @@ def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
     assert "<script" not in page and not re.search(r"""(?:src|href)=["']?https?:""", page)
 
 
+def test_a_notebook_shows_the_report_in_a_frame_of_its_own(brands: jauge.Jauge) -> None:
+    report = brands.report("Cosmetics brand")
+    shown = report._repr_html_()
+    frame = re.fullmatch(r'<iframe title="([^"]*)" srcdoc="([^"]*)" style="[^"]*"></iframe>', shown)
+    assert frame and html.unescape(frame[2]) == report.html and frame[1] == "Cosmetics brand"
+
+
 def test_names_on_request_and_french_labels(brands: jauge.Jauge) -> None:
     report = brands.report("United", names=True, lang="fr")
     page = report.html

@@ -16,6 +16,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +52,13 @@ class Report:
         slug = re.sub(r"[^\w]+", "-", self.org.lower()).strip("-") or "org"
         return f"jauge-report-{slug}-{self.figures['score']['scope']['to']}.html"
 
-    def _repr_html_(self) -> str:  # Jupyter shows the report itself
-        return self.html
+    def _repr_html_(self) -> str:
+        """Jupyter shows the report in a frame of its own: its styles stay off the
+        notebook's page."""
+        return (
+            f'<iframe title="{escape(self.org)}" srcdoc="{escape(self.html)}" '
+            'style="width: 100%; height: 900px; border: 1px solid #d5dde5"></iframe>'
+        )
 
 
 def executive_report(
