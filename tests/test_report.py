@@ -155,3 +155,13 @@ def _day(value: str) -> object:
     from datetime import date
 
     return date.fromisoformat(value)
+
+
+def test_a_window_without_data_says_so_instead_of_drawing_empty_charts(
+    brands: jauge.Jauge,
+) -> None:
+    from datetime import date
+
+    page = brands.report("United", start=date(2010, 1, 1), end=date(2010, 3, 31)).html
+    assert "Not enough data to compute the index for this window." in page
+    assert "<svg" not in page and "No data for this choice." in figure(page, "no-trend")

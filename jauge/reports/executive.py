@@ -139,9 +139,12 @@ def _render(figures: dict[str, Any], lang: str) -> str:
     from .svg import to_svg
 
     t = translator(lang)
-    drawn = {
-        "breakdown": charts.breakdown(figures["score"]["components"], t),
-        "trend": charts.index_trend(figures["trend"]["rows"], t, figures["every"]),
+    scored = [c for c in figures["score"]["components"].values() if c["score"] is not None]
+    drawn = {  # a chart with nothing to draw is left out
+        "breakdown": charts.breakdown(figures["score"]["components"], t) if scored else None,
+        "trend": charts.index_trend(figures["trend"]["rows"], t, figures["every"])
+        if charts.scored_rows(figures["trend"]["rows"])
+        else None,
         "versus": charts.comparison(figures["versus"]["rows"], t) if figures["versus"] else None,
         "voice": charts.share_of_voice(figures["voice"]["orgs"], t)
         if len(figures["voice"]["orgs"]) > 1
