@@ -78,20 +78,22 @@ def executive_report(
     pseudonyms."""
     lang = lang if lang in LANGUAGES else language()
     with speaking(lang):
-        figures = _figures(handle, org, start, end, versus, names, every)
+        figures = gather_figures(handle, org, start, end, versus, names, every)
         html = _render(figures, lang)
     return Report(org=org, lang=lang, figures=figures, html=html)
 
 
-def _figures(
+def gather_figures(
     handle: Jauge,
     org: str,
-    start: date | None,
-    end: date | None,
-    versus: tuple[str, ...],
-    names: bool,
-    every: str,
+    start: date | None = None,
+    end: date | None = None,
+    versus: tuple[str, ...] = (),
+    names: bool = False,
+    every: str = "quarter",
 ) -> dict[str, Any]:
+    """Everything a report shows, as the commands' JSON: ``score``, ``trend``, ``versus``
+    (None without rivals), ``voice``, ``sentiment``, ``topics`` and ``people``."""
     from ..enrich.voice import sentiment_trend
 
     score = handle.score(org, start=start, end=end).to_dict()
