@@ -45,7 +45,7 @@ class Jauge:
     def import_file(
         self,
         path: str | Path | Iterable[str | Path],
-        source: str,
+        source: str | None = None,
         *,
         org: str | None = None,
         platform: str | None = None,
@@ -59,8 +59,9 @@ class Jauge:
         progress: ProgressFactory | None = None,
         label: str | None = None,
     ) -> ImportResult:
-        """Import one file (or several) with the named source; see ``jauge import --help``.
-        ``label`` names a single file in results and errors instead of its path."""
+        """Import one file (or several) with the named source (None: the one each file's
+        content fits); see ``jauge import --help``. ``label`` names a single file in
+        results and errors instead of its path."""
         paths = [str(path)] if isinstance(path, (str, Path)) else [str(p) for p in path]
         labels = {paths[0]: label} if label is not None and len(paths) == 1 else None
         options = ImportOptions(

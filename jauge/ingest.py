@@ -16,9 +16,10 @@ from typing import Any
 
 from . import settings
 from .errors import InputError, RowError
-from .i18n import localised
+from .i18n import N_, localised
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
+from .sources.detect import detect_source
 from .sources.files import Progress
 from .store.duckdb_store import Store, utcnow
 from .store.ids import make_id
@@ -86,12 +87,13 @@ ProgressFactory = Callable[[str, int], Progress | None]
 def import_files(
     store: Store,
     paths: Iterable[str],
-    source: str,
+    source: str | None,
     options: ImportOptions,
     progress: ProgressFactory | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Import each of ``paths`` with ``source``, each file all or nothing. ``labels`` names
+    """Import each of ``paths`` with ``source`` (None: the source each file's content
+    fits, see :mod:`jauge.sources.detect`), each file all or nothing. ``labels`` names
     a file in results and errors when its path is not what the user knows it by (an
     upload saved to a temporary folder)."""
     results = []
@@ -105,21 +107,30 @@ def import_files(
 def import_file(
     store: Store,
     path: str,
-    source: str,
+    source: str | None,
     options: ImportOptions,
     progress: ProgressFactory | None = None,
     label: str | None = None,
 ) -> FileResult:
     """Import one file; a rejected file comes back with its errors, never half-written."""
-    src = registry.get(source)
     try:
-        return ingest(
+        name = source or detect_source(path, options)
+        src = registry.get(name)
+        result = ingest(
             store,
             label or path,
-            source,
+            name,
             options,
             lambda staging: src.stage(path, options, staging, _progress_for(progress, path)),
         )
+        if source is None:
+            result.warnings.insert(
+                0,
+                N_("read as {source}, the source its content fits (--source chooses)").format(
+                    source=name
+                ),
+            )
+        return result
     except InputError as exc:
         if label is None or exc.file == label:
             raise

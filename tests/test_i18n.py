@@ -200,7 +200,7 @@ def test_the_commands_help_follows_the_language(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("JAUGE_LANG", "fr")
     french = runner.invoke(cli, ["import", "--help"]).stdout
     assert "Importer des fichiers d'export ou des flux" in french
-    assert "Quel importateur lit les fichiers" in french and "Exemples :" in french
+    assert "L'importateur qui lit les fichiers" in french and "Exemples :" in french
     monkeypatch.setenv("JAUGE_LANG", "en")
     english = runner.invoke(cli, ["import", "--help"]).stdout
     assert "Import export files or feeds" in english and "Examples:" in english

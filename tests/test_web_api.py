@@ -230,6 +230,11 @@ def test_upload_validates_like_the_cli_and_never_duplicates(
     assert r.status_code == 201
     # already imported: nothing new, as `jauge import` would say (the file repeats 2 ids)
     assert (r.json()["inserted"], r.json()["updated"], r.json()["unchanged"]) == (0, 0, 1498)
+    # without a source, the one its columns fit reads it, and the answer says which
+    with AIRLINE_TWEETS.open("rb") as f:
+        r = client.post("/api/v1/imports", files={"file": (AIRLINE_TWEETS.name, f)}, headers=auth)
+    assert r.status_code == 201 and r.json()["unchanged"] == 1498
+    assert r.json()["files"][0]["source"] == "tweets-csv"
 
     # a real file with one value broken: refused whole, with file, line and field
     lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)

@@ -180,14 +180,11 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     assert "un nombre entier de 1 à 12 était attendu, reçu &#34;13&#34;" in french
     client.cookies.delete("jauge_lang")
 
+    # the form's first choice: the source the file's content fits
+    assert '<select name="source"><option value="">recognised from its content</option>' in page
     r = client.post(
         "/sources/upload",
-        data={
-            "source": "facebook-insights",
-            "org": "New brand",
-            "year": "2014",
-            "csrf_token": token,
-        },
+        data={"source": "", "org": "New brand", "year": "2014", "csrf_token": token},
         files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
     )
     assert r.status_code == 200 and "Imported: 500 new" in r.text

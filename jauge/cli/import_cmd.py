@@ -33,9 +33,10 @@ STATUSES = (N_("written"), N_("rejected"))
 @click.option(
     "--source",
     "source",
-    required=True,
+    default=None,
     metavar="NAME",
-    help="Which importer reads the files (see `jauge sources`).",
+    help="Which importer reads the files (see `jauge sources`). Default: the one each "
+    "file's content fits, when exactly one does.",
 )
 @click.option("--org", metavar="ORG", help="Organisation the data belongs to or mentions.")
 @workspace_option
@@ -67,7 +68,7 @@ STATUSES = (N_("written"), N_("rejected"))
 @format_option("table", "json")
 def import_command(
     paths: tuple[str, ...],
-    source: str,
+    source: str | None,
     org: str | None,
     workspace: str | None,
     platform: str | None,

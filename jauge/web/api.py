@@ -328,16 +328,17 @@ def imports(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[J
 def run_upload(
     ctx: Ctx,
     upload: UploadFile,
-    source: str,
+    source: str | None,
     org: str | None,
     platform: str | None,
     year: int | None,
     skip_invalid: bool,
 ) -> Any:
     """Import an uploaded export exactly as ``jauge import`` would (same checks, same
-    all-or-nothing rule); the file keeps its name so errors can name it."""
+    all-or-nothing rule); the file keeps its name so errors can name it. Without a
+    source, the one its content fits reads it."""
     ctx.require("analyst")
-    if source not in registry.names():
+    if source is not None and source not in registry.names():
         raise ConfigError(
             _(
                 "unknown source {source}: choose one of {names}",
@@ -370,7 +371,13 @@ def run_upload(
 def upload_import(
     ctx: Ctx,
     file: Annotated[UploadFile, File(description="The export file (CSV, XLSX, JSONL, feed)")],
-    source: Annotated[str, Form(description="Importer name (see `jauge sources`).")],
+    source: Annotated[
+        str | None,
+        Form(
+            description="Importer name (see `jauge sources`); without it, the one the "
+            "file's content fits."
+        ),
+    ] = None,
     org: Annotated[str | None, Form()] = None,
     platform: Annotated[str | None, Form()] = None,
     year: Annotated[int | None, Form(ge=1990, le=2100)] = None,

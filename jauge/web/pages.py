@@ -429,7 +429,7 @@ def upload(
     request: Request,
     ctx: Ctx,
     file: Annotated[UploadFile, File()],
-    source: Annotated[str, Form()],
+    source: Annotated[str, Form()] = "",
     org: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
     year: Annotated[str, Form()] = "",
@@ -441,7 +441,7 @@ def upload(
     except ValueError as exc:
         raise ConfigError(_("year: a year like 2014, got {value}", value=repr(year))) from exc
     result = api.run_upload(
-        ctx, file, source, org or None, platform or None, year_value, skip_invalid
+        ctx, file, source or None, org or None, platform or None, year_value, skip_invalid
     )
     body = result.to_dict()
     return _sources_page(

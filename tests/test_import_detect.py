@@ -1,0 +1,130 @@
+"""`jauge import` without --source: each real layout is recognised, and a doubt is said."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.sources.base import ImportOptions
+from jauge.sources.detect import detect_source
+
+from .conftest import (
+    AIRLINE_TWEETS,
+    FEEDS,
+    FRENCH_TWEETS_CSV,
+    FRENCH_TWEETS_JSONL,
+    UCI_FACEBOOK,
+)
+from .test_import_x_analytics import export as x_export
+from .test_import_x_analytics import french_tweets
+from .test_import_youtube_studio import export as youtube_export
+from .test_import_youtube_studio import videos
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> dict[str, Path]:
+    """A real file in each layout jauge reads, as a user would hand it over."""
+    x = tmp_path / "tweet_activity_metrics_lemondefr.csv"
+    x.write_text(x_export(french_tweets("24744541"), "lemondefr"), encoding="utf-8")
+    youtube = tmp_path / "Table data.csv"
+    youtube.write_text(youtube_export(videos("UCYpRDnhk5H8h16jpS84uqsA")), encoding="utf-8")
+    zipped = tmp_path / "Tweets.csv.gz"
+    with AIRLINE_TWEETS.open("rb") as f, gzip.open(zipped, "wb") as out:
+        shutil.copyfileobj(f, out)
+    return {
+        "facebook-insights": UCI_FACEBOOK,
+        "tweets-csv": zipped,
+        "x-analytics": x,
+        "youtube-studio": youtube,
+        "posts-jsonl": FRENCH_TWEETS_JSONL,
+        "rss": FEEDS / "lemonde.xml",
+    }
+
+
+def test_each_layout_is_recognised_and_imports_as_with_its_source(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    options = {
+        "facebook-insights": {"org": "Cosmetics", "year": 2014},
+        "tweets-csv": {},
+        "x-analytics": {"org": "Le Monde"},
+        "youtube-studio": {"org": "Le Monde"},
+        "posts-jsonl": {"org": "Le Monde", "platform": "x", "mapping": {"author_id": "account"}},
+        "rss": {"org": "Le Monde"},
+    }
+    for source, path in exports.items():
+        assert detect_source(str(path), ImportOptions(**options[source])) == source
+        with jauge.open(tmp_path / f"{source}-named.duckdb") as named:
+            expected = named.import_file(path, source, **options[source]).to_dict()
+        with jauge.open(tmp_path / f"{source}-found.duckdb") as found:
+            result = found.import_file(path, **options[source])
+        assert result.ok, (source, result.errors[:3])
+        got = result.to_dict()
+        assert {k: got[k] for k in ("inserted", "updated", "unchanged", "invalid")} == {
+            k: expected[k] for k in ("inserted", "updated", "unchanged", "invalid")
+        }
+        assert got["files"][0]["source"] == source
+        assert got["files"][0]["warnings"][0] == (
+            f"read as {source}, the source its content fits (--source chooses)"
+        )
+    # columns are recognised after --map renames them: the French media CSV is nobody's
+    # layout as it is, and the generic one once its id and date are named
+    with pytest.raises(jauge.InputError, match="does not recognise"):
+        detect_source(str(FRENCH_TWEETS_CSV), ImportOptions())
+    renamed = {"id_tweet": "id", "date": "created_at", "text": "body"}
+    assert detect_source(str(FRENCH_TWEETS_CSV), ImportOptions(mapping=renamed)) == "posts-csv"
+
+
+def test_a_file_two_sources_could_read_is_refused_with_both_names(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    # the airline tweets with a created_at column: tweets-csv (mentions) and the generic
+    # posts-csv (own posts, by default) read the same columns differently
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    path = tmp_path / "both.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, ["id", "text", "created_at"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows({"id": r["tweet_id"], "created_at": r["tweet_created"], **r} for r in rows)
+    with pytest.raises(jauge.InputError) as refused:
+        handle.import_file(path, org="United")
+    assert refused.value.file == str(path) and refused.value.line == 1
+    assert "posts-csv, tweets-csv" in str(refused.value) and "--source" in str(refused.value)
+    assert handle.items.num_rows == 0
+
+
+def test_unknown_columns_are_named_and_the_command_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "unknown.csv"
+    with UCI_FACEBOOK.open(newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f, delimiter=";"))
+    path.write_text(",".join(h.upper() + "!" for h in header[:3]) + "\n1,2,3\n", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "--db", str(tmp_path / "s.duckdb"), "--format", "json"]
+    )
+    assert result.exit_code != 0
+    error = json.loads(result.output)["error"]
+    assert "does not recognise its columns" in error["message"]
+    assert "PAGE TOTAL LIKES!" in error["message"] and "--source" in error["message"]
+
+
+def test_the_command_imports_without_source_and_says_how_it_read_them(
+    exports: dict[str, Path], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "s.duckdb")
+    args = ["import", str(exports["x-analytics"]), str(exports["youtube-studio"])]
+    result = runner.invoke(cli, [*args, "--org", "Le Monde", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "read as x-analytics" in result.output and "read as youtube-studio" in result.output
+    with jauge.open(db) as j:
+        platforms = set(j.items.to_pandas()["platform"])
+    assert platforms == {"x", "youtube"}
