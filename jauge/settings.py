@@ -93,6 +93,13 @@ COOKIE_SECURE = Setting(
     help="Mark session cookies Secure: auto (when served over HTTPS or on the loopback "
     "address), true or false.",
 )
+BROWSER = Setting(
+    name="browser",
+    env="JAUGE_BROWSER",
+    default="",
+    help="Chromium, Chrome or Edge program that prints reports to PDF (`jauge report "
+    "--output report.pdf`); empty: the first of them found on the PATH.",
+)
 
 SETTINGS: tuple[Setting, ...] = (
     DB,
@@ -105,4 +112,5 @@ SETTINGS: tuple[Setting, ...] = (
     LANG,
     SECRET_KEY,
     COOKIE_SECURE,
+    BROWSER,
 )

@@ -165,3 +165,18 @@ def test_a_window_without_data_says_so_instead_of_drawing_empty_charts(
     page = brands.report("United", start=date(2010, 1, 1), end=date(2010, 3, 31)).html
     assert "Not enough data to compute the index for this window." in page
     assert "<svg" not in page and "No data for this choice." in figure(page, "no-trend")
+
+
+def test_a_pdf_is_printed_by_the_installed_browser(
+    brands: jauge.Jauge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = brands.report("United", versus=RIVALS, lang="en")
+    pdf = report.save(tmp_path / "united.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"/Title (Jauge Index report: United)" in pdf
+    pages = re.search(rb"/Count (\d+)", pdf)
+    assert pages and int(pages[1]) >= 3  # the whole report, over several A4 pages
+    # without a browser, the user is told what to do instead
+    monkeypatch.setenv("JAUGE_BROWSER", str(tmp_path / "no-such-browser"))
+    with pytest.raises(jauge.ConfigError, match="print it to PDF from any browser"):
+        report.save(tmp_path / "again.pdf")
+    assert not (tmp_path / "again.pdf").exists()

@@ -16,6 +16,7 @@ REPORT_EPILOG = """
 Examples:
   jauge report --org "Brand"                         # the 90 days up to the latest item
   jauge report --org "Brand" --vs "Rival" --from 2024-01-01 --to 2024-03-31 --lang fr
+  jauge report --org "Brand" --output brand.pdf       # printed by Chromium, Chrome or Edge
   jauge report --org "Brand" --output - > brand.html
 """
 
@@ -49,7 +50,8 @@ Examples:
     "--output",
     "-o",
     metavar="PATH",
-    help="Where to write it (default: jauge-report-ORG-LASTDAY.html here; - for standard output).",
+    help="Where to write it (default: jauge-report-ORG-LASTDAY.html here). A name ending in "
+    ".pdf prints it to PDF with Chromium, Chrome or Edge; - writes the HTML to standard output.",
 )
 @db_option
 @workspace_option

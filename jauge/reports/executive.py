@@ -42,8 +42,14 @@ class Report:
     html: str = field(repr=False)
 
     def save(self, path: str | Path) -> Path:
-        """Write the report; returns its path."""
+        """Write the report, as a PDF when ``path`` ends in ``.pdf`` (printed by an
+        installed Chromium, Chrome or Edge, see :mod:`jauge.reports.pdf`); returns its
+        path."""
         target = Path(path)
+        if target.suffix.lower() == ".pdf":
+            from .pdf import print_pdf
+
+            return print_pdf(self.html, target)
         target.write_text(self.html, encoding="utf-8")
         return target
 
