@@ -250,11 +250,13 @@ class Jauge:
         lang: str | None = None,
         names: bool = False,
         every: str = "quarter",
+        campaign: str | None = None,
     ) -> Report:
-        """The executive report of an organisation (``jauge report``): one HTML file to
-        share, with the index, its breakdown and trend, the organisations ``versus`` side
-        by side, listening and people (pseudonymised unless ``names``); see
-        docs/reports.md. ``report.save(path)`` writes it; Jupyter shows it."""
+        """The executive report of an organisation, or of its ``campaign`` (``jauge
+        report``): one HTML file to share, with the index, its breakdown and trend, the
+        organisations ``versus`` side by side, listening and people (pseudonymised unless
+        ``names``); see docs/reports.md. ``report.save(path)`` writes it (a PDF when
+        the name ends in .pdf); Jupyter shows it."""
         from .reports import executive_report
 
         return executive_report(
@@ -266,6 +268,7 @@ class Jauge:
             lang=lang,
             names=names,
             every=every,
+            campaign=campaign,
         )
 
     # -- reading -----------------------------------------------------------------

@@ -180,3 +180,26 @@ def test_a_pdf_is_printed_by_the_installed_browser(
     with pytest.raises(jauge.ConfigError, match="print it to PDF from any browser"):
         report.save(tmp_path / "again.pdf")
     assert not (tmp_path / "again.pdf").exists()
+
+
+def test_a_campaign_report_and_the_campaigns_side_by_side(brands: jauge.Jauge) -> None:
+    from datetime import date
+
+    for name, first, last in (
+        ("Summer", date(2014, 6, 1), date(2014, 8, 31)),
+        ("Autumn", date(2014, 9, 1), date(2014, 11, 30)),
+    ):
+        brands.add_campaign(name, org="Cosmetics brand", start=first, end=last)
+    report = brands.report("Cosmetics brand", campaign="Autumn", lang="en")
+    page = report.html
+    assert "Jauge Index report: Cosmetics brand / Autumn" in page
+    score = brands.score("Cosmetics brand", campaign="Autumn").to_dict()
+    assert (score["scope"]["from"], score["scope"]["to"]) == ("2014-09-01", "2014-11-30")
+    assert f"{score['score']:.1f}" in figure(page, "score") and score["fingerprint"] in page
+    assert "--campaign Autumn --from 2014-09-01 --to 2014-11-30" in figure(page, "command")
+    compared = brands.compare("campaign", ["Cosmetics brand"]).to_dict()["rows"]
+    shown = cells(figure(page, "campaigns"))
+    assert [(r[0], r[1], r[2], r[3]) for r in shown] == [
+        (c["campaign"], c["from"], c["to"], f"{c['score']:.1f}") for c in compared
+    ]
+    assert report.default_name() == "jauge-report-cosmetics-brand-autumn-2014-11-30.html"

@@ -16,6 +16,7 @@ REPORT_EPILOG = """
 Examples:
   jauge report --org "Brand"                         # the 90 days up to the latest item
   jauge report --org "Brand" --vs "Rival" --from 2024-01-01 --to 2024-03-31 --lang fr
+  jauge report --org "Brand" --campaign "Summer sale"
   jauge report --org "Brand" --output brand.pdf       # printed by Chromium, Chrome or Edge
   jauge report --org "Brand" --output - > brand.html
 """
@@ -29,6 +30,9 @@ Examples:
     multiple=True,
     metavar="ORG",
     help="Another organisation to show side by side (repeatable).",
+)
+@click.option(
+    "--campaign", metavar="NAME", help="Report on this campaign (see `jauge campaign add`)."
 )
 @click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
 @click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
@@ -59,6 +63,7 @@ Examples:
 def report_command(
     org: str,
     versus: tuple[str, ...],
+    campaign: str | None,
     start: str | None,
     end: str | None,
     every: str,
@@ -79,6 +84,7 @@ def report_command(
             lang=lang,
             names=names,
             every=every,
+            campaign=campaign,
         )
     if output == "-":
         sys.stdout.write(report.html)

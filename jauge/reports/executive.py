@@ -55,7 +55,8 @@ class Report:
 
     def default_name(self) -> str:
         """``jauge-report-<org>-<last day>.html``, safe on every file system."""
-        slug = re.sub(r"[^\w]+", "-", self.org.lower()).strip("-") or "org"
+        named = " ".join(filter(None, (self.org, self.figures["score"]["scope"]["campaign"])))
+        slug = re.sub(r"[^\w]+", "-", named.lower()).strip("-") or "org"
         return f"jauge-report-{slug}-{self.figures['score']['scope']['to']}.html"
 
     def _repr_html_(self) -> str:
@@ -77,14 +78,15 @@ def executive_report(
     lang: str | None = None,
     names: bool = False,
     every: str = "quarter",
+    campaign: str | None = None,
 ) -> Report:
     """The report of ``org`` over ``start``..``end`` (default: the 90 days up to its
-    latest item, as ``jauge score``), compared with the organisations ``versus``, in
-    ``lang`` (default: the user's language). ``names`` shows people's handles instead of
-    pseudonyms."""
+    latest item, as ``jauge score``), or of one of its campaigns, compared with the
+    organisations ``versus``, in ``lang`` (default: the user's language). ``names`` shows
+    people's handles instead of pseudonyms."""
     lang = lang if lang in LANGUAGES else language()
     with speaking(lang):
-        figures = gather_figures(handle, org, start, end, versus, names, every)
+        figures = gather_figures(handle, org, start, end, versus, names, every, campaign)
         html = _render(figures, lang)
     return Report(org=org, lang=lang, figures=figures, html=html)
 
@@ -97,24 +99,29 @@ def gather_figures(
     versus: tuple[str, ...] = (),
     names: bool = False,
     every: str = "quarter",
+    campaign: str | None = None,
 ) -> dict[str, Any]:
-    """Everything a report shows, as the commands' JSON: ``score``, ``trend``, ``versus``
-    (None without rivals), ``voice``, ``sentiment``, ``topics`` and ``people``."""
+    """Everything a report shows, as the commands' JSON: ``score`` (of the organisation,
+    or of its ``campaign``), ``trend``, ``versus`` (None without rivals), ``campaigns``
+    (None without any), ``voice``, ``sentiment``, ``topics`` and ``people``."""
     from ..enrich.voice import sentiment_trend
 
-    score = handle.score(org, start=start, end=end).to_dict()
+    score = handle.score(org, campaign=campaign, start=start, end=end).to_dict()
     first = date.fromisoformat(score["scope"]["from"])
     last = date.fromisoformat(score["scope"]["to"])
     trend = handle.compare(
         "period", [org], every=every, start=_trend_start(last, every), end=last
     ).to_dict()
-    orgs = [org, *(o for o in versus if o != org)]
+    orgs = list(dict.fromkeys((org, *versus)))  # each once, the reported one first
     return {
         "score": score,
         "trend": trend,
         "every": every,
         "versus": handle.compare("org", orgs, start=first, end=last).to_dict()
         if len(orgs) > 1
+        else None,
+        "campaigns": handle.compare("campaign", [org]).to_dict()
+        if handle.campaign_list(org)
         else None,
         "voice": handle.voice(orgs, start=first, end=last).to_dict(),
         "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
@@ -154,6 +161,9 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         if charts.scored_rows(figures["trend"]["rows"])
         else None,
         "versus": charts.comparison(figures["versus"]["rows"], t) if figures["versus"] else None,
+        "campaigns": charts.comparison(figures["campaigns"]["rows"], t)
+        if figures["campaigns"] and charts.scored_rows(figures["campaigns"]["rows"])
+        else None,
         "voice": charts.share_of_voice(figures["voice"]["orgs"], t)
         if len(figures["voice"]["orgs"]) > 1
         else None,

@@ -281,14 +281,23 @@ async def report(
     from_: From = None,
     to: To = None,
     vs: Annotated[list[str] | None, Query()] = None,
+    campaign: str | None = None,
     names: bool = False,
 ) -> Response:
     """The executive report of ``jauge report``, in the page's language, to share."""
     start, end = _day(from_, "from"), _day(to, "to")
     lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
     made = await ctx.answer(
-        ("report", org, start, end, versus, names, lang),
-        lambda: ctx.jauge.report(org, start=start, end=end, versus=versus, lang=lang, names=names),
+        ("report", org, start, end, versus, campaign, names, lang),
+        lambda: ctx.jauge.report(
+            org,
+            start=start,
+            end=end,
+            versus=versus,
+            lang=lang,
+            names=names,
+            campaign=campaign or None,
+        ),
     )
     return HTMLResponse(
         made.data.html,
