@@ -115,6 +115,15 @@ def import_file(
     """Import one file; a rejected file comes back with its errors, never half-written."""
     try:
         name = source or detect_source(path, options)
+    except InputError as exc:
+        # refused like a file its source cannot read: in the results and the history
+        refused = InputError(label or path, exc.reason, line=exc.line)
+
+        def unrecognised(staging: Staging) -> StageReport:
+            raise refused
+
+        return ingest(store, label or path, "", options, unrecognised)
+    try:
         src = registry.get(name)
         result = ingest(
             store,

@@ -95,11 +95,14 @@ def test_a_file_two_sources_could_read_is_refused_with_both_names(
         w = csv.DictWriter(f, ["id", "text", "created_at"], extrasaction="ignore")
         w.writeheader()
         w.writerows({"id": r["tweet_id"], "created_at": r["tweet_created"], **r} for r in rows)
-    with pytest.raises(jauge.InputError) as refused:
-        handle.import_file(path, org="United")
-    assert refused.value.file == str(path) and refused.value.line == 1
-    assert "posts-csv, tweets-csv" in str(refused.value) and "--source" in str(refused.value)
+    result = handle.import_file(path, org="United")
+    [error] = result.errors
+    assert not result.ok and (error.file, error.line) == (str(path), 1)
+    assert "posts-csv, tweets-csv" in error.message and "--source" in error.message
     assert handle.items.num_rows == 0
+    # refused like any file that cannot be read: in the import history, with its reason
+    [refused] = handle.table("imports").to_pylist()
+    assert refused["status"] == "rejected" and refused["path"] == str(path)
 
 
 def test_unknown_columns_are_named_and_the_command_says_what_to_do(tmp_path: Path) -> None:
@@ -110,8 +113,9 @@ def test_unknown_columns_are_named_and_the_command_says_what_to_do(tmp_path: Pat
     result = CliRunner().invoke(
         cli, ["import", str(path), "--db", str(tmp_path / "s.duckdb"), "--format", "json"]
     )
-    assert result.exit_code != 0
-    error = json.loads(result.output)["error"]
+    assert result.exit_code == 1
+    [error] = json.loads(result.output)["errors"]
+    assert (error["file"], error["line"]) == (str(path), 1)
     assert "does not recognise its columns" in error["message"]
     assert "PAGE TOTAL LIKES!" in error["message"] and "--source" in error["message"]
 

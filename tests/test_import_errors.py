@@ -217,3 +217,19 @@ def test_a_column_named_twice_is_read_under_a_new_name_and_the_user_told(
     ]
     texts = set(handle.items.to_pandas()["text"])
     assert {html.unescape(r[header.index("text")]) for r in rows[:50]} <= texts
+
+
+def test_carriage_returns_alone_end_lines(handle: jauge.Jauge, tmp_path: Path) -> None:
+    # the UCI file with the line endings of old Macs (and of some spreadsheet exports)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(UCI_FACEBOOK.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    result = handle.import_file(mac, "facebook-insights", org="Mac", year=2014)
+    assert result.ok and result.to_dict()["inserted"] == 500
+    # a carriage return before anything else (found by schemathesis): a clear refusal,
+    # with or without a source, never a crash
+    odd = tmp_path / "odd.csv"
+    odd.write_bytes(b"\r0")
+    for source in ("posts-csv", None):
+        refused = handle.import_file(odd, source)
+        assert not refused.ok
+        assert refused.errors[0].message == "the first line should name the columns"

@@ -211,7 +211,13 @@ class CsvReader(TabularReader):
         text = _text_sample(sample, self.encoding).lstrip("\ufeff")
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
-        header = next(csv.reader(io.StringIO(text), delimiter=self.delimiter), [])
+        try:
+            # newline="": a lone carriage return ends a line, as it does for the engine
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter), [])
+        except csv.Error as exc:
+            raise InputError(
+                str(path), N_("cannot read the header: {reason}").format(reason=exc), line=1
+            ) from exc
         if not header or all(not h.strip() for h in header):
             raise InputError(str(path), N_("the first line should name the columns"), line=1)
         self.columns, self.warnings = named_columns(header)
@@ -241,7 +247,7 @@ class CsvReader(TabularReader):
     def _records_in_sample(self, count: int) -> list[tuple[list[str], int]] | None:
         """The first ``count`` records of the sample, with the lines each spans; None when
         the sample ends before them."""
-        reader = csv.reader(io.StringIO(self._sample), delimiter=self.delimiter)
+        reader = csv.reader(io.StringIO(self._sample, newline=""), delimiter=self.delimiter)
         found, line = [], 0
         for record in reader:
             found.append((record, reader.line_num - line))

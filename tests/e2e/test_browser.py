@@ -76,6 +76,19 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     wait_for_chart(page, "breakdown-spec")
     page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
 
+    # the report to share, downloaded from the overview: the same score, its charts drawn
+    with page.expect_download() as download:
+        page.click("[data-testid=report]")
+    report = Path(download.value.path()).read_text("utf-8")
+    assert download.value.suggested_filename.startswith("jauge-report-cosmetics-brand-")
+    assert f"{score:.1f}" in report and report.count("<svg") >= 2
+    viewer = page.context.new_page()  # opened as the user would, on its own
+    viewer.set_content(report)
+    assert viewer.locator("h1").inner_text() == "Jauge Index report: Cosmetics brand"
+    assert viewer.locator("figure svg").count() == report.count("<svg")
+    viewer.screenshot(path=str(SHOTS / "report.png"), full_page=True)
+    viewer.close()
+
     # compare three airlines
     page.click("nav.main >> text=Compare")
     page.select_option("#by", "org")
