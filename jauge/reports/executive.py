@@ -16,9 +16,12 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..i18n import LANGUAGES, language, speaking
@@ -144,8 +147,19 @@ def _trend_start(last: date, every: str) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+@cache
+def _templates() -> Environment:
+    """The reports' templates, loaded once (they ship with the package)."""
+
+    return Environment(
+        loader=PackageLoader("jauge.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 def _render(figures: dict[str, Any], lang: str) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
     from ..metrics import labels
@@ -160,7 +174,9 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         "trend": charts.index_trend(figures["trend"]["rows"], t, figures["every"])
         if charts.scored_rows(figures["trend"]["rows"])
         else None,
-        "versus": charts.comparison(figures["versus"]["rows"], t) if figures["versus"] else None,
+        "versus": charts.comparison(figures["versus"]["rows"], t)
+        if figures["versus"] and charts.scored_rows(figures["versus"]["rows"])
+        else None,
         "campaigns": charts.comparison(figures["campaigns"]["rows"], t)
         if figures["campaigns"] and charts.scored_rows(figures["campaigns"]["rows"])
         else None,
@@ -171,24 +187,23 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         if figures["sentiment"]
         else None,
     }
-    env = Environment(
-        loader=PackageLoader("jauge.reports", "templates"),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
     latest = next(
         (r for r in reversed(figures["trend"]["rows"]) if r.get("score") is not None), None
     )
-    return env.get_template("executive.html").render(
-        f=figures,
-        s=figures["score"],
-        latest=latest,
-        charts={k: Markup(to_svg(v)) if v else None for k, v in drawn.items()},
-        t=t,
-        lang=lang,
-        label=labels.label,
-        note=labels.note,
-        quote=shlex.quote,
-        version=__version__,
+    page: str = (
+        _templates()
+        .get_template("executive.html")
+        .render(
+            f=figures,
+            s=figures["score"],
+            latest=latest,
+            charts={k: Markup(to_svg(v)) if v else None for k, v in drawn.items()},
+            t=t,
+            lang=lang,
+            label=labels.label,
+            note=labels.note,
+            quote=shlex.quote,
+            version=__version__,
+        )
     )
+    return page
