@@ -188,6 +188,8 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
         files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
     )
     assert r.status_code == 200 and "Imported: 500 new" in r.text
+    notes = r.text.split('data-testid="import-notes">')[1].split("</ul>")[0]
+    assert "read as facebook-insights, the source its content fits" in notes
     assert "dataset_Facebook.csv" in r.text  # in the latest imports, by its own name
 
     forged = client.post(
