@@ -1,8 +1,9 @@
 """Report benchmark: `jauge report` next to the commands whose figures it shows.
 
-The store holds real data only: the UCI cosmetics brand's 500 Facebook posts and the
-1,500 airline tweets bundled in tests/data (six airlines, with dictionaries and
-sentiment from `jauge enrich --backend fast`). For one airline with its five rivals:
+The store holds real data only, the web tests' (tests/webstore.py): the UCI cosmetics
+brand's 500 Facebook posts and the 1,500 airline tweets bundled in tests/data (six
+airlines, with dictionaries and sentiment from `jauge enrich --backend fast`). For one
+airline with its five rivals:
 
 - the baseline: the figures a report shows, computed by the Python API calls behind
   `jauge score`, `jauge compare` (by period, then by organisation), `jauge voice`,
@@ -33,27 +34,7 @@ sys.path.insert(0, str(ROOT))
 import jauge  # noqa: E402
 from jauge.reports import Report  # noqa: E402
 from jauge.reports.executive import gather_figures  # noqa: E402
-
-UCI = ROOT / "jauge" / "demo" / "data" / "dataset_Facebook.csv"
-TWEETS = ROOT / "tests" / "data" / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
-AIRLINES = {
-    "United": "@united",
-    "Delta": "@delta",
-    "Southwest": "@southwestair",
-    "US Airways": "@usairways",
-    "American": "@americanair",
-    "Virgin America": "@virginamerica",
-}
-
-
-def build(path: Path) -> jauge.Jauge:
-    j = jauge.open(path)
-    assert j.import_file(UCI, "facebook-insights", org="Cosmetics brand", year=2014).ok
-    assert j.import_file(TWEETS, "tweets-csv").ok
-    for airline, handle in AIRLINES.items():
-        j.add_org(airline, aliases=[airline], handles=[handle])
-    j.enrich(backend="fast")
-    return j
+from tests.webstore import AIRLINES, build  # noqa: E402  (the store the web tests use)
 
 
 def timed(action: object, repeat: int) -> tuple[float, float]:
@@ -72,7 +53,8 @@ def main() -> None:
     args = parser.parse_args()
     org, rivals = "United", [a for a in AIRLINES if a != "United"]
     with tempfile.TemporaryDirectory() as folder:
-        j = build(Path(folder) / "store.duckdb")
+        build(Path(folder) / "store.duckdb")
+        j = jauge.open(Path(folder) / "store.duckdb", workspace="brands")
         versus = tuple(rivals)
         base_first, base = timed(lambda: gather_figures(j, org, versus=versus), args.repeat)
         made: list[Report] = []
