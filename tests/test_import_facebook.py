@@ -358,3 +358,38 @@ def test_an_error_in_a_legacy_export_names_the_line_under_the_descriptions(
     [error] = result.errors
     assert (error.line, error.field) == (12, "Lifetime Post Total Reach")
     assert '"n/a"' in error.message
+
+
+def test_followers_given_for_an_export_without_them_feed_the_index(tmp_path: Path) -> None:
+    with jauge.open(tmp_path / "uci.duckdb") as uci:
+        business_suite_export(uci, "facebook", tmp_path / "export.csv")
+    # the Page's fans when the UCI posts were made (its "Page total likes", 139,441 at the
+    # end of 2014): Business Suite's post export does not give them
+    fans = max(int(r["Page total likes"]) for r in uci_rows())
+    with jauge.open(tmp_path / "without.duckdb") as j:
+        j.import_file(tmp_path / "export.csv", "facebook-insights", org="Cosmetics")
+        without = j.score("Cosmetics").to_dict()
+    with jauge.open(tmp_path / "with.duckdb") as j:
+        result = j.import_file(
+            tmp_path / "export.csv", "facebook-insights", org="Cosmetics", followers=fans
+        )
+        assert result.ok
+        followers = set(j.snapshots.to_pandas()["followers"])
+        given = j.score("Cosmetics").to_dict()
+        again = j.import_file(
+            tmp_path / "export.csv", "facebook-insights", org="Cosmetics", followers=fans
+        )
+        assert again.to_dict()["unchanged"] == 500
+    assert followers == {fans}
+    assert without["coverage"]["stratum"] == "facebook|unknown"
+    assert without["components"]["reach_per_follower"]["score"] is None
+    assert given["coverage"]["stratum"] == "facebook|100k-1M"
+    assert given["components"]["reach_per_follower"]["score"] is not None
+
+
+def test_followers_are_the_organisations_own_never_a_mentioning_persons(
+    handle: jauge.Jauge,
+) -> None:
+    result = handle.import_file(AIRLINE_TWEETS, "tweets-csv", followers=1000)
+    assert result.ok
+    assert handle.snapshots.to_pandas()["followers"].isna().all()

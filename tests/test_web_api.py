@@ -235,6 +235,20 @@ def test_upload_validates_like_the_cli_and_never_duplicates(
         r = client.post("/api/v1/imports", files={"file": (AIRLINE_TWEETS.name, f)}, headers=auth)
     assert r.status_code == 201 and r.json()["unchanged"] == 1498
     assert r.json()["files"][0]["source"] == "tweets-csv"
+    # the Page's audience for an export without it, as `jauge import --followers`: the UCI
+    # file without its first column, "Page total likes"
+    lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)
+    assert lines[0].startswith("Page total likes;")
+    page = "".join(line.split(";", 1)[1] for line in lines)
+    r = client.post(
+        "/api/v1/imports",
+        data={"org": "Fans brand", "year": "2014", "followers": "139441"},
+        files={"file": ("page.csv", page.encode())},
+        headers=auth,
+    )
+    assert r.status_code == 201 and r.json()["inserted"] == 500
+    score = client.get("/api/v1/score", params={"org": "Fans brand"}, headers=auth).json()
+    assert score["coverage"]["stratum"] == "facebook|100k-1M"
 
     # a real file with one value broken: refused whole, with file, line and field
     lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)

@@ -44,6 +44,13 @@ STATUSES = (N_("written"), N_("rejected"))
 @click.option("--account", metavar="HANDLE", help="The organisation's account on that platform.")
 @click.option("--year", type=int, help="Year of exports that give only month, weekday and hour.")
 @click.option(
+    "--followers",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="The account's followers (fans, subscribers) when the posts were made, for exports "
+    "that do not give it: the index's denominator and size band, never a score.",
+)
+@click.option(
     "--map",
     "mapping",
     multiple=True,
@@ -74,6 +81,7 @@ def import_command(
     platform: str | None,
     account: str | None,
     year: int | None,
+    followers: int | None,
     mapping: tuple[str, ...],
     encoding: str | None,
     delimiter: str | None,
@@ -110,6 +118,7 @@ def import_command(
                 platform=platform,
                 account=account,
                 year=year,
+                followers=followers,
                 mapping=parse_mapping(mapping),
                 encoding=encoding,
                 delimiter=delimiter,

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ..errors import ConfigError, InputError
 from ..i18n import N_, _
 from ..store.merge import Staging
-from .convert import Field, build_select, pick
+from .convert import Field, build_select, expr, pick
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
 
 
@@ -33,6 +33,8 @@ class ImportOptions:
     platform: str | None = None
     account: str | None = None
     year: int | None = None
+    #: the account's audience when its posts were made, for exports that do not give it
+    followers: int | None = None
     mapping: Mapping[str, str] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
@@ -119,6 +121,15 @@ class TabularSource(Source):
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         """How staged columns are computed from the raw ``columns`` of a batch."""
 
+    def _fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
+        """:meth:`fields`, with ``--followers`` for own posts where the file has none."""
+        fields = self.fields(columns, options)
+        given = {f.target for f in fields if f.sql != "NULL"}
+        if options.followers is not None and "followers" not in given:
+            own = next((f.sql for f in fields if f.target == "is_own"), "false")
+            fields.append(expr("followers", f"CASE WHEN {own} THEN {int(options.followers)} END"))
+        return fields
+
     def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
         """Post-process the whole staged file; return warnings for the user (default: none)."""
         return []
@@ -133,7 +144,7 @@ class TabularSource(Source):
             if len(set(names)) != len(names):
                 raise _same_name(names)
             self._check_columns(path, set(names), options)
-            fields = self.fields(set(names), options)
+            fields = self._fields(set(names), options)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
                     reader.engine_scan(names),
@@ -160,7 +171,7 @@ class TabularSource(Source):
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
             self._check_columns(path, columns, options)
-            select = build_select(self.fields(columns, options))
+            select = build_select(self._fields(columns, options))
             if options.mapping:
                 stream = _renamed_stream(stream, options.mapping)
             try:
@@ -178,7 +189,7 @@ class TabularSource(Source):
                 if not checked:
                     self._check_columns(path, columns, options)
                     checked = True
-                staging.append(batch, build_select(self.fields(columns, options)))
+                staging.append(batch, build_select(self._fields(columns, options)))
             if not checked and not reader.malformed:
                 self._check_columns(path, set(), options)
         warnings = self.finish(staging, options, path)

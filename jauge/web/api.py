@@ -333,6 +333,7 @@ def run_upload(
     platform: str | None,
     year: int | None,
     skip_invalid: bool,
+    followers: int | None = None,
 ) -> Any:
     """Import an uploaded export exactly as ``jauge import`` would (same checks, same
     all-or-nothing rule); the file keeps its name so errors can name it. Without a
@@ -357,6 +358,7 @@ def run_upload(
             org=org,
             platform=platform,
             year=year,
+            followers=followers,
             skip_invalid=skip_invalid,
             label=name,
         )
@@ -382,7 +384,11 @@ def upload_import(
     platform: Annotated[str | None, Form()] = None,
     year: Annotated[int | None, Form(ge=1990, le=2100)] = None,
     skip_invalid: Annotated[bool, Form()] = False,
+    followers: Annotated[
+        int | None,
+        Form(ge=0, description="The account's followers when the posts were made."),
+    ] = None,
 ) -> Any:
-    result = run_upload(ctx, file, source, org, platform, year, skip_invalid)
+    result = run_upload(ctx, file, source, org, platform, year, skip_invalid, followers)
     body = result.to_dict()
     return body if result.ok else JSONResponse(body, status_code=422)

@@ -442,6 +442,7 @@ def upload(
     org: Annotated[str, Form()] = "",
     platform: Annotated[str, Form()] = "",
     year: Annotated[str, Form()] = "",
+    followers: Annotated[str, Form()] = "",
     skip_invalid: Annotated[bool, Form()] = False,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
@@ -449,8 +450,23 @@ def upload(
         year_value = int(year) if year.strip() else None
     except ValueError as exc:
         raise ConfigError(_("year: a year like 2014, got {value}", value=repr(year))) from exc
+    try:
+        audience = int(followers) if followers.strip() else None
+        if audience is not None and audience < 0:
+            raise ValueError(followers)
+    except ValueError as exc:
+        raise ConfigError(
+            _("followers: a whole number like 12500, got {value}", value=repr(followers))
+        ) from exc
     result = api.run_upload(
-        ctx, file, source or None, org or None, platform or None, year_value, skip_invalid
+        ctx,
+        file,
+        source or None,
+        org or None,
+        platform or None,
+        year_value,
+        skip_invalid,
+        audience,
     )
     body = result.to_dict()
     return _sources_page(
