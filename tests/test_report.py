@@ -203,3 +203,34 @@ def test_a_campaign_report_and_the_campaigns_side_by_side(brands: jauge.Jauge) -
         (c["campaign"], c["from"], c["to"], f"{c['score']:.1f}") for c in compared
     ]
     assert report.default_name() == "jauge-report-cosmetics-brand-autumn-2014-11-30.html"
+
+
+def test_in_short_the_sentences_come_from_the_figures_below(brands: jauge.Jauge) -> None:
+    report = brands.report("United", versus=RIVALS, lang="en")
+    said = [
+        html.unescape(re.sub(r"<[^>]+>", "", li))
+        for li in re.findall(r"<li>(.*?)</li>", figure(report.html, "highlights"), re.S)
+    ]
+    f = report.figures
+    ranked = sorted(
+        (r for r in f["versus"]["rows"] if r["score"] is not None), key=lambda r: -r["score"]
+    )
+    place = [r["org"] for r in ranked].index("United")
+    leader = ranked[0]
+    expected_rank = (
+        f"Ranks {place + 1} of the {len(ranked)} organisations compared; "
+        f"{leader['org']} leads, at {leader['score']:.1f}."
+    )
+    assert expected_rank in said
+    united = next(v for v in f["voice"]["orgs"] if v["org"] == "United")
+    assert (
+        f"{united['share_of_voice'] * 100:.0f}% of the mentions of the organisations compared "
+        f"({united['mentions']}); net sentiment {united['net_sentiment']:+.0f}, on a scale "
+        "from -100 to +100."
+    ) in said
+    engagers = f["score"]["coverage"]["engagers"]
+    assert f"{engagers} people engaged with it in this period." in said
+    # every sentence is a message of both catalogues, never a bare key
+    assert not any(s.startswith("report.") for s in said)
+    french = brands.report("United", versus=RIVALS, lang="fr").html
+    assert f"Rang {place + 1} sur les {len(ranked)} organisations comparées" in french

@@ -147,6 +147,74 @@ def _trend_start(last: date, every: str) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+Highlight = tuple[str, dict[str, Any]]
+
+
+def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
+    """What an executive reads first: a few sentences (a message key of the report's
+    catalogue and its values), each drawn from the figures below it, none when the data
+    for it is missing."""
+    from ..metrics.labels import label
+
+    def num(x: float) -> str:
+        return f"{x:.1f}"
+
+    said: list[Highlight] = []
+    scored = [(p["score"], name) for name, p in figures["score"]["pillars"].items()]
+    scored = sorted((s, n) for s, n in scored if s is not None)
+    if len(scored) >= 2:
+        (low, worst), (high, best) = scored[0], scored[-1]
+        said.append(
+            (
+                "report.hl.pillars",
+                {"best": label(best), "best_score": num(high), "worst": label(worst),
+                 "worst_score": num(low)},
+            )
+        )  # fmt: skip
+    org = figures["score"]["scope"]["org"]
+    if figures["versus"]:
+        ranked = sorted(
+            (r for r in figures["versus"]["rows"] if r["score"] is not None),
+            key=lambda r: -r["score"],
+        )
+        place = next((i for i, r in enumerate(ranked) if r["org"] == org), None)
+        if place is not None and len(ranked) > 1:
+            first, second = ranked[0], ranked[1]
+            if place == 0:
+                said.append(
+                    (
+                        "report.hl.leads",
+                        {"count": len(ranked), "score": num(first["score"]),
+                         "second": second["org"], "second_score": num(second["score"])},
+                    )
+                )  # fmt: skip
+            else:
+                said.append(
+                    (
+                        "report.hl.rank",
+                        {"rank": place + 1, "count": len(ranked), "leader": first["org"],
+                         "score": num(first["score"])},
+                    )
+                )  # fmt: skip
+    voices = {v["org"]: v for v in figures["voice"]["orgs"]}
+    mine = voices.get(org)
+    if mine and mine["mentions"]:
+        net = mine["net_sentiment"]
+        values = {"mentions": mine["mentions"], "net": "—" if net is None else f"{net:+.0f}"}
+        if len(voices) > 1:
+            share = f"{mine['share_of_voice'] * 100:.0f}" + (" %" if lang == "fr" else "%")
+            said.append(("report.hl.voice", {**values, "share": share}))
+        else:
+            said.append(("report.hl.mentions", values))
+    engagers = figures["score"]["coverage"].get("engagers") or 0
+    if engagers:
+        said.append(("report.hl.engagers", {"engagers": engagers}))
+    if figures["topics"]["rising"]:
+        rising = figures["topics"]["rising"][0]
+        said.append(("report.hl.rising", {"term": rising["term"], "growth": num(rising["growth"])}))
+    return said
+
+
 @cache
 def _templates() -> Environment:
     """The reports' templates, loaded once (they ship with the package)."""
@@ -194,6 +262,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         _templates()
         .get_template("executive.html")
         .render(
+            highlights=highlights(figures, lang),
             f=figures,
             s=figures["score"],
             latest=latest,
