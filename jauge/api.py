@@ -106,12 +106,16 @@ class Jauge:
         hashtags: Sequence[str] = (),
         products: Sequence[str] = (),
         excludes: Sequence[str] = (),
-        relation: str = "own",
+        relation: str | None = None,
     ) -> list[dict[str, str]]:
-        """Create an organisation or extend its dictionary; returns its new entries."""
+        """Create an organisation or extend its dictionary; returns its new entries.
+        ``relation`` (own, competitor, other) is set when given; a new organisation is
+        the user's own unless it says otherwise."""
         from .enrich.mentions import dictionary_term
 
-        org_id = self.store.ensure_org(self.workspace, name, relation)
+        org_id = self.store.ensure_org(self.workspace, name, relation or "own")
+        if relation is not None:
+            self.store.set_org_relation(org_id, relation)
         entries = [("name", name), *(("alias", a) for a in aliases)]
         entries += [("handle", h) for h in handles] + [("hashtag", t) for t in hashtags]
         entries += [("product", p) for p in products] + [("exclude", e) for e in excludes]
@@ -248,7 +252,7 @@ class Jauge:
         *,
         start: date | None = None,
         end: date | None = None,
-        versus: Sequence[str] = (),
+        versus: Sequence[str] | None = None,
         lang: str | None = None,
         names: bool = False,
         every: str = "quarter",
@@ -256,9 +260,10 @@ class Jauge:
     ) -> Report:
         """The executive report of an organisation, or of its ``campaign`` (``jauge
         report``): one HTML file to share, with the index, its breakdown and trend, the
-        organisations ``versus`` side by side, listening and people (pseudonymised unless
-        ``names``); see docs/reports.md. ``report.save(path)`` writes it (a PDF when
-        the name ends in .pdf); Jupyter shows it."""
+        organisations ``versus`` (default: the workspace's competitors) side by side,
+        listening and people (pseudonymised unless ``names``); see docs/reports.md.
+        ``report.save(path)`` writes it (a PDF when the name ends in .pdf); Jupyter
+        shows it."""
         from .reports import executive_report
 
         return executive_report(
@@ -266,7 +271,7 @@ class Jauge:
             org,
             start=start,
             end=end,
-            versus=tuple(versus),
+            versus=None if versus is None else tuple(versus),
             lang=lang,
             names=names,
             every=every,

@@ -132,6 +132,13 @@ def test_cli_org_enrich_voice(tmp_path: Path) -> None:
     assert [o["org"] for o in data["orgs"]] == ["United", "Delta"]
     listed = json.loads(run(cli, ["org", "list", "--db", db, "--format", "json"]).stdout)
     assert any(o["name"] == "United" and len(o["terms"]) == 2 for o in listed)
+    # an organisation the import created as the user's own can be declared a competitor,
+    # and adding to its dictionary later keeps that
+    run(cli, ["org", "add", "Delta", "--relation", "competitor", "--db", db])
+    run(cli, ["org", "add", "Delta", "--hashtag", "delta", "--db", db])
+    listed = json.loads(run(cli, ["org", "list", "--db", db, "--format", "json"]).stdout)
+    relations = {o["name"]: o["relation"] for o in listed}
+    assert relations["Delta"] == "competitor" and relations["United"] == "own"
 
 
 def test_topics_of_an_airline(airlines: jauge.Jauge) -> None:

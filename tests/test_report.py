@@ -234,3 +234,14 @@ def test_in_short_the_sentences_come_from_the_figures_below(brands: jauge.Jauge)
     assert not any(s.startswith("report.") for s in said)
     french = brands.report("United", versus=RIVALS, lang="fr").html
     assert f"Rang {place + 1} sur les {len(ranked)} organisations comparées" in french
+
+
+def test_the_workspaces_competitors_are_the_default_rivals(brands: jauge.Jauge) -> None:
+    for rival in RIVALS:
+        brands.add_org(rival, relation="competitor")
+    shown = cells(figure(brands.report("United").html, "versus"))
+    assert [r[0] for r in shown] == ["United", *RIVALS]
+    # naming rivals replaces them, and naming none is possible from the API
+    assert [r[0] for r in cells(figure(brands.report("United", versus=["American"]).html,
+                                        "versus"))] == ["United", "American"]  # fmt: skip
+    assert 'data-figure="versus"' not in brands.report("United", versus=[]).html

@@ -55,8 +55,9 @@ def org_group() -> None:
 @click.option(
     "--relation",
     type=click.Choice(RELATIONS),
-    default="own",
-    show_default=True,
+    default=None,
+    help="The user's own, a competitor (shown beside it in reports) or other. Default: own "
+    "for a new organisation; an existing one keeps its relation.",
 )
 @db_option
 @workspace_option
@@ -68,7 +69,7 @@ def org_add_command(
     hashtags: tuple[str, ...],
     products: tuple[str, ...],
     excludes: tuple[str, ...],
-    relation: str,
+    relation: str | None,
     db: str | None,
     workspace: str | None,
     fmt: str,

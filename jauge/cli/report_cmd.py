@@ -29,7 +29,8 @@ Examples:
     "versus",
     multiple=True,
     metavar="ORG",
-    help="Another organisation to show side by side (repeatable).",
+    help="Another organisation to show side by side (repeatable). Default: the workspace's "
+    "competitors (`jauge org add NAME --relation competitor`).",
 )
 @click.option(
     "--campaign", metavar="NAME", help="Report on this campaign (see `jauge campaign add`)."
@@ -80,7 +81,7 @@ def report_command(
             org,
             start=_date(start, "--from"),
             end=_date(end, "--to"),
-            versus=versus,
+            versus=versus or None,
             lang=lang,
             names=names,
             every=every,

@@ -77,7 +77,7 @@ def executive_report(
     *,
     start: date | None = None,
     end: date | None = None,
-    versus: tuple[str, ...] = (),
+    versus: tuple[str, ...] | None = None,
     lang: str | None = None,
     names: bool = False,
     every: str = "quarter",
@@ -85,8 +85,8 @@ def executive_report(
 ) -> Report:
     """The report of ``org`` over ``start``..``end`` (default: the 90 days up to its
     latest item, as ``jauge score``), or of one of its campaigns, compared with the
-    organisations ``versus``, in ``lang`` (default: the user's language). ``names`` shows
-    people's handles instead of pseudonyms."""
+    organisations ``versus`` (None: the workspace's competitors), in ``lang`` (default:
+    the user's language). ``names`` shows people's handles instead of pseudonyms."""
     lang = lang if lang in LANGUAGES else language()
     with speaking(lang):
         figures = gather_figures(handle, org, start, end, versus, names, every, campaign)
@@ -99,7 +99,7 @@ def gather_figures(
     org: str,
     start: date | None = None,
     end: date | None = None,
-    versus: tuple[str, ...] = (),
+    versus: tuple[str, ...] | None = None,
     names: bool = False,
     every: str = "quarter",
     campaign: str | None = None,
@@ -115,6 +115,10 @@ def gather_figures(
     trend = handle.compare(
         "period", [org], every=every, start=_trend_start(last, every), end=last
     ).to_dict()
+    if versus is None:  # the organisations the user declared as competitors
+        versus = tuple(
+            o["name"] for o in handle.organisations.to_pylist() if o["relation"] == "competitor"
+        )
     orgs = list(dict.fromkeys((org, *versus)))  # each once, the reported one first
     return {
         "score": score,

@@ -193,6 +193,12 @@ class Store:
         )
         return org_id
 
+    def set_org_relation(self, org_id: str, relation: str) -> None:
+        """Whether an organisation is the user's own, a competitor or other."""
+        self.con.execute(
+            "UPDATE organisations SET relation = ? WHERE org_id = ?", [relation, org_id]
+        )
+
     def org_id(self, workspace: str, name: str) -> str:
         """The id of an existing organisation, or a NotFoundError naming the known ones."""
         rows = self.con.execute(

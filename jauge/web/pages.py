@@ -293,7 +293,7 @@ async def report(
             org,
             start=start,
             end=end,
-            versus=versus,
+            versus=versus or None,
             lang=lang,
             names=names,
             campaign=campaign or None,
