@@ -127,6 +127,21 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, english) for _size, pattern, english in ordered]
 
 
+#: how each language writes a number: its decimal mark and its thousands separator
+NUMBER_MARKS = {"en": (".", ","), "fr": (",", "\u202f")}
+
+
+def number(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
+    """``value`` as people read it in ``lang`` (default: the current language), formatted
+    by ``spec`` (Python's format mini-language: ``.1f``, ``+.2f``, ``,.0f``); a dash for
+    no value. French writes 40,5 and 12 500 (a narrow no-break space)."""
+    if value is None:
+        return "—"
+    decimal, thousands = NUMBER_MARKS.get(lang or language(), NUMBER_MARKS[DEFAULT])
+    marks: dict[str, str | int | None] = {".": decimal, ",": thousands}
+    return format(value, spec).translate(str.maketrans(marks))
+
+
 def N_(message: str, /) -> str:  # gettext's name for it
     """Mark ``message`` for translation where it is shown; return it unchanged."""
     return message

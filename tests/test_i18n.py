@@ -249,3 +249,14 @@ def test_no_function_hides_the_translation_function():
             if binds and calls:
                 hiding.append(f"{path.relative_to(ROOT)}:{function.lineno}")
     assert not hiding, hiding
+
+
+def test_numbers_are_written_as_each_language_writes_them() -> None:
+    from jauge.i18n import number, speaking
+
+    assert number(12500.5, ",.1f", "en") == "12,500.5"
+    assert number(40.52, lang="fr") == "40,5" and number(-3.14159, "+.2f", "fr") == "-3,14"
+    assert number(12500.5, ",.1f", "fr") == "12\u202f500,5"
+    assert number(None) == "—"
+    with speaking("fr"):
+        assert number(0.25, "g") == "0,25"

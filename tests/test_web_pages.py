@@ -118,6 +118,11 @@ def test_overview_shows_the_index_of_the_api_in_english_and_french(
 
     french = app_client.get("/overview", params={"org": "Cosmetics brand", "lang": "fr"})
     assert "Indice Jauge de Cosmetics brand" in french.text and '<html lang="fr">' in french.text
+    shown_fr = re.search(r'data-testid="index-score">([0-9,]+)<', french.text)
+    assert shown_fr and shown_fr.group(1) == f"{api['score']:.1f}".replace(".", ",")
+    # its charts too: Vega's number locale, French marks
+    trend_fr = re.search(r'id="trend-spec">(.*?)</script>', french.text, re.S)
+    assert trend_fr and json.loads(trend_fr[1])["config"]["locale"]["number"]["decimal"] == ","
     # the breakdown, its chart and the notes name pillars and indicators in French
     assert "Profondeur de l&#39;engagement" in french.text and "Applaudissements" in french.text
     bars = re.search(r'id="breakdown-spec">(.*?)</script>', french.text, re.S)
@@ -363,7 +368,9 @@ def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, we
     name = f"jauge-report-united-{api['scope']['to']}.html"
     assert report.headers["content-disposition"] == f'inline; filename="{name}"'
     assert '<html lang="fr">' in report.text and api["fingerprint"] in report.text
-    assert f"{api['score']:.1f}" in report.text and "Face aux autres organisations" in report.text
+    # figures written as French readers write them: 22,4
+    french_score = f"{api['score']:.1f}".replace(".", ",")
+    assert french_score in report.text and "Face aux autres organisations" in report.text
     # another workspace's organisation is not found, as everywhere else
     login(app_client, web_store.email("rival"))
     assert app_client.get("/report", params={"org": "United"}).status_code == 404

@@ -12,6 +12,7 @@ further than the store it comes from.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
-from ..i18n import LANGUAGES, language, speaking
+from ..i18n import LANGUAGES, language, number, speaking
 
 if TYPE_CHECKING:
     from ..api import Jauge
@@ -161,7 +162,7 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     from ..metrics.labels import label
 
     def num(x: float) -> str:
-        return f"{x:.1f}"
+        return number(x, lang=lang)
 
     said: list[Highlight] = []
     scored = [(p["score"], name) for name, p in figures["score"]["pillars"].items()]
@@ -204,9 +205,11 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     mine = voices.get(org)
     if mine and mine["mentions"]:
         net = mine["net_sentiment"]
-        values = {"mentions": mine["mentions"], "net": "—" if net is None else f"{net:+.0f}"}
+        values = {"mentions": mine["mentions"], "net": number(net, "+.0f", lang)}
         if len(voices) > 1:
-            share = f"{mine['share_of_voice'] * 100:.0f}" + (" %" if lang == "fr" else "%")
+            share = number(mine["share_of_voice"] * 100, ".0f", lang) + (
+                " %" if lang == "fr" else "%"
+            )
             said.append(("report.hl.voice", {**values, "share": share}))
         else:
             said.append(("report.hl.mentions", values))
@@ -270,7 +273,11 @@ def _render(figures: dict[str, Any], lang: str) -> str:
             f=figures,
             s=figures["score"],
             latest=latest,
-            charts={k: Markup(to_svg(v)) if v else None for k, v in drawn.items()},
+            charts={
+                k: Markup(to_svg(charts.localised(v, lang))) if v else None
+                for k, v in drawn.items()
+            },
+            number=functools.partial(number, lang=lang),
             t=t,
             lang=lang,
             label=labels.label,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from ..i18n import DEFAULT, NUMBER_MARKS
 from ..metrics import labels as index_labels
 
 Spec = dict[str, Any]
@@ -25,6 +26,17 @@ _BASE: Spec = {
 
 def _spec(**parts: Any) -> Spec:
     return {**_BASE, **parts}
+
+
+def localised(spec: Spec, lang: str) -> Spec:
+    """``spec`` with the number marks of ``lang`` (Vega's ``config.locale``): axes and
+    tooltips then read as the page's figures do."""
+    decimal, thousands = NUMBER_MARKS.get(lang, NUMBER_MARKS[DEFAULT])
+    if (decimal, thousands) == NUMBER_MARKS[DEFAULT]:
+        return spec
+    locale = {"number": {"decimal": decimal, "thousands": thousands, "grouping": [3],
+                         "currency": ["", ""]}}  # fmt: skip
+    return {**spec, "config": {**spec.get("config", {}), "locale": locale}}
 
 
 def scored_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError
-from ..i18n import _, localised
+from ..i18n import _, localised, number
 from ..metrics import labels
 from ..sources import registry
 from ..sources.connections import list_connections
@@ -108,7 +108,8 @@ def render(
             "csrf": ctx.caller.csrf if ctx else None,
             "url": url,
             "lang_link": lang_link,
-            "spec": _spec_json,
+            "spec": lambda chart: _spec_json(charts.localised(chart, lang)),
+            "number": functools.partial(number, lang=lang),
             "org_options": options.options,
             "localised": localised,
             "label": labels.label,
