@@ -132,3 +132,10 @@ def test_the_command_imports_without_source_and_says_how_it_read_them(
     with jauge.open(db) as j:
         platforms = set(j.items.to_pandas()["platform"])
     assert platforms == {"x", "youtube"}
+
+
+def test_a_missing_file_or_a_folder_is_named_as_such(handle: jauge.Jauge, tmp_path: Path) -> None:
+    missing = handle.import_file(tmp_path / "nowhere.csv")
+    assert not missing.ok and "no such file" in missing.errors[0].message.lower()
+    folder = handle.import_file(tmp_path)
+    assert not folder.ok and "folder" in folder.errors[0].message

@@ -135,3 +135,42 @@ def test_an_error_names_its_line_under_the_channels_total(
     [error] = result.errors
     assert (error.line, error.field) == (7, "Views")
     assert '"beaucoup"' in error.message
+
+
+def test_line_numbers_stay_exact_deep_into_a_french_export(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    # 3,280 rows: the real videos of both channels, each repeated 40 times under its own
+    # id (generated from the real data: the engine reads files this size in parallel)
+    real = videos("UCYpRDnhk5H8h16jpS84uqsA") + videos("UCSKdvgqdnj72_SLggp7BDTg")
+    rows = [{**v, "videoId": f"{v['videoId']}-{n}"} for n in range(40) for v in real]
+    lines = export(rows, french=True).splitlines(keepends=True)
+    assert len(lines) > 3000
+    deep = 3001  # a line (the header, then the Total, then videos) with a broken date
+    cells = next(csv.reader([lines[deep - 1]]))
+    cells[2] = "1er mars 2020"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
+    lines[deep - 1] = out.getvalue()
+    path = tmp_path / "Table data.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = handle.import_file(path, "youtube-studio", org="Le Monde")
+    [error] = result.errors
+    assert (error.line, error.field) == (deep, "Heure de publication de la vidéo")
+    assert '"1er mars 2020"' in error.message and "28 sept. 2026" in error.message
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r"], ids=["lf", "cr"])
+def test_the_total_alone_or_with_old_mac_line_endings(
+    handle: jauge.Jauge, tmp_path: Path, ending: str
+) -> None:
+    rows = videos("UCYpRDnhk5H8h16jpS84uqsA")
+    path = tmp_path / "Table data.csv"
+    path.write_text(export(rows).replace("\n", ending), encoding="utf-8")
+    result = handle.import_file(path, "youtube-studio", org="Le Monde")
+    assert result.ok and result.to_dict()["inserted"] == len(rows)
+    # an export of a channel without videos in the period: the header and the Total
+    alone = tmp_path / "empty period.csv"
+    alone.write_text("".join(export(rows).splitlines(keepends=True)[:2]), encoding="utf-8")
+    empty = handle.import_file(alone, "youtube-studio", org="Le Monde")
+    assert empty.ok and empty.to_dict()["inserted"] == 0

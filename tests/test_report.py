@@ -6,6 +6,7 @@ import html
 import json
 import re
 import shlex
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -180,6 +181,13 @@ def test_a_pdf_is_printed_by_the_installed_browser(
     with pytest.raises(jauge.ConfigError, match="print it to PDF from any browser"):
         report.save(tmp_path / "again.pdf")
     assert not (tmp_path / "again.pdf").exists()
+    # a browser that fails leaves an earlier file as it was, and says so
+    earlier = tmp_path / "earlier.pdf"
+    earlier.write_bytes(b"%PDF- an earlier report")
+    monkeypatch.setenv("JAUGE_BROWSER", shutil.which("false") or "/bin/false")
+    with pytest.raises(jauge.ConfigError, match="could not print the report"):
+        report.save(earlier)
+    assert earlier.read_bytes() == b"%PDF- an earlier report"
 
 
 def test_a_campaign_report_and_the_campaigns_side_by_side(brands: jauge.Jauge) -> None:

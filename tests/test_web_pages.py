@@ -366,7 +366,9 @@ def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, we
     )
     api = app_client.get("/api/v1/score", params={"org": "United"}).json()
     name = f"jauge-report-united-{api['scope']['to']}.html"
-    assert report.headers["content-disposition"] == f'inline; filename="{name}"'
+    assert report.headers["content-disposition"] == (
+        f"inline; filename=\"{name}\"; filename*=UTF-8''{name}"
+    )
     assert '<html lang="fr">' in report.text and api["fingerprint"] in report.text
     # figures written as French readers write them: 22,4
     french_score = f"{api['score']:.1f}".replace(".", ",")
@@ -374,3 +376,20 @@ def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, we
     # another workspace's organisation is not found, as everywhere else
     login(app_client, web_store.email("rival"))
     assert app_client.get("/report", params={"org": "United"}).status_code == 404
+
+
+def test_a_report_of_an_organisation_named_beyond_latin_1(writable_client: TestClient):
+    client = login(writable_client, "analyst@brands.example")
+    page = client.get("/sources").text
+    r = client.post(
+        "/sources/upload",
+        data={"source": "facebook-insights", "org": "Café 東京", "year": "2014",
+              "csrf_token": csrf_of(page)},
+        files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
+    )  # fmt: skip
+    assert r.status_code == 200
+    report = client.get("/report", params={"org": "Café 東京"})
+    assert report.status_code == 200 and "Café 東京" in report.text
+    disposition = report.headers["content-disposition"]
+    assert disposition.startswith('inline; filename="jauge-report-caf--')
+    assert "filename*=UTF-8''jauge-report-caf%C3%A9-%E6%9D%B1%E4%BA%AC-" in disposition

@@ -205,7 +205,7 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     mine = voices.get(org)
     if mine and mine["mentions"]:
         net = mine["net_sentiment"]
-        values = {"mentions": mine["mentions"], "net": number(net, "+.0f", lang)}
+        values = {"mentions": number(mine["mentions"], ",", lang), "net": number(net, "+.0f", lang)}
         if len(voices) > 1:
             share = number(mine["share_of_voice"] * 100, ".0f", lang) + (
                 " %" if lang == "fr" else "%"
@@ -215,7 +215,7 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
             said.append(("report.hl.mentions", values))
     engagers = figures["score"]["coverage"].get("engagers") or 0
     if engagers:
-        said.append(("report.hl.engagers", {"engagers": engagers}))
+        said.append(("report.hl.engagers", {"engagers": number(engagers, ",", lang)}))
     if figures["topics"]["rising"]:
         rising = figures["topics"]["rising"][0]
         said.append(("report.hl.rising", {"term": rising["term"], "growth": num(rising["growth"])}))

@@ -53,13 +53,15 @@ def print_pdf(html: str, target: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="jauge-report-") as folder:
         page = Path(folder) / "report.html"
         page.write_text(html, encoding="utf-8")
+        # printed beside the page, then moved: a failed print leaves the target as it was
+        printed = Path(folder) / "report.pdf"
         command = [
             browser,
             "--headless",
             "--disable-gpu",
             "--no-pdf-header-footer",
             f"--user-data-dir={Path(folder) / 'profile'}",  # never the user's own profile
-            f"--print-to-pdf={target}",
+            f"--print-to-pdf={printed}",
             page.as_uri(),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -72,7 +74,7 @@ def print_pdf(html: str, target: Path) -> Path:
             raise ConfigError(
                 _("{browser} could not print the report: {reason}", browser=browser, reason=exc)
             ) from exc
-        if not target.is_file() or target.stat().st_size == 0:
+        if done.returncode != 0 or not printed.is_file() or printed.stat().st_size == 0:
             reason = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
             raise ConfigError(
                 _(
@@ -81,4 +83,5 @@ def print_pdf(html: str, target: Path) -> Path:
                     reason=reason[0],
                 )
             )
+        shutil.move(printed, target)
     return target

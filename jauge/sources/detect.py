@@ -17,7 +17,7 @@ from ..i18n import N_
 from . import registry
 from .base import ImportOptions, TabularSource, _renamed_names
 from .convert import pick
-from .files import open_tabular, read_sample
+from .files import check_readable, open_tabular, read_sample
 
 FEED = "rss"
 JSON_LINES = "posts-jsonl"
@@ -28,6 +28,7 @@ def detect_source(path: str, options: ImportOptions) -> str:
     when none or several could."""
     if path.startswith(("http://", "https://")):
         return FEED
+    check_readable(Path(path))  # a missing file or a folder is named as such
     sample = read_sample(Path(path))
     start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
     if start == b"<":

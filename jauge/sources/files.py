@@ -40,6 +40,8 @@ ENGINE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1"
 REJECTS_TABLE = "jauge_rejects"
 SAMPLE_BYTES = 1 << 16
 BATCH_ROWS = 65_536
+#: the ends of lines as the engine and the csv module read them
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 Progress = Callable[[int], None]
 
@@ -226,6 +228,9 @@ class CsvReader(TabularReader):
         self._header_records = 1
         self._header_lines = 1
         self._sample = text
+        #: the sample is the whole file
+        self._whole = len(sample) < SAMPLE_BYTES
+        self._no_rows = False
         self._skipped_rows = 0
         self._rejected_lines: set[int] = set()
 
@@ -243,6 +248,9 @@ class CsvReader(TabularReader):
         assert found is not None, "first_record() found it"
         self._header_records += 1
         self._header_lines = sum(lines for _, lines in found)
+        # a file with no row under its header: the engine cannot tell its columns then
+        rest = _LINE_END.split(self._sample, maxsplit=self._header_lines)
+        self._no_rows = self._whole and (len(rest) <= self._header_lines or not rest[-1].strip())
 
     def _records_in_sample(self, count: int) -> list[tuple[list[str], int]] | None:
         """The first ``count`` records of the sample, with the lines each spans; None when
@@ -253,14 +261,16 @@ class CsvReader(TabularReader):
             found.append((record, reader.line_num - line))
             line = reader.line_num
             if len(found) == count:
-                # the last record is whole only if the sample goes on after it
-                return found if self._sample.count("\n") >= line else None
+                # the last record is whole if its line ends in the sample, or the file does
+                whole = len(_LINE_END.findall(self._sample)) >= line or self._whole
+                return found if whole else None
         return None
 
     @property
     def engine_encoding(self) -> str | None:
-        """The engine's name for this file's encoding, if its own reader can decode it."""
-        return ENGINE_ENCODINGS.get(self.encoding)
+        """The engine's name for this file's encoding, if its own reader can decode it
+        (and the file has rows under its header: see take_first_record_as_header)."""
+        return None if self._no_rows else ENGINE_ENCODINGS.get(self.encoding)
 
     def engine_scan(self, names: list[str]) -> str:
         """The engine's parallel CSV reader over the whole file, as a table function.

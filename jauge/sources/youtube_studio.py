@@ -68,13 +68,20 @@ _FRENCH_MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre",
 )  # fmt: skip
-#: Studio's French dates ("28 sept. 2026"), which strptime cannot read
+#: Studio's French dates ("28 sept. 2026"), which strptime cannot read. Plain expressions
+#: of the row, no subquery: the engine would turn one into a join, which loses the
+#: file's order and so the line numbers of errors (see convert.one_of)
+_FRENCH_DAY = r"'^(\d{{1,2}})\s+(\pL+)\.?\s+(\d{{4}})$'"
+_FRENCH_PART = "regexp_extract(lower(trim({{raw}})), {pattern}, {group})"
 FRENCH_DATE = (
     "28 sept. 2026",
-    "(SELECT try(make_date(TRY_CAST(d.y AS INTEGER), "
-    f"(list_position([{', '.join(map(sql_literal, _FRENCH_MONTHS))}], d.m) - 1) % 12 + 1, "
-    "TRY_CAST(d.d AS INTEGER)))::TIMESTAMP FROM (SELECT regexp_extract(lower(trim({raw})), "
-    r"'^(\d{{1,2}})\s+(\pL+)\.?\s+(\d{{4}})$', ['d', 'm', 'y']) AS d))",
+    "try(make_date(TRY_CAST({year} AS INTEGER), (list_position([{months}], {month}) - 1) "
+    "% 12 + 1, TRY_CAST({day} AS INTEGER)))::TIMESTAMP".format(
+        year=_FRENCH_PART.format(pattern=_FRENCH_DAY, group=3),
+        month=_FRENCH_PART.format(pattern=_FRENCH_DAY, group=2),
+        day=_FRENCH_PART.format(pattern=_FRENCH_DAY, group=1),
+        months=", ".join(map(sql_literal, _FRENCH_MONTHS)).replace("{", "{{").replace("}", "}}"),
+    ),
 )
 
 

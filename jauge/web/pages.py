@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -300,10 +300,14 @@ async def report(
             campaign=campaign or None,
         ),
     )
+    name = made.data.default_name()
+    # headers are Latin-1: an ASCII name for every browser, the exact one for those that
+    # read RFC 6266's filename*
+    plain = name.encode("ascii", "replace").decode().replace("?", "-")
     return HTMLResponse(
         made.data.html,
         headers={
-            "content-disposition": f'inline; filename="{made.data.default_name()}"',
+            "content-disposition": f"inline; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}",
             "content-security-policy": REPORT_POLICY,
         },
     )
