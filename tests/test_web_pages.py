@@ -373,6 +373,18 @@ def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, we
     # figures written as French readers write them: 22,4
     french_score = f"{api['score']:.1f}".replace(".", ",")
     assert french_score in report.text and "Face aux autres organisations" in report.text
+    # from a comparison of organisations: a report on the first, the others beside it
+    compared = app_client.get(
+        "/compare", params=[("by", "org"), ("org", "Delta"), ("org", "United"), ("org", "American")]
+    ).text
+    link = re.search(r'data-testid="report" download\s+href="([^"]+)"', compared)
+    assert link and "org=Delta" in link[1] and "vs=United&amp;vs=American" in link[1]
+    beside = app_client.get(html.unescape(link[1])).text
+    assert re.findall(r"<tr><td>([^<]+)</td><td class=\"n\">", beside)[-3:] == [
+        "Delta",
+        "United",
+        "American",
+    ]
     # another workspace's organisation is not found, as everywhere else
     login(app_client, web_store.email("rival"))
     assert app_client.get("/report", params={"org": "United"}).status_code == 404
