@@ -129,6 +129,12 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
 
 #: how each language writes a number: its decimal mark and its thousands separator
 NUMBER_MARKS = {"en": (".", ","), "fr": (",", "\u202f")}
+#: the marks to swap from Python's, per language that writes numbers otherwise
+_NUMBER_TABLES = {
+    lang: str.maketrans({".": decimal, ",": thousands})
+    for lang, (decimal, thousands) in NUMBER_MARKS.items()
+    if (decimal, thousands) != (".", ",")
+}
 
 
 def number(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
@@ -137,9 +143,9 @@ def number(value: float | None, spec: str = ".1f", lang: str | None = None) -> s
     no value. French writes 40,5 and 12 500 (a narrow no-break space)."""
     if value is None:
         return "—"
-    decimal, thousands = NUMBER_MARKS.get(lang or language(), NUMBER_MARKS[DEFAULT])
-    marks: dict[str, str | int | None] = {".": decimal, ",": thousands}
-    return format(value, spec).translate(str.maketrans(marks))
+    text = format(value, spec)
+    table = _NUMBER_TABLES.get(lang or language())
+    return text.translate(table) if table else text  # English: as Python writes it
 
 
 def N_(message: str, /) -> str:  # gettext's name for it
