@@ -30,6 +30,7 @@ from .store.duckdb_store import Store
 
 if TYPE_CHECKING:
     from .community.people import Person
+    from .integrity.assess import IntegrityReport
     from .reports import Report
 
 
@@ -203,6 +204,30 @@ class Jauge:
             data["handle"] = pseudonym(pseudonym_key(self.store, self.workspace), found[0][0])
             data["items"] = [{**i, "url": None} for i in data["items"]]
         return data
+
+    def integrity(
+        self,
+        *,
+        minutes: int = 10,
+        min_items: int = 5,
+        min_overlap: float = 0.5,
+        min_group: int = 3,
+        limit: int = 20,
+    ) -> IntegrityReport:
+        """Assess every person of the workspace for signs of bought or automated
+        engagement and store their authenticity weights, which the index and the
+        community graph then use (docs/integrity.md). The lockstep thresholds: engagement
+        within ``minutes`` of a post, on ``min_items`` posts shared with others by a
+        Jaccard overlap of ``min_overlap``, in groups of ``min_group`` or more."""
+        from .integrity.assess import assess
+        from .integrity.lockstep import LockstepRules
+
+        rules = LockstepRules(minutes, min_items, min_overlap, min_group)
+        return assess(self.store, self.workspace, rules, limit=limit)
+
+    def authenticity(self) -> Frame:
+        """The stored authenticity weights of the workspace's assessed persons."""
+        return self.table("authenticity")
 
     # -- the index ---------------------------------------------------------------
 

@@ -61,6 +61,12 @@ STAGE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("author_name", "VARCHAR"),
     ("author_location", "VARCHAR"),
     ("author_followers", "BIGINT"),  # the author's audience, where the source says
+    # the author's profile, where the source says (integrity signals, docs/integrity.md)
+    ("author_following", "BIGINT"),
+    ("author_posts", "BIGINT"),
+    ("author_has_avatar", "BOOLEAN"),
+    ("author_has_bio", "BOOLEAN"),
+    ("author_bot", "BOOLEAN"),
     ("text", "VARCHAR"),
     ("title", "VARCHAR"),
     ("url", "VARCHAR"),

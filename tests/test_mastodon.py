@@ -60,6 +60,20 @@ def test_a_hashtag_timeline_syncs_incrementally(tmp_path: Path) -> None:
         # the author's audience is shown, never used to order
         assert person.followers == statuses[0]["account"]["followers_count"]
         assert person.handle == statuses[0]["account"]["acct"]
+        # and what integrity checks read of the profile (a test server's fresh account:
+        # the default picture, an empty note, not a declared bot)
+        account = statuses[0]["account"]
+        assert j.sql(
+            "SELECT following, posts, has_avatar, has_bio, declared_bot FROM persons"
+        ).to_pylist() == [
+            {
+                "following": account["following_count"],
+                "posts": account["statuses_count"],
+                "has_avatar": "missing.png" not in account["avatar"],
+                "has_bio": bool(account["note"]),
+                "declared_bot": account["bot"],
+            }
+        ]
         again = sync(j.store, j.workspace, client_factory=fast_client)
         assert again.connections[0].status == "not_modified"  # min_id: nothing newer
         last = server.requests[-1][0]

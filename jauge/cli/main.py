@@ -13,6 +13,7 @@ from .connect_cmd import connect_group, sync_command
 from .demo_cmd import demo_command
 from .help_language import localise_help
 from .import_cmd import import_command
+from .integrity_cmd import integrity_command
 from .listening_cmd import enrich_command, org_group, topics_command, voice_command
 from .panel_cmd import panel_group
 from .report_cmd import report_command
@@ -29,6 +30,7 @@ Start here:
   jauge sources              what jauge can import
   jauge import FILE --source NAME --org ORG
   jauge stats
+  jauge integrity            weigh down bought and automated accounts
   jauge score --org ORG      the Jauge Index, with its breakdown and interval
   jauge report --org ORG     the same, in a report to share with executives
   jauge serve                the web dashboard and the REST API
@@ -61,6 +63,7 @@ cli.add_command(demo_command)
 cli.add_command(enrich_command)
 cli.add_command(graph_group)
 cli.add_command(import_command)
+cli.add_command(integrity_command)
 cli.add_command(org_group)
 cli.add_command(topics_command)
 cli.add_command(voice_command)

@@ -3,8 +3,8 @@
 Nodes are persons (and the organisation itself, ``org:NAME``); a directed edge goes from
 whoever engaged (a reply, a comment, a mention, a repost, a quote) to the author of what
 they engaged with — the organisation when it is one of its posts or when they mention
-it. Edge weights add up each engager's authenticity weight (1 until integrity detection
-lands), so inauthentic activity can be made to count for nothing.
+it. Edge weights add up each engager's authenticity weight (1 unless ``jauge integrity``
+weighed them down), so inauthentic activity counts for little or nothing.
 """
 
 from __future__ import annotations
@@ -75,13 +75,15 @@ def edges_sql(
     sql = f"""
         SELECT i.actor_person_id AS source,
                coalesce(t.author_person_id, ?) AS target,
-               count(*) AS weight{kinds_column}
+               sum(coalesce(w.weight, 1.0)) AS weight{kinds_column}
         FROM interactions i
         LEFT JOIN content_items t ON t.item_id = i.target_item_id
+        LEFT JOIN authenticity w
+               ON w.workspace = i.workspace AND w.person_id = i.actor_person_id
         WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
           AND i.occurred_at >= ? AND i.occurred_at < ?
         GROUP BY 1, 2
-        HAVING source <> target
+        HAVING source <> target AND sum(coalesce(w.weight, 1.0)) > 0
         """
     return sql, [f"org:{org}", workspace, org_id, begin, finish]
 

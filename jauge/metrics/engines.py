@@ -31,7 +31,7 @@ from .statistics import (
 
 GROUP = "jauge.engines"
 #: the store tables the statistics read
-TABLES = ("content_items", "interactions", "metric_snapshots", "annotations")
+TABLES = ("content_items", "interactions", "metric_snapshots", "annotations", "authenticity")
 
 
 class Engine(ABC):

@@ -25,6 +25,7 @@ import pyarrow as pa
 from ..days import after, first_day, midnight
 from ..errors import ConfigError, NotFoundError
 from ..i18n import N_, _
+from ..integrity import METHOD
 from ..store.duckdb_store import Store
 from .engines import get_engine
 from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, collapse, estimate
@@ -601,6 +602,18 @@ def score_statistics(
     )
 
 
+def _filtering(weights: list[float]) -> str:
+    """How engagers were weighed, for the transparency table."""
+    lowered = sum(1 for w in weights if w < 1.0)
+    how = (
+        f"{lowered} of {len(weights)} engagers weighed down as likely bought or automated by "
+        f"`jauge integrity` ({METHOD}: profile signals, lockstep groups count 0)"
+        if lowered
+        else "authenticity weight 1 for every engager (none weighed down by `jauge integrity`)"
+    )
+    return f"{how}; audience size enters only as a denominator"
+
+
 def sources_and_methods(
     stats: dict[str, pa.Table],
     languages: list[str],
@@ -623,8 +636,7 @@ def sources_and_methods(
             if labelled
             else "none: no sentiment labels in scope (run `jauge enrich`)"
         ),
-        "filtering": "authenticity weight 1 for every engager (integrity detection not yet "
-        "applied); audience size enters only as a denominator",
+        "filtering": _filtering(stats["engagers"].column("authenticity").to_pylist()),
         "engine": engine,
         "uncertainty": f"{spec.replicates} Poisson bootstrap replicates over items, engagers, "
         f"threads and opinions; {int(spec.level * 100)}% percentile intervals",

@@ -25,7 +25,7 @@ from .api import (
     stage_rows,
 )
 from .base import Fetched, ImportOptions, StageReport
-from .convert import text
+from .convert import flag, text
 
 PUBLIC_SERVICE = "https://public.api.bsky.app"
 PAGE = 100
@@ -46,6 +46,7 @@ COLUMNS = (
     "reactions",
     "shares",
     "comments",
+    "author_has_avatar",
     "row_no",
 )
 
@@ -88,6 +89,8 @@ def post_row(post: dict[str, Any], own_actor: str | None, row_no: int) -> dict[s
             else None
         ),
         "comments": _count(post.get("replyCount")),
+        # a profile view has no "avatar" key when the account has no picture of its own
+        "author_has_avatar": None if own or not author else str("avatar" in author).lower(),
         "row_no": row_no,
     }
 
@@ -168,4 +171,5 @@ class BlueskySource(ApiSource):
         rows = [post_row(p, options.account, n) for n, p in enumerate(posts, start=1)]
         fields = social_fields("bluesky", options, options.account)
         fields += [text("reply_to", "reply_to"), text("quote_of", "quote_of")]
+        fields.append(flag("author_has_avatar", "author_has_avatar"))
         return stage_rows(staging, rows, COLUMNS, fields)

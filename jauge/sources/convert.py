@@ -95,6 +95,27 @@ def count(target: str, column: str, *, grouped: bool = False) -> Field:
     )
 
 
+#: how exports write yes and no (French too), compared lower-cased
+_YES = ("true", "t", "yes", "y", "1", "oui", "o", "vrai")
+_NO = ("false", "f", "no", "n", "0", "non", "faux")
+
+
+def flag(target: str, column: str, *, negate: bool = False) -> Field:
+    """Yes or no (``true``/``false``, ``1``/``0``, ``yes``/``no``, ``oui``/``non``);
+    NULL when empty. ``negate`` stores the opposite (a default picture is no avatar)."""
+    raw = col(column)
+    value = f"lower(trim({raw}))"
+    yes = f"({value} IN ({', '.join(map(sql_literal, _YES))}))"
+    allowed = (*_YES, *_NO)
+    return Field(
+        target,
+        f"CASE WHEN {raw} IS NOT NULL THEN {'NOT ' if negate else ''}{yes} END",
+        column,
+        f"{raw} IS NOT NULL AND NOT {one_of(value, allowed)}",
+        got(N_("expected yes or no (true, false, 1, 0), got {value}"), _shown(raw)),
+    )
+
+
 def timestamp(
     target: str,
     column: str,

@@ -19,11 +19,13 @@ from ..i18n import N_
 from ..store.merge import Staging
 from .api import ApiSource, bearer, load_json, social_fields, stage_rows
 from .base import Fetched, ImportOptions, StageReport
-from .convert import count
+from .convert import count, flag
 from .rss import plain_text
 
 PAGE = 40
 MAX_PAGES = 25  # per sync: a backlog larger than 1,000 statuses is caught up over syncs
+#: the author's profile facts that integrity checks read (docs/integrity.md)
+PROFILE = ("author_following", "author_posts", "author_has_avatar", "author_has_bio", "author_bot")
 COLUMNS = (
     "id",
     "kind",
@@ -40,6 +42,7 @@ COLUMNS = (
     "comments",
     "followers",
     "author_followers",
+    *PROFILE,
     "row_no",
 )
 
@@ -72,8 +75,26 @@ def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> 
         "comments": _count(status.get("replies_count")),
         "followers": _count(account.get("followers_count")) if is_own else None,
         "author_followers": None if is_own else _count(account.get("followers_count")),
+        **(dict.fromkeys(PROFILE) if is_own else profile(account)),
         "row_no": row_no,
     }
+
+
+def profile(account: dict[str, Any]) -> dict[str, str | None]:
+    """The profile facts of a Mastodon account that integrity checks read."""
+    avatar, note = account.get("avatar"), account.get("note")
+    return {
+        "author_following": _count(account.get("following_count")),
+        "author_posts": _count(account.get("statuses_count")),
+        # servers serve ".../avatars/original/missing.png" to accounts without a picture
+        "author_has_avatar": None if avatar is None else _flag("missing.png" not in avatar),
+        "author_has_bio": None if note is None else _flag(bool(plain_text(note))),
+        "author_bot": None if "bot" not in account else _flag(bool(account["bot"])),
+    }
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _count(value: Any) -> str | None:
@@ -151,7 +172,8 @@ class MastodonSource(ApiSource):
             raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
         rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
         fields = social_fields("mastodon", options, options.account)
-        fields += [count("followers", "followers"), count("author_followers", "author_followers")]
+        fields += [count(c, c) for c in ("followers", "author_followers", *PROFILE[:2])]
+        fields += [flag(c, c) for c in PROFILE[2:]]
         return stage_rows(staging, rows, COLUMNS, fields)
 
 

@@ -7,7 +7,9 @@ Columns (see docs/sources.md): ``id``, ``created_at`` (required), ``platform``,
 ``impressions``, ``reach``, ``engaged_users``, ``reactions``, ``comments``,
 ``shares``, ``saves``, ``clicks``, ``video_views``, ``followers`` (the account's),
 ``author_followers`` (the author's audience, shown next to people, never used to rank
-them). Other columns are kept in ``extra``. ``--map column=field`` renames a column to a field.
+them) and the author's profile, read by integrity checks: ``author_following``,
+``author_posts``, ``author_has_avatar``, ``author_has_bio``, ``author_bot``. Other
+columns are kept in ``extra``. ``--map column=field`` renames a column to a field.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .convert import (
     count,
     expected_one_of,
     expr,
+    flag,
     literal,
     missing_value,
     one_of,
@@ -35,6 +38,8 @@ from .files import JsonlReader, TabularReader
 
 TEXT_FIELDS = ("text", "title", "url", "lang", "author_name", "author_location")
 LINK_FIELDS = ("reply_to", "quote_of", "repost_of")
+PROFILE_COUNTS = ("author_following", "author_posts")
+PROFILE_FLAGS = ("author_has_avatar", "author_has_bio", "author_bot")
 KNOWN = {
     "id",
     "created_at",
@@ -46,6 +51,8 @@ KNOWN = {
     "kind",
     "observed_at",
     "author_followers",
+    *PROFILE_COUNTS,
+    *PROFILE_FLAGS,
     *TEXT_FIELDS,
     *LINK_FIELDS,
     *METRICS,
@@ -125,8 +132,8 @@ class PostsCsvSource(TabularSource):
             fields.append(timestamp("observed_at", "observed_at"))
         fields += [text(f, f) for f in (*TEXT_FIELDS, *LINK_FIELDS) if f in columns]
         fields += [count(m, m) for m in METRICS if m in columns]
-        if "author_followers" in columns:
-            fields.append(count("author_followers", "author_followers"))
+        fields += [count(c, c) for c in ("author_followers", *PROFILE_COUNTS) if c in columns]
+        fields += [flag(c, c) for c in PROFILE_FLAGS if c in columns]
         return fields
 
 

@@ -14,9 +14,25 @@ from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, count, expr, extra_object, literal, pick, text, timestamp
+from .convert import (
+    Field,
+    col,
+    count,
+    counts,
+    expr,
+    extra_object,
+    literal,
+    pick,
+    text,
+    timestamp,
+)
 
 ORG_COLUMNS = ("airline", "org", "organisation", "organization", "brand", "company")
+#: the author's profile counts, as Twitter's API (v1.1) names them, flattened
+PROFILE_COUNTS = {
+    "author_following": ("user_friends_count", "friends_count", "author_following"),
+    "author_posts": ("user_statuses_count", "statuses_count", "author_posts"),
+}
 TWEET_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%a %b %d %H:%M:%S %z %Y")
 
 
@@ -67,6 +83,12 @@ class TweetsCsvSource(TabularSource):
             columns, "user_followers_count", "followers_count", "author_followers"
         ):
             fields.append(count("author_followers", followers))
+        fields += counts(columns, PROFILE_COUNTS)
+        if default_picture := pick(columns, "default_profile_image"):
+            # Twitter's exports write "1" for a default picture and leave it empty otherwise
+            fields.append(expr("author_has_avatar", f"{col(default_picture)} IS NULL"))
+        if bio := pick(columns, "description", "user_description"):
+            fields.append(expr("author_has_bio", f"nullif(trim({col(bio)}), 'NULL') IS NOT NULL"))
         if location := pick(columns, "tweet_location", "user_location", "location"):
             fields.append(text("author_location", location))
         if shares := pick(columns, "retweet_count", "retweets"):

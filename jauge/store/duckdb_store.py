@@ -37,6 +37,7 @@ ENTITIES: dict[str, tuple[str, str]] = {
     "imports": ("imports", "started_at, import_id"),
     "mentions": ("mentions", "item_id, org_id"),
     "org_terms": ("org_terms", "org_id, kind, normalised"),
+    "authenticity": ("authenticity", "weight, person_id"),
 }
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -358,6 +359,16 @@ class Store:
                 "INSERT INTO sync_state VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [workspace, name, kept_cursor, utcnow(), status, error, seen],
             )
+
+    # -- integrity -------------------------------------------------------------------
+
+    def save_authenticity(self, workspace: str, rows: pa.Table) -> None:
+        """A workspace's assessment replaces its previous one, whole."""
+        with self.transaction() as con:
+            con.register("new_authenticity", rows)
+            con.execute("DELETE FROM authenticity WHERE workspace = ?", [workspace])
+            con.execute("INSERT INTO authenticity BY NAME SELECT * FROM new_authenticity")
+            con.unregister("new_authenticity")
 
     # -- privacy ---------------------------------------------------------------------
 

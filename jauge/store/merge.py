@@ -123,6 +123,24 @@ _ID_SOURCES = {
 }
 
 
+#: persons' profile columns and the staged columns they are read from
+_PROFILE = {
+    "followers": "author_followers",
+    "following": "author_following",
+    "posts": "author_posts",
+    "has_avatar": "author_has_avatar",
+    "has_bio": "author_has_bio",
+    "declared_bot": "author_bot",
+}
+
+
+def _latest_profile() -> str:
+    """Per person (grouped rows), each profile fact from the latest row that gives it."""
+    return ", ".join(
+        f"arg_max({c}, row_no) FILTER (WHERE {c} IS NOT NULL) AS {p}" for p, c in _PROFILE.items()
+    )
+
+
 def _kept_columns(present: Collection[str]) -> set[str]:
     """The stage columns worth storing when a source fills ``present``."""
     ids = {c for c, sources in _ID_SOURCES.items() if any(s in present for s in sources)}
@@ -332,6 +350,8 @@ class Staging:
     def _merge_parents(self) -> None:
         """Create the workspace, organisations, accounts and persons the records refer to."""
         ws = self._ws
+        self._update_profiles()
+        profile, latest = ", ".join(_PROFILE), _latest_profile()
         self.con.execute(
             f"""
             INSERT INTO workspaces SELECT {ws}, now()::TIMESTAMP
@@ -350,14 +370,33 @@ class Staging:
             WHERE NOT EXISTS (SELECT 1 FROM accounts x WHERE x.account_id = a.account_id)
             GROUP BY a.account_id;
 
-            INSERT INTO persons
+            INSERT INTO persons (person_id, workspace, platform, native_id, handle,
+                                 display_name, location, first_seen_at, {profile})
             SELECT author_person_id, {ws}, min(platform), min(person_native_id),
                    arg_max(author_handle, row_no), arg_max(author_name, row_no),
-                   arg_max(author_location, row_no), min(created_at),
-                   arg_max(author_followers, row_no)
+                   arg_max(author_location, row_no), min(created_at), {latest}
             FROM {STAGE_TABLE} s ANTI JOIN persons p ON p.person_id = s.author_person_id
             WHERE author_person_id IS NOT NULL
             GROUP BY author_person_id;
+            """
+        )
+
+    def _update_profiles(self) -> None:
+        """Known persons take the profile facts of their latest row that has them: a
+        newer export says how many follow them today."""
+        given = " OR ".join(f"{c} IS NOT NULL" for c in _PROFILE.values())
+        if not self._scalar(
+            f"SELECT count(*) FROM {STAGE_TABLE} WHERE author_person_id IS NOT NULL AND ({given})"
+        ):
+            return
+        sets = ", ".join(f"{p} = coalesce(n.{p}, persons.{p})" for p in _PROFILE)
+        self.con.execute(
+            f"""
+            UPDATE persons SET {sets}
+            FROM (SELECT author_person_id AS person_id, {_latest_profile()}
+                  FROM {STAGE_TABLE} WHERE author_person_id IS NOT NULL AND ({given})
+                  GROUP BY author_person_id) n
+            WHERE persons.person_id = n.person_id
             """
         )
 

@@ -38,7 +38,9 @@ WITH
                             THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
             FROM touches GROUP BY scope_id, person_id
         )
-        SELECT p.scope_id, p.person_id, 1.0 AS authenticity, p.in_previous,
+        SELECT p.scope_id, p.person_id,
+               -- 1 for anyone `jauge integrity` never assessed
+               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
                CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
@@ -46,6 +48,8 @@ WITH
                CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
                     THEN 1 ELSE 0 END AS returned
         FROM per_person p
+        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+        LEFT JOIN authenticity w ON w.workspace = sc.workspace AND w.person_id = p.person_id
         WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
@@ -77,15 +81,31 @@ WITH
         ),
         latest AS (SELECT * FROM ranked WHERE recency = 1),
         answers AS (
-            SELECT o.scope_id, o.item_id,
-                   SUM(CASE WHEN i.kind IN ('reply', 'comment') THEN 1 ELSE 0 END) AS replies,
-                   SUM(CASE WHEN i.kind IN ('repost', 'quote') THEN 1 ELSE 0 END) AS reposts
-            FROM own_items o JOIN interactions i ON i.target_item_id = o.item_id
-            GROUP BY o.scope_id, o.item_id
+            -- each stored reply and repost counts by its author's authenticity weight
+            SELECT scope_id, item_id,
+                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN w ELSE 0 END) AS replies,
+                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w ELSE 0 END)
+                       AS unreal_replies,
+                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN w ELSE 0 END) AS reposts,
+                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w ELSE 0 END)
+                       AS unreal_reposts
+            FROM (
+                SELECT o.scope_id, o.item_id, i.kind, COALESCE(a.weight, 1.0) AS w
+                FROM own_items o
+                JOIN jauge_scopes sc ON sc.scope_id = o.scope_id
+                JOIN interactions i ON i.target_item_id = o.item_id
+                LEFT JOIN authenticity a
+                       ON a.workspace = sc.workspace AND a.person_id = i.actor_person_id
+            ) x
+            GROUP BY scope_id, item_id
         )
+        -- the platform's counts include the stored replies and reposts: what their authors'
+        -- weights take away is taken from those counts too
         SELECT o.scope_id, o.item_id, o.platform,
-               GREATEST(COALESCE(l.comments, 0), COALESCE(a.replies, 0)) AS comments,
-               GREATEST(COALESCE(l.shares, 0), COALESCE(a.reposts, 0)) AS shares,
+               GREATEST(COALESCE(l.comments, 0) - COALESCE(a.unreal_replies, 0),
+                        COALESCE(a.replies, 0)) AS comments,
+               GREATEST(COALESCE(l.shares, 0) - COALESCE(a.unreal_reposts, 0),
+                        COALESCE(a.reposts, 0)) AS shares,
                COALESCE(l.reactions, 0) AS reactions,
                CASE WHEN l.saves IS NULL AND l.clicks IS NULL THEN NULL
                     ELSE COALESCE(l.saves, 0) + COALESCE(l.clicks, 0) END AS saves_clicks,
@@ -118,7 +138,10 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        LEFT JOIN authenticity w
+               ON w.workspace = sc.workspace AND w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND COALESCE(w.weight, 1.0) > 0.5
           AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
           AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
     ),
@@ -161,7 +184,10 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        LEFT JOIN authenticity w
+               ON w.workspace = sc.workspace AND w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND COALESCE(w.weight, 1.0) > 0.5
           AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
           AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
     ) x WHERE kind IN ('mention', 'reply', 'comment')),

@@ -1,0 +1,117 @@
+"""``jauge integrity``: weigh down bought and automated engagement before it reaches the index."""
+
+from __future__ import annotations
+
+import click
+
+from ..i18n import N_, _
+from .options import db_option, format_option, workspace_option
+from .output import console, new_table, opened, print_json
+
+EPILOG = """
+\b
+Examples:
+  jauge integrity                      assess every person, store their weights
+  jauge integrity --limit 50 --format json
+  jauge integrity --minutes 30 --min-items 3   catch slower or smaller pods too
+"""
+
+
+@click.command("integrity", epilog=EPILOG)
+@click.option(
+    "--minutes",
+    default=10,
+    show_default=True,
+    help="Lockstep: engagement counts as early within this many minutes of a post.",
+)
+@click.option(
+    "--min-items",
+    default=5,
+    show_default=True,
+    help="Lockstep: early engagement on at least this many of the same posts.",
+)
+@click.option(
+    "--min-overlap",
+    default=0.5,
+    show_default=True,
+    help="Lockstep: how alike two accounts' early posts must be (Jaccard, 0 to 1).",
+)
+@click.option(
+    "--min-group", default=3, show_default=True, help="Lockstep: accounts in a group, at least."
+)
+@click.option(
+    "--limit", default=20, show_default=True, help="Accounts listed, lowest weight first."
+)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def integrity_command(
+    minutes: int,
+    min_items: int,
+    min_overlap: float,
+    min_group: int,
+    limit: int,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Find accounts that look bought or automated and weigh them down in the index.
+
+    Each person gets an authenticity weight, 1 minus the likelihood that the account
+    is fake from signals on its profile, and 0 in a group acting in lockstep. The
+    index and the community graph count people by this weight from now on; running
+    the command again replaces the weights. See docs/integrity.md.
+    """
+    if not 0 <= min_overlap <= 1:
+        raise click.BadParameter(_("expected a number from 0 to 1"), param_hint="--min-overlap")
+    with opened(db, workspace, fmt) as handle:
+        report = handle.integrity(
+            minutes=minutes,
+            min_items=min_items,
+            min_overlap=min_overlap,
+            min_group=min_group,
+            limit=limit,
+        )
+    if fmt == "json":
+        print_json(report.to_dict())
+        return
+    from jauge.integrity.profile import description
+
+    out = console()
+    if not report.persons:
+        out.print(
+            _(
+                "Nobody to assess yet: import mentions, replies or comments, or sync a "
+                "Mastodon or Bluesky account, to see who engages."
+            )
+        )
+        return
+    out.print(
+        _(
+            "Assessed {persons} persons ({with_profile} with a profile to read): {flagged} "
+            "weighed down by half or more, {groups} lockstep groups; the index now counts "
+            "{removed} fewer people.",
+            persons=f"{report.persons:,}",
+            with_profile=f"{report.with_profile:,}",
+            flagged=f"{report.flagged:,}",
+            groups=len(report.groups),
+            removed=f"{report.weight_removed:,.1f}",
+        )
+    )
+    if report.signals:
+        out.print(_("Signals:"))
+        for name, persons in report.signals.items():
+            out.print(f"  {_(description(name))}: {persons:,}")
+    if not report.accounts:
+        return
+    table = new_table(_("Accounts weighed down, lowest weight first"))
+    for label in (N_("handle"), N_("platform"), N_("weight"), N_("signals")):
+        table.add_column(_(label), justify="right" if label == "weight" else "left")
+    for a in report.accounts:
+        table.add_row(
+            a.handle or a.person_id,
+            a.platform,
+            f"{a.weight:.2f}",
+            ", ".join(_(description(s)) for s in a.signals),
+        )
+    out.print(table)

@@ -1,0 +1,129 @@
+"""Assess a workspace: profile signals and lockstep groups become authenticity weights.
+
+One run reads every person of the workspace, scores the profile signals in one
+statement, finds the lockstep groups, and replaces the workspace's stored weights
+(table ``authenticity``) whole. Persons with neither a profile fact nor a group are
+not stored: they keep the weight of 1 the index gives anyone never assessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from ..store import Store
+from ..store.duckdb_store import utcnow
+from . import METHOD
+from .lockstep import LockstepGroup, LockstepRules, lockstep_groups
+from .profile import LOCKSTEP, has_profile_sql, p_sql, signals_sql
+
+#: a person counts as flagged when their weight is at most this
+FLAGGED = 0.5
+
+
+@dataclass(frozen=True)
+class AssessedPerson:
+    person_id: str
+    platform: str
+    handle: str | None
+    weight: float
+    p_inauthentic: float
+    signals: list[str]
+    group_id: str | None
+
+
+@dataclass
+class IntegrityReport:
+    """What one assessment found (``jauge integrity --format json``)."""
+
+    method: str
+    workspace: str
+    persons: int  # persons in the workspace
+    with_profile: int  # of which with at least one profile fact
+    flagged: int  # weight at most FLAGGED
+    weight_removed: float  # sum of (1 - weight): how many people the index stops counting
+    signals: dict[str, int]  # signal -> persons it fired for
+    groups: list[LockstepGroup] = field(default_factory=list)
+    accounts: list[AssessedPerson] = field(default_factory=list)  # lowest weights first
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["weight_removed"] = round(self.weight_removed, 3)
+        for person in out["accounts"]:
+            person["weight"] = round(person["weight"], 3)
+            person["p_inauthentic"] = round(person["p_inauthentic"], 3)
+        for group in out["groups"]:
+            group["members"] = list(group["members"])
+        return out
+
+
+def assess(
+    store: Store, workspace: str, rules: LockstepRules | None = None, *, limit: int = 20
+) -> IntegrityReport:
+    """Assess every person of ``workspace``, store the weights and report; ``limit``
+    caps the accounts listed (lowest weights first)."""
+    groups = lockstep_groups(store, workspace, rules or LockstepRules())
+    members = pa.table(
+        {
+            "person_id": [m for g in groups for m in g.members],
+            "group_id": [g.group_id for g in groups for _m in g.members],
+        },
+        schema=pa.schema([("person_id", pa.string()), ("group_id", pa.string())]),
+    )
+    con = store.con
+    con.register("jauge_lockstep_members", members)
+    try:
+        persons, with_profile = con.execute(
+            f"SELECT count(*), count(*) FILTER ({has_profile_sql()}) FROM persons "
+            "WHERE workspace = ?",
+            [workspace],
+        ).fetchall()[0]
+        # the persons worth storing: with a profile fact or in a group
+        assessed = con.sql(
+            f"""
+            SELECT ? AS workspace, p.person_id, p.platform, p.handle,
+                   CASE WHEN g.group_id IS NOT NULL THEN 0.0 ELSE 1.0 - p_inauthentic END
+                       AS weight,
+                   p_inauthentic,
+                   CASE WHEN g.group_id IS NOT NULL THEN list_append(signals, '{LOCKSTEP.name}')
+                        ELSE signals END AS signals,
+                   g.group_id, ? AS method, ?::TIMESTAMP AS assessed_at
+            FROM (SELECT *, {p_sql()} AS p_inauthentic, {signals_sql()} AS signals
+                  FROM persons WHERE workspace = ?) p
+            LEFT JOIN jauge_lockstep_members g USING (person_id)
+            WHERE ({has_profile_sql()}) OR g.group_id IS NOT NULL
+            ORDER BY weight, platform, handle, person_id
+            """,
+            params=[workspace, METHOD, utcnow(), workspace],
+        ).to_arrow_table()
+    finally:
+        con.unregister("jauge_lockstep_members")
+    store.save_authenticity(workspace, assessed.drop_columns(["platform", "handle"]))
+    weights = assessed.column("weight").to_pylist()
+    signals = Counter(s for fired in assessed.column("signals").to_pylist() for s in fired)
+    return IntegrityReport(
+        method=METHOD,
+        workspace=workspace,
+        persons=int(persons),
+        with_profile=int(with_profile),
+        flagged=sum(1 for w in weights if w <= FLAGGED),
+        weight_removed=sum(1.0 - w for w in weights),
+        signals=dict(sorted(signals.items())),
+        groups=groups,
+        accounts=[
+            AssessedPerson(
+                r["person_id"],
+                r["platform"],
+                r["handle"],
+                r["weight"],
+                r["p_inauthentic"],
+                r["signals"],
+                r["group_id"],
+            )
+            for r in assessed.slice(0, limit).to_pylist()
+            if r["weight"] < 1.0
+        ],
+    )

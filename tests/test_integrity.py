@@ -1,0 +1,342 @@
+"""Integrity: bought and automated accounts weighed down, so that they cannot inflate the index.
+
+The profile signals are measured on real labelled accounts (Cresci et al. 2015's human
+and bought Twitter followers; InstaFake's real and fake Instagram accounts; see
+tests/data/*/SOURCE.md). The store-level tests inject bought engagement into the real
+UCI Facebook posts with commenters drawn from real distributions (test_index_gaming.py
+says how), and check that `jauge integrity` takes back what it added.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from click.testing import CliRunner
+
+import jauge
+from jauge.cli.main import cli
+from jauge.integrity.profile import score_profiles
+
+from .conftest import DATA
+from .test_import_facebook import uci_rows, write_uci
+from .test_index_gaming import commenters
+
+CRESCI = DATA / "cresci-2015-fake-followers" / "profiles_dev.csv"
+INSTAFAKE = DATA / "instafake-fake-accounts" / "accounts_dev.csv"
+
+
+def handle_with_digits(n: int, digits: int) -> str:
+    """A handle of letters only (from ``n``) followed by ``digits`` digits: what the
+    digits-in-handle signal reads of a screen name the data set does not publish."""
+    letters = ""
+    while True:
+        n, r = divmod(n, 26)
+        letters += chr(ord("a") + r)
+        if n == 0:
+            break
+    return "acct" + letters + "0" * digits
+
+
+def cresci() -> tuple[list[dict[str, Any]], list[bool]]:
+    with CRESCI.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    profiles = [
+        {
+            "followers": int(r["followers_count"]),
+            "following": int(r["friends_count"]),
+            "posts": int(r["statuses_count"]),
+            "has_avatar": r["default_profile_image"] == "0",
+            "has_bio": r["has_description"] == "1",
+            "handle": handle_with_digits(i, int(r["screen_name_digits"])),
+        }
+        for i, r in enumerate(rows)
+    ]
+    return profiles, [r["dataset"] == "INT" for r in rows]
+
+
+def instafake() -> tuple[list[dict[str, Any]], list[bool]]:
+    with INSTAFAKE.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    profiles = [
+        {
+            "followers": int(r["userFollowerCount"]),
+            "following": int(r["userFollowingCount"]),
+            "posts": int(r["userMediaCount"]),
+            "has_avatar": r["userHasProfilPic"] == "1",
+            "has_bio": int(r["userBiographyLength"]) > 0,
+            "handle": handle_with_digits(i, int(r["usernameDigitCount"])),
+        }
+        for i, r in enumerate(rows)
+    ]
+    return profiles, [r["isFake"] == "1" for r in rows]
+
+
+def evaluate(profiles: list[dict[str, Any]], fake: list[bool]) -> dict[str, float]:
+    """Precision and recall of flagging (p >= 0.5), and the mean weight each group keeps."""
+    p = score_profiles(pa.Table.from_pylist(profiles)).column("p_inauthentic").to_pylist()
+    flagged = [x >= 0.5 for x in p]
+    hits = sum(f and y for f, y in zip(flagged, fake, strict=True))
+    real_weights = [1 - x for x, y in zip(p, fake, strict=True) if not y]
+    fake_weights = [1 - x for x, y in zip(p, fake, strict=True) if y]
+    return {
+        "precision": hits / sum(flagged),
+        "recall": hits / sum(fake),
+        "real_keep": sum(real_weights) / len(real_weights),
+        "fake_keep": sum(fake_weights) / len(fake_weights),
+    }
+
+
+def test_profile_signals_tell_bought_twitter_followers_from_people() -> None:
+    found = evaluate(*cresci())
+    assert found["precision"] >= 0.95 and found["recall"] >= 0.95
+    # people keep nearly all their weight; bought followers very little
+    assert found["real_keep"] >= 0.95
+    assert found["fake_keep"] <= 0.3
+
+
+def test_profile_signals_tell_fake_instagram_accounts_from_real_ones() -> None:
+    found = evaluate(*instafake())
+    assert found["precision"] >= 0.8 and found["recall"] >= 0.8
+    assert found["real_keep"] >= 0.9
+    assert found["fake_keep"] <= 0.3
+
+
+def test_unknown_facts_fire_no_signal_and_declared_bots_count_for_nothing() -> None:
+    profiles = [
+        {"handle": "someone"},  # nothing known
+        {"handle": "newsbot", "declared_bot": True, "followers": 5000, "posts": 9000},
+        {"handle": "quiet", "followers": 12, "has_bio": False},  # two weak signals
+    ]
+    every = {k: None for p in profiles for k in p}
+    scored = score_profiles(pa.Table.from_pylist([{**every, **p} for p in profiles])).to_pylist()
+    assert scored[0] == {"p_inauthentic": 0.0, "signals": []}
+    assert scored[1] == {"p_inauthentic": 1.0, "signals": ["declared_bot"]}
+    assert scored[2] == {"p_inauthentic": 0.0, "signals": ["few_followers", "no_bio"]}
+
+
+# -- in a store ----------------------------------------------------------------------
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    columns = sorted({k for r in rows for k in r})
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=columns)
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+POD = [f"pod{handle_with_digits(n, 0)}" for n in range(20)]
+
+
+def pod_comments(org: str, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Twenty accounts commenting on every post within minutes of it, as a pod does."""
+    return [
+        {
+            "id": f"{org}-{member}-{n}",
+            "created_at": (post["created_at"] + timedelta(minutes=1 + k // 4)).isoformat(),
+            "org": org,
+            "author": member,
+            "kind": "comment",
+            "reply_to": post["native_id"],
+            "text": "Amazing!! 🔥",
+        }
+        for n, post in enumerate(posts)
+        for k, member in enumerate(POD)
+    ]
+
+
+def bought_commenters(org: str, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first 150 bought Twitter followers of Cresci et al., each commenting once, an
+    hour after one of the latest posts, with their real profile counts."""
+    profiles, fake = cresci()
+    bought = [p for p, y in zip(profiles, fake, strict=True) if y][:150]
+    latest = posts[-60:]  # within the index's default window
+    return [
+        {
+            "id": f"{org}-bought-{n}",
+            "created_at": (latest[n % 60]["created_at"] + timedelta(hours=1)).isoformat(),
+            "org": org,
+            "author": p["handle"],
+            "kind": "comment",
+            "reply_to": latest[n % 60]["native_id"],
+            "text": "Nice",
+            "author_followers": p["followers"],
+            "author_following": p["following"],
+            "author_posts": p["posts"],
+            "author_has_avatar": str(p["has_avatar"]).lower(),
+            "author_has_bio": "yes" if p["has_bio"] else "no",
+        }
+        for n, p in enumerate(bought)
+    ]
+
+
+@pytest.fixture(scope="module")
+def gamed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Three organisations with the same real posts and real-distributed commenters:
+    one as is, one with a pod, one with bought commenters; scored before and after
+    `jauge integrity`."""
+    tmp = tmp_path_factory.mktemp("integrity")
+    j = jauge.open(tmp / "store.duckdb")
+    extra = {"base": None, "pod": pod_comments, "bought": bought_commenters}
+    before = {}
+    for org, inject in extra.items():
+        rows = uci_rows()
+        if org == "pod":  # the platform counts the pod's comments too
+            for r in rows:
+                r["comment"] = str(int(r["comment"] or 0) + len(POD))
+        assert j.import_file(
+            write_uci(tmp / f"{org}.csv", rows), "facebook-insights", org=org, year=2014
+        ).ok
+        posts = j.sql(
+            "SELECT c.native_id, c.created_at FROM content_items c JOIN organisations o "
+            "USING (org_id) WHERE o.name = ? ORDER BY c.created_at",
+            [org],
+        ).to_pylist()
+        rows = commenters(org, posts, 1)
+        if inject is not None:
+            rows += inject(org, posts)
+        result = j.import_file(
+            _write(tmp / f"people-{org}.csv", rows), "posts-csv", platform="facebook"
+        )
+        assert result.ok, result.errors[:3]
+        before[org] = j.score(org)
+    report = j.integrity()
+    after = {org: j.score(org) for org in extra}
+    weights = {
+        r["handle"]: r["weight"]
+        for r in j.sql(
+            "SELECT p.handle, a.weight FROM authenticity a JOIN persons p USING (person_id)"
+        ).to_pylist()
+    }
+    grouped = {
+        r["handle"]
+        for r in j.sql(
+            "SELECT p.handle FROM authenticity a JOIN persons p USING (person_id) "
+            "WHERE a.group_id IS NOT NULL"
+        ).to_pylist()
+    }
+    persons = j.sql("SELECT count(*) AS n FROM persons").to_pylist()[0]["n"]
+    j.close()
+    return {
+        "before": before,
+        "after": after,
+        "report": report,
+        "weights": weights,
+        "persons": persons,
+        "grouped": grouped,
+        "db": tmp / "store.duckdb",
+    }
+
+
+def test_a_pod_inflates_the_index_until_integrity_finds_it(gamed) -> None:  # type: ignore[no-untyped-def]
+    base, pod_before, pod_after = (
+        gamed["before"]["base"].score,
+        gamed["before"]["pod"].score,
+        gamed["after"]["pod"].score,
+    )
+    assert pod_before > base + 1  # the pod works, without integrity
+    assert pod_after < pod_before
+    # what the pod added is taken back: its comments, its people, its threads
+    assert pod_after == pytest.approx(base, abs=0.5)
+    groups = gamed["report"].groups
+    assert len(groups) == 1
+    assert gamed["grouped"] == set(POD)
+    assert all(gamed["weights"][h] == 0.0 for h in POD)
+    assert gamed["after"]["pod"].integrity_share > 0
+
+
+def test_real_commenters_keep_their_weight(gamed) -> None:  # type: ignore[no-untyped-def]
+    # the commenters drawn from the airline authors have no profile facts and act on
+    # their own: none is stored with a weight below 1
+    pod_or_bought = set(POD) | {h for h in gamed["weights"] if h.startswith("acct")}
+    assert all(h in pod_or_bought for h in gamed["weights"])
+    assert gamed["after"]["base"].score == gamed["before"]["base"].score
+    assert gamed["after"]["base"].integrity_share == 0
+
+
+def test_bought_commenters_are_weighed_down_by_their_profiles(gamed) -> None:  # type: ignore[no-untyped-def]
+    bought = [w for h, w in gamed["weights"].items() if h.startswith("acct")]
+    assert len(bought) == 150
+    assert sum(bought) / len(bought) <= 0.3
+    share = gamed["after"]["bought"].integrity_share
+    assert 0 < share < 1
+    report = gamed["report"]
+    assert report.persons == gamed["persons"]
+    assert report.with_profile == 150
+    assert report.signals["follows_many"] >= 100
+    assert report.signals["lockstep"] == len(POD)
+
+
+def test_the_cli_reports_in_json_and_in_words(gamed) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    out = runner.invoke(
+        cli, ["integrity", "--db", str(gamed["db"]), "--format", "json", "--limit", "3"]
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert {
+        "method",
+        "persons",
+        "with_profile",
+        "flagged",
+        "weight_removed",
+        "signals",
+        "groups",
+        "accounts",
+    } <= set(data)
+    assert data["method"] == "jauge-integrity/1.0.0"
+    assert len(data["accounts"]) == 3 and data["accounts"][0]["weight"] == 0.0
+    assert sorted(data["groups"][0]["members"]) == data["groups"][0]["members"]
+    text = runner.invoke(cli, ["integrity", "--db", str(gamed["db"])])
+    assert text.exit_code == 0, text.output
+    assert "6 persons" not in text.output and "lockstep groups" in text.output
+    assert "as a group" in text.output  # the lockstep signal, explained
+
+
+def test_profile_columns_are_checked_and_kept(handle: jauge.Jauge, tmp_path: Path) -> None:
+    rows = [
+        {
+            "id": "1",
+            "created_at": "2024-03-01T10:00:00Z",
+            "org": "Acme",
+            "author": "zed",
+            "kind": "mention",
+            "author_following": "4000",
+            "author_has_avatar": "oui",
+        },
+        {
+            "id": "2",
+            "created_at": "2024-03-01T11:00:00Z",
+            "org": "Acme",
+            "author": "zed",
+            "kind": "mention",
+            "author_posts": "3",
+            "author_bot": "maybe",
+        },
+    ]
+    path = _write(tmp_path / "posts.csv", rows)
+    rejected = handle.import_file(path, "posts-csv", platform="x")
+    assert not rejected.ok
+    (error,) = rejected.errors
+    assert (error.file, error.line, error.field) == (str(path), 3, "author_bot")
+    assert "maybe" in error.message
+    rows[1]["author_bot"] = "no"
+    assert handle.import_file(_write(path, rows), "posts-csv", platform="x").ok
+    (person,) = handle.sql(
+        "SELECT following, posts, has_avatar, has_bio, declared_bot FROM persons"
+    ).to_pylist()
+    # each fact from the latest row that gives it
+    assert person == {
+        "following": 4000,
+        "posts": 3,
+        "has_avatar": True,
+        "has_bio": None,
+        "declared_bot": False,
+    }
