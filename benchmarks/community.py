@@ -60,7 +60,8 @@ def generate(db: Path, persons: int, interactions: int) -> None:
             + ") t(k, text)"
         )
         con.execute(f"""
-            INSERT INTO persons
+            INSERT INTO persons (person_id, workspace, platform, native_id, handle,
+                                 display_name, location, first_seen_at, followers)
             SELECT md5('p' || p), '{WORKSPACE}', 'x', 'p' || p, 'user' || p, NULL, NULL,
                    TIMESTAMP '2024-01-01', NULL
             FROM range({persons}) r(p);
