@@ -207,8 +207,10 @@ def gamed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         )
         assert result.ok, result.errors[:3]
         before[org] = j.score(org)
+    people_before = j.people("pod", limit=500)
     report = j.integrity()
     after = {org: j.score(org) for org in extra}
+    people_after = j.people("pod", limit=500)
     weights = {
         r["handle"]: r["weight"]
         for r in j.sql(
@@ -231,6 +233,7 @@ def gamed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "weights": weights,
         "persons": persons,
         "grouped": grouped,
+        "people": (people_before, people_after),
         "db": tmp / "store.duckdb",
     }
 
@@ -340,3 +343,12 @@ def test_profile_columns_are_checked_and_kept(handle: jauge.Jauge, tmp_path: Pat
         "has_bio": None,
         "declared_bot": False,
     }
+
+
+def test_pod_members_rank_after_real_people(gamed) -> None:  # type: ignore[no-untyped-def]
+    before, after = gamed["people"]
+    # a pod member comments on every post: the most persistent person of all, until assessed
+    assert before[0].handle in POD and before[0].to_dict()["authenticity"] == 1.0
+    assert {p.handle for p in after[-len(POD) :]} == set(POD)
+    assert all(p.to_dict()["authenticity"] == 0.0 for p in after[-len(POD) :])
+    assert all(p.authenticity == 1.0 for p in after[: -len(POD)])

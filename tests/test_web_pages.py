@@ -405,3 +405,38 @@ def test_a_report_of_an_organisation_named_beyond_latin_1(writable_client: TestC
     disposition = report.headers["content-disposition"]
     assert disposition.startswith('inline; filename="jauge-report-caf--')
     assert "filename*=UTF-8''jauge-report-caf%C3%A9-%E6%9D%B1%E4%BA%AC-" in disposition
+
+
+def test_the_people_page_shows_who_integrity_weighed_down(fresh_web_store: WebStore):
+    import pyarrow as pa
+
+    import jauge
+    from jauge.store.duckdb_store import utcnow
+
+    with jauge.open(fresh_web_store.path, workspace="brands") as j:
+        first, second = j.people("United", limit=2)
+        rows = [
+            {
+                "workspace": "brands",
+                "person_id": person.person_id,
+                "weight": weight,
+                "p_inauthentic": 1 - weight,
+                "signals": ["follows_many"],
+                "group_id": None,
+                "method": "jauge-integrity/1.0.0",
+                "assessed_at": utcnow(),
+            }
+            for person, weight in ((first, 0.75), (second, 0.25))
+        ]
+        j.store.save_authenticity("brands", pa.Table.from_pylist(rows))
+    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
+        login(c, fresh_web_store.email("viewer"))
+        for lang, label in (("en", "weight 0.75"), ("fr", "poids 0,75")):
+            page = c.get("/people", params={"org": "United", "lang": lang}).text
+            table = page.split('data-testid="people"')[1].split("</table>")[0]
+            shown = re.findall(r'<td class="path">(.*?)</td>', table)
+            # weighed down a little: still first, with its weight shown
+            assert html.escape(first.handle) in shown[0] and label in shown[0]
+            assert table.count('data-testid="weighed-down"') == 1
+            # weighed down by more than half: after everyone else, out of the first 50
+            assert not any(f">{html.escape(second.handle)}<" in row for row in shown)

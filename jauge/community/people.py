@@ -46,9 +46,14 @@ class Person:
     relationship: dict[str, int]
     sentiment: float | None
     why: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)
+    #: from `jauge integrity` (1 when never assessed); see docs/integrity.md
+    authenticity: float = 1.0
 
     def order_key(self) -> tuple[Any, ...]:
         return (
+            # an account weighed down by half or more (a pod member, a bought account) is
+            # listed after everyone else, however persistent it looks
+            self.authenticity <= 0.5,
             -self.persistence,
             -self.activated_audience,
             -self.relationship["exchanges"],
@@ -69,6 +74,7 @@ class Person:
             "network_position": round(self.network_position, 6),
             "relationship": self.relationship,
             "sentiment": None if self.sentiment is None else round(self.sentiment, 4),
+            "authenticity": round(self.authenticity, 3),
             "why": self.why,
         }
 
@@ -152,8 +158,9 @@ def rank_people(
     profiles = {
         r[0]: r[1:]
         for r in store.con.execute(
-            "SELECT person_id, handle, platform, display_name, followers FROM persons "
-            "WHERE workspace = ?",
+            "SELECT p.person_id, p.handle, p.platform, p.display_name, p.followers, "
+            "coalesce(a.weight, 1.0) FROM persons p LEFT JOIN authenticity a "
+            "ON a.workspace = p.workspace AND a.person_id = p.person_id WHERE p.workspace = ?",
             [workspace],
         ).fetchall()
     }
@@ -180,7 +187,9 @@ def rank_people(
             if opinions
             else None
         )
-        handle, platform, name, followers = profiles.get(person_id, (person_id, "", None, None))
+        handle, platform, name, followers, weight = profiles.get(
+            person_id, (person_id, "", None, None, 1.0)
+        )
         evidence[person_id] = (topical, list(windows.values()))
         people.append(
             Person(
@@ -199,6 +208,7 @@ def rank_people(
                     "exchanges": replied + int(to_org.get(person_id, 0)),
                 },
                 sentiment=net,
+                authenticity=float(weight),
             )
         )
     people.sort(key=Person.order_key)
