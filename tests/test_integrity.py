@@ -352,3 +352,29 @@ def test_pod_members_rank_after_real_people(gamed) -> None:  # type: ignore[no-u
     assert {p.handle for p in after[-len(POD) :]} == set(POD)
     assert all(p.to_dict()["authenticity"] == 0.0 for p in after[-len(POD) :])
     assert all(p.authenticity == 1.0 for p in after[: -len(POD)])
+
+
+def test_the_index_says_when_data_came_after_the_assessment(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    assert handle.import_file(
+        write_uci(tmp_path / "uci.csv", uci_rows()), "facebook-insights", org="Brand", year=2014
+    ).ok
+    posts = handle.sql(
+        "SELECT native_id, created_at FROM content_items ORDER BY created_at"
+    ).to_pylist()
+    rows = commenters("Brand", posts, 1)
+    first, later = rows[: len(rows) // 2], rows[len(rows) // 2 :]
+    assert handle.import_file(
+        _write(tmp_path / "a.csv", first), "posts-csv", platform="facebook"
+    ).ok
+    outdated = "imported after the last `jauge integrity`"
+    assert not any(outdated in w for w in handle.score("Brand").warnings)  # never assessed
+    handle.integrity()
+    assert not any(outdated in w for w in handle.score("Brand").warnings)
+    assert handle.import_file(
+        _write(tmp_path / "b.csv", later), "posts-csv", platform="facebook"
+    ).ok
+    assert any(outdated in w for w in handle.score("Brand").warnings)
+    handle.integrity()
+    assert not any(outdated in w for w in handle.score("Brand").warnings)

@@ -73,7 +73,7 @@ def assess(
         },
         schema=pa.schema([("person_id", pa.string()), ("group_id", pa.string())]),
     )
-    con = store.con
+    con, assessed_at = store.con, utcnow()
     con.register("jauge_lockstep_members", members)
     try:
         persons, with_profile = con.execute(
@@ -97,19 +97,27 @@ def assess(
             WHERE ({has_profile_sql()}) OR g.group_id IS NOT NULL
             ORDER BY weight, platform, handle, person_id
             """,
-            params=[workspace, METHOD, utcnow(), workspace],
+            params=[workspace, METHOD, assessed_at, workspace],
         ).to_arrow_table()
     finally:
         con.unregister("jauge_lockstep_members")
-    store.save_authenticity(workspace, assessed.drop_columns(["platform", "handle"]))
     weights = assessed.column("weight").to_pylist()
+    flagged = sum(1 for w in weights if w <= FLAGGED)
+    run = {
+        "method": METHOD,
+        "assessed_at": assessed_at,
+        "persons": int(persons),
+        "flagged": flagged,
+        "groups": len(groups),
+    }
+    store.save_authenticity(workspace, assessed.drop_columns(["platform", "handle"]), run)
     signals = Counter(s for fired in assessed.column("signals").to_pylist() for s in fired)
     return IntegrityReport(
         method=METHOD,
         workspace=workspace,
         persons=int(persons),
         with_profile=int(with_profile),
-        flagged=sum(1 for w in weights if w <= FLAGGED),
+        flagged=flagged,
         weight_removed=sum(1.0 - w for w in weights),
         signals=dict(sorted(signals.items())),
         groups=groups,

@@ -500,7 +500,7 @@ def compute_many(
         "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",
         [workspace],
     ).fetchall()[0][0]
-    return [
+    results = [
         score_statistics(
             spec,
             panel,
@@ -511,6 +511,26 @@ def compute_many(
         )
         for i, ((scope, described), stats) in enumerate(zip(resolved, per_scope, strict=True))
     ]
+    if assessment_outdated(store, workspace):
+        for result in results:
+            result.warnings.append(
+                N_(
+                    "data was imported after the last `jauge integrity`: the people it "
+                    "brought count with weight 1 until it runs again"
+                )
+            )
+    return results
+
+
+def assessment_outdated(store: Store, workspace: str) -> bool:
+    """Whether the workspace was assessed by `jauge integrity`, then imported into."""
+    return bool(
+        store.con.execute(
+            "SELECT (SELECT max(assessed_at) FROM integrity_runs WHERE workspace = $ws) < "
+            "(SELECT max(finished_at) FROM imports WHERE workspace = $ws AND status = 'written')",
+            {"ws": workspace},
+        ).fetchall()[0][0]
+    )
 
 
 def scope_languages(store: Store, scopes: list[Scope]) -> list[list[str]]:

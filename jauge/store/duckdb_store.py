@@ -362,13 +362,23 @@ class Store:
 
     # -- integrity -------------------------------------------------------------------
 
-    def save_authenticity(self, workspace: str, rows: pa.Table) -> None:
-        """A workspace's assessment replaces its previous one, whole."""
+    def save_authenticity(
+        self, workspace: str, rows: pa.Table, run: dict[str, Any] | None = None
+    ) -> None:
+        """A workspace's assessment replaces its previous one, whole; ``run`` (method,
+        assessed_at, persons, flagged, groups) is added to the history of assessments."""
         with self.transaction() as con:
             con.register("new_authenticity", rows)
             con.execute("DELETE FROM authenticity WHERE workspace = ?", [workspace])
             con.execute("INSERT INTO authenticity BY NAME SELECT * FROM new_authenticity")
             con.unregister("new_authenticity")
+            if run is not None:
+                names = ", ".join(("workspace", *run))
+                marks = ", ".join("?" for _ in range(len(run) + 1))
+                con.execute(
+                    f"INSERT INTO integrity_runs ({names}) VALUES ({marks})",
+                    [workspace, *run.values()],
+                )
 
     # -- privacy ---------------------------------------------------------------------
 

@@ -18,3 +18,14 @@ CREATE TABLE authenticity (
     method         VARCHAR NOT NULL,     -- jauge-integrity/<version>
     assessed_at    TIMESTAMP NOT NULL
 );
+
+-- Each assessment of a workspace, even one that weighed nobody down: the index warns when
+-- data was imported after the latest.
+CREATE TABLE integrity_runs (
+    workspace    VARCHAR NOT NULL,
+    method       VARCHAR NOT NULL,
+    assessed_at  TIMESTAMP NOT NULL,
+    persons      BIGINT NOT NULL,      -- persons in the workspace
+    flagged      BIGINT NOT NULL,      -- weight at most 0.5
+    groups       BIGINT NOT NULL       -- lockstep groups
+);
