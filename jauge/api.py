@@ -225,6 +225,13 @@ class Jauge:
         rules = LockstepRules(minutes, min_items, min_overlap, min_group)
         return assess(self.store, self.workspace, rules, limit=limit)
 
+    def assessment(self, *, limit: int = 20) -> dict[str, Any]:
+        """The latest integrity assessment as stored (``assessed_at`` None when the
+        workspace never had one), with the ``limit`` accounts it weighed down most."""
+        from .integrity.assess import latest_assessment
+
+        return latest_assessment(self.store, self.workspace, limit=limit)
+
     def authenticity(self) -> Frame:
         """The stored authenticity weights of the workspace's assessed persons."""
         return self.table("authenticity")

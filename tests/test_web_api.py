@@ -421,3 +421,21 @@ def test_readiness_says_when_every_answer_is_warm(writable: tuple[TestClient, We
     body = {"name": "Autumn", "org": "Cosmetics brand", "from": "2014-09-01", "to": "2014-11-30"}
     assert client.post("/api/v1/campaigns", json=body, headers=store.auth("analyst")).is_success
     assert client.get("/healthz").json()["warm"] is False
+
+
+def test_integrity_is_read_by_anyone_and_run_by_analysts(writable: tuple[TestClient, WebStore]):
+    client, store = writable
+    viewer, analyst = store.auth("viewer"), store.auth("analyst")
+    never = client.get("/api/v1/integrity", headers=viewer).json()
+    assert never["assessed_at"] is None and never["accounts"] == []
+    r = client.post("/api/v1/integrity", headers=viewer)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    r = client.post("/api/v1/integrity", params={"limit": 5}, headers=analyst)
+    assert r.status_code == 200
+    ran = r.json()
+    # the same fields as `jauge integrity --format json`
+    cli_ran = cli_json(["integrity", "--db", str(store.path), "--workspace", "brands"])
+    assert set(ran) == set(cli_ran) and ran["persons"] == cli_ran["persons"] > 0
+    latest = client.get("/api/v1/integrity", headers=viewer).json()
+    assert latest["assessed_at"] and latest["method"] == "jauge-integrity/1.0.0"
+    assert (latest["persons"], latest["flagged"]) == (cli_ran["persons"], cli_ran["flagged"])

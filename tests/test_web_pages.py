@@ -440,3 +440,30 @@ def test_the_people_page_shows_who_integrity_weighed_down(fresh_web_store: WebSt
             assert table.count('data-testid="weighed-down"') == 1
             # weighed down by more than half: after everyone else, out of the first 50
             assert not any(f">{html.escape(second.handle)}<" in row for row in shown)
+
+
+def test_analysts_assess_integrity_from_the_people_page(
+    writable_client: TestClient, fresh_web_store: WebStore
+):
+    login(writable_client, fresh_web_store.email("viewer"))
+    page = writable_client.get("/people", params={"org": "United"}).text
+    card = page.split('data-testid="integrity"')[1].split("</section>")[0]
+    assert "never assessed" in card and "<form" not in card  # a viewer reads, never runs
+    writable_client.post("/logout", data={"csrf_token": csrf_of(page)})
+    login(writable_client, fresh_web_store.email("analyst"))
+    page = writable_client.get("/people", params={"org": "United", "lang": "fr"}).text
+    card = page.split('data-testid="integrity"')[1].split("</section>")[0]
+    assert "jamais été évalué" in card and "Évaluer à nouveau" in card
+    r = writable_client.post(
+        "/people/integrity",
+        data={"org": "United", "csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"].startswith("/people?")
+    assert "org=United" in r.headers["location"]
+    page = writable_client.get(r.headers["location"]).text
+    card = page.split('data-testid="integrity"')[1].split("</section>")[0]
+    assert "Évaluation du" in card and "personnes" in card
+    # without the form's token, nothing runs
+    r = writable_client.post("/people/integrity", data={"org": "United"}, follow_redirects=False)
+    assert r.status_code == 403

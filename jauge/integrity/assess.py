@@ -135,3 +135,42 @@ def assess(
             if r["weight"] < 1.0
         ],
     )
+
+
+def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[str, Any]:
+    """The workspace's latest assessment (``assessed_at`` None when it never had one) and
+    the ``limit`` accounts it weighed down most, as stored."""
+    run = store.con.execute(
+        "SELECT method, assessed_at, persons, flagged, groups FROM integrity_runs "
+        "WHERE workspace = ? ORDER BY assessed_at DESC LIMIT 1",
+        [workspace],
+    ).fetchall()
+    if not run:
+        return {
+            "method": None,
+            "assessed_at": None,
+            "persons": 0,
+            "flagged": 0,
+            "groups": 0,
+            "accounts": [],
+        }
+    method, assessed_at, persons, flagged, groups = run[0]
+    accounts = store.con.sql(
+        """
+        SELECT a.person_id, p.platform, p.handle, round(a.weight, 3) AS weight,
+               round(a.p_inauthentic, 3) AS p_inauthentic, a.signals, a.group_id
+        FROM authenticity a JOIN persons p USING (workspace, person_id)
+        WHERE a.workspace = ? AND a.weight < 1
+        ORDER BY a.weight, p.platform, p.handle, a.person_id
+        LIMIT ?
+        """,
+        params=[workspace, limit],
+    ).to_arrow_table()
+    return {
+        "method": method,
+        "assessed_at": assessed_at.isoformat(),
+        "persons": persons,
+        "flagged": flagged,
+        "groups": groups,
+        "accounts": accounts.to_pylist(),
+    }

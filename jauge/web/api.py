@@ -274,6 +274,26 @@ async def people_of(
     )
 
 
+@router.get("/integrity", summary="The latest integrity assessment and who it weighed down")
+def integrity(
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=0, le=500, description="Accounts listed.")] = 20,
+) -> Json:
+    return ctx.jauge.assessment(limit=limit)
+
+
+@router.post(
+    "/integrity",
+    summary="Assess the workspace again, as `jauge integrity --format json` (analyst or owner)",
+)
+def assess_integrity(
+    ctx: Ctx,
+    limit: Annotated[int, Query(ge=0, le=500, description="Accounts listed.")] = 20,
+) -> Json:
+    ctx.require("analyst")
+    return ctx.jauge.integrity(limit=limit).to_dict()
+
+
 @router.get("/person", summary="One person's relationship with an organisation, as `jauge person`")
 async def person(
     ctx: Ctx,

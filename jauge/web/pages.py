@@ -365,6 +365,7 @@ async def people(
     # the form's one field: words separated by commas (or spaces), as --topic repeated
     words = tuple(dict.fromkeys(w for w in re.split(r"[,\s]+", topics.lower()) if w))
     found = (await api.people_of(ctx, org, words, start, end, 50, pseudonymise)).data
+    assessment = (await ctx.answer(("assessment",), lambda: ctx.jauge.assessment(limit=0))).data
     return render(
         request,
         "people.html",
@@ -377,7 +378,18 @@ async def people(
         topics=", ".join(words),
         pseudonymise=pseudonymise,
         dimensions=DIMENSIONS,
+        assessment=assessment,
+        can_assess=ctx.caller.user.may(ctx.workspace, "analyst"),
     )
+
+
+@router.post("/people/integrity")
+def assess_integrity(ctx: Ctx, org: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Assess the workspace again (`jauge integrity`), then show the people page."""
+    ctx.require("analyst")
+    ctx.jauge.integrity(limit=0)
+    query = urlencode({"workspace": ctx.workspace, **({"org": org} if org else {})})
+    return RedirectResponse(f"/people?{query}", status_code=303)
 
 
 @router.get("/person")
