@@ -10,6 +10,7 @@ says how), and check that `jauge integrity` takes back what it added.
 from __future__ import annotations
 
 import csv
+import html
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -378,3 +379,13 @@ def test_the_index_says_when_data_came_after_the_assessment(
     assert any(outdated in w for w in handle.score("Brand").warnings)
     handle.integrity()
     assert not any(outdated in w for w in handle.score("Brand").warnings)
+
+
+def test_the_executive_report_says_how_much_looked_bought(gamed) -> None:  # type: ignore[no-untyped-def]
+    with jauge.open(gamed["db"]) as j:
+        english = j.report("bought", versus=[], lang="en").html
+        french = html.unescape(j.report("bought", versus=[], lang="fr").html)
+        base = j.report("base", versus=[], lang="en").html
+    assert "50% of them look bought or automated" in english
+    assert "50 % d'entre elles semblent achetées ou automatisées" in french
+    assert "look bought" not in base

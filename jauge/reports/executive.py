@@ -216,6 +216,11 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     engagers = figures["score"]["coverage"].get("engagers") or 0
     if engagers:
         said.append(("report.hl.engagers", {"engagers": number(engagers, ",", lang)}))
+    unreal = figures["score"].get("integrity_share") or 0
+    if engagers and unreal > 0:
+        # said, because it explains a score lower than the raw activity would suggest
+        share = number(unreal * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        said.append(("report.hl.integrity", {"share": share}))
     if figures["topics"]["rising"]:
         rising = figures["topics"]["rising"][0]
         said.append(("report.hl.rising", {"term": rising["term"], "growth": num(rising["growth"])}))
