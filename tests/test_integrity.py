@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 import jauge
 from jauge.cli.main import cli
@@ -389,3 +390,62 @@ def test_the_executive_report_says_how_much_looked_bought(gamed) -> None:  # typ
     assert "50% of them look bought or automated" in english
     assert "50 % d'entre elles semblent achetées ou automatisées" in french
     assert "look bought" not in base
+
+
+def test_bought_followers_show_as_a_jump_on_the_day_they_arrived(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    from jauge.integrity.followers import follower_jumps
+
+    real = write_uci(tmp_path / "real.csv", uci_rows())
+    assert handle.import_file(real, "facebook-insights", org="Real", year=2014).ok
+    # the real page's fans, 81,370 to 139,441 over 2014: no day looks bought
+    assert follower_jumps(handle.store, handle.workspace) == []
+    rows = uci_rows()
+    for r in rows:  # 10,000 bought before the first post of September, and kept
+        if int(r["Post Month"]) >= 9:
+            r["Page total likes"] = str(int(r["Page total likes"]) + 10_000)
+    bought = write_uci(tmp_path / "bought.csv", rows)
+    assert handle.import_file(bought, "facebook-insights", org="Bought", year=2014).ok
+    (jump,) = follower_jumps(handle.store, handle.workspace)
+    first_september = handle.sql(
+        "SELECT min(CAST(created_at AS DATE)) AS day FROM content_items WHERE month(created_at) = 9"
+    ).to_pylist()[0]["day"]
+    assert (jump.org, jump.day, jump.gained, jump.platform) == (
+        "Bought",
+        first_september,
+        10_000,
+        "facebook",
+    )
+    report = handle.integrity().to_dict()
+    assert report["follower_jumps"] == [
+        {
+            "org": "Bought",
+            "platform": "facebook",
+            "account": jump.account,
+            "day": first_september.isoformat(),
+            "followers_before": jump.followers_before,
+            "gained": 10_000,
+            "days": jump.days,
+            "typical_daily_gain": jump.typical_daily_gain,
+        }
+    ]
+    assert handle.assessment()["follower_jumps"] == report["follower_jumps"]
+    text = CliRunner().invoke(cli, ["integrity", "--db", str(handle.store.path)])
+    assert "Follower jumps" in text.output and "+10,000" in text.output
+    # and on the dashboard's people page
+    from jauge.users import add_user
+    from jauge.web import create_app
+
+    from .test_web_pages import login
+
+    add_user(handle.store, "me@brand.example", "a long passphrase", "default", "viewer")
+    path = handle.store.path
+    handle.close()
+    with TestClient(create_app(str(path)), base_url="https://testserver") as c:
+        login(c, "me@brand.example", "a long passphrase")
+        page = c.get("/people", params={"org": "Bought", "lang": "fr"}).text
+    jumps = page.split('data-testid="follower-jumps"')[1].split("</ul>")[0]
+    assert f"Bought (Bought) : +10 000 abonnés en {jump.days} jour(s)" in jumps.replace(
+        "\u202f", " "
+    )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..i18n import N_, _
 from .options import db_option, format_option, workspace_option
 from .output import console, new_table, opened, print_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from jauge.integrity.assess import IntegrityReport
 
 EPILOG = """
 \b
@@ -60,7 +67,8 @@ def integrity_command(
     Each person gets an authenticity weight, 1 minus the likelihood that the account
     is fake from signals on its profile, and 0 in a group acting in lockstep. The
     index and the community graph count people by this weight from now on; running
-    the command again replaces the weights. See docs/integrity.md.
+    the command again replaces the weights. Days when an organisation's account gained
+    followers in bulk are listed too. See docs/integrity.md.
     """
     if not 0 <= min_overlap <= 1:
         raise click.BadParameter(_("expected a number from 0 to 1"), param_hint="--min-overlap")
@@ -75,8 +83,6 @@ def integrity_command(
     if fmt == "json":
         print_json(report.to_dict())
         return
-    from jauge.integrity.profile import description
-
     out = console()
     if not report.persons:
         out.print(
@@ -85,7 +91,17 @@ def integrity_command(
                 "Mastodon or Bluesky account, to see who engages."
             )
         )
-        return
+    else:
+        _summary(report, out)
+    if report.follower_jumps:
+        _jumps(report, out)
+    if report.accounts:
+        _accounts(report, out)
+
+
+def _summary(report: IntegrityReport, out: Console) -> None:
+    from jauge.integrity.profile import description
+
     out.print(
         _(
             "Assessed {persons} persons ({with_profile} with a profile to read): {flagged} "
@@ -102,8 +118,31 @@ def integrity_command(
         out.print(_("Signals:"))
         for name, persons in report.signals.items():
             out.print(f"  {_(description(name))}: {persons:,}")
-    if not report.accounts:
-        return
+
+
+def _jumps(report: IntegrityReport, out: Console) -> None:
+    jumps = new_table(_("Follower jumps: bought followers, or a campaign to check"))
+    for label in (N_("organisation"), N_("account"), N_("day"), N_("followers before"),
+                  N_("gained"), N_("in days"), N_("typical gain per day")):  # fmt: skip
+        jumps.add_column(
+            _(label), justify="left" if label in ("organisation", "account") else "right"
+        )
+    for j in report.follower_jumps:
+        jumps.add_row(
+            j.org,
+            f"{j.account or '—'} ({j.platform})",
+            j.day.isoformat(),
+            f"{j.followers_before:,}",
+            f"+{j.gained:,}",
+            str(j.days),
+            f"{j.typical_daily_gain:,.0f}",
+        )
+    out.print(jumps)
+
+
+def _accounts(report: IntegrityReport, out: Console) -> None:
+    from jauge.integrity.profile import description
+
     table = new_table(_("Accounts weighed down, lowest weight first"))
     for label in (N_("handle"), N_("platform"), N_("weight"), N_("signals")):
         table.add_column(_(label), justify="right" if label == "weight" else "left")

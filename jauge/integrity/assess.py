@@ -17,6 +17,7 @@ import pyarrow as pa
 from ..store import Store
 from ..store.duckdb_store import utcnow
 from . import METHOD
+from .followers import FollowerJump, follower_jumps
 from .lockstep import LockstepGroup, LockstepRules, lockstep_groups
 from .profile import LOCKSTEP, has_profile_sql, p_sql, signals_sql
 
@@ -48,9 +49,12 @@ class IntegrityReport:
     signals: dict[str, int]  # signal -> persons it fired for
     groups: list[LockstepGroup] = field(default_factory=list)
     accounts: list[AssessedPerson] = field(default_factory=list)  # lowest weights first
+    #: accounts of the workspace's organisations that gained followers in bulk (no weight)
+    follower_jumps: list[FollowerJump] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
+        out["follower_jumps"] = [_jump_dict(j) for j in self.follower_jumps]
         out["weight_removed"] = round(self.weight_removed, 3)
         for person in out["accounts"]:
             person["weight"] = round(person["weight"], 3)
@@ -121,6 +125,7 @@ def assess(
         weight_removed=sum(1.0 - w for w in weights),
         signals=dict(sorted(signals.items())),
         groups=groups,
+        follower_jumps=follower_jumps(store, workspace),
         accounts=[
             AssessedPerson(
                 r["person_id"],
@@ -145,10 +150,12 @@ def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[
         "WHERE workspace = ? ORDER BY assessed_at DESC LIMIT 1",
         [workspace],
     ).fetchall()
+    jumps = [_jump_dict(j) for j in follower_jumps(store, workspace)]
     if not run:
         return {
             "method": None,
             "assessed_at": None,
+            "follower_jumps": jumps,
             "persons": 0,
             "flagged": 0,
             "groups": 0,
@@ -169,8 +176,13 @@ def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[
     return {
         "method": method,
         "assessed_at": assessed_at.isoformat(),
+        "follower_jumps": jumps,
         "persons": persons,
         "flagged": flagged,
         "groups": groups,
         "accounts": accounts.to_pylist(),
     }
+
+
+def _jump_dict(jump: FollowerJump) -> dict[str, Any]:
+    return {**asdict(jump), "day": jump.day.isoformat()}
