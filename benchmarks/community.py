@@ -23,7 +23,6 @@ import csv
 import json
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.fresh import in_fresh_process  # noqa: E402
+
 TWEETS = ROOT / "tests" / "data" / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
 WORKSPACE, ORG = "bench", "Acme"
 
@@ -187,13 +189,7 @@ def main() -> None:
     )
     results = {}
     for kind in ("jauge", "networkx"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--measure", kind, str(db)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+        results[kind] = in_fresh_process(__file__, "--measure", kind, str(db))
     ours, plain = results["jauge"], results["networkx"]
     mib = 2**20
     print(

@@ -27,7 +27,6 @@ import argparse
 import csv
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.fresh import in_fresh_process  # noqa: E402
 
 TWEETS = ROOT / "tests" / "data" / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
 FACEBOOK = ROOT / "jauge" / "demo" / "data" / "dataset_Facebook.csv"
@@ -390,10 +391,7 @@ def main() -> None:
     print(f"  store built in {time.perf_counter() - t0:.1f} s: {db}")
 
     def run(*extra: str) -> dict:
-        out = subprocess.run(
-            [sys.executable, __file__, *extra], check=True, capture_output=True, text=True
-        )
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return in_fresh_process(__file__, *extra)
 
     ours = run("--measure", "duckdb", str(db))
     stats_s = run("--statistics-only", str(db))["statistics_s"]

@@ -25,7 +25,6 @@ import json
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.fresh import in_fresh_process  # noqa: E402
+
 TWEETS = ROOT / "tests" / "data" / "twitter-us-airline-sentiment" / "Tweets_sample.csv"
 FACEBOOK = ROOT / "jauge" / "demo" / "data" / "dataset_Facebook.csv"
 PLATFORMS = ("x", "facebook", "instagram", "mastodon", "bluesky", "linkedin")
@@ -160,13 +163,7 @@ def _unchecked_model(csv_path: str, db_path: str) -> int:
 def run(kind: str, csv_path: Path, workdir: Path) -> dict[str, float]:
     db = workdir / f"{kind}-{csv_path.stem}.duckdb"
     db.unlink(missing_ok=True)
-    out = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, str(csv_path), str(db)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return in_fresh_process(__file__, "--measure", kind, str(csv_path), str(db))
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ import argparse
 import json
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.community import WORKSPACE, generate  # noqa: E402
+from benchmarks.fresh import in_fresh_process  # noqa: E402
 from tests.test_integrity import cresci, instafake  # noqa: E402
 
 FEATURES = ("followers", "following", "posts", "has_avatar", "has_bio", "digits")
@@ -206,13 +206,7 @@ def speed(persons: int, interactions: int) -> None:
         )
         runs = {}
         for kind in ("jauge", "pandas"):
-            out = subprocess.run(
-                [sys.executable, __file__, "--measure", kind, str(db)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            runs[kind] = json.loads(out.stdout.strip().splitlines()[-1])
+            runs[kind] = in_fresh_process(__file__, "--measure", kind, str(db))
         for kind, label in (
             ("jauge", "jauge integrity (assess and store)"),
             ("pandas", "pandas + networkx, same rules (no storing)"),
