@@ -119,6 +119,13 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     first_why.locator("summary").click()
     assert first_why.locator("li").count() >= 1 and first_why.locator("li").first.is_visible()
     page.screenshot(path=str(SHOTS / "people.png"), full_page=True)
+    # integrity: an analyst assesses the workspace from the same page
+    card = page.locator("[data-testid=integrity]")
+    assert "never assessed" in card.inner_text()
+    card.locator("button[type=submit]").click()
+    page.wait_for_url("**/people?**org=United**")
+    assert "Assessed" in page.locator("[data-testid=integrity]").inner_text()
+    assert page.locator("[data-testid=people] tbody tr:not(.why)").count() == rows.count()
     first = page.locator("[data-testid=people] td.path a").first
     handle = first.inner_text()
     first.click()
