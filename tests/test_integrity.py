@@ -449,3 +449,23 @@ def test_bought_followers_show_as_a_jump_on_the_day_they_arrived(
     assert f"Bought (Bought) : +10 000 abonnés en {jump.days} jour(s)" in jumps.replace(
         "\u202f", " "
     )
+
+
+def test_too_many_early_engagements_to_compare_are_said_not_compared(
+    gamed, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from jauge.integrity import lockstep
+
+    monkeypatch.setattr(lockstep, "PAIR_LIMIT", 1000)  # the pod alone makes more pairs
+    runner = CliRunner()
+    db = ["--db", str(gamed["db"])]
+    data = json.loads(runner.invoke(cli, ["integrity", *db, "--format", "json"]).output)
+    assert data["groups"] == [] and "lockstep" not in data["signals"]
+    (warning,) = data["warnings"]
+    assert "lockstep groups were not looked for" in warning and "more than 1,000" in warning
+    text = runner.invoke(cli, ["integrity", *db], env={"JAUGE_LANG": "fr"}).output
+    assert "n'ont pas été recherchés" in text and "plus de 1,000" in text
+    # the next run, within the limit, finds the pod again
+    monkeypatch.undo()
+    data = json.loads(runner.invoke(cli, ["integrity", *db, "--format", "json"]).output)
+    assert len(data["groups"]) == 1 and data["warnings"] == []

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, localised
 from .options import db_option, format_option, workspace_option
 from .output import console, new_table, opened, print_json
 
@@ -93,6 +93,8 @@ def integrity_command(
         )
     else:
         _summary(report, out)
+    for warning in report.warnings:
+        out.print(f"[yellow]{localised(warning)}[/]")
     if report.follower_jumps:
         _jumps(report, out)
     if report.accounts:

@@ -14,11 +14,12 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..i18n import N_
 from ..store import Store
 from ..store.duckdb_store import utcnow
 from . import METHOD
 from .followers import FollowerJump, follower_jumps
-from .lockstep import LockstepGroup, LockstepRules, lockstep_groups
+from .lockstep import LockstepGroup, LockstepRules, TooManyPairs, lockstep_groups
 from .profile import LOCKSTEP, has_profile_sql, p_sql, signals_sql
 
 #: a person counts as flagged when their weight is at most this
@@ -51,6 +52,8 @@ class IntegrityReport:
     accounts: list[AssessedPerson] = field(default_factory=list)  # lowest weights first
     #: accounts of the workspace's organisations that gained followers in bulk (no weight)
     follower_jumps: list[FollowerJump] = field(default_factory=list)
+    #: what could not be done, in English (shown translated, see jauge.i18n.localised)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -69,7 +72,17 @@ def assess(
 ) -> IntegrityReport:
     """Assess every person of ``workspace``, store the weights and report; ``limit``
     caps the accounts listed (lowest weights first)."""
-    groups = lockstep_groups(store, workspace, rules or LockstepRules())
+    warnings: list[str] = []
+    try:
+        groups = lockstep_groups(store, workspace, rules or LockstepRules())
+    except TooManyPairs as exc:
+        groups = []
+        warnings.append(
+            N_(
+                "lockstep groups were not looked for: {pairs} pairs of early engagements "
+                "to compare, more than {limit}; raise --min-items or lower --minutes"
+            ).format(pairs=f"{exc.pairs:,}", limit=f"{exc.limit:,}")
+        )
     members = pa.table(
         {
             "person_id": [m for g in groups for m in g.members],
@@ -126,6 +139,7 @@ def assess(
         signals=dict(sorted(signals.items())),
         groups=groups,
         follower_jumps=follower_jumps(store, workspace),
+        warnings=warnings,
         accounts=[
             AssessedPerson(
                 r["person_id"],

@@ -37,31 +37,57 @@ class LockstepGroup:
     items: int  # distinct posts at least two members engaged with early
 
 
+#: pairs of early engagements on the same posts compared at most: beyond, the comparison
+#: would take minutes and gigabytes (thousands of accounts engaging early on every post,
+#: a celebrity's audience rather than a pod), so it is not made and the report says so
+PAIR_LIMIT = 20_000_000
+
+
+class TooManyPairs(Exception):
+    """More early engagements to compare pairwise than PAIR_LIMIT allows."""
+
+    def __init__(self, pairs: int, limit: int) -> None:
+        super().__init__(pairs, limit)
+        self.pairs, self.limit = pairs, limit
+
+
 def in_step_pairs(store: Store, workspace: str, rules: LockstepRules) -> list[tuple[str, str, int]]:
-    """Pairs of persons in step, with the number of posts both engaged with early."""
-    return [
-        (str(a), str(b), int(n))
-        for a, b, n in store.con.execute(
+    """Pairs of persons in step, with the number of posts both engaged with early;
+    raises :class:`TooManyPairs` rather than compare more than :data:`PAIR_LIMIT`."""
+    con = store.con
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE jauge_early AS
+        WITH early AS (
+            SELECT DISTINCT i.actor_person_id AS person_id, o.item_id
+            FROM content_items o
+            JOIN interactions i ON i.target_item_id = o.item_id
+            WHERE o.workspace = $ws AND o.is_own AND i.actor_person_id IS NOT NULL
+              AND i.occurred_at >= o.created_at
+              AND i.occurred_at < o.created_at + to_minutes(CAST($minutes AS BIGINT))
+        ),
+        active AS (
+            SELECT person_id, count(*) AS n FROM early
+            GROUP BY person_id HAVING count(*) >= $min_items
+        )
+        SELECT e.person_id, e.item_id, a.n FROM early e JOIN active a USING (person_id)
+        """,
+        {"ws": workspace, "minutes": rules.minutes, "min_items": rules.min_items},
+    )
+    try:
+        pairs = con.execute(
+            "SELECT coalesce(sum(k * (k - 1) // 2), 0) FROM "
+            "(SELECT count(*) AS k FROM jauge_early GROUP BY item_id)"
+        ).fetchall()[0][0]
+        if pairs > PAIR_LIMIT:
+            raise TooManyPairs(int(pairs), PAIR_LIMIT)
+        found = con.execute(
             """
-            WITH early AS (
-                SELECT DISTINCT i.actor_person_id AS person_id, o.item_id
-                FROM content_items o
-                JOIN interactions i ON i.target_item_id = o.item_id
-                WHERE o.workspace = $ws AND o.is_own AND i.actor_person_id IS NOT NULL
-                  AND i.occurred_at >= o.created_at
-                  AND i.occurred_at < o.created_at + to_minutes(CAST($minutes AS BIGINT))
-            ),
-            active AS (
-                SELECT person_id, count(*) AS n FROM early
-                GROUP BY person_id HAVING count(*) >= $min_items
-            ),
-            kept AS (
-                SELECT e.person_id, e.item_id, a.n FROM early e JOIN active a USING (person_id)
-            ),
-            pairs AS (
+            WITH pairs AS (
                 SELECT x.person_id AS a, y.person_id AS b, count(*) AS shared,
                        min(x.n) AS na, min(y.n) AS nb
-                FROM kept x JOIN kept y ON x.item_id = y.item_id AND x.person_id < y.person_id
+                FROM jauge_early x JOIN jauge_early y
+                  ON x.item_id = y.item_id AND x.person_id < y.person_id
                 GROUP BY x.person_id, y.person_id
                 HAVING count(*) >= $min_items
             )
@@ -69,14 +95,11 @@ def in_step_pairs(store: Store, workspace: str, rules: LockstepRules) -> list[tu
             WHERE shared >= $min_overlap * (na + nb - shared)
             ORDER BY a, b
             """,
-            {
-                "ws": workspace,
-                "minutes": rules.minutes,
-                "min_items": rules.min_items,
-                "min_overlap": rules.min_overlap,
-            },
+            {"min_items": rules.min_items, "min_overlap": rules.min_overlap},
         ).fetchall()
-    ]
+    finally:
+        con.execute("DROP TABLE IF EXISTS jauge_early")
+    return [(str(a), str(b), int(n)) for a, b, n in found]
 
 
 def lockstep_groups(store: Store, workspace: str, rules: LockstepRules) -> list[LockstepGroup]:
