@@ -34,7 +34,7 @@ class LockstepRules:
 class LockstepGroup:
     group_id: str
     members: tuple[str, ...]  # person ids, sorted
-    items: int  # distinct posts at least two members engaged with early
+    items: int  # the most posts two of its members engaged with early, together
 
 
 #: pairs of early engagements on the same posts compared at most: beyond, the comparison
