@@ -255,6 +255,10 @@ def test_a_pod_inflates_the_index_until_integrity_finds_it(gamed) -> None:  # ty
     assert gamed["grouped"] == set(POD)
     assert all(gamed["weights"][h] == 0.0 for h in POD)
     assert gamed["after"]["pod"].integrity_share > 0
+    # and the transparency table says how engagers were weighed
+    filtering = gamed["after"]["pod"].sources_and_methods["filtering"]
+    assert filtering.startswith("20 of ") and "jauge-integrity/1.0.0" in filtering
+    assert "none weighed down" in gamed["before"]["pod"].sources_and_methods["filtering"]
 
 
 def test_real_commenters_keep_their_weight(gamed) -> None:  # type: ignore[no-untyped-def]
