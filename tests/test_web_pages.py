@@ -440,6 +440,14 @@ def test_the_people_page_shows_who_integrity_weighed_down(fresh_web_store: WebSt
             assert table.count('data-testid="weighed-down"') == 1
             # weighed down by more than half: after everyone else, out of the first 50
             assert not any(f">{html.escape(second.handle)}<" in row for row in shown)
+        # the overview says what share of the people who engaged was weighed down
+        overview = c.get("/overview", params={"org": "United", "lang": "en"}).text
+        share = overview.split('data-testid="integrity-share">')[1].split("</a>")[0]
+        assert re.fullmatch(
+            r"\d+(\.\d)?% of them weighed down as likely bought or automated", share
+        )
+        assert not share.startswith("0%")
+        assert "integrity-share" not in c.get("/overview", params={"org": "Delta"}).text
 
 
 def test_analysts_assess_integrity_from_the_people_page(

@@ -219,7 +219,8 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     unreal = figures["score"].get("integrity_share") or 0
     if engagers and unreal > 0:
         # said, because it explains a score lower than the raw activity would suggest
-        share = number(unreal * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        digits = ".1f" if unreal < 0.1 else ".0f"  # never "0%" for a few accounts
+        share = number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
         said.append(("report.hl.integrity", {"share": share}))
     if figures["topics"]["rising"]:
         rising = figures["topics"]["rising"][0]
