@@ -440,6 +440,16 @@ def test_the_people_page_shows_who_integrity_weighed_down(fresh_web_store: WebSt
             assert table.count('data-testid="weighed-down"') == 1
             # weighed down by more than half: after everyone else, out of the first 50
             assert not any(f">{html.escape(second.handle)}<" in row for row in shown)
+        # the person's page says how much they count, and why
+        page = c.get("/person", params={"org": "United", "handle": first.handle, "lang": "fr"})
+        said = page.text.split('data-testid="person-integrity">')[1].split("</p>")[0]
+        assert "poids de 0,75" in said and "suit au moins dix fois plus de comptes" in said
+        api = c.get("/api/v1/person", params={"org": "United", "handle": second.handle}).json()
+        assert api["authenticity"] == {
+            "weight": 0.25,
+            "signals": ["follows_many"],
+            "group_id": None,
+        }
         # the overview says what share of the people who engaged was weighed down
         overview = c.get("/overview", params={"org": "United", "lang": "en"}).text
         share = overview.split('data-testid="integrity-share">')[1].split("</a>")[0]

@@ -280,6 +280,17 @@ def person_timeline(
         f"AND actor_person_id IN ({marks}) ORDER BY occurred_at",
         [workspace, org_id, *ids],
     ).fetchall()
+    assessed = store.con.execute(
+        f"SELECT weight, signals, group_id FROM authenticity WHERE workspace = ? "
+        f"AND person_id IN ({marks}) ORDER BY weight LIMIT 1",
+        [workspace, *ids],
+    ).fetchall()
+    # what `jauge integrity` made of them (None: never assessed, or nothing to read)
+    authenticity = (
+        {"weight": round(assessed[0][0], 3), "signals": assessed[0][1], "group_id": assessed[0][2]}
+        if assessed
+        else None
+    )
     moments = [r[3] for r in items] + [t[0] for t in touches]
     if not moments:
         return {
@@ -289,6 +300,7 @@ def person_timeline(
             "windows": [],
             "exchanges": {"answered_by_org": 0, "interactions": 0},
             "items": [],
+            "authenticity": authenticity,
         }
     first = min(moments)
     windows: dict[int, dict[str, Any]] = {}
@@ -335,4 +347,5 @@ def person_timeline(
             {"id": r[1], "url": r[2], "created_at": r[3].isoformat(), "sentiment": r[4]}
             for r in items[:20]
         ],
+        "authenticity": authenticity,
     }

@@ -395,8 +395,13 @@ def assess_integrity(ctx: Ctx, org: Annotated[str, Form()] = "") -> RedirectResp
 @router.get("/person")
 @remembered
 async def person(request: Request, ctx: Ctx, org: str, handle: str) -> HTMLResponse:
+    from ..integrity.profile import description
+
     found = (await api.person_of(ctx, org, handle)).data
-    return render(request, "person.html", ctx, org=org, person=found)
+    assessed = found.get("authenticity") or {}
+    # what each signal means, in English: the template shows it in the reader's language
+    signals = [description(s) for s in assessed.get("signals") or []]
+    return render(request, "person.html", ctx, org=org, person=found, signals=signals)
 
 
 @router.get("/listening")
