@@ -54,6 +54,14 @@ TEXT_COLUMNS = ("item_id", "person_id", "platform")
 #: the columns of one scope's statistic tables (scope_id dropped)
 SCOPE_STAT_COLUMNS = {name: columns[1:] for name, columns in COLUMNS.items()}
 
+#: the persons `jauge integrity` weighed down (anyone else counts 1), of the scopes'
+#: workspaces (person ids are unique across workspaces): joining only them keeps the
+#: statistics as fast as before when most people are assessed as genuine
+WEIGHED = (
+    "(SELECT person_id, weight FROM authenticity WHERE weight < 1 "
+    "AND workspace IN (SELECT workspace FROM jauge_scopes))"
+)
+
 ENGAGING_KINDS = ("reply", "comment", "mention", "repost", "quote", "reaction")
 INBOUND_KINDS = ("mention", "reply", "comment")
 SENTIMENT_KEYS = ("sentiment", "sentiment.human")
@@ -191,8 +199,7 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         {join_matched} {JOIN_ANSWERED if narrowed else ""}
-        LEFT JOIN authenticity w
-               ON w.workspace = sc.workspace AND w.person_id = c.author_person_id
+        LEFT JOIN {WEIGHED} w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           {NARROW_OTHERS if narrowed else ""}
@@ -220,10 +227,8 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
             FROM (
                 SELECT o.scope_id, o.item_id, i.kind, COALESCE(a.weight, 1.0) AS w
                 FROM own_items o
-                JOIN jauge_scopes sc ON sc.scope_id = o.scope_id
                 JOIN interactions i ON i.target_item_id = o.item_id
-                LEFT JOIN authenticity a
-                       ON a.workspace = sc.workspace AND a.person_id = i.actor_person_id
+                LEFT JOIN {WEIGHED} a ON a.person_id = i.actor_person_id
             ) x
             GROUP BY scope_id, item_id
         )
@@ -275,8 +280,7 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
                CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
                     THEN 1 ELSE 0 END AS returned
         FROM per_person p
-        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN authenticity w ON w.workspace = sc.workspace AND w.person_id = p.person_id
+        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
         WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
     """

@@ -45,8 +45,7 @@ WITH
                CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
                     THEN 1 ELSE 0 END AS returned
         FROM per_person p
-        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN authenticity w ON w.workspace = sc.workspace AND w.person_id = p.person_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
         WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
@@ -88,10 +87,8 @@ WITH
             FROM (
                 SELECT o.scope_id, o.item_id, i.kind, COALESCE(a.weight, 1.0) AS w
                 FROM own_items o
-                JOIN jauge_scopes sc ON sc.scope_id = o.scope_id
                 JOIN interactions i ON i.target_item_id = o.item_id
-                LEFT JOIN authenticity a
-                       ON a.workspace = sc.workspace AND a.person_id = i.actor_person_id
+                LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
             ) x
             GROUP BY scope_id, item_id
         )
@@ -133,8 +130,7 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
          
-        LEFT JOIN authenticity w
-               ON w.workspace = sc.workspace AND w.person_id = c.author_person_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           
@@ -177,8 +173,7 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
          
-        LEFT JOIN authenticity w
-               ON w.workspace = sc.workspace AND w.person_id = c.author_person_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           
