@@ -78,8 +78,7 @@ def edges_sql(
                sum(coalesce(w.weight, 1.0)) AS weight{kinds_column}
         FROM interactions i
         LEFT JOIN content_items t ON t.item_id = i.target_item_id
-        LEFT JOIN authenticity w
-               ON w.workspace = i.workspace AND w.person_id = i.actor_person_id
+        LEFT JOIN authenticity w ON w.person_id = i.actor_person_id AND w.weight < 1
         WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
           AND i.occurred_at >= ? AND i.occurred_at < ?
         GROUP BY 1, 2
