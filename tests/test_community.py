@@ -221,6 +221,12 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
         ).stdout
     )
     assert top.handle not in json.dumps(listed)
+    with jauge.open(db) as j:  # what a profile-bearing source would have stored
+        j.store.con.execute(
+            "UPDATE persons SET followers = 12, following = 400, posts = 3, has_avatar = false, "
+            "has_bio = true, declared_bot = false WHERE handle = ?",
+            [top.handle],
+        )
     out = run(cli, ["person", "forget", top.handle, "--db", db, "--format", "json"])
     assert out.exit_code == 0 and json.loads(out.stdout) == {"forgotten": 1}
     with jauge.open(db) as j:
@@ -236,6 +242,11 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
             "WHERE p.native_id LIKE 'forgotten:%'"
         ).to_pylist()[0]
         assert authored["n"] > 0 and authored["texts"] == 0
+        profile = j.sql(
+            "SELECT followers, following, posts, has_avatar, has_bio, declared_bot "
+            "FROM persons WHERE native_id LIKE 'forgotten:%'"
+        ).to_pylist()
+        assert profile and all(v is None for row in profile for v in row.values())
         # aggregate figures stay exactly what they were
         after = j.score("United").to_dict()
         assert after["score"] == before["score"] and after["coverage"] == before["coverage"]

@@ -389,8 +389,12 @@ class Store:
         """Scrub these persons' personal data, keeping every row (and so every count)."""
         with self.transaction() as con:
             for person_id in person_ids:
+                # their profile facts go too; an integrity weight, already computed, stays
+                # with the counts it weighs
                 con.execute(
                     "UPDATE persons SET handle = NULL, display_name = NULL, location = NULL, "
+                    "followers = NULL, following = NULL, posts = NULL, has_avatar = NULL, "
+                    "has_bio = NULL, declared_bot = NULL, "
                     "native_id = 'forgotten:' || person_id WHERE workspace = ? AND person_id = ?",
                     [workspace, person_id],
                 )
