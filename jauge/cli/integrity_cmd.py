@@ -107,8 +107,8 @@ def _summary(report: IntegrityReport, out: Console) -> None:
     out.print(
         _(
             "Assessed {persons} persons ({with_profile} with a profile to read): {flagged} "
-            "weighed down by half or more, {groups} lockstep groups; the index now counts "
-            "{removed} fewer people.",
+            "weighed down by half or more; lockstep groups found: {groups}; the index now "
+            "counts {removed} fewer people.",
             persons=f"{report.persons:,}",
             with_profile=f"{report.with_profile:,}",
             flagged=f"{report.flagged:,}",
