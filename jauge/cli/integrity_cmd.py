@@ -118,7 +118,7 @@ def _summary(report: IntegrityReport, out: Console) -> None:
     )
     if report.signals:
         out.print(_("Signals:"))
-        for name, persons in report.signals.items():
+        for name, persons in sorted(report.signals.items(), key=lambda kv: (-kv[1], kv[0])):
             out.print(f"  {_(description(name))}: {persons:,}")
 
 
