@@ -23,7 +23,8 @@ from .sources.detect import detect_source
 from .sources.files import Progress
 from .store.duckdb_store import Store, utcnow
 from .store.ids import make_id
-from .store.merge import MergeContext, Staging
+from .store.merge import Staging
+from .store.stage import MergeContext, StageTable
 
 MAX_LISTED_ERRORS = 20
 
@@ -119,7 +120,7 @@ def import_file(
         # refused like a file its source cannot read: in the results and the history
         refused = InputError(label or path, exc.reason, line=exc.line)
 
-        def unrecognised(staging: Staging) -> StageReport:
+        def unrecognised(staging: StageTable) -> StageReport:
             raise refused
 
         return ingest(store, label or path, "", options, unrecognised)
@@ -131,6 +132,7 @@ def import_file(
             name,
             options,
             lambda staging: src.stage(path, options, staging, _progress_for(progress, path)),
+            src.stages,
         )
         if source is None:
             result.warnings.insert(
@@ -151,7 +153,8 @@ def ingest(
     label: str,
     source: str,
     options: ImportOptions,
-    stage: Callable[[Staging], StageReport],
+    stage: Callable[[StageTable], StageReport],
+    stages: type[StageTable] = Staging,
 ) -> FileResult:
     """Stage with ``stage`` and merge, all in one transaction: the one path every file and
     every live sync takes into the store. ``label`` names the input in errors."""
@@ -160,7 +163,7 @@ def ingest(
     result = FileResult(path=label, source=source, status="rejected")
     try:
         with store.transaction() as con:
-            staging = Staging(con, options.workspace)
+            staging = stages(con, options.workspace)
             report = stage(staging)
             result.warnings = report.warnings
             result.rows = staging.rows() + len(report.malformed)
@@ -255,7 +258,7 @@ def _progress_for(factory: ProgressFactory | None, path: str) -> Progress | None
     return factory(path, size)
 
 
-def _row_errors(path: str, staging: Staging, report: StageReport) -> tuple[list[RowError], int]:
+def _row_errors(path: str, staging: StageTable, report: StageReport) -> tuple[list[RowError], int]:
     """The first errors of the file, each with its line, and how many there are in all."""
     staged, staged_total = staging.errors(MAX_LISTED_ERRORS)
     lines = report.lines([row for row, _, _ in staged]) if staged else {}

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ..errors import ConnectorError, InputError
 from ..i18n import N_
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
 from .files import Progress, check_readable
@@ -52,7 +52,7 @@ def load_json(data: bytes, label: str) -> Any:
 
 
 def stage_rows(
-    staging: Staging, rows: Sequence[dict[str, Any]], columns: Sequence[str], fields: list[Field]
+    staging: StageTable, rows: Sequence[dict[str, Any]], columns: Sequence[str], fields: list[Field]
 ) -> StageReport:
     """Stage rows given as dicts of text (and ``row_no``) through the usual conversions."""
     raw = pa.table(
@@ -61,7 +61,7 @@ def stage_rows(
             for c in columns
         }
     )
-    staging.append(raw, build_select(fields))
+    staging.append(raw, build_select(fields, staging.record))
     return StageReport()
 
 
@@ -93,7 +93,7 @@ class ApiSource(Source, Connector):
     kind = N_("api")
 
     def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+        self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
         check_readable(Path(path))
         data = Path(path).read_bytes()
@@ -103,13 +103,13 @@ class ApiSource(Source, Connector):
         return report
 
     def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         assert fetched.data is not None
         return self.stage_answer(fetched.data, label, options, staging)
 
     @abstractmethod
     def stage_answer(
-        self, data: bytes, label: str, options: ImportOptions, staging: Staging
+        self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         """Stage one answer of the API (as fetched, or as saved to a file)."""

@@ -1,7 +1,7 @@
 """What every source is: a name, what it reads, and how it stages records.
 
 A source turns one input (a file, a feed) into staged records in a
-:class:`~jauge.store.merge.Staging`. It never writes entities itself: the store
+:class:`~jauge.store.stage.StageTable`. It never writes entities itself: the store
 merges what was staged, in the same transaction, once every row has been
 checked.
 """
@@ -20,6 +20,7 @@ import pyarrow as pa
 from ..errors import ConfigError, InputError
 from ..i18n import N_, _
 from ..store.merge import Staging
+from ..store.stage import StageTable
 from .convert import Field, build_select, expr, pick
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
 
@@ -63,10 +64,12 @@ class Source(ABC):
     kind: ClassVar[str]  # "file" for exports, "feed" for feeds, "api" for live connectors
     reads: ClassVar[str]
     example: ClassVar[str]
+    #: what its records are staged in: content items, unless the source reads other records
+    stages: ClassVar[type[StageTable]] = Staging
 
     @abstractmethod
     def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+        self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
         """Stage every record of ``path``; raise InputError when the input is unusable."""
 
@@ -97,7 +100,7 @@ class Connector(ABC):
 
     @abstractmethod
     def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         """Stage what :meth:`fetch` brought."""
 
@@ -130,12 +133,12 @@ class TabularSource(Source):
             fields.append(expr("followers", f"CASE WHEN {own} THEN {int(options.followers)} END"))
         return fields
 
-    def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
+    def finish(self, staging: StageTable, options: ImportOptions, path: str) -> list[str]:
         """Post-process the whole staged file; return warnings for the user (default: none)."""
         return []
 
     def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+        self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
         reader = self.open(Path(path), options)
         if isinstance(reader, CsvReader) and reader.engine_encoding:
@@ -148,7 +151,7 @@ class TabularSource(Source):
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
                     reader.engine_scan(names),
-                    build_select(fields),
+                    build_select(fields, staging.record),
                     {f.target for f in fields if f.target and f.sql != "NULL"},
                 )
             warnings = self.finish(staging, options, path)
@@ -171,7 +174,7 @@ class TabularSource(Source):
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
             self._check_columns(path, columns, options)
-            select = build_select(self._fields(columns, options))
+            select = build_select(self._fields(columns, options), staging.record)
             if options.mapping:
                 stream = _renamed_stream(stream, options.mapping)
             try:
@@ -189,7 +192,7 @@ class TabularSource(Source):
                 if not checked:
                     self._check_columns(path, columns, options)
                     checked = True
-                staging.append(batch, build_select(self._fields(columns, options)))
+                staging.append(batch, build_select(self._fields(columns, options), staging.record))
             if not checked and not reader.malformed:
                 self._check_columns(path, set(), options)
         warnings = self.finish(staging, options, path)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
 from ..i18n import N_
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .api import (
     ApiSource,
     answered_something_else,
@@ -162,7 +162,7 @@ class BlueskySource(ApiSource):
         return Fetched(json.dumps({"posts": collected}).encode(), {**cursor, "newest": newest})
 
     def stage_answer(
-        self, data: bytes, label: str, options: ImportOptions, staging: Staging
+        self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         try:
             posts = posts_of(load_json(data, label))

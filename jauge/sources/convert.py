@@ -16,8 +16,6 @@ from ..i18n import N_
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
 
-_STAGE_TYPES = dict(STAGE_COLUMNS)
-
 
 def col(name: str) -> str:
     """A quoted column reference for a raw column name (any characters allowed)."""
@@ -234,14 +232,15 @@ def extra_object(columns: set[str], names: Mapping[str, tuple[str, ...]]) -> Fie
     return expr("extra", f"json_object({', '.join(pairs)})" if pairs else "NULL")
 
 
-def build_select(fields: list[Field]) -> str:
-    """The SELECT turning the registered ``raw`` batch into staged records with ``_errors``."""
+def build_select(fields: list[Field], record: tuple[tuple[str, str], ...] = STAGE_COLUMNS) -> str:
+    """The SELECT turning the registered ``raw`` batch into staged records with ``_errors``;
+    ``record`` is the staged record's columns (content items' unless said)."""
     by_target = {f.target: f for f in fields if f.target}
-    unknown = set(by_target) - set(_STAGE_TYPES)
+    unknown = set(by_target) - {name for name, _ in record}
     if unknown:
         raise ValueError(f"not staged columns: {sorted(unknown)}")
     outputs = ["row_no"]
-    for name, sql_type in STAGE_COLUMNS:
+    for name, sql_type in record:
         if name == "row_no":
             continue
         f = by_target.get(name)

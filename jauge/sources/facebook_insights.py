@@ -21,7 +21,7 @@ from ..errors import ConfigError
 from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .base import ImportOptions, TabularSource
 from .convert import (
     Field,
@@ -172,7 +172,7 @@ class FacebookInsightsSource(TabularSource):
             )
         return [*fields, *counts(columns, METRIC_COLUMNS), extra_object(columns, EXTRA_COLUMNS)]
 
-    def finish(self, staging: Staging, options: ImportOptions, path: str) -> list[str]:
+    def finish(self, staging: StageTable, options: ImportOptions, path: str) -> list[str]:
         if options.year is None:
             return []
         staged = staging.fetch(["identity", "created_at", "_errors IS NULL AS ok"]).to_pylist()

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
 from ..i18n import N_
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .api import ApiSource, bearer, load_json, social_fields, stage_rows
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, flag
@@ -165,7 +165,7 @@ class MastodonSource(ApiSource):
         return Fetched(json.dumps(statuses).encode(), cursor)
 
     def stage_answer(
-        self, data: bytes, label: str, options: ImportOptions, staging: Staging
+        self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         statuses = load_json(data, label)
         if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):

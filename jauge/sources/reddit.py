@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..errors import ConnectorError, InputError
 from ..i18n import N_
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .api import ApiSource, answered_something_else, load_json, stage_rows
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, expr, literal, text, timestamp
@@ -154,7 +154,7 @@ class RedditSource(ApiSource):
         return Fetched(json.dumps(listing).encode(), cursor)
 
     def stage_answer(
-        self, data: bytes, label: str, options: ImportOptions, staging: Staging
+        self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         try:
             things = children(load_json(data, label))

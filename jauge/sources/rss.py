@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 from ..errors import InputError
 from ..i18n import N_
 from ..store.ids import sql_literal
-from ..store.merge import Staging
+from ..store.stage import StageTable
 from .api import stage_rows
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import expr, literal, text, timestamp
@@ -77,13 +77,13 @@ class RssSource(Source, Connector):
         return Fetched(response.content, kept)
 
     def stage_fetched(
-        self, fetched: Fetched, label: str, options: ImportOptions, staging: Staging
+        self, fetched: Fetched, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         assert fetched.data is not None
         return stage_feed(fetched.data, label, options, staging)
 
     def stage(
-        self, path: str, options: ImportOptions, staging: Staging, progress: Progress | None
+        self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
         is_url = urlparse(path).scheme in ("http", "https")
         if is_url:
@@ -112,7 +112,7 @@ def parse_feed(data: bytes, label: str) -> Any:
     return parsed
 
 
-def stage_feed(data: bytes, label: str, options: ImportOptions, staging: Staging) -> StageReport:
+def stage_feed(data: bytes, label: str, options: ImportOptions, staging: StageTable) -> StageReport:
     """Stage every entry of a feed's bytes (from a file, an import URL or a sync)."""
     parsed = parse_feed(data, label)
     entries = parsed.get("entries") or []

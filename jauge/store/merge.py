@@ -14,18 +14,15 @@ the staged rows on the way.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
-import pyarrow as pa
 
 from ..model import INTERACTION_KINDS, METRICS, STAGE_COLUMNS
 from .ids import sql_id, sql_literal
+from .stage import STAGE_TABLE, MergeContext, MergeCounts, StageTable
 
-STAGE_TABLE = "jauge_stage"
-#: where the rows of a narrow stage live (see Staging.append_scan)
-STAGE_ROWS = "jauge_stage_rows"
+__all__ = ["ITEMS_VIEW", "MergeContext", "MergeCounts", "Staging"]
 
 #: columns computed while staging, from the staged record and the workspace
 ID_COLUMNS = (
@@ -64,24 +61,6 @@ _TEMP_TABLES = (
 )
 
 
-@dataclass(frozen=True)
-class MergeCounts:
-    """What a merge did to content items (the unit users count imports in)."""
-
-    inserted: int
-    updated: int
-    unchanged: int
-    snapshots: int
-    interactions: int
-
-
-@dataclass(frozen=True)
-class MergeContext:
-    import_id: str
-    source: str
-    observed_at: datetime
-
-
 def _id_expressions(ws: str) -> dict[str, str]:
     """How each id column is computed from a staged record (see ids.py)."""
     person = "coalesce(author_native_id, '@' || lower(author_handle))"
@@ -97,15 +76,6 @@ def _id_expressions(ws: str) -> dict[str, str]:
         "quote_of_id": keyed("quote_of", "quote_of"),
         "repost_of_id": keyed("repost_of", "repost_of"),
     }
-
-
-#: every column of the stage: the staged record, its ids, and its conversion errors
-_STAGE_SCHEMA = (
-    *STAGE_COLUMNS,
-    *((name, "VARCHAR") for name in ID_COLUMNS),
-    ("id_derived", "BOOLEAN"),
-    ("_errors", "STRUCT(field VARCHAR, message VARCHAR)[]"),
-)
 
 
 #: stored in every stage: what the merge updates, keys on or always reads
@@ -141,125 +111,58 @@ def _latest_profile() -> str:
     )
 
 
-def _kept_columns(present: Collection[str]) -> set[str]:
-    """The stage columns worth storing when a source fills ``present``."""
-    ids = {c for c, sources in _ID_SOURCES.items() if any(s in present for s in sources)}
-    return {*_ALWAYS_KEPT, *present, *ids, "id_derived"}
+def merge_organisations(con: duckdb.DuckDBPyConnection, ws: str, names_sql: str) -> None:
+    """Create the workspace and the organisations named by ``names_sql`` (a query of one
+    column, ``org``) that do not exist yet, as the organisation's own."""
+    con.execute(
+        f"""
+        INSERT INTO workspaces SELECT {ws}, now()::TIMESTAMP
+        WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE workspace = {ws});
 
-
-class Staging:
-    """The staged records of one file, in a temporary table of the open transaction."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, workspace: str) -> None:
-        self.con = con
-        self.workspace = workspace
-        self._ws = sql_literal(workspace)
-        #: the table that holds the staged rows: the stage itself, unless it is narrow
-        self._rows = STAGE_TABLE
-        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in _STAGE_SCHEMA)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} ({columns})")
-
-    def append(
-        self, raw: pa.RecordBatch | pa.Table | pa.RecordBatchReader, select_sql: str
-    ) -> None:
-        """Convert ``raw`` (visible as ``raw`` in ``select_sql``) and append it to the stage."""
-        self.con.register("raw", raw)
-        self._insert(select_sql)
-        self.con.unregister("raw")
-
-    def append_scan(self, scan_sql: str, select_sql: str, present: Collection[str]) -> None:
-        """Convert the rows of ``scan_sql`` (a table function the engine reads in
-        parallel, in file order) straight into the empty stage: one statement, with
-        no copy of the raw file on the way.
-
-        Only the staged columns the source fills (``present``) are stored: a file's
-        rows are held in memory until they are merged, and a column of NULLs still
-        costs memory per row. The stage becomes a view that reads the others as NULL.
+        INSERT INTO organisations (org_id, workspace, name, relation, created_at)
+        SELECT {org_id_sql(ws, "org")}, {ws}, min(trim(org)), 'own', now()::TIMESTAMP
+        FROM ({names_sql}) s
+        WHERE org IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM organisations o WHERE o.org_id = {org_id_sql(ws, "s.org")})
+        GROUP BY {org_id_sql(ws, "org")};
         """
-        kept = _kept_columns(present)
-        columns = ", ".join(f"CAST({n} AS {t}) AS {n}" for n, t in _STAGE_SCHEMA if n in kept)
-        ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW raw AS SELECT *, NULL::BIGINT AS row_no FROM {scan_sql}"
-        )
-        try:
-            # rows keep the scan's order (so their line numbers): a source's SELECT never
-            # holds what the engine would turn into a join (see convert.one_of)
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {STAGE_ROWS} AS SELECT {columns} FROM "
-                f"(SELECT *, {ids}, native_id IS NULL AS id_derived FROM ({select_sql}))"
-            )
-        finally:
-            self.con.execute("DROP VIEW IF EXISTS raw")
-        every = ", ".join(n if n in kept else f"CAST(NULL AS {t}) AS {n}" for n, t in _STAGE_SCHEMA)
-        self.con.execute(f"DROP TABLE {STAGE_TABLE}")
-        self.con.execute(f"CREATE TEMP VIEW {STAGE_TABLE} AS SELECT {every} FROM {STAGE_ROWS}")
-        self._rows = STAGE_ROWS
-        self._number_rows()
+    )
 
-    def _insert(self, select_sql: str) -> None:
-        """Append the records of ``select_sql``, with their ids, to the stage."""
-        ids = ", ".join(f"{e} AS {name}" for name, e in _id_expressions(self._ws).items())
-        self.con.execute(
-            f"INSERT INTO {self._rows} BY NAME SELECT *, {ids}, native_id IS NULL AS id_derived "
-            f"FROM ({select_sql})"
-        )
 
-    def _number_rows(self) -> None:
-        """Rows appended in file order without their ordinal get it from their row id."""
-        # Inside a transaction, new rows get row ids from a large offset, in insertion order
-        rows = self._rows
-        first, last, count = self.con.execute(
-            f"SELECT min(rowid), max(rowid), count(*) FROM {rows}"
-        ).fetchall()[0]
-        if not count:
-            return
-        if last - first + 1 == count:
-            self.con.execute(f"UPDATE {rows} SET row_no = rowid - {int(first)} + 1")
-        else:  # not contiguous: number them in order, at the cost of a sort
-            self.con.execute(
-                f"UPDATE {rows} SET row_no = n.row_no FROM (SELECT rowid AS id, "
-                f"row_number() OVER (ORDER BY rowid) AS row_no FROM {rows}) n "
-                f"WHERE {rows}.rowid = n.id"
-            )
+def org_id_sql(ws: str, org: str) -> str:
+    """SQL of an organisation's id from its name (as items and campaigns compute it)."""
+    return sql_id(ws, f"lower(trim({org}))")
 
-    def update_from(self, values: pa.Table, columns: list[str]) -> None:
-        """Overwrite ``columns`` of staged rows from ``values`` (keyed by ``row_no``)."""
-        self.con.register("stage_update", values)
-        assignments = ", ".join(f"{c} = u.{c}" for c in columns)
-        self.con.execute(
-            f"UPDATE {self._rows} SET {assignments} FROM stage_update u "
-            f"WHERE {self._rows}.row_no = u.row_no"
-        )
-        self.con.unregister("stage_update")
 
-    def rows(self) -> int:
-        return self._scalar(f"SELECT count(*) FROM {STAGE_TABLE}")
+class Staging(StageTable):
+    """Staged content items (with their authors and metrics), merged into items,
+    persons, organisations, accounts, snapshots and annotations."""
 
-    def invalid_rows(self) -> int:
-        return self._scalar(f"SELECT count(*) FROM {STAGE_TABLE} WHERE _errors IS NOT NULL")
+    record = STAGE_COLUMNS
+    computed_columns = (*((name, "VARCHAR") for name in ID_COLUMNS), ("id_derived", "BOOLEAN"))
+    always_kept = _ALWAYS_KEPT
+    temp_tables = _TEMP_TABLES
 
-    def errors(self, limit: int) -> tuple[list[tuple[int, str, str]], int]:
-        """The first ``limit`` errors as (row_no, field, message), and how many there are."""
-        total = self._scalar(f"SELECT coalesce(sum(len(_errors)), 0) FROM {STAGE_TABLE}")
-        rows = self.con.execute(
-            f"SELECT row_no, e.field, e.message FROM (SELECT row_no, unnest(_errors) AS e "
-            f"FROM {STAGE_TABLE} WHERE _errors IS NOT NULL) ORDER BY row_no LIMIT {int(limit)}"
-        ).fetchall()
-        return [(int(r), str(f), str(m)) for r, f, m in rows], total
+    def computed(self) -> dict[str, str]:
+        return {
+            **_id_expressions(sql_literal(self.workspace)),
+            "id_derived": "native_id IS NULL",
+        }
 
-    def fetch(self, columns: list[str]) -> pa.Table:
-        """Some staged columns, ordered by row, for a source's post-processing."""
-        return self.con.sql(
-            f"SELECT row_no, {', '.join(columns)} FROM {STAGE_TABLE} ORDER BY row_no"
-        ).to_arrow_table()
+    def kept_columns(self, present: Collection[str]) -> set[str]:
+        ids = {c for c, sources in _ID_SOURCES.items() if any(s in present for s in sources)}
+        return {*self.always_kept, *present, *ids, "id_derived"}
+
+    @property
+    def _ws(self) -> str:
+        return sql_literal(self.workspace)
 
     # -- merge ---------------------------------------------------------------------
 
     def merge(self, ctx: MergeContext) -> MergeCounts:
         """Write the valid staged records into the entity tables and count what changed."""
         imp = sql_literal(ctx.import_id)
-        self.con.execute(f"DELETE FROM {self._rows} WHERE _errors IS NOT NULL")
+        self.discard_invalid()
         self._derive_ids()
         self._drop_duplicates()
         self._resolve_orgs_and_accounts()
@@ -329,7 +232,7 @@ class Staging:
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_org_ids AS
-            SELECT org, {sql_id(ws, "lower(trim(org))")} AS org_id
+            SELECT org, {org_id_sql(ws, "org")} AS org_id
             FROM (SELECT DISTINCT org FROM {STAGE_TABLE} WHERE org IS NOT NULL);
 
             CREATE OR REPLACE TEMP TABLE jauge_account_ids AS
@@ -352,17 +255,9 @@ class Staging:
         ws = self._ws
         self._update_profiles()
         profile, latest = ", ".join(_PROFILE), _latest_profile()
+        merge_organisations(self.con, ws, "SELECT org FROM jauge_org_ids")
         self.con.execute(
             f"""
-            INSERT INTO workspaces SELECT {ws}, now()::TIMESTAMP
-            WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE workspace = {ws});
-
-            INSERT INTO organisations (org_id, workspace, name, relation, created_at)
-            SELECT org_id, {ws}, min(trim(org)), 'own', now()::TIMESTAMP
-            FROM jauge_org_ids s
-            WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.org_id = s.org_id)
-            GROUP BY org_id;
-
             INSERT INTO accounts (account_id, workspace, org_id, platform, handle, created_at)
             SELECT a.account_id, {ws}, min(o.org_id), min(a.platform), min(a.account_handle),
                    now()::TIMESTAMP
@@ -502,13 +397,6 @@ class Staging:
             """
         )
 
-    def _scalar(self, sql: str) -> int:
-        row = self.con.execute(sql).fetchall()[0]
-        return int(row[0]) if row and row[0] is not None else 0
-
     def drop(self) -> None:
         self.con.execute(f"DROP VIEW IF EXISTS {ITEMS_VIEW}")
-        if self._rows != STAGE_TABLE:
-            self.con.execute(f"DROP VIEW {STAGE_TABLE}")
-        for table in (self._rows, *_TEMP_TABLES):
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        super().drop()
