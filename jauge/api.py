@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .community.people import Person
     from .integrity.assess import IntegrityReport
     from .reports import Report
+    from .value.report import ValueReport
 
 
 class Jauge:
@@ -236,6 +237,33 @@ class Jauge:
         """The stored authenticity weights of the workspace's assessed persons."""
         return self.table("authenticity")
 
+    # -- value -------------------------------------------------------------------
+
+    def value(
+        self,
+        org: str,
+        *,
+        campaign: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        conversion_value: float | None = None,
+    ) -> ValueReport:
+        """What social media brought ``org``: reach, sessions, conversions and revenue per
+        platform, and spend and ROI per campaign, from ``start`` to ``end`` (default: all
+        its web analytics and costs); see docs/value.md. ``conversion_value`` values
+        each conversion where the exports give no revenue."""
+        from .value.report import value_report
+
+        return value_report(
+            self.store,
+            self.workspace,
+            org,
+            start=start,
+            end=end,
+            campaign=campaign,
+            conversion_value=conversion_value,
+        )
+
     # -- the index ---------------------------------------------------------------
 
     def score(
@@ -318,7 +346,7 @@ class Jauge:
 
     def table(self, entity: str) -> Frame:
         """Any entity by name (organisations, accounts, persons, items, interactions,
-        snapshots, annotations, campaigns, imports, workspaces)."""
+        snapshots, annotations, campaigns, imports, workspaces, web_traffic, costs)."""
         return Frame(self.store.table(entity, self.workspace))
 
     def sql(self, query: str, params: list[Any] | None = None) -> Frame:
@@ -332,6 +360,16 @@ class Jauge:
     @property
     def accounts(self) -> Frame:
         return self.table("accounts")
+
+    @property
+    def web_traffic(self) -> Frame:
+        """Web sessions as imported: one row per day, source, medium, campaign... (or per
+        session where the export names them)."""
+        return self.table("web_traffic")
+
+    @property
+    def costs(self) -> Frame:
+        return self.table("costs")
 
     @property
     def persons(self) -> Frame:

@@ -22,6 +22,7 @@ from .sentiment_cmd import sentiment_command
 from .serve_cmd import serve_command
 from .sources_cmd import sources_command
 from .stats_cmd import stats_command
+from .value_cmd import value_command
 
 EPILOG = """
 \b
@@ -33,6 +34,7 @@ Start here:
   jauge integrity            weigh down bought and automated accounts
   jauge score --org ORG      the Jauge Index, with its breakdown and interval
   jauge report --org ORG     the same, in a report to share with executives
+  jauge value --org ORG      from reach to sales, and ROI per campaign
   jauge serve                the web dashboard and the REST API
 """
 
@@ -64,6 +66,7 @@ cli.add_command(enrich_command)
 cli.add_command(graph_group)
 cli.add_command(import_command)
 cli.add_command(integrity_command)
+cli.add_command(value_command)
 cli.add_command(org_group)
 cli.add_command(topics_command)
 cli.add_command(voice_command)

@@ -116,6 +116,9 @@ class TabularSource(Source):
     kind = N_("file")
     #: groups of column names; each group needs at least one of its names present
     required: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    #: the groups that tell a file is this source's, when the user does not say (see
+    #: detect.py); ``required`` unless a source needs fewer columns than it is known by
+    recognised_by: ClassVar[tuple[tuple[str, ...], ...] | None] = None
 
     def open(self, path: Path, options: ImportOptions) -> TabularReader:
         return open_tabular(path, encoding=options.encoding, delimiter=options.delimiter)

@@ -93,6 +93,78 @@ def count(target: str, column: str, *, grouped: bool = False) -> Field:
     )
 
 
+def amount(target: str, column: str, *, signed: bool = False, required: bool = False) -> Field:
+    """A sum of money: ``1234.5``, ``1 234,50`` (French), ``1,234.50``, ``€12``, ``12 €``;
+    never below 0 unless ``signed`` (refunds make revenue negative)."""
+    raw = col(column)
+    value = _alias("amount", column)
+    # spaces and currency signs go; a comma followed by one or two digits at the end is
+    # the decimal mark (dots before it separate thousands); other commas separate thousands
+    bare = f"regexp_replace(trim({raw}), '[ \u00a0\u202f€$£]', '', 'g')"
+    french = f"regexp_matches({bare}, '^-?[0-9]+([.][0-9]{{3}})*,[0-9]{{1,2}}$')"
+    number = (
+        f"CASE WHEN {french} THEN replace(replace({bare}, '.', ''), ',', '.') "
+        f"ELSE replace({bare}, ',', '') END"
+    )
+    low = "" if signed else f" AND {value} >= 0"
+    valid = f"({value} IS NOT NULL{low})"
+    expected = (
+        N_("expected an amount, got {value}")
+        if signed
+        else N_("expected an amount of 0 or more, got {value}")
+    )
+    invalid = f"{raw} IS NOT NULL AND NOT {valid}"
+    message = got(expected, _shown(raw))
+    if required:
+        invalid = f"({raw} IS NULL) OR ({invalid})"
+        message = f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {message} END"
+    return Field(
+        target,
+        f"CASE WHEN {valid} THEN CAST({value} AS DECIMAL(18, 2)) END",
+        column,
+        invalid,
+        message,
+        prepare=((value, f"TRY_CAST({number} AS DOUBLE)"),),
+    )
+
+
+#: month names as exports write them (English and French, full or short), lower-cased
+_MONTHS = {
+    **{m: i + 1 for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    )},
+    **{m: i + 1 for i, m in enumerate(
+        ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+         "septembre", "octobre", "novembre", "décembre")
+    )},
+    "june": 6, "july": 7, "sept": 9, "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7,
+    "aout": 8, "déc": 12, "dec.": 12, "fevrier": 2, "decembre": 12,
+}  # fmt: skip
+
+
+def month_start(target: str, column: str, year: int) -> Field:
+    """The first day of a month given by name (``Feb``, ``June``, ``février``) or number
+    (``2``), in ``year``: for exports that only give the month."""
+    raw = col(column)
+    value = _alias("month", column)
+    names = " ".join(f"WHEN {sql_literal(k)} THEN {n}" for k, n in _MONTHS.items())
+    month = (
+        f"CASE lower(trim({raw})) {names} "
+        f"ELSE TRY_CAST(TRY_CAST(trim({raw}) AS DOUBLE) AS INTEGER) END"
+    )
+    valid = f"({value} BETWEEN 1 AND 12)"
+    return Field(
+        target,
+        f"CASE WHEN {valid} THEN make_date({int(year)}, {value}, 1) END",
+        column,
+        f"NOT coalesce({valid}, false)",
+        f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE "
+        + got(N_("expected a month (Feb, June, février or 1 to 12), got {value}"), _shown(raw))
+        + " END",
+        prepare=((value, month),),
+    )
+
+
 #: how exports write yes and no (French too), compared lower-cased
 _YES = ("true", "t", "yes", "y", "1", "oui", "o", "vrai")
 _NO = ("false", "f", "no", "n", "0", "non", "faux")

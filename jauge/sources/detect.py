@@ -42,8 +42,8 @@ def detect_source(path: str, options: ImportOptions) -> str:
         for source in registry.all_sources()
         if isinstance(source, TabularSource)
         and source.name != JSON_LINES
-        and source.required
-        and all(pick(columns, *group) for group in source.required)
+        and (groups := source.recognised_by or source.required)
+        and all(pick(columns, *group) for group in groups)
     ]
     if len(fitting) == 1:
         return fitting[0]

@@ -59,10 +59,13 @@ KNOWN = {
 }
 
 
-def platform_field(columns: set[str], options: ImportOptions) -> Field:
-    """The platform from ``--platform``, else from a ``platform`` column (aliases allowed)."""
+def platform_field(columns: set[str], options: ImportOptions, *, required: bool = True) -> Field:
+    """The platform from ``--platform``, else from a ``platform`` column (aliases allowed);
+    when not ``required``, NULL without either."""
     if options.platform:
         return literal("platform", normalise_platform(options.platform))
+    if "platform" not in columns and not required:
+        return expr("platform", "NULL")
     if "platform" not in columns:
         raise ConfigError(
             _("this file has no platform column: pass --platform (e.g. --platform x)")
@@ -76,7 +79,9 @@ def platform_field(columns: set[str], options: ImportOptions) -> Field:
         "platform",
         value,
         "platform",
-        f"{value} IS NULL OR NOT {one_of(value, PLATFORMS)}",
+        f"{value} IS NULL OR NOT {one_of(value, PLATFORMS)}"
+        if required
+        else f"{value} IS NOT NULL AND NOT {one_of(value, PLATFORMS)}",
         f"CASE WHEN {raw} IS NULL THEN {missing_value()} "
         f"ELSE {expected_one_of(PLATFORMS, raw)} END",
         prepare=((value, f"CASE lower(trim({raw})) {cases} ELSE lower(trim({raw})) END"),),

@@ -38,6 +38,8 @@ ENTITIES: dict[str, tuple[str, str]] = {
     "mentions": ("mentions", "item_id, org_id"),
     "org_terms": ("org_terms", "org_id, kind, normalised"),
     "authenticity": ("authenticity", "weight, person_id"),
+    "web_traffic": ("web_traffic", "day, row_id"),
+    "costs": ("costs", "starts_on, campaign, row_id"),
 }
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")

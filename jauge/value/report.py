@@ -1,0 +1,528 @@
+"""The value report: the funnel from reach to sessions to sales per platform, and what
+each campaign spent and returned, with intervals (docs/value.md).
+
+Everything is read from the store as imported: ``web_traffic`` (what sessions came from
+where and what they earned), ``costs`` (what was spent) and the latest reach of the
+organisation's own items. A campaign is matched by its name or its UTM campaign: the
+campaigns defined with ``jauge campaign add`` (over their period) and any other campaign
+an export names (over the period asked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+import numpy as np
+
+from ..campaigns import list_campaigns
+from ..i18n import N_
+from ..store.duckdb_store import Store
+from . import METHOD
+from .channels import platform_sql
+
+#: bootstrap replicates and seed: the same data always gives the same interval
+REPLICATES = 1000
+SEED = 20240301
+LEVEL = 0.9
+
+
+@dataclass(frozen=True)
+class PlatformValue:
+    """One step of the funnel per social platform (``other``: social, platform unknown)."""
+
+    platform: str
+    reach: int | None
+    sessions: int
+    conversions: int | None
+    revenue: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "sessions_per_1k_reach": _ratio(self.sessions * 1000, self.reach),
+            "conversion_rate": _ratio(self.conversions, self.sessions),
+            "value_per_session": _ratio(self.revenue, self.sessions),
+        }
+
+
+@dataclass(frozen=True)
+class CampaignValue:
+    """What one campaign spent, brought and returned."""
+
+    name: str
+    defined: bool  # by `jauge campaign add`; else only named by an export
+    starts_on: date | None
+    ends_on: date | None
+    utm_campaign: str | None
+    spend: float | None
+    impressions: int | None
+    clicks: int | None
+    platform_conversions: int | None
+    platform_revenue: float | None
+    sessions: int
+    social_sessions: int
+    conversions: int | None
+    revenue: float | None
+    roi: float | None
+    roi_interval: tuple[float, float] | None
+    platform_roi: float | None
+    platform_roi_interval: tuple[float, float] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("starts_on", "ends_on"):
+            data[key] = data[key].isoformat() if data[key] else None
+        for key in ("roi_interval", "platform_roi_interval"):
+            data[key] = list(data[key]) if data[key] else None
+        data["cost_per_session"] = _ratio(self.spend, self.sessions)
+        data["cost_per_click"] = _ratio(self.spend, self.clicks)
+        data["cost_per_conversion"] = _ratio(self.spend, self.conversions)
+        data["cost_per_platform_conversion"] = _ratio(self.spend, self.platform_conversions)
+        return data
+
+
+@dataclass
+class ValueReport:
+    """The contract of ``jauge value --format json`` (docs/value.md)."""
+
+    org: str
+    workspace: str
+    start: date | None
+    end: date | None
+    currency: str | None
+    conversion_value: float | None
+    sessions: int
+    social_sessions: int
+    conversions: int | None
+    social_conversions: int | None
+    revenue: float | None
+    social_revenue: float | None
+    spend: float | None
+    platforms: list[PlatformValue] = field(default_factory=list)
+    campaigns: list[CampaignValue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "org": self.org,
+            "workspace": self.workspace,
+            "period": {
+                "start": self.start.isoformat() if self.start else None,
+                "end": self.end.isoformat() if self.end else None,
+            },
+            "method": METHOD,
+            "currency": self.currency,
+            "conversion_value": self.conversion_value,
+            "funnel": {
+                "reach": _sum(p.reach for p in self.platforms),
+                "sessions": self.sessions,
+                "social_sessions": self.social_sessions,
+                "social_share": _ratio(self.social_sessions, self.sessions),
+                "conversions": self.conversions,
+                "social_conversions": self.social_conversions,
+                "revenue": self.revenue,
+                "social_revenue": self.social_revenue,
+                "spend": self.spend,
+            },
+            "platforms": [p.to_dict() for p in self.platforms],
+            "campaigns": [c.to_dict() for c in self.campaigns],
+            "warnings": list(self.warnings),
+        }
+
+
+def _cents(value: float | None) -> float | None:
+    """An amount of money as exports keep it: to the cent (prorating makes fractions)."""
+    return None if value is None else round(value, 2)
+
+
+def _ratio(num: float | int | None, den: float | int | None) -> float | None:
+    if num is None or not den:
+        return None
+    return float(num) / float(den)
+
+
+def _sum(values: Any) -> Any:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def value_report(
+    store: Store,
+    workspace: str,
+    org: str,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    campaign: str | None = None,
+    conversion_value: float | None = None,
+) -> ValueReport:
+    """The value report of ``org`` from ``start`` to ``end`` (days, inclusive; default: all
+    its traffic and costs); ``campaign`` keeps that campaign only. ``conversion_value``
+    values each conversion where an export gives no revenue."""
+    org_id = store.org_id(workspace, org)
+    name = store.con.execute(
+        "SELECT name FROM organisations WHERE org_id = ?", [org_id]
+    ).fetchall()[0][0]
+    first, last = _span(store, org_id)
+    start, end = start or first, end or last
+    report = ValueReport(
+        org=name,
+        workspace=workspace,
+        start=start,
+        end=end,
+        currency=None,
+        conversion_value=conversion_value,
+        sessions=0,
+        social_sessions=0,
+        conversions=None,
+        social_conversions=None,
+        revenue=None,
+        social_revenue=None,
+        spend=None,
+    )
+    if not _has_data(store, org_id):
+        report.warnings.append(
+            N_(
+                "no web analytics or costs for this organisation: import them with "
+                "--source web-analytics-csv and --source costs-csv"
+            )
+        )
+        return report
+    # costs without dates give no period: every day counts then
+    start, end = start or date.min, end or date.max
+    traffic = _traffic(store, org_id, start, end, conversion_value)
+    costs = _costs(store, org_id, conversion_value)
+    report.currency = _currency(store, org_id, report)
+    social = traffic[traffic["platform"] != ""] if len(traffic) else traffic
+    report.sessions = int(traffic["sessions"].sum()) if len(traffic) else 0
+    report.social_sessions = int(social["sessions"].sum()) if len(social) else 0
+    report.conversions = _total(traffic, "conversions")
+    report.social_conversions = _total(social, "conversions")
+    report.revenue = _total(traffic, "revenue")
+    report.social_revenue = _total(social, "revenue")
+    report.spend = _prorated_total(costs, start, end)
+    report.platforms = _platforms(store, org_id, start, end, social)
+    report.campaigns = _campaigns(store, workspace, org, start, end, traffic, costs, campaign)
+    if not len(traffic):
+        report.warnings.append(
+            N_("no web analytics in this period: sessions, conversions and revenue are unknown")
+        )
+    elif report.social_sessions == 0:
+        report.warnings.append(
+            N_(
+                "no session in this period came from a social platform "
+                "(by source, medium or channel; see docs/value.md)"
+            )
+        )
+    if len(traffic) and report.revenue is None and conversion_value is None:
+        report.warnings.append(
+            N_(
+                "the web analytics give no revenue: pass --conversion-value "
+                "to value each conversion"
+            )
+        )
+    return report
+
+
+def _has_data(store: Store, org_id: str) -> bool:
+    return bool(
+        store.con.execute(
+            "SELECT EXISTS (SELECT 1 FROM web_traffic WHERE org_id = $1) "
+            "OR EXISTS (SELECT 1 FROM costs WHERE org_id = $1)",
+            [org_id],
+        ).fetchall()[0][0]
+    )
+
+
+def _span(store: Store, org_id: str) -> tuple[date | None, date | None]:
+    row = store.con.execute(
+        """
+        SELECT least(min(day), min(s)), greatest(max(day), max(e)) FROM (
+            SELECT day, NULL::DATE AS s, NULL::DATE AS e FROM web_traffic WHERE org_id = $1
+            UNION ALL
+            SELECT NULL, starts_on, ends_on FROM costs WHERE org_id = $1)
+        """,
+        [org_id],
+    ).fetchall()[0]
+    return row[0], row[1]
+
+
+def _traffic(
+    store: Store, org_id: str, start: date, end: date, conversion_value: float | None
+) -> Any:
+    """Sessions per platform ('' when not social), day and campaign, as a DataFrame."""
+    valued = "sum(revenue)"
+    if conversion_value is not None:
+        valued = f"coalesce(sum(revenue), sum(conversions) * {float(conversion_value)})"
+    return store.con.execute(
+        f"""
+        SELECT coalesce({platform_sql("t")}, '') AS platform, day,
+               lower(trim(campaign)) AS campaign, sum(sessions)::BIGINT AS sessions,
+               sum(conversions)::DOUBLE AS conversions, ({valued})::DOUBLE AS revenue
+        FROM web_traffic t
+        WHERE org_id = ? AND day BETWEEN ? AND ?
+        GROUP BY ALL ORDER BY ALL
+        """,
+        [org_id, start, end],
+    ).df()
+
+
+def _costs(store: Store, org_id: str, conversion_value: float | None) -> Any:
+    """Every cost row of the organisation (prorated to a period later), as a DataFrame."""
+    valued = "revenue"
+    if conversion_value is not None:
+        valued = f"coalesce(revenue, conversions * {float(conversion_value)})"
+    return store.con.execute(
+        f"""
+        SELECT lower(trim(campaign)) AS campaign, starts_on, ends_on, spend::DOUBLE AS spend,
+               impressions::DOUBLE AS impressions, clicks::DOUBLE AS clicks,
+               conversions::DOUBLE AS conversions, ({valued})::DOUBLE AS revenue
+        FROM costs WHERE org_id = ? ORDER BY row_id
+        """,
+        [org_id],
+    ).df()
+
+
+def _currency(store: Store, org_id: str, report: ValueReport) -> str | None:
+    found = [
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT upper(trim(currency)) FROM (SELECT currency FROM web_traffic "
+            "WHERE org_id = $1 UNION ALL SELECT currency FROM costs WHERE org_id = $1) "
+            "WHERE currency IS NOT NULL ORDER BY 1",
+            [org_id],
+        ).fetchall()
+    ]
+    if len(found) > 1:
+        report.warnings.append(
+            N_(
+                "the exports use several currencies ({currencies}): amounts are added as "
+                "they are, convert them first"
+            ).format(currencies=", ".join(found))
+        )
+    return found[0] if len(found) == 1 else None
+
+
+def _total(frame: Any, column: str) -> Any:
+    """A column's sum; None when no row gives it (unknown is not zero)."""
+    if not len(frame) or frame[column].isna().all():
+        return None
+    total = float(frame[column].sum())
+    return int(total) if column == "conversions" else _cents(total)
+
+
+def _share(costs: Any, start: date, end: date) -> np.ndarray:
+    """Each cost row's share inside [start, end]: by days of overlap (spend is assumed
+    even over its period); an undated row counts whole."""
+    if not len(costs):
+        return np.zeros(0)
+    shares = np.ones(len(costs))
+    for i, (s, e) in enumerate(zip(costs["starts_on"], costs["ends_on"], strict=True)):
+        s = _as_date(s)
+        e = _as_date(e) or s
+        s = s or e
+        if s is None or e is None:
+            continue
+        days = (e - s).days + 1
+        overlap = (min(e, end) - max(s, start)).days + 1
+        shares[i] = max(overlap, 0) / days if days > 0 else 0.0
+    return shares
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value != value:  # NaT and NaN compare unequal to themselves
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if hasattr(value, "date") and not isinstance(value, date):
+        return value.date()  # type: ignore[no-any-return]
+    return value if isinstance(value, date) else None
+
+
+def _prorated_total(costs: Any, start: date, end: date) -> float | None:
+    if not len(costs):
+        return None
+    return _cents(float((costs["spend"].to_numpy() * _share(costs, start, end)).sum()))
+
+
+def _platforms(
+    store: Store, org_id: str, start: date, end: date, social: Any
+) -> list[PlatformValue]:
+    """The funnel per platform: the reach of own items posted in the period (their latest
+    snapshot), the social sessions that platform sent, their conversions and revenue."""
+    reach = dict(
+        store.con.execute(
+            """
+            SELECT c.platform, sum(s.reach)::BIGINT
+            FROM content_items c
+            JOIN (SELECT subject_id, arg_max(reach, observed_at) AS reach FROM metric_snapshots
+                  WHERE subject_type = 'item' AND reach IS NOT NULL GROUP BY subject_id) s
+              ON s.subject_id = c.item_id
+            WHERE c.org_id = ? AND c.is_own AND c.created_at >= ? AND c.created_at <= ?
+            GROUP BY c.platform
+            """,
+            [
+                org_id,
+                datetime.combine(start, time()),
+                datetime.combine(end, time.max),
+            ],
+        ).fetchall()
+    )
+    names = sorted(set(reach) | set(social["platform"]) if len(social) else set(reach))
+    out = []
+    for platform in names:
+        rows = social[social["platform"] == platform] if len(social) else social
+        out.append(
+            PlatformValue(
+                platform=platform,
+                reach=reach.get(platform),
+                sessions=int(rows["sessions"].sum()) if len(rows) else 0,
+                conversions=_total(rows, "conversions"),
+                revenue=_total(rows, "revenue"),
+            )
+        )
+    return out
+
+
+def _campaigns(
+    store: Store,
+    workspace: str,
+    org: str,
+    start: date,
+    end: date,
+    traffic: Any,
+    costs: Any,
+    only: str | None,
+) -> list[CampaignValue]:
+    """Defined campaigns overlapping the period, then campaigns only exports name."""
+    defined = [
+        c
+        for c in list_campaigns(store, workspace, org)
+        if c.ends_on >= start and c.starts_on <= end
+    ]
+    seen: set[str] = set()
+    out = []
+    for c in defined:
+        keys = {
+            c.name.strip().lower(),
+            *([c.utm_campaign.strip().lower()] if c.utm_campaign else []),
+        }
+        seen |= keys
+        first, last = max(c.starts_on, start), min(c.ends_on, end)
+        out.append(_campaign_value(c.name, True, c.utm_campaign, keys, first, last, traffic, costs))
+    named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
+    for key in sorted(named - seen - {""}):
+        out.append(_campaign_value(key, False, None, {key}, start, end, traffic, costs))
+    if only is not None:
+        wanted = only.strip().lower()
+        out = [
+            c for c in out if c.name.lower() == wanted or (c.utm_campaign or "").lower() == wanted
+        ]
+    return out
+
+
+def _campaign_value(
+    name: str,
+    defined: bool,
+    utm: str | None,
+    keys: set[str],
+    start: date,
+    end: date,
+    traffic: Any,
+    costs: Any,
+) -> CampaignValue:
+    days = (
+        traffic[
+            traffic["campaign"].isin(keys)
+            & (traffic["day"].map(_as_date) >= start)
+            & (traffic["day"].map(_as_date) <= end)
+        ]
+        if len(traffic)
+        else traffic
+    )
+    paid = costs[costs["campaign"].isin(keys)] if len(costs) else costs
+    share = _share(paid, start, end)
+    paid = paid[share > 0] if len(paid) else paid
+    share = share[share > 0]
+    spend = _cents(float((paid["spend"].to_numpy() * share).sum())) if len(paid) else None
+    social = days[days["platform"] != ""] if len(days) else days
+    revenue = _total(days, "revenue")
+    platform_revenue = (
+        _cents(float(np.nansum(paid["revenue"].to_numpy() * share)))
+        if len(paid) and paid["revenue"].notna().any()
+        else None
+    )
+    roi = _roi(revenue, spend)
+    platform_roi = _roi(platform_revenue, spend)
+    return CampaignValue(
+        name=name,
+        defined=defined,
+        starts_on=start if defined else None,
+        ends_on=end if defined else None,
+        utm_campaign=utm,
+        spend=spend,
+        impressions=_prorated_count(paid, "impressions", share),
+        clicks=_prorated_count(paid, "clicks", share),
+        platform_conversions=_prorated_count(paid, "conversions", share),
+        platform_revenue=platform_revenue,
+        sessions=int(days["sessions"].sum()) if len(days) else 0,
+        social_sessions=int(social["sessions"].sum()) if len(social) else 0,
+        conversions=_total(days, "conversions"),
+        revenue=revenue,
+        roi=roi,
+        roi_interval=_roi_interval(days.groupby("day")["revenue"].sum().to_numpy(), spend)
+        if roi is not None
+        else None,
+        platform_roi=platform_roi,
+        platform_roi_interval=_paired_interval(
+            np.nan_to_num(paid["revenue"].to_numpy() * share), paid["spend"].to_numpy() * share
+        )
+        if platform_roi is not None
+        else None,
+    )
+
+
+def _prorated_count(paid: Any, column: str, share: np.ndarray) -> int | None:
+    if not len(paid) or paid[column].isna().all():
+        return None
+    return round(float(np.nansum(paid[column].to_numpy() * share)))
+
+
+def _roi(revenue: float | None, spend: float | None) -> float | None:
+    """(value − spend) / spend; None without spend or without value."""
+    if revenue is None or not spend:
+        return None
+    return (revenue - spend) / spend
+
+
+def _bounds(draws: np.ndarray) -> tuple[float, float] | None:
+    draws = draws[np.isfinite(draws)]
+    if draws.size < REPLICATES // 2:
+        return None
+    tail = (1 - LEVEL) / 2
+    low, high = np.quantile(draws, [tail, 1 - tail])
+    return float(low), float(high)
+
+
+def _roi_interval(revenue_by_day: np.ndarray, spend: float | None) -> tuple[float, float] | None:
+    """How much the ROI depends on which days happened: days resampled with replacement,
+    the spend as it is. None with fewer than 2 days."""
+    if not spend or revenue_by_day.size < 2:
+        return None
+    rng = np.random.default_rng(SEED)
+    picks = rng.integers(0, revenue_by_day.size, size=(REPLICATES, revenue_by_day.size))
+    return _bounds((np.nan_to_num(revenue_by_day)[picks].sum(axis=1) - spend) / spend)
+
+
+def _paired_interval(revenue: np.ndarray, spend: np.ndarray) -> tuple[float, float] | None:
+    """How much the platform's ROI depends on a few ads or periods: cost rows resampled
+    with replacement, each with its spend and its value. None with fewer than 2 rows."""
+    if revenue.size < 2:
+        return None
+    rng = np.random.default_rng(SEED)
+    picks = rng.integers(0, revenue.size, size=(REPLICATES, revenue.size))
+    spent = spend[picks].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _bounds((revenue[picks].sum(axis=1) - spent) / spent)
