@@ -11,6 +11,7 @@ import jauge
 from jauge.metrics.engines import get_engine
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+from .test_value import write_named_sessions
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -49,6 +50,10 @@ def test_duckdb_and_spark_give_the_same_figures(tmp_path: Path) -> None:
     with jauge.open(tmp_path / "store.duckdb") as j:
         assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
         assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        # web analytics too, for the business impact pillar (see test_value.py)
+        write_named_sessions(tmp_path / "ga4.csv", 2014)
+        assert j.import_file(tmp_path / "ga4.csv", "web-analytics-csv", org="Brand",
+                             mapping={"Revenue": "converted"}).ok  # fmt: skip
         for org in ("Brand", "United", "Delta", "Virgin America"):
             on_duckdb = j.score(org).to_dict()
             on_spark = j.score(org, engine="spark").to_dict()

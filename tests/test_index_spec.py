@@ -89,7 +89,8 @@ GOLDEN = json.loads(
 def test_golden_vectors(case: dict) -> None:
     spec = load_spec(GOLDEN["index_version"])
     panel = parse_panel(GOLDEN["panel"], "golden")
-    stats = {name: _table(name, case["stats"][name]) for name in COLUMNS}
+    # a table a case leaves out is empty (cases written before it existed)
+    stats = {name: _table(name, case["stats"].get(name, {})) for name in COLUMNS}
     result = score_statistics(spec, panel, stats, case["scope"])
     expected = case["expected"]
     assert result.coverage["stratum"] == expected["stratum"]

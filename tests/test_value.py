@@ -22,7 +22,7 @@ from click.testing import CliRunner
 import jauge
 from jauge.cli.main import cli
 from jauge.errors import ConfigError
-from jauge.value.channels import platform_sql
+from jauge.value.channels import platform_sql, with_host
 
 from .conftest import DATA, UCI_FACEBOOK
 
@@ -296,7 +296,7 @@ def test_which_sessions_are_social(
         "CREATE TABLE t (source VARCHAR, medium VARCHAR, channel VARCHAR, platform VARCHAR)"
     )
     con.execute("INSERT INTO t VALUES (?, ?, ?, ?)", [source, medium, channel, platform])
-    row = con.execute(f"SELECT {platform_sql('t')} FROM t").fetchall()[0][0]
+    row = con.execute(f"SELECT {platform_sql('h')} FROM ({with_host('t')}) h").fetchall()[0][0]
     assert row == expected
 
 
@@ -357,3 +357,40 @@ def test_exports_are_recognised_without_source(tmp_path: Path) -> None:
     assert detect_source(str(tmp_path / "ga4.csv"), ImportOptions()) == "web-analytics-csv"
     assert detect_source(str(tmp_path / "ads.csv"), ImportOptions()) == "costs-csv"
     assert detect_source(str(ADS), ImportOptions()) == "costs-csv"  # its Spent column
+
+
+def test_the_index_measures_business_impact_from_social_sessions(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """The business impact pillar's indicators, over the index's window, from the same
+    sessions as the value report; scored only against a reference panel that has them
+    (the built-in one has none: no public data gives social sessions per reach)."""
+    assert handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+    raw = write_named_sessions(tmp_path / "ga4.csv", 2014)
+    assert handle.import_file(tmp_path / "ga4.csv", "web-analytics-csv", org="Brand",
+                              mapping={"Revenue": "converted"}).ok  # fmt: skip
+    start, end = pd.Timestamp("2014-10-01").date(), pd.Timestamp("2014-12-31").date()
+    result = handle.score("Brand", start=start, end=end)
+    window = raw[raw["Month"].isin(["Oct", "Nov", "Dec"])]
+    social = window[window["TrafficType"].isin([3, 4, 5, 8])]
+    conversion = result.components["conversion"]
+    assert conversion.value == pytest.approx(social["Revenue"].mean())
+    assert conversion.n == len(social)
+    posts = handle.sql(
+        "SELECT sum(s.reach)::BIGINT AS reach FROM content_items c JOIN (SELECT subject_id, "
+        "arg_max(reach, observed_at) AS reach FROM metric_snapshots GROUP BY 1) s "
+        "ON s.subject_id = c.item_id WHERE c.is_own AND c.created_at >= '2014-10-01'"
+    ).to_pandas()["reach"][0]
+    per_1k = result.components["sessions_per_1k_reach"]
+    assert per_1k.value == pytest.approx(1000 * len(social) / posts)
+    # the sessions say nothing of revenue: not measured, not zero
+    assert result.components["value_per_session"].value is None
+    assert any("conversion: no reference panel" in w for w in result.warnings)
+    assert result.pillars["business_impact"].score is None
+    # a store without web analytics: the pillar is left out as before, without a word more
+    other = jauge.open(tmp_path / "plain.duckdb")
+    assert other.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+    plain = other.score("Brand", start=start, end=end)
+    assert "conversion" not in plain.components
+    assert not any("conversion" in w for w in plain.warnings)
+    other.close()

@@ -31,7 +31,14 @@ from .statistics import (
 
 GROUP = "jauge.engines"
 #: the store tables the statistics read
-TABLES = ("content_items", "interactions", "metric_snapshots", "annotations", "authenticity")
+TABLES = (
+    "content_items",
+    "interactions",
+    "metric_snapshots",
+    "annotations",
+    "authenticity",
+    "web_traffic",
+)
 
 
 class Engine(ABC):

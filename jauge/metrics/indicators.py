@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 
 Stats = dict[str, pa.Table]
+#: the statistic tables, in the order their bootstrap weights are drawn
+TABLES = ("items", "engagers", "threads", "opinions", "sessions")
 Weights = dict[str, np.ndarray]  # table -> (replicates, rows)
 
 INDICATOR_TABLE = {
@@ -29,6 +31,9 @@ INDICATOR_TABLE = {
     "response_rate": "threads",
     "time_to_first_response": "threads",
     "net_sentiment": "opinions",
+    "value_per_session": "sessions",
+    "sessions_per_1k_reach": "sessions",
+    "conversion": "sessions",
 }
 
 
@@ -88,7 +93,7 @@ def bootstrap_weights(
     data always gives the same interval."""
     rng = np.random.default_rng(seed)
     weights = {}
-    for table in ("items", "engagers", "threads", "opinions"):
+    for table in TABLES:
         base = counts[table] if counts else np.ones(stats[table].num_rows)
         draws = rng.poisson(base, size=(replicates, base.size)).astype(np.float64)
         weights[table] = np.vstack([base[None, :], draws])
@@ -176,4 +181,31 @@ def estimate(stats: Stats, weights: Weights) -> Estimates:
     net = o @ (column(stats, "opinions", "positive") - column(stats, "opinions", "negative"))
     values["net_sentiment"] = _ratio(net * 100.0, n_opinions)
     sizes["net_sentiment"] = n_opinions
+    if stats["sessions"].num_rows:
+        _business_impact(
+            stats, weights["sessions"], w[:, has_reach] @ reach[has_reach], values, sizes
+        )
     return Estimates(values, sizes)
+
+
+def _business_impact(
+    stats: Stats,
+    s: np.ndarray,
+    reach_sum: np.ndarray,
+    values: dict[str, np.ndarray],
+    sizes: dict[str, np.ndarray],
+) -> None:
+    """The business impact pillar, over the social rows of web analytics (docs/value.md).
+    Without web analytics these indicators are left out entirely (the pillar is then
+    'without data'), rather than reported as unmeasurable in every result."""
+    social = column(stats, "sessions", "social")
+    sessions = column(stats, "sessions", "sessions") * social
+    n_sessions = s @ sessions
+    values["sessions_per_1k_reach"] = _ratio(n_sessions * 1000.0, reach_sum)
+    sizes["sessions_per_1k_reach"] = reach_sum / 1000.0
+    for name, col in (("conversion", "conversions"), ("value_per_session", "revenue")):
+        figures = column(stats, "sessions", col)
+        known = ~np.isnan(figures) & (social > 0)
+        n_known = s[:, known] @ sessions[known]
+        values[name] = _ratio(s[:, known] @ figures[known], n_known)
+        sizes[name] = n_known

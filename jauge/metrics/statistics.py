@@ -1,11 +1,12 @@
 """The sufficient statistics of the index, defined once as SQL and run by any engine.
 
-The index's formulas need four small tables per scope: the organisation's own
+The index's formulas need five small tables per scope: the organisation's own
 items (with their latest counts), the people who engaged (with what tells if
 they came back), the threads others started (with whether and when the
-organisation answered), and the opinions others expressed. They are written here
-once, in DuckDB's dialect, in the portable subset of SQL; the Spark engine runs
-the same text transpiled by SQLGlot. Everything after these tables (bootstrap,
+organisation answered), the opinions others expressed, and the web analytics'
+sessions (which of them social media sent, what they converted and earned). They
+are written here once, in DuckDB's dialect, in the portable subset of SQL; the
+Spark engine runs the same text transpiled by SQLGlot. Everything after these tables (bootstrap,
 shrinkage, percentiles, aggregation) is the same Python code for both engines,
 so two engines give identical figures when they give identical statistics.
 
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from ..days import earlier
 from ..store.ids import sql_literal
+from ..value.channels import platform_sql, with_host
 
 #: statistic table -> its columns, in order (the engines return them so)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -49,6 +51,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "threads": ("scope_id", "item_id", "platform", "answered", "answered_in_sla", "hours_to_first"),
     "opinions": ("scope_id", "item_id", "positive", "neutral", "negative"),
+    # web analytics rows of the window (docs/value.md); social: 1 when a social platform
+    # sent them
+    "sessions": ("scope_id", "platform", "social", "sessions", "conversions", "revenue"),
 }
 TEXT_COLUMNS = ("item_id", "person_id", "platform")
 #: the columns of one scope's statistic tables (scope_id dropped)
@@ -78,6 +83,10 @@ class Scope:
     end: datetime
     account_id: str | None = None
     campaign_terms: tuple[str, ...] | None = None  # hashtags and keywords, lower-cased
+    #: the account's platform: its social sessions are those that platform sent
+    account_platform: str | None = None
+    #: the campaign's name and UTM campaign, lower-cased: its sessions carry one of them
+    campaign_keys: tuple[str, ...] | None = None
 
     @property
     def previous_start(self) -> datetime:
@@ -105,6 +114,9 @@ def scope_tables(scopes: list[Scope]) -> dict[str, pa.Table]:
             "previous_at": pa.array([s.previous_start for s in scopes], ts),
             "middle_at": pa.array([s.middle for s in scopes], ts),
             "has_terms": pa.array([bool(s.campaign_terms) for s in scopes], pa.bool_()),
+            "account_platform": pa.array([s.account_platform for s in scopes], pa.string()),
+            "campaign_name": pa.array([_key(s, 0) for s in scopes], pa.string()),
+            "campaign_utm": pa.array([_key(s, 1) for s in scopes], pa.string()),
         }
     )
     pairs = [(i, t) for i, s in enumerate(scopes) for t in (s.campaign_terms or ())]
@@ -118,6 +130,11 @@ def scope_tables(scopes: list[Scope]) -> dict[str, pa.Table]:
         }
     )
     return {"jauge_scopes": scopes_table, "jauge_scope_terms": terms_table}
+
+
+def _key(scope: Scope, i: int) -> str | None:
+    keys = scope.campaign_keys or ()
+    return keys[i] if len(keys) > i else None
 
 
 def split_by_scope(stats: dict[str, pa.Table], count: int) -> list[dict[str, pa.Table]]:
@@ -326,4 +343,35 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
         FROM labelled WHERE preference = 1
         ORDER BY scope_id, item_id
     """
-    return {"items": items, "engagers": engagers, "threads": threads, "opinions": opinions}
+    platform = platform_sql("t")
+    scopes_orgs = "WHERE org_id IN (SELECT org_id FROM jauge_scopes)"
+    narrow_sessions = (
+        """AND (sc.account_platform IS NULL OR sp.social_platform = sc.account_platform)
+              AND (sc.campaign_name IS NULL
+                   OR LOWER(TRIM(sp.campaign)) IN (sc.campaign_name, sc.campaign_utm))"""
+        if narrowed
+        else ""
+    )
+    # an account's sessions are the social ones its platform sent; a campaign's, those
+    # tagged with its name or UTM campaign
+    sessions = f"""
+        WITH hosted AS ({with_host("web_traffic", scopes_orgs)}),
+        sp AS (SELECT t.*, {platform} AS social_platform FROM hosted t)
+        SELECT sc.scope_id, sp.social_platform AS platform,
+               CASE WHEN sp.social_platform IS NOT NULL THEN 1 ELSE 0 END AS social,
+               CAST(sp.sessions AS DOUBLE) AS sessions,
+               CAST(sp.conversions AS DOUBLE) AS conversions,
+               CAST(sp.revenue AS DOUBLE) AS revenue
+        FROM jauge_scopes sc
+        JOIN sp ON sp.workspace = sc.workspace AND sp.org_id = sc.org_id
+        WHERE sp.day >= CAST(sc.start_at AS DATE) AND sp.day < CAST(sc.end_at AS DATE)
+          {narrow_sessions}
+        ORDER BY sc.scope_id, sp.row_id
+    """
+    return {
+        "items": items,
+        "engagers": engagers,
+        "threads": threads,
+        "opinions": opinions,
+        "sessions": sessions,
+    }

@@ -39,17 +39,23 @@ def _list(values: tuple[str, ...]) -> str:
 
 def host_sql(source: str) -> str:
     """SQL: a source reduced to its host (``https://m.facebook.com/x`` -> ``facebook.com``)."""
-    bare = f"regexp_replace(lower(trim({source})), '^[a-z]+://', '')"
-    bare = f"regexp_replace({bare}, '^(www[0-9]?|m|l|lm|mobile|out|old|web)[.]', '')"
+    bare = f"REGEXP_REPLACE(LOWER(TRIM({source})), '^[a-z]+://', '')"
+    bare = f"REGEXP_REPLACE({bare}, '^(www[0-9]?|m|l|lm|mobile|out|old|web)[.]', '')"
     # regexp_extract, not split_part: DuckDB 2.0 fails to bind split_part compared in a CASE
     # over a column whose values are all NULL ("BindBuiltinScalarFunction did not return")
-    return f"regexp_extract({bare}, '^[^/?#]*')"
+    return f"REGEXP_EXTRACT({bare}, '^[^/?#]*')"
+
+
+def with_host(table: str = "web_traffic", where: str = "") -> str:
+    """SQL of ``table``'s rows with ``source_host``, the host of their source, computed
+    once per row for :func:`platform_sql` to compare."""
+    return f"SELECT *, {host_sql('source')} AS source_host FROM {table} {where}"
 
 
 def platform_sql(alias: str = "t") -> str:
-    """SQL: the social platform a ``web_traffic`` row (``alias``) came from, ``other`` for
-    a social source jauge does not know, NULL when the session was not social."""
-    host = host_sql(f"{alias}.source")
+    """SQL: the social platform a row of :func:`with_host` (``alias``) came from, ``other``
+    for a social source jauge does not know, NULL when the session was not social."""
+    host = f"{alias}.source_host"
     named = _list(tuple(p for p in PLATFORMS if p != "web"))
     cases = " ".join(
         f"WHEN {host} IN ({_list(hosts)}) THEN {sql_literal(p)}" for p, hosts in SOURCES.items()
@@ -58,6 +64,6 @@ def platform_sql(alias: str = "t") -> str:
     return (
         f"CASE WHEN {alias}.platform IN ({named}) THEN {alias}.platform {cases} "
         f"WHEN {words} THEN 'mastodon' "
-        f"WHEN lower(trim({alias}.medium)) IN ({_list(SOCIAL_MEDIA)}) "
-        f"OR lower(trim({alias}.channel)) IN ({_list(SOCIAL_CHANNELS)}) THEN 'other' END"
+        f"WHEN LOWER(TRIM({alias}.medium)) IN ({_list(SOCIAL_MEDIA)}) "
+        f"OR LOWER(TRIM({alias}.channel)) IN ({_list(SOCIAL_CHANNELS)}) THEN 'other' END"
     )

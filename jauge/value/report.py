@@ -20,7 +20,7 @@ from ..campaigns import list_campaigns
 from ..i18n import N_
 from ..store.duckdb_store import Store
 from . import METHOD
-from .channels import platform_sql
+from .channels import platform_sql, with_host
 
 #: bootstrap replicates and seed: the same data always gives the same interval
 REPLICATES = 1000
@@ -261,7 +261,7 @@ def _traffic(
         SELECT coalesce({platform_sql("t")}, '') AS platform, day,
                lower(trim(campaign)) AS campaign, sum(sessions)::BIGINT AS sessions,
                sum(conversions)::DOUBLE AS conversions, ({valued})::DOUBLE AS revenue
-        FROM web_traffic t
+        FROM ({with_host()}) t
         WHERE org_id = ? AND day BETWEEN ? AND ?
         GROUP BY ALL ORDER BY ALL
         """,

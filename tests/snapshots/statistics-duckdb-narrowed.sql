@@ -157,6 +157,22 @@ WITH
         FROM labelled WHERE preference = 1
         ORDER BY scope_id, item_id
 
+-- sessions
+WITH hosted AS (SELECT *, REGEXP_EXTRACT(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(TRIM(source)), '^[a-z]+://', ''), '^(www[0-9]?|m|l|lm|mobile|out|old|web)[.]', ''), '^[^/?#]*') AS source_host FROM web_traffic WHERE org_id IN (SELECT org_id FROM jauge_scopes)),
+        sp AS (SELECT t.*, CASE WHEN t.platform IN ('facebook', 'instagram', 'x', 'linkedin', 'youtube', 'mastodon', 'bluesky', 'reddit') THEN t.platform WHEN t.source_host IN ('facebook.com', 'fb.com', 'fb.me', 'facebook', 'fb', 'messenger.com') THEN 'facebook' WHEN t.source_host IN ('instagram.com', 'instagram', 'ig') THEN 'instagram' WHEN t.source_host IN ('t.co', 'twitter.com', 'x.com', 'twitter', 'x', 'tweetdeck.com') THEN 'x' WHEN t.source_host IN ('linkedin.com', 'lnkd.in', 'linkedin') THEN 'linkedin' WHEN t.source_host IN ('youtube.com', 'youtu.be', 'youtube', 'yt') THEN 'youtube' WHEN t.source_host IN ('mastodon.social', 'mastodon', 'mstdn.social', 'joinmastodon.org') THEN 'mastodon' WHEN t.source_host IN ('bsky.app', 'bluesky', 'bsky') THEN 'bluesky' WHEN t.source_host IN ('reddit.com', 'redd.it', 'reddit') THEN 'reddit' WHEN t.source_host LIKE '%mastodon%' OR t.source_host LIKE '%mstdn%' OR t.source_host LIKE '%toot%' THEN 'mastodon' WHEN LOWER(TRIM(t.medium)) IN ('social', 'social-network', 'social-media', 'sm', 'social network', 'social media', 'organic-social', 'organic_social', 'paid-social', 'paid_social', 'paidsocial', 'social-paid', 'social_paid') OR LOWER(TRIM(t.channel)) IN ('organic social', 'paid social', 'social', 'réseaux sociaux') THEN 'other' END AS social_platform FROM hosted t)
+        SELECT sc.scope_id, sp.social_platform AS platform,
+               CASE WHEN sp.social_platform IS NOT NULL THEN 1 ELSE 0 END AS social,
+               CAST(sp.sessions AS DOUBLE) AS sessions,
+               CAST(sp.conversions AS DOUBLE) AS conversions,
+               CAST(sp.revenue AS DOUBLE) AS revenue
+        FROM jauge_scopes sc
+        JOIN sp ON sp.workspace = sc.workspace AND sp.org_id = sc.org_id
+        WHERE sp.day >= CAST(sc.start_at AS DATE) AND sp.day < CAST(sc.end_at AS DATE)
+          AND (sc.account_platform IS NULL OR sp.social_platform = sc.account_platform)
+              AND (sc.campaign_name IS NULL
+                   OR LOWER(TRIM(sp.campaign)) IN (sc.campaign_name, sc.campaign_utm))
+        ORDER BY sc.scope_id, sp.row_id
+
 -- threads
 WITH 
         matched AS (
