@@ -161,7 +161,12 @@ def test_orgs_items_and_imports(client: TestClient, web_store: WebStore):
     assert all("my luggage" in i["text"].lower() for i in found["items"])
 
     imports = client.get("/api/v1/imports", headers=auth).json()
-    assert {i["source"] for i in imports} == {"facebook-insights", "tweets-csv"}
+    assert {i["source"] for i in imports} == {
+        "facebook-insights",
+        "tweets-csv",
+        "web-analytics-csv",
+        "costs-csv",
+    }
 
 
 def test_listening_routes(client: TestClient, web_store: WebStore):
@@ -439,3 +444,21 @@ def test_integrity_is_read_by_anyone_and_run_by_analysts(writable: tuple[TestCli
     latest = client.get("/api/v1/integrity", headers=viewer).json()
     assert latest["assessed_at"] and latest["method"] == "jauge-integrity/1.0.0"
     assert (latest["persons"], latest["flagged"]) == (cli_ran["persons"], cli_ran["flagged"])
+
+
+def test_value_answers_what_the_cli_answers(client: TestClient, web_store: WebStore):
+    auth = web_store.auth("viewer")
+    base = ["value", "--db", str(web_store.path), "--workspace", "brands"]
+    for extra, params in (
+        ([], {}),
+        (["--campaign", "936", "--conversion-value", "50"],
+         {"campaign": "936", "conversion_value": "50"}),
+        (["--from", "2014-03-01", "--to", "2014-06-30"],
+         {"from": "2014-03-01", "to": "2014-06-30"}),
+    ):  # fmt: skip
+        cli_answer = cli_json([*base, "--org", "Cosmetics brand", *extra])
+        r = client.get("/api/v1/value", params={"org": "Cosmetics brand", **params}, headers=auth)
+        assert r.status_code == 200 and r.json() == cli_answer
+        assert cli_answer["funnel"]["sessions"] > 0
+    other = client.get("/api/v1/value", params={"org": "Le Monde"}, headers=auth)
+    assert other.status_code == 404  # another workspace's organisation is not there

@@ -18,7 +18,7 @@ from jauge.web import create_app
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
 from .webstore import PASSWORD, WebStore
 
-PAGES = ("/overview", "/compare", "/listening", "/people", "/sources")
+PAGES = ("/overview", "/compare", "/listening", "/people", "/value", "/sources")
 
 
 def login(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
@@ -485,3 +485,31 @@ def test_analysts_assess_integrity_from_the_people_page(
     # without the form's token, nothing runs
     r = writable_client.post("/people/integrity", data={"org": "United"}, follow_redirects=False)
     assert r.status_code == 403
+
+
+def test_value_page_shows_the_funnel_and_the_campaigns_returns(
+    app_client: TestClient, web_store: WebStore
+):
+    """The brand's web analytics and ad spend (see webstore.py): the page's figures are the
+    API's, in the page's language, with both charts."""
+    login(app_client, web_store.email("viewer"))
+    params = {"org": "Cosmetics brand", "conversion_value": "50"}
+    page = app_client.get("/value", params=params).text
+    data = app_client.get("/api/v1/value", params=params).json()
+    assert 'id="funnel-spec"' in page and 'id="returns-spec"' in page
+    facebook = next(p for p in data["platforms"] if p["platform"] == "facebook")
+    assert f"{facebook['sessions']:,}" in page
+    spent = {c["name"]: c["spend"] for c in data["campaigns"]}
+    assert set(spent) == {"916", "936", "1178"}
+    assert f"{spent['1178']:,.2f}" in page
+    chart = re.search(
+        r'<script type="application/json" id="returns-spec">(.*?)</script>', page, re.S
+    )
+    assert chart
+    bars = json.loads(html.unescape(chart[1]))["layer"][0]
+    assert bars["encoding"]["x"]["axis"]["format"] == "%"
+    french = app_client.get("/value", params={**params, "lang": "fr"}).text
+    assert "De la portée aux ventes, par plateforme" in french
+    assert f"{spent['1178']:,.2f}".replace(",", "\u202f").replace(".", ",") in french
+    bad = app_client.get("/value", params={"org": "Cosmetics brand", "conversion_value": "abc"})
+    assert bad.status_code == 400 and "conversion_value" in bad.text

@@ -3,6 +3,9 @@
 - workspace ``brands``: the UCI cosmetics brand's Facebook posts and the six airlines'
   tweets (tests/data), with airline dictionaries and enrichment, so that the overview,
   the comparison and the listening pages all have something real to show;
+- also in ``brands``, for the value page: the UCI online shop's sessions (their traffic
+  codes named as test_value.py says) as the brand's site traffic in 2014, and the Kaggle
+  ad campaigns as its spend: two real data sets paired only for these tests;
 - workspace ``rival``: another client with the French media sample, and its own owner,
   who must never see anything of ``brands``.
 """
@@ -16,6 +19,7 @@ import jauge
 from jauge.users import add_user, add_workspace, create_token
 
 from .conftest import AIRLINE_TWEETS, FRENCH_MAP, FRENCH_TWEETS_CSV, UCI_FACEBOOK
+from .test_value import AD_MAP, ADS, write_named_sessions
 
 PASSWORD = "correct horse battery"
 AIRLINES = ("United", "Delta", "Southwest", "US Airways", "American", "Virgin America")
@@ -56,6 +60,14 @@ def build(path: Path) -> WebStore:
     for airline in AIRLINES:
         brands.add_org(airline, aliases=[airline], handles=[HANDLES[airline]])
     brands.enrich(backend="fast")
+    sessions = path.parent / "ga4-2014.csv"
+    write_named_sessions(sessions, 2014)
+    assert brands.import_file(
+        sessions, "web-analytics-csv", org="Cosmetics brand", mapping={"Revenue": "converted"}
+    ).ok
+    assert brands.import_file(
+        ADS, "costs-csv", org="Cosmetics brand", platform="facebook", mapping=AD_MAP
+    ).ok
     store = brands.store
     add_workspace(store, "rival")
     french = jauge.Jauge(store, "rival").import_file(

@@ -294,6 +294,36 @@ def assess_integrity(
     return ctx.jauge.integrity(limit=limit).to_dict()
 
 
+@router.get("/value", summary="From reach to sales, and ROI per campaign, as `jauge value`")
+async def value(
+    ctx: Ctx,
+    org: Org,
+    campaign: Annotated[str | None, Query(description="Campaign name or UTM campaign.")] = None,
+    start: From = None,
+    end: To = None,
+    conversion_value: Annotated[
+        float | None, Query(ge=0, description="What one conversion is worth, without revenue.")
+    ] = None,
+) -> Response:
+    return json_answer(await value_of(ctx, org, campaign, start, end, conversion_value))
+
+
+async def value_of(
+    ctx: Context,
+    org: str,
+    campaign: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    conversion_value: float | None = None,
+) -> Answer:
+    return await ctx.answer(
+        ("value", org, campaign, start, end, conversion_value),
+        lambda: ctx.jauge.value(
+            org, campaign=campaign, start=start, end=end, conversion_value=conversion_value
+        ).to_dict(),
+    )
+
+
 @router.get("/person", summary="One person's relationship with an organisation, as `jauge person`")
 async def person(
     ctx: Ctx,

@@ -285,3 +285,99 @@ def share_of_voice(orgs: list[dict[str, Any]], t: T) -> Spec:
             ],
         },
     )
+
+
+def value_funnel(platforms: list[dict[str, Any]], t: T) -> Spec:
+    """Per platform, the social sessions it sent and their conversions, side by side."""
+    values = [
+        {"platform": p["platform"], "step": t(key), "count": p[field]}
+        for p in platforms
+        for key, field in (("value.sessions", "sessions"), ("value.conversions", "conversions"))
+        if p[field] is not None
+    ]
+    return _spec(
+        height={"step": 16},
+        data={"values": values},
+        mark={"type": "bar"},
+        encoding={
+            "y": {"field": "platform", "type": "nominal", "title": None},
+            "yOffset": {"field": "step", "type": "nominal"},
+            "x": {"field": "count", "type": "quantitative", "title": None},
+            "color": {
+                "field": "step",
+                "type": "nominal",
+                "scale": {"range": ["#2c7fb8", "#27ae60"]},
+                "title": None,
+            },
+            "tooltip": [
+                {"field": "platform"},
+                {"field": "step"},
+                {"field": "count", "format": ","},
+            ],
+        },
+    )
+
+
+def campaign_returns(campaigns: list[dict[str, Any]], t: T) -> Spec:
+    """Each campaign's ROI with its 90% interval: from the web analytics, and as the ad
+    platform reports it. A dashed rule marks break-even (ROI 0)."""
+    values = [
+        {
+            "campaign": c["name"],
+            "measure": t(label),
+            "roi": c[field],
+            "low": c[f"{field}_interval"][0] if c[f"{field}_interval"] else None,
+            "high": c[f"{field}_interval"][1] if c[f"{field}_interval"] else None,
+        }
+        for c in campaigns
+        for field, label in (("roi", "value.roi_web"), ("platform_roi", "value.roi_platform"))
+        if c[field] is not None
+    ]
+    y = {"field": "campaign", "type": "nominal", "title": None, "sort": None}
+    return _spec(
+        height={"step": 18},
+        data={"values": values},
+        encoding={"y": y, "yOffset": {"field": "measure", "type": "nominal"}},
+        layer=[
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": {
+                        "field": "roi",
+                        "type": "quantitative",
+                        "axis": {"format": "%"},
+                        "title": t("value.roi"),
+                    },
+                    "color": {
+                        "field": "measure",
+                        "type": "nominal",
+                        "scale": {"range": ["#2c7fb8", "#95a5a6"]},
+                        "title": None,
+                    },
+                    "tooltip": [
+                        {"field": "campaign"},
+                        {"field": "measure"},
+                        {"field": "roi", "format": ".0%"},
+                        {"field": "low", "format": ".0%"},
+                        {"field": "high", "format": ".0%"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#333"},
+                "encoding": {
+                    "x": {"field": "low", "type": "quantitative"},
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "data": {"values": [{"zero": 0}]},
+                "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#c0392b"},
+                "encoding": {
+                    "x": {"field": "zero", "type": "quantitative"},
+                    "y": None,
+                    "yOffset": None,
+                },
+            },
+        ],
+    )

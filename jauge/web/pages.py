@@ -433,6 +433,56 @@ async def listening(
     )
 
 
+@router.get("/value")
+@remembered
+async def value(
+    request: Request,
+    ctx: Ctx,
+    org: str | None = None,
+    from_: From = None,
+    to: To = None,
+    conversion_value: str | None = None,
+) -> HTMLResponse:
+    start, end = _day(from_, "from"), _day(to, "to")
+    orgs = await _org_names(ctx)
+    if not orgs:
+        return render(request, "value.html", ctx, orgs=[], org=None)
+    org, t = org or orgs[0], _translator(request)
+    worth = _amount(conversion_value, "conversion_value")
+    report = (await api.value_of(ctx, org, None, start, end, worth)).data
+    returned = any(
+        c["roi"] is not None or c["platform_roi"] is not None for c in report["campaigns"]
+    )
+    return render(
+        request,
+        "value.html",
+        ctx,
+        orgs=orgs,
+        org=org,
+        start=start,
+        end=end,
+        conversion_value=conversion_value or "",
+        report=report,
+        funnel_chart=charts.value_funnel(report["platforms"], t) if report["platforms"] else None,
+        returns_chart=charts.campaign_returns(report["campaigns"], t) if returned else None,
+    )
+
+
+def _amount(value: str | None, name: str) -> float | None:
+    """A form's amount (empty: none), as the CLI reads it; a French comma is accepted."""
+    if value is None or not value.strip():
+        return None
+    try:
+        amount = float(value.strip().replace(",", "."))
+    except ValueError:
+        amount = -1.0
+    if amount < 0:
+        raise ConfigError(
+            _("{name} takes an amount of 0 or more, got {value}", name=name, value=repr(value))
+        )
+    return amount
+
+
 def _sources_page(
     request: Request, ctx: Context, status_code: int = 200, **values: Any
 ) -> HTMLResponse:

@@ -133,6 +133,17 @@ def test_login_overview_compare_listening_and_upload(browser_page, tmp_path):
     assert page.locator("[data-testid=person-weeks] tbody tr").count() >= 1
     page.screenshot(path=str(SHOTS / "person.png"), full_page=True)
 
+    # value: from reach to sales per platform, and each campaign's return, drawn
+    page.click("nav.main >> text=Value")
+    page.select_option("#org", "Cosmetics brand")
+    page.fill("input[name=conversion_value]", "50")
+    page.click(".filters button[type=submit]")
+    wait_for_chart(page, "funnel-spec")
+    wait_for_chart(page, "returns-spec")
+    assert page.locator("[data-testid=campaigns] tbody tr").count() == 3
+    assert "facebook" in page.locator("[data-testid=platforms]").inner_text()
+    page.screenshot(path=str(SHOTS / "value.png"), full_page=True)
+
     # upload a real export: first with one broken value (refused, error listed), then whole
     page.click("nav.main >> text=Sources")
     lines = UCI_FACEBOOK.read_text("utf-8").splitlines(keepends=True)
