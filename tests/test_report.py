@@ -253,3 +253,45 @@ def test_the_workspaces_competitors_are_the_default_rivals(brands: jauge.Jauge) 
     assert [r[0] for r in cells(figure(brands.report("United", versus=["American"]).html,
                                         "versus"))] == ["United", "American"]  # fmt: skip
     assert 'data-figure="versus"' not in brands.report("United", versus=[]).html
+
+
+def test_the_report_says_what_social_media_brought(
+    brands: jauge.Jauge, fresh_web_store: WebStore
+) -> None:
+    """The brand's web analytics and ad spend (tests/webstore.py): the report's value
+    section is `jauge value` over the report's window, and its printed command gives it."""
+    report = brands.report("Cosmetics brand", lang="en")
+    page = report.html
+    value = report.figures["value"]
+    funnel = value["funnel"]
+    assert funnel["social_sessions"] > 0
+    (row,) = cells(figure(page, "value-funnel"))
+    assert row[1] == f"{funnel['sessions']:,}" and row[2] == f"{funnel['social_sessions']:,}"
+    share = f"{funnel['social_share'] * 100:.0f}%"
+    assert f"{funnel['social_sessions']:,} visits to the site came from social media ({share}" in (
+        figure(page, "highlights")
+    )
+    names = [r[0] for r in cells(figure(page, "value-campaigns"))]
+    assert names == [c["name"] for c in value["campaigns"]] == ["1178", "916", "936"]
+    funnel_chart = re.search(
+        r'<figure aria-label="From reach to sales, per platform">(.*?)</figure>', page, re.S
+    )
+    assert funnel_chart and "<svg" in funnel_chart[1]
+    # no revenue and no value given to a conversion: no return to draw
+    assert all(c["roi"] is None and c["platform_roi"] is None for c in value["campaigns"])
+    assert 'aria-label="Campaigns: spend and return"' not in page
+    command = html.unescape(figure(page, "value-command")).strip()
+    brands.close()
+    result = CliRunner().invoke(
+        cli,
+        [*shlex.split(command)[1:], "--db", str(fresh_web_store.path), "--workspace", "brands"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == value
+    # an organisation without web analytics or costs has no value section
+    assert brands_value_free(fresh_web_store) is None
+
+
+def brands_value_free(store: WebStore) -> object:
+    with jauge.open(store.path, workspace="brands") as j:
+        return j.report("United", lang="en").figures["value"]

@@ -107,7 +107,8 @@ def gather_figures(
 ) -> dict[str, Any]:
     """Everything a report shows, as the commands' JSON: ``score`` (of the organisation,
     or of its ``campaign``), ``trend``, ``versus`` (None without rivals), ``campaigns``
-    (None without any), ``voice``, ``sentiment``, ``topics`` and ``people``."""
+    (None without any), ``voice``, ``sentiment``, ``topics``, ``people`` and ``value``
+    (None without web analytics or costs)."""
     from ..enrich.voice import sentiment_trend
 
     score = handle.score(org, campaign=campaign, start=start, end=end).to_dict()
@@ -138,9 +139,21 @@ def gather_figures(
             p.to_dict()
             for p in handle.people(org, start=first, end=last, limit=PEOPLE, pseudonymise=not names)
         ],
+        "value": _value(handle, org, first, last, campaign),
         "pseudonymised": not names,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def _value(
+    handle: Jauge, org: str, first: date, last: date, campaign: str | None
+) -> dict[str, Any] | None:
+    """``jauge value`` over the report's window, when the organisation has web analytics
+    or costs in it."""
+    value = handle.value(org, campaign=campaign, start=first, end=last)
+    if not value.sessions and value.spend is None:
+        return None
+    return value.to_dict()
 
 
 def _trend_start(last: date, every: str) -> date:
@@ -222,6 +235,22 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
         digits = ".1f" if unreal < 0.1 else ".0f"  # never "0%" for a few accounts
         share = number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
         said.append(("report.hl.integrity", {"share": share}))
+    value = figures.get("value")
+    if value and value["funnel"]["social_sessions"]:
+        funnel = value["funnel"]
+        share = number(funnel["social_share"] * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        said.append(
+            (
+                "report.hl.value",
+                {"sessions": number(funnel["social_sessions"], ",", lang), "share": share,
+                 "conversions": number(funnel["social_conversions"] or 0, ",", lang)},
+            )
+        )  # fmt: skip
+    returns = [c for c in (value or {}).get("campaigns", []) if c["roi"] is not None]
+    if returns:
+        best = max(returns, key=lambda c: c["roi"])
+        roi = number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
+        said.append(("report.hl.roi", {"campaign": best["name"], "roi": roi}))
     if figures["topics"]["rising"]:
         rising = figures["topics"]["rising"][0]
         said.append(("report.hl.rising", {"term": rising["term"], "growth": num(rising["growth"])}))
@@ -249,6 +278,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
     from .svg import to_svg
 
     t = translator(lang)
+    value = figures.get("value")
     scored = [c for c in figures["score"]["components"].values() if c["score"] is not None]
     drawn = {  # a chart with nothing to draw is left out
         "breakdown": charts.breakdown(figures["score"]["components"], t) if scored else None,
@@ -266,6 +296,13 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         else None,
         "sentiment": charts.sentiment_over_time(figures["sentiment"], t)
         if figures["sentiment"]
+        else None,
+        "funnel": charts.value_funnel(value["platforms"], t)
+        if value and value["platforms"]
+        else None,
+        "returns": charts.campaign_returns(value["campaigns"], t)
+        if value
+        and any(c["roi"] is not None or c["platform_roi"] is not None for c in value["campaigns"])
         else None,
     }
     latest = next(
