@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,9 +64,9 @@ def _measure(kind: str, csv_path: str, db_path: str) -> None:
 
         con = duckdb.connect(db_path)
         con.execute(f"CREATE TABLE sessions AS SELECT * FROM read_csv('{csv_path}')")
-        rows = con.execute("SELECT count(*) FROM sessions").fetchone()[0]  # type: ignore[index]
+        rows = con.execute("SELECT count(*) FROM sessions").fetchall()[0][0]
         con.close()
-        result: dict[str, object] = {"rows": rows}
+        result: dict[str, Any] = {"rows": rows}
     elif kind == "import":
         import jauge
 
@@ -113,7 +114,7 @@ def main() -> None:
         generate(path, args.sessions)
         print(f"{args.sessions:,} sessions, {path.stat().st_size / 1e6:,.0f} MB "
               f"(generated in {time.perf_counter() - t0:.1f} s)")  # fmt: skip
-        best: dict[str, dict[str, object]] = {}
+        best: dict[str, dict[str, Any]] = {}
         for kind in ("duckdb", "import", "value", "pandas"):
             runs = []
             for _ in range(args.repeat):
@@ -125,7 +126,7 @@ def main() -> None:
                 else:
                     db = workdir / "import.duckdb"
                 runs.append(in_fresh_process(__file__, "--measure", kind, str(path), str(db)))
-            best[kind] = min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+            best[kind] = min(runs, key=lambda r: float(r["seconds"]))
         for kind, label in (
             ("duckdb", "DuckDB read_csv into a table (ceiling)"),
             ("import", "jauge import --source web-analytics-csv"),
@@ -133,11 +134,10 @@ def main() -> None:
             ("pandas", "pandas: read the file, funnel per platform"),
         ):
             r = best[kind]
-            print(f"  {label:<45} {float(r['seconds']):6.2f} s  "  # type: ignore[arg-type]
-                  f"peak {float(r['peak_bytes']) / 2**20:,.0f} MiB")  # type: ignore[arg-type]  # fmt: skip
-        ratio = float(best["duckdb"]["seconds"]) / float(best["import"]["seconds"])  # type: ignore[arg-type]
+            print(f"  {label:<45} {r['seconds']:6.2f} s  peak {r['peak_bytes'] / 2**20:,.0f} MiB")
+        ratio = best["duckdb"]["seconds"] / best["import"]["seconds"]
         print(f"  import speed / ceiling speed: {ratio:.2f}")
-        speedup = float(best["pandas"]["seconds"]) / float(best["value"]["seconds"])  # type: ignore[arg-type]
+        speedup = best["pandas"]["seconds"] / best["value"]["seconds"]
         print(f"  jauge value speed-up over pandas: {speedup:.1f}x")
         same = best["value"]["platforms"] == best["pandas"]["platforms"]
         print(f"  same sessions per platform as pandas: {same}")
