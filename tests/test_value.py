@@ -394,3 +394,21 @@ def test_the_index_measures_business_impact_from_social_sessions(
     assert "conversion" not in plain.components
     assert not any("conversion" in w for w in plain.warnings)
     other.close()
+
+
+def test_session_ids_are_counted_never_kept(handle: jauge.Jauge, tmp_path: Path) -> None:
+    path = tmp_path / "visits.csv"
+    path.write_text(
+        "idvisit,date,referrer,converted\n"
+        "v-81,2024-05-02,https://l.facebook.com/l.php,no\n"
+        "v-81,2024-05-02,https://l.facebook.com/l.php,yes\n"  # the same visit, two pages
+        "v-82,2024-05-02,t.co,no\n"
+    )
+    result = handle.import_file(path, "web-analytics-csv", org="Acme")
+    assert result.ok and result.total("inserted") == 2
+    stored = handle.web_traffic.to_pandas()
+    assert stored["session_id"].isna().all()
+    # a visit's two rows (two pages) are one session, with the conversion of either
+    assert sorted(stored["sessions"]) == [1, 1] and stored["conversions"].sum() == 1
+    again = handle.import_file(path, "web-analytics-csv", org="Acme")
+    assert again.total("unchanged") == 2 and again.total("inserted") == 0

@@ -28,7 +28,13 @@ class SummedStaging(StageTable):
     key: ClassVar[tuple[str, ...]]
     #: figures summed over the rows of one key
     summed: ClassVar[tuple[str, ...]]
+    #: key columns used for the row's id only, never stored (the id is their digest)
+    unstored: ClassVar[tuple[str, ...]] = ()
     temp_tables = (_SUMMED, _CHANGED)
+
+    def aggregate(self, column: str) -> str:
+        """SQL of a figure over the rows of one key: their sum."""
+        return f"sum({column})"
 
     @classmethod
     def describing(cls) -> tuple[str, ...]:
@@ -44,8 +50,11 @@ class SummedStaging(StageTable):
         ws, imp = sql_literal(self.workspace), sql_literal(ctx.import_id)
         self.discard_invalid()
         merge_organisations(self.con, ws, f"SELECT DISTINCT org FROM {STAGE_TABLE}")
-        summed = ", ".join(f"sum({c}) AS {c}" for c in self.summed)
-        last = ", ".join(f"arg_max({c}, row_no) AS {c}" for c in (*self.key, *self.describing()))
+        summed = ", ".join(f"{self.aggregate(c)} AS {c}" for c in self.summed)
+        last = ", ".join(
+            f"NULL AS {c}" if c in self.unstored else f"arg_max({c}, row_no) AS {c}"
+            for c in (*self.key, *self.describing())
+        )
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {_SUMMED} AS
@@ -128,6 +137,16 @@ class TrafficStaging(SummedStaging):
     key = ("day", "source", "medium", "campaign", "content", "landing_page", "channel",
            "platform", "session_id")  # fmt: skip
     summed = ("sessions", "engaged_sessions", "conversions", "revenue")
+    # an analytics tool's session or visitor id may identify a person: web analytics are
+    # counted, never traced back, so only its digest (row_id) is kept
+    unstored = ("session_id",)
+
+    def aggregate(self, column: str) -> str:
+        # the rows of one named session (its pages, its events) are one session: their
+        # conversions and revenue add up, the session is counted once
+        if column in ("sessions", "engaged_sessions"):
+            return f"CASE WHEN count(session_id) > 0 THEN max({column}) ELSE sum({column}) END"
+        return super().aggregate(column)
 
     def computed(self) -> dict[str, str]:
         # a session named by the export is its own key, whatever else its rows say

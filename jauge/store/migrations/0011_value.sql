@@ -19,7 +19,7 @@ CREATE TABLE web_traffic (
     landing_page      VARCHAR,
     channel           VARCHAR,            -- the analytics tool's channel group, as exported
     platform          VARCHAR,            -- the social platform, where the export or --platform says
-    session_id        VARCHAR,            -- where the export names sessions
+    session_id        VARCHAR,            -- never stored: a session's row_id is its digest
     sessions          BIGINT NOT NULL,
     engaged_sessions  BIGINT,
     conversions       BIGINT,
