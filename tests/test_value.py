@@ -412,3 +412,18 @@ def test_session_ids_are_counted_never_kept(handle: jauge.Jauge, tmp_path: Path)
     assert sorted(stored["sessions"]) == [1, 1] and stored["conversions"].sum() == 1
     again = handle.import_file(path, "web-analytics-csv", org="Acme")
     assert again.total("unchanged") == 2 and again.total("inserted") == 0
+
+
+def test_in_a_notebook_the_report_is_tables(handle: jauge.Jauge) -> None:
+    import_ads(handle)
+    report = handle.value("XYZ", conversion_value=50.0)
+    campaigns = report.campaigns_table().to_pandas().set_index("name")
+    raw = ads().groupby("xyz_campaign_id")["Spent"].apply(lambda s: s.round(2).sum())
+    for campaign, spend in raw.items():
+        assert campaigns.loc[str(campaign), "spend"] == pytest.approx(spend, abs=0.005)
+        row = campaigns.loc[str(campaign)]
+        assert row["platform_roi_low"] < row["platform_roi"] < row["platform_roi_high"]
+    assert report.platforms_table().num_rows == 0  # no web analytics
+    shown = report._repr_html_()
+    assert "<table>" in shown and "1178" in shown and "no web analytics" in shown
+    assert repr(report).startswith("Value of XYZ")

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from ..campaigns import list_campaigns
 from ..i18n import N_
@@ -130,6 +131,28 @@ class ValueReport:
             "campaigns": [c.to_dict() for c in self.campaigns],
             "warnings": list(self.warnings),
         }
+
+    def platforms_table(self) -> pa.Table:
+        """One row per platform (``.to_pandas()`` for a DataFrame)."""
+        from .notebook import platforms_table
+
+        return platforms_table(self)
+
+    def campaigns_table(self) -> pa.Table:
+        """One row per campaign, each ROI with its bounds as columns."""
+        from .notebook import campaigns_table
+
+        return campaigns_table(self)
+
+    def __repr__(self) -> str:
+        from .notebook import value_text
+
+        return value_text(self)
+
+    def _repr_html_(self) -> str:  # what Jupyter shows
+        from .notebook import value_html
+
+        return value_html(self)
 
 
 def _cents(value: float | None) -> float | None:
