@@ -28,6 +28,14 @@ def _spec(**parts: Any) -> Spec:
     return {**_BASE, **parts}
 
 
+def _interval_rule(axis: str) -> Spec:
+    """A layer drawing each value's interval (its ``low`` and ``high`` fields) along ``axis``."""
+    return {
+        "mark": {"type": "rule", "color": "#333"},
+        "encoding": {axis: {"field": "low", "type": "quantitative"}, f"{axis}2": {"field": "high"}},
+    }
+
+
 def localised(spec: Spec, lang: str) -> Spec:
     """``spec`` with the number marks of ``lang`` (Vega's ``config.locale``): axes and
     tooltips then read as the page's figures do."""
@@ -132,13 +140,7 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
                     "tooltip": [{"field": "component"}, {"field": "score", "format": ".1f"}],
                 },
             },
-            {
-                "mark": {"type": "rule", "color": "#333"},
-                "encoding": {
-                    "x": {"field": "low", "type": "quantitative"},
-                    "x2": {"field": "high"},
-                },
-            },
+            _interval_rule("x"),
         ],
     )
 
@@ -181,13 +183,7 @@ def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
                     ],
                 },
             },
-            {
-                "mark": {"type": "rule", "color": "#333"},
-                "encoding": {
-                    "y": {"field": "low", "type": "quantitative"},
-                    "y2": {"field": "high"},
-                },
-            },
+            _interval_rule("y"),
         ],
     )
 
@@ -363,13 +359,7 @@ def campaign_returns(campaigns: list[dict[str, Any]], t: T) -> Spec:
                     ],
                 },
             },
-            {
-                "mark": {"type": "rule", "color": "#333"},
-                "encoding": {
-                    "x": {"field": "low", "type": "quantitative"},
-                    "x2": {"field": "high"},
-                },
-            },
+            _interval_rule("x"),
             {
                 "data": {"values": [{"zero": 0}]},
                 "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#c0392b"},
