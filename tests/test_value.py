@@ -427,3 +427,43 @@ def test_in_a_notebook_the_report_is_tables(handle: jauge.Jauge) -> None:
     shown = report._repr_html_()
     assert "<table>" in shown and "1178" in shown and "no web analytics" in shown
     assert repr(report).startswith("Value of XYZ")
+
+
+GA4_PREAMBLE = """\
+# ----------------------------------------
+# Traffic acquisition: Session source / medium
+# Account: Acme
+# Property: Acme website
+# ----------------------------------------
+#
+# All Users
+# Start date: 20240301
+# End date: 20240331
+
+"""
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_an_export_opening_with_comments_is_read_from_its_header(
+    handle: jauge.Jauge, tmp_path: Path, encoding: str
+) -> None:
+    """Google Analytics 4 (and Google Ads) exports open with their title, account and dates
+    on lines starting with #; errors still name the file's own line numbers."""
+    path = tmp_path / "ga4.csv"
+    path.write_text(GA4_PREAMBLE + GA4_EXPORT, encoding=encoding)
+    from jauge.sources.base import ImportOptions
+    from jauge.sources.detect import detect_source
+
+    assert detect_source(str(path), ImportOptions()) == "web-analytics-csv"
+    broken = tmp_path / "broken.csv"
+    lines = (GA4_PREAMBLE + GA4_EXPORT).splitlines()
+    bad = next(i for i, line in enumerate(lines) if line.startswith("20240302,l.instagram"))
+    lines[bad] = lines[bad].replace(",60,", ",sixty,")
+    broken.write_text("\n".join(lines) + "\n", encoding=encoding)
+    refused = handle.import_file(broken, "web-analytics-csv", org="Acme", encoding=encoding)
+    (error,) = refused.errors
+    assert (error.line, error.field) == (bad + 1, "Sessions")
+    result = handle.import_file(path, "web-analytics-csv", org="Acme", encoding=encoding)
+    assert result.ok and result.total("inserted") == 5
+    total = handle.sql("SELECT sum(sessions) AS n FROM web_traffic").to_pandas()["n"][0]
+    assert total == 120 + 60 + 300 + 90 + 50

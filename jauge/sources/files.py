@@ -103,6 +103,20 @@ def read_sample(path: Path) -> bytes:
         ) from exc
 
 
+def preamble_lines(text: str) -> int:
+    """How many lines open ``text`` before its header: comments (``# ...``) and blank
+    lines, when there is at least one comment."""
+    count, comments = 0, 0
+    for line in _LINE_END.split(text):
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comments += 1
+        elif stripped:
+            break
+        count += 1
+    return count if comments else 0
+
+
 def detect_encoding(sample: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1."""
     if sample.startswith(codecs.BOM_UTF8):
@@ -211,6 +225,11 @@ class CsvReader(TabularReader):
             raise InputError(str(path), N_("the file is empty: there is nothing to import"))
         self.encoding = encoding or detect_encoding(sample)
         text = _text_sample(sample, self.encoding).lstrip("\ufeff")
+        #: lines of comments before the header (a Google Analytics or Google Ads export
+        #: opens with its title, account and dates, each line starting with #)
+        self._preamble = preamble_lines(text)
+        if self._preamble:
+            text = _LINE_END.split(text, maxsplit=self._preamble)[-1]
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
         try:
@@ -226,8 +245,8 @@ class CsvReader(TabularReader):
         self._header = header
         #: records (and physical lines) before the first data row
         self._header_records = 1
-        self._header_lines = 1
-        self._sample = text
+        self._header_lines = 1 + self._preamble
+        self._sample = text  # from the header on
         #: the sample is the whole file
         self._whole = len(sample) < SAMPLE_BYTES
         self._no_rows = False
@@ -247,10 +266,11 @@ class CsvReader(TabularReader):
         found = self._records_in_sample(self._header_records + 1)
         assert found is not None, "first_record() found it"
         self._header_records += 1
-        self._header_lines = sum(lines for _, lines in found)
+        header_lines = sum(lines for _, lines in found)
+        self._header_lines = self._preamble + header_lines
         # a file with no row under its header: the engine cannot tell its columns then
-        rest = _LINE_END.split(self._sample, maxsplit=self._header_lines)
-        self._no_rows = self._whole and (len(rest) <= self._header_lines or not rest[-1].strip())
+        rest = _LINE_END.split(self._sample, maxsplit=header_lines)
+        self._no_rows = self._whole and (len(rest) <= header_lines or not rest[-1].strip())
 
     def _records_in_sample(self, count: int) -> list[tuple[list[str], int]] | None:
         """The first ``count`` records of the sample, with the lines each spans; None when
@@ -281,10 +301,12 @@ class CsvReader(TabularReader):
         """
         encoding = self.engine_encoding
         assert encoding is not None
+        # the columns are named here: lines before the data are skipped, not read as a header
+        skipped = self._header_records > 1 or self._preamble > 0
         options = {
             "all_varchar": "true",
-            "header": "true" if self._header_records == 1 else "false",
-            "skip": str(self._header_lines if self._header_records > 1 else 0),
+            "header": "false" if skipped else "true",
+            "skip": str(self._header_lines if skipped else 0),
             "names": "[" + ", ".join(sql_literal(n) for n in names) + "]",
             "delim": sql_literal(self.delimiter),
             "quote": "'\"'",
@@ -367,7 +389,7 @@ class CsvReader(TabularReader):
             source = pa.CompressedInputStream(pa.PythonFile(raw, mode="r"), "gzip")
         read_options = pacsv.ReadOptions(
             column_names=self._header,
-            skip_rows=self._header_records,
+            skip_rows=self._header_records + self._preamble,
             block_size=8 << 20,
             encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
         )
@@ -418,10 +440,13 @@ class CsvReader(TabularReader):
         width = len(self._header)
         with open_decompressed(self.path) as binary:
             text = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+            for _comment in range(self._preamble):
+                text.readline()
+            offset = self._preamble
             reader = csv.reader(text, delimiter=self.delimiter)
             for _record in range(self._header_records):
                 next(reader, None)
-            start = reader.line_num + 1
+            start = offset + reader.line_num + 1
             ordinal = 0
             rejected = self._rejected_lines
             for record in reader:
@@ -442,7 +467,7 @@ class CsvReader(TabularReader):
                         row_lines[ordinal] = start
                         if up_to_row is not None and ordinal >= up_to_row:
                             break
-                start = reader.line_num + 1
+                start = offset + reader.line_num + 1
         return CsvReader._Scan(row_lines, malformed)
 
 
