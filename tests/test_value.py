@@ -467,3 +467,38 @@ def test_an_export_opening_with_comments_is_read_from_its_header(
     assert result.ok and result.total("inserted") == 5
     total = handle.sql("SELECT sum(sessions) AS n FROM web_traffic").to_pandas()["n"][0]
     assert total == 120 + 60 + 300 + 90 + 50
+
+
+META_ADS_FR = (
+    "Nom de la campagne,Début des rapports,Fin des rapports,Montant dépensé (EUR),"
+    "Impressions,Clics sur un lien,Résultats\n"
+    'Printemps,2024-03-01,2024-03-10,"1 000,00",250000,2400,30\n'
+)
+GA4_FR = (
+    "Date,Source / support de la session,Campagne de la session,Sessions,"
+    "Sessions avec engagement,Événements clés,Revenu total\n"
+    '20240301,facebook.com / referral,printemps,120,80,4,"312,50"\n'
+    '20240302,google / cpc,(not set),300,150,9,"2 500,00"\n'
+)
+
+
+def test_french_exports_are_read_as_they_come(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Meta Ads Manager and Google Analytics 4 in French: their column names, French
+    amounts, and the currency the spend column is named after."""
+    from jauge.sources.base import ImportOptions
+    from jauge.sources.detect import detect_source
+
+    (tmp_path / "meta.csv").write_text(META_ADS_FR)
+    (tmp_path / "ga4.csv").write_text(GA4_FR)
+    assert detect_source(str(tmp_path / "meta.csv"), ImportOptions()) == "costs-csv"
+    assert detect_source(str(tmp_path / "ga4.csv"), ImportOptions()) == "web-analytics-csv"
+    assert handle.import_file(tmp_path / "meta.csv", org="Maison", platform="facebook").ok
+    assert handle.import_file(tmp_path / "ga4.csv", org="Maison").ok
+    handle.add_campaign("Printemps", org="Maison", start="2024-03-01", end="2024-03-10")
+    report = handle.value("Maison").to_dict()
+    assert report["currency"] == "EUR"
+    (spring,) = report["campaigns"]
+    assert spring["spend"] == pytest.approx(1000.0) and spring["clicks"] == 2400
+    assert spring["platform_conversions"] == 30 and spring["sessions"] == 120
+    assert spring["revenue"] == pytest.approx(312.5)
+    assert spring["roi"] == pytest.approx((312.5 - 1000) / 1000)

@@ -120,6 +120,11 @@ class TabularSource(Source):
     #: detect.py); ``required`` unless a source needs fewer columns than it is known by
     recognised_by: ClassVar[tuple[tuple[str, ...], ...] | None] = None
 
+    def recognises(self, columns: set[str]) -> bool:
+        """Whether a file with these columns is this source's (see detect.py)."""
+        groups = self.recognised_by or self.required
+        return bool(groups) and all(pick(columns, *group) for group in groups)
+
     def open(self, path: Path, options: ImportOptions) -> TabularReader:
         return open_tabular(path, encoding=options.encoding, delimiter=options.delimiter)
 

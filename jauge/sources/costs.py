@@ -10,29 +10,65 @@ dates counts toward its campaign whatever the period), ``currency``, ``impressio
 
 from __future__ import annotations
 
+import re
+
 from ..i18n import N_
 from ..store.value_merge import CostStaging
 from .base import ImportOptions, TabularSource
-from .convert import Field, amount, count, expr, extra_object, pick, text, timestamp
+from .convert import Field, amount, count, expr, extra_object, literal, pick, text, timestamp
 from .posts import platform_field
 from .web_analytics import _org
 
-SPEND = ("spend", "spent", "cost", "amount spent", "amount spent (eur)", "amount spent (usd)",
-         "amount spent (gbp)", "amount spent (cad)", "amount spent (chf)")  # fmt: skip
+SPEND = ("spend", "spent", "cost", "amount spent", "montant dépensé", "dépenses", "coût")
+#: Meta Ads Manager names the spend column after its currency: "Amount spent (EUR)"
+SPEND_IN_CURRENCY = re.compile(r"^(amount spent|montant dépensé) \(([a-z]{3})\)$", re.I)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "campaign": ("campaign", "campaign name", "campaign_name", "utm_campaign"),
-    "ad": ("ad", "ad_id", "ad id", "ad name", "ad_name", "ad set name"),
-    "currency": ("currency", "currency code"),
+    "campaign": (
+        "campaign",
+        "campaign name",
+        "campaign_name",
+        "utm_campaign",
+        "nom de la campagne",
+        "campagne",
+    ),
+    "ad": (
+        "ad",
+        "ad_id",
+        "ad id",
+        "ad name",
+        "ad_name",
+        "ad set name",
+        "nom de la publicité",
+        "nom de l'ensemble de publicités",
+    ),
+    "currency": ("currency", "currency code", "devise"),
 }
 COUNTS: dict[str, tuple[str, ...]] = {
     "impressions": ("impressions",),
-    "clicks": ("clicks", "link clicks", "clicks (all)"),
-    "conversions": ("conversions", "results", "purchases", "total_conversion"),
+    "clicks": (
+        "clicks",
+        "link clicks",
+        "clicks (all)",
+        "clics sur un lien",
+        "clics (tous)",
+        "clics",
+    ),
+    "conversions": (
+        "conversions",
+        "results",
+        "purchases",
+        "total_conversion",
+        "résultats",
+        "achats",
+    ),
 }
-REVENUE = ("revenue", "conversion value", "purchase conversion value", "purchases conversion value")
-DAY = ("date", "day")
-STARTS: tuple[str, ...] = ("starts", "reporting starts", "start date", "start")
-ENDS: tuple[str, ...] = ("ends", "reporting ends", "end date", "end")
+REVENUE = ("revenue", "conversion value", "purchase conversion value",
+           "purchases conversion value", "valeur de conversion des achats",
+           "valeur de conversion")  # fmt: skip
+DAY = ("date", "day", "jour")
+STARTS: tuple[str, ...] = ("starts", "reporting starts", "start date", "start",
+                           "début des rapports", "début")  # fmt: skip
+ENDS: tuple[str, ...] = ("ends", "reporting ends", "end date", "end", "fin des rapports", "fin")
 
 
 class CostsCsvSource(TabularSource):
@@ -42,11 +78,21 @@ class CostsCsvSource(TabularSource):
     stages = CostStaging
     required = (SPEND,)
 
+    def recognises(self, columns: set[str]) -> bool:
+        return super().recognises(columns) or _spend_in_currency(columns) is not None
+
+    def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:
+        if not _spend_in_currency(columns):
+            super()._check_columns(path, columns, options)
+
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         fields = [_org(columns, options), platform_field(columns, options, required=False)]
-        spend = pick(columns, *SPEND)
-        assert spend is not None  # required
+        in_currency = _spend_in_currency(columns)
+        spend = pick(columns, *SPEND) or (in_currency[0] if in_currency else None)
+        assert spend is not None  # _check_columns made sure
         fields.append(amount("spend", spend, required=True))
+        if in_currency and pick(columns, *COLUMNS["currency"]) is None:
+            fields.append(literal("currency", in_currency[1]))
         if (day := pick(columns, *DAY)) is not None:
             date = timestamp("starts_on", day, formats=("%Y%m%d",))
             fields += [date, expr("ends_on", date.sql)]
@@ -67,6 +113,15 @@ class CostsCsvSource(TabularSource):
             fields.append(amount("revenue", found))
             known.add(found)
         known |= {c for c in columns if c.lower() in {*SPEND, *DAY, *STARTS, *ENDS, "org"}}
+        known.add(spend)
         others = sorted(c for c in columns - known if c not in ("row_no", "platform") and c.strip())
         fields.append(extra_object(columns, {c: (c,) for c in others}))
         return fields
+
+
+def _spend_in_currency(columns: set[str]) -> tuple[str, str] | None:
+    """(column, currency) of a spend column named after its currency, if any."""
+    for column in sorted(columns):
+        if found := SPEND_IN_CURRENCY.match(column.strip()):
+            return column, found.group(2).upper()
+    return None

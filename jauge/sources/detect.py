@@ -16,7 +16,6 @@ from ..errors import InputError
 from ..i18n import N_
 from . import registry
 from .base import ImportOptions, TabularSource, _renamed_names
-from .convert import pick
 from .files import check_readable, open_tabular, read_sample
 
 FEED = "rss"
@@ -42,8 +41,7 @@ def detect_source(path: str, options: ImportOptions) -> str:
         for source in registry.all_sources()
         if isinstance(source, TabularSource)
         and source.name != JSON_LINES
-        and (groups := source.recognised_by or source.required)
-        and all(pick(columns, *group) for group in groups)
+        and source.recognises(columns)
     ]
     if len(fitting) == 1:
         return fitting[0]

@@ -21,30 +21,37 @@ from .posts import platform_field
 
 #: staged column -> the names exports give it, first found wins (compared lower-cased)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "source": ("source", "utm_source", "session source", "session_source", "referrer"),
-    "medium": ("medium", "utm_medium", "session medium", "session_medium"),
+    "source": ("source", "utm_source", "session source", "session_source", "referrer",
+               "source de la session", "référent"),
+    "medium": ("medium", "utm_medium", "session medium", "session_medium",
+               "support de la session", "support"),
     "campaign": ("campaign", "utm_campaign", "session campaign", "session_campaign",
-                 "campaign name"),
+                 "campaign name", "campagne de la session", "campagne"),
     "content": ("content", "utm_content", "session manual ad content"),
     "landing_page": ("landing_page", "landing page", "landing page + query string",
-                     "entry page", "page"),
+                     "entry page", "page", "page de destination",
+                     "page de destination + chaîne de requête"),
     "channel": ("channel", "session default channel group", "default channel group",
-                "channel_group", "channel type"),
+                "channel_group", "channel type",
+                "groupe de canaux par défaut de la session", "canal"),
     "session_id": ("session_id", "session id", "visit_id", "idvisit"),
     "currency": ("currency", "currency code"),
 }  # fmt: skip
 COUNTS: dict[str, tuple[str, ...]] = {
-    "sessions": ("sessions", "visits", "nb_visits"),
-    "engaged_sessions": ("engaged_sessions", "engaged sessions"),
+    "sessions": ("sessions", "visits", "nb_visits", "visites"),
+    "engaged_sessions": ("engaged_sessions", "engaged sessions", "sessions avec engagement"),
     "conversions": ("conversions", "key events", "transactions", "purchases", "goals",
-                    "nb_conversions"),
+                    "nb_conversions", "événements clés", "achats", "objectifs"),
 }  # fmt: skip
 #: what Google Analytics writes where a session has no campaign
 NO_CAMPAIGN = "'(not set)', '(none)', '(direct)', '(organic)', '(referral)', '(not provided)'"
-REVENUE = ("revenue", "total revenue", "purchase revenue", "nb_revenue")
+REVENUE = ("revenue", "total revenue", "purchase revenue", "nb_revenue", "revenu total",
+           "revenus liés aux achats", "chiffre d'affaires")  # fmt: skip
 DAY = ("date", "day", "jour")
 MONTH = ("month", "mois")
-SOURCE_MEDIUM = ("session source / medium", "source / medium", "source/medium")
+SOURCE_MEDIUM = ("session source / medium", "source / medium", "source/medium",
+                 "source / support de la session", "source/support de la session",
+                 "source / support")  # fmt: skip
 
 
 class WebAnalyticsCsvSource(TabularSource):
