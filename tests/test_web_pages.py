@@ -511,5 +511,10 @@ def test_value_page_shows_the_funnel_and_the_campaigns_returns(
     french = app_client.get("/value", params={**params, "lang": "fr"}).text
     assert "De la portée aux ventes, par plateforme" in french
     assert f"{spent['1178']:,.2f}".replace(",", "\u202f").replace(".", ",") in french
+    # the overview links its window's value, for an organisation with web analytics only
+    overview = app_client.get("/overview", params={"org": "Cosmetics brand"}).text
+    link = re.search(r'<a href="([^"]+)" data-testid="value-link">', overview)
+    assert link and "/value?" in link[1] and "from=2014-" in html.unescape(link[1])
+    assert 'data-testid="value-link"' not in app_client.get("/overview?org=United").text
     bad = app_client.get("/value", params={"org": "Cosmetics brand", "conversion_value": "abc"})
     assert bad.status_code == 400 and "conversion_value" in bad.text
