@@ -33,6 +33,7 @@ import time
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -164,7 +165,7 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
 
 
 def pandas_statistics(tables: dict, scopes: list) -> dict:
-    """The four statistic tables, for all scopes, the straightforward pandas way."""
+    """The five statistic tables, for all scopes, the straightforward pandas way."""
     import numpy as np
     import pandas as pd
 
@@ -288,7 +289,63 @@ def pandas_statistics(tables: dict, scopes: list) -> dict:
             "negative": (labelled.value == "negative").astype(int),
         }
     ).sort_values(["scope_id", "item_id"])
-    return {"items": items, "engagers": engagers, "threads": threads, "opinions": opinions}
+    sessions = _pandas_sessions(tables["web_traffic"], sc)
+    return {
+        "items": items,
+        "engagers": engagers,
+        "threads": threads,
+        "opinions": opinions,
+        "sessions": sessions,
+    }
+
+
+def _pandas_sessions(traffic: Any, sc: Any) -> Any:
+    """The web analytics rows of each scope's window, with the platform that sent them
+    (the rules of jauge/value/channels.py, written with pandas string methods)."""
+    import pandas as pd
+
+    from jauge.model import PLATFORMS
+    from jauge.value.channels import (
+        MASTODON_HOST_WORDS,
+        SOCIAL_CHANNELS,
+        SOCIAL_MEDIA,
+        SOURCES,
+    )
+
+    host = (
+        traffic.source.str.strip()
+        .str.lower()
+        .str.replace(r"^[a-z]+://", "", regex=True)
+        .str.replace(r"^(www[0-9]?|m|l|lm|mobile|out|old|web)[.]", "", regex=True)
+        .str.extract(r"^([^/?#]*)", expand=False)
+    )
+    by_host = {h: p for p, hosts in SOURCES.items() for h in hosts}
+    platform = traffic.platform.where(traffic.platform.isin([p for p in PLATFORMS if p != "web"]))
+    platform = platform.fillna(host.map(by_host))
+    mastodon = host.str.contains("|".join(MASTODON_HOST_WORDS), na=False)
+    platform = platform.where(platform.notna() | ~mastodon, "mastodon")
+    social = traffic.medium.str.strip().str.lower().isin(SOCIAL_MEDIA) | (
+        traffic.channel.str.strip().str.lower().isin(SOCIAL_CHANNELS)
+    )
+    platform = platform.where(platform.notna() | ~social, "other")
+    rows = traffic.assign(platform=platform).merge(sc, on="org_id")
+    day = pd.to_datetime(rows.day)
+    rows = rows[(day >= rows.start_at.dt.normalize()) & (day < rows.end_at.dt.normalize())]
+    return (
+        pd.DataFrame(
+            {
+                "scope_id": rows.scope_id,
+                "platform": rows.platform,
+                "social": rows.platform.notna().astype(int),
+                "sessions": rows.sessions.astype(float),
+                "conversions": rows.conversions.astype(float),
+                "revenue": rows.revenue.astype(float),
+                "row_id": rows.row_id,
+            }
+        )
+        .sort_values(["scope_id", "row_id"])
+        .drop(columns="row_id")
+    )
 
 
 def measure(kind: str, db: str) -> None:
@@ -322,7 +379,13 @@ def measure(kind: str, db: str) -> None:
         t0 = time.perf_counter()
         tables = {
             t: handle.store.con.sql(f"SELECT * FROM {t}").df()
-            for t in ("content_items", "interactions", "metric_snapshots", "annotations")
+            for t in (
+                "content_items",
+                "interactions",
+                "metric_snapshots",
+                "annotations",
+                "web_traffic",
+            )
         }
         figures["load_s"] = time.perf_counter() - t0
         t1 = time.perf_counter()
