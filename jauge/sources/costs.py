@@ -17,7 +17,7 @@ from ..store.value_merge import CostStaging
 from .base import ImportOptions, TabularSource
 from .convert import Field, amount, count, expr, extra_object, literal, pick, text, timestamp
 from .posts import platform_field
-from .web_analytics import _org
+from .web_analytics import org_field
 
 SPEND = ("spend", "spent", "cost", "amount spent", "montant dépensé", "dépenses", "coût")
 #: Meta Ads Manager names the spend column after its currency: "Amount spent (EUR)"
@@ -86,7 +86,7 @@ class CostsCsvSource(TabularSource):
             super()._check_columns(path, columns, options)
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
-        fields = [_org(columns, options), platform_field(columns, options, required=False)]
+        fields = [org_field(columns, options), platform_field(columns, options, required=False)]
         in_currency = _spend_in_currency(columns)
         spend = pick(columns, *SPEND) or (in_currency[0] if in_currency else None)
         assert spend is not None  # _check_columns made sure

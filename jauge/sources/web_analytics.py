@@ -70,7 +70,7 @@ class WebAnalyticsCsvSource(TabularSource):
     )
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
-        fields = [_org(columns, options), _day(columns, options)]
+        fields = [org_field(columns, options), _day(columns, options)]
         fields.append(platform_field(columns, options, required=False))
         for target, names in COLUMNS.items():
             if target != "campaign" and (found := pick(columns, *names)):
@@ -110,7 +110,7 @@ class WebAnalyticsCsvSource(TabularSource):
         return fields
 
 
-def _org(columns: set[str], options: ImportOptions) -> Field:
+def org_field(columns: set[str], options: ImportOptions) -> Field:
     """Whose site it is: ``--org``, else an ``org`` column."""
     if options.org:
         return literal("org", options.org)

@@ -279,7 +279,7 @@ def _traffic(
     valued = "sum(revenue)"
     if conversion_value is not None:
         valued = f"coalesce(sum(revenue), sum(conversions) * {float(conversion_value)})"
-    return store.con.execute(
+    frame = store.con.execute(
         f"""
         SELECT coalesce({platform_sql("t")}, '') AS platform, day,
                lower(trim(campaign)) AS campaign, sum(sessions)::BIGINT AS sessions,
@@ -290,6 +290,8 @@ def _traffic(
         """,
         [org_id, start, end],
     ).df()
+    frame["day"] = frame["day"].map(_as_date)  # once, for every campaign's comparison
+    return frame
 
 
 def _costs(store: Store, org_id: str, conversion_value: float | None) -> Any:
@@ -458,9 +460,7 @@ def _campaign_value(
 ) -> CampaignValue:
     days = (
         traffic[
-            traffic["campaign"].isin(keys)
-            & (traffic["day"].map(_as_date) >= start)
-            & (traffic["day"].map(_as_date) <= end)
+            traffic["campaign"].isin(keys) & (traffic["day"] >= start) & (traffic["day"] <= end)
         ]
         if len(traffic)
         else traffic
