@@ -104,6 +104,8 @@ def test_golden_vectors(case: dict) -> None:
     for name, want in expected["pillars"].items():
         assert result.pillars[name].score == pytest.approx(want, abs=1e-9), name
     assert result.score == pytest.approx(expected["score"], abs=1e-9)
+    # the same inputs keep the fingerprint reports and snapshots were published with
+    assert result.fingerprint == expected["fingerprint"]
     low, high = result.interval
     assert 0 <= low <= high <= 100
 
@@ -141,3 +143,44 @@ def test_interval_percentiles_are_numpys_bit_for_bit() -> None:
                 tail = (1.0 - level) / 2.0 * 100.0
                 want = np.percentile(values, [tail, 100.0 - tail]).tolist()
                 assert linear_percentiles(values, (tail, 100.0 - tail)) == want, (size, level)
+
+
+def test_text_columns_enter_the_fingerprint_as_their_joined_values() -> None:
+    """The fingerprint reads text columns straight from Arrow's buffers: byte for byte
+    what joining their values as Python strings gives, for slices, chunks and nulls."""
+    import random
+
+    import pyarrow as pa
+
+    from jauge.metrics.index import _joined_text
+
+    rng = random.Random(20261124)
+    alphabet = "abcxyz019 -_éàç€日本\x1f"
+    arrays = [pa.array([], pa.string()), pa.array(["", ""]), pa.array(["seul"])]
+    for _ in range(200):
+        n = rng.randrange(0, 40)
+        with_nulls = rng.random() < 0.3
+        arrays.append(
+            pa.array(
+                [
+                    None
+                    if with_nulls and rng.random() < 0.2
+                    else "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 9)))
+                    for _ in range(n)
+                ],
+                pa.string(),
+            )
+        )
+    columns = []
+    for array in arrays:
+        n = len(array)
+        columns += [pa.chunked_array([array], pa.string())]
+        if n > 4:
+            columns += [
+                pa.chunked_array([array.slice(2, n - 4)]),
+                pa.chunked_array([array]).slice(1, n - 3),
+                pa.chunked_array([array.slice(0, 2), array.slice(2)]),
+            ]
+    columns += [pa.chunked_array([[1.5, None]]), pa.chunked_array([[3, None]], pa.int64())]
+    for values in columns:
+        assert _joined_text(values) == "\x1f".join(map(str, values.to_pylist())).encode()

@@ -17,7 +17,7 @@ WITH
               AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
         ),
         touches AS (
-            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at, sc.middle_at,
+            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at,
                    i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
@@ -27,9 +27,11 @@ WITH
               AND ((sc.account_id IS NULL AND NOT sc.has_terms)
                    OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
         ),
+        -- one group per person and scope, over every touch (millions): the scope's own
+        -- dates are joined back afterwards, as extra aggregates would make the groups
+        -- too wide to stay in memory
         per_person AS (
             SELECT scope_id, person_id,
-                   MIN(start_at) AS start_at, MIN(middle_at) AS middle_at,
                    MIN(occurred_at) AS first_ever,
                    MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
                             THEN 1 ELSE 0 END) AS in_previous,
@@ -41,13 +43,14 @@ WITH
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
                COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
-               CASE WHEN p.first_ever >= p.start_at THEN 1 ELSE 0 END AS first_ever,
-               CASE WHEN p.first_ever >= p.start_at AND p.first_ever < p.middle_at
+               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
                -- engaged again, within the window, on a later day than their first ever
                CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
                     THEN 1 ELSE 0 END AS returned
         FROM per_person p
+        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
         LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
         WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
