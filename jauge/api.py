@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
+from .days import DayLike, as_day, check_order
 from .enrich.pipeline import EnrichResult, enrich
 from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
@@ -153,24 +154,24 @@ class Jauge:
         return enrich(self.store, self.workspace, org=org, backend=backend, progress=progress)
 
     def voice(
-        self, orgs: Sequence[str], *, start: date | None = None, end: date | None = None
+        self, orgs: Sequence[str], *, start: DayLike | None = None, end: DayLike | None = None
     ) -> Voice:
         """Share of voice and net sentiment per organisation."""
-        return share_of_voice(self.store, self.workspace, list(orgs), start, end)
+        return share_of_voice(self.store, self.workspace, list(orgs), *_days(start, end))
 
     def topics(
-        self, org: str, *, start: date | None = None, end: date | None = None, limit: int = 20
+        self, org: str, *, start: DayLike | None = None, end: DayLike | None = None, limit: int = 20
     ) -> Topics:
         """Top and rising terms and phrases about an organisation."""
-        return topics(self.store, self.workspace, org, start, end, limit)
+        return topics(self.store, self.workspace, org, *_days(start, end), limit)
 
     def people(
         self,
         org: str,
         *,
         topics: Sequence[str] = (),
-        start: date | None = None,
-        end: date | None = None,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
         limit: int = 20,
         pseudonymise: bool = False,
     ) -> list[Person]:
@@ -181,6 +182,7 @@ class Jauge:
         from .community.people import pseudonymised, rank_people
         from .community.privacy import pseudonym_key
 
+        start, end = _days(start, end)
         found = rank_people(
             self.store, self.workspace, org, topics=tuple(topics), start=start, end=end, limit=limit
         )
@@ -244,8 +246,8 @@ class Jauge:
         org: str,
         *,
         campaign: str | None = None,
-        start: date | None = None,
-        end: date | None = None,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
         conversion_value: float | None = None,
     ) -> ValueReport:
         """What social media brought ``org``: reach, sessions, conversions and revenue per
@@ -254,6 +256,7 @@ class Jauge:
         each conversion where the exports give no revenue."""
         from .value.report import value_report
 
+        start, end = _days(start, end)
         return value_report(
             self.store,
             self.workspace,
@@ -272,13 +275,14 @@ class Jauge:
         *,
         account: str | None = None,
         campaign: str | None = None,
-        start: date | None = None,
-        end: date | None = None,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
         engine: str = "duckdb",
         version: str = LATEST,
     ) -> IndexResult:
         """The Jauge Index of an organisation (or one account or campaign) over a window
         (default: the 90 days up to its latest item); see docs/index-spec.md."""
+        start, end = _days(start, end)
         request = ScopeRequest(org=org, account=account, campaign=campaign, start=start, end=end)
         return compute_index(self.store, self.workspace, request, engine=engine, version=version)
 
@@ -288,12 +292,13 @@ class Jauge:
         orgs: Sequence[str] = (),
         *,
         every: str = "quarter",
-        start: date | None = None,
-        end: date | None = None,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
         engine: str = "duckdb",
         version: str = LATEST,
     ) -> Comparison:
         """The index per period, campaign or organisation, with significant changes marked."""
+        start, end = _days(start, end)
         return compare(
             self.store,
             self.workspace,
@@ -310,8 +315,8 @@ class Jauge:
         self,
         org: str,
         *,
-        start: date | None = None,
-        end: date | None = None,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
         versus: Sequence[str] | None = None,
         lang: str | None = None,
         names: bool = False,
@@ -326,6 +331,7 @@ class Jauge:
         shows it."""
         from .reports import executive_report
 
+        start, end = _days(start, end)
         return executive_report(
             self,
             org,
@@ -426,3 +432,11 @@ def open(
         threads=int(settings.THREADS.value()),
     )
     return Jauge(store, settings.WORKSPACE.value(workspace))
+
+
+def _days(start: object, end: object) -> tuple[date | None, date | None]:
+    """A window's days as the Python API was given them (strings, timestamps), checked."""
+    first, last = as_day(start, "start"), as_day(end, "end")
+    if first is not None and last is not None:
+        check_order(first, last)
+    return first, last

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .days import after, midnight
+from .days import after, check_order, midnight
 from .store.duckdb_store import Store
 
 MAX_PAGE = 500
@@ -50,6 +50,8 @@ def list_items(
     store: Store, workspace: str, where: ItemFilter, *, limit: int = 50, offset: int = 0
 ) -> ItemsPage:
     """Content items of a workspace, newest first, with their latest sentiment label."""
+    if where.start is not None and where.end is not None:
+        check_order(where.start, where.end)
     clauses: list[str] = ["c.workspace = ?"]
     params: list[Any] = [workspace]
     if where.org is not None:

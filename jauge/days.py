@@ -28,6 +28,29 @@ def check_order(start: date, end: date) -> None:
         )
 
 
+#: what the Python API takes for a day: a date, an ISO string, or anything with ``.date()``
+#: (a datetime, a pandas Timestamp)
+DayLike = date | datetime | str
+
+
+def as_day(value: object, name: str) -> date | None:
+    """``value`` as a day, for the Python API: notebooks pass strings and timestamps."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    elif callable(getattr(value, "date", None)):
+        day = value.date()  # type: ignore[attr-defined]
+        if isinstance(day, date):
+            return day
+    raise ConfigError(
+        _("{name} expects a day (2024-03-01), got {value}", name=name, value=repr(value))
+    )
+
+
 def midnight(day: date) -> datetime:
     """The instant ``day`` begins."""
     return datetime.combine(day, datetime.min.time())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 
 import jauge
 from jauge.cli.main import cli
-from jauge.errors import ConfigError
+from jauge.errors import ConfigError, NotFoundError
 from jauge.value.channels import platform_sql, with_host
 
 from .conftest import DATA, UCI_FACEBOOK
@@ -502,3 +503,66 @@ def test_french_exports_are_read_as_they_come(handle: jauge.Jauge, tmp_path: Pat
     assert spring["platform_conversions"] == 30 and spring["sessions"] == 120
     assert spring["revenue"] == pytest.approx(312.5)
     assert spring["roi"] == pytest.approx((312.5 - 1000) / 1000)
+
+
+def test_a_campaign_narrows_the_funnel_and_an_unknown_one_is_refused(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    import_ads(handle)
+    raw = ads()
+    one = handle.value("XYZ", campaign="1178").to_dict()
+    spend = raw[raw["xyz_campaign_id"] == 1178]["Spent"].round(2).sum()
+    assert [c["name"] for c in one["campaigns"]] == ["1178"]
+    assert one["funnel"]["spend"] == pytest.approx(spend, abs=0.01)  # not every campaign's
+    assert any("campaign's sessions and costs only" in w for w in one["warnings"])
+    with pytest.raises(NotFoundError, match="no campaign 'nope'"):
+        handle.value("XYZ", campaign="nope")
+    # a defined campaign is measured over its own period by default
+    (tmp_path / "ga4.csv").write_text(GA4_EXPORT)
+    assert handle.import_file(tmp_path / "ga4.csv", "web-analytics-csv", org="Acme").ok
+    handle.add_campaign("Spring", org="Acme", start="2024-03-01", end="2024-03-05",
+                        utm_campaign="printemps")  # fmt: skip
+    spring = handle.value("Acme", campaign="printemps").to_dict()
+    assert (spring["period"]["start"], spring["period"]["end"]) == ("2024-03-01", "2024-03-05")
+    assert spring["funnel"]["sessions"] == 120 + 60 + 300
+
+
+@pytest.mark.parametrize("amount", [float("inf"), float("nan"), -1.0])
+def test_a_conversion_value_that_is_no_amount_is_refused(
+    handle: jauge.Jauge, amount: float
+) -> None:
+    import_ads(handle)
+    with pytest.raises(ConfigError, match="value of a conversion"):
+        handle.value("XYZ", conversion_value=amount)
+
+
+def test_windows_ending_before_they_start_are_refused_everywhere(handle: jauge.Jauge) -> None:
+    import_ads(handle)
+    reversed_window = {"start": "2017-08-31", "end": "2017-08-01"}
+    with pytest.raises(ConfigError, match="starts on 2017-08-31, after its last day"):
+        handle.value("XYZ", **reversed_window)
+    for call in (handle.score, handle.people, handle.topics):
+        with pytest.raises(ConfigError, match="after its last day"):
+            call("XYZ", **reversed_window)
+    with pytest.raises(ConfigError, match="after its last day"):
+        handle.compare("period", ["XYZ"], **reversed_window)
+
+
+def test_the_python_api_takes_days_as_strings_and_timestamps(handle: jauge.Jauge) -> None:
+    import_ads(handle)
+    as_dates = handle.value("XYZ", start=date(2017, 8, 17), end=date(2017, 8, 20)).to_dict()
+    for start, end in (
+        ("2017-08-17", "2017-08-20"),
+        (pd.Timestamp("2017-08-17"), datetime(2017, 8, 20, 23, 59)),
+    ):
+        assert handle.value("XYZ", start=start, end=end).to_dict() == as_dates
+    with pytest.raises(ConfigError, match="start expects a day"):
+        handle.value("XYZ", start="17/08/2017")
+
+
+def test_comparing_every_organisation_leaves_out_those_without_items(
+    handle: jauge.Jauge,
+) -> None:
+    import_ads(handle)  # XYZ: ad costs, no items, so no index
+    assert handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+    assert [row.unit for row in handle.compare("org").rows] == ["Brand"]

@@ -459,6 +459,16 @@ def test_value_answers_what_the_cli_answers(client: TestClient, web_store: WebSt
         cli_answer = cli_json([*base, "--org", "Cosmetics brand", *extra])
         r = client.get("/api/v1/value", params={"org": "Cosmetics brand", **params}, headers=auth)
         assert r.status_code == 200 and r.json() == cli_answer
-        assert cli_answer["funnel"]["sessions"] > 0
+        # campaign 936 is in the ad costs only: its funnel has spend and no sessions
+        assert cli_answer["funnel"]["spend" if "campaign" in params else "sessions"] > 0
     other = client.get("/api/v1/value", params={"org": "Le Monde"}, headers=auth)
     assert other.status_code == 404  # another workspace's organisation is not there
+    for params, status in (
+        ({"conversion_value": "inf"}, 400),
+        ({"conversion_value": "nan"}, 422),  # refused by the parameter's own check
+        ({"from": "2014-06-30", "to": "2014-03-01"}, 400),
+        ({"campaign": "nope"}, 404),
+    ):
+        r = client.get("/api/v1/value", params={"org": "Cosmetics brand", **params}, headers=auth)
+        assert r.status_code == status, (params, r.text)
+        assert r.json()["error"]["message"]

@@ -125,13 +125,18 @@ def compare(
     """One row per period, campaign or organisation, each with its change from the row above
     (for periods and campaigns) or from the first row (for organisations)."""
     spec = load_spec(version)
+    if start is not None and end is not None:
+        days.check_order(start, end)
     if by not in ("period", "campaign", "org"):
         raise ConfigError(_("--by takes period, campaign or org, not {value}", value=repr(by)))
-    if not orgs:
+    if not orgs:  # every organisation with items: one known by its web analytics alone has
+        # no index to compare
         orgs = [
             r[0]
             for r in store.con.execute(
-                "SELECT name FROM organisations WHERE workspace = ? ORDER BY name", [workspace]
+                "SELECT name FROM organisations o WHERE workspace = ? AND EXISTS "
+                "(SELECT 1 FROM content_items c WHERE c.org_id = o.org_id) ORDER BY name",
+                [workspace],
             ).fetchall()
         ]
     if not orgs:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..days import after, first_day, midnight
+from ..days import after, check_order, first_day, midnight
 from ..errors import ConfigError, NotFoundError
 from ..i18n import N_, _
 from ..integrity import METHOD
@@ -206,6 +206,7 @@ def resolve_scope(
             )
     if start is None:
         start = first_day(end, spec.default_days)
+    check_order(start, end)
     days = (end - start).days + 1
     if days < spec.min_days:
         raise ConfigError(

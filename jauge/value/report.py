@@ -10,6 +10,7 @@ an export names (over the period asked).
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -17,8 +18,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..campaigns import list_campaigns
-from ..i18n import N_
+from ..campaigns import Campaign, list_campaigns
+from ..days import check_order
+from ..errors import ConfigError, NotFoundError
+from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from . import METHOD
 from .channels import platform_sql, with_host
@@ -188,8 +191,22 @@ def value_report(
     name = store.con.execute(
         "SELECT name FROM organisations WHERE org_id = ?", [org_id]
     ).fetchall()[0][0]
+    if conversion_value is not None and not (
+        math.isfinite(conversion_value) and conversion_value >= 0
+    ):
+        raise ConfigError(
+            _(
+                "the value of a conversion must be an amount of 0 or more, got {value}",
+                value=repr(conversion_value),
+            )
+        )
+    defined = _defined_campaign(store, workspace, org, campaign)
+    if defined is not None:  # a defined campaign is measured over its own period
+        start, end = start or defined.starts_on, end or defined.ends_on
     first, last = _span(store, org_id)
     start, end = start or first, end or last
+    if start is not None and end is not None:
+        check_order(start, end)
     report = ValueReport(
         org=name,
         workspace=workspace,
@@ -217,6 +234,16 @@ def value_report(
     start, end = start or date.min, end or date.max
     traffic = _traffic(store, org_id, start, end, conversion_value)
     costs = _costs(store, org_id, conversion_value)
+    if campaign is not None:
+        keys = _campaign_keys(campaign, defined, traffic, costs, org)
+        traffic = traffic[traffic["campaign"].isin(keys)] if len(traffic) else traffic
+        costs = costs[costs["campaign"].isin(keys)] if len(costs) else costs
+        report.warnings.append(
+            N_(
+                "the funnel counts the campaign's sessions and costs only; reach counts "
+                "every own item of the period"
+            )
+        )
     report.currency = _currency(store, org_id, report)
     social = traffic[traffic["platform"] != ""] if len(traffic) else traffic
     report.sessions = int(traffic["sessions"].sum()) if len(traffic) else 0
@@ -249,6 +276,43 @@ def value_report(
     return report
 
 
+def _defined_campaign(
+    store: Store, workspace: str, org: str, campaign: str | None
+) -> Campaign | None:
+    """The campaign ``jauge campaign add`` defined by that name or UTM campaign, if any."""
+    if campaign is None:
+        return None
+    wanted = campaign.strip().lower()
+    for c in list_campaigns(store, workspace, org):
+        if wanted in (c.name.strip().lower(), (c.utm_campaign or "").strip().lower()):
+            return c
+    return None
+
+
+def _campaign_keys(
+    campaign: str, defined: Campaign | None, traffic: Any, costs: Any, org: str
+) -> set[str]:
+    """The campaign names sessions and costs carry for ``campaign``; refused when neither
+    a defined campaign nor an export knows it."""
+    if defined is not None:
+        return {
+            defined.name.strip().lower(),
+            *([defined.utm_campaign.strip().lower()] if defined.utm_campaign else []),
+        }
+    wanted = campaign.strip().lower()
+    named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
+    if wanted not in named:
+        raise NotFoundError(
+            _(
+                "no campaign {campaign} for {org}, neither defined with `jauge campaign add` "
+                "nor named by its web analytics or costs in this period",
+                campaign=repr(campaign),
+                org=repr(org),
+            )
+        )
+    return {wanted}
+
+
 def _has_data(store: Store, org_id: str) -> bool:
     return bool(
         store.con.execute(
@@ -276,19 +340,18 @@ def _traffic(
     store: Store, org_id: str, start: date, end: date, conversion_value: float | None
 ) -> Any:
     """Sessions per platform ('' when not social), day and campaign, as a DataFrame."""
-    valued = "sum(revenue)"
-    if conversion_value is not None:
-        valued = f"coalesce(sum(revenue), sum(conversions) * {float(conversion_value)})"
+    # without a conversion value, NULL: the product is NULL and revenue stays as exported
     frame = store.con.execute(
         f"""
         SELECT coalesce({platform_sql("t")}, '') AS platform, day,
                lower(trim(campaign)) AS campaign, sum(sessions)::BIGINT AS sessions,
-               sum(conversions)::DOUBLE AS conversions, ({valued})::DOUBLE AS revenue
+               sum(conversions)::DOUBLE AS conversions,
+               coalesce(sum(revenue), sum(conversions) * $value)::DOUBLE AS revenue
         FROM ({with_host()}) t
-        WHERE org_id = ? AND day BETWEEN ? AND ?
+        WHERE org_id = $org AND day BETWEEN $start AND $end
         GROUP BY ALL ORDER BY ALL
         """,
-        [org_id, start, end],
+        {"org": org_id, "start": start, "end": end, "value": conversion_value},
     ).df()
     frame["day"] = frame["day"].map(_as_date)  # once, for every campaign's comparison
     return frame
@@ -296,17 +359,15 @@ def _traffic(
 
 def _costs(store: Store, org_id: str, conversion_value: float | None) -> Any:
     """Every cost row of the organisation (prorated to a period later), as a DataFrame."""
-    valued = "revenue"
-    if conversion_value is not None:
-        valued = f"coalesce(revenue, conversions * {float(conversion_value)})"
     return store.con.execute(
-        f"""
+        """
         SELECT lower(trim(campaign)) AS campaign, starts_on, ends_on, spend::DOUBLE AS spend,
                impressions::DOUBLE AS impressions, clicks::DOUBLE AS clicks,
-               conversions::DOUBLE AS conversions, ({valued})::DOUBLE AS revenue
-        FROM costs WHERE org_id = ? ORDER BY row_id
+               conversions::DOUBLE AS conversions,
+               coalesce(revenue, conversions * $value)::DOUBLE AS revenue
+        FROM costs WHERE org_id = $org ORDER BY row_id
         """,
-        [org_id],
+        {"org": org_id, "value": conversion_value},
     ).df()
 
 
