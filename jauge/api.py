@@ -195,7 +195,7 @@ class Jauge:
         engaged, their activity and sentiment per week, the exchanges, their latest items
         (as ``jauge person HANDLE --org ORG --format json``)."""
         from .community.people import person_timeline
-        from .community.privacy import pseudonym, pseudonym_key
+        from .community.privacy import item_pseudonym, pseudonym, pseudonym_key
 
         data = person_timeline(self.store, self.workspace, org, handle)
         if pseudonymise:
@@ -204,8 +204,11 @@ class Jauge:
                 "lower(?)",
                 [self.workspace, handle.lstrip("@")],
             ).fetchall()
-            data["handle"] = pseudonym(pseudonym_key(self.store, self.workspace), found[0][0])
-            data["items"] = [{**i, "url": None} for i in data["items"]]
+            key = pseudonym_key(self.store, self.workspace)
+            data["handle"] = pseudonym(key, found[0][0])
+            data["items"] = [
+                {**i, "id": item_pseudonym(key, i["id"]), "url": None} for i in data["items"]
+            ]
         return data
 
     def integrity(

@@ -215,12 +215,18 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
         ).stdout
     )
     assert hidden["handle"].startswith("p-") and hidden["handle"] == again["handle"]
+    # a public post's own id would name its author: ids are pseudonyms too, and stable
+    assert hidden["items"] and hidden["items"] == again["items"]
+    shown_ids = {i["id"] for i in shown["items"]}
+    assert all(i["id"].startswith("i-") and i["id"] not in shown_ids for i in hidden["items"])
     listed = json.loads(
         run(
             cli, ["people", "--org", "United", "--pseudonymise", "--format", "json", "--db", db]
         ).stdout
     )
     assert top.handle not in json.dumps(listed)
+    cited = [w["id"] for p in listed for posts in p["why"].values() for w in posts]
+    assert cited and all(c.startswith("i-") for c in cited)
     with jauge.open(db) as j:  # what a profile-bearing source would have stored
         j.store.con.execute(
             "UPDATE persons SET followers = 12, following = 400, posts = 3, has_avatar = false, "

@@ -233,11 +233,14 @@ def rank_people(
 
 def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
     """The same people under stable keyed pseudonyms: no handle, name or link left."""
-    from .privacy import pseudonym
+    from .privacy import item_pseudonym, pseudonym
 
     for p in people:
         p.handle, p.name = pseudonym(key, p.person_id), None
-        p.why = {dim: [{"id": w["id"], "url": None} for w in cited] for dim, cited in p.why.items()}
+        p.why = {
+            dim: [{"id": item_pseudonym(key, w["id"]), "url": None} for w in cited]
+            for dim, cited in p.why.items()
+        }
     return people
 
 

@@ -39,6 +39,14 @@ def pseudonym(key: bytes, person_id: str) -> str:
     return "p-" + hmac.new(key, person_id.encode(), hashlib.sha256).hexdigest()[:12]
 
 
+def item_pseudonym(key: bytes, native_id: str | None) -> str | None:
+    """A post's id under the same key: a public post's own id would name its author."""
+    if native_id is None:
+        return None
+    digest = hmac.new(key, b"item\x1f" + native_id.encode(), hashlib.sha256).hexdigest()
+    return "i-" + digest[:12]
+
+
 def no_person(handle: str, workspace: str) -> NotFoundError:
     return NotFoundError(
         _(
