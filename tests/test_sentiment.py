@@ -123,6 +123,24 @@ def test_cli_prints_one_json_object_per_input_line(tmp_path: Path) -> None:
     assert json.loads(one.stdout)["label"] == "positive" and json.loads(one.stdout)["lang"] == "en"
 
 
+@pytest.mark.parametrize("backend", ["fast", "vader"])
+def test_a_blank_line_says_nothing_good_or_bad(tmp_path: Path, backend: str) -> None:
+    texts, _ = validation("english")
+    path = tmp_path / "in.txt"
+    path.write_text(f"{texts[0]}\n\n   \n{texts[1]}\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["sentiment", "--input", str(path), "--backend", backend, "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["label"], r["score"]) for r in rows[1:3]] == [("neutral", 0.0)] * 2
+    alone = [json.loads(CliRunner().invoke(cli, ["sentiment", t, "--backend", backend]).stdout)
+             for t in (texts[0], texts[1])]  # fmt: skip
+    assert [(r["label"], r["score"]) for r in (rows[0], rows[3])] == [
+        (r["label"], r["score"]) for r in alone
+    ]
+
+
 def test_cli_asks_for_text_or_input() -> None:
     result = CliRunner().invoke(cli, ["sentiment"])
     assert result.exit_code == 1 and "--input" in result.stdout

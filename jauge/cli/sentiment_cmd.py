@@ -52,7 +52,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
     downloaded: the models ship with jauge.
     """
     from jauge.enrich.language import detect
-    from jauge.enrich.sentiment import get_backend
+    from jauge.enrich.sentiment import analyse_texts, get_backend
     from jauge.errors import ConfigError
 
     with reported("json" if fmt == "jsonl" else fmt):
@@ -71,7 +71,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
             langs = [detect(t)[0] for t in chunk]
-            for t, lang, s in zip(chunk, langs, analyser.analyse(chunk, langs), strict=True):
+            for t, lang, s in zip(chunk, langs, analyse_texts(analyser, chunk, langs), strict=True):
                 rows.append({"text": t, "lang": lang, "label": s.label, "score": s.score})
                 if fmt == "jsonl":
                     sys.stdout.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")

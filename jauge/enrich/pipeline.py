@@ -21,7 +21,7 @@ from ..store.duckdb_store import Store, utcnow
 from .language import detect
 from .mentions import VERSION as MENTIONS_VERSION
 from .mentions import Matcher
-from .sentiment import DEFAULT_BACKEND, get_backend
+from .sentiment import DEFAULT_BACKEND, analyse_texts, get_backend
 
 LANGUAGE_VERSION = "py3langid-0.3"
 BATCH = 5_000
@@ -122,7 +122,7 @@ def _batch(
     texts = [r[1] for r in rows]
     detected = [detect(t) for t in texts]
     langs = [(r[2] or d[0]) for r, d in zip(rows, detected, strict=True)]
-    sentiments = analyser.analyse(texts, langs)
+    sentiments = analyse_texts(analyser, texts, langs)
     now = utcnow()
     notes: dict[str, list[Any]] = {k: [] for k in ("item_id", "key", "value", "source")}
 

@@ -37,6 +37,23 @@ class SentimentBackend(ABC):
         """One sentiment per text, in order."""
 
 
+#: what a text without a word says: nothing, so neither good nor bad
+NOTHING_SAID = Sentiment("neutral", 0.0)
+
+
+def analyse_texts(
+    backend: SentimentBackend, texts: Sequence[str], langs: Sequence[str]
+) -> list[Sentiment]:
+    """``backend.analyse``, except that blank texts are neutral without asking it: models
+    give empty input whatever their bias is (the fast one says negative)."""
+    said = [i for i, t in enumerate(texts) if t and t.strip()]
+    found = backend.analyse([texts[i] for i in said], [langs[i] for i in said]) if said else []
+    out = [NOTHING_SAID] * len(texts)
+    for i, sentiment in zip(said, found, strict=True):
+        out[i] = sentiment
+    return out
+
+
 def backend_names() -> list[str]:
     return sorted(plugins.classes(GROUP, SentimentBackend))
 
