@@ -257,6 +257,18 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
         after = j.score("United").to_dict()
         assert after["score"] == before["score"] and after["coverage"] == before["coverage"]
         assert j.voice(["United", "Delta"]).to_dict() == voice_before
+        # importing the same export again cannot undo the erasure
+        again = j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        assert again.ok and again.total("inserted") == 0
+        assert j.sql(
+            "SELECT count(text) AS texts, count(url) AS urls FROM content_items c "
+            "JOIN persons p ON p.person_id = c.author_person_id "
+            "WHERE p.native_id LIKE 'forgotten:%'"
+        ).to_pylist() == [{"texts": 0, "urls": 0}]
+        assert j.sql(
+            "SELECT count(handle) AS n FROM persons WHERE native_id LIKE 'forgotten:%'"
+        ).to_pylist() == [{"n": 0}]
+        assert j.score("United").to_dict()["score"] == before["score"]
 
 
 def test_graph_export_can_hide_who_is_who(tmp_path: Path) -> None:

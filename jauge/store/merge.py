@@ -104,6 +104,19 @@ _PROFILE = {
 }
 
 
+#: staged columns that identify a person or carry what they wrote (see jauge.community.privacy)
+_PERSONAL = (
+    "text",
+    "title",
+    "url",
+    "extra",
+    "author_handle",
+    "author_name",
+    "author_location",
+    *_PROFILE.values(),
+)
+
+
 def _latest_profile() -> str:
     """Per person (grouped rows), each profile fact from the latest row that gives it."""
     return ", ".join(
@@ -165,6 +178,7 @@ class Staging(StageTable):
         self.discard_invalid()
         self._derive_ids()
         self._drop_duplicates()
+        self._keep_forgotten_persons_forgotten()
         self._resolve_orgs_and_accounts()
         self._merge_parents()
         existing = self._merge_items(imp)
@@ -275,6 +289,24 @@ class Staging(StageTable):
             GROUP BY author_person_id;
             """
         )
+
+    def _keep_forgotten_persons_forgotten(self) -> None:
+        """Rows by a person `jauge person forget` erased arrive without what identifies
+        them, so that importing the same export again cannot undo the erasure."""
+        forgotten = (
+            f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
+            "AND native_id LIKE 'forgotten:%'"
+        )
+        if not self._scalar(
+            f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
+        ):
+            return
+        present = {
+            r[0]
+            for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
+        }
+        sets = ", ".join(f"{c} = NULL" for c in _PERSONAL if c in present)
+        self.con.execute(f"UPDATE {self._rows} SET {sets} WHERE author_person_id IN ({forgotten})")
 
     def _update_profiles(self) -> None:
         """Known persons take the profile facts of their latest row that has them: a
