@@ -293,18 +293,18 @@ class Staging(StageTable):
     def _keep_forgotten_persons_forgotten(self) -> None:
         """Rows by a person `jauge person forget` erased arrive without what identifies
         them, so that importing the same export again cannot undo the erasure."""
-        forgotten = (
-            f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
-            "AND native_id LIKE 'forgotten:%'"
-        )
-        if not self._scalar(
-            f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
-        ):
-            return
         present = {
             r[0]
             for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
         }
+        forgotten = (
+            f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
+            "AND native_id LIKE 'forgotten:%'"
+        )
+        if "author_person_id" not in present or not self._scalar(
+            f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
+        ):
+            return  # a file without authors, or none of them forgotten
         sets = ", ".join(f"{c} = NULL" for c in _PERSONAL if c in present)
         self.con.execute(f"UPDATE {self._rows} SET {sets} WHERE author_person_id IN ({forgotten})")
 
