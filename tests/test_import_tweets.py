@@ -3,6 +3,7 @@
 import csv
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 
 import jauge
 
@@ -65,3 +66,22 @@ def test_reimport_adds_nothing_and_org_option_overrides_the_column(handle: jauge
     assert handle.stats().entities["items"] == other.stats().entities["items"]
     assert {o["name"] for o in handle.stats().organisations}.isdisjoint({"Skies Inc"})
     other.close()
+
+
+def test_ids_a_spreadsheet_rounded_are_refused_not_merged(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """Real tweets as Excel saves them: two distinct ids both become 5.70306E+17, and
+    importing them would keep one tweet in place of two."""
+    rows = tweets()[:2]
+    path = tmp_path / "excel.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "tweet_id": f"{int(row['tweet_id']):.5E}"})
+    result = handle.import_file(path, "tweets-csv")
+    assert not result.ok and result.total("inserted") == 0
+    assert [(e.line, e.field) for e in result.errors] == [(2, "tweet_id"), (3, "tweet_id")]
+    assert "spreadsheet" in result.errors[0].message
+    assert handle.stats().to_dict()["entities"]["items"] == 0

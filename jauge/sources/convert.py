@@ -72,6 +72,25 @@ def text(target: str, column: str, *, required: bool = False) -> Field:
     return Field(target, raw, column)
 
 
+def identifier(target: str, column: str) -> Field:
+    """A post's id, required and kept as written, except one a spreadsheet rounded into
+    scientific notation (``5.70306E+17``): distinct posts would then share it and
+    silently overwrite each other."""
+    raw = col(column)
+    rounded = f"regexp_full_match({raw}, '[0-9]\\.[0-9]+[eE]\\+[0-9]+')"
+    message = N_(
+        "expected an id as the platform gives it (a spreadsheet rounds long ids: save them "
+        "as text), got {value}"
+    )
+    return Field(
+        target,
+        raw,
+        column,
+        f"{raw} IS NULL OR {rounded}",
+        f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {got(message, _shown(raw))} END",
+    )
+
+
 #: what separates groups of digits in numbers written for people ("44 531" in French)
 _DIGIT_GROUPS = "[ \u00a0\u202f]"
 

@@ -28,6 +28,7 @@ from .convert import (
     expected_one_of,
     expr,
     flag,
+    identifier,
     literal,
     missing_value,
     one_of,
@@ -122,7 +123,7 @@ class PostsCsvSource(TabularSource):
             kind = expr("kind", default_kind)
         fields = [
             platform_field(columns, options),
-            text("native_id", "id", required=True),
+            identifier("native_id", "id"),
             timestamp("created_at", "created_at", required=True),
             expr("org", f"coalesce({org}, {sql_literal(options.org)})"),
             expr("account_handle", f"coalesce({account}, {sql_literal(options.account)})"),

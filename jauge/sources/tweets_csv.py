@@ -21,6 +21,7 @@ from .convert import (
     counts,
     expr,
     extra_object,
+    identifier,
     literal,
     pick,
     text,
@@ -67,7 +68,7 @@ class TweetsCsvSource(TabularSource):
         org = sql_literal(options.org) if options.org else col(org_col or "")
         fields = [
             literal("platform", platform),
-            text("native_id", id_col, required=True),
+            identifier("native_id", id_col),
             expr("org", org),
             literal("is_own", False),
             literal("kind", "mention"),
