@@ -137,6 +137,7 @@ def test_compare_by_period_marks_significance(store: Path) -> None:
     assert code == 0
     rows = data["rows"]
     assert [r["from"] for r in rows] == ["2014-01-01", "2014-04-01", "2014-07-01", "2014-10-01"]
+    assert [r["unit"] for r in rows] == [f"Brand 2014-Q{q}" for q in (1, 2, 3, 4)]
     assert rows[0]["change"] is None
     for row in rows[1:]:
         change = row["change"]

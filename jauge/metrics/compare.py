@@ -110,6 +110,13 @@ def periods(first: date, last: date, every: str) -> list[tuple[date, date]]:
     return found
 
 
+def period_label(start: date, every: str) -> str:
+    """``2014-Q2`` for the quarter starting in April 2014, ``2014-04`` for the month."""
+    if every == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start:%Y-%m}"
+
+
 def compare(
     store: Store,
     workspace: str,
@@ -179,7 +186,8 @@ def compare(
             for p_start, p_end in found:
                 if (p_end - p_start).days + 1 < spec.min_days:
                     continue
-                run(f"{org} {p_start:%Y-%m}", ScopeRequest(org=org, start=p_start, end=p_end))
+                run(f"{org} {period_label(p_start, every)}",
+                    ScopeRequest(org=org, start=p_start, end=p_end))  # fmt: skip
     results = compute_many(store, workspace, [r for _, r in units], engine=engine, version=version)
     comparison.rows = [CompareRow(u, r) for (u, _), r in zip(units, results, strict=True)]
     for i, row in enumerate(comparison.rows):
