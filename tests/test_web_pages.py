@@ -61,6 +61,14 @@ def test_every_page_sends_strangers_to_the_login(app_client: TestClient):
     assert r.status_code == 303
 
 
+def test_the_icon_is_served_to_strangers_too(app_client: TestClient):
+    page = app_client.get("/login").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    icon = app_client.get("/favicon.ico")  # follows the redirect to the SVG
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
+
+
 def test_login_sets_a_protected_session_cookie(app_client: TestClient, web_store: WebStore):
     form = app_client.get("/login")
     token = csrf_of(form.text)
@@ -149,6 +157,11 @@ def test_compare_and_listening_pages_show_the_airlines(app_client: TestClient, w
     listening = app_client.get("/listening", params={"org": "United"}).text
     assert 'id="sentiment-spec"' in listening and 'id="voice-spec"' in listening
     assert "Virgin America" in listening  # share of voice lists every organisation
+    # the topics box belongs to the people page: the listening page's topics are a table
+    listening = app_client.get("/listening", params={"org": "Delta"}).text
+    assert 'name="topics"' not in listening and "{'org'" not in html.unescape(listening)
+    people = app_client.get("/people", params={"org": "Delta", "topics": "delay"}).text
+    assert re.search(r'<input type="text" name="topics" value="delay"', people)
 
 
 def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, tmp_path):
@@ -240,13 +253,25 @@ def test_another_workspace_is_not_found(app_client: TestClient, web_store: WebSt
     assert "Le Monde" in own and "Cosmetics" not in own
 
 
-def test_logout_needs_the_sessions_token(app_client: TestClient, web_store: WebStore):
-    client = login(app_client, web_store.email("viewer"))
+def test_logout_needs_the_sessions_token_and_ends_the_session_on_the_server(
+    writable_client: TestClient, fresh_web_store: WebStore
+):
+    client = login(writable_client, fresh_web_store.email("viewer"))
+    kept = client.cookies["jauge_session"]
     assert client.post("/logout", follow_redirects=False).status_code == 403
     token = csrf_of(client.get("/overview").text)
     r = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert client.get("/overview", follow_redirects=False).status_code == 303
+    # a copy of the cookie kept from before the logout is refused too
+    client.cookies.set("jauge_session", kept)
+    r = client.get("/overview", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert client.get("/api/v1/me").status_code == 401
+    # and logging in again opens a new session that works
+    login(client, fresh_web_store.email("viewer"))
+    assert client.get("/overview", follow_redirects=False).status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
 
 
 def test_both_languages_have_every_message_the_templates_use():
@@ -370,6 +395,10 @@ def test_the_overview_links_the_report_the_cli_writes(app_client: TestClient, we
         f"inline; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
     assert '<html lang="fr">' in report.text and api["fingerprint"] in report.text
+    # readable on a phone: laid out at the screen's width, wide tables scroll in a box
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    assert viewport in report.text
+    assert report.text.count("<table") == report.text.count('<div class="wide"><table')
     # figures written as French readers write them: 22,4
     french_score = f"{api['score']:.1f}".replace(".", ",")
     assert french_score in report.text and "Face aux autres organisations" in report.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from .duckdb_store import Store, utcnow
@@ -67,6 +68,29 @@ def token_user(store: Store, token_hash: str) -> str | None:
         "SELECT user_id FROM api_tokens WHERE token_hash = ?", [token_hash]
     ).fetchall()
     return str(rows[0][0]) if rows else None
+
+
+def revoke_session(store: Store, session_id: str, lifetime: timedelta) -> None:
+    """Refuse the session from now on, until ``lifetime`` from now (when its cookie
+    expires anyway); rows whose session has expired go."""
+    now = utcnow()
+    with store.transaction() as con:
+        con.execute("DELETE FROM revoked_sessions WHERE expires_at < ?", [now])
+        con.execute(
+            "INSERT INTO revoked_sessions SELECT ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM revoked_sessions WHERE session_id = ?)",
+            [session_id, now + lifetime, session_id],
+        )
+    # settle the file now, so the store's version (which keys the server's cached answers,
+    # the callers of sessions among them) changes here
+    store.con.execute("CHECKPOINT")
+
+
+def session_revoked(store: Store, session_id: str) -> bool:
+    rows = store.con.execute(
+        "SELECT count(*) FROM revoked_sessions WHERE session_id = ?", [session_id]
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def web_secret(store: Store, name: str, make: Any) -> str:

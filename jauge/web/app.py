@@ -153,6 +153,11 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         state.warmer.ensure(version)
         return {"status": "ok", "warm": state.warmer.ready(version)}
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """For clients that ask for the icon without reading the pages' ``<link rel=icon>``."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount(

@@ -2,10 +2,12 @@
 
 A browser logs in with a password and gets a session cookie (HttpOnly, SameSite=Lax,
 Secure where the connection allows it) signed with the server's key; the cookie
-carries the user id and the session's CSRF token, which every form and every
-state-changing request made with the cookie must echo back (form field ``csrf_token``
-or header ``X-CSRF-Token``). Programs send ``Authorization: Bearer TOKEN`` instead and
-need no CSRF token: a browser never adds that header on its own.
+carries the user id, a random session id and the session's CSRF token, which every
+form and every state-changing request made with the cookie must echo back (form field
+``csrf_token`` or header ``X-CSRF-Token``). Logging out records the session id in the
+store as revoked, so a copy of the cookie kept elsewhere stops working too. Programs
+send ``Authorization: Bearer TOKEN`` instead and need no CSRF token: a browser never adds
+that header on its own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ipaddress
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -50,7 +53,8 @@ class Sessions:
         """A new session cookie value and its CSRF token (``stamp``: see
         ``users.password_stamp``)."""
         csrf = secrets.token_urlsafe(24)
-        return self._signer.dumps({"uid": user_id, "csrf": csrf, "pw": stamp}), csrf
+        sid = secrets.token_urlsafe(18)
+        return self._signer.dumps({"uid": user_id, "sid": sid, "csrf": csrf, "pw": stamp}), csrf
 
     def read(self, value: str | None) -> dict[str, Any] | None:
         if not value:
@@ -59,7 +63,10 @@ class Sessions:
             data = self._signer.loads(value, max_age=SESSION_HOURS * 3600)
         except BadSignature:
             return None
-        return data if isinstance(data, dict) and "uid" in data else None
+        # a session without an id (from before sessions had one) could not be ended
+        if not isinstance(data, dict) or "uid" not in data or not data.get("sid"):
+            return None
+        return data
 
 
 def cookie_secure(request: Request) -> bool:
@@ -89,6 +96,7 @@ class Caller:
 
     user: User
     csrf: str | None  # None for API tokens
+    session_id: str | None = None  # the session's id, None for API tokens
 
 
 def authenticate(store: Store, sessions: Callable[[], Sessions], request: Request) -> Caller:
@@ -104,6 +112,8 @@ def authenticate(store: Store, sessions: Callable[[], Sessions], request: Reques
     session = sessions().read(cookie) if cookie else None
     if session is None:
         raise AuthError(_("log in first, or send an API token as 'Authorization: Bearer TOKEN'"))
+    if access.session_revoked(store, str(session["sid"])):
+        raise AuthError(_("the session has ended (logged out): log in again"))
     stamp = password_stamp(store, str(session["uid"]))
     if stamp is None or stamp != session.get("pw"):
         raise AuthError(_("the session is no longer valid (password changed?): log in again"))
@@ -111,7 +121,13 @@ def authenticate(store: Store, sessions: Callable[[], Sessions], request: Reques
         user = load_user(store, str(session["uid"]))
     except NotFoundError as exc:
         raise AuthError(_("the session is no longer valid: log in again")) from exc
-    return Caller(user, str(session.get("csrf", "")))
+    return Caller(user, str(session.get("csrf", "")), str(session["sid"]))
+
+
+def end_session(store: Store, caller: Caller) -> None:
+    """Log out: refuse the caller's session from now on, wherever its cookie is kept."""
+    if caller.session_id is not None:
+        access.revoke_session(store, caller.session_id, timedelta(hours=SESSION_HOURS))
 
 
 def check_csrf(caller: Caller, sent: str | None) -> None:

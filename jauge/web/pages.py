@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -27,9 +27,17 @@ from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
 from . import api, charts, i18n, options
-from .auth import CSRF_FIELD, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie_secure
+from .auth import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_HOURS,
+    Caller,
+    cookie_secure,
+    end_session,
+)
 from .cache import Answer
-from .context import Context, Ctx, server
+from .context import Context, Ctx, request_caller, server
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -190,7 +198,11 @@ async def login(
 
 
 @router.post("/logout")
-def logout(ctx: Ctx) -> Response:
+def logout(request: Request, caller: Annotated[Caller, Depends(request_caller)]) -> Response:
+    """End the session on the server too (a copy of the cookie stops working), then
+    forget the cookie in this browser."""
+    with server(request).gate.store() as store:
+        end_session(store, caller)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -375,7 +387,7 @@ async def people(
         start=start,
         end=end,
         people=found,
-        topics=", ".join(words),
+        topic_filter=", ".join(words),
         pseudonymise=pseudonymise,
         dimensions=DIMENSIONS,
         assessment=assessment,
