@@ -162,6 +162,11 @@ def test_compare_and_listening_pages_show_the_airlines(app_client: TestClient, w
     assert 'name="topics"' not in listening and "{'org'" not in html.unescape(listening)
     people = app_client.get("/people", params={"org": "Delta", "topics": "delay"}).text
     assert re.search(r'<input type="text" name="topics" value="delay"', people)
+    # share of voice covers the chosen organisation's window, not the latest data of any
+    topics = app_client.get("/api/v1/topics", params={"org": "Cosmetics brand"}).json()
+    brand = app_client.get("/listening", params={"org": "Cosmetics brand"}).text
+    shown = re.findall(r"<small>([0-9-]+) – ([0-9-]+)</small>", brand)
+    assert (topics["from"], topics["to"]) in shown
 
 
 def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, tmp_path):

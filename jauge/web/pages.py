@@ -427,8 +427,11 @@ async def listening(
         return render(request, "listening.html", ctx, orgs=[], org=None)
     org, t = org or orgs[0], _translator(request)
     trend = (await api.sentiment_of(ctx, org, start, end)).data
-    voice = (await api.voice_of(ctx, orgs, start, end)).data
     topics = (await api.topics_of(ctx, org, start, end, 15)).data
+    # share of voice over the selected organisation's window, as the topics beside it:
+    # left to itself it would end on the latest item of any organisation
+    window = (start or date.fromisoformat(topics["from"]), end or date.fromisoformat(topics["to"]))
+    voice = (await api.voice_of(ctx, orgs, *window)).data
     return render(
         request,
         "listening.html",
