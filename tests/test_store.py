@@ -56,6 +56,12 @@ def test_org_lookup_names_the_known_organisations(handle: jauge.Jauge) -> None:
     with pytest.raises(jauge.NotFoundError, match="Known: Acme"):
         handle.store.org_id("default", "Nope")
     assert handle.store.org_id("default", "acme") == handle.store.ensure_org("default", "ACME ")
+    # accents are optional when typing a name, unless they are all that tells two apart
+    medias = handle.store.ensure_org("default", "Médias FR")
+    assert handle.store.org_id("default", "medias fr") == medias
+    plain = handle.store.ensure_org("default", "Medias FR")
+    assert handle.store.org_id("default", "Médias FR") == medias
+    assert handle.store.org_id("default", "medias fr") == plain
 
 
 AIRLINE_TWEETS = (

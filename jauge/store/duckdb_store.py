@@ -204,9 +204,13 @@ class Store:
 
     def org_id(self, workspace: str, name: str) -> str:
         """The id of an existing organisation, or a NotFoundError naming the known ones."""
+        # found whatever the case and accents ("medias fr" is Médias FR), the exact
+        # spelling first where two names differ only by their accents
         rows = self.con.execute(
-            "SELECT org_id FROM organisations WHERE workspace = ? AND lower(name) = lower(?)",
-            [workspace, name.strip()],
+            "SELECT org_id FROM organisations WHERE workspace = $ws "
+            "AND strip_accents(lower(name)) = strip_accents(lower($name)) "
+            "ORDER BY lower(name) = lower($name) DESC, name LIMIT 1",
+            {"ws": workspace, "name": name.strip()},
         ).fetchall()
         row = rows[0] if rows else None
         if row is None:
