@@ -80,10 +80,13 @@ class CampaignValue:
             data[key] = data[key].isoformat() if data[key] else None
         for key in ("roi_interval", "platform_roi_interval"):
             data[key] = list(data[key]) if data[key] else None
-        data["cost_per_session"] = _ratio(self.spend, self.sessions)
-        data["cost_per_click"] = _ratio(self.spend, self.clicks)
-        data["cost_per_conversion"] = _ratio(self.spend, self.conversions)
-        data["cost_per_platform_conversion"] = _ratio(self.spend, self.platform_conversions)
+        # amounts, to the cent as ad platforms show them
+        data["cost_per_session"] = _cents(_ratio(self.spend, self.sessions))
+        data["cost_per_click"] = _cents(_ratio(self.spend, self.clicks))
+        data["cost_per_conversion"] = _cents(_ratio(self.spend, self.conversions))
+        data["cost_per_platform_conversion"] = _cents(
+            _ratio(self.spend, self.platform_conversions)
+        )
         return data
 
 
