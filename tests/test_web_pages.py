@@ -215,6 +215,20 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     assert "read as facebook-insights, the source its content fits" in notes
     assert "dataset_Facebook.csv" in r.text  # in the latest imports, by its own name
 
+    # what the form lacks is said beside the form, which stays ready for another try
+    for data, said in (
+        ({"source": "posts-csv", "org": "New brand"}, "--platform"),
+        ({"source": "", "org": "New brand", "year": "last"}, "a year like 2014"),
+    ):
+        r = client.post(
+            "/sources/upload",
+            data={**data, "csrf_token": token},
+            files={"file": ("posts.csv", b"id,text,created_at\n1,hello,2024-03-01T10:00:00Z\n")},
+        )
+        assert r.status_code == 422 and 'data-testid="import-result"' in r.text
+        assert "could not be read as asked" in r.text and said in r.text
+        assert '<input type="file"' in r.text
+
     forged = client.post(
         "/sources/upload",
         data={"source": "facebook-insights", "csrf_token": "forged"},

@@ -20,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..browse import list_imports
-from ..errors import ConfigError
-from ..i18n import _, localised, number
+from ..errors import ConfigError, InputError, NotFoundError
+from ..i18n import N_, _, localised, number
 from ..metrics import labels
 from ..sources import registry
 from ..sources.connections import list_connections
@@ -533,29 +533,38 @@ def upload(
     skip_invalid: Annotated[bool, Form()] = False,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
+    ctx.require("analyst")
     try:
-        year_value = int(year) if year.strip() else None
-    except ValueError as exc:
-        raise ConfigError(_("year: a year like 2014, got {value}", value=repr(year))) from exc
-    try:
-        audience = int(followers) if followers.strip() else None
-        if audience is not None and audience < 0:
-            raise ValueError(followers)
-    except ValueError as exc:
-        raise ConfigError(
-            _("followers: a whole number like 12500, got {value}", value=repr(followers))
-        ) from exc
-    result = api.run_upload(
-        ctx,
-        file,
-        source or None,
-        org or None,
-        platform or None,
-        year_value,
-        skip_invalid,
-        audience,
-    )
+        result = api.run_upload(
+            ctx,
+            file,
+            source or None,
+            org or None,
+            platform or None,
+            _whole(year, N_("year: a year like 2014, got {value}")),
+            skip_invalid,
+            _whole(followers, N_("followers: a whole number like 12500, got {value}")),
+        )
+    except (ConfigError, NotFoundError, InputError) as exc:
+        # what to change in the form is said beside it, not on a page of its own
+        body = {"inserted": 0, "updated": 0, "unchanged": 0, "invalid": 0, "files": []}
+        body["errors"] = [{"file": file.filename, "line": None, "field": None,
+                           "message": str(exc)}]  # fmt: skip
+        return _sources_page(request, ctx, 422, result=body, ok=False, chosen_source=source)
     body = result.to_dict()
     return _sources_page(
         request, ctx, 200 if result.ok else 422, result=body, ok=result.ok, chosen_source=source
     )
+
+
+def _whole(value: str, message: str) -> int | None:
+    """A form's whole number of 0 or more, or None when left empty."""
+    if not value.strip():
+        return None
+    try:
+        number = int(value)
+        if number < 0:
+            raise ValueError(value)
+    except ValueError as exc:
+        raise ConfigError(_(message, value=repr(value))) from exc
+    return number
