@@ -18,6 +18,7 @@ from jauge.sources.detect import detect_source
 
 from .conftest import (
     AIRLINE_TWEETS,
+    DATA,
     FEEDS,
     FRENCH_TWEETS_CSV,
     FRENCH_TWEETS_JSONL,
@@ -139,3 +140,26 @@ def test_a_missing_file_or_a_folder_is_named_as_such(handle: jauge.Jauge, tmp_pa
     assert not missing.ok and "no such file" in missing.errors[0].message.lower()
     folder = handle.import_file(tmp_path)
     assert not folder.ok and "folder" in folder.errors[0].message
+
+
+def test_a_saved_api_answer_asks_which_api_it_came_from(tmp_path: Path) -> None:
+    """A real Mastodon timeline (its cassette's answer) imported without --source."""
+    import yaml
+
+    cassette = yaml.safe_load(
+        (DATA / "mastodon-api-cassettes" / "test_hashtag_tl.yaml").read_text()
+    )
+    answer = next(
+        i["response"]["body"]["string"]
+        for i in cassette["interactions"]
+        if i["request"]["uri"].endswith("/timelines/tag/hoot")
+    )
+    path = tmp_path / "timeline.json"
+    path.write_text(answer, "utf-8")
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "--db", str(tmp_path / "s.duckdb"), "--format", "json"]
+    )
+    assert result.exit_code == 1
+    [error] = json.loads(result.output)["errors"]
+    assert "JSON array" in error["message"] and "mastodon" in error["message"]
+    assert "bluesky" in error["message"] and "reddit" in error["message"]

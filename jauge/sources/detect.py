@@ -34,6 +34,16 @@ def detect_source(path: str, options: ImportOptions) -> str:
         return FEED
     if start == b"{":
         return JSON_LINES
+    if start == b"[":  # saved answers of a live source's API, which only its source reads
+        apis = sorted(s.name for s in registry.all_sources() if s.kind == "api")
+        raise InputError(
+            path,
+            N_(
+                "it is a JSON array, as an API answers: pass --source with the API it was "
+                "saved from ({sources})"
+            ).format(sources=", ".join(apis)),
+            line=1,
+        )
     reader = open_tabular(Path(path), encoding=options.encoding, delimiter=options.delimiter)
     columns = set(_renamed_names(reader.columns, options.mapping))
     fitting = [
