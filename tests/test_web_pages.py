@@ -131,6 +131,11 @@ def test_overview_shows_the_index_of_the_api_in_english_and_french(
     # its charts too: Vega's number locale, French marks
     trend_fr = re.search(r'id="trend-spec">(.*?)</script>', french.text, re.S)
     assert trend_fr and json.loads(trend_fr[1])["config"]["locale"]["number"]["decimal"] == ","
+    # quarters are named as each language names them (trimestres: T1 to T4)
+    periods = {v["period"] for v in trend["data"]["values"]}
+    assert periods and all(re.fullmatch(r"20\d\d Q[1-4]", p) for p in periods)
+    periods_fr = {v["period"] for v in json.loads(trend_fr[1])["data"]["values"]}
+    assert periods_fr == {p.replace("Q", "T") for p in periods}
     # the breakdown, its chart and the notes name pillars and indicators in French
     assert "Profondeur de l&#39;engagement" in french.text and "Applaudissements" in french.text
     bars = re.search(r'id="breakdown-spec">(.*?)</script>', french.text, re.S)

@@ -66,12 +66,15 @@ def scored_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spec:
     """The index per period with its interval as a band; significant changes ringed."""
     values = scored_rows(rows)
-    x = {
-        "field": "from",
-        "type": "ordinal",
-        "timeUnit": "yearquarter" if every == "quarter" else "yearmonth",
-        "title": t("chart.period"),
-    }
+    for v in values:  # labelled here: Vega writes quarters "Q2" in every language
+        year, month = int(v["from"][:4]), int(v["from"][5:7])
+        v["period"] = (
+            f"{year} {t('chart.quarter', number=(month - 1) // 3 + 1)}"
+            if every == "quarter"
+            else v["from"][:7]
+        )
+    x = {"field": "period", "type": "ordinal", "sort": {"field": "from"},
+         "title": t("chart.period")}  # fmt: skip
     return _spec(
         height=240,
         data={"values": values},
