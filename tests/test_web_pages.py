@@ -264,6 +264,9 @@ def test_another_workspace_is_not_found(app_client: TestClient, web_store: WebSt
     assert french.status_code == 404 and "Introuvable" in french.text
     # the reason is in the page's language too, and the API's in the client's
     assert "pas d&#39;espace de travail &#39;brands&#39;" in french.text
+    nowhere = client.get("/nowhere", params={"lang": "fr"})
+    assert nowhere.status_code == 404 and "Not Found" not in nowhere.text
+    assert "pas de page à l&#39;adresse /nowhere" in nowhere.text
     client.cookies.delete("jauge_lang")  # the page remembered French
     english = client.get("/api/v1/score", params={"workspace": "brands", "org": "United"})
     assert english.json()["error"]["message"] == "no workspace 'brands'"

@@ -31,7 +31,7 @@ from ..errors import (
     StoreError,
     error_object,
 )
-from ..i18n import localised, speaking
+from ..i18n import _, localised, speaking
 from . import api, pages
 from .cache import ResultCache
 from .context import ServerState
@@ -203,7 +203,10 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         if _is_api(request) or exc.status_code not in (404,):
             body = {"error": {"code": code, "message": str(exc.detail)}}
             return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-        return _error_page(request, str(exc.detail), exc.status_code)
+        # Starlette's "Not Found" is English whatever the page's language
+        return _error_page(
+            request, _("there is no page at {path}", path=request.url.path), exc.status_code
+        )
 
     return app
 
