@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 import jauge
 from jauge.cli.main import cli
+from jauge.errors import ConfigError
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
 
@@ -237,3 +238,8 @@ def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> Non
         assert one.scope["account"] == top["handle"]
         with pytest.raises(jauge.NotFoundError, match="no account"):
             j.score("French media", account="nobody")
+
+
+def test_a_window_too_short_for_the_index_says_how_long_it_is(store: Path) -> None:
+    with jauge.open(store) as handle, pytest.raises(ConfigError, match=r"the window .* has 1 "):
+        handle.score("Brand", start="2014-06-01", end="2014-06-01")

@@ -211,8 +211,8 @@ def resolve_scope(
     if days < spec.min_days:
         raise ConfigError(
             _(
-                "the window {start} to {end} is {days} days long: the index needs at least "
-                "{least} days (it measures slow things: relationships, returns)",
+                "the index needs at least {least} days, and the window {start} to {end} "
+                "has {days} (it measures slow things: relationships, returns)",
                 start=start,
                 end=end,
                 days=days,
