@@ -566,4 +566,3 @@ def test_comparing_every_organisation_leaves_out_those_without_items(
     import_ads(handle)  # XYZ: ad costs, no items, so no index
     assert handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
     assert [row.unit for row in handle.compare("org").rows] == ["Brand"]
-

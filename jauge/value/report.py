@@ -84,9 +84,7 @@ class CampaignValue:
         data["cost_per_session"] = _cents(_ratio(self.spend, self.sessions))
         data["cost_per_click"] = _cents(_ratio(self.spend, self.clicks))
         data["cost_per_conversion"] = _cents(_ratio(self.spend, self.conversions))
-        data["cost_per_platform_conversion"] = _cents(
-            _ratio(self.spend, self.platform_conversions)
-        )
+        data["cost_per_platform_conversion"] = _cents(_ratio(self.spend, self.platform_conversions))
         return data
 
 
