@@ -153,6 +153,58 @@ def test_a_saved_answer_imports_like_a_sync(tmp_path: Path) -> None:
         assert j.import_file(saved, "mastodon", org="Acme").to_dict()["inserted"] == 0
 
 
+def test_hashtags_and_mentions_keep_their_words_whole(tmp_path: Path) -> None:
+    # real statuses: '<a class="mention hashtag">#<span>hoot</span></a> (hashtag toot)' and
+    # '<span class="h-card"><a class="u-url mention">@<span>mastodonpy_test</span></a></span>'
+    tagged, _ = recorded("test_hashtag_tl.yaml", "/api/v1/timelines/tag/hoot")
+    notifications, _ = recorded("test_notifications.yaml", "/api/v1/notifications")
+    statuses = [*tagged, notifications[0]["status"]]
+    assert 'class="mention hashtag"' in statuses[0]["content"]
+    assert 'class="u-url mention"' in statuses[1]["content"]
+    saved = tmp_path / "statuses.json"
+    saved.write_text(json.dumps(statuses))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(saved, "mastodon", org="Acme").ok
+        texts = {
+            r["native_id"]: r["text"]
+            for r in j.sql("SELECT native_id, text FROM content_items").to_pylist()
+        }
+    assert texts[statuses[0]["uri"]] == "#hoot (hashtag toot)"
+    assert texts[statuses[1]["uri"]] == "@mastodonpy_test hello!"
+
+
+def test_a_saved_notifications_answer_imports_the_statuses_it_carries(tmp_path: Path) -> None:
+    notifications, _ = recorded("test_notifications.yaml", "/api/v1/notifications")
+    assert [n["type"] for n in notifications] == ["mention"]
+    # and a follow, which carries no status (shaped like the real mention, status removed)
+    follow = {k: v for k, v in notifications[0].items() if k != "status"}
+    saved = tmp_path / "notifications.json"
+    saved.write_text(json.dumps([*notifications, {**follow, "id": "21", "type": "follow"}]))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(saved, "mastodon", org="Acme")
+        assert result.ok and result.to_dict()["inserted"] == 1
+        [item] = j.sql("SELECT native_id, kind, text FROM content_items").to_pylist()
+    status = notifications[0]["status"]
+    assert item["native_id"] == status["uri"] and item["text"] == "@mastodonpy_test hello!"
+
+
+def test_a_saved_account_or_instance_is_refused(tmp_path: Path) -> None:
+    data = yaml.safe_load((CASSETTES / "test_account.yaml").read_text())
+    account = json.loads(
+        next(e for e in data["interactions"] if e["request"]["method"] == "GET")["response"][
+            "body"
+        ]["string"]
+    )
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        for saved_answer in ([account], account):
+            saved = tmp_path / "saved.json"
+            saved.write_text(json.dumps(saved_answer))
+            result = j.import_file(saved, "mastodon", org="Acme")
+            assert not result.ok
+            assert "expected a JSON array of Mastodon statuses" in result.errors[0].message
+        assert j.sql("SELECT count(*) AS n FROM content_items").to_pylist() == [{"n": 0}]
+
+
 def test_rate_limit_reset_headers_are_understood() -> None:
     from datetime import UTC, datetime, timedelta
 

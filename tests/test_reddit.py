@@ -100,6 +100,28 @@ def test_a_saved_listing_imports(tmp_path: Path) -> None:
         )
 
 
+def test_a_listing_with_downvoted_comments_imports_them_as_no_applause(tmp_path: Path) -> None:
+    # real comments of one user, 12 of them net downvoted (scores from -11 to -324)
+    listing = recorded("TestRedditorListings.test_comments__new.json", "/user/spez/comments")
+    scores = {c["data"]["name"]: c["data"]["score"] for c in listing["data"]["children"]}
+    assert scores["t1_czfib6l"] == -41
+    saved = tmp_path / "comments.json"
+    saved.write_text(json.dumps(listing))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(saved, "reddit", org="Reddit")
+        assert result.ok, result.to_dict()
+        assert result.to_dict()["inserted"] == len(scores)
+        stored = {
+            r["native_id"]: r["reactions"]
+            for r in j.sql(
+                "SELECT i.native_id, s.reactions FROM metric_snapshots s "
+                "JOIN content_items i ON s.subject_type = 'item' AND s.subject_id = i.item_id"
+            ).to_pylist()
+        }
+    assert stored == {name: max(score, 0) for name, score in scores.items()}
+    assert stored["t1_czfib6l"] == 0
+
+
 def test_cli_takes_each_kind_s_options(tmp_path: Path) -> None:
     db = str(tmp_path / "s.duckdb")
     run = CliRunner().invoke

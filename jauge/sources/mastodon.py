@@ -1,6 +1,7 @@
 """``mastodon``: statuses from a Mastodon instance — a hashtag's timeline or an account's
 posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a saved API answer
-(a JSON array of statuses) with ``jauge import FILE --source mastodon``.
+(a JSON array of statuses, or of notifications: the statuses they carry) with
+``jauge import FILE --source mastodon``.
 
 Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
 are the organisation's posts; everyone else's are mentions (replies and reblogs as such).
@@ -167,10 +168,19 @@ class MastodonSource(ApiSource):
     def stage_answer(
         self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
-        statuses = load_json(data, label)
-        if not isinstance(statuses, list) or any(not isinstance(s, dict) for s in statuses):
+        answer = load_json(data, label)
+        if not isinstance(answer, list) or any(not isinstance(s, dict) for s in answer):
             raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
-        rows = [status_row(s, options.account, n) for n, s in enumerate(statuses, start=1)]
+        # a saved notifications answer brings the statuses its notifications carry
+        # (a follow's carries none); anything else (accounts, an instance...) is refused
+        statuses = [_notified(s) if _is_notification(s) else s for s in answer]
+        if any(s is not None and not _is_status(s) for s in statuses):
+            raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
+        rows = [
+            status_row(s, options.account, n)
+            for n, s in enumerate(statuses, start=1)
+            if s is not None
+        ]
         fields = social_fields("mastodon", options, options.account)
         fields += [count(c, c) for c in ("followers", "author_followers", *PROFILE[:2])]
         fields += [flag(c, c) for c in PROFILE[2:]]
@@ -224,6 +234,19 @@ def _pages(
         else:
             ceiling = ids[0]  # first sync: back in time, before the oldest of this one
     return [s for s in found if s], newest_seen
+
+
+def _is_status(item: Any) -> bool:
+    return isinstance(item, dict) and "content" in item and "account" in item
+
+
+def _is_notification(item: dict[str, Any]) -> bool:
+    return "type" in item and "content" not in item
+
+
+def _notified(notification: dict[str, Any]) -> Any:
+    """The status a notification carries, or None (a follow, a follow request...)."""
+    return notification.get("status") or None
 
 
 def _search_statuses(answer: Any) -> list[dict[str, Any]]:

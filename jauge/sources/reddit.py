@@ -63,10 +63,20 @@ def thing_row(thing: dict[str, Any], row_no: int) -> dict[str, Any] | None:
             else None
         ),
         "reply_to": data.get("parent_id") if kind == "t1" else None,
-        "reactions": None if data.get("score") is None else str(data["score"]),
+        "reactions": _applause(data.get("score")),
         "comments": None if data.get("num_comments") is None else str(data["num_comments"]),
         "row_no": row_no,
     }
+
+
+def _applause(score: Any) -> str | None:
+    """Reddit's score is net votes (up minus down): a negative one is no applause, 0."""
+    if score is None:
+        return None
+    try:
+        return str(max(int(score), 0))
+    except (TypeError, ValueError):
+        return str(score)  # not a number: the count's check names it
 
 
 def children(answer: Any) -> list[dict[str, Any]]:

@@ -26,6 +26,14 @@ from .convert import expr, literal, text, timestamp
 from .files import Progress, check_readable
 
 _TAGS = re.compile(r"<[^>]+>")
+#: the tags that separate words (blocks, line breaks, cells); any other tag is inline and
+#: joins what is around it: Mastodon writes a hashtag as ``#<span>tag</span>``
+_BREAKS = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure"
+    r"|footer|h[1-6]|header|hr|img|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th"
+    r"|thead|tr|ul)\b[^>]*>",
+    re.IGNORECASE,
+)
 _SPACES = re.compile(r"\s+")
 
 COLUMNS = (
@@ -43,10 +51,13 @@ COLUMNS = (
 
 
 def plain_text(markup: str | None) -> str | None:
-    """Feed summaries are HTML: keep the words, drop the tags and entities."""
+    """Feed summaries and Mastodon statuses are HTML: keep the words, drop the tags and
+    entities. Block tags and ``<br>`` separate words; inline tags (``<a>``, ``<span>``,
+    ``<b>``...) do not, so ``#<span>tag</span>`` stays ``#tag``."""
     if not markup:
         return None
-    words = _SPACES.sub(" ", html.unescape(_TAGS.sub(" ", markup))).strip()
+    spaced = _TAGS.sub("", _BREAKS.sub(" ", markup))
+    words = _SPACES.sub(" ", html.unescape(spaced)).strip()
     return words or None
 
 
