@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import settings
+from .errors import NotFoundError
+from .i18n import _
 from .store.duckdb_store import ENTITIES, Store
 
 
@@ -22,12 +25,27 @@ class Stats:
         }
 
 
+def known_workspace(store: Store, workspace: str) -> None:
+    """Refuse a workspace the store does not have, naming those it has."""
+    from .store.access import workspace_exists, workspace_names
+
+    if workspace != settings.WORKSPACE.default and not workspace_exists(store, workspace):
+        names = workspace_names(store)
+        raise NotFoundError(
+            _(
+                "no workspace {name} in this store (it has: {names})",
+                name=repr(workspace),
+                names=", ".join(names) or "-",
+            )
+        )
+
+
 def collect_stats(store: Store, workspace: str | None = None) -> Stats:
     """Counts for one workspace, or for the whole store when ``workspace`` is None."""
     where = "" if workspace is None else "WHERE workspace = $ws"
     params = {} if workspace is None else {"ws": workspace}
     entities = {}
-    for name, (table, _) in ENTITIES.items():
+    for name, (table, _kind) in ENTITIES.items():
         row = store.con.execute(f"SELECT count(*) FROM {table} {where}", params).fetchall()[0]
         entities[name] = int(row[0]) if row else 0
     org_where = "" if workspace is None else "WHERE o.workspace = $ws"

@@ -111,6 +111,10 @@ def test_stats_counts_per_entity_organisation_and_platform(tmp_path: Path) -> No
     assert data["entities"]["interactions"] == data["entities"]["items"] > 0
     assert len(data["organisations"]) == 6
     assert [p["platform"] for p in data["platforms"]] == ["x"]
+    # a mistyped workspace is refused, naming those the store has, rather than counted empty
+    typo = CliRunner().invoke(cli, ["stats", "--db", db, "--workspace", "defualt"])
+    assert typo.exit_code != 0
+    assert "no workspace 'defualt'" in typo.stderr and "(it has: default)" in typo.stderr
 
 
 def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(

@@ -40,9 +40,11 @@ ENTITIES = (
 @format_option("table", "json")
 def stats_command(db: str | None, workspace: str | None, all_workspaces: bool, fmt: str) -> None:
     """Counts per entity, organisation and platform."""
-    from jauge.stats import collect_stats
+    from jauge.stats import collect_stats, known_workspace
 
     with opened(db, workspace, fmt) as handle:
+        if workspace and not all_workspaces:
+            known_workspace(handle.store, workspace)  # a typo would count zeros
         stats = collect_stats(handle.store, None if all_workspaces else handle.workspace)
     if fmt == "json":
         print_json(stats.to_dict())
