@@ -284,10 +284,13 @@ def _defined_campaign(
     if campaign is None:
         return None
     wanted = campaign.strip().lower()
-    for c in list_campaigns(store, workspace, org):
-        if wanted in (c.name.strip().lower(), (c.utm_campaign or "").strip().lower()):
-            return c
-    return None
+    return next((c for c in list_campaigns(store, workspace, org) if wanted in _names_of(c)), None)
+
+
+def _names_of(campaign: Campaign) -> set[str]:
+    """What exports call a defined campaign: its name or its UTM campaign, in any case."""
+    utm = [campaign.utm_campaign.strip().lower()] if campaign.utm_campaign else []
+    return {campaign.name.strip().lower(), *utm}
 
 
 def _campaign_keys(
@@ -296,10 +299,7 @@ def _campaign_keys(
     """The campaign names sessions and costs carry for ``campaign``; refused when neither
     a defined campaign nor an export knows it."""
     if defined is not None:
-        return {
-            defined.name.strip().lower(),
-            *([defined.utm_campaign.strip().lower()] if defined.utm_campaign else []),
-        }
+        return _names_of(defined)
     wanted = campaign.strip().lower()
     named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
     if wanted not in named:
@@ -492,10 +492,7 @@ def _campaigns(
     seen: set[str] = set()
     out = []
     for c in defined:
-        keys = {
-            c.name.strip().lower(),
-            *([c.utm_campaign.strip().lower()] if c.utm_campaign else []),
-        }
+        keys = _names_of(c)
         seen |= keys
         first, last = max(c.starts_on, start), min(c.ends_on, end)
         out.append(_campaign_value(c.name, True, c.utm_campaign, keys, first, last, traffic, costs))
