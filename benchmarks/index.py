@@ -210,9 +210,18 @@ def pandas_statistics(tables: dict, scopes: list) -> dict:
             "scope_id": it.scope_id,
             "item_id": it.item_id,
             "platform": it.platform,
-            "comments": np.maximum(it.comments.fillna(0), it.replies.fillna(0)),
-            "shares": np.maximum(it.shares.fillna(0), it.reposts.fillna(0)),
-            "reactions": it.reactions.fillna(0),
+            # a count is unknown (NaN) where neither the snapshot nor a stored answer gives it
+            "comments": np.where(
+                it.comments.isna() & (it.replies.fillna(0) == 0),
+                np.nan,
+                np.maximum(it.comments.fillna(0), it.replies.fillna(0)),
+            ),
+            "shares": np.where(
+                it.shares.isna() & (it.reposts.fillna(0) == 0),
+                np.nan,
+                np.maximum(it.shares.fillna(0), it.reposts.fillna(0)),
+            ),
+            "reactions": it.reactions,
             "saves_clicks": np.where(
                 it.saves.isna() & it.clicks.isna(), np.nan, it.saves.fillna(0) + it.clicks.fillna(0)
             ),

@@ -5,6 +5,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -47,7 +48,7 @@ def cli_json(*args: str) -> tuple[int, dict]:
 def test_score_json_has_the_contract_fields(store: Path) -> None:
     code, data = cli_json("score", "--org", "Brand", "--db", str(store))
     assert code == 0 and set(data) >= CONTRACT
-    assert data["index_version"] == "jauge-index/1.0.0"
+    assert data["index_version"] == "jauge-index/1.0.1"
     assert data["scope"] == {
         "org": "Brand",
         "account": None,
@@ -216,6 +217,31 @@ def test_python_api_score_matches_the_cli(store: Path) -> None:
         result = j.score("Brand", start=date(2014, 10, 3), end=date(2014, 12, 31))
     _, data = cli_json("score", "--org", "Brand", "--db", str(store))
     assert result.to_dict() == data
+
+
+def test_a_count_the_export_leaves_blank_is_unknown_not_zero(store: Path) -> None:
+    """The UCI file leaves the shares of four posts blank and the likes of one: from
+    1.0.1 they are left out of amplification and applause rather than read as zeros;
+    1.0.0 still gives the figures its results were published with."""
+    with jauge.open(store) as j:
+        items = j.items.to_pandas()
+        snapshots = j.snapshots.to_pandas()
+        latest = j.score("Brand")
+        first = j.score("Brand", version="jauge-index/1.0.0")
+    start, end = pd.Timestamp(latest.scope["from"]), pd.Timestamp(latest.scope["to"])
+    own = items[
+        items.is_own & (items.created_at >= start) & (items.created_at < end + pd.Timedelta(days=1))
+    ]
+    counts = snapshots.set_index("subject_id").loc[own.item_id]
+    assert latest.index_version == "jauge-index/1.0.1"
+    for indicator, column in (("amplification", "shares"), ("applause", "reactions")):
+        unknown = int(counts[column].isna().sum())
+        assert unknown >= 1, column  # the window holds posts the export left blank
+        now, before = latest.components[indicator], first.components[indicator]
+        assert before.n == len(own) and now.n == len(own) - unknown
+        assert now.value == pytest.approx(counts[column].sum() / now.n)
+        assert before.value == pytest.approx(counts[column].sum() / len(own))
+    assert latest.components["conversation"].n == len(own)  # every comment count is known
 
 
 def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> None:

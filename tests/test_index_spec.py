@@ -23,7 +23,7 @@ def raw_spec() -> dict:
 
 def test_the_latest_spec_loads_and_weights_add_up() -> None:
     spec = load_spec()
-    assert spec.version == LATEST == "jauge-index/1.0.0"
+    assert spec.version == LATEST == "jauge-index/1.0.1"
     assert abs(sum(p.weight for p in spec.pillars) - 1) < 1e-12
     assert spec.min_days >= 28 and spec.default_days == 90
     assert {p.name for p in spec.pillars} == {
@@ -78,17 +78,28 @@ def _table(name: str, columns: dict) -> pa.Table:
     return pa.table({c: columns[c] for c in COLUMNS[name]})
 
 
-GOLDEN = json.loads(
-    resources.files("jauge.metrics")
-    .joinpath("specs", "golden", "jauge-index-1.0.0.json")
-    .read_text()
+#: every version's golden vectors: old versions stay computable, with their figures
+GOLDEN = [
+    json.loads(entry.read_text())
+    for entry in sorted(
+        resources.files("jauge.metrics").joinpath("specs", "golden").iterdir(),
+        key=lambda e: e.name,
+    )
+    if entry.name.endswith(".json")
+]
+CASES = [(golden, case) for golden in GOLDEN for case in golden["cases"]]
+
+
+def test_every_version_has_golden_vectors() -> None:
+    assert {g["index_version"] for g in GOLDEN} == set(spec_files())
+
+
+@pytest.mark.parametrize(
+    ("golden", "case"), CASES, ids=[f"{g['index_version']}: {c['name']}" for g, c in CASES]
 )
-
-
-@pytest.mark.parametrize("case", GOLDEN["cases"], ids=lambda c: c["name"])
-def test_golden_vectors(case: dict) -> None:
-    spec = load_spec(GOLDEN["index_version"])
-    panel = parse_panel(GOLDEN["panel"], "golden")
+def test_golden_vectors(golden: dict, case: dict) -> None:
+    spec = load_spec(golden["index_version"])
+    panel = parse_panel(golden["panel"], "golden")
     # a table a case leaves out is empty (cases written before it existed)
     stats = {name: _table(name, case["stats"].get(name, {})) for name in COLUMNS}
     result = score_statistics(spec, panel, stats, case["scope"])

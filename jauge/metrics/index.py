@@ -28,7 +28,14 @@ from ..i18n import N_, _
 from ..integrity import METHOD
 from ..store.duckdb_store import Store
 from .engines import get_engine
-from .indicators import INDICATOR_TABLE, Estimates, bootstrap_weights, collapse, estimate
+from .indicators import (
+    INDICATOR_TABLE,
+    Estimates,
+    as_read_by,
+    bootstrap_weights,
+    collapse,
+    estimate,
+)
 from .panel import Panel, band_label, percentiles, stratum_key
 from .spec import LATEST, IndexSpec, Indicator, load_spec
 from .statistics import Scope, scope_tables, split_by_scope
@@ -600,6 +607,7 @@ def score_statistics(
     """The index from statistic tables: everything after the engine, the same for all
     engines (and what the golden test vectors exercise)."""
     reasons = reasons or {}
+    stats = as_read_by(spec, stats)
     platform, band = stratum_of(stats, spec)
     stratum = stratum_key(platform, band)
     fp = fingerprint(spec, panel, scope, stats)

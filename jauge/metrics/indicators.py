@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+
+from .spec import IndexSpec
 
 Stats = dict[str, pa.Table]
 #: the statistic tables, in the order their bootstrap weights are drawn
@@ -35,6 +38,35 @@ INDICATOR_TABLE = {
     "sessions_per_1k_reach": "sessions",
     "conversion": "sessions",
 }
+
+
+#: engagement indicator -> the count it sums over the own items that report it (the
+#: items table's column: NULL where a source reports none, see statistics.py)
+COUNTED = {
+    "conversation": "comments",
+    "amplification": "shares",
+    "saves_clicks": "saves_clicks",
+    "applause": "reactions",
+}
+
+
+def as_read_by(spec: IndexSpec, stats: Stats) -> Stats:
+    """The statistic tables as ``spec`` reads them.
+
+    Up to 1.0.0, conversation, amplification and applause divided by every own item
+    (their unit was ``items``), so a count a source does not report read as zero: those
+    versions keep reading it so, and keep their figures and fingerprints. From 1.0.1
+    an unknown count is left out, as saves and clicks always were.
+    """
+    zero = [COUNTED[i.name] for i in spec.indicators if i.name in COUNTED and i.unit == "items"]
+    if not zero:
+        return stats
+    items = stats["items"]
+    for name in zero:
+        at = items.column_names.index(name)
+        filled = pc.fill_null(items.column(name), pa.scalar(0, items.schema.field(name).type))
+        items = items.set_column(at, name, filled)
+    return {**stats, "items": items}
 
 
 @dataclass(frozen=True)
@@ -122,24 +154,14 @@ def estimate(stats: Stats, weights: Weights) -> Estimates:
     values: dict[str, np.ndarray] = {}
     sizes: dict[str, np.ndarray] = {}
     w = weights["items"]
-    comments = column(stats, "items", "comments")
-    shares = column(stats, "items", "shares")
-    reactions = column(stats, "items", "reactions")
-    saves_clicks = column(stats, "items", "saves_clicks")
     reach = column(stats, "items", "reach")
     followers = column(stats, "items", "followers")
-    n_items = w.sum(axis=1)
-    for name, counts in (
-        ("conversation", comments),
-        ("amplification", shares),
-        ("applause", reactions),
-    ):
-        values[name] = _ratio(w @ counts, n_items)
-        sizes[name] = n_items
-    has_sc = ~np.isnan(saves_clicks)
-    n_sc = w[:, has_sc].sum(axis=1)
-    values["saves_clicks"] = _ratio(w[:, has_sc] @ saves_clicks[has_sc], n_sc)
-    sizes["saves_clicks"] = n_sc
+    for name, counted in COUNTED.items():
+        counts = column(stats, "items", counted)
+        known = ~np.isnan(counts)
+        n_known = w[:, known].sum(axis=1)
+        values[name] = _ratio(w[:, known] @ counts[known], n_known)
+        sizes[name] = n_known
     both = ~np.isnan(reach) & ~np.isnan(followers)
     values["reach_per_follower"] = _ratio(w[:, both] @ reach[both], w[:, both] @ followers[both])
     sizes["reach_per_follower"] = w[:, both].sum(axis=1)

@@ -42,6 +42,9 @@ INDICATORS: Final = {
 #: what an indicator's ``n`` counts (the spec's ``unit``), as in "3 posts"
 UNITS: Final = {
     "items": N_("posts"),
+    "items_with_comments": N_("posts that report comments"),
+    "items_with_shares": N_("posts that report shares"),
+    "items_with_reactions": N_("posts that report reactions"),
     "items_with_saves_or_clicks": N_("posts that report saves or clicks"),
     "engagers": N_("people who engaged"),
     "threads": N_("conversations started by others"),

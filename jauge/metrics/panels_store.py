@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..i18n import N_
 from ..store.duckdb_store import Store, utcnow
 from .engines import get_engine
-from .indicators import bootstrap_weights, estimate
+from .indicators import as_read_by, bootstrap_weights, estimate
 from .panel import MIN_UNITS, Panel, build_panel, builtin_panel, combine, parse_panel, stratum_key
 from .spec import LATEST, load_spec
 from .statistics import Scope, split_by_scope
@@ -77,9 +77,10 @@ def unit_values(
     combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
     minimum = {i.name: i.min_n for i in spec.indicators}
     units = []
-    for stats in split_by_scope(combined, len(scopes)):
-        if not any(t.num_rows for t in stats.values()):
+    for scope_stats in split_by_scope(combined, len(scopes)):
+        if not any(t.num_rows for t in scope_stats.values()):
             continue
+        stats = as_read_by(spec, scope_stats)
         estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
         platform, band = stratum_of(stats, spec)
         values = {

@@ -20,11 +20,14 @@ from typing import Any
 from ..errors import ConfigError, NotFoundError
 from ..i18n import _
 
-LATEST = "jauge-index/1.0.0"
+LATEST = "jauge-index/1.0.1"
 _VERSION = re.compile(r"^jauge-index/(\d+)\.(\d+)\.(\d+)$")
 DIRECTIONS = ("higher", "lower")
 UNITS = (
     "items",
+    "items_with_comments",
+    "items_with_shares",
+    "items_with_reactions",
     "items_with_saves_or_clicks",
     "engagers",
     "threads",

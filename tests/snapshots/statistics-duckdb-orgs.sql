@@ -79,13 +79,14 @@ WITH
         ),
         latest AS (SELECT * FROM ranked WHERE recency = 1),
         answers AS (
-            -- each stored reply and repost counts by its author's authenticity weight
+            -- each stored reply and repost counts by its author's authenticity weight;
+            -- NULL where none is stored
             SELECT scope_id, item_id,
-                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN w ELSE 0 END) AS replies,
-                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w ELSE 0 END)
+                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN w END) AS replies,
+                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w END)
                        AS unreal_replies,
-                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN w ELSE 0 END) AS reposts,
-                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w ELSE 0 END)
+                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN w END) AS reposts,
+                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w END)
                        AS unreal_reposts
             FROM (
                 SELECT o.scope_id, o.item_id, i.kind, COALESCE(a.weight, 1.0) AS w
@@ -96,13 +97,16 @@ WITH
             GROUP BY scope_id, item_id
         )
         -- the platform's counts include the stored replies and reposts: what their authors'
-        -- weights take away is taken from those counts too
+        -- weights take away is taken from those counts too. A count is NULL (unknown,
+        -- never zero) where the source reports none and stores none of what it counts.
         SELECT o.scope_id, o.item_id, o.platform,
-               GREATEST(COALESCE(l.comments, 0) - COALESCE(a.unreal_replies, 0),
-                        COALESCE(a.replies, 0)) AS comments,
-               GREATEST(COALESCE(l.shares, 0) - COALESCE(a.unreal_reposts, 0),
-                        COALESCE(a.reposts, 0)) AS shares,
-               COALESCE(l.reactions, 0) AS reactions,
+               CASE WHEN l.comments IS NOT NULL OR a.replies IS NOT NULL
+                    THEN GREATEST(COALESCE(l.comments, 0) - COALESCE(a.unreal_replies, 0),
+                                  COALESCE(a.replies, 0)) END AS comments,
+               CASE WHEN l.shares IS NOT NULL OR a.reposts IS NOT NULL
+                    THEN GREATEST(COALESCE(l.shares, 0) - COALESCE(a.unreal_reposts, 0),
+                                  COALESCE(a.reposts, 0)) END AS shares,
+               l.reactions AS reactions,
                CASE WHEN l.saves IS NULL AND l.clicks IS NULL THEN NULL
                     ELSE COALESCE(l.saves, 0) + COALESCE(l.clicks, 0) END AS saves_clicks,
                l.reach, l.followers
