@@ -163,3 +163,44 @@ def test_a_saved_api_answer_asks_which_api_it_came_from(tmp_path: Path) -> None:
     [error] = json.loads(result.output)["errors"]
     assert "JSON array" in error["message"] and "mastodon" in error["message"]
     assert "bluesky" in error["message"] and "reddit" in error["message"]
+
+
+def test_a_saved_reddit_listing_or_thread_is_read_as_reddit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Real Reddit answers imported without --source: a subreddit's Listing (an object)
+    and a thread (an array of two Listings), as saved by curl (one line) or by a tool
+    that pretty-prints (the Listing's keys sorted, so its "kind" comes last)."""
+    from jauge.sources.mastodon import MastodonSource
+
+    from .test_reddit import recorded
+
+    listing = recorded("TestSubredditListings.test_hot.json", "/r/askreddit/hot")
+    thread = recorded("TestSubmission.test_comments.json", "/comments/2gmzqe")
+    assert isinstance(thread, list) and [part["kind"] for part in thread] == ["Listing"] * 2
+    saved = {
+        "listing.json": json.dumps(listing),
+        "listing-pretty.json": json.dumps(listing, indent=2, sort_keys=True),
+        "thread.json": json.dumps(thread),
+        "thread-pretty.json": json.dumps(thread, indent=1),
+    }
+    for name, text in saved.items():
+        path = tmp_path / name
+        path.write_text(text, "utf-8")
+        assert detect_source(str(path), ImportOptions()) == "reddit", name
+        with jauge.open(tmp_path / f"{name}-named.duckdb") as named:
+            expected = named.import_file(path, "reddit", org="Reddit").to_dict()["inserted"]
+        with jauge.open(tmp_path / f"{name}-found.duckdb") as found:
+            result = found.import_file(path, org="Reddit")
+        assert result.ok, (name, result.errors[:3])
+        assert result.to_dict()["inserted"] == expected > 0
+        assert result.to_dict()["files"][0]["warnings"][0].startswith("read as reddit")
+    # JSON lines of the same things are not an answer: the generic posts-jsonl reads them
+    lines = tmp_path / "things.jsonl"
+    lines.write_text("\n".join(json.dumps(c) for c in listing["data"]["children"]), "utf-8")
+    assert detect_source(str(lines), ImportOptions()) == "posts-jsonl"
+    # an answer two APIs recognise is not guessed: the message names both for --source
+    monkeypatch.setattr(MastodonSource, "recognises_answer", lambda self, answer: True)
+    with pytest.raises(jauge.InputError, match="several APIs") as refused:
+        detect_source(str(tmp_path / "thread.json"), ImportOptions())
+    assert "(mastodon, reddit)" in str(refused.value) and "--source" in str(refused.value)

@@ -2,11 +2,13 @@
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 import jauge
+from jauge.sources.rss import plain_text
 
 from .conftest import FEEDS, FRENCH_MAP, FRENCH_TWEETS_CSV, FRENCH_TWEETS_JSONL
 
@@ -89,3 +91,35 @@ def test_feeds_become_articles_by_their_authors(handle: jauge.Jauge) -> None:
 def test_a_file_that_is_not_a_feed_is_refused(handle: jauge.Jauge) -> None:
     result = handle.import_file(FRENCH_TWEETS_CSV, "rss")
     assert not result.ok and "not an RSS or Atom feed" in result.errors[0].message
+
+
+def test_html_escaped_twice_is_reduced_to_its_words(handle: jauge.Jauge) -> None:
+    """Reddit's feed writes a self post's HTML escaped twice (``&amp;lt;p&amp;gt;``): its
+    words are kept, not its markup; FeedBurner's escaped XML sample stays as written."""
+    reddit, blog = FEEDS / "reddit-atom.rss", FEEDS / "feedburner.atom"
+    assert "&amp;lt;div class=&amp;quot;md&amp;quot;&amp;gt;" in reddit.read_text("utf-8")
+    assert handle.import_file([reddit, blog], "rss", org="Acme").ok
+    texts = {
+        r["url"]: r["text"] for r in handle.sql("SELECT url, text FROM content_items").to_pylist()
+    }
+    posts = [t for url, t in texts.items() if "reddit.com" in url]
+    assert len(posts) == 24 and all("submitted by" in t for t in posts)
+    markup = re.compile(r"<(?:!--|/?(?:div|p|a|table|td|br)\b)|&(?:lt|gt|amp|quot);")
+    assert [t for t in posts if markup.search(t)] == []
+    # an XML sample in a blog post is text, not markup: it is kept
+    assert any("<errors xmlns:xsi=" in t for url, t in texts.items() if "reddit" not in url)
+
+
+@pytest.mark.parametrize(
+    ("markup", "words"),
+    [
+        ("&lt;p&gt;5 &amp;lt; 6&lt;/p&gt;", "5 < 6"),  # escaped twice
+        ("<p>a &lt; b</p>", "a < b"),
+        ("<p>&lt; 5 ms &gt; before</p>", "< 5 ms > before"),  # a lone < is no tag
+        ("<pre>&lt;errors&gt;none&lt;/errors&gt;</pre>", "<errors>none</errors>"),  # not HTML's
+        ("&lt;3 from Paris &lt;/p&gt;", "<3 from Paris </p>"),  # does not open with a tag
+        ("&lt;br&gt;no element closes", "<br>no element closes"),
+    ],
+)
+def test_plain_text_reads_html_once_more_only_when_it_is_html(markup: str, words: str) -> None:
+    assert plain_text(markup) == words

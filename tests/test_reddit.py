@@ -3,6 +3,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,7 +18,8 @@ from .loopback import Loopback
 CASSETTES = Path(__file__).parent / "data" / "reddit-api-cassettes"
 
 
-def recorded(cassette: str, path: str) -> dict:
+def recorded(cassette: str, path: str) -> Any:
+    """The JSON the real server answered to GET ``path``: a Listing, or a thread's list of two."""
     data = json.loads((CASSETTES / cassette).read_text())
     for exchange in data["interactions"]:
         if exchange["request"]["method"] == "GET" and path in exchange["request"]["uri"]:
@@ -120,6 +122,26 @@ def test_a_listing_with_downvoted_comments_imports_them_as_no_applause(tmp_path:
         }
     assert stored == {name: max(score, 0) for name, score in scores.items()}
     assert stored["t1_czfib6l"] == 0
+
+
+def test_a_thread_imports_the_replies_nested_under_its_comments(tmp_path: Path) -> None:
+    """A submission's /comments/ answer nests each reply under the comment it answers:
+    the real r/redditdev thread has one comment, answered once."""
+    thread = recorded("TestSubmission.test_comments.json", "/comments/2gmzqe")
+    saved = tmp_path / "thread.json"
+    saved.write_text(json.dumps(thread))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(saved, "reddit", org="Reddit")
+        assert result.ok, result.to_dict()
+        assert result.to_dict()["inserted"] == 3
+        items = {
+            r["native_id"]: r["reply_to"]
+            for r in j.sql(
+                "SELECT c.native_id, p.native_id AS reply_to FROM content_items c "
+                "LEFT JOIN content_items p ON p.item_id = c.reply_to_id"
+            ).to_pylist()
+        }
+    assert items == {"t3_2gmzqe": None, "t1_cklfmye": "t3_2gmzqe", "t1_cklhv0f": "t1_cklfmye"}
 
 
 def test_cli_takes_each_kind_s_options(tmp_path: Path) -> None:

@@ -108,6 +108,12 @@ class ApiSource(Source, Connector):
         assert fetched.data is not None
         return self.stage_answer(fetched.data, label, options, staging)
 
+    def recognises_answer(self, answer: Any) -> bool:
+        """Whether ``answer``, a file's one JSON value, has a shape only this API answers:
+        then ``jauge import`` reads the file with this source without ``--source``. No, by
+        default: the user names the API."""
+        return False
+
     @abstractmethod
     def stage_answer(
         self, data: bytes, label: str, options: ImportOptions, staging: StageTable

@@ -1,25 +1,41 @@
 """Which source reads a file, when the user does not say: recognised from its content.
 
-A feed (a URL, or a file that opens with ``<``) is read by ``rss``; JSON lines (a
-file that opens with ``{``) by ``posts-jsonl``; any other file by the one file source
-whose required columns its header has (after ``--map``). When none or several fit,
-the user is asked to choose with ``--source``: a guess between sources that read the
-same columns differently (own posts, or mentions?) would be wrong half the time.
+A feed (a URL, or a file that opens with ``<``) is read by ``rss``; a saved API answer
+(a file holding one JSON value) by the one API source that recognises its shape (a
+Reddit Listing); other JSON lines (a file that opens with ``{``) by ``posts-jsonl``; any
+other file by the one file source whose required columns its header has (after
+``--map``). When none or several fit, the user is asked to choose with ``--source``: a
+guess between sources that read the same columns differently (own posts, or mentions?)
+would be wrong half the time, and a JSON array is answered by several APIs.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
+import zlib
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..i18n import N_
 from . import registry
+from .api import ApiSource
 from .base import ImportOptions, TabularSource, _renamed_names
-from .files import check_readable, open_tabular, read_sample
+from .files import (
+    SAMPLE_BYTES,
+    check_readable,
+    is_gzip,
+    open_decompressed,
+    open_tabular,
+    read_sample,
+)
 
 FEED = "rss"
 JSON_LINES = "posts-jsonl"
+#: the largest file read whole to see whether it is one API answer: its source reads it
+#: whole anyway, and a larger one is left to the other checks
+ANSWER_BYTES = 64 << 20
 
 
 def detect_source(path: str, options: ImportOptions) -> str:
@@ -32,6 +48,19 @@ def detect_source(path: str, options: ImportOptions) -> str:
     start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
     if start == b"<":
         return FEED
+    if start in (b"{", b"["):
+        answering = _answering_apis(Path(path), sample)
+        if len(answering) == 1:
+            return answering[0]
+        if answering:
+            raise InputError(
+                path,
+                N_(
+                    "it is an answer that several APIs give ({sources}): pass --source with "
+                    "the one it was saved from"
+                ).format(sources=", ".join(answering)),
+                line=1,
+            )
     if start == b"{":
         return JSON_LINES
     if start == b"[":  # saved answers of a live source's API, which only its source reads
@@ -72,3 +101,42 @@ def detect_source(path: str, options: ImportOptions) -> str:
         ).format(found=found),
         line=1,
     )
+
+
+def _answering_apis(path: Path, sample: bytes) -> list[str]:
+    """The API sources that recognise the file's one JSON value as their answer."""
+    answer = _one_json_value(path, sample)
+    if answer is None:
+        return []
+    return sorted(
+        source.name
+        for source in registry.all_sources()
+        if isinstance(source, ApiSource) and source.recognises_answer(answer)
+    )
+
+
+def _one_json_value(path: Path, sample: bytes) -> Any:
+    """The one JSON value the file holds, as a saved API answer does; None for JSON lines
+    (a value, then more), for what is not JSON, for a file past :data:`ANSWER_BYTES`, and
+    for a gzipped file (an API source reads its file as it was saved)."""
+    if is_gzip(path):
+        return None
+    text = sample.decode("utf-8-sig", errors="ignore")  # a character cut at its end is no loss
+    whole = len(sample) < SAMPLE_BYTES
+    try:
+        value, end = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))
+    except json.JSONDecodeError:
+        if whole:
+            return None  # not JSON: posts-jsonl names the broken line
+    else:
+        if text[end:].strip():
+            return None  # another value follows: JSON lines
+        if whole:
+            return value
+    # a value longer than the sample (an answer saved on one line, or pretty-printed)
+    try:
+        with open_decompressed(path) as f:
+            data = f.read(ANSWER_BYTES + 1)
+        return None if len(data) > ANSWER_BYTES else json.loads(data)
+    except (OSError, EOFError, zlib.error, ValueError):
+        return None

@@ -1,6 +1,6 @@
 """``reddit``: a subreddit's (or a search's) submissions and comments, synced with
 ``jauge connect`` / ``jauge sync``, or imported from a saved Listing answer with
-``jauge import FILE --source reddit``.
+``jauge import FILE`` (a Listing is recognised: ``--source reddit`` is not needed).
 
 Reddit's API needs an application's credentials: ``REDDIT_CLIENT_ID`` and
 ``REDDIT_CLIENT_SECRET`` (environment variables, never stored) are exchanged for a token
@@ -79,14 +79,29 @@ def _applause(score: Any) -> str | None:
         return str(score)  # not a number: the count's check names it
 
 
+def is_listing(value: Any) -> bool:
+    """Whether ``value`` is a Listing: ``{"kind": "Listing", "data": {"children": [...]}}``."""
+    if not isinstance(value, dict) or value.get("kind") != "Listing":
+        return False
+    data = value.get("data")
+    return isinstance(data, dict) and isinstance(data.get("children"), list)
+
+
 def children(answer: Any) -> list[dict[str, Any]]:
-    """The things of a Listing answer (or of a list of Listings, as /comments/ answers)."""
+    """The things of a Listing answer (or of a list of Listings, as /comments/ answers),
+    with the replies nested under each comment of a thread, depth first."""
     listings = answer if isinstance(answer, list) else [answer]
     things: list[dict[str, Any]] = []
     for listing in listings:
         if not isinstance(listing, dict) or listing.get("kind") != "Listing":
             raise ValueError("expected a Reddit Listing")
-        things += [c for c in listing["data"].get("children", []) if isinstance(c, dict)]
+        for thing in listing["data"].get("children", []):
+            if not isinstance(thing, dict):
+                continue
+            things.append(thing)
+            replies = (thing.get("data") or {}).get("replies")
+            if is_listing(replies):  # a comment without replies has "" there
+                things += children(replies)
     return things
 
 
@@ -104,6 +119,12 @@ class RedditSource(ApiSource):
         "auth_url": f"The token address (default {AUTH_URL}).",
     }
     required_options: ClassVar[tuple[str, ...]] = ()
+
+    def recognises_answer(self, answer: Any) -> bool:
+        """A Listing (``/new.json``, ``/comments.json``, a search), or a thread's list of
+        Listings (its submission, then its comments)."""
+        listings = answer if isinstance(answer, list) else [answer]
+        return bool(listings) and all(map(is_listing, listings))
 
     def _token(self, options: dict[str, str], client: Any) -> str:
         client_id, secret = os.environ.get(ID_ENV), os.environ.get(SECRET_ENV)

@@ -9,9 +9,9 @@ write about a brand sit next to its social media commenters.
 from __future__ import annotations
 
 import calendar
-import html
 import re
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -25,15 +25,19 @@ from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import expr, literal, text, timestamp
 from .files import Progress, check_readable
 
-_TAGS = re.compile(r"<[^>]+>")
 #: the tags that separate words (blocks, line breaks, cells); any other tag is inline and
 #: joins what is around it: Mastodon writes a hashtag as ``#<span>tag</span>``
-_BREAKS = re.compile(
-    r"</?(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure"
-    r"|footer|h[1-6]|header|hr|img|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th"
-    r"|thead|tr|ul)\b[^>]*>",
-    re.IGNORECASE,
-)
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "img", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul"})  # fmt: skip
+#: the blocks and HTML's inline tags: the tags that make a text HTML (a code
+#: sample's ``<errors>`` or a formula's ``x<y>`` are not among them)
+_HTML_TAGS = _BLOCK_TAGS | frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var", "wbr"})  # fmt: skip
 _SPACES = re.compile(r"\s+")
 
 COLUMNS = (
@@ -50,14 +54,68 @@ COLUMNS = (
 )
 
 
+class _Words(HTMLParser):
+    """The words of an HTML fragment (tags, comments and entities gone), and whether the
+    fragment is HTML through and through: it opens with a tag or a comment, closes at
+    least one element, and every tag in it is one of HTML's."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.opens_with_markup: bool | None = None
+        self.closes_an_element = False
+        self.only_html_tags = True
+        self.feed(markup)
+        self.close()
+
+    @property
+    def text(self) -> str:
+        return _SPACES.sub(" ", "".join(self.parts)).strip()
+
+    @property
+    def is_html(self) -> bool:
+        return bool(self.opens_with_markup and self.closes_an_element and self.only_html_tags)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.closes_an_element = True
+        self._tag(tag)
+
+    def handle_comment(self, data: str) -> None:
+        if self.opens_with_markup is None:
+            self.opens_with_markup = True
+
+    def handle_data(self, data: str) -> None:
+        if self.opens_with_markup is None and data.strip():
+            self.opens_with_markup = False
+        self.parts.append(data)
+
+    def _tag(self, tag: str) -> None:
+        if self.opens_with_markup is None:
+            self.opens_with_markup = True
+        self.only_html_tags = self.only_html_tags and tag in _HTML_TAGS
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+
 def plain_text(markup: str | None) -> str | None:
-    """Feed summaries and Mastodon statuses are HTML: keep the words, drop the tags and
-    entities. Block tags and ``<br>`` separate words; inline tags (``<a>``, ``<span>``,
-    ``<b>``...) do not, so ``#<span>tag</span>`` stays ``#tag``."""
+    """Feed summaries and Mastodon statuses are HTML: keep the words, drop the tags,
+    comments and entities. Block tags and ``<br>`` separate words; inline tags (``<a>``,
+    ``<span>``, ``<b>``...) do not, so ``#<span>tag</span>`` stays ``#tag``.
+
+    Surprise: HTML escaped twice (Reddit's feeds write ``&amp;lt;p&amp;gt;``) still reads
+    as HTML once its tags are gone, so it is read a second time; a text is taken for such
+    HTML only when it opens with markup, closes an element and has no tag HTML lacks, so
+    ``a < b``, ``x<y>`` or an escaped XML sample stay as they are."""
     if not markup:
         return None
-    spaced = _TAGS.sub("", _BREAKS.sub(" ", markup))
-    words = _SPACES.sub(" ", html.unescape(spaced)).strip()
+    words = _Words(markup).text
+    if words.startswith("<"):
+        again = _Words(words)
+        if again.is_html:
+            words = again.text
     return words or None
 
 
