@@ -12,6 +12,12 @@ The language is, first, the one set for the current context (the dashboard sets 
 page's language for each request, so an error shown on a page speaks its language);
 else ``JAUGE_LANG``; else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``, in
 POSIX order: ``fr_FR.UTF-8`` is French); else English.
+
+A message is written once for every interface, and most say the same to everyone. A
+few name what the reader should change, in the CLI's words (``pass --platform``): an
+interface with other words for it (the dashboard names the form field or the API
+parameter) sets its own wording of those messages for the current context, in each
+language (:func:`worded`), and they are made and shown in its words.
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ import json
 import os
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 
 from . import settings
 
@@ -32,6 +39,9 @@ LANGUAGES = ("en", "fr")
 DEFAULT = "en"
 
 _chosen: ContextVar[str | None] = ContextVar("jauge_language", default=None)
+#: an interface's own words for some messages: English message -> language -> text
+Wording = Mapping[str, Mapping[str, str]]
+_wording: ContextVar[Wording] = ContextVar("jauge_wording", default=MappingProxyType({}))
 
 
 def from_environment() -> str:
@@ -58,6 +68,26 @@ def speaking(lang: str) -> Iterator[None]:
         _chosen.reset(token)
 
 
+@contextmanager
+def worded(wording: Wording) -> Iterator[None]:
+    """Messages made or localised inside the block take ``wording``'s text where it has
+    one (English message -> language -> text, with the same placeholders): the
+    interface's own words, where the shared message names a CLI option."""
+    token = _wording.set(wording)
+    try:
+        yield
+    finally:
+        _wording.reset(token)
+
+
+def _said(message: str, lang: str) -> str:
+    """``message``'s text in ``lang``: the interface's wording, else the catalogue's."""
+    own = _wording.get().get(message)
+    if own is not None and lang in own:
+        return own[lang]
+    return catalogue(lang).get(message, message)
+
+
 @cache
 def catalogue(lang: str, part: str = "") -> dict[str, str]:
     """English message -> its text in ``lang`` (empty for English itself); ``part`` names
@@ -72,7 +102,7 @@ def catalogue(lang: str, part: str = "") -> dict[str, str]:
 
 def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, its ``{placeholders}`` filled from ``values``."""
-    text = catalogue(language()).get(message, message)
+    text = _said(message, language())
     return text.format(**values) if values else text
 
 
@@ -82,16 +112,21 @@ def localised(text: str, names: Callable[[str], str] | None = None) -> str:
     catalogued messages and its values are carried over (themselves localised).
     ``names`` gives people's words for the identifiers such a message may carry (an
     indicator's name): a single-word value goes through it, in every language."""
-    messages = catalogue(language())
-    if not messages and names is None:
+    lang = language()
+    messages, wording = catalogue(lang), _wording.get()
+    if not messages and not wording and names is None:
         return text
-    if text in messages:
-        return messages[text]
+    if text in messages or text in wording:
+        return _said(text, lang)
+    # in English, only a message worded otherwise (or naming identifiers) changes
+    only_worded = not messages and names is None
     for pattern, english in _templates():
+        if only_worded and english not in wording:
+            continue
         found = pattern.fullmatch(text)
         if found:
             values = {k: _value(v, names) for k, v in found.groupdict().items()}
-            return messages.get(english, english).format(**values)
+            return _said(english, lang).format(**values)
     return text
 
 
@@ -119,7 +154,10 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
         for literal, name, _spec, _conversion in parts:
             regex += re.escape(literal)
             if name:
-                regex += f"(?P={name})" if name in seen else f"(?P<{name}>.+?)"
+                # a value never begins or ends with a space: French text, whose colons
+                # have one before them, is not taken for an English message
+                value = rf"(?P<{name}>(?!\s).+?(?<!\s))"
+                regex += f"(?P={name})" if name in seen else value
                 seen.add(name)
         literal_size = sum(len(part[0]) for part in parts)
         found.append((literal_size, re.compile(regex, re.S), english))

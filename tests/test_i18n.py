@@ -251,6 +251,27 @@ def test_no_function_hides_the_translation_function():
     assert not hiding, hiding
 
 
+def test_an_interface_words_the_messages_that_name_a_cli_option_its_own_way():
+    message = "this file has no platform column: pass --platform (e.g. --platform x)"
+    kept = "read as {source}, the source its content fits (--source chooses)"
+    web = {
+        message: {"en": "fill in platform", "fr": "remplissez platform"},
+        kept: {"en": "read as {source} (field source)", "fr": "lu comme {source} (champ source)"},
+    }
+    assert i18n._(message) == message and i18n.localised(kept) == kept  # the CLI's words
+    with i18n.worded(web):
+        assert i18n._(message) == "fill in platform"
+        assert i18n.localised(kept.format(source="rss")) == "read as rss (field source)"
+        with i18n.speaking("fr"):
+            assert i18n._(message) == "remplissez platform"
+            assert i18n.localised(kept.format(source="rss")) == "lu comme rss (champ source)"
+    with i18n.speaking("fr"):
+        french = i18n._(message)
+        assert french.startswith("ce fichier") and "--platform" in french
+        # a message made in French is shown as it is, not read as an English one
+        assert i18n.localised(french) == french
+
+
 def test_numbers_are_written_as_each_language_writes_them() -> None:
     from jauge.i18n import number, speaking
 

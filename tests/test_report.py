@@ -62,6 +62,12 @@ def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
     pillars = cells(figure(page, "pillars"))
     assert [r[0] for r in pillars] == ["Engagement depth", "Relationship health",
                                        "Business impact", "Qualified attention"]  # fmt: skip
+    # the weights each pillar had in this index: renormalised over the pillars with data
+    weights = {r[0]: r[3] for r in pillars}
+    for name, p in score["pillars"].items():
+        shown = "—" if p["score"] is None else f"{p['effective_weight']:.2f}"
+        assert weights[label(name)] == shown, name
+    assert sum(float(w) for w in weights.values() if w != "—") == pytest.approx(1, abs=0.02)
     components = {r[0]: r[1] for r in cells(figure(page, "components"))}
     assert len(components) == len(score["components"])
     for name, c in score["components"].items():

