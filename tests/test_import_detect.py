@@ -142,20 +142,49 @@ def test_a_missing_file_or_a_folder_is_named_as_such(handle: jauge.Jauge, tmp_pa
     assert not folder.ok and "folder" in folder.errors[0].message
 
 
-def test_a_saved_api_answer_asks_which_api_it_came_from(tmp_path: Path) -> None:
-    """A real Mastodon timeline (its cassette's answer) imported without --source."""
+def test_saved_mastodon_and_bluesky_answers_are_read_by_their_api(tmp_path: Path) -> None:
+    """A real Mastodon timeline (its cassette's answer) and a Bluesky search answer made
+    of a real post view, imported without --source, each by its own API's source."""
     import yaml
+
+    from .test_bluesky import post_view
 
     cassette = yaml.safe_load(
         (DATA / "mastodon-api-cassettes" / "test_hashtag_tl.yaml").read_text()
     )
-    answer = next(
+    timeline = next(
         i["response"]["body"]["string"]
         for i in cassette["interactions"]
         if i["request"]["uri"].endswith("/timelines/tag/hoot")
     )
-    path = tmp_path / "timeline.json"
-    path.write_text(answer, "utf-8")
+    statuses = tmp_path / "timeline.json"
+    statuses.write_text(timeline, "utf-8")
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps({"posts": [post_view()]}, indent=2), "utf-8")
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({"feed": [{"post": post_view()}]}), "utf-8")
+    for path, source in ((statuses, "mastodon"), (search, "bluesky"), (feed, "bluesky")):
+        assert detect_source(str(path), ImportOptions()) == source, path.name
+        with jauge.open(tmp_path / f"{path.stem}.duckdb") as j:
+            result = j.import_file(path, org="Acme")
+            assert result.ok, result.errors[:3]
+            assert result.to_dict()["files"][0]["warnings"][0].startswith(f"read as {source}")
+            assert result.to_dict()["inserted"] == len(j.items.to_pylist()) > 0
+
+
+def test_a_saved_api_answer_no_api_recognises_asks_which_it_came_from(tmp_path: Path) -> None:
+    """A JSON array of accounts, as /followers answers (the real account of a cassette):
+    no source reads accounts, so none is guessed."""
+    import yaml
+
+    cassette = yaml.safe_load((DATA / "mastodon-api-cassettes" / "test_account.yaml").read_text())
+    account = next(
+        i["response"]["body"]["string"]
+        for i in cassette["interactions"]
+        if i["request"]["uri"].endswith("/accounts/117020457910412882")
+    )
+    path = tmp_path / "followers.json"
+    path.write_text(f"[{account}]", "utf-8")
     result = CliRunner().invoke(
         cli, ["import", str(path), "--db", str(tmp_path / "s.duckdb"), "--format", "json"]
     )

@@ -125,6 +125,20 @@ class BlueskySource(ApiSource):
     }
     required_options: ClassVar[tuple[str, ...]] = ()
 
+    def recognises_answer(self, answer: Any) -> bool:
+        """A getAuthorFeed (``feed``) or searchPosts (``posts``) answer: post views whose
+        ``uri`` is an AT URI, which no other API gives."""
+        if not isinstance(answer, dict):
+            return False
+        feed, posts = answer.get("feed"), answer.get("posts")
+        if isinstance(feed, list) and feed:
+            views = [i.get("post") if isinstance(i, dict) else None for i in feed]
+        elif isinstance(posts, list) and posts:
+            views = posts
+        else:
+            return False
+        return all(isinstance(v, dict) and str(v.get("uri", "")).startswith("at://") for v in views)
+
     def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
         service = (options.get("service") or PUBLIC_SERVICE).rstrip("/")
         headers = bearer(options)

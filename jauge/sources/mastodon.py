@@ -120,6 +120,18 @@ class MastodonSource(ApiSource):
     }
     required_options: ClassVar[tuple[str, ...]] = ("instance",)
 
+    def recognises_answer(self, answer: Any) -> bool:
+        """A timeline, an account's statuses, a search's or notifications: an array whose
+        every item is a status (``content`` and ``account``) or a notification."""
+        return (
+            isinstance(answer, list)
+            and bool(answer)
+            and all(
+                _is_status(s) or (isinstance(s, dict) and _is_notification(s) and "account" in s)
+                for s in answer
+            )
+        )
+
     # -- live --------------------------------------------------------------------------
 
     def fetch(self, options: dict[str, str], cursor: dict[str, str], client: Any) -> Fetched:
