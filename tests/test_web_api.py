@@ -323,6 +323,31 @@ def test_what_an_upload_lacks_is_named_as_the_api_names_it(
     assert ran.exit_code == 1 and "pass --platform (e.g. --platform x)" in ran.output
 
 
+def test_an_unknown_route_or_method_is_told_in_the_readers_language(
+    client: TestClient, web_store: WebStore
+):
+    auth = web_store.auth("viewer")
+    for lang, missing, refused in (
+        ("en", "there is no page at /api/v1/scores", "DELETE is not allowed at /api/v1/score"),
+        (
+            "fr",
+            "il n'y a pas de page à l'adresse /api/v1/scores",
+            "DELETE n'est pas accepté à l'adresse /api/v1/score",
+        ),
+    ):
+        headers = {**auth, "Accept-Language": lang}
+        r = client.get("/api/v1/scores", headers=headers)
+        assert r.status_code == 404 and r.json()["error"] == {
+            "code": "not_found",
+            "message": missing,
+        }
+        r = client.delete("/api/v1/score", headers=headers)
+        assert r.status_code == 405 and r.json()["error"] == {
+            "code": "method_not_allowed",
+            "message": refused,
+        }
+
+
 def test_unknown_org_and_bad_parameters_answer_the_one_error_shape(
     client: TestClient, web_store: WebStore
 ):

@@ -196,13 +196,19 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
-        if _is_api(request) or exc.status_code not in (404,):
-            body = {"error": {"code": code, "message": str(exc.detail)}}
+        # Starlette's "Not Found" and "Method Not Allowed" are English whatever the
+        # reader's language: jauge says what was asked, in the reader's language
+        path = request.url.path
+        if exc.status_code == 404:
+            message = _("there is no page at {path}", path=path)
+        elif exc.status_code == 405:
+            message = _("{method} is not allowed at {path}", method=request.method, path=path)
+        else:
+            message = str(exc.detail)
+        if _is_api(request) or exc.status_code != 404:
+            body = {"error": {"code": code, "message": message}}
             return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-        # Starlette's "Not Found" is English whatever the page's language
-        return _error_page(
-            request, _("there is no page at {path}", path=request.url.path), exc.status_code
-        )
+        return _error_page(request, message, exc.status_code)
 
     return app
 
