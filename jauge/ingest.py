@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from . import settings
-from .errors import InputError, RowError
+from .errors import ConfigError, ConnectorError, InputError, RowError
 from .i18n import N_, localised
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
@@ -97,12 +97,33 @@ def import_files(
     fits, see :mod:`jauge.sources.detect`), each file all or nothing. ``labels`` names
     a file in results and errors when its path is not what the user knows it by (an
     upload saved to a temporary folder)."""
+    paths = list(paths)
     results = []
     with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.value()):
         for path in paths:
             label = (labels or {}).get(path, path)
-            results.append(import_file(store, path, source, options, progress, label))
+            try:
+                results.append(import_file(store, path, source, options, progress, label))
+            except (ConfigError, ConnectorError) as exc:
+                if len(paths) == 1:
+                    raise  # the command's own error: what to change is said once
+                # in a batch, the other files go on, and the result says which one failed
+                results.append(_refused(store, label, source or "", options, str(exc)))
     return ImportResult(results)
+
+
+def _refused(
+    store: Store, label: str, source: str, options: ImportOptions, reason: str
+) -> FileResult:
+    """A file of a batch that could not be read as asked (an option it needs, a URL that
+    cannot be reached): rejected whole, kept in the history like any rejected file."""
+    result = FileResult(path=label, source=source, status="rejected", error_count=1)
+    result.errors = [RowError(label, None, None, reason)]
+    _record_rejected(
+        store, make_id(options.workspace, source, label, utcnow().isoformat()), label, source,
+        options, utcnow(), result,
+    )  # fmt: skip
+    return result
 
 
 def import_file(

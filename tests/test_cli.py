@@ -1,5 +1,6 @@
 """The command line, through click's runner and once through the installed `jauge` command."""
 
+import csv
 import json
 import re
 import shlex
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import jauge
 from jauge.cli.main import cli
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
@@ -55,6 +57,42 @@ def test_import_json_is_exactly_one_object_with_the_contract_fields(tmp_path: Pa
         "json",
     )
     assert code == 0 and json.loads(out)["unchanged"] == 500
+
+
+def test_a_batch_goes_on_past_a_file_that_lacks_an_option(tmp_path: Path) -> None:
+    """The real French media tweets, two parts given a platform column and one as
+    published (none): the one without is rejected in the batch's one JSON object,
+    named, and the others are written."""
+    from .conftest import FRENCH_MAP, FRENCH_TWEETS_CSV
+
+    with FRENCH_TWEETS_CSV.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    parts = []
+    for n, chunk in enumerate((rows[:40], rows[40:80]), start=1):
+        part = tmp_path / f"part{n}.csv"
+        with part.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, [*rows[0], "platform"])
+            writer.writeheader()
+            writer.writerows({**r, "platform": "x"} for r in chunk)
+        parts.append(str(part))
+    mapping = [arg for k, v in FRENCH_MAP.items() for arg in ("--map", f"{k}={v}")]
+    files = [parts[0], str(FRENCH_TWEETS_CSV), parts[1]]
+    db = str(tmp_path / "s.duckdb")
+    code, out = run("import", *files, "--source", "posts-csv", *mapping, "--org", "Médias",
+                    "--db", db, "--format", "json")  # fmt: skip
+    data = json.loads(out)
+    assert code == 1
+    assert [f["status"] for f in data["files"]] == ["written", "rejected", "written"]
+    assert data["inserted"] == len({r["id_tweet"] for r in rows[:80]})
+    [error] = data["errors"]
+    assert error["file"] == str(FRENCH_TWEETS_CSV) and "--platform" in error["message"]
+    with jauge.open(db) as j:  # the history keeps the rejected file too
+        history = {r["path"]: r["status"] for r in j.imports.to_pylist()}
+    assert history == {parts[0]: "written", str(FRENCH_TWEETS_CSV): "rejected", parts[1]: "written"}
+    # alone, the same file is the command's error, said once
+    code, out = run("import", str(FRENCH_TWEETS_CSV), "--source", "posts-csv", *mapping,
+                    "--db", db, "--format", "json")  # fmt: skip
+    assert code == 1 and json.loads(out)["error"]["code"] == "config"
 
 
 def test_a_rejected_file_exits_non_zero_and_lists_errors(tmp_path: Path) -> None:
