@@ -189,3 +189,26 @@ def test_every_takes_a_duration() -> None:
     assert parse_every("15m") == 900 and parse_every("30s") == 30 and parse_every("1h") == 3600
     with pytest.raises(ConfigError, match="15m"):
         parse_every("soon")
+
+
+def test_sync_refuses_a_feed_cut_short_and_notes_a_flawed_one(
+    server: Loopback, tmp_path: Path
+) -> None:
+    """Le Monde's real feed, served cut at 9,000 bytes and whole with an undeclared
+    entity: the first is refused (nothing of it written), the second read with a note."""
+    feed = LEMONDE.read_bytes()
+    server.scripts["/cut"] = [("body", feed[:9000])]
+    server.scripts["/flawed"] = [("body", feed.replace(b"</title>", b" &nbsp;</title>", 1))]
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    for name in ("cut", "flawed"):
+        added = run(cli, ["connect", "add", name, "--kind", "rss", "--url", server.url(f"/{name}"),
+                          "--org", "Le Monde", "--db", db])  # fmt: skip
+        assert added.exit_code == 0, added.output
+    out = run(cli, ["sync", "--db", db])
+    assert out.exit_code != 0
+    assert "✗ cut: cut (rss): the feed breaks off before its end" in out.stderr
+    assert "note: flawed: the feed is not well-formed" in out.stderr
+    assert "[red]" not in out.stderr
+    with jauge.open(db) as j:
+        assert j.items.num_rows == entries(LEMONDE)  # the whole feed's, once

@@ -93,6 +93,26 @@ def test_a_file_that_is_not_a_feed_is_refused(handle: jauge.Jauge) -> None:
     assert not result.ok and "not an RSS or Atom feed" in result.errors[0].message
 
 
+def test_a_feed_cut_short_writes_nothing_and_a_flawed_whole_one_is_read(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """Le Monde's real feed cut at 9,000 bytes (inside an item): refused whole, so the
+    complete feed later gives each article once; the complete feed with an undeclared
+    entity (not well-formed, but whole) is read, with a warning."""
+    feed = (FEEDS / "lemonde.xml").read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(feed[:9000])
+    refused = handle.import_file(cut, "rss", org="Le Monde")
+    assert not refused.ok and "breaks off before its end" in refused.errors[0].message
+    assert handle.items.num_rows == 0
+    whole = handle.import_file(FEEDS / "lemonde.xml", "rss", org="Le Monde")
+    assert whole.ok and whole.total("inserted") == handle.items.num_rows == feed.count(b"<item>")
+    flawed = tmp_path / "flawed.xml"
+    flawed.write_bytes(feed.replace(b"</title>", b" &nbsp;</title>", 1))
+    read = handle.import_file(flawed, "rss", org="Le Monde")
+    assert read.ok and "not well-formed" in read.files[0].warnings[0]
+
+
 def test_html_escaped_twice_is_reduced_to_its_words(handle: jauge.Jauge) -> None:
     """Reddit's feed writes a self post's HTML escaped twice (``&amp;lt;p&amp;gt;``): its
     words are kept, not its markup; FeedBurner's escaped XML sample stays as written."""

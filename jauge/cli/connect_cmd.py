@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from rich.markup import escape
 
 from ..i18n import _, localised
 from .options import db_option, format_option, workspace_option
@@ -193,10 +194,15 @@ def sync_command(
                     unchanged=r.unchanged,
                 )
             )
+            for warning in r.warnings:  # what was read with a flaw, as import says it
+                err.print(
+                    _("[yellow]note:[/] {path}: {warning}", path=c.name, warning=localised(warning))
+                )
         elif c.status == "not_modified":
             err.print(_("[green]✓[/] {name}: not modified", name=c.name))
         else:
-            err.print(f"[red]✗[/] {c.name}: {localised(c.message)}", markup=False)
+            # the mark is markup; the name and the message are text, whatever they hold
+            err.print(f"[red]✗[/] {escape(c.name)}: {escape(localised(c.message or ''))}")
 
     stopping = threading.Event()
 

@@ -39,6 +39,10 @@ _HTML_TAGS = _BLOCK_TAGS | frozenset({
     "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
     "time", "tt", "u", "var", "wbr"})  # fmt: skip
 _SPACES = re.compile(r"\s+")
+#: a feed's last bytes when its root element is closed: </rss>, </feed>, </rdf:RDF>
+_ROOT_CLOSED = re.compile(
+    rb"</\s*(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.IGNORECASE | re.DOTALL
+)
 
 COLUMNS = (
     "id",
@@ -178,6 +182,16 @@ def parse_feed(data: bytes, label: str) -> Any:
         reason = parsed.get("bozo_exception")
         detail = f" ({reason})" if reason else ""
         raise InputError(label, N_("this is not an RSS or Atom feed with entries") + detail)
+    if parsed.get("bozo") and not _ROOT_CLOSED.search(data[-4096:]):
+        # feedparser reads what it can of a cut feed, its last entry half there: a file
+        # that broke off is refused whole, like any other (a complete feed with a flaw,
+        # an undeclared entity, say, is read with a warning)
+        raise InputError(
+            label,
+            N_("the feed breaks off before its end (a file cut short?): {reason}").format(
+                reason=parsed.get("bozo_exception")
+            ),
+        )
     return parsed
 
 
