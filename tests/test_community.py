@@ -271,6 +271,40 @@ def test_a_person_s_relationship_over_time_and_forgetting_them(tmp_path: Path) -
         assert j.score("United").to_dict()["score"] == before["score"]
 
 
+def test_forgetting_leaves_nothing_of_a_person_anywhere_in_the_store(tmp_path: Path) -> None:
+    """Someone of the real airline tweets who tweeted with their coordinates: after
+    `jauge person forget`, and after importing the export again, no table holds their
+    handle, a tweet id, a text or the coordinates of what they wrote."""
+    import csv
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    handle = next(r["name"] for r in rows if r["tweet_coord"])
+    theirs = [r for r in rows if r["name"] == handle]
+    traces = {handle} | {
+        v for r in theirs for v in (r["tweet_id"], r["text"], r["tweet_coord"]) if v
+    }
+    db = str(tmp_path / "s.duckdb")
+    with jauge.open(db) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+
+        def dump() -> str:
+            return "\n".join(
+                json.dumps(j.sql(f"SELECT * FROM {t}").to_pylist(), default=str)
+                for t in ("persons", "content_items", "metric_snapshots", "annotations",
+                          "interactions", "accounts")
+            )  # fmt: skip
+
+        assert all(t in dump() for t in traces)  # the test would see them
+        run = CliRunner().invoke
+        out = run(cli, ["person", "forget", handle, "--db", db, "--format", "json"])
+        assert out.exit_code == 0 and json.loads(out.stdout) == {"forgotten": 1}
+        assert [t for t in traces if t in dump()] == []
+        again = j.import_file(AIRLINE_TWEETS, "tweets-csv")
+        assert again.ok and (again.total("inserted"), again.total("updated")) == (0, 0)
+        assert [t for t in traces if t in dump()] == []
+
+
 def test_graph_export_can_hide_who_is_who(tmp_path: Path) -> None:
     db = str(tmp_path / "s.duckdb")
     run = CliRunner().invoke

@@ -146,3 +146,31 @@ def test_a_store_of_schema_8_keeps_its_interactions(db_path: Path) -> None:
     ]
     assert store.con.execute("SELECT count(*) FROM standalone_interactions").fetchall() == [(1,)]
     store.close()
+
+
+def test_a_newer_export_without_a_column_changes_no_snapshot(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """The real UCI posts, exported again without the likes column: a value the export
+    does not give is unknown, not a change; a count that did change still makes one."""
+    import csv
+
+    from .conftest import UCI_FACEBOOK
+
+    def uci(path: Path) -> jauge.ImportResult:
+        return handle.import_file(path, "facebook-insights", org="Brand", year=2014)
+
+    assert uci(UCI_FACEBOOK).ok
+    with UCI_FACEBOOK.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    columns = [c for c in rows[0] if c != "like"]
+    newer = tmp_path / "without-likes.csv"
+    rows[7]["comment"] = str(int(rows[7]["comment"]) + 2)
+    with newer.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns, delimiter=";", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = uci(newer).to_dict()
+    assert (result["inserted"], result["updated"], result["unchanged"]) == (0, 1, 499)
+    snapshots = handle.snapshots.to_pandas()
+    assert len(snapshots) == 501

@@ -404,8 +404,18 @@ class Store:
                     "native_id = 'forgotten:' || person_id WHERE workspace = ? AND person_id = ?",
                     [workspace, person_id],
                 )
+                # their snapshots carry their rows' other columns (a tweet's coordinates)
                 con.execute(
-                    "UPDATE content_items SET text = NULL, title = NULL, url = NULL, extra = NULL "
+                    "UPDATE metric_snapshots SET extra = NULL WHERE subject_type = 'item' "
+                    "AND subject_id IN (SELECT item_id FROM content_items "
+                    "WHERE workspace = ? AND author_person_id = ?)",
+                    [workspace, person_id],
+                )
+                # a native id can lead to them (a Mastodon status's address holds its
+                # author's id): items stay keyed by their item_id, which does not change
+                con.execute(
+                    "UPDATE content_items SET text = NULL, title = NULL, url = NULL, extra = NULL, "
+                    "native_id = 'forgotten:' || item_id "
                     "WHERE workspace = ? AND author_person_id = ?",
                     [workspace, person_id],
                 )

@@ -305,8 +305,13 @@ class Staging(StageTable):
             f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
         ):
             return  # a file without authors, or none of them forgotten
-        sets = ", ".join(f"{c} = NULL" for c in _PERSONAL if c in present)
-        self.con.execute(f"UPDATE {self._rows} SET {sets} WHERE author_person_id IN ({forgotten})")
+        assignments = [f"{c} = NULL" for c in _PERSONAL if c in present]
+        if "native_id" in present and "item_id" in present:  # as jauge person forget left it
+            assignments.append("native_id = 'forgotten:' || item_id")
+        self.con.execute(
+            f"UPDATE {self._rows} SET {', '.join(assignments)} "
+            f"WHERE author_person_id IN ({forgotten})"
+        )
 
     def _update_profiles(self) -> None:
         """Known persons take the profile facts of their latest row that has them: a
@@ -363,9 +368,13 @@ class Staging(StageTable):
         """Add a snapshot where an item has metrics that differ from its latest one. When
         no staged item was seen before (``fresh``), each one with a metric gets its first
         snapshot, written straight from the stage."""
-        metrics = ", ".join(METRICS)
         staged = ", ".join(f"s.{m}" for m in METRICS)
         any_metric = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
+        latest = ", ".join(f"{c} := {c}" for c in (*METRICS, "extra"))
+        # a value the export does not give (a column it lacks) is unknown, not a change
+        changed = " OR ".join(
+            f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM l.v.{c})" for c in (*METRICS, "extra")
+        )
         snapshot = f"""
             SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
                    coalesce(s.observed_at, ?) AS observed_at, {staged}, s.extra,
@@ -380,14 +389,14 @@ class Staging(StageTable):
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
             WITH latest AS (
-                SELECT subject_id, arg_max(({metrics}, extra), observed_at) AS v
+                SELECT subject_id, arg_max(struct_pack({latest}), observed_at) AS v
                 FROM metric_snapshots
                 WHERE subject_type = 'item'
                   AND subject_id IN (SELECT item_id FROM jauge_existing)
                 GROUP BY subject_id
             )
             {snapshot} LEFT JOIN latest l ON l.subject_id = s.item_id
-            WHERE ({any_metric}) AND (l.v IS NULL OR l.v IS DISTINCT FROM ({staged}, s.extra))
+            WHERE ({any_metric}) AND (l.v IS NULL OR {changed})
             """,
             [observed_at],
         )
