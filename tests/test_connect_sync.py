@@ -212,3 +212,20 @@ def test_sync_refuses_a_feed_cut_short_and_notes_a_flawed_one(
     assert "[red]" not in out.stderr
     with jauge.open(db) as j:
         assert j.items.num_rows == entries(LEMONDE)  # the whole feed's, once
+
+
+def test_a_connection_to_something_that_is_no_web_address_is_refused(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    for kind, option, value in (
+        ("rss", "--url", "not a url"),
+        ("mastodon", "--instance", "mastodon.social"),
+        ("bluesky", "--service", "ftp://bsky.example"),
+    ):
+        out = run(cli, ["connect", "add", "c", "--kind", kind, option, value, "--db", db,
+                        "--format", "json"])  # fmt: skip
+        message = json.loads(out.stdout)["error"]["message"]
+        assert out.exit_code == 1 and message == (
+            f"{option} takes a web address (http:// or https://), got {value!r}"
+        ), message
+    assert json.loads(run(cli, ["connect", "list", "--db", db, "--format", "json"]).stdout) == []

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from ..errors import ConfigError, ConnectorError, InputError, NotFoundError
 from ..i18n import _
@@ -78,6 +79,11 @@ def connector(kind: str) -> Connector:
     return source
 
 
+#: connection options that name a server: checked when the connection is added, not at
+#: its first sync
+WEB_ADDRESS_OPTIONS = frozenset(("url", "instance", "service", "auth_url"))
+
+
 def add_connection(
     store: Store,
     workspace: str,
@@ -104,6 +110,16 @@ def add_connection(
     if missing:
         option = "--" + missing[0].replace("_", "-")
         raise ConfigError(_("a {kind} connection needs {option}", kind=kind, option=option))
+    for key in sorted(set(given) & WEB_ADDRESS_OPTIONS):
+        address = urlparse(str(given[key]))
+        if address.scheme not in ("http", "https") or not address.netloc:
+            raise ConfigError(
+                _(
+                    "{option} takes a web address (http:// or https://), got {value}",
+                    option="--" + key.replace("_", "-"),
+                    value=repr(given[key]),
+                )
+            )
     if org:
         store.ensure_org(workspace, org)
     store.save_connection(workspace, name, kind, org, json.dumps(given, sort_keys=True))
