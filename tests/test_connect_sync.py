@@ -229,3 +229,13 @@ def test_a_connection_to_something_that_is_no_web_address_is_refused(tmp_path: P
             f"{option} takes a web address (http:// or https://), got {value!r}"
         ), message
     assert json.loads(run(cli, ["connect", "list", "--db", db, "--format", "json"]).stdout) == []
+
+
+def test_a_host_that_cannot_be_reached_is_said_with_the_systems_reason() -> None:
+    from jauge.errors import ConnectorError
+
+    with pytest.raises(ConnectorError) as failed, HttpClient(attempts=2, max_wait=0.1) as client:
+        client.get("https://jauge-test.invalid/feed")  # .invalid never resolves (RFC 2606)
+    message = str(failed.value)
+    assert "jauge-test.invalid" in message and "(ConnectError: " in message
+    assert not message.endswith("(ConnectError); try again later")

@@ -128,7 +128,10 @@ class HttpClient:
         try:
             response = self._client.request(method, url, headers=headers, **kwargs)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise TransientError(type(exc).__name__) from exc
+            # the system's words say why ("Name or service not known": offline, or a typo)
+            detail = str(exc).strip()
+            reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+            raise TransientError(reason) from exc
         except httpx.HTTPError as exc:
             raise ConnectorError(
                 N_("cannot reach {url}: {reason}").format(url=redacted(url), reason=exc)
