@@ -37,13 +37,21 @@ def cli_doc() -> str:
     ]
     with click.Context(cli, info_name="jauge", terminal_width=100) as ctx:
         parts += ["## jauge", "", "```", cli.get_help(ctx), "```", ""]
-        for name in sorted(cli.commands):
-            command = cli.commands[name]
-            with click.Context(
-                command, info_name=f"jauge {name}", parent=ctx, terminal_width=100
-            ) as sub:
-                parts += [f"## jauge {name}", "", "```", command.get_help(sub), "```", ""]
+        parts += _commands_doc(cli, ctx)
     return "\n".join(parts)
+
+
+def _commands_doc(group: click.Group, ctx: click.Context) -> list[str]:
+    """Each command's help under its full name (``jauge campaign add``), depth first."""
+    parts = []
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        with click.Context(command, info_name=name, parent=ctx, terminal_width=100) as sub:
+            title = sub.command_path
+            parts += [f"## {title}", "", "```", command.get_help(sub), "```", ""]
+            if isinstance(command, click.Group):
+                parts += _commands_doc(command, sub)
+    return parts
 
 
 def main() -> int:

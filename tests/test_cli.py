@@ -8,6 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -268,3 +269,47 @@ def test_empty_lists_say_what_would_fill_them(tmp_path: Path) -> None:
         "handle,platform,persistence,activated_audience,relationship,topical_relevance,"
         "network_position,sentiment,followers"
     ]
+
+
+def _commands(
+    group: click.Group, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append(((*path, name), command))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*path, name))
+    return found
+
+
+def test_every_example_of_every_help_parses_as_written() -> None:
+    """The lines of each command's Examples, pasted into a shell as they are, give
+    click arguments it takes (a comment without its # would be extra arguments)."""
+    checked = 0
+    for _path, command in _commands(cli):
+        # a line ending in \ goes on on the next, as in a shell
+        text = (command.epilog or "").replace("\\\n", " ")
+        for line in text.splitlines():
+            line = line.strip()
+            if not line.startswith("jauge "):
+                continue
+            lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+            lexer.whitespace_split, lexer.commenters = True, "#"
+            words = list(lexer)
+            # what the shell takes (> file, | less) is not the command's
+            operators = [i for i, w in enumerate(words) if set(w) <= set("<>|&;")]
+            args = words[1 : operators[0] if operators else None]
+            try:
+                ctx = cli.make_context("jauge", list(args))
+                group: click.Command = cli
+                while isinstance(group, click.Group) and [*ctx._protected_args, *ctx.args]:
+                    name, sub, rest = group.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
+                    assert sub is not None, line
+                    ctx = sub.make_context(name or "", rest, parent=ctx)
+                    group = sub
+            except click.BadParameter:
+                pass  # a value for this machine (a file the example names): parsed as written
+            except click.UsageError as exc:
+                raise AssertionError(f"{line}: {exc}") from exc
+            checked += 1
+    assert checked > 30

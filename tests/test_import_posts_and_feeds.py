@@ -36,6 +36,38 @@ def test_posts_csv_without_a_platform_says_how_to_give_one(handle: jauge.Jauge) 
         handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="X", mapping=FRENCH_MAP)
 
 
+def test_an_accounts_own_replies_are_its_own_posts(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Real tweets to @united as mentions, each answered by the account (a reply row
+    whose author is the account): the answers are United's own, so the index sees
+    answered conversations and the people ranking does not list United itself."""
+    from datetime import datetime, timedelta
+
+    from .conftest import AIRLINE_TWEETS
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        tweets = [r for r in csv.DictReader(f) if r["airline"] == "United"][:30]
+    path = tmp_path / "threads.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(
+            ["id", "org", "account", "author", "kind", "reply_to", "text", "created_at"]
+        )
+        for t in tweets:
+            when = datetime.strptime(t["tweet_created"][:19], "%Y-%m-%d %H:%M:%S")
+            writer.writerow([t["tweet_id"], "United", "united", t["name"], "mention", "",
+                             t["text"], when.isoformat()])  # fmt: skip
+            answered = (when + timedelta(hours=2)).isoformat()
+            writer.writerow([f"answer-{t['tweet_id']}", "United", "united", "united", "reply",
+                             t["tweet_id"], "", answered])  # fmt: skip
+    assert handle.import_file(path, "posts-csv", platform="x").ok
+    own = {r["native_id"]: r["is_own"] for r in handle.items.to_pylist()}
+    assert sum(own.values()) == len(tweets) and all(own[f"answer-{t['tweet_id']}"] for t in tweets)
+    people = {p.handle for p in handle.people("United", limit=100)}
+    assert "united" not in people and people <= {t["name"] for t in tweets}
+    answered = handle.score("United").components["two_way"]
+    assert (answered.value, answered.n) == (1.0, len(tweets))
+
+
 def test_posts_jsonl_reads_nested_keys(handle: jauge.Jauge) -> None:
     mapping = {
         "author_id": "account",

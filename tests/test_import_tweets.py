@@ -40,6 +40,51 @@ def test_human_sentiment_labels_are_kept_as_annotations(handle: jauge.Jauge) -> 
     assert {r["value"]: r["n"] for r in labels} == dict(Counter(last.values()))
 
 
+def write_tweets(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_sentiment_labels_are_read_in_any_case_and_others_refused(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """The real labels written as a spreadsheet might (Positive, NEGATIVE, neutre) mean
+    what they say; a label that is none of them names its line instead of counting as
+    an opinion of no side."""
+    rows = tweets()
+    spellings = {"positive": "Positive", "negative": "NEGATIVE", "neutral": "neutre"}
+    written = [{**r, "airline_sentiment": spellings[r["airline_sentiment"]]} for r in rows]
+    assert handle.import_file(write_tweets(tmp_path / "cased.csv", written), "tweets-csv").ok
+    labels = handle.sql(
+        "SELECT value, count(*) AS n FROM annotations WHERE key = 'sentiment.human' GROUP BY value"
+    ).to_pylist()
+    last = {r["tweet_id"]: r["airline_sentiment"] for r in rows}
+    assert {r["value"]: r["n"] for r in labels} == dict(Counter(last.values()))
+    written[41]["airline_sentiment"] = "great"
+    refused = handle.import_file(write_tweets(tmp_path / "odd.csv", written), "tweets-csv")
+    [error] = refused.errors
+    assert not refused.ok and (error.line, error.field) == (43, "airline_sentiment")
+    assert error.message == 'expected one of positive, neutral, negative, got "great"'
+
+
+def test_a_default_picture_flag_of_0_or_false_is_a_picture_of_ones_own(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """Cresci's profiles write default_profile_image as 0 or 1 (Twitter's own exports: 1
+    or empty); 0, False and empty are a picture of one's own, only 1 or True is not."""
+    rows = tweets()
+    authors = sorted({r["name"] for r in rows})
+    flags = dict(zip(authors[:5], ("1", "0", "False", "True", ""), strict=True))
+    written = [{**r, "default_profile_image": flags.get(r["name"], "0")} for r in rows]
+    assert handle.import_file(write_tweets(tmp_path / "pictures.csv", written), "tweets-csv").ok
+    has = {p["handle"]: p["has_avatar"] for p in handle.persons.to_pylist()}
+    assert [has[a] for a in authors[:5]] == [False, True, True, False, True]
+    assert sum(not v for v in has.values()) == 2
+
+
 def test_times_are_converted_to_utc_and_entities_unescaped(handle: jauge.Jauge) -> None:
     handle.import_file(AIRLINE_TWEETS, "tweets-csv")
     first = tweets()[0]  # 2015-02-22 20:23:27 -0800

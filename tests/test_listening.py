@@ -1,6 +1,7 @@
 """Mentions, enrichment and share of voice, on the real airline tweets."""
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from click.testing import CliRunner
 import jauge
 from jauge.cli.main import cli
 from jauge.enrich.mentions import Matcher, dictionary_term, normalise
+from jauge.enrich.topics import terms_of
 
 from .conftest import AIRLINE_TWEETS
 
@@ -172,6 +174,10 @@ def test_topics_drop_french_stop_words(tmp_path: Path) -> None:
         )
         terms = [t["term"] for t in j.topics("Médias", limit=30).to_dict()["top"]]
     assert terms and not {"les", "des", "pour", "est", "une", "dans"} & set(terms)
+    # some media write in styled letters (𝗚𝘂𝗲𝗿𝗿𝗲): the same words as plain ones
+    assert all(term.isascii() or unicodedata.normalize("NFKC", term) == term for term in terms)
+    first = FRENCH_TWEETS_CSV.read_text("utf-8").splitlines()[1]  # "𝗧𝗖𝗛𝗔𝗧 | Guerre en #Ukraine"
+    assert {"tchat", "guerre", "#ukraine"} <= terms_of(first, frozenset())
 
 
 @pytest.mark.parametrize("every", ["day", "week", "month"])

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 EPILOG = """
 \b
 Examples:
-  jauge integrity                      assess every person, store their weights
+  jauge integrity                               # assess every person, store their weights
   jauge integrity --limit 50 --format json
-  jauge integrity --minutes 30 --min-items 3   catch slower or smaller pods too
+  jauge integrity --minutes 30 --min-items 3    # catch slower or smaller pods too
 """
 
 

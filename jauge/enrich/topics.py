@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -38,7 +39,9 @@ def stop_words() -> frozenset[str]:
 
 def terms_of(text: str, exclude: frozenset[str]) -> set[str]:
     """The distinct words and two-word phrases of a text worth counting."""
-    cleaned = re.sub(r"https?://\S+|@\w+", " ", text.lower())
+    # NFKC folds styled letters (𝗚𝘂𝗲𝗿𝗿𝗲, 𝐔𝐊𝐑𝐀𝐈𝐍𝐄: the "bold" some accounts post in) into
+    # plain ones, so they count as the same word; accents stay
+    cleaned = re.sub(r"https?://\S+|@\w+", " ", unicodedata.normalize("NFKC", text).lower())
     blocked = stop_words() | exclude
     tokens = [t.strip("'’-") for t in _TOKEN.findall(cleaned)]
     found = {t for t in tokens if len(t) > 2 and normalise(t) not in blocked}

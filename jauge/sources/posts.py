@@ -108,7 +108,9 @@ class PostsCsvSource(TabularSource):
         org = col("org") if "org" in columns else "NULL"
         account = col("account") if "account" in columns else "NULL"
         author = col("author") if "author" in columns else "NULL"
-        own_default = f"({author} IS NULL OR lower({author}) = lower({account}))"
+        own_account = f"coalesce({account}, {sql_literal(options.account)})"
+        by_account = f"lower({author}) = lower({own_account})"
+        own_default = f"({author} IS NULL OR {by_account})"
         default_kind = f"CASE WHEN {own_default} THEN 'post' ELSE 'mention' END"
         if "kind" in columns:
             raw_kind = col("kind")
@@ -126,9 +128,10 @@ class PostsCsvSource(TabularSource):
             identifier("native_id", "id"),
             timestamp("created_at", "created_at", required=True),
             expr("org", f"coalesce({org}, {sql_literal(options.org)})"),
-            expr("account_handle", f"coalesce({account}, {sql_literal(options.account)})"),
+            expr("account_handle", own_account),
             kind,
-            expr("is_own", f"({kind.sql}) = 'post'"),
+            # the account's own replies, quotes and reposts are its own too, not mentions
+            expr("is_own", f"({kind.sql}) = 'post' OR coalesce({by_account}, false)"),
             expr("author_handle", author),
             extra_field(columns, KNOWN),
         ]

@@ -9,6 +9,8 @@ kept as the ``sentiment.human`` annotation for later evaluation.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import ConfigError
 from ..i18n import N_, _
 from ..model import normalise_platform
@@ -16,11 +18,15 @@ from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
 from .convert import (
     Field,
+    _shown,
+    check,
     col,
     count,
     counts,
+    expected_one_of,
     expr,
     extra_object,
+    flag,
     identifier,
     literal,
     pick,
@@ -86,8 +92,10 @@ class TweetsCsvSource(TabularSource):
             fields.append(count("author_followers", followers))
         fields += counts(columns, PROFILE_COUNTS)
         if default_picture := pick(columns, "default_profile_image"):
-            # Twitter's exports write "1" for a default picture and leave it empty otherwise
-            fields.append(expr("author_has_avatar", f"{col(default_picture)} IS NULL"))
+            # Twitter's exports write "1" for a default picture and leave it empty
+            # otherwise; others write 0/1 or False/True: empty is a picture of one's own
+            has_avatar = flag("author_has_avatar", default_picture, negate=True)
+            fields.append(replace(has_avatar, sql=f"coalesce({has_avatar.sql}, true)"))
         if bio := pick(columns, "description", "user_description"):
             fields.append(expr("author_has_bio", f"nullif(trim({col(bio)}), 'NULL') IS NOT NULL"))
         if location := pick(columns, "tweet_location", "user_location", "location"):
@@ -102,29 +110,53 @@ class TweetsCsvSource(TabularSource):
             fields.append(text("reply_to", reply_to))
         if lang := pick(columns, "lang", "language"):
             fields.append(text("lang", lang))
-        fields.append(_annotations(columns))
+        fields += _annotations(columns)
         fields.append(extra_object(columns, EXTRA_COLUMNS))
         return fields
 
 
-def _annotations(columns: set[str]) -> Field:
-    pairs = []
+#: the human sentiment labels the index and voice read, and how files write them
+SENTIMENTS = ("positive", "neutral", "negative")
+SENTIMENT_WORDS = {
+    "positive": "positive", "positif": "positive", "pos": "positive",
+    "neutral": "neutral", "neutre": "neutral", "neu": "neutral",
+    "negative": "negative", "négatif": "negative", "negatif": "negative", "neg": "negative",
+}  # fmt: skip
+
+
+def _annotations(columns: set[str]) -> list[Field]:
+    """The human labels a file carries, as annotations; a sentiment label is one of
+    :data:`SENTIMENTS` (any case, English or French), else the row is refused: a label
+    read wrong would silently change net sentiment."""
+    pairs, checks = [], []
     for key, names in (
-        ("sentiment.human", ("airline_sentiment", "sentiment", "label")),
+        ("sentiment.human", ("airline_sentiment", "sentiment")),
         ("sentiment.human.confidence", ("airline_sentiment_confidence", "sentiment_confidence")),
         ("sentiment.human.reason", ("negativereason", "negative_reason")),
     ):
         if found := pick(columns, *names):
-            pairs.append((key, col(found)))
+            value = col(found)
+            if key == "sentiment.human":
+                words = " ".join(
+                    f"WHEN {sql_literal(w)} THEN {sql_literal(s)}"
+                    for w, s in SENTIMENT_WORDS.items()
+                )
+                value = f"CASE lower(trim({col(found)})) {words} END"
+                unread = f"{col(found)} IS NOT NULL AND ({value}) IS NULL"
+                checks.append(check(found, unread, expected_one_of(SENTIMENTS, _shown(col(found)))))
+            pairs.append((key, value))
     if not pairs:
-        return expr("annotations", "NULL")
+        return [expr("annotations", "NULL")]
     # map_from_entries drops nothing, so filter out keys whose value is empty
     entries = ", ".join(f"{{'k': {sql_literal(k)}, 'v': {v}}}" for k, v in pairs)
-    return expr(
-        "annotations",
-        f"map_from_entries(list_transform(list_filter([{entries}], lambda e: e.v IS NOT NULL), "
-        "lambda e: {'key': e.k, 'value': e.v}))",
-    )
+    return [
+        expr(
+            "annotations",
+            f"map_from_entries(list_transform(list_filter([{entries}], "
+            "lambda e: e.v IS NOT NULL), lambda e: {'key': e.k, 'value': e.v}))",
+        ),
+        *checks,
+    ]
 
 
 #: kept in ``extra`` under the given key
