@@ -206,6 +206,13 @@ def ingest(
                 counts.unchanged,
             )
             result.snapshots, result.interactions = counts.snapshots, counts.interactions
+            if counts.repeated:
+                result.warnings.append(
+                    N_(
+                        "{count} row(s) give an item a later row gives again: the last of each "
+                        "is kept"
+                    ).format(count=counts.repeated)
+                )
             store.record_import(
                 {
                     "import_id": import_id,

@@ -177,7 +177,7 @@ class Staging(StageTable):
         imp = sql_literal(ctx.import_id)
         self.discard_invalid()
         self._derive_ids()
-        self._drop_duplicates()
+        repeated = self._drop_duplicates()
         self._keep_forgotten_persons_forgotten()
         self._resolve_orgs_and_accounts()
         self._merge_parents()
@@ -196,6 +196,7 @@ class Staging(StageTable):
             unchanged=existing - updated,
             snapshots=snapshots,
             interactions=interactions,
+            repeated=repeated,
         )
 
     def _derive_ids(self) -> None:
@@ -221,10 +222,12 @@ class Staging(StageTable):
             """
         )
 
-    def _drop_duplicates(self) -> None:
-        """A file may list the same item twice: its last row wins."""
-        if not self._scalar(f"SELECT count(*) - count(DISTINCT item_id) FROM {STAGE_TABLE}"):
-            return
+    def _drop_duplicates(self) -> int:
+        """A file may list the same item twice: its last row wins. How many rows were
+        left out for a later one."""
+        repeated = self._scalar(f"SELECT count(*) - count(DISTINCT item_id) FROM {STAGE_TABLE}")
+        if not repeated:
+            return 0
         self.con.execute(
             f"""
             DELETE FROM {self._rows} WHERE row_no IN (
@@ -238,6 +241,7 @@ class Staging(StageTable):
             )
             """
         )
+        return repeated
 
     def _resolve_orgs_and_accounts(self) -> None:
         """Ids of the few organisations and accounts a file names, joined to its rows in the

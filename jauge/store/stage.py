@@ -35,6 +35,8 @@ class MergeCounts:
     unchanged: int
     snapshots: int = 0
     interactions: int = 0
+    #: rows left out because a later row of the file gives the same record
+    repeated: int = 0
 
 
 @dataclass(frozen=True)
