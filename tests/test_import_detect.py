@@ -163,7 +163,13 @@ def test_saved_mastodon_and_bluesky_answers_are_read_by_their_api(tmp_path: Path
     search.write_text(json.dumps({"posts": [post_view()]}, indent=2), "utf-8")
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps({"feed": [{"post": post_view()}]}), "utf-8")
-    for path, source in ((statuses, "mastodon"), (search, "bluesky"), (feed, "bluesky")):
+    posted = yaml.safe_load(
+        (DATA / "mastodon-api-cassettes" / "test_notifications.yaml").read_text()
+    )
+    status = tmp_path / "status.json"  # one status, as POST /statuses answers it
+    status.write_text(posted["interactions"][0]["response"]["body"]["string"], "utf-8")
+    answers = ((statuses, "mastodon"), (status, "mastodon"), (search, "bluesky"), (feed, "bluesky"))
+    for path, source in answers:
         assert detect_source(str(path), ImportOptions()) == source, path.name
         with jauge.open(tmp_path / f"{path.stem}.duckdb") as j:
             result = j.import_file(path, org="Acme")

@@ -122,7 +122,10 @@ class MastodonSource(ApiSource):
 
     def recognises_answer(self, answer: Any) -> bool:
         """A timeline, an account's statuses, a search's or notifications: an array whose
-        every item is a status (``content`` and ``account``) or a notification."""
+        every item is a status (``content`` and ``account``) or a notification; or one
+        status (``/api/v1/statuses/ID``)."""
+        if _is_status(answer):
+            return True
         return (
             isinstance(answer, list)
             and bool(answer)
@@ -181,6 +184,8 @@ class MastodonSource(ApiSource):
         self, data: bytes, label: str, options: ImportOptions, staging: StageTable
     ) -> StageReport:
         answer = load_json(data, label)
+        if _is_status(answer):  # one status, as /api/v1/statuses/ID answers
+            answer = [answer]
         if not isinstance(answer, list) or any(not isinstance(s, dict) for s in answer):
             raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
         # a saved notifications answer brings the statuses its notifications carry
