@@ -424,6 +424,9 @@ def test_in_a_notebook_the_report_is_tables(handle: jauge.Jauge) -> None:
         assert campaigns.loc[str(campaign), "spend"] == pytest.approx(spend, abs=0.005)
         row = campaigns.loc[str(campaign)]
         assert row["platform_roi_low"] < row["platform_roi"] < row["platform_roi_high"]
+    # every figure of the JSON is a column (its intervals as bounds)
+    figures = set(report.to_dict()["campaigns"][0]) - {"roi_interval", "platform_roi_interval"}
+    assert figures <= set(campaigns.columns) | {"name"}
     assert report.platforms_table().num_rows == 0  # no web analytics
     shown = report._repr_html_()
     assert "<table>" in shown and "1178" in shown and "no web analytics" in shown
