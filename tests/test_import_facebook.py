@@ -232,6 +232,66 @@ def test_business_suite_post_exports_import_like_the_insights_one(
         assert post["saves"] == (row["Saves"] if instagram else None)
 
 
+def rewrite_publish_times(path: Path, rows: list[dict], day_first: list[bool]) -> None:
+    """``rows`` in Business Suite's layout again, each ``Publish time`` day first
+    (``31/12/2014 03:00``) where ``day_first`` says so, as Meta writes it for a Page whose
+    settings are European."""
+    written = []
+    for row, day in zip(rows, day_first, strict=True):
+        when = datetime.strptime(row["Publish time"], "%m/%d/%Y %H:%M")
+        written.append({**row, "Publish time": when.strftime("%d/%m/%Y %H:%M" if day else
+                                                             "%m/%d/%Y %H:%M")})  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, BUSINESS_SUITE["facebook"], extrasaction="ignore")
+        w.writeheader()
+        w.writerows(written)
+
+
+def test_day_first_dates_are_read_day_first_for_the_whole_file(tmp_path: Path) -> None:
+    """``11/12/2014`` is the 11th of December in a file that also has ``31/12/2014``;
+    one with ``12/31/2014`` too cannot be read, and one where every date fits both orders
+    is read month first, as Meta's US exports write them, and says so."""
+    with jauge.open(tmp_path / "uci.duckdb") as uci:
+        rows = business_suite_export(uci, "facebook", tmp_path / "export.csv")
+    published = [datetime.strptime(r["Publish time"], "%m/%d/%Y %H:%M") for r in rows]
+    either = [when.day <= 12 and when.day != when.month for when in published]
+    assert sum(either) > 80  # dates that both orders read, differently
+    path = tmp_path / "day_first.csv"
+    rewrite_publish_times(path, rows, [True] * len(rows))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(path, "facebook-insights", org="Cosmetics")
+        assert result.ok and not result.files[0].warnings, result.errors[:3]
+        stored = {r["native_id"]: r["created_at"] for r in j.items.to_pylist()}
+    assert [stored[r["Post ID"]] for r in rows] == published
+
+    # the newest posts day first, the oldest month first
+    rewrite_publish_times(path, rows, [n < 250 for n in range(len(rows))])
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        ends = [reader.line_num for _row in reader]  # the header's, then each post's
+    # captions span lines: a post's row begins on the line after the previous row ends
+    first_month_only = 1 + ends[next(n for n, w in enumerate(published) if n >= 250 and w.day > 12)]
+    with jauge.open(tmp_path / "mixed.duckdb") as j:
+        result = j.import_file(path, "facebook-insights", org="Cosmetics")
+        assert not result.ok and j.items.num_rows == 0
+    (error,) = result.errors
+    assert error.line == first_month_only and "'Publish time'" in error.message
+    assert "line 2 can only be read day first" in error.message
+
+    # only the posts of the first twelve days of a month: nothing tells
+    early = [r for r, when in zip(rows, published, strict=True) if when.day <= 12]
+    rewrite_publish_times(path, early, [False] * len(early))
+    with jauge.open(tmp_path / "early.duckdb") as j:
+        result = j.import_file(path, "facebook-insights", org="Cosmetics")
+        assert result.ok
+        (warning,) = result.files[0].warnings
+        assert "they were read month first" in warning
+        stored = {r["native_id"]: r["created_at"] for r in j.items.to_pylist()}
+    assert [stored[r["Post ID"]].strftime("%m/%d/%Y %H:%M") for r in early] == [
+        r["Publish time"] for r in early
+    ]
+
+
 #: the header of the Page post export of Facebook Insights before Business Suite, as it is
 #: found in public code that reads these files: a second row describes each metric, and
 #: some names come twice (a total count, then unique users)

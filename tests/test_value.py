@@ -349,6 +349,95 @@ def test_undated_french_amounts(handle: jauge.Jauge, tmp_path: Path) -> None:
     assert report["currency"] == "EUR"
 
 
+def write_french_ads(path: Path, *, delimiter: str = ";", fixed_from: int | None = None) -> None:
+    """The real ad rows as a French spreadsheet saves them: a decimal comma in every
+    amount, with all its digits (``1,820000023``), Windows-1252, CRLF. Rows from
+    ``fixed_from`` on are written with three decimals (``1,820``), as a number format
+    with three decimals saves them."""
+    with ADS.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", newline="", encoding="cp1252") as f:
+        w = csv.DictWriter(f, list(rows[0]), delimiter=delimiter, lineterminator="\r\n")
+        w.writeheader()
+        for n, row in enumerate(rows):
+            spent = row["Spent"]
+            if fixed_from is not None and n >= fixed_from:
+                spent = f"{float(spent):.3f}"
+            w.writerow({**row, "Spent": spent.replace(".", ",")})
+
+
+def assert_spend_per_campaign_is_the_files(handle: jauge.Jauge) -> None:
+    raw = ads()
+    expected = raw["Spent"].round(2).groupby(raw["xyz_campaign_id"]).sum()  # to the cent
+    stored = handle.sql(
+        "SELECT campaign, sum(spend)::DOUBLE AS spend FROM costs GROUP BY 1"
+    ).to_pylist()
+    assert {r["campaign"]: r["spend"] for r in stored} == {
+        str(c): pytest.approx(v, abs=0.005) for c, v in expected.items()
+    }
+
+
+def test_decimal_commas_followed_by_many_digits_are_decimals(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """French Excel saves the ad file's amounts with every digit (``1,820000023``): the
+    comma is their decimal mark, not a thousands separator."""
+    write_french_ads(tmp_path / "kag_fr.csv")
+    result = import_ads_from(handle, tmp_path / "kag_fr.csv")
+    assert result.ok and result.total("invalid") == 0, result.errors[:3]
+    assert_spend_per_campaign_is_the_files(handle)
+    total = handle.sql("SELECT sum(spend)::DOUBLE AS s FROM costs").to_pylist()[0]["s"]
+    assert total == pytest.approx(ads()["Spent"].round(2).sum(), abs=0.01)
+
+
+def test_a_comma_before_three_digits_is_read_as_the_rest_of_the_column_says(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """``358,190`` is 358.19 in a column where other amounts have a decimal comma
+    (``1,820000023``), whatever the delimiter; a column that also has ``39,637.18``
+    cannot be read."""
+    path = tmp_path / "kag_fr_3.csv"
+    write_french_ads(path, delimiter=",", fixed_from=400)
+    lines = path.read_text(encoding="cp1252").splitlines()
+    assert '"1,820000023"' in lines[1] and '"358,190"' in lines[-1]  # 358.19 or 358190?
+    result = import_ads_from(handle, path)
+    assert result.ok and not result.files[0].warnings, result.errors[:3]
+    assert_spend_per_campaign_is_the_files(handle)
+
+    # a campaign's total from an English report pasted at line 42
+    raw = ads()
+    total = raw[raw["xyz_campaign_id"] == 1178]["Spent"].sum()
+    with path.open(newline="", encoding="cp1252") as f:
+        rows = list(csv.reader(f))
+    rows[41][rows[0].index("Spent")] = f"{total:,.2f}"
+    with path.open("w", newline="", encoding="cp1252") as f:
+        csv.writer(f, lineterminator="\r\n").writerows(rows)
+    mixed = import_ads_from(handle, path)
+    assert not mixed.ok
+    (error,) = mixed.errors
+    assert error.line == 42 and "'Spent'" in error.message
+    assert "line 2 can only be read with a decimal comma" in error.message
+
+
+def test_amounts_that_fit_either_reading_follow_the_delimiter(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """With nothing in the column to tell, ``1,250`` is 1.25 in a file delimited by
+    ``;`` (as French spreadsheets save them), 1250 in one delimited by commas; the import
+    says how it read them."""
+    for delimiter, spend in ((";", 1.25), (",", 1250.0)):
+        path = tmp_path / f"costs{'semicolons' if delimiter == ';' else 'commas'}.csv"
+        with path.open("w", newline="") as f:
+            w = csv.writer(f, delimiter=delimiter)
+            w.writerows([["campaign", "spend"], ["Spring", "1,250"], ["Spring", "2,500"]])
+        result = handle.import_file(path, "costs-csv", org=f"Org{delimiter}")
+        assert result.ok, result.errors
+        (warning,) = result.files[0].warnings
+        assert "2 value(s) of the column 'spend' can be read" in warning
+        (campaign,) = handle.value(f"Org{delimiter}").to_dict()["campaigns"]
+        assert campaign["spend"] == pytest.approx(3 * spend)
+
+
 def test_exports_are_recognised_without_source(tmp_path: Path) -> None:
     from jauge.sources.base import ImportOptions
     from jauge.sources.detect import detect_source

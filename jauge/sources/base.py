@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +21,7 @@ from ..errors import ConfigError, InputError
 from ..i18n import N_, _
 from ..store.merge import Staging
 from ..store.stage import StageTable
-from .convert import Field, build_select, expr, pick
+from .convert import Field, build_select, expr, pick, settle_readings, staged_readings
 from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
 
 
@@ -149,6 +149,9 @@ class TabularSource(Source):
         self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
         reader = self.open(Path(path), options)
+        if isinstance(reader, CsvReader) and options.delimiter != reader.delimiter:
+            # the file's own, for fields: a file delimited by ";" writes decimal commas
+            options = replace(options, delimiter=reader.delimiter)
         if isinstance(reader, CsvReader) and reader.engine_encoding:
             # the fast path: the engine reads the file itself, in parallel
             names = _renamed_names(reader.columns, options.mapping)
@@ -160,14 +163,16 @@ class TabularSource(Source):
                 staging.append_scan(
                     reader.engine_scan(names),
                     build_select(fields, staging.record),
-                    {f.target for f in fields if f.target and f.sql != "NULL"},
+                    {f.target for f in fields if f.target and f.sql != "NULL"}
+                    | staged_readings(fields),
                 )
+            settled = settle_readings(staging, fields, path, reader.lines)
             warnings = self.finish(staging, options, path)
             return StageReport(
                 reader=reader,
                 malformed=reader.malformed,
                 sha256=reader.sha256,
-                warnings=[*reader.warnings, *warnings],
+                warnings=[*reader.warnings, *settled, *warnings],
             )
         unknown = sorted(set(options.mapping) - set(reader.columns))
         if unknown and reader.columns:  # JSON lines only know their keys once read
@@ -178,11 +183,13 @@ class TabularSource(Source):
                     columns=unknown,
                 )
             )
+        fields = []  # the last batch's, with the path that reads batches
         stream = reader.stream(progress)
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
             self._check_columns(path, columns, options)
-            select = build_select(self._fields(columns, options), staging.record)
+            fields = self._fields(columns, options)
+            select = build_select(fields, staging.record)
             if options.mapping:
                 stream = _renamed_stream(stream, options.mapping)
             try:
@@ -200,15 +207,17 @@ class TabularSource(Source):
                 if not checked:
                     self._check_columns(path, columns, options)
                     checked = True
-                staging.append(batch, build_select(self._fields(columns, options), staging.record))
+                fields = self._fields(columns, options)
+                staging.append(batch, build_select(fields, staging.record))
             if not checked and not reader.malformed:
                 self._check_columns(path, set(), options)
+        settled = settle_readings(staging, fields, path, reader.lines)
         warnings = self.finish(staging, options, path)
         return StageReport(
             reader=reader,
             malformed=reader.malformed,
             sha256=reader.sha256,
-            warnings=[*reader.warnings, *warnings],
+            warnings=[*reader.warnings, *settled, *warnings],
         )
 
     def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:

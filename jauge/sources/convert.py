@@ -5,16 +5,23 @@ engine converts whole batches at once and records, for each value it cannot
 convert, the source column it came from and why. Writing conversions as SQL
 keeps them vectorised (the ingest benchmark depends on it) and lets one
 expression serve both for the value and for its check.
+
+Some values can be read two ways (is ``11/12/2014`` the 11th of December or the 12th
+of November?): such a field also says, row by row, which ways fit (a
+:class:`Reading`), and :func:`settle_readings` reads the whole column one way once
+every row is staged, since rows are converted batch by batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from ..errors import InputError
 from ..i18n import N_
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
+from ..store.stage import STAGE_TABLE, StageTable
 
 
 def col(name: str) -> str:
@@ -38,6 +45,26 @@ def got(message: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Two ways of reading a column that some of its values leave open, settled once for
+    the whole column by :func:`settle_readings`: values that only one way reads decide
+    for those that both ways read, and a column with values that only the first way
+    reads and values that only the second does is refused. With nothing to decide, the
+    first way holds, or the second where ``prefer_second``.
+
+    The staged value is read the first way; ``second`` is SQL of the second way's value
+    from it (``{value}``: the staged column)."""
+
+    #: SQL of the row: 1 when only the first way reads the value, 2 when only the
+    #: second does, 3 when both do and differ; NULL when the value tells nothing
+    evidence: str
+    second: str
+    #: how each way is written, to people (N_ messages: "month first (12/31/2014)")
+    ways: tuple[str, str]
+    prefer_second: bool = False
+
+
+@dataclass(frozen=True)
 class Field:
     """How one staged column is computed, and when its value counts as invalid."""
 
@@ -49,6 +76,7 @@ class Field:
     #: (alias, expression) pairs computed once per row before ``sql``, ``invalid`` and
     #: ``message`` use them: parsing a value once instead of three times matters at 1M rows
     prepare: tuple[tuple[str, str], ...] = ()
+    reading: Reading | None = None
 
 
 def _alias(kind: str, column: str) -> str:
@@ -116,18 +144,47 @@ def count(target: str, column: str, *, grouped: bool = False) -> Field:
     )
 
 
-def amount(target: str, column: str, *, signed: bool = False, required: bool = False) -> Field:
+#: commas between groups of three digits, then a dot before any decimals: 1,234 or
+#: 1,234,567.89 (never 0,500: no number begins with a group of zeros)
+_THOUSANDS = "^-?[1-9][0-9]{0,2}(,[0-9]{3})+([.][0-9]*)?$"
+#: one comma, the decimal mark, after digits that dots may group by three: 12,5 or
+#: 1.234,567
+_DECIMAL_COMMA = "^-?[0-9]+([.][0-9]{3})*,[0-9]+$"
+
+
+def amount(
+    target: str,
+    column: str,
+    *,
+    signed: bool = False,
+    required: bool = False,
+    decimal_comma: bool = False,
+) -> Field:
     """A sum of money: ``1234.5``, ``1 234,50`` (French), ``1,234.50``, ``€12``, ``12 €``;
-    never below 0 unless ``signed`` (refunds make revenue negative)."""
+    never below 0 unless ``signed`` (refunds make revenue negative).
+
+    Commas separate thousands where each is followed by three digits (``1,234,567``,
+    ``1,234.50``); a single comma followed by any other number of digits is the decimal
+    mark (``12,5``, ``1,820000023``); other commas make the value invalid. Whether
+    ``1,234`` is 1234 or 1.234 is settled for the whole column (see :class:`Reading`): a
+    decimal comma in any of its values, or else ``decimal_comma`` (a file delimited by
+    ``;``, as French spreadsheets save them), makes it 1.234."""
     raw = col(column)
     value = _alias("amount", column)
-    # spaces and currency signs go; a comma followed by one or two digits at the end is
-    # the decimal mark (dots before it separate thousands); other commas separate thousands
+    way = _alias("amount_way", column)
+    # spaces (French groups of digits) and currency signs go
     bare = f"regexp_replace(trim({raw}), '[ \u00a0\u202f€$£]', '', 'g')"
-    french = f"regexp_matches({bare}, '^-?[0-9]+([.][0-9]{{3}})*,[0-9]{{1,2}}$')"
+    thousands = f"regexp_matches({bare}, {sql_literal(_THOUSANDS)})"
+    decimal = f"regexp_matches({bare}, {sql_literal(_DECIMAL_COMMA)})"
+    # 1,234 is read as 1234 here; settle_readings makes it 1.234 where the column says so
     number = (
-        f"CASE WHEN {french} THEN replace(replace({bare}, '.', ''), ',', '.') "
-        f"ELSE replace({bare}, ',', '') END"
+        f"CASE WHEN NOT contains({bare}, ',') THEN {bare} "
+        f"WHEN {thousands} THEN replace({bare}, ',', '') "
+        f"WHEN {decimal} THEN replace(replace({bare}, '.', ''), ',', '.') END"
+    )
+    evidence = (
+        f"CASE WHEN contains({bare}, ',') THEN CASE WHEN {thousands} THEN "
+        f"CASE WHEN {decimal} THEN 3 ELSE 1 END WHEN {decimal} THEN 2 END END"
     )
     low = "" if signed else f" AND {value} >= 0"
     valid = f"({value} IS NOT NULL{low})"
@@ -147,7 +204,16 @@ def amount(target: str, column: str, *, signed: bool = False, required: bool = F
         column,
         invalid,
         message,
-        prepare=((value, f"TRY_CAST({number} AS DOUBLE)"),),
+        prepare=((value, f"TRY_CAST({number} AS DOUBLE)"), (way, evidence)),
+        reading=Reading(
+            way,
+            "CAST({value} / 1000 AS DECIMAL(18, 2))",
+            (
+                N_("with commas between thousands (1,234.50)"),
+                N_("with a decimal comma (1234,50)"),
+            ),
+            prefer_second=decimal_comma,
+        ),
     )
 
 
@@ -209,6 +275,27 @@ def flag(target: str, column: str, *, negate: bool = False) -> Field:
     )
 
 
+def _day_month_order(fmt: str) -> str | None:
+    """``md`` or ``dm`` for a format that gives the month and the day as numbers, in that
+    order; None for any other."""
+    month, day = fmt.find("%m"), fmt.find("%d")
+    if month < 0 or day < 0:
+        return None
+    return "md" if month < day else "dm"
+
+
+def _swapped(fmt: str) -> str:
+    """``fmt`` with the day and the month the other way round."""
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+
+
+#: how each order of numeric dates is written, to people
+_DATE_ORDERS = {
+    "md": N_("month first (12/31/2014)"),
+    "dm": N_("day first (31/12/2014)"),
+}
+
+
 def timestamp(
     target: str,
     column: str,
@@ -220,26 +307,63 @@ def timestamp(
     """A date or date-time, converted to UTC: ISO 8601 (with or without an offset), one
     of ``formats`` (strptime syntax; ``%z`` offsets are honoured), or what one of
     ``parsers`` reads: (how the user knows the format, SQL of a TIMESTAMP or NULL from
-    ``{raw}``), for dates strptime cannot read."""
+    ``{raw}``), for dates strptime cannot read.
+
+    Where ``formats`` give the month and the day as numbers in both orders
+    (``%m/%d/%Y``, ``%d/%m/%Y``), the whole column is read in one order (see
+    :class:`Reading`): the order of the first such format, unless a value can only be
+    read the other way (``31/12/2014``). Each such format is then tried in both orders."""
     raw = col(column)
-    tries = [f"TRY_CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"]
-    tries += [
-        f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(f)}) AS TIMESTAMP)" for f in formats
-    ]
-    tries += [sql.format(raw=raw) for _name, sql in parsers]
+
+    def parsed(fmt: str) -> str:
+        return f"TRY_CAST(try_strptime(trim({raw}), {sql_literal(fmt)}) AS TIMESTAMP)"
+
+    iso = f"TRY_CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
     value = _alias("timestamp", column)
     shown = (*formats, *(name for name, _sql in parsers))
     accepted = " or ".join(("ISO 8601 (2024-03-01T14:30:00Z)", *shown))
-    invalid = f"{raw} IS NOT NULL AND {value} IS NULL"
+    orders = [order for f in formats if (order := _day_month_order(f))]
+    reading = None
+    prepare: tuple[tuple[str, str], ...]
+    if len(set(orders)) < 2:
+        tries = [iso, *map(parsed, formats), *(sql.format(raw=raw) for _name, sql in parsers)]
+        prepare = ((value, f"coalesce({', '.join(tries)})"),)
+        sql = value
+    else:
+        numeric = [f for f in formats if _day_month_order(f)]
+        if any("%z" in f for f in numeric):
+            # the second order is made from the staged value, which an offset has moved
+            raise ValueError(f"{numeric}: dates read in either order cannot carry %z")
+        first = list(dict.fromkeys(f if _day_month_order(f) == orders[0] else _swapped(f)
+                                   for f in numeric))  # fmt: skip
+        one, other, rest = (_alias(k, column) for k in ("first_order", "second_order", "other"))
+        tries = [
+            iso,
+            *(parsed(f) for f in formats if not _day_month_order(f)),
+            *(sql.format(raw=raw) for _name, sql in parsers),
+        ]
+        prepare = (
+            (one, f"coalesce({', '.join(map(parsed, first))})"),
+            (other, f"coalesce({', '.join(parsed(_swapped(f)) for f in first)})"),
+            (rest, f"coalesce({', '.join(tries)})"),
+        )
+        sql = f"coalesce({rest}, {one}, {other})"
+        second_order = "dm" if orders[0] == "md" else "md"
+        reading = Reading(
+            f"CASE WHEN {one} IS NULL THEN CASE WHEN {other} IS NOT NULL THEN 2 END "
+            f"WHEN {other} IS NULL THEN 1 WHEN {one} <> {other} THEN 3 END",
+            "make_date(year({value}), day({value}), month({value})) "
+            "+ ({value} - date_trunc('day', {value}))",
+            (_DATE_ORDERS[orders[0]], _DATE_ORDERS[second_order]),
+        )
+    invalid = f"{raw} IS NOT NULL AND {sql} IS NULL"
     expected = N_("expected a date and time in {formats}, got {value}")
     message = got(expected.format(formats=accepted, value="{value}"), _shown(raw))
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
         missing = sql_literal(N_("a date and time is required here"))
         message = f"CASE WHEN {raw} IS NULL THEN {missing} ELSE {message} END"
-    return Field(
-        target, value, column, invalid, message, prepare=((value, f"coalesce({', '.join(tries)})"),)
-    )
+    return Field(target, sql, column, invalid, message, prepare=prepare, reading=reading)
 
 
 def one_of(value: str, allowed: tuple[str, ...]) -> str:
@@ -354,9 +478,92 @@ def build_select(fields: list[Field], record: tuple[tuple[str, str], ...] = STAG
         outputs.append(f"CASE WHEN {any_invalid} THEN {errors} END AS _errors")
     else:
         outputs.append("NULL AS _errors")
+    if readings := [f.reading for f in fields if f.reading]:
+        # which ways fit each value, for settle_readings; NULL for most rows
+        told = " OR ".join(f"({r.evidence}) IS NOT NULL" for r in readings)
+        ways = ", ".join(f"CAST({r.evidence} AS UTINYINT)" for r in readings)
+        outputs.append(f"CASE WHEN {told} THEN [{ways}] END AS _readings")
     prepared = dict(p for f in fields for p in f.prepare)
     source = "raw"
     if prepared:
         extra = ", ".join(f"{e} AS {alias}" for alias, e in prepared.items())
         source = f"(SELECT *, {extra} FROM raw) AS raw"
     return "SELECT " + ",\n       ".join(outputs) + f"\nFROM {source}"
+
+
+def staged_readings(fields: list[Field]) -> set[str]:
+    """The stage columns that :func:`settle_readings` needs for ``fields`` (none or one)."""
+    return {"_readings"} if any(f.reading for f in fields) else set()
+
+
+def settle_readings(
+    staging: StageTable,
+    fields: list[Field],
+    path: str,
+    lines: Callable[[Iterable[int]], dict[int, int]],
+) -> list[str]:
+    """Read each column of ``fields`` that has a :class:`Reading` one way, now that all
+    of ``path`` is staged with ``fields``; return warnings for the user (a column whose
+    values all fit both ways). ``lines`` gives the line of staged rows.
+
+    Raises InputError for a column with values that only one way reads and values that
+    only the other does: which way the others are written cannot be told."""
+    readings = [f for f in fields if f.reading]
+    if not readings:
+        return []
+    counted = ", ".join(
+        f"min(row_no) FILTER (WHERE _readings[{i}] = 1), "
+        f"min(row_no) FILTER (WHERE _readings[{i}] = 2), "
+        f"count(*) FILTER (WHERE _readings[{i}] = 3)"
+        for i in range(1, len(readings) + 1)
+    )
+    found = staging.con.execute(
+        f"SELECT {counted} FROM {STAGE_TABLE} WHERE _readings IS NOT NULL"
+    ).fetchall()[0]
+    warnings = []
+    for i, field in enumerate(readings):
+        reading = field.reading
+        assert reading is not None
+        first, second, either = found[3 * i : 3 * i + 3]
+        first_way, second_way = reading.ways
+        if first is not None and second is not None:
+            at = lines([first, second])
+            (row, way), (later, later_way) = sorted(((first, first_way), (second, second_way)))
+            raise InputError(
+                path,
+                N_(
+                    "the column {column} mixes two ways of writing values: line {first_line} "
+                    "can only be read {first}, line {second_line} only {second}, so values "
+                    "that fit both cannot be read with certainty. Write them all one way"
+                ).format(
+                    column=repr(field.source),
+                    first_line=at.get(row, "?"),
+                    first=way,
+                    second_line=at.get(later, "?"),
+                    second=later_way,
+                ),
+                line=at.get(later),
+            )
+        if not either:
+            continue
+        as_second = second is not None or (first is None and reading.prefer_second)
+        if as_second:
+            staging.update_where(
+                field.target,
+                reading.second.format(value=field.target),
+                f"_readings[{i + 1}] = 3",
+            )
+        if first is None and second is None:
+            warnings.append(
+                N_(
+                    "{count} value(s) of the column {column} can be read {first} or {second}, "
+                    "and no value of it tells which: they were read {chosen}"
+                ).format(
+                    count=either,
+                    column=repr(field.source),
+                    first=first_way,
+                    second=second_way,
+                    chosen=second_way if as_second else first_way,
+                )
+            )
+    return warnings

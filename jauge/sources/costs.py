@@ -90,7 +90,9 @@ class CostsCsvSource(TabularSource):
         in_currency = _spend_in_currency(columns)
         spend = pick(columns, *SPEND) or (in_currency[0] if in_currency else None)
         assert spend is not None  # _check_columns made sure
-        fields.append(amount("spend", spend, required=True))
+        # a file delimited by ";" is a French (or other European) spreadsheet's
+        commas = options.delimiter == ";"
+        fields.append(amount("spend", spend, required=True, decimal_comma=commas))
         if in_currency and pick(columns, *COLUMNS["currency"]) is None:
             fields.append(literal("currency", in_currency[1]))
         if (day := pick(columns, *DAY)) is not None:
@@ -110,7 +112,7 @@ class CostsCsvSource(TabularSource):
                 fields.append(count(target, found, grouped=True))
                 known.add(found)
         if (found := pick(columns, *REVENUE)) is not None:
-            fields.append(amount("revenue", found))
+            fields.append(amount("revenue", found, decimal_comma=commas))
             known.add(found)
         known |= {c for c in columns if c.lower() in {*SPEND, *DAY, *STARTS, *ENDS, "org"}}
         known.add(spend)

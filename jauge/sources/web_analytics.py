@@ -106,7 +106,9 @@ class WebAnalyticsCsvSource(TabularSource):
                 )
             )
         if found := pick(columns, *REVENUE):
-            fields.append(amount("revenue", found, signed=True))
+            # a file delimited by ";" is a French (or other European) spreadsheet's
+            commas = options.delimiter == ";"
+            fields.append(amount("revenue", found, signed=True, decimal_comma=commas))
         return fields
 
 

@@ -68,11 +68,14 @@ class StageTable(ABC):
 
     @classmethod
     def schema(cls) -> Columns:
-        """Every column of the stage: the record, what is computed, and conversion errors."""
+        """Every column of the stage: the record, what is computed, conversion errors, and
+        which ways of reading fit values that can be read two ways (see
+        :func:`jauge.sources.convert.settle_readings`)."""
         return (
             *cls.record,
             *cls.computed_columns,
             ("_errors", "STRUCT(field VARCHAR, message VARCHAR)[]"),
+            ("_readings", "UTINYINT[]"),
         )
 
     def computed(self) -> dict[str, str]:
@@ -152,6 +155,11 @@ class StageTable(ABC):
             f"WHERE {self._rows}.row_no = u.row_no"
         )
         self.con.unregister("stage_update")
+
+    def update_where(self, column: str, sql: str, condition: str) -> None:
+        """Set ``column`` of the staged rows where ``condition`` holds to ``sql`` (both SQL
+        over the staged row)."""
+        self.con.execute(f"UPDATE {self._rows} SET {column} = {sql} WHERE {condition}")
 
     def rows(self) -> int:
         return self._scalar(f"SELECT count(*) FROM {STAGE_TABLE}")
