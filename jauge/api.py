@@ -325,13 +325,14 @@ class Jauge:
         names: bool = False,
         every: str = "quarter",
         campaign: str | None = None,
+        version: str = LATEST,
     ) -> Report:
         """The executive report of an organisation, or of its ``campaign`` (``jauge
-        report``): one HTML file to share, with the index, its breakdown and trend, the
-        organisations ``versus`` (default: the workspace's competitors) side by side,
-        listening and people (pseudonymised unless ``names``); see docs/reports.md.
-        ``report.save(path)`` writes it (a PDF when the name ends in .pdf); Jupyter
-        shows it."""
+        report``): one HTML file to share, with the index (of ``version``), its breakdown
+        and trend, the organisations ``versus`` (default: the workspace's competitors)
+        side by side, listening and people (pseudonymised unless ``names``); see
+        docs/reports.md. ``report.save(path)`` writes it (a PDF when the name ends in
+        .pdf); Jupyter shows it."""
         from .reports import executive_report
 
         start, end = _days(start, end)
@@ -345,6 +346,7 @@ class Jauge:
             names=names,
             every=every,
             campaign=campaign,
+            version=version,
         )
 
     # -- reading -----------------------------------------------------------------

@@ -269,3 +269,117 @@ def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> Non
 def test_a_window_too_short_for_the_index_says_how_long_it_is(store: Path) -> None:
     with jauge.open(store) as handle, pytest.raises(ConfigError, match=r"the window .* has 1 "):
         handle.score("Brand", start="2014-06-01", end="2014-06-01")
+
+
+def test_a_panel_holds_only_what_scoring_measures(store: Path, tmp_path: Path) -> None:
+    """The airlines' tweets are other people's: no own post, so whether an airline
+    answered cannot be seen, and the data starts within the quarter, so returning people
+    cannot be told apart. Scoring calls these not measurable; an exported panel must not
+    hold them as zeros, which would lift every other store's scores once imported."""
+    _, delta = cli_json("score", "--org", "Delta", "--db", str(store))
+    unmeasured = {name for name, c in delta["components"].items() if c.get("reason")}
+    assert {"two_way", "response_rate", "returning_engagers"} <= unmeasured
+    out = tmp_path / "panel.json"
+    code, _summary = cli_json("panel", "export", str(out), "--db", str(store))
+    assert code == 0
+    strata = json.loads(out.read_text())["strata"]
+    assert "net_sentiment" in strata["x|unknown"]  # what is measured is still there
+    for key, indicators in strata.items():
+        assert not unmeasured & set(indicators), key
+
+
+def test_web_analytics_without_revenue_or_conversions_say_so(tmp_path: Path) -> None:
+    """Thousands of social sessions, but an export without revenue (or conversions):
+    the reason is what the export lacks, not "insufficient data (0 sessions)"."""
+    from .test_value import write_named_sessions
+
+    raw = write_named_sessions(tmp_path / "ga4.csv", 2014)
+    raw.drop(columns=["Revenue"]).to_csv(tmp_path / "bare.csv", index=False)
+    window = {"start": date(2014, 10, 1), "end": date(2014, 12, 31)}
+    for name, mapping, lacking in (
+        ("ga4.csv", {"Revenue": "converted"}, {"value_per_session": "revenue"}),
+        ("bare.csv", None, {"value_per_session": "revenue", "conversion": "conversions"}),
+    ):
+        with jauge.open(tmp_path / f"{name}.duckdb") as j:
+            assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+            assert j.import_file(tmp_path / name, "web-analytics-csv", org="Brand",
+                                 mapping=mapping).ok  # fmt: skip
+            result = j.score("Brand", **window)
+        assert result.components["sessions_per_1k_reach"].value > 0  # social sessions
+        for indicator, column in lacking.items():
+            assert (
+                f"{indicator}: not measurable (the web analytics export gives no {column} "
+                "for this window)"
+            ) in result.warnings
+            assert not any(w.startswith(f"{indicator}: insufficient") for w in result.warnings)
+            assert result.components[indicator].detail["reason"]
+        if "conversion" not in lacking:
+            assert result.components["conversion"].value is not None
+
+
+@pytest.fixture
+def campaigns(store: Path, tmp_path: Path) -> Path:
+    """The store with campaigns of two organisations, one too short for the index."""
+    db = tmp_path / "campaigns.duckdb"
+    db.write_bytes(store.read_bytes())
+    with jauge.open(db) as j:
+        for org, name, first, last in (
+            ("Brand", "Summer", date(2014, 6, 1), date(2014, 8, 31)),
+            ("Brand", "Autumn", date(2014, 9, 1), date(2014, 11, 30)),
+            ("Delta", "February", date(2015, 2, 1), date(2015, 2, 28)),
+        ):
+            j.add_campaign(name, org=org, start=first, end=last)
+    return db
+
+
+def test_a_campaign_too_short_is_listed_unscored_with_why(campaigns: Path) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["campaign", "add", "Black Friday", "--org", "Brand", "--from",
+                                "2014-11-24", "--to", "2014-11-30",
+                                "--db", str(campaigns)])  # fmt: skip
+    assert added.exit_code == 0 and "at least 28 days" in added.stderr
+    code, data = cli_json("compare", "--by", "campaign", "--org", "Brand", "--db", str(campaigns))
+    assert code == 0
+    rows = {r["campaign"]: r for r in data["rows"]}
+    short = rows["Black Friday"]
+    assert (short["from"], short["to"], short["score"]) == ("2014-11-24", "2014-11-30", None)
+    assert short["fingerprint"] is None and short["change"] is None
+    assert short["warnings"] == [
+        "campaign Black Friday is not scored: the index needs at least 28 days, and the window "
+        "2014-11-24 to 2014-11-30 has 7 (it measures slow things: relationships, returns)"
+    ]
+    assert rows["Autumn"]["score"] is not None and rows["Summer"]["score"] is not None
+    table = runner.invoke(cli, ["compare", "--by", "campaign", "--db", str(campaigns)])
+    assert table.exit_code == 0 and "Black Friday is not scored" in table.stderr
+
+
+def test_campaigns_change_within_their_organisation_and_keep_to_the_window(
+    campaigns: Path,
+) -> None:
+    code, data = cli_json("compare", "--by", "campaign", "--db", str(campaigns))
+    assert code == 0
+    rows = data["rows"]
+    assert [r["unit"] for r in rows] == ["Brand / Summer", "Brand / Autumn", "Delta / February"]
+    assert rows[1]["change"]["versus"] == "Brand / Summer"
+    assert rows[2]["change"] is None  # Delta's first campaign follows none of Delta's
+    # --from/--to pick the campaigns running on any of those days, over their own period
+    code, data = cli_json("compare", "--by", "campaign", "--from", "2014-10-01", "--to",
+                          "2014-12-31", "--db", str(campaigns))  # fmt: skip
+    assert code == 0
+    assert [(r["unit"], r["from"], r["to"]) for r in data["rows"]] == [
+        ("Brand / Autumn", "2014-09-01", "2014-11-30")
+    ]
+    code, data = cli_json("compare", "--by", "campaign", "--from", "2016-01-01", "--db",
+                          str(campaigns))  # fmt: skip
+    assert code == 1 and "no campaign runs between 2016-01-01" in data["error"]["message"]
+
+
+def test_compare_computes_the_index_version_asked_for(store: Path) -> None:
+    old = "jauge-index/1.0.0"
+    code, data = cli_json(
+        "compare", "--by", "org", "--org", "Brand", "--index-version", old, "--db", str(store)
+    )
+    assert code == 0 and data["index_version"] == old
+    _, score = cli_json("score", "--org", "Brand", "--index-version", old, "--db", str(store))
+    assert data["rows"][0]["fingerprint"] == score["fingerprint"]
+    assert data["rows"][0]["score"] == score["score"]

@@ -115,12 +115,11 @@ def test_the_printed_command_recomputes_the_same_figures(
 ) -> None:
     page = brands.report("Cosmetics brand", lang="en").html
     command = html.unescape(figure(page, "command")).strip()
-    assert command.startswith("jauge score ")
+    assert command.startswith("jauge score --org 'Cosmetics brand' --from ")
+    assert " --workspace brands " in command  # not the default one: named
     args = shlex.split(command)[1:]
     brands.close()
-    result = CliRunner().invoke(
-        cli, [*args, "--db", str(fresh_web_store.path), "--workspace", "brands"]
-    )
+    result = CliRunner().invoke(cli, [*args, "--db", str(fresh_web_store.path)])
     assert result.exit_code == 0, result.output
     recomputed = json.loads(result.output)
     assert recomputed["fingerprint"] in page
@@ -288,10 +287,7 @@ def test_the_report_says_what_social_media_brought(
     assert 'aria-label="Campaigns: spend and return"' not in page
     command = html.unescape(figure(page, "value-command")).strip()
     brands.close()
-    result = CliRunner().invoke(
-        cli,
-        [*shlex.split(command)[1:], "--db", str(fresh_web_store.path), "--workspace", "brands"],
-    )
+    result = CliRunner().invoke(cli, [*shlex.split(command)[1:], "--db", str(fresh_web_store.path)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == value
     # an organisation without web analytics or costs has no value section
@@ -301,3 +297,64 @@ def test_the_report_says_what_social_media_brought(
 def brands_value_free(store: WebStore) -> object:
     with jauge.open(store.path, workspace="brands") as j:
         return j.report("United", lang="en").figures["value"]
+
+
+def test_the_commands_name_the_workspace_only_when_it_is_not_the_default(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    with jauge.open(db) as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        page = j.report("Brand", lang="en").html
+    command = html.unescape(figure(page, "command"))
+    assert command.startswith("jauge score --org Brand ") and "--workspace" not in command
+
+
+def test_a_report_by_month_says_its_points_are_months(brands: jauge.Jauge) -> None:
+    page = brands.report("United", every="month", lang="en").html
+    assert "Trend by month" in page and "Each point is the index of a month" in page
+    assert "of a quarter" not in page
+    french = brands.report("United", every="month", lang="fr").html
+    assert "Évolution par mois" in french
+    assert "Chaque point est l&#39;indice d&#39;un mois" in french
+    assert "trimestre" not in french
+
+
+def test_a_report_of_an_earlier_index_version_says_how_to_recompute_it(
+    brands: jauge.Jauge, fresh_web_store: WebStore
+) -> None:
+    old = "jauge-index/1.0.0"
+    brands.close()
+    out = fresh_web_store.path.parent / "old.html"
+    result = CliRunner().invoke(cli, ["report", "--org", "Cosmetics brand", "--index-version", old,
+                                      "--db", str(fresh_web_store.path), "--workspace", "brands",
+                                      "-o", str(out), "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    page = out.read_text("utf-8")
+    command = html.unescape(figure(page, "command"))
+    assert answer["index_version"] == old and f"--index-version {old} " in command
+    recomputed = CliRunner().invoke(
+        cli, [*shlex.split(command)[1:], "--db", str(fresh_web_store.path)]
+    )
+    assert json.loads(recomputed.output)["fingerprint"] == answer["fingerprint"]
+    with jauge.open(fresh_web_store.path, workspace="brands") as j:
+        figures = j.report("Cosmetics brand", version=old).figures
+    assert figures["trend"]["index_version"] == old
+
+
+def test_a_campaign_too_short_for_the_index_is_shown_unscored(brands: jauge.Jauge) -> None:
+    from datetime import date
+
+    brands.add_campaign("Autumn", org="Cosmetics brand", start=date(2014, 9, 1),
+                        end=date(2014, 11, 30))  # fmt: skip
+    brands.add_campaign("Black Friday", org="Cosmetics brand", start=date(2014, 11, 24),
+                        end=date(2014, 11, 30))  # fmt: skip
+    page = brands.report("Cosmetics brand", lang="en").html
+    shown = {r[0]: r for r in cells(figure(page, "campaigns"))}
+    assert shown["Black Friday"][3] == "—" and shown["Autumn"][3] != "—"
+    notes = html.unescape(figure(page, "campaigns-notes"))
+    assert "Black Friday is not scored: the index needs at least 28 days" in notes
+    french = html.unescape(brands.report("Cosmetics brand", lang="fr").html)
+    assert (
+        "la campagne Black Friday n'a pas de score : l'indice a besoin d'au moins 28 jours"
+        in figure(french, "campaigns-notes")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from ..i18n import _
@@ -77,6 +79,19 @@ def add_command(
                 end=campaign.ends_on,
             )
         )
+    _warn_if_too_short(campaign.name, campaign.starts_on, campaign.ends_on)
+
+
+def _warn_if_too_short(name: str, first: date, last: date) -> None:
+    """Kept, but said on standard error: the index will list it unscored."""
+    from jauge.metrics.index import SHORT_WINDOW, too_short
+    from jauge.metrics.spec import load_spec
+
+    short = too_short(load_spec(), first, last)
+    if short is not None:
+        why = _("campaign {campaign} is not scored: {reason}", campaign=name,
+                reason=_(SHORT_WINDOW, **short))  # fmt: skip
+        console(stderr=True).print(_("[yellow]note:[/] {warning}", warning=why), highlight=False)
 
 
 @campaign_group.command("list", epilog=EPILOG)

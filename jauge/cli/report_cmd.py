@@ -9,7 +9,7 @@ import click
 from ..i18n import LANGUAGES, _
 from .options import db_option, format_option, workspace_option
 from .output import console, opened, print_json
-from .score_cmd import _date
+from .score_cmd import _date, index_version_option
 
 REPORT_EPILOG = """
 \b
@@ -17,6 +17,7 @@ Examples:
   jauge report --org "Brand"                         # the 90 days up to the latest item
   jauge report --org "Brand" --vs "Rival" --from 2024-01-01 --to 2024-03-31 --lang fr
   jauge report --org "Brand" --campaign "Summer sale"
+  jauge report --org "Brand" --index-version jauge-index/1.0.0 --workspace client-a
   jauge report --org "Brand" --output brand.pdf       # printed by Chromium, Chrome or Edge
   jauge report --org "Brand" --output - > brand.html
 """
@@ -58,6 +59,7 @@ Examples:
     help="Where to write it (default: jauge-report-ORG-LASTDAY.html here). A name ending in "
     ".pdf prints it to PDF with Chromium, Chrome or Edge; - writes the HTML to standard output.",
 )
+@index_version_option
 @db_option
 @workspace_option
 @format_option("table", "json")
@@ -71,11 +73,14 @@ def report_command(
     lang: str | None,
     names: bool,
     output: str | None,
+    index_version: str | None,
     db: str | None,
     workspace: str | None,
     fmt: str,
 ) -> None:
     """The executive report of an organisation: one HTML file to share or print."""
+    from jauge.metrics.spec import LATEST
+
     with opened(db, workspace, fmt) as handle:
         report = handle.report(
             org,
@@ -86,6 +91,7 @@ def report_command(
             names=names,
             every=every,
             campaign=campaign,
+            version=index_version or LATEST,
         )
     if output == "-":
         sys.stdout.write(report.html)

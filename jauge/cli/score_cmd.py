@@ -28,6 +28,8 @@ Examples:
   jauge compare --by period --org "Brand" --every month
   jauge compare --by org --org "Brand" --org "Competitor" --format csv
   jauge compare --by campaign --org "Brand" --format json
+  jauge compare --by campaign --from 2024-01-01 --to 2024-06-30   # campaigns in those days
+  jauge compare --by org --index-version jauge-index/1.0.0
 """
 
 
@@ -38,6 +40,15 @@ def engine_option(f: Any) -> Any:
         show_default=True,
         metavar="NAME",
         help="Engine computing the statistics: duckdb (embedded) or spark.",
+    )(f)
+
+
+def index_version_option(f: Any) -> Any:
+    return click.option(
+        "--index-version",
+        default=None,
+        metavar="VERSION",
+        help="Index version to compute (default: the latest).",
     )(f)
 
 
@@ -65,12 +76,7 @@ def _date(value: str | None, option: str) -> date | None:
 @click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
 @click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
 @engine_option
-@click.option(
-    "--index-version",
-    default=None,
-    metavar="VERSION",
-    help="Index version to compute (default: the latest).",
-)
+@index_version_option
 @db_option
 @workspace_option
 @format_option("table", "json")
@@ -241,9 +247,16 @@ def render_score(result: Any) -> None:
     show_default=True,
     help="Period length with --by period.",
 )
-@click.option("--from", "start", metavar="DATE", help="First day considered.")
+@click.option(
+    "--from",
+    "start",
+    metavar="DATE",
+    help="First day considered (with --by campaign: the campaigns running on any day from "
+    "--from to --to, each measured over its own period).",
+)
 @click.option("--to", "end", metavar="DATE", help="Last day considered.")
 @engine_option
+@index_version_option
 @db_option
 @workspace_option
 @format_option("table", "json", "csv")
@@ -254,11 +267,13 @@ def compare_command(
     start: str | None,
     end: str | None,
     engine: str,
+    index_version: str | None,
     db: str | None,
     workspace: str | None,
     fmt: str,
 ) -> None:
     """Periods, campaigns or organisations side by side, significant changes marked."""
+    from jauge.metrics.spec import LATEST
 
     with opened(db, workspace, fmt) as handle:
         comparison = handle.compare(
@@ -268,6 +283,7 @@ def compare_command(
             start=_date(start, "--from"),
             end=_date(end, "--to"),
             engine=engine,
+            version=index_version or LATEST,
         )
     data = comparison.to_dict()
     if fmt == "json":
@@ -321,7 +337,14 @@ def _csv(data: dict[str, Any]) -> str:
 
 
 def _render_compare(data: dict[str, Any]) -> None:
+    from jauge.metrics.labels import note
+
     console().print(fitted(lambda bars: _comparison(data, bars)))
+    err = console(stderr=True)
+    for row in data["rows"]:
+        if row["fingerprint"] is None:  # not computed at all: say why
+            for warning in row["warnings"]:
+                err.print(_("[yellow]note:[/] {warning}", warning=note(warning)), highlight=False)
 
 
 def _comparison(data: dict[str, Any], bars: bool) -> Any:

@@ -14,12 +14,22 @@ from typing import Any
 import pyarrow as pa
 
 from .. import days
-from ..campaigns import list_campaigns
+from ..campaigns import Campaign, list_campaigns
 from ..errors import ConfigError
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
-from .index import IndexResult, ScopeRequest, _interval, _round, compute_many
-from .spec import LATEST, load_spec
+from .index import (
+    SHORT_WINDOW,
+    IndexResult,
+    ScopeRequest,
+    _interval,
+    _round,
+    compute_many,
+    too_short,
+)
+from .panel import Panel
+from .panels_store import reference_panel
+from .spec import LATEST, IndexSpec, load_spec
 
 
 @dataclass
@@ -41,7 +51,7 @@ class CompareRow:
             "pillars": {k: _round(v.score) for k, v in r.pillars.items()},
             "change": self.change,
             "warnings": r.warnings,
-            "fingerprint": r.fingerprint,
+            "fingerprint": r.fingerprint or None,
         }
 
 
@@ -130,7 +140,10 @@ def compare(
     version: str = LATEST,
 ) -> Comparison:
     """One row per period, campaign or organisation, each with its change from the row above
-    (for periods and campaigns) or from the first row (for organisations)."""
+    of the same organisation (for periods and campaigns) or from the first row (for
+    organisations). ``start``..``end`` bound the periods, the organisations' window, or
+    which campaigns are kept (those running on any of those days, each over its own
+    period); a campaign too short for the index is a row without score that says why."""
     spec = load_spec(version)
     if start is not None and end is not None:
         days.check_order(start, end)
@@ -150,6 +163,8 @@ def compare(
         raise ConfigError(_("there is no organisation to compare: import data first"))
     comparison = Comparison(by, spec.version)
     units: list[tuple[str, ScopeRequest]] = []
+    unscored: dict[int, IndexResult] = {}  # rows the index cannot be computed for
+    panel = reference_panel(store)
 
     def run(unit: str, request: ScopeRequest) -> None:
         units.append((unit, request))
@@ -160,9 +175,25 @@ def compare(
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
     elif by == "campaign":
-        for org in orgs:
-            for c in list_campaigns(store, workspace, org):
-                run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
+        defined = [(org, c) for org in orgs for c in list_campaigns(store, workspace, org)]
+        for org, c in defined:
+            # --from/--to pick the campaigns running on any of their days; each is
+            # measured over its own period, as `jauge score --campaign` does
+            if (start and c.ends_on < start) or (end and c.starts_on > end):
+                continue
+            short = too_short(spec, c.starts_on, c.ends_on)
+            if short is not None:
+                unscored[len(units)] = _unscored(spec, panel, org, c, short)
+            run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
+        if defined and not units:
+            raise ConfigError(
+                _(
+                    "no campaign runs between {start} and {end}: `jauge campaign list` shows "
+                    "their periods",
+                    start=start or "…",
+                    end=end or "…",
+                )
+            )
         if not units:
             raise ConfigError(_("no campaigns to compare: define them with `jauge campaign add`"))
     else:
@@ -188,19 +219,47 @@ def compare(
                     continue
                 run(f"{org} {period_label(p_start, every)}",
                     ScopeRequest(org=org, start=p_start, end=p_end))  # fmt: skip
-    results = compute_many(store, workspace, [r for _, r in units], engine=engine, version=version)
-    comparison.rows = [CompareRow(u, r) for (u, _), r in zip(units, results, strict=True)]
+    computed = [r for i, (_, r) in enumerate(units) if i not in unscored]
+    results = iter(
+        compute_many(store, workspace, computed, engine=engine, version=version, panel=panel)
+        if computed
+        else []
+    )
+    comparison.rows = [
+        CompareRow(unit, unscored[i] if i in unscored else next(results))
+        for i, (unit, _) in enumerate(units)
+    ]
     for i, row in enumerate(comparison.rows):
         if i == 0:
             continue
         previous = comparison.rows[0] if by == "org" else comparison.rows[i - 1]
-        if by == "period" and previous.result.scope["org"] != row.result.scope["org"]:
+        # periods and campaigns change from the row above, of the same organisation
+        if by != "org" and previous.result.scope["org"] != row.result.scope["org"]:
             continue
         change = difference(previous.result, row.result, spec.level)
         if change is not None:
             change["versus"] = previous.unit
         row.change = change
     return comparison
+
+
+def _unscored(
+    spec: IndexSpec, panel: Panel, org: str, campaign: Campaign, short: dict[str, Any]
+) -> IndexResult:
+    """The row of a campaign too short for the index: its scope, no score, and why in
+    ``warnings`` (as a result keeps it, in English); compared with nothing."""
+    scope = {
+        "org": org,
+        "account": None,
+        "campaign": campaign.name,
+        "from": campaign.starts_on.isoformat(),
+        "to": campaign.ends_on.isoformat(),
+    }
+    why = N_("campaign {campaign} is not scored: {reason}").format(
+        campaign=campaign.name, reason=SHORT_WINDOW.format(**short)
+    )
+    return IndexResult(spec.version, panel.panel_id, scope, None, None, {}, {}, {}, 0.0,
+                       [why], {}, "")  # fmt: skip
 
 
 def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..days import after, check_order, first_day, midnight
 from ..errors import ConfigError, NotFoundError
@@ -137,6 +138,20 @@ def _round(x: float | None, digits: int = 6) -> float | None:
 
 # -- scope ------------------------------------------------------------------------
 
+SHORT_WINDOW = N_(
+    "the index needs at least {least} days, and the window {start} to {end} "
+    "has {days} (it measures slow things: relationships, returns)"
+)
+
+
+def too_short(spec: IndexSpec, start: date, end: date) -> dict[str, Any] | None:
+    """The values of :data:`SHORT_WINDOW` when ``start``..``end`` (inclusive) is shorter
+    than the index allows, else None."""
+    days = (end - start).days + 1
+    if days >= spec.min_days:
+        return None
+    return {"start": start, "end": end, "days": days, "least": spec.min_days}
+
 
 @dataclass(frozen=True)
 class ScopeRequest:
@@ -214,18 +229,9 @@ def resolve_scope(
     if start is None:
         start = first_day(end, spec.default_days)
     check_order(start, end)
-    days = (end - start).days + 1
-    if days < spec.min_days:
-        raise ConfigError(
-            _(
-                "the index needs at least {least} days, and the window {start} to {end} "
-                "has {days} (it measures slow things: relationships, returns)",
-                start=start,
-                end=end,
-                days=days,
-                least=spec.min_days,
-            )
-        )
+    short = too_short(spec, start, end)
+    if short is not None:
+        raise ConfigError(_(SHORT_WINDOW, **short))
     scope = Scope(
         workspace=workspace,
         org_id=org_id,
@@ -338,12 +344,41 @@ def linear_percentiles(values: np.ndarray, percents: tuple[float, ...]) -> list[
     return found
 
 
+def first_interactions(store: Store, workspace: str | None = None) -> dict[str, datetime]:
+    """Organisation id -> its first interaction ever stored (of one workspace, or all):
+    what :func:`unmeasurable` needs to know how much history there is."""
+    where, params = ("WHERE workspace = ?", [workspace]) if workspace else ("", [])
+    return dict(
+        store.con.execute(
+            f"SELECT org_id, min(occurred_at) FROM interactions {where} GROUP BY 1", params
+        ).fetchall()
+    )
+
+
+#: business impact indicator -> the column of web analytics it divides
+_WEB_FIGURES = {
+    "value_per_session": (
+        "revenue",
+        N_("the web analytics export gives no revenue for this window"),
+    ),
+    "conversion": (
+        "conversions",
+        N_("the web analytics export gives no conversions for this window"),
+    ),
+}
+
+
 def unmeasurable(
     scope: Scope, stats: dict[str, pa.Table], first_interaction: datetime | None
 ) -> dict[str, str]:
     """Indicators the data cannot measure in this scope, with the reason: a zero there
     would be an artefact of what was collected, not a fact about the organisation."""
     reasons = {}
+    sessions = stats["sessions"]
+    if sessions.num_rows:
+        for name, (figure, reason) in _WEB_FIGURES.items():
+            if pc.all(pc.is_null(sessions.column(figure), nan_is_null=True)).as_py():
+                reasons[name] = reason
     if stats["items"].num_rows == 0:
         for name in ("two_way", "response_rate", "time_to_first_response"):
             reasons[name] = N_("no own posts collected, so answers to others cannot be seen")
@@ -355,6 +390,39 @@ def unmeasurable(
                 "to tell returning or new people apart"
             ).format(day=f"{first:%Y-%m-%d}")
     return reasons
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why the data leaves an indicator unscored: the warning a result carries, and the
+    reason when it cannot be measured at all (rather than measured on too little)."""
+
+    warning: str
+    reason: str | None = None
+
+
+def data_gap(indicator: Indicator, value: float, n: float, reason: str | None) -> Gap | None:
+    """Why the data leaves ``indicator`` unscored whatever the panel (``reason`` from
+    :func:`unmeasurable`, no value, or fewer than its min n), or None when it can be
+    scored. Scoring and the panel export both ask here, so a panel holds exactly the
+    values scoring would score."""
+    # Results keep their messages in English: one result serves every reader (the server
+    # computes it once), and it is shown in the reader's language (jauge.i18n.localised).
+    if reason is None and np.isnan(value) and n >= indicator.min_n:
+        reason = N_("no data on the people or answers it counts")
+    if reason is not None:
+        unmeasured = N_("{indicator}: not measurable ({reason})")
+        return Gap(unmeasured.format(indicator=indicator.name, reason=reason), reason)
+    if np.isnan(value) or n < indicator.min_n:
+        return Gap(
+            N_("{indicator}: insufficient data ({n} {unit}, at least {least} needed)").format(
+                indicator=indicator.name,
+                n=f"{n:g}",
+                unit=indicator.unit,
+                least=f"{indicator.min_n:g}",
+            )
+        )
+    return None
 
 
 def score_component(
@@ -372,25 +440,11 @@ def score_component(
         return None
     sizes = estimates.sizes[indicator.name]
     n = float(sizes[0])
-    # Results keep their messages in English: one result serves every reader (the server
-    # computes it once), and it is shown in the reader's language (jauge.i18n.localised).
-    unmeasured = N_("{indicator}: not measurable ({reason})")
-    if reason is not None:
-        warnings.append(unmeasured.format(indicator=indicator.name, reason=reason))
-        return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
-    if np.isnan(values[0]) and n >= indicator.min_n:
-        reason = N_("no data on the people or answers it counts")
-        warnings.append(unmeasured.format(indicator=indicator.name, reason=reason))
-        return Figure(None, None, None, indicator.weight, n, detail={"reason": reason})
-    if np.isnan(values[0]) or n < indicator.min_n:
-        warnings.append(
-            N_("{indicator}: insufficient data ({n} {unit}, at least {least} needed)").format(
-                indicator=indicator.name,
-                n=f"{n:g}",
-                unit=indicator.unit,
-                least=f"{indicator.min_n:g}",
-            )
-        )
+    gap = data_gap(indicator, float(values[0]), n, reason)
+    if gap is not None:
+        warnings.append(gap.warning)
+        if gap.reason is not None:
+            return Figure(None, None, None, indicator.weight, n, detail={"reason": gap.reason})
         return Figure(None, _nan_to_none(values[0]), None, indicator.weight, n)
     reference = panel.reference(indicator.name, stratum)
     detail: dict[str, Any] = {}
@@ -531,12 +585,7 @@ def compute_many(
     scopes = [scope for scope, _ in resolved]
     combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
     per_scope = split_by_scope(combined, len(scopes))
-    first_seen = dict(
-        store.con.execute(
-            "SELECT org_id, min(occurred_at) FROM interactions WHERE workspace = ? GROUP BY 1",
-            [workspace],
-        ).fetchall()
-    )
+    first_seen = first_interactions(store, workspace)
     languages = scope_languages(store, scopes)
     sources = store.con.execute(
         "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",

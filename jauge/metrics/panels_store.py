@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
-
 from ..days import after, midnight
 from ..errors import InputError
 from ..i18n import N_
@@ -53,9 +51,12 @@ def unit_values(
     store: Store, engine: str = "duckdb", version: str = LATEST, every: str = "quarter"
 ) -> list[tuple[str, dict[str, float]]]:
     """Every organisation of the store, over each calendar quarter (or month) it has items
-    in: its stratum and indicator values (point estimates, before shrinkage)."""
+    in: its stratum and the values scoring would score (point estimates, before
+    shrinkage). What scoring calls not measurable or short of data is left out (the same
+    :func:`~jauge.metrics.index.data_gap`): a zero there is an artefact of what was
+    collected, and would drag every other store's scores up."""
     from .compare import periods
-    from .index import stratum_of
+    from .index import data_gap, first_interactions, stratum_of, unmeasurable
 
     spec = load_spec(version)
     orgs = store.con.execute(
@@ -75,18 +76,27 @@ def unit_values(
     if not scopes:
         return []
     combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
-    minimum = {i.name: i.min_n for i in spec.indicators}
+    first_seen = first_interactions(store)
     units = []
-    for scope_stats in split_by_scope(combined, len(scopes)):
+    per_scope = split_by_scope(combined, len(scopes))
+    for scope, scope_stats in zip(scopes, per_scope, strict=True):
         if not any(t.num_rows for t in scope_stats.values()):
             continue
+        reasons = unmeasurable(scope, scope_stats, first_seen.get(scope.org_id))
         stats = as_read_by(spec, scope_stats)
         estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
         platform, band = stratum_of(stats, spec)
         values = {
-            name: float(v[0])
-            for name, v in estimates.values.items()
-            if not np.isnan(v[0]) and estimates.sizes[name][0] >= minimum[name]
+            i.name: float(estimates.values[i.name][0])
+            for i in spec.indicators
+            if i.name in estimates.values
+            and data_gap(
+                i,
+                float(estimates.values[i.name][0]),
+                float(estimates.sizes[i.name][0]),
+                reasons.get(i.name),
+            )
+            is None
         }
         if values:
             units.append((stratum_key(platform, band), values))

@@ -26,6 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..i18n import LANGUAGES, language, number, speaking
+from ..metrics.spec import LATEST
 
 if TYPE_CHECKING:
     from ..api import Jauge
@@ -83,14 +84,18 @@ def executive_report(
     names: bool = False,
     every: str = "quarter",
     campaign: str | None = None,
+    version: str = LATEST,
 ) -> Report:
     """The report of ``org`` over ``start``..``end`` (default: the 90 days up to its
     latest item, as ``jauge score``), or of one of its campaigns, compared with the
     organisations ``versus`` (None: the workspace's competitors), in ``lang`` (default:
-    the user's language). ``names`` shows people's handles instead of pseudonyms."""
+    the user's language), by index ``version``. ``names`` shows people's handles instead
+    of pseudonyms."""
     lang = lang if lang in LANGUAGES else language()
     with speaking(lang):
-        figures = gather_figures(handle, org, start, end, versus, names, every, campaign)
+        figures = gather_figures(
+            handle, org, start, end, versus, names, every, campaign, version=version
+        )
         html = _render(figures, lang)
     return Report(org=org, lang=lang, figures=figures, html=html)
 
@@ -104,18 +109,21 @@ def gather_figures(
     names: bool = False,
     every: str = "quarter",
     campaign: str | None = None,
+    *,
+    version: str = LATEST,
 ) -> dict[str, Any]:
     """Everything a report shows, as the commands' JSON: ``score`` (of the organisation,
     or of its ``campaign``), ``trend``, ``versus`` (None without rivals), ``campaigns``
     (None without any), ``voice``, ``sentiment``, ``topics``, ``people`` and ``value``
-    (None without web analytics or costs)."""
+    (None without web analytics or costs), all by index ``version``; ``workspace`` names
+    where they come from."""
     from ..enrich.voice import sentiment_trend
 
-    score = handle.score(org, campaign=campaign, start=start, end=end).to_dict()
+    score = handle.score(org, campaign=campaign, start=start, end=end, version=version).to_dict()
     first = date.fromisoformat(score["scope"]["from"])
     last = date.fromisoformat(score["scope"]["to"])
     trend = handle.compare(
-        "period", [org], every=every, start=_trend_start(last, every), end=last
+        "period", [org], every=every, start=_trend_start(last, every), end=last, version=version
     ).to_dict()
     if versus is None:  # the organisations the user declared as competitors
         versus = tuple(
@@ -126,10 +134,10 @@ def gather_figures(
         "score": score,
         "trend": trend,
         "every": every,
-        "versus": handle.compare("org", orgs, start=first, end=last).to_dict()
+        "versus": handle.compare("org", orgs, start=first, end=last, version=version).to_dict()
         if len(orgs) > 1
         else None,
-        "campaigns": handle.compare("campaign", [org]).to_dict()
+        "campaigns": handle.compare("campaign", [org], version=version).to_dict()
         if handle.campaign_list(org)
         else None,
         "voice": handle.voice(orgs, start=first, end=last).to_dict(),
@@ -141,6 +149,7 @@ def gather_figures(
         ],
         "value": _value(handle, org, first, last, campaign),
         "pseudonymised": not names,
+        "workspace": handle.workspace,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -163,6 +172,29 @@ def _trend_start(last: date, every: str) -> date:
     period = (last.month - 1) // months * months  # months since January to its start
     index = last.year * 12 + period - months * (TREND_PERIODS - 1)
     return date(index // 12, index % 12 + 1, 1)
+
+
+def commands(figures: dict[str, Any]) -> dict[str, str]:
+    """The ``jauge score`` and ``jauge value`` commands that recompute the report's
+    figures, quoted for a POSIX shell: the same days, index version and workspace (named
+    unless it is the default one), without the store, which stays the reader's."""
+    from ..settings import WORKSPACE
+
+    s = figures["score"]
+    scope = s["scope"]
+    where = ["--org", scope["org"]]
+    if scope["campaign"]:
+        where += ["--campaign", scope["campaign"]]
+    where += ["--from", scope["from"], "--to", scope["to"]]
+    workspace = figures.get("workspace") or WORKSPACE.default
+    if workspace != WORKSPACE.default:
+        where += ["--workspace", workspace]
+    return {
+        "score": shlex.join(
+            ["jauge", "score", *where, "--index-version", s["index_version"], "--format", "json"]
+        ),
+        "value": shlex.join(["jauge", "value", *where, "--format", "json"]),
+    }
 
 
 Highlight = tuple[str, dict[str, Any]]
@@ -325,7 +357,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
             lang=lang,
             label=labels.label,
             note=labels.note,
-            quote=shlex.quote,
+            commands=commands(figures),
             version=__version__,
         )
     )
