@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..i18n import N_, _
-from .options import db_option, format_option, workspace_option
+from .options import db_option, format_option, window_options, workspace_option
 from .output import console, new_table, opened, print_json
 from .score_cmd import _date
 
@@ -50,8 +50,7 @@ def graph_group() -> None:
 
 @graph_group.command("export", epilog=GRAPH_EPILOG)
 @click.option("--org", required=True, metavar="ORG")
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @click.option(
     "--format",
     "fmt",
@@ -134,8 +133,7 @@ def _destination(output: str | None, *, binary: bool) -> Iterator[Any]:
 @click.command("people", epilog=PEOPLE_EPILOG)
 @click.option("--org", required=True, metavar="ORG")
 @click.option("--topic", "topics", multiple=True, metavar="WORD", help="Repeatable.")
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @click.option("--limit", default=20, show_default=True)
 @click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms instead of handles.")
 @db_option

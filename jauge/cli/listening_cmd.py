@@ -6,7 +6,7 @@ import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
 from ..i18n import N_, _
-from .options import db_option, format_option, workspace_option
+from .options import db_option, format_option, window_options, workspace_option
 from .output import console, counting_progress, new_table, opened, print_json
 from .score_cmd import _date
 
@@ -162,8 +162,7 @@ def enrich_command(
 
 @click.command("voice", epilog=VOICE_EPILOG)
 @click.option("--org", "orgs", multiple=True, required=True, metavar="ORG", help="Repeatable.")
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @db_option
 @workspace_option
 @format_option("table", "json")
@@ -215,8 +214,7 @@ Examples:
 
 @click.command("topics", epilog=TOPICS_EPILOG)
 @click.option("--org", required=True, metavar="ORG")
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @click.option("--limit", default=20, show_default=True, help="Terms per list.")
 @db_option
 @workspace_option

@@ -44,3 +44,16 @@ def format_option(*choices: str) -> Callable[[F], F]:
         )(f)
 
     return decorate
+
+
+def window_options(f: F) -> F:
+    """``--from`` and ``--to``: the days a command looks at, both included."""
+    f = click.option(
+        "--to", "end", metavar="DATE", help="Last day (default: the latest item's day)."
+    )(f)
+    return click.option(
+        "--from",
+        "start",
+        metavar="DATE",
+        help="First day (default: the 90 days that end on --to, both included).",
+    )(f)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..i18n import LANGUAGES, _
-from .options import db_option, format_option, workspace_option
+from .options import db_option, format_option, window_options, workspace_option
 from .output import console, opened, print_json
 from .score_cmd import _date, index_version_option
 
@@ -36,8 +36,7 @@ Examples:
 @click.option(
     "--campaign", metavar="NAME", help="Report on this campaign (see `jauge campaign add`)."
 )
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @click.option(
     "--every",
     type=click.Choice(["quarter", "month"]),

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..i18n import N_, _
-from .options import db_option, format_option, workspace_option
+from .options import db_option, format_option, window_options, workspace_option
 from .output import console, fitted, new_table, opened, print_json
 
 SCORE_EPILOG = """
@@ -73,8 +73,7 @@ def _date(value: str | None, option: str) -> date | None:
 @click.option("--org", required=True, metavar="ORG", help="The organisation to measure.")
 @click.option("--account", metavar="HANDLE", help="Only this account of the organisation.")
 @click.option("--campaign", metavar="NAME", help="Only this campaign (see `jauge campaign add`).")
-@click.option("--from", "start", metavar="DATE", help="First day (default: 90 days before --to).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest item's day).")
+@window_options
 @engine_option
 @index_version_option
 @db_option
