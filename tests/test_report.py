@@ -54,6 +54,10 @@ def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
     page = report.html
     score = brands.score("United").to_dict()
     first, last = score["scope"]["from"], score["scope"]["to"]
+    assert repr(report) == (  # one line in a notebook, as every result
+        f"<Report of United (en): index {score['score']:.1f}, {first} to {last} "
+        f"({score['index_version']})>"
+    )
     assert f"{score['score']:.1f}" in figure(page, "score")
     low, high = score["interval"]
     assert f"{low:.1f} to {high:.1f}" in figure(page, "score")

@@ -58,6 +58,15 @@ class Report:
         target.write_text(self.html, encoding="utf-8")
         return target
 
+    def __repr__(self) -> str:  # one line, as every result's (the figures are .figures)
+        score = self.figures["score"]
+        shown = "—" if score["score"] is None else f"{score['score']:.1f}"
+        scope = score["scope"]
+        return (
+            f"<Report of {self.org} ({self.lang}): index {shown}, "
+            f"{scope['from']} to {scope['to']} ({score['index_version']})>"
+        )
+
     def default_name(self) -> str:
         """``jauge-report-<org>-<last day>.html``, safe on every file system."""
         named = " ".join(filter(None, (self.org, self.figures["score"]["scope"]["campaign"])))
