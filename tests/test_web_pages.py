@@ -7,6 +7,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -659,3 +660,25 @@ def test_unreadable_values_are_told_in_the_pages_language(
     assert "pseudonymise: true or false, got 'maybe'" in html.unescape(r.text)
     r = app_client.get("/report")
     assert r.status_code == 422 and "org is required" in r.text
+
+
+def test_a_campaign_too_short_for_the_index_says_why_on_the_compare_page(
+    fresh_web_store: WebStore,
+):
+    import jauge
+
+    with jauge.open(fresh_web_store.path, workspace="brands") as j:
+        j.add_campaign("Delays week", org="United", start=date(2015, 2, 17),
+                       end=date(2015, 2, 24), keywords=["delay"])  # fmt: skip
+    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
+        login(c, fresh_web_store.email("viewer"))
+        for lang, said in (
+            ("en", "campaign Delays week is not scored: the index needs at least 28 days"),
+            (
+                "fr",
+                "la campagne Delays week n'a pas de score : l'indice a besoin d'au moins 28 jours",
+            ),
+        ):
+            page = c.get("/compare", params={"by": "campaign", "org": "United", "lang": lang})
+            notes = re.findall(r'data-testid="unscored">(.*?)</p>', page.text, re.S)
+            assert len(notes) == 1 and html.unescape(notes[0]).strip().startswith(said), notes
