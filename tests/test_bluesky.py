@@ -1,6 +1,7 @@
 """The bluesky connector against a loopback server serving a real post view (atproto SDK
 fixtures) as a getAuthorFeed answer."""
 
+import gzip
 import json
 from pathlib import Path
 
@@ -65,3 +66,11 @@ def test_a_saved_search_answer_imports(tmp_path: Path) -> None:
         bad.write_text(json.dumps({"something": []}))
         refused = j.import_file(bad, "bluesky")
         assert not refused.ok and "getAuthorFeed or searchPosts" in refused.errors[0].message
+
+
+def test_a_gzipped_saved_answer_imports(tmp_path: Path) -> None:
+    saved = tmp_path / "search.json.gz"
+    saved.write_bytes(gzip.compress(json.dumps({"posts": [post_view()]}).encode()))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(saved, "bluesky", org="Acme")
+        assert result.ok and result.to_dict()["inserted"] == 1

@@ -100,6 +100,57 @@ def test_a_row_with_the_wrong_number_of_values_is_named(
     assert handle.stats().entities["items"] == 0
 
 
+def test_values_past_the_engine_s_default_line_size_are_read(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    header, rows = rows_and_header()
+    texts = " ".join(r[header.index("text")] for r in rows)
+    long_text = (texts * (2_500_000 // len(texts) + 1))[:2_500_000]  # past 2 MB
+    rows[51][header.index("text")] = long_text
+    path = write(tmp_path / "long.csv", header, rows[:200])
+    result = handle.import_file(path, "tweets-csv")
+    assert result.ok, result.errors
+    [stored] = handle.sql(
+        f"SELECT length(text) AS n FROM content_items WHERE native_id = '{rows[51][0]}'"
+    ).to_pylist()
+    assert stored["n"] > 2_000_000
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # the engine's reader, and Arrow's
+def test_a_row_past_the_longest_read_is_named_by_its_line(
+    handle: jauge.Jauge, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    from jauge.sources import files
+
+    monkeypatch.setattr(files, "MAX_ROW_BYTES", 1 << 20)  # 1 MB instead of 16: a small file
+    header, rows = rows_and_header()
+    rows = [r for r in rows[:200] if "".join(r).isascii()]
+    texts = " ".join(r[header.index("text")] for r in rows)
+    # past twice the limit: Arrow reads a row over two of its blocks (of the limit's size)
+    rows[51][header.index("text")] = texts * (2_500_000 // len(texts) + 1)
+    path = write(tmp_path / "long.csv", header, rows, encoding=encoding)
+    result = handle.import_file(path, "tweets-csv", encoding=encoding)
+    assert not result.ok and handle.stats().entities["items"] == 0
+    [error] = result.errors
+    assert error.line == start_line(header, rows, 51)
+    assert error.message.startswith("a row is longer than 1 MB") and len(error.message) < 200
+
+
+def test_a_quote_left_open_is_named_by_its_line(handle: jauge.Jauge, tmp_path: Path) -> None:
+    header, rows = rows_and_header()
+    path = write(tmp_path / "quote.csv", header, rows)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = 40  # a tweet on one line, as most are
+    line = start_line(header, rows, index)
+    assert lines[line - 1].startswith(rows[index][0] + ",")
+    lines[line - 1] = lines[line - 1].replace(",", ',"', 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = handle.import_file(path, "tweets-csv")
+    assert not result.ok
+    assert [e.line for e in result.errors] == [line]
+    assert "quotes are not closed" in result.errors[0].message
+
+
 def test_gzip_files_are_read_and_a_truncated_one_writes_nothing(
     handle: jauge.Jauge, tmp_path: Path
 ) -> None:
@@ -115,6 +166,8 @@ def test_gzip_files_are_read_and_a_truncated_one_writes_nothing(
     result = other.import_file(cut, "tweets-csv")
     assert not result.ok and "truncated or corrupt" in result.errors[0].message
     assert result.errors[0].file == str(cut)
+    # what the engine adds to its message (the statement it ran) is not the user's concern
+    assert "read_csv" not in result.errors[0].message and "\n" not in result.errors[0].message
     assert other.stats().entities["items"] == 0 and expected > 0
     other.close()
 
@@ -228,6 +281,16 @@ def test_carriage_returns_alone_end_lines(handle: jauge.Jauge, tmp_path: Path) -
     assert result.ok and result.to_dict()["inserted"] == 500
     # a carriage return before anything else (found by schemathesis): a clear refusal,
     # with or without a source, never a crash
+    # a row with values too many, and one with too few: found where they are
+    lines = mac.read_bytes().split(b"\r")
+    lines[20] += b";0;0"
+    lines[30] = lines[30].rsplit(b";", 5)[0]
+    mac.write_bytes(b"\r".join(lines))
+    result = handle.import_file(mac, "facebook-insights", org="Mac", year=2014)
+    assert [(e.line, e.message) for e in result.errors] == [
+        (21, "expected 19 values, found 21"),
+        (31, "expected 19 values, found 14"),
+    ]
     odd = tmp_path / "odd.csv"
     odd.write_bytes(b"\r0")
     for source in ("posts-csv", None):

@@ -130,6 +130,56 @@ def test_xlsx_export_reads_like_the_csv(handle: jauge.Jauge, tmp_path: Path) -> 
     assert totals[0]["first"] == totals[1]["first"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # the engine's reader, and Arrow's
+def test_rows_of_empty_cells_are_no_posts_and_lines_still_count_them(
+    handle: jauge.Jauge, tmp_path: Path, encoding: str
+) -> None:
+    rows = uci_rows()
+    rows[250]["Lifetime Post Total Reach"] = "n/a"
+    lines = write_uci(tmp_path / "uci.csv", rows).read_text().splitlines()
+    empty = ";" * (len(rows[0]) - 1)
+    # as a spreadsheet saves formatted empty rows (one of them cut short): among the posts,
+    # and under them
+    lines[101:101] = [empty, empty[:3]]
+    lines += [empty, empty]
+    path = tmp_path / "semicolons.csv"
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    result = handle.import_file(
+        path, "facebook-insights", org="Cosmetics", year=2014, encoding=encoding
+    )
+    [error] = result.errors
+    # the header, 250 posts and the 2 empty rows come before it
+    assert (error.line, error.field) == (254, "Lifetime Post Total Reach")
+    result = handle.import_file(
+        path, "facebook-insights", org="Cosmetics", year=2014, encoding=encoding,
+        skip_invalid=True,
+    )  # fmt: skip
+    assert result.ok and result.to_dict()["inserted"] == 499
+
+
+def test_an_xlsx_row_of_formatted_empty_cells_is_no_post(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    reader = csv.reader(io.StringIO(UCI_FACEBOOK.read_text()), delimiter=";")
+    for i, row in enumerate(reader):
+        if i == 101:  # a row left empty among the posts
+            sheet.append([None])
+        sheet.append(row if i == 0 else [int(v) if v.isdigit() else (v or None) for v in row])
+    sheet.cell(row=300, column=8).value = "n/a"  # the reach of the 298th post
+    # one styled cell under the data, as a spreadsheet keeps after rows are deleted
+    sheet.cell(row=sheet.max_row + 2, column=1).font = openpyxl.styles.Font(bold=True)
+    book.save(tmp_path / "styled.xlsx")
+    result = handle.import_file(tmp_path / "styled.xlsx", "facebook-insights", org="X", year=2014)
+    [error] = result.errors
+    assert (error.line, error.field) == (300, "Lifetime Post Total Reach")
+    result = handle.import_file(
+        tmp_path / "styled.xlsx", "facebook-insights", org="X", year=2014, skip_invalid=True
+    )
+    assert result.ok and result.to_dict()["inserted"] == 499
+
+
 BUSINESS_SUITE = {
     # the columns of Meta Business Suite's post exports (as tools that read them list them):
     # the Page's ...

@@ -145,6 +145,21 @@ def test_a_feed_cut_short_writes_nothing_and_a_flawed_whole_one_is_read(
     assert read.ok and "not well-formed" in read.files[0].warnings[0]
 
 
+def test_a_gzipped_feed_is_read_and_a_truncated_one_refused(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    import gzip
+
+    packed = gzip.compress((FEEDS / "lemonde.xml").read_bytes())
+    whole, cut = tmp_path / "lemonde.xml.gz", tmp_path / "cut.xml.gz"
+    whole.write_bytes(packed)
+    cut.write_bytes(packed[: len(packed) // 2])
+    read = handle.import_file(whole, org="Le Monde")  # recognised as a feed, by content
+    assert read.ok and read.total("inserted") == 21
+    refused = handle.import_file(cut, "rss", org="Le Monde")
+    assert not refused.ok and "truncated" in refused.errors[0].message
+
+
 def test_html_escaped_twice_is_reduced_to_its_words(handle: jauge.Jauge) -> None:
     """Reddit's feed writes a self post's HTML escaped twice (``&amp;lt;p&amp;gt;``): its
     words are kept, not its markup; FeedBurner's escaped XML sample stays as written."""

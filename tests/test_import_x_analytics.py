@@ -123,3 +123,38 @@ def test_without_org_the_user_is_told_to_pass_it(handle: jauge.Jauge, tmp_path: 
     path.write_text(export(french_tweets("24744541")[:3], "lemondefr"), encoding="utf-8")
     with pytest.raises(jauge.ConfigError, match="--org"):
         handle.import_file(path, "x-analytics")
+
+
+def test_ids_a_spreadsheet_rounded_are_refused_by_line(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Excel keeps 15 significant digits of a number: saved as numbers, 19-digit ids are
+    rounded (1526540472222640128 for …638081), and another export of the same posts would
+    duplicate each of them."""
+    from openpyxl import Workbook
+
+    tweets = french_tweets("24744541")
+    rows = list(csv.reader(io.StringIO(export(tweets, "lemondefr"))))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        sheet.append([float(f"{int(row[0]):.15g}"), *row[1:]])
+    book.save(tmp_path / "excel.xlsx")
+    # the CSV such a sheet is saved as, which writes them in scientific notation
+    saved = io.StringIO()
+    csv.writer(saved).writerows([rows[0]] + [[f"{int(r[0]):.5E}", *r[1:]] for r in rows[1:]])
+    (tmp_path / "excel.csv").write_text(saved.getvalue(), encoding="utf-8")
+    for name in ("excel.xlsx", "excel.csv"):
+        result = handle.import_file(tmp_path / name, "x-analytics", org="Le Monde")
+        assert not result.ok and result.files[0].error_count == len(tweets), name
+        first = result.errors[0]
+        assert (first.line, first.field) == (2, "Tweet id")
+        assert "a spreadsheet rounds long ids" in first.message and "E+" in first.message
+    assert handle.items.num_rows == 0
+    # the ids as text, as X exports them: read whole
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(tmp_path / "text.xlsx")
+    assert handle.import_file(tmp_path / "text.xlsx", "x-analytics", org="Le Monde").ok
+    assert set(handle.items.to_pandas()["native_id"]) == {t["id_tweet"] for t in tweets}

@@ -1,6 +1,7 @@
 """The mastodon connector against a loopback server replaying recorded real Mastodon
 answers (Mastodon.py's cassettes): hashtag timeline, account statuses, rate limits."""
 
+import gzip
 import json
 import time
 from pathlib import Path
@@ -151,6 +152,26 @@ def test_a_saved_answer_imports_like_a_sync(tmp_path: Path) -> None:
         result = j.import_file(saved, "mastodon", org="Acme")
         assert result.ok and result.to_dict()["inserted"] == len({s["uri"] for s in statuses})
         assert j.import_file(saved, "mastodon", org="Acme").to_dict()["inserted"] == 0
+
+
+def test_a_gzipped_saved_answer_imports_and_a_truncated_one_is_refused(tmp_path: Path) -> None:
+    statuses, _ = recorded("test_home_tl.yaml", "/api/v1/timelines/home")
+    data = gzip.compress(json.dumps(statuses).encode())
+    saved = tmp_path / "home.json.gz"
+    saved.write_bytes(data)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        # recognised by its content, with or without --source
+        for source in ("mastodon", None):
+            result = j.import_file(saved, source, org="Acme")
+            assert result.ok and result.files[0].source == "mastodon"
+        assert j.sql("SELECT count(*) AS n FROM content_items").to_pylist() == [
+            {"n": len({s["uri"] for s in statuses})}
+        ]
+        refused = j.import_file(cut, "mastodon", org="Acme")
+        assert not refused.ok and refused.errors[0].file == str(cut)
+        assert "the gzip file is truncated or corrupt" in refused.errors[0].message
 
 
 def test_hashtags_and_mentions_keep_their_words_whole(tmp_path: Path) -> None:

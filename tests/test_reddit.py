@@ -1,6 +1,7 @@
 """The reddit connector against a loopback server replaying recorded real Reddit answers
 (PRAW's cassettes): OAuth client credentials, a subreddit's submissions and comments."""
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,21 @@ def test_a_saved_listing_imports(tmp_path: Path) -> None:
         assert j.import_file(saved, "reddit", org="AskReddit").to_dict()["inserted"] == len(
             hot["data"]["children"]
         )
+
+
+def test_a_gzipped_saved_listing_imports_and_a_truncated_one_is_refused(tmp_path: Path) -> None:
+    hot = recorded("TestSubredditListings.test_hot.json", "/r/askreddit/hot")
+    data = gzip.compress(json.dumps(hot).encode())
+    saved = tmp_path / "hot.json.gz"
+    saved.write_bytes(data)
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        result = j.import_file(saved, "reddit", org="AskReddit")
+        assert result.ok and result.to_dict()["inserted"] == len(hot["data"]["children"])
+        refused = j.import_file(cut, "reddit", org="AskReddit")
+        assert not refused.ok
+        assert "the gzip file is truncated or corrupt" in refused.errors[0].message
 
 
 def test_a_listing_with_downvoted_comments_imports_them_as_no_applause(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from ..i18n import N_
 from ..store.stage import StageTable
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
-from .files import Progress, check_readable
+from .files import Progress, read_whole
 
 
 def bearer(options: dict[str, str]) -> dict[str, str]:
@@ -43,11 +43,16 @@ def answered_something_else(url: str, reason: Exception) -> ConnectorError:
 
 
 def load_json(data: bytes, label: str) -> Any:
+    """The JSON value in ``data``; an InputError naming the line where it breaks."""
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
         raise InputError(
             label, N_("not JSON: {reason}").format(reason=exc.msg), line=exc.lineno
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            label, N_("not JSON: the file is not UTF-8 text, as an API answer is")
         ) from exc
 
 
@@ -95,11 +100,11 @@ class ApiSource(Source, Connector):
     def stage(
         self, path: str, options: ImportOptions, staging: StageTable, progress: Progress | None
     ) -> StageReport:
-        check_readable(Path(path))
-        data = Path(path).read_bytes()
+        # gunzipped when saved gzipped, as every file import does
+        data = read_whole(Path(path))
         report = self.stage_answer(data, path, options, staging)
         if progress:
-            progress(len(data))
+            progress(Path(path).stat().st_size)
         return report
 
     def stage_fetched(

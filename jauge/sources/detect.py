@@ -25,7 +25,6 @@ from .base import ImportOptions, TabularSource, _renamed_names
 from .files import (
     SAMPLE_BYTES,
     check_readable,
-    is_gzip,
     open_decompressed,
     open_tabular,
     read_sample,
@@ -116,11 +115,9 @@ def _answering_apis(path: Path, sample: bytes) -> list[str]:
 
 
 def _one_json_value(path: Path, sample: bytes) -> Any:
-    """The one JSON value the file holds, as a saved API answer does; None for JSON lines
-    (a value, then more), for what is not JSON, for a file past :data:`ANSWER_BYTES`, and
-    for a gzipped file (an API source reads its file as it was saved)."""
-    if is_gzip(path):
-        return None
+    """The one JSON value the file holds (gunzipped), as a saved API answer does; None for
+    JSON lines (a value, then more), for what is not JSON, and for a file past
+    :data:`ANSWER_BYTES`."""
     text = sample.decode("utf-8-sig", errors="ignore")  # a character cut at its end is no loss
     whole = len(sample) < SAMPLE_BYTES
     try:

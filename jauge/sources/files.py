@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import gzip
 import hashlib
 import io
@@ -28,6 +29,7 @@ from typing import IO, Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
@@ -40,10 +42,19 @@ ENGINE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1"
 REJECTS_TABLE = "jauge_rejects"
 SAMPLE_BYTES = 1 << 16
 BATCH_ROWS = 65_536
+#: the longest row read, in bytes: a post is far shorter, but a quote left open makes the
+#: rest of the file one value, and the user should then learn where it starts
+MAX_ROW_BYTES = 16 << 20
+#: from here on a float does not hold every whole number: a spreadsheet's number there was
+#: rounded (Excel keeps 15 significant digits), so it cannot be an exact id
+EXACT_FLOAT_LIMIT = 2**53
 #: the ends of lines as the engine and the csv module read them
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 Progress = Callable[[int], None]
+
+# the plain passes (line numbers, the header) must read every row, the engine's rejects too
+csv.field_size_limit(2**31 - 1)
 
 
 class HashingReader(io.RawIOBase):
@@ -91,6 +102,17 @@ def open_decompressed(path: Path) -> IO[bytes]:
     if is_gzip(path):
         return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
     return path.open("rb")
+
+
+def read_whole(path: Path) -> bytes:
+    """The whole file, gunzipped when it is a gzip file; an InputError for a missing, empty,
+    truncated or corrupt one."""
+    check_readable(path)
+    try:
+        with open_decompressed(path) as f:
+            return f.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(str(path), _explain_read_error(exc, "utf-8")) from exc
 
 
 def read_sample(path: Path) -> bytes:
@@ -207,6 +229,14 @@ class TabularReader:
         raise NotImplementedError
 
 
+def _without_empty_rows(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch without its rows of empty cells (``;;;;``), which are no records."""
+    if batch.num_columns == 0:
+        return batch
+    some_value = functools.reduce(pc.or_, (pc.is_valid(c) for c in batch.columns))
+    return batch if pc.all(some_value).as_py() else batch.filter(some_value)
+
+
 def with_row_numbers(batch: pa.RecordBatch, first: int) -> pa.RecordBatch:
     row_no = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
     return batch.append_column("row_no", row_no)
@@ -293,32 +323,39 @@ class CsvReader(TabularReader):
         return None if self._no_rows else ENGINE_ENCODINGS.get(self.encoding)
 
     def engine_scan(self, names: list[str]) -> str:
-        """The engine's parallel CSV reader over the whole file, as a table function.
+        """The engine's parallel CSV reader over the whole file, as a subquery.
 
-        Every value is read as text, rows come in the file's order, and rows that
-        cannot be parsed go to a rejects table instead of stopping the read; run the
-        statement that scans it inside :meth:`engine_reading`, which collects them.
+        Every value is read as text, rows come in the file's order, rows with no value
+        at all are left out (as :meth:`_scan` leaves them), and rows that cannot be
+        parsed go to a rejects table instead of stopping the read; run the statement
+        that scans it inside :meth:`engine_reading`, which collects them.
         """
         encoding = self.engine_encoding
         assert encoding is not None
         # the columns are named here: lines before the data are skipped, not read as a header
         skipped = self._header_records > 1 or self._preamble > 0
         options = {
-            "all_varchar": "true",
+            # the dialect is known: the engine's guess at it would stop at a broken row,
+            # and take the line ends of the first rows for those of the whole file
+            "auto_detect": "false",
+            "columns": "{" + ", ".join(f"{sql_literal(n)}: 'VARCHAR'" for n in names) + "}",
             "header": "false" if skipped else "true",
             "skip": str(self._header_lines if skipped else 0),
-            "names": "[" + ", ".join(sql_literal(n) for n in names) + "]",
             "delim": sql_literal(self.delimiter),
             "quote": "'\"'",
             "escape": "'\"'",
             "encoding": sql_literal(encoding),
             "compression": "'gzip'" if is_gzip(self.path) else "'none'",
+            "max_line_size": str(MAX_ROW_BYTES),
             "store_rejects": "true",
             "rejects_table": sql_literal(REJECTS_TABLE),
             "rejects_scan": sql_literal(REJECTS_TABLE + "_scans"),
         }
         args = ", ".join(f"{k} = {v}" for k, v in options.items())
-        return f"read_csv({sql_literal(str(self.path))}, {args})"
+        # a row of empty cells (";;;;", as a spreadsheet saves formatted empty rows) is
+        # no record, like a blank line
+        some_value = " OR ".join(f"{_quoted(n)} IS NOT NULL" for n in names)
+        return f"(SELECT * FROM read_csv({sql_literal(str(self.path))}, {args}) WHERE {some_value})"
 
     @contextmanager
     def engine_reading(
@@ -332,16 +369,24 @@ class CsvReader(TabularReader):
         try:
             yield
         except duckdb.Error as exc:
-            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from None
+            raise self._read_error(_first_engine_error(exc)) from None
         finally:
             if watcher:
                 watcher.stop()
             self.sha256 = hasher.result()
-        rejected = con.execute(
-            # the engine reports a short row once per missing column: keep the first
-            f"SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
-            f"error_message FROM {REJECTS_TABLE} ORDER BY line_byte_position, column_idx"
-        ).fetchall()
+        rejected = [
+            (position, kind, message)
+            for position, kind, message, text in con.execute(
+                # the engine reports a short row once per missing column, and a long one
+                # once per value too many: keep the one that counts them all
+                f"SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
+                f"error_message, csv_line FROM {REJECTS_TABLE} ORDER BY line_byte_position, "
+                f"CASE WHEN error_type = 'TOO MANY COLUMNS' THEN -CAST(column_idx AS BIGINT) "
+                f"ELSE column_idx END"
+            ).fetchall()
+            # a short row of empty cells is no record either
+            if not _no_value(text, self.delimiter)
+        ]
         con.execute(f"DROP TABLE IF EXISTS {REJECTS_TABLE}")
         con.execute(f"DROP TABLE IF EXISTS {REJECTS_TABLE}_scans")
         if rejected:
@@ -353,24 +398,32 @@ class CsvReader(TabularReader):
             self._rejected_lines = {m.line for m in self.malformed if m.line is not None}
 
     def _lines_at_offsets(self, offsets: list[int]) -> list[int]:
-        """Physical line numbers (1-based) of byte offsets in the decompressed file."""
+        """Physical line numbers (1-based) of byte offsets in the decompressed file; a
+        line ends with \\n, \\r\\n or a lone \\r, as for the engine."""
         found: list[int] = []
         line, position = 1, 0
         pending = iter(sorted(offsets))
         target = next(pending, None)
         with open_decompressed(self.path) as f:
+            previous = b""
             while target is not None:
                 chunk = f.read(1 << 20)
                 if not chunk:
                     break
+                # a \r\n cut between two chunks ended its line in the first one
+                split = previous.endswith(b"\r") and chunk.startswith(b"\n")
                 while target is not None and target < position + len(chunk):
-                    found.append(line + chunk.count(b"\n", 0, target - position))
+                    end = target - position
+                    found.append(line + _line_ends(chunk, end) - (split and end > 0))
                     target = next(pending, None)
-                line += chunk.count(b"\n")
+                line += _line_ends(chunk, len(chunk)) - split
                 position += len(chunk)
+                previous = chunk
         return found
 
     def _on_invalid_row(self, row: Any) -> str:
+        if _no_value(row.text, self.delimiter):
+            return "skip"  # a short row of empty cells is no record
         self._skipped_rows += 1
         self.malformed.append(
             Malformed(
@@ -390,7 +443,8 @@ class CsvReader(TabularReader):
         read_options = pacsv.ReadOptions(
             column_names=self._header,
             skip_rows=self._header_records + self._preamble,
-            block_size=8 << 20,
+            # a row may span two blocks, not three: any up to MAX_ROW_BYTES is read
+            block_size=MAX_ROW_BYTES,
             encoding="utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding,
         )
         parse_options = pacsv.ParseOptions(
@@ -408,19 +462,43 @@ class CsvReader(TabularReader):
         try:
             reader = pacsv.open_csv(source, read_options, parse_options, convert_options)
             for batch in reader:
+                batch = _without_empty_rows(batch)
                 if batch.num_rows == 0:
                     continue
                 batch = batch.rename_columns(self.columns)
                 yield with_row_numbers(batch, first)
                 first += batch.num_rows
         except (pa.ArrowInvalid, OSError, EOFError, zlib.error) as exc:
-            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from exc
+            raise self._read_error(exc) from exc
         finally:
             raw.close()
         self.sha256 = raw.sha256.hexdigest()
         if self._skipped_rows and any(m.line is None for m in self.malformed):
             # Arrow reads in parallel and cannot always tell where a bad row is.
             self.malformed = self._scan().malformed
+
+    def _read_error(self, exc: BaseException) -> InputError:
+        """The error to show for a file that could not be read: short, and at its line
+        where that is known."""
+        message = _explain_read_error(exc, self.encoding)
+        if _TOO_LONG.search(str(exc)):
+            return InputError(str(self.path), message, line=self._long_row_line())
+        return InputError(str(self.path), message)
+
+    def _long_row_line(self) -> int | None:
+        """The line where the first row longer than :data:`MAX_ROW_BYTES` starts, by a
+        plain pass (None when that pass finds none)."""
+        with open_decompressed(self.path) as binary:
+            text = io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="")
+            for _comment in range(self._preamble):
+                text.readline()
+            reader = csv.reader(text, delimiter=self.delimiter)
+            start = self._preamble + 1
+            for record in reader:
+                if sum(len(v.encode("utf-8", "replace")) + 1 for v in record) > MAX_ROW_BYTES:
+                    return start
+                start = self._preamble + reader.line_num + 1
+        return None
 
     def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
         wanted = set(row_nos)
@@ -450,25 +528,46 @@ class CsvReader(TabularReader):
             ordinal = 0
             rejected = self._rejected_lines
             for record in reader:
-                if record and start in rejected:
-                    pass
-                elif record:
-                    if len(record) != width:
-                        malformed.append(
-                            Malformed(
-                                start,
-                                N_("expected {expected} values, found {found}").format(
-                                    expected=width, found=len(record)
-                                ),
-                            )
+                if not any(record) or start in rejected:
+                    pass  # a blank line or a row of empty cells is no record
+                elif len(record) != width:
+                    malformed.append(
+                        Malformed(
+                            start,
+                            N_("expected {expected} values, found {found}").format(
+                                expected=width, found=len(record)
+                            ),
                         )
-                    else:
-                        ordinal += 1
-                        row_lines[ordinal] = start
-                        if up_to_row is not None and ordinal >= up_to_row:
-                            break
+                    )
+                else:
+                    ordinal += 1
+                    row_lines[ordinal] = start
+                    if up_to_row is not None and ordinal >= up_to_row:
+                        break
                 start = offset + reader.line_num + 1
         return CsvReader._Scan(row_lines, malformed)
+
+
+def _first_engine_error(exc: duckdb.Error) -> duckdb.Error:
+    """The error the read itself raised, when cleaning up after it raised another (a
+    statement in an aborted transaction fails with "Current transaction is aborted")."""
+    while isinstance(exc.__context__, duckdb.Error):
+        exc = exc.__context__
+    return exc
+
+
+def _line_ends(chunk: bytes, end: int) -> int:
+    """How many lines end in ``chunk[:end]``: at \\n, \\r\\n or a lone \\r."""
+    return chunk.count(b"\n", 0, end) + chunk.count(b"\r", 0, end) - chunk.count(b"\r\n", 0, end)
+
+
+def _no_value(text: str | None, delimiter: str) -> bool:
+    """Whether a row, as written in the file, has only empty cells (``;;;;``)."""
+    return not (text or "").strip(delimiter + '"\r\n')
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 class _FileHasher:
@@ -516,6 +615,10 @@ class _ProgressWatcher:
 
 
 _COLUMNS_FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+#: the engine's and Arrow's words for a row longer than they read
+_TOO_LONG = re.compile(r"Maximum line size of|straddling object")
+#: what the engine adds to a message after its first line (the row, its options, the SQL)
+_ENGINE_DETAILS = re.compile(r"^(CSV Error on Line|Original Line|LINE \d+:)")
 
 
 def _reject_message(kind: str, message: str) -> str:
@@ -523,24 +626,53 @@ def _reject_message(kind: str, message: str) -> str:
         return N_("expected {expected} values, found {found}").format(
             expected=match[1], found=match[2]
         )
-    if "UNICODE" in kind.upper():
+    kind = kind.upper()
+    if "UNICODE" in kind:
         return N_("this line is not valid text in the file's encoding: pass --encoding")
-    return message
+    if "LINE SIZE" in kind:
+        return _too_long()
+    if "UNQUOTED" in kind:
+        return N_(
+            "a value's quotes are not closed where they should be (a quote inside a quoted "
+            "value is written twice)"
+        )
+    return _short_reason(message)
 
 
 def _explain_read_error(exc: BaseException, encoding: str) -> str:
-    message = str(exc)
-    if "invalid UTF8" in message or "UnicodeDecodeError" in message:
+    """A short message for a file that could not be read: never the engine's whole text,
+    which repeats the row and the SQL statement."""
+    raw = str(exc)
+    message = _short_reason(raw)
+    if "invalid UTF8" in raw or "UnicodeDecodeError" in raw or isinstance(exc, UnicodeDecodeError):
         return N_(
             "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
             "to read it"
         ).format(encoding=encoding)
+    if _TOO_LONG.search(raw):
+        return _too_long()
     lowered = message.lower()
     if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
         return N_("the gzip file is truncated or corrupt ({reason}); nothing was imported").format(
             reason=message
         )
     return N_("cannot parse the file: {reason}").format(reason=message)
+
+
+def _too_long() -> str:
+    return N_(
+        "a row is longer than {size} MB, the most jauge reads (a quote left open makes the "
+        "rest of the file one value)"
+    ).format(size=MAX_ROW_BYTES >> 20)
+
+
+def _short_reason(message: str) -> str:
+    """The first line of an error that says what went wrong, without the kind of error the
+    engine prefixes (``IO Error: ``), cut to 200 characters."""
+    lines = [line.strip() for line in message.splitlines()]
+    said = next((line for line in lines if line and not _ENGINE_DETAILS.match(line)), "")
+    said = re.sub(r"^[A-Z][A-Za-z ]* Error: ", "", said)
+    return said if len(said) <= 200 else said[:199] + "…"
 
 
 class JsonlReader(TabularReader):
@@ -636,6 +768,8 @@ class XlsxReader(TabularReader):
         self._sheet = self._book.worksheets[0]
         self._rows = self._sheet.iter_rows(values_only=True)
         self._header_line = 0
+        #: the sheet's row of each record (rows of empty cells are skipped)
+        self._row_lines: list[int] = []
         #: the first row under the header, once read ahead
         self._ahead: tuple[Any, ...] | None = None
         for values in self._rows:
@@ -668,8 +802,13 @@ class XlsxReader(TabularReader):
         first = 1
         ahead = [self._ahead] if self._ahead is not None else []
         self._ahead = None
-        for values in itertools.chain(ahead, self._rows):
-            rows.append(values[:width])
+        for line, values in enumerate(itertools.chain(ahead, self._rows), self._header_line + 1):
+            record = values[:width]
+            # an empty row, or one whose cells are only formatted, is no record
+            if all(_cell_text(v) is None for v in record):
+                continue
+            rows.append(record)
+            self._row_lines.append(line)
             if len(rows) >= BATCH_ROWS:
                 yield self._batch(rows, first)
                 first += len(rows)
@@ -688,7 +827,7 @@ class XlsxReader(TabularReader):
         return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=self.columns), first)
 
     def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
-        return {r: r + self._header_line for r in row_nos}
+        return {r: self._row_lines[r - 1] for r in row_nos if 0 < r <= len(self._row_lines)}
 
 
 def named_columns(header: list[str]) -> tuple[list[str], list[str]]:
@@ -720,6 +859,10 @@ def _cell_text(value: Any) -> str | None:
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     if isinstance(value, float) and value.is_integer():
+        if abs(value) >= EXACT_FLOAT_LIMIT:
+            # as the spreadsheet shows it (1.52654047222264E+18): numbers still read it,
+            # and an id check refuses it, where its digits would be made up
+            return f"{value:.14E}"
         return str(int(value))
     text = str(value)
     return text if text.strip() else None

@@ -23,7 +23,7 @@ from ..store.stage import StageTable
 from .api import stage_rows
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import expr, literal, text, timestamp
-from .files import Progress, check_readable
+from .files import Progress, read_whole
 
 #: the tags that separate words (blocks, line breaks, cells); any other tag is inline and
 #: joins what is around it: Mastodon writes a hashtag as ``#<span>tag</span>``
@@ -165,8 +165,7 @@ class RssSource(Source, Connector):
             with HttpClient() as client:
                 data = client.get(path).content
         else:
-            check_readable(Path(path))
-            data = Path(path).read_bytes()
+            data = read_whole(Path(path))  # a saved feed may be gzipped
         report = stage_feed(data, path, options, staging)
         if progress:
             progress(len(data))

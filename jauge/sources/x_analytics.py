@@ -15,7 +15,18 @@ from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
-from .convert import Field, col, counts, expr, extra_object, literal, pick, text, timestamp
+from .convert import (
+    Field,
+    col,
+    counts,
+    expr,
+    extra_object,
+    identifier,
+    literal,
+    pick,
+    text,
+    timestamp,
+)
 
 #: staged metric -> the organic column X names it by (promoted ones are not read: they
 #: count the same posts again, for the paid part of their audience)
@@ -72,7 +83,7 @@ class XAnalyticsSource(TabularSource):
             expr("account_handle", account),
             literal("is_own", True),
             literal("kind", "post"),
-            text("native_id", pick(columns, "Tweet id") or "Tweet id", required=True),
+            identifier("native_id", pick(columns, "Tweet id") or "Tweet id"),
             timestamp(
                 "created_at", pick(columns, "time") or "time", formats=TIME_FORMATS, required=True
             ),
