@@ -503,3 +503,17 @@ def test_followers_are_the_organisations_own_never_a_mentioning_persons(
     result = handle.import_file(AIRLINE_TWEETS, "tweets-csv", followers=1000)
     assert result.ok
     assert handle.snapshots.to_pandas()["followers"].isna().all()
+
+
+def test_a_post_id_a_spreadsheet_rounded_is_refused(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Business Suite's export opened and saved in a spreadsheet: a long Post ID becomes
+    1.23456789012346E+15, which would merge distinct posts."""
+    path = tmp_path / "business-suite.csv"
+    rows = business_suite_export(handle, "facebook", path)
+    lines = path.read_text("utf-8-sig").splitlines()
+    lines[3] = lines[3].replace(rows[2]["Post ID"], "1.23456789012346E+15", 1)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    refused = handle.import_file(path, "facebook-insights", org="Cosmetics brand")
+    [error] = refused.errors
+    assert not refused.ok and (error.line, error.field) == (4, "Post ID")
+    assert "a spreadsheet rounds long ids" in error.message

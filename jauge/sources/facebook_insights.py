@@ -29,6 +29,7 @@ from .convert import (
     counts,
     expr,
     extra_object,
+    identifier,
     literal,
     pick,
     text,
@@ -135,7 +136,7 @@ class FacebookInsightsSource(TabularSource):
             literal("kind", "post"),
         ]
         if post_id := pick(columns, "Post ID", "post_id"):
-            fields.append(text("native_id", post_id, required=True))
+            fields.append(identifier("native_id", post_id))
         if url := pick(columns, "Permalink"):
             fields.append(text("url", url))
         # a post's words: Business Suite puts a Page post's in Title, an Instagram
