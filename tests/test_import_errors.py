@@ -297,3 +297,35 @@ def test_carriage_returns_alone_end_lines(handle: jauge.Jauge, tmp_path: Path) -
         refused = handle.import_file(odd, source)
         assert not refused.ok
         assert refused.errors[0].message == "the first line should name the columns"
+
+
+def test_ctrl_c_during_an_import_writes_nothing_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the UCI posts are being merged (raised where the engine would raise
+    it): nothing of the file is written, the history does not blame the file, and the
+    command says it was interrupted, with a shell's status for SIGINT."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from jauge.cli.main import cli
+    from jauge.sources.files import CsvReader
+    from jauge.store.merge import Staging
+
+    def interrupted(self: Staging, ctx: object) -> None:
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(Staging, "merge", interrupted)
+    db = str(tmp_path / "s.duckdb")
+    args = ["import", str(UCI_FACEBOOK), "--source", "facebook-insights", "--org", "Brand",
+            "--year", "2014", "--db", db]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 130 and "interrupted: " in result.stderr
+    with jauge.open(db) as j:
+        assert j.items.num_rows == 0 and j.imports.num_rows == 0
+    # while the engine reads the file, an interrupt is not taken for a broken file
+    reader = CsvReader(UCI_FACEBOOK)
+    con = duckdb.connect()
+    with pytest.raises(duckdb.InterruptException), reader.engine_reading(con):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+    con.close()

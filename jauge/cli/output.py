@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import click
+import duckdb
 
 from ..errors import JaugeError, error_object
 from ..i18n import _, localised
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..api import Jauge
 
 EXIT_REFUSED = 1
+EXIT_INTERRUPTED = 130
 
 
 def print_json(data: Any) -> None:
@@ -30,9 +32,18 @@ def print_json(data: Any) -> None:
 
 @contextmanager
 def reported(fmt: str = "table") -> Iterator[None]:
-    """Turn a JaugeError raised inside the block into a message and exit status 1."""
+    """Turn a JaugeError raised inside the block into a message and exit status 1, and
+    Ctrl-C into a word of what it left (exit status 130, as a shell reports SIGINT)."""
     try:
         yield
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        # every write is one transaction: the one under way was rolled back
+        click.echo(
+            click.style(_("interrupted: "), fg="yellow", bold=True)
+            + _("what was being written when it stopped was not written; what was done is kept"),
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     except JaugeError as exc:
         if fmt == "json":
             print_json(error_object(exc))

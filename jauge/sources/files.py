@@ -368,6 +368,8 @@ class CsvReader(TabularReader):
         hasher = _FileHasher(self.path)
         try:
             yield
+        except duckdb.InterruptException:
+            raise  # Ctrl-C: not the file's fault, and not to be kept as its rejection
         except duckdb.Error as exc:
             raise self._read_error(_first_engine_error(exc)) from None
         finally:
