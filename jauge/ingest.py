@@ -119,10 +119,9 @@ def _refused(
     cannot be reached): rejected whole, kept in the history like any rejected file."""
     result = FileResult(path=label, source=source, status="rejected", error_count=1)
     result.errors = [RowError(label, None, None, reason)]
-    _record_rejected(
-        store, make_id(options.workspace, source, label, utcnow().isoformat()), label, source,
-        options, utcnow(), result,
-    )  # fmt: skip
+    started = utcnow()
+    import_id = make_id(options.workspace, source, label, started.isoformat())
+    _record_rejected(store, import_id, label, source, options, started, result)
     return result
 
 

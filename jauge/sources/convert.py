@@ -29,7 +29,7 @@ def col(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _shown(raw: str) -> str:
+def shown_value(raw: str) -> str:
     """SQL for the offending value as it appears in a message, cut to 60 characters."""
     return f"'\"' || left(CAST({raw} AS VARCHAR), 60) || '\"'"
 
@@ -119,7 +119,7 @@ def identifier(target: str, column: str) -> Field:
         raw,
         column,
         f"{raw} IS NULL OR {rounded}",
-        f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {got(message, _shown(raw))} END",
+        f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {got(message, shown_value(raw))} END",
     )
 
 
@@ -139,7 +139,7 @@ def count(target: str, column: str, *, grouped: bool = False) -> Field:
         f"CASE WHEN {valid} THEN CAST({as_double} AS BIGINT) END",
         column,
         f"{raw} IS NOT NULL AND NOT coalesce({valid}, false)",
-        got(N_("expected a whole number of 0 or more, got {value}"), _shown(raw)),
+        got(N_("expected a whole number of 0 or more, got {value}"), shown_value(raw)),
         prepare=((as_double, f"TRY_CAST({number} AS DOUBLE)"),),
     )
 
@@ -194,7 +194,7 @@ def amount(
         else N_("expected an amount of 0 or more, got {value}")
     )
     invalid = f"{raw} IS NOT NULL AND NOT {valid}"
-    message = got(expected, _shown(raw))
+    message = got(expected, shown_value(raw))
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
         message = f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {message} END"
@@ -248,7 +248,7 @@ def month_start(target: str, column: str, year: int) -> Field:
         column,
         f"NOT coalesce({valid}, false)",
         f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE "
-        + got(N_("expected a month (Feb, June, février or 1 to 12), got {value}"), _shown(raw))
+        + got(N_("expected a month (Feb, June, février or 1 to 12), got {value}"), shown_value(raw))
         + " END",
         prepare=((value, month),),
     )
@@ -271,7 +271,7 @@ def flag(target: str, column: str, *, negate: bool = False) -> Field:
         f"CASE WHEN {raw} IS NOT NULL THEN {'NOT ' if negate else ''}{yes} END",
         column,
         f"{raw} IS NOT NULL AND NOT {one_of(value, allowed)}",
-        got(N_("expected yes or no (true, false, 1, 0), got {value}"), _shown(raw)),
+        got(N_("expected yes or no (true, false, 1, 0), got {value}"), shown_value(raw)),
     )
 
 
@@ -358,7 +358,7 @@ def timestamp(
         )
     invalid = f"{raw} IS NOT NULL AND {sql} IS NULL"
     expected = N_("expected a date and time in {formats}, got {value}")
-    message = got(expected.format(formats=accepted, value="{value}"), _shown(raw))
+    message = got(expected.format(formats=accepted, value="{value}"), shown_value(raw))
     if required:
         invalid = f"({raw} IS NULL) OR ({invalid})"
         missing = sql_literal(N_("a date and time is required here"))
@@ -386,7 +386,7 @@ def choice(target: str, column: str, allowed: tuple[str, ...], default: str | No
         value,
         column,
         f"{raw} IS NOT NULL AND NOT {one_of(f'lower(trim({raw}))', allowed)}",
-        expected_one_of(allowed, _shown(raw)),
+        expected_one_of(allowed, shown_value(raw)),
     )
 
 
@@ -417,7 +417,7 @@ def whole_in_range(column: str, low: int, high: int, *, required: bool = False) 
         else f"{raw} IS NOT NULL AND NOT coalesce({ok}, false)"
     )
     expected = N_("expected a whole number from {low} to {high}, got {value}")
-    message = got(expected.format(low=low, high=high, value="{value}"), _shown(raw))
+    message = got(expected.format(low=low, high=high, value="{value}"), shown_value(raw))
     return check(
         column, invalid, f"CASE WHEN {raw} IS NULL THEN {missing_value()} ELSE {message} END"
     )

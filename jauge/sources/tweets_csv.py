@@ -18,7 +18,6 @@ from ..store.ids import sql_literal
 from .base import ImportOptions, TabularSource
 from .convert import (
     Field,
-    _shown,
     check,
     col,
     count,
@@ -30,6 +29,7 @@ from .convert import (
     identifier,
     literal,
     pick,
+    shown_value,
     text,
     timestamp,
 )
@@ -143,7 +143,9 @@ def _annotations(columns: set[str]) -> list[Field]:
                 )
                 value = f"CASE lower(trim({col(found)})) {words} END"
                 unread = f"{col(found)} IS NOT NULL AND ({value}) IS NULL"
-                checks.append(check(found, unread, expected_one_of(SENTIMENTS, _shown(col(found)))))
+                checks.append(
+                    check(found, unread, expected_one_of(SENTIMENTS, shown_value(col(found))))
+                )
             pairs.append((key, value))
     if not pairs:
         return [expr("annotations", "NULL")]
