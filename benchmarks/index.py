@@ -363,8 +363,9 @@ def measure(kind: str, db: str) -> None:
 
     import jauge
     from jauge.metrics.engines import _normalised
-    from jauge.metrics.index import ScopeRequest, compute_many, resolve_scope, score_statistics
+    from jauge.metrics.index import compute_many, score_statistics
     from jauge.metrics.panels_store import reference_panel
+    from jauge.metrics.scope import ScopeRequest, resolve_scope
     from jauge.metrics.spec import load_spec
     from jauge.metrics.statistics import split_by_scope
 
@@ -419,7 +420,7 @@ def statistics_only(db: str) -> float:
     """Seconds the embedded engine takes for the statistics stage alone."""
     import jauge
     from jauge.metrics.engines import get_engine
-    from jauge.metrics.index import ScopeRequest, resolve_scope
+    from jauge.metrics.scope import ScopeRequest, resolve_scope
     from jauge.metrics.spec import load_spec
 
     handle = jauge.open(db, workspace=WORKSPACE)

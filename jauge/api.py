@@ -23,7 +23,9 @@ from .enrich.voice import Voice, share_of_voice
 from .frames import Frame
 from .ingest import ImportResult, ProgressFactory, import_files
 from .metrics.compare import Comparison, compare
-from .metrics.index import IndexResult, ScopeRequest, compute_index
+from .metrics.index import compute_index
+from .metrics.result import IndexResult
+from .metrics.scope import ScopeRequest
 from .metrics.spec import LATEST
 from .sources.base import ImportOptions
 from .stats import Stats, collect_stats

@@ -353,6 +353,36 @@ def test_a_campaign_too_short_is_listed_unscored_with_why(campaigns: Path) -> No
     assert table.exit_code == 0 and "Black Friday is not scored" in table.stderr
 
 
+def test_a_campaign_too_short_is_scored_as_compare_lists_it(campaigns: Path) -> None:
+    """`score --campaign` of a campaign shorter than the index allows answers as the row
+    of `compare --by campaign` does: no score, the reason, exit 0; days asked for
+    explicitly are still refused when too few."""
+    with jauge.open(campaigns) as j:
+        j.add_campaign("Flash sale", org="Brand", start="2014-11-24", end="2014-11-30")
+        shown = j.score("Brand", campaign="Flash sale")  # as a notebook shows it
+        assert shown.breakdown().num_rows == 0
+        assert "Flash sale is not scored" in shown._repr_html_() and "no score" in repr(shown)
+    code, data = cli_json("score", "--org", "Brand", "--campaign", "Flash sale", "--db",
+                          str(campaigns))  # fmt: skip
+    assert code == 0 and data["score"] is None and data["fingerprint"] is None
+    assert data["scope"]["from"] == "2014-11-24" and data["scope"]["to"] == "2014-11-30"
+    assert data["warnings"] == [
+        "campaign Flash sale is not scored: the index needs at least 28 days, and the window "
+        "2014-11-24 to 2014-11-30 has 7 (it measures slow things: relationships, returns)"
+    ]
+    table = CliRunner().invoke(cli, ["score", "--org", "Brand", "--campaign", "Flash sale",
+                                     "--db", str(campaigns)], env={"JAUGE_LANG": "fr"})  # fmt: skip
+    assert table.exit_code == 0, table.output
+    assert "pas de score" in table.output and "Flash sale n'a pas de score" in table.stderr
+    # over days of the user's choosing, long enough, the same campaign is scored
+    code, wider = cli_json("score", "--org", "Brand", "--campaign", "Flash sale", "--from",
+                           "2014-11-03", "--to", "2014-11-30", "--db", str(campaigns))  # fmt: skip
+    assert code == 0 and wider["score"] is not None
+    code, refused = cli_json("score", "--org", "Brand", "--campaign", "Flash sale", "--to",
+                             "2014-11-25", "--db", str(campaigns))  # fmt: skip
+    assert code == 1 and "has 2" in refused["error"]["message"]
+
+
 def test_campaigns_change_within_their_organisation_and_keep_to_the_window(
     campaigns: Path,
 ) -> None:

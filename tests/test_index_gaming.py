@@ -22,7 +22,7 @@ def scaled(tmp_path: Path, column: str, factor: int) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, jauge.metrics.index.IndexResult]:
+def scores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, jauge.metrics.result.IndexResult]:
     tmp = tmp_path_factory.mktemp("gaming")
     j = jauge.open(tmp / "store.duckdb")
     variants = {

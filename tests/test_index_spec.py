@@ -163,7 +163,7 @@ def test_text_columns_enter_the_fingerprint_as_their_joined_values() -> None:
 
     import pyarrow as pa
 
-    from jauge.metrics.index import _joined_text
+    from jauge.metrics.fingerprint import _joined_text
 
     rng = random.Random(20261124)
     alphabet = "abcxyz019 -_éàç€日本\x1f"

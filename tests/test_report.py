@@ -362,3 +362,10 @@ def test_a_campaign_too_short_for_the_index_is_shown_unscored(brands: jauge.Jaug
         "la campagne Black Friday n'a pas de score : l'indice a besoin d'au moins 28 jours"
         in figure(french, "campaigns-notes")
     )
+    # the campaign's own report: its value and listening over its days, and why it has
+    # no index
+    own = brands.report("Cosmetics brand", campaign="Black Friday", lang="en")
+    assert own.figures["score"]["score"] is None
+    assert own.figures["score"]["scope"]["from"] == "2014-11-24"
+    assert "Black Friday is not scored" in html.unescape(own.html)
+    assert repr(own).startswith("<Report of Cosmetics brand (en): index —, 2014-11-24 to")

@@ -84,7 +84,7 @@ def add_command(
 
 def _warn_if_too_short(name: str, first: date, last: date) -> None:
     """Kept, but said on standard error: the index will list it unscored."""
-    from jauge.metrics.index import SHORT_WINDOW, too_short
+    from jauge.metrics.scope import SHORT_WINDOW, too_short
     from jauge.metrics.spec import load_spec
 
     short = too_short(load_spec(), first, last)

@@ -211,18 +211,19 @@ def render_score(result: Any) -> None:
                 bar=_bar(result.score),
             )
         )
-    table = fitted(lambda bars: _breakdown(result, spec, level, bars))
-    out.print(table)
+    if result.pillars:  # a campaign too short for the index has none: its note says why
+        out.print(fitted(lambda bars: _breakdown(result, spec, level, bars)))
     err = console(stderr=True)
     for warning in result.warnings:
         err.print(_("[yellow]note:[/] {warning}", warning=note(warning)), highlight=False)
-    out.print(
-        _(
-            "[dim]fingerprint {fingerprint}…  engine {engine}[/]",
-            fingerprint=result.fingerprint[:16],
-            engine=result.sources_and_methods["engine"],
+    if result.fingerprint:  # none for a campaign too short for the index
+        out.print(
+            _(
+                "[dim]fingerprint {fingerprint}…  engine {engine}[/]",
+                fingerprint=result.fingerprint[:16],
+                engine=result.sources_and_methods["engine"],
+            )
         )
-    )
 
 
 @click.command("compare", epilog=COMPARE_EPILOG)

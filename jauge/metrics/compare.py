@@ -14,22 +14,15 @@ from typing import Any
 import pyarrow as pa
 
 from .. import days
-from ..campaigns import Campaign, list_campaigns
+from ..campaigns import list_campaigns
 from ..errors import ConfigError
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
-from .index import (
-    SHORT_WINDOW,
-    IndexResult,
-    ScopeRequest,
-    _interval,
-    _round,
-    compute_many,
-    too_short,
-)
-from .panel import Panel
+from .index import _interval, compute_many
 from .panels_store import reference_panel
-from .spec import LATEST, IndexSpec, load_spec
+from .result import IndexResult, rounded
+from .scope import ScopeRequest
+from .spec import LATEST, load_spec
 
 
 @dataclass
@@ -46,9 +39,9 @@ class CompareRow:
             "campaign": r.scope["campaign"],
             "from": r.scope["from"],
             "to": r.scope["to"],
-            "score": _round(r.score),
-            "interval": [_round(x) for x in r.interval] if r.interval else None,
-            "pillars": {k: _round(v.score) for k, v in r.pillars.items()},
+            "score": rounded(r.score),
+            "interval": [rounded(x) for x in r.interval] if r.interval else None,
+            "pillars": {k: rounded(v.score) for k, v in r.pillars.items()},
             "change": self.change,
             "warnings": r.warnings,
             "fingerprint": r.fingerprint or None,
@@ -93,8 +86,8 @@ def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] |
     interval = _interval(deltas, level)
     significant = interval is not None and (interval[0] > 0 or interval[1] < 0)
     return {
-        "delta": _round(b.score - a.score),
-        "interval": [_round(x) for x in interval] if interval else None,
+        "delta": rounded(b.score - a.score),
+        "interval": [rounded(x) for x in interval] if interval else None,
         "significant": bool(significant),
         "verdict": (
             (N_("significant rise") if b.score > a.score else N_("significant fall"))
@@ -163,7 +156,6 @@ def compare(
         raise ConfigError(_("there is no organisation to compare: import data first"))
     comparison = Comparison(by, spec.version)
     units: list[tuple[str, ScopeRequest]] = []
-    unscored: dict[int, IndexResult] = {}  # rows the index cannot be computed for
     panel = reference_panel(store)
 
     def run(unit: str, request: ScopeRequest) -> None:
@@ -181,9 +173,6 @@ def compare(
             # measured over its own period, as `jauge score --campaign` does
             if (start and c.ends_on < start) or (end and c.starts_on > end):
                 continue
-            short = too_short(spec, c.starts_on, c.ends_on)
-            if short is not None:
-                unscored[len(units)] = _unscored(spec, panel, org, c, short)
             run(f"{org} / {c.name}", ScopeRequest(org=org, campaign=c.name))
         if defined and not units:
             raise ConfigError(
@@ -219,15 +208,11 @@ def compare(
                     continue
                 run(f"{org} {period_label(p_start, every)}",
                     ScopeRequest(org=org, start=p_start, end=p_end))  # fmt: skip
-    computed = [r for i, (_, r) in enumerate(units) if i not in unscored]
-    results = iter(
-        compute_many(store, workspace, computed, engine=engine, version=version, panel=panel)
-        if computed
-        else []
+    results = compute_many(
+        store, workspace, [r for _, r in units], engine=engine, version=version, panel=panel
     )
     comparison.rows = [
-        CompareRow(unit, unscored[i] if i in unscored else next(results))
-        for i, (unit, _) in enumerate(units)
+        CompareRow(unit, result) for (unit, _), result in zip(units, results, strict=True)
     ]
     for i, row in enumerate(comparison.rows):
         if i == 0:
@@ -241,25 +226,6 @@ def compare(
             change["versus"] = previous.unit
         row.change = change
     return comparison
-
-
-def _unscored(
-    spec: IndexSpec, panel: Panel, org: str, campaign: Campaign, short: dict[str, Any]
-) -> IndexResult:
-    """The row of a campaign too short for the index: its scope, no score, and why in
-    ``warnings`` (as a result keeps it, in English); compared with nothing."""
-    scope = {
-        "org": org,
-        "account": None,
-        "campaign": campaign.name,
-        "from": campaign.starts_on.isoformat(),
-        "to": campaign.ends_on.isoformat(),
-    }
-    why = N_("campaign {campaign} is not scored: {reason}").format(
-        campaign=campaign.name, reason=SHORT_WINDOW.format(**short)
-    )
-    return IndexResult(spec.version, panel.panel_id, scope, None, None, {}, {}, {}, 0.0,
-                       [why], {}, "")  # fmt: skip
 
 
 def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date]]:

@@ -11,24 +11,21 @@ See docs/index-spec.md.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..days import after, check_order, first_day, midnight
-from ..errors import ConfigError, NotFoundError
-from ..i18n import N_, _
+from ..i18n import N_
 from ..integrity import METHOD
 from ..store.duckdb_store import Store
 from .engines import get_engine
+from .fingerprint import fingerprint
 from .indicators import (
     INDICATOR_TABLE,
     Estimates,
@@ -38,13 +35,12 @@ from .indicators import (
     estimate,
 )
 from .panel import Panel, band_label, percentiles, stratum_key
+from .result import Figure, IndexResult, rounded
+from .scope import ScopeRequest, organisations_known, resolve_scope, unscored_campaign
 from .spec import LATEST, IndexSpec, Indicator, load_spec
 from .statistics import Scope, scope_tables, split_by_scope
 
 #: indicators scored on their own scale when no panel knows them (value -> 0..100)
-#: statistic tables added after the index's first version (see fingerprint)
-LATER_TABLES = ("sessions",)
-
 ABSOLUTE_SCALES = {
     "returning_engagers": (0.0, 1.0),
     "two_way": (0.0, 1.0),
@@ -52,204 +48,6 @@ ABSOLUTE_SCALES = {
     "cohort_retention": (0.0, 1.0),
     "net_sentiment": (-100.0, 100.0),
 }
-
-
-@dataclass
-class Figure:
-    """A score with its interval: a component, a pillar or the index itself."""
-
-    score: float | None
-    value: float | None
-    interval: tuple[float, float] | None
-    weight: float
-    n: float
-    replicates: np.ndarray | None = field(default=None, repr=False)
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {
-            "score": _round(self.score),
-            "value": _round(self.value),
-            "interval": [_round(x) for x in self.interval] if self.interval else None,
-            "weight": _round(self.weight),
-            "n": _round(self.n),
-        }
-        data.update(self.detail)
-        return data
-
-
-@dataclass
-class IndexResult:
-    """The contract of ``jauge score --format json`` (see docs/index-spec.md)."""
-
-    index_version: str
-    panel: str
-    scope: dict[str, Any]
-    score: float | None
-    interval: tuple[float, float] | None
-    pillars: dict[str, Figure]
-    components: dict[str, Figure]
-    coverage: dict[str, Any]
-    integrity_share: float
-    warnings: list[str]
-    sources_and_methods: dict[str, Any]
-    fingerprint: str
-    replicates: np.ndarray | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index_version": self.index_version,
-            "panel": self.panel,
-            "scope": self.scope,
-            "score": _round(self.score),
-            "interval": [_round(x) for x in self.interval] if self.interval else None,
-            "pillars": {k: v.to_dict() for k, v in self.pillars.items()},
-            "components": {k: v.to_dict() for k, v in self.components.items()},
-            "coverage": self.coverage,
-            "integrity_share": _round(self.integrity_share),
-            "warnings": list(self.warnings),
-            "sources_and_methods": self.sources_and_methods,
-            "fingerprint": self.fingerprint,
-        }
-
-    def breakdown(self) -> pa.Table:
-        """Each pillar and component with its score, interval, value, n and weight, and
-        its label in the reader's language (see :mod:`jauge.metrics.notebook`)."""
-        from .notebook import breakdown
-
-        return breakdown(self)
-
-    def __repr__(self) -> str:
-        from .notebook import index_repr
-
-        return index_repr(self)
-
-    def _repr_html_(self) -> str:  # what Jupyter shows
-        from .notebook import index_html
-
-        return index_html(self)
-
-
-def _round(x: float | None, digits: int = 6) -> float | None:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return None
-    return round(float(x), digits)
-
-
-# -- scope ------------------------------------------------------------------------
-
-SHORT_WINDOW = N_(
-    "the index needs at least {least} days, and the window {start} to {end} "
-    "has {days} (it measures slow things: relationships, returns)"
-)
-
-
-def too_short(spec: IndexSpec, start: date, end: date) -> dict[str, Any] | None:
-    """The values of :data:`SHORT_WINDOW` when ``start``..``end`` (inclusive) is shorter
-    than the index allows, else None."""
-    days = (end - start).days + 1
-    if days >= spec.min_days:
-        return None
-    return {"start": start, "end": end, "days": days, "least": spec.min_days}
-
-
-@dataclass(frozen=True)
-class ScopeRequest:
-    org: str
-    account: str | None = None
-    campaign: str | None = None
-    start: date | None = None  # inclusive
-    end: date | None = None  # inclusive
-
-
-def organisations_known(store: Store, workspace: str) -> dict[str, tuple[str, date | None]]:
-    """Lower-cased organisation name -> (id, day of its latest item), in one query."""
-    rows = store.con.execute(
-        "SELECT lower(o.name), o.org_id, max(c.created_at) FROM organisations o "
-        "LEFT JOIN content_items c USING (org_id) WHERE o.workspace = ? GROUP BY 1, 2",
-        [workspace],
-    ).fetchall()
-    return {name: (org_id, latest.date() if latest else None) for name, org_id, latest in rows}
-
-
-def resolve_scope(
-    store: Store,
-    workspace: str,
-    request: ScopeRequest,
-    spec: IndexSpec,
-    known: dict[str, tuple[str, date | None]] | None = None,
-) -> tuple[Scope, dict[str, Any]]:
-    """The scope to measure, with the window's defaults filled in and checked."""
-    found = (known or {}).get(request.org.strip().lower())
-    org_id = found[0] if found else store.org_id(workspace, request.org)
-    account_id = account_platform = None
-    if request.account:
-        rows = store.con.execute(
-            "SELECT account_id, platform FROM accounts WHERE org_id = ? "
-            "AND lower(handle) = lower(?)",
-            [org_id, request.account.lstrip("@")],
-        ).fetchall()
-        if not rows:
-            raise NotFoundError(
-                _(
-                    "no account {account} for {org}",
-                    account=repr(request.account),
-                    org=repr(request.org),
-                )
-            )
-        account_id, account_platform = str(rows[0][0]), str(rows[0][1])
-    start, end, terms, keys = request.start, request.end, None, None
-    if request.campaign:
-        rows = store.con.execute(
-            "SELECT starts_on, ends_on, hashtags, keywords, name, utm_campaign FROM campaigns "
-            "WHERE org_id = ? AND lower(name) = lower(?)",
-            [org_id, request.campaign],
-        ).fetchall()
-        if not rows:
-            raise NotFoundError(
-                _(
-                    "no campaign {campaign} for {org}: define it with `jauge campaign add`",
-                    campaign=repr(request.campaign),
-                    org=repr(request.org),
-                )
-            )
-        c_start, c_end, hashtags, keywords, name, utm = rows[0]
-        keys = (name.strip().lower(), (utm or name).strip().lower())
-        start, end = start or c_start, end or c_end
-        terms = tuple(
-            sorted({t.lower() for t in [*(hashtags or []), *(keywords or [])] if t.strip()})
-        )
-        terms = terms or None
-    if end is None:
-        end = found[1] if found else store.latest_item_day([org_id])
-        if end is None:
-            raise ConfigError(
-                _("{org} has no items yet: import some data first", org=repr(request.org))
-            )
-    if start is None:
-        start = first_day(end, spec.default_days)
-    check_order(start, end)
-    short = too_short(spec, start, end)
-    if short is not None:
-        raise ConfigError(_(SHORT_WINDOW, **short))
-    scope = Scope(
-        workspace=workspace,
-        org_id=org_id,
-        start=midnight(start),
-        end=after(end),
-        account_id=account_id,
-        campaign_terms=terms,
-        account_platform=account_platform,
-        campaign_keys=keys,
-    )
-    described = {
-        "org": request.org,
-        "account": request.account,
-        "campaign": request.campaign,
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-    }
-    return scope, described
 
 
 # -- scoring ----------------------------------------------------------------------
@@ -268,50 +66,6 @@ def stratum_of(stats: dict[str, pa.Table], spec: IndexSpec) -> tuple[str, str]:
     followers = [f for f in stats["items"].column("followers").to_pylist() if f is not None]
     band = band_label(max(followers) if followers else None, spec.follower_bands)
     return platform, band
-
-
-def fingerprint(spec: IndexSpec, panel: Panel, scope: dict[str, Any], stats: Any) -> str:
-    """A hash of everything the figures depend on: version, panel, scope and statistics."""
-    digest = hashlib.sha256()
-    digest.update(json.dumps([spec.version, panel.panel_id, scope], sort_keys=True).encode())
-    for name in sorted(stats):
-        table = stats[name]
-        if name in LATER_TABLES and table.num_rows == 0:
-            # a table added by a later jauge enters the hash only when it holds rows, so
-            # results that do not use it keep the fingerprint they always had
-            continue
-        digest.update(f"{name}:{table.num_rows}".encode())
-        for column in table.column_names:
-            values = table.column(column)
-            if pa.types.is_floating(values.type):
-                array = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
-                digest.update(np.where(np.isnan(array), -0.5, array).tobytes())
-            else:
-                digest.update(_joined_text(values))
-    return digest.hexdigest()
-
-
-def _joined_text(values: pa.ChunkedArray) -> bytes:
-    """``"\\x1f".join(map(str, values.to_pylist())).encode()``, byte for byte, but
-    straight from the Arrow buffers where the column is text without nulls: the ids of
-    every engager of every scope would otherwise each become a Python string."""
-    array = values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
-    if array.null_count or not pa.types.is_string(array.type) or len(array) < 2:
-        return "\x1f".join(map(str, values.to_pylist())).encode()
-    _, offsets_buffer, data_buffer = array.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
-        array.offset : array.offset + len(array) + 1
-    ]
-    first = int(offsets[0])
-    text = np.frombuffer(data_buffer, dtype=np.uint8)[first : int(offsets[-1])]
-    # separator k goes after value k: where that value ends, moved by the k before it
-    separators = offsets[1:-1] - first + np.arange(len(array) - 1)
-    joined = np.empty(text.size + separators.size, dtype=np.uint8)
-    is_text = np.ones(joined.size, dtype=bool)
-    is_text[separators] = False
-    joined[is_text] = text
-    joined[separators] = 0x1F
-    return joined.tobytes()
 
 
 def _interval(replicates: np.ndarray, level: float) -> tuple[float, float] | None:
@@ -486,7 +240,7 @@ def score_component(
         scores = percentiles(reference[0], shrunk)
     if indicator.direction == "lower":
         scores = 100.0 - scores
-    detail["shrunk"] = _round(float(shrunk[0]))
+    detail["shrunk"] = rounded(float(shrunk[0]))
     return Figure(
         float(scores[0]),
         float(values[0]),
@@ -523,7 +277,7 @@ def aggregate(
         for f, w in scored:
             replicates = replicates + np.asarray(f.replicates) * (w / total)
         for f, w in scored:
-            f.detail["effective_weight"] = _round(w / total)
+            f.detail["effective_weight"] = rounded(w / total)
         pillars[pillar.name] = Figure(
             float(replicates[0]),
             float(replicates[0]),
@@ -549,7 +303,7 @@ def aggregate(
         pillar_replicates = np.asarray(pillars[p.name].replicates)
         logs = logs + np.log(np.maximum(pillar_replicates, spec.floor)) * (p.weight / total)
     for p in present:
-        pillars[p.name].detail["effective_weight"] = _round(p.weight / total)
+        pillars[p.name].detail["effective_weight"] = rounded(p.weight / total)
     return pillars, np.exp(logs)
 
 
@@ -582,6 +336,25 @@ def compute_many(
     panel = panel or reference_panel(store)
     known = organisations_known(store, workspace)
     resolved = [resolve_scope(store, workspace, r, spec, known) for r in requests]
+    measured = [(scope, described) for scope, described in resolved if scope is not None]
+    results = iter(_scored(store, workspace, measured, spec, panel, engine))
+    return [
+        next(results) if scope is not None else unscored_campaign(spec, panel.panel_id, described)
+        for scope, described in resolved
+    ]
+
+
+def _scored(
+    store: Store,
+    workspace: str,
+    resolved: list[tuple[Scope, dict[str, Any]]],
+    spec: IndexSpec,
+    panel: Panel,
+    engine: str,
+) -> list[IndexResult]:
+    """The index of scopes the engine can measure, their statistics in one pass."""
+    if not resolved:
+        return []
     scopes = [scope for scope, _ in resolved]
     combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
     per_scope = split_by_scope(combined, len(scopes))

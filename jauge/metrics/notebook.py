@@ -21,16 +21,17 @@ from .spec import load_spec
 
 if TYPE_CHECKING:
     from .compare import Comparison
-    from .index import IndexResult
+    from .result import IndexResult
 
 _FIGURES = ("score", "low", "high", "value", "n", "weight")
 
 
 def breakdown(result: IndexResult) -> pa.Table:
-    """One row per pillar, then per component of it, in the specification's order."""
+    """One row per pillar, then per component of it, in the specification's order; no
+    rows for a campaign too short for the index."""
     figures = result.to_dict()
     rows: list[dict[str, Any]] = []
-    for pillar in load_spec(result.index_version).pillars:
+    for pillar in load_spec(result.index_version).pillars if result.pillars else ():
         rows.append(_row("pillar", pillar.name, None, figures["pillars"][pillar.name]))
         for indicator in pillar.indicators:
             shown = figures["components"].get(indicator.name, {"weight": indicator.weight})
@@ -153,16 +154,26 @@ def index_html(result: IndexResult) -> str:
         _("weight"),
     ]
     notes = "".join(f"<li>{escape(note(w))}</li>" for w in result.warnings)
-    return (
-        f"<div><p><b>{head}</b> ({escape(result.index_version)}): {figure}</p>"
+    table = (
         "<table><thead><tr>"
         + "".join(f"<th>{escape(h)}</th>" for h in headers)
         + "</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
+        if rows
+        else ""
+    )
+    pinned = (
+        f"<p><small>{escape(_('fingerprint'))} {escape(result.fingerprint[:16])}…</small></p>"
+        if result.fingerprint
+        else ""
+    )
+    return (
+        f"<div><p><b>{head}</b> ({escape(result.index_version)}): {figure}</p>"
+        + table
         + (f"<ul>{notes}</ul>" if notes else "")
-        + f"<p><small>{escape(_('fingerprint'))} {escape(result.fingerprint[:16])}…</small></p>"
-        "</div>"
+        + pinned
+        + "</div>"
     )
 
 

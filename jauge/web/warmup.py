@@ -18,7 +18,8 @@ from collections.abc import Hashable
 
 from ..errors import JaugeError
 from ..metrics.compare import compare
-from ..metrics.index import ScopeRequest, compute_many
+from ..metrics.index import compute_many
+from ..metrics.scope import ScopeRequest
 from ..metrics.spec import LATEST
 from ..store import access
 from ..store.duckdb_store import Store

@@ -1,0 +1,146 @@
+"""The scope of an index: which organisation, account or campaign, over which days, as
+asked (:class:`ScopeRequest`) and as the engine measures it (:class:`Scope`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..days import after, check_order, first_day, midnight
+from ..errors import ConfigError, NotFoundError
+from ..i18n import N_, _
+from ..store.duckdb_store import Store
+from .result import IndexResult
+from .spec import IndexSpec
+from .statistics import Scope
+
+SHORT_WINDOW = N_(
+    "the index needs at least {least} days, and the window {start} to {end} "
+    "has {days} (it measures slow things: relationships, returns)"
+)
+
+
+def too_short(spec: IndexSpec, start: date, end: date) -> dict[str, Any] | None:
+    """The values of :data:`SHORT_WINDOW` when ``start``..``end`` (inclusive) is shorter
+    than the index allows, else None."""
+    days = (end - start).days + 1
+    if days >= spec.min_days:
+        return None
+    return {"start": start, "end": end, "days": days, "least": spec.min_days}
+
+
+@dataclass(frozen=True)
+class ScopeRequest:
+    org: str
+    account: str | None = None
+    campaign: str | None = None
+    start: date | None = None  # inclusive
+    end: date | None = None  # inclusive
+
+
+def organisations_known(store: Store, workspace: str) -> dict[str, tuple[str, date | None]]:
+    """Lower-cased organisation name -> (id, day of its latest item), in one query."""
+    rows = store.con.execute(
+        "SELECT lower(o.name), o.org_id, max(c.created_at) FROM organisations o "
+        "LEFT JOIN content_items c USING (org_id) WHERE o.workspace = ? GROUP BY 1, 2",
+        [workspace],
+    ).fetchall()
+    return {name: (org_id, latest.date() if latest else None) for name, org_id, latest in rows}
+
+
+def resolve_scope(
+    store: Store,
+    workspace: str,
+    request: ScopeRequest,
+    spec: IndexSpec,
+    known: dict[str, tuple[str, date | None]] | None = None,
+) -> tuple[Scope | None, dict[str, Any]]:
+    """The scope to measure, with the window's defaults filled in and checked, and its
+    description (the result's ``scope``). A window shorter than the index allows is
+    refused, except a campaign's own days: its scope is then None, and the campaign is
+    shown unscored (:func:`unscored_campaign`), as `jauge compare --by campaign` lists it."""
+    found = (known or {}).get(request.org.strip().lower())
+    org_id = found[0] if found else store.org_id(workspace, request.org)
+    account_id = account_platform = None
+    if request.account:
+        rows = store.con.execute(
+            "SELECT account_id, platform FROM accounts WHERE org_id = ? "
+            "AND lower(handle) = lower(?)",
+            [org_id, request.account.lstrip("@")],
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(
+                _(
+                    "no account {account} for {org}",
+                    account=repr(request.account),
+                    org=repr(request.org),
+                )
+            )
+        account_id, account_platform = str(rows[0][0]), str(rows[0][1])
+    start, end, terms, keys = request.start, request.end, None, None
+    if request.campaign:
+        rows = store.con.execute(
+            "SELECT starts_on, ends_on, hashtags, keywords, name, utm_campaign FROM campaigns "
+            "WHERE org_id = ? AND lower(name) = lower(?)",
+            [org_id, request.campaign],
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(
+                _(
+                    "no campaign {campaign} for {org}: define it with `jauge campaign add`",
+                    campaign=repr(request.campaign),
+                    org=repr(request.org),
+                )
+            )
+        c_start, c_end, hashtags, keywords, name, utm = rows[0]
+        keys = (name.strip().lower(), (utm or name).strip().lower())
+        start, end = start or c_start, end or c_end
+        terms = tuple(
+            sorted({t.lower() for t in [*(hashtags or []), *(keywords or [])] if t.strip()})
+        )
+        terms = terms or None
+    if end is None:
+        end = found[1] if found else store.latest_item_day([org_id])
+        if end is None:
+            raise ConfigError(
+                _("{org} has no items yet: import some data first", org=repr(request.org))
+            )
+    if start is None:
+        start = first_day(end, spec.default_days)
+    check_order(start, end)
+    described = {
+        "org": request.org,
+        "account": request.account,
+        "campaign": request.campaign,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+    }
+    short = too_short(spec, start, end)
+    if short is not None:
+        if request.campaign and request.start is None and request.end is None:
+            return None, described  # the campaign's own days: see unscored_campaign
+        raise ConfigError(_(SHORT_WINDOW, **short))
+    scope = Scope(
+        workspace=workspace,
+        org_id=org_id,
+        start=midnight(start),
+        end=after(end),
+        account_id=account_id,
+        campaign_terms=terms,
+        account_platform=account_platform,
+        campaign_keys=keys,
+    )
+    return scope, described
+
+
+def unscored_campaign(spec: IndexSpec, panel_id: str, described: dict[str, Any]) -> IndexResult:
+    """The result of a campaign too short for the index: its scope, no score, and why in
+    ``warnings`` (as a result keeps them, in English); compared with nothing."""
+    first, last = date.fromisoformat(described["from"]), date.fromisoformat(described["to"])
+    short = too_short(spec, first, last) or {}
+    why = N_("campaign {campaign} is not scored: {reason}").format(
+        campaign=described["campaign"], reason=SHORT_WINDOW.format(**short)
+    )
+    return IndexResult(spec.version, panel_id, described, None, None, {}, {}, {}, 0.0,
+                       [why], {}, "")  # fmt: skip
