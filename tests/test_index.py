@@ -197,6 +197,36 @@ def test_panel_export_is_anonymous_and_import_changes_the_reference(
     assert again["reference_panel"] == imported["reference_panel"]
 
 
+def test_panel_export_names_its_index_version_and_keeps_to_a_workspace(
+    store: Path, tmp_path: Path
+) -> None:
+    """An agency exports one client's panel; the file says which index version measured
+    its values, and a store importing it keeps that."""
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    with jauge.open(db, workspace="client-b") as j:  # the facebook page stays in default
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    every, one = tmp_path / "every.json", tmp_path / "one.json"
+    code, summary = cli_json("panel", "export", str(every), "--db", str(db))
+    assert code == 0 and summary["index_version"] == "jauge-index/1.0.1"
+    assert summary["workspace"] is None
+    code, summary = cli_json("panel", "export", str(one), "--workspace", "client-b",
+                             "--index-version", "jauge-index/1.0.0", "--db", str(db))  # fmt: skip
+    assert code == 0 and summary["workspace"] == "client-b"
+    written = json.loads(one.read_text())
+    assert written["index_version"] == "jauge-index/1.0.0"
+    # the airlines are measured in both workspaces: the store's panel counts them twice
+    both = json.loads(every.read_text())["strata"]["x|unknown"]["net_sentiment"]["units"]
+    assert both == 2 * written["strata"]["x|unknown"]["net_sentiment"]["units"]
+    code, _imported = cli_json("panel", "import", str(one), "--db", str(db))
+    with jauge.open(db) as j:
+        kept = j.sql("SELECT body FROM panels").to_pylist()
+    assert code == 0 and json.loads(kept[0]["body"])["index_version"] == "jauge-index/1.0.0"
+    code, refused = cli_json("panel", "export", str(one), "--workspace", "client-c", "--db",
+                             str(db))  # fmt: skip
+    assert code == 1 and "no workspace 'client-c' in this store" in refused["error"]["message"]
+
+
 def test_a_broken_panel_file_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(

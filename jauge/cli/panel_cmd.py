@@ -9,11 +9,13 @@ import click
 from ..i18n import _
 from .options import db_option, format_option
 from .output import console, opened, print_json
+from .score_cmd import index_version_option
 
 EPILOG = """
 \b
 Examples:
   jauge panel export our-panel.json       # quantiles per stratum only: no names, no items
+  jauge panel export client-a.json --workspace client-a
   jauge panel import their-panel.json     # score against their distributions too
 """
 
@@ -26,19 +28,41 @@ def panel_group() -> None:
 @panel_group.command("export", epilog=EPILOG)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--panel-id", metavar="ID", help="Name of the panel (default: dated).")
+@click.option(
+    "--workspace",
+    metavar="NAME",
+    help="Only this workspace's organisations (default: every workspace of the store; a "
+    "panel holds no names).",
+)
+@index_version_option
 @db_option
 @format_option("table", "json")
-def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) -> None:
+def export_command(
+    file: str,
+    panel_id: str | None,
+    workspace: str | None,
+    index_version: str | None,
+    db: str | None,
+    fmt: str,
+) -> None:
     """Write the store's anonymised indicator distributions to FILE."""
     from jauge.metrics.panels_store import export_panel
+    from jauge.metrics.spec import LATEST
+    from jauge.stats import known_workspace
 
-    with opened(db, fmt=fmt) as handle:
-        panel = export_panel(handle.store, panel_id)
+    with opened(db, workspace, fmt) as handle:
+        if workspace:
+            known_workspace(handle.store, workspace)  # a typo would export nothing
+        panel = export_panel(
+            handle.store, panel_id, version=index_version or LATEST, workspace=workspace
+        )
         with open(file, "w", encoding="utf-8") as f:
             json.dump(panel.to_dict(), f, indent=1)
     summary = {
         "panel_id": panel.panel_id,
         "file": file,
+        "index_version": panel.index_version,
+        "workspace": workspace,
         "strata": {k: len(v) for k, v in sorted(panel.strata.items())},
     }
     if fmt == "json":
@@ -46,10 +70,11 @@ def export_command(file: str, panel_id: str | None, db: str | None, fmt: str) ->
     else:
         console().print(
             _(
-                "wrote panel [bold]{panel}[/] to {path}: {count} strata",
+                "wrote panel [bold]{panel}[/] to {path}: {count} strata, measured by {version}",
                 panel=panel.panel_id,
                 path=file,
                 count=len(panel.strata),
+                version=panel.index_version,
             )
         )
 

@@ -68,6 +68,9 @@ class Panel:
     panel_id: str
     strata: dict[str, dict[str, Distribution]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    #: the index version its values were measured by (None: not recorded, as in the
+    #: built-in panel and panels exported before jauge recorded it)
+    index_version: str | None = None
 
     def reference(self, indicator: str, stratum: str) -> tuple[Distribution, str] | None:
         """The distribution for ``indicator`` in ``stratum``, else in the platform's pooled
@@ -83,6 +86,7 @@ class Panel:
         return {
             "format": FORMAT,
             "panel_id": self.panel_id,
+            **({"index_version": self.index_version} if self.index_version else {}),
             "quantiles": QUANTILES,
             "strata": {
                 key: {
@@ -139,11 +143,14 @@ def _weighted_quantiles(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def build_panel(
-    panel_id: str, units: Iterable[tuple[str, dict[str, float]]], min_units: int = 1
+    panel_id: str,
+    units: Iterable[tuple[str, dict[str, float]]],
+    min_units: int = 1,
+    index_version: str | None = None,
 ) -> Panel:
-    """A panel from units given as (stratum, {indicator: value}); pooled strata
-    (``platform|all`` and ``all|all``) are added. Strata with fewer than
-    ``min_units`` units are left out."""
+    """A panel from units given as (stratum, {indicator: value}) measured by
+    ``index_version``; pooled strata (``platform|all`` and ``all|all``) are added. Strata
+    with fewer than ``min_units`` units are left out."""
     samples: dict[str, dict[str, list[float]]] = {}
     for stratum, values in units:
         platform = stratum.split("|", 1)[0]
@@ -151,7 +158,7 @@ def build_panel(
             for name, value in values.items():
                 if value is not None and not math.isnan(value):
                     samples.setdefault(key, {}).setdefault(name, []).append(float(value))
-    panel = Panel(panel_id)
+    panel = Panel(panel_id, index_version=index_version)
     for key, indicators in samples.items():
         for name, found in indicators.items():
             if len(found) >= min_units:
@@ -188,7 +195,10 @@ def parse_panel(data: Any, source: str) -> Panel:
         )
     if not isinstance(data.get("panel_id"), str) or not isinstance(data.get("strata"), dict):
         raise InputError(source, N_("a panel needs a panel_id and strata"))
-    panel = Panel(data["panel_id"])
+    version = data.get("index_version")
+    if version is not None and not isinstance(version, str):
+        raise InputError(source, N_("index_version: expected a version like jauge-index/1.0.1"))
+    panel = Panel(data["panel_id"], index_version=version)
     for key, indicators in data["strata"].items():
         if "|" not in key or not isinstance(indicators, dict):
             raise InputError(

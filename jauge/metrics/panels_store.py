@@ -48,20 +48,26 @@ def import_panel(store: Store, path: str) -> Panel:
 
 
 def unit_values(
-    store: Store, engine: str = "duckdb", version: str = LATEST, every: str = "quarter"
+    store: Store,
+    engine: str = "duckdb",
+    version: str = LATEST,
+    every: str = "quarter",
+    workspace: str | None = None,
 ) -> list[tuple[str, dict[str, float]]]:
-    """Every organisation of the store, over each calendar quarter (or month) it has items
-    in: its stratum and the values scoring would score (point estimates, before
-    shrinkage). What scoring calls not measurable or short of data is left out (the same
-    :func:`~jauge.metrics.index.data_gap`): a zero there is an artefact of what was
-    collected, and would drag every other store's scores up."""
+    """Every organisation of the store (of one ``workspace``, when named), over each
+    calendar quarter (or month) it has items in: its stratum and the values scoring would
+    score (point estimates, before shrinkage). What scoring calls not measurable or short
+    of data is left out (the same :func:`~jauge.metrics.index.data_gap`): a zero there is
+    an artefact of what was collected, and would drag every other store's scores up."""
     from .compare import periods
     from .index import data_gap, first_interactions, stratum_of, unmeasurable
 
     spec = load_spec(version)
     orgs = store.con.execute(
         "SELECT o.workspace, o.org_id, min(c.created_at), max(c.created_at) FROM organisations o "
-        "JOIN content_items c USING (org_id) GROUP BY ALL ORDER BY 1, 2"
+        "JOIN content_items c USING (org_id) WHERE $workspace IS NULL OR o.workspace = $workspace "
+        "GROUP BY ALL ORDER BY 1, 2",
+        {"workspace": workspace},
     ).fetchall()
     scopes = [
         Scope(
@@ -103,8 +109,17 @@ def unit_values(
     return units
 
 
-def export_panel(store: Store, panel_id: str | None = None) -> Panel:
-    """The store's anonymised panel: quantiles per stratum, strata of few units left out."""
-    units = unit_values(store)
+def export_panel(
+    store: Store,
+    panel_id: str | None = None,
+    *,
+    version: str = LATEST,
+    workspace: str | None = None,
+) -> Panel:
+    """The store's anonymised panel (of one ``workspace``'s organisations, when named, else
+    of all), measured by index ``version``: quantiles per stratum, strata of few units
+    left out, and the version named in the panel."""
+    spec = load_spec(version)
+    units = unit_values(store, version=spec.version, workspace=workspace)
     panel_id = panel_id or f"jauge-panel/export-{utcnow().strftime('%Y%m%dT%H%M%S')}"
-    return build_panel(panel_id, units, min_units=MIN_UNITS)
+    return build_panel(panel_id, units, min_units=MIN_UNITS, index_version=spec.version)
