@@ -13,7 +13,7 @@ import jauge
 from jauge.cli.main import cli
 from jauge.errors import ConfigError
 
-from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
+from .conftest import AIRLINE_TWEETS, FRENCH_MAP, FRENCH_TWEETS_CSV, UCI_FACEBOOK
 
 CONTRACT = {
     "index_version",
@@ -66,6 +66,38 @@ def test_score_json_has_the_contract_fields(store: Path) -> None:
     methods = data["sources_and_methods"]
     assert {"channels", "collection", "languages", "sentiment_method", "filtering"} <= set(methods)
     assert methods["channels"] == ["facebook"]
+
+
+def test_collection_names_the_sources_of_the_organisation_alone(
+    store: Path, tmp_path: Path
+) -> None:
+    """The transparency table's collection: what brought this organisation's data, not
+    another's imports nor a refused file."""
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    with jauge.open(db) as j:  # a file of the wrong kind for its source is refused
+        refused = j.import_file(UCI_FACEBOOK, "posts-csv", org="Brand", platform="x")
+        assert not refused.ok
+        brand, united = j.score("Brand"), j.score("United")
+    assert brand.sources_and_methods["collection"] == ["import: facebook-insights"]
+    assert united.sources_and_methods["collection"] == ["import: tweets-csv"]
+
+
+def test_only_an_import_that_brought_something_outdates_the_integrity_run(
+    store: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    outdated = "data was imported after the last `jauge integrity`"
+    with jauge.open(db) as j:
+        j.integrity()
+        again = j.import_file(AIRLINE_TWEETS, "tweets-csv")  # the weekly export, unchanged
+        assert again.ok and again.total("inserted") == again.total("updated") == 0
+        assert not any(outdated in w for w in j.score("United").warnings)
+        assert j.import_file(
+            FRENCH_TWEETS_CSV, "posts-csv", org="Le Monde", platform="x", mapping=FRENCH_MAP
+        ).ok
+        assert any(outdated in w for w in j.score("United").warnings)
 
 
 def test_same_store_and_arguments_give_the_same_figures(store: Path) -> None:
@@ -360,6 +392,36 @@ def campaigns(store: Path, tmp_path: Path) -> Path:
         ):
             j.add_campaign(name, org=org, start=first, end=last)
     return db
+
+
+def test_a_campaign_known_by_its_utm_alone_is_measured_on_its_tagged_sessions(
+    tmp_path: Path,
+) -> None:
+    """A campaign with a UTM campaign but no hashtag or keyword: its business impact
+    reads the social sessions tagged with it, not all the organisation's. The UCI
+    shop's real sessions, the returning visitors' tagged with the campaign (the tag is
+    ours; every figure is the data's)."""
+    from .test_value import write_named_sessions
+
+    raw = write_named_sessions(tmp_path / "ga4.csv", 2014)
+    raw["Session campaign"] = raw["VisitorType"].map({"Returning_Visitor": "spring"})
+    raw.to_csv(tmp_path / "ga4.csv", index=False)
+    db = tmp_path / "utm.duckdb"
+    with jauge.open(db) as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        assert j.import_file(tmp_path / "ga4.csv", "web-analytics-csv", org="Brand",
+                             mapping={"Revenue": "converted"}).ok  # fmt: skip
+        j.add_campaign("Spring", org="Brand", start="2014-03-01", end="2014-05-31",
+                       utm_campaign="spring")  # fmt: skip
+        alone = j.score("Brand", campaign="Spring")
+        value = j.value("Brand", campaign="Spring").to_dict()
+    social = raw["TrafficType"].isin([3, 4, 5, 8]) & raw["Month"].isin(["Mar", "May"])
+    tagged = raw[social & (raw["Session campaign"] == "spring")]
+    assert 0 < len(tagged) < social.sum()
+    assert alone.components["conversion"].n == len(tagged)
+    assert alone.components["conversion"].value == pytest.approx(tagged["Revenue"].mean())
+    (spring,) = [c for c in value["campaigns"] if c["name"] == "Spring"]
+    assert spring["social_sessions"] == len(tagged)  # as `jauge value` counts them
 
 
 def test_a_campaign_too_short_is_listed_unscored_with_why(campaigns: Path) -> None:

@@ -360,10 +360,7 @@ def _scored(
     per_scope = split_by_scope(combined, len(scopes))
     first_seen = first_interactions(store, workspace)
     languages = scope_languages(store, scopes)
-    sources = store.con.execute(
-        "SELECT list(DISTINCT source ORDER BY source) FROM imports WHERE workspace = ?",
-        [workspace],
-    ).fetchall()[0][0]
+    sources = import_sources(store, workspace, sorted({scope.org_id for scope in scopes}))
     results = [
         score_statistics(
             spec,
@@ -371,7 +368,9 @@ def _scored(
             stats,
             described,
             reasons=unmeasurable(scope, stats, first_seen.get(scope.org_id)),
-            sources=sources_and_methods(stats, languages[i], sources or [], engine, spec),
+            sources=sources_and_methods(
+                stats, languages[i], sources.get(scope.org_id, []), engine, spec
+            ),
         )
         for i, ((scope, described), stats) in enumerate(zip(resolved, per_scope, strict=True))
     ]
@@ -386,12 +385,37 @@ def _scored(
     return results
 
 
+def import_sources(store: Store, workspace: str, org_ids: list[str]) -> dict[str, list[str]]:
+    """Each organisation's sources: those of the imports (and syncs) that wrote its items,
+    web sessions or costs; not another organisation's, nor a file that was refused."""
+    rows = store.con.execute(
+        """
+        WITH written AS (
+            SELECT org_id, first_import_id AS import_id FROM content_items
+            WHERE workspace = $ws AND org_id IN (SELECT unnest($orgs))
+            UNION SELECT org_id, last_import_id FROM content_items
+            WHERE workspace = $ws AND org_id IN (SELECT unnest($orgs))
+            UNION SELECT org_id, import_id FROM web_traffic
+            WHERE workspace = $ws AND org_id IN (SELECT unnest($orgs))
+            UNION SELECT org_id, import_id FROM costs
+            WHERE workspace = $ws AND org_id IN (SELECT unnest($orgs))
+        )
+        SELECT w.org_id, list(DISTINCT i.source ORDER BY i.source)
+        FROM written w JOIN imports i USING (import_id) GROUP BY w.org_id
+        """,
+        {"ws": workspace, "orgs": org_ids},
+    ).fetchall()
+    return {org_id: list(found) for org_id, found in rows}
+
+
 def assessment_outdated(store: Store, workspace: str) -> bool:
-    """Whether the workspace was assessed by `jauge integrity`, then imported into."""
+    """Whether the workspace was assessed by `jauge integrity`, then imported into: by an
+    import that added or changed something (a re-import of the same export brings no one)."""
     return bool(
         store.con.execute(
             "SELECT (SELECT max(assessed_at) FROM integrity_runs WHERE workspace = $ws) < "
-            "(SELECT max(finished_at) FROM imports WHERE workspace = $ws AND status = 'written')",
+            "(SELECT max(finished_at) FROM imports WHERE workspace = $ws AND status = 'written' "
+            "AND coalesce(inserted, 0) + coalesce(updated, 0) > 0)",
             {"ws": workspace},
         ).fetchall()[0][0]
     )

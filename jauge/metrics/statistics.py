@@ -172,8 +172,10 @@ NARROW_TOUCHES = """AND ((sc.account_id IS NULL AND NOT sc.has_terms)
 
 
 def needs_narrowing(scopes: list[Scope]) -> bool:
-    """Whether any scope is an account or a campaign (the SQL then filters by them)."""
-    return any(s.account_id or s.campaign_terms for s in scopes)
+    """Whether any scope is an account or a campaign (the SQL then filters by them): a
+    campaign known only by its name or UTM campaign, without hashtags or keywords, still
+    narrows the web sessions to those tagged with it."""
+    return any(s.account_id or s.campaign_terms or s.campaign_keys for s in scopes)
 
 
 def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
