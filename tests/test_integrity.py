@@ -473,3 +473,64 @@ def test_too_many_early_engagements_to_compare_are_said_not_compared(
     monkeypatch.undo()
     data = json.loads(runner.invoke(cli, ["integrity", *db, "--format", "json"]).output)
     assert len(data["groups"]) == 1 and data["warnings"] == []
+
+
+def test_a_forgotten_person_keeps_their_weight_in_every_later_assessment(
+    gamed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """docs/people.md: forgetting someone leaves every figure as it was; docs/integrity.md:
+    run `jauge integrity` again after each import. Their profile facts are gone, so a later
+    run must neither un-flag nor re-flag them: a bought commenter and a pod member keep the
+    weight of their last assessment, and the index its score and fingerprint."""
+    import shutil
+
+    from jauge.integrity import lockstep
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(gamed["db"], db)
+    stored = (
+        "SELECT p.handle, a.* EXCLUDE (workspace) FROM authenticity a "
+        "JOIN persons p USING (workspace, person_id) WHERE a.person_id IN ({}) "
+        "ORDER BY a.group_id NULLS FIRST"
+    )
+    with jauge.open(db) as j:
+        first = j.integrity()
+        scores = {org: j.score(org) for org in ("bought", "pod")}
+        bought = j.sql(
+            "SELECT p.handle, p.person_id FROM authenticity a JOIN persons p USING (person_id) "
+            "WHERE a.weight = 0 AND a.group_id IS NULL AND p.handle LIKE 'acct%' "
+            "ORDER BY p.handle LIMIT 1"
+        ).to_pylist()[0]
+        member = j.sql("SELECT person_id FROM persons WHERE handle = ?", [POD[0]]).to_pylist()
+        ids = [bought["person_id"], member[0]["person_id"]]
+        marks = ", ".join("?" for _ in ids)
+        kept = j.sql(stored.format(marks), ids).to_pylist()
+    assert [(r["weight"], r["group_id"] is None) for r in kept] == [(0.0, True), (0.0, False)]
+    for handle in (bought["handle"], POD[0]):
+        out = CliRunner().invoke(cli, ["person", "forget", handle, "--db", str(db)])
+        assert out.exit_code == 0, out.output
+    with jauge.open(db) as j:
+        again = j.integrity()
+        after = {org: j.score(org) for org in ("bought", "pod")}
+        # the rows stay as their last assessment left them, less the handle that was erased
+        assert j.sql(stored.format(marks), ids).to_pylist() == [{**r, "handle": None} for r in kept]
+        # with no lockstep groups looked for, the pod's other members count again, but
+        # not the forgotten one: no later run changes a forgotten person's weight
+        monkeypatch.setattr(lockstep, "PAIR_LIMIT", 1000)
+        assert j.integrity().groups == []
+        monkeypatch.undo()
+        assert [r["weight"] for r in j.sql(stored.format(marks), ids).to_pylist()] == [0.0, 0.0]
+        assert j.sql(
+            "SELECT count(*) AS n FROM authenticity a JOIN persons p USING (person_id) "
+            "WHERE p.handle IN (SELECT unnest(?))",
+            [POD[1:]],
+        ).to_pylist() == [{"n": 0}]
+        j.integrity()
+        last = {org: j.score(org) for org in ("bought", "pod")}
+    for org, score in scores.items():
+        for later in (after[org], last[org]):
+            assert (later.score, later.fingerprint) == (score.score, score.fingerprint)
+            assert later.integrity_share == score.integrity_share
+            assert later.coverage == score.coverage
+    assert (again.flagged, again.weight_removed) == (first.flagged, first.weight_removed)
+    assert (again.forgotten, again.with_profile) == (2, first.with_profile - 1)

@@ -4,6 +4,13 @@ One run reads every person of the workspace, scores the profile signals in one
 statement, finds the lockstep groups, and replaces the workspace's stored weights
 (table ``authenticity``) whole. Persons with neither a profile fact nor a group are
 not stored: they keep the weight of 1 the index gives anyone never assessed.
+
+A person `jauge person forget` erased is not assessed again: their profile facts are
+gone, so a new assessment would only undo the old one, and the counts they are part of
+would move. Their stored row (weight, signals, group, when and by which method) is
+carried into the new assessment as it was, and someone forgotten before any assessment
+stays unassessed. Lockstep groups are still looked for among everyone, as the
+interactions stay: the other members of a pod are found whether or not one was forgotten.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from .profile import LOCKSTEP, has_profile_sql, p_sql, signals_sql
 
 #: a person counts as flagged when their weight is at most this
 FLAGGED = 0.5
+#: SQL over persons: erased by `jauge person forget` (see Store.erase_persons)
+FORGOTTEN = "native_id LIKE 'forgotten:%'"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class IntegrityReport:
     workspace: str
     persons: int  # persons in the workspace
     with_profile: int  # of which with at least one profile fact
+    forgotten: int  # of which forgotten, keeping the weight of their last assessment
     flagged: int  # weight at most FLAGGED
     weight_removed: float  # sum of (1 - weight): how many people the index stops counting
     signals: dict[str, int]  # signal -> persons it fired for
@@ -93,12 +103,13 @@ def assess(
     con, assessed_at = store.con, utcnow()
     con.register("jauge_lockstep_members", members)
     try:
-        persons, with_profile = con.execute(
-            f"SELECT count(*), count(*) FILTER ({has_profile_sql()}) FROM persons "
-            "WHERE workspace = ?",
+        persons, with_profile, forgotten = con.execute(
+            f"SELECT count(*), count(*) FILTER ({has_profile_sql()}), "
+            f"count(*) FILTER ({FORGOTTEN}) FROM persons WHERE workspace = ?",
             [workspace],
         ).fetchall()[0]
-        # the persons worth storing: with a profile fact or in a group
+        # the persons worth storing: with a profile fact or in a group, and the forgotten
+        # with the row of their last assessment, unchanged
         assessed = con.sql(
             f"""
             SELECT ? AS workspace, p.person_id, p.platform, p.handle,
@@ -109,12 +120,17 @@ def assess(
                         ELSE signals END AS signals,
                    g.group_id, ? AS method, ?::TIMESTAMP AS assessed_at
             FROM (SELECT *, {p_sql()} AS p_inauthentic, {signals_sql()} AS signals
-                  FROM persons WHERE workspace = ?) p
+                  FROM persons WHERE workspace = ? AND NOT coalesce({FORGOTTEN}, false)) p
             LEFT JOIN jauge_lockstep_members g USING (person_id)
             WHERE ({has_profile_sql()}) OR g.group_id IS NOT NULL
+            UNION ALL
+            SELECT a.workspace, a.person_id, p.platform, p.handle, a.weight, a.p_inauthentic,
+                   a.signals, a.group_id, a.method, a.assessed_at
+            FROM authenticity a JOIN persons p USING (workspace, person_id)
+            WHERE a.workspace = ? AND {FORGOTTEN}
             ORDER BY weight, platform, handle, person_id
             """,
-            params=[workspace, METHOD, assessed_at, workspace],
+            params=[workspace, METHOD, assessed_at, workspace, workspace],
         ).to_arrow_table()
     finally:
         con.unregister("jauge_lockstep_members")
@@ -134,6 +150,7 @@ def assess(
         workspace=workspace,
         persons=int(persons),
         with_profile=int(with_profile),
+        forgotten=int(forgotten),
         flagged=flagged,
         weight_removed=sum(1.0 - w for w in weights),
         signals=dict(sorted(signals.items())),
