@@ -141,6 +141,49 @@ def test_ad_costs_per_campaign_and_the_roi_the_platform_reports(handle: jauge.Ja
     assert any("no web analytics" in w for w in report["warnings"])
 
 
+def test_undated_costs_of_a_defined_campaign_count_over_its_days_only(
+    handle: jauge.Jauge,
+) -> None:
+    """The ad file gives totals without dates. Its campaigns 916 and 1178 defined as a
+    spring and a Christmas campaign: a window lists and counts each only over its days
+    inside it; 936, which only the export names, still counts whole in every window."""
+    import_ads(handle)
+    handle.add_campaign("Printemps", org="XYZ", start="2014-03-01", end="2014-05-31",
+                        utm_campaign="916")  # fmt: skip
+    handle.add_campaign("Noël", org="XYZ", start="2014-11-01", end="2014-12-31",
+                        utm_campaign="1178")  # fmt: skip
+    raw = ads()
+    spent = raw["Spent"].round(2).groupby(raw["xyz_campaign_id"]).sum()  # to the cent
+
+    def listed(start: str, end: str) -> tuple[dict[str, dict], float]:
+        report = handle.value("XYZ", start=start, end=end).to_dict()
+        return {c["name"]: c for c in report["campaigns"]}, report["funnel"]["spend"]
+
+    # the last quarter: Christmas whole, spring neither listed (as '916') nor spent
+    campaigns, spend = listed("2014-10-03", "2014-12-31")
+    assert list(campaigns) == ["Noël", "936"]
+    assert campaigns["Noël"]["defined"] and not campaigns["936"]["defined"]
+    assert campaigns["Noël"]["spend"] == pytest.approx(spent[1178], abs=0.01)
+    assert campaigns["936"]["spend"] == pytest.approx(spent[936], abs=0.01)
+    assert spend == pytest.approx(spent[1178] + spent[936], abs=0.01)
+    # December: 31 of Christmas's 61 days, as a dated row would be cut
+    campaigns, spend = listed("2014-12-01", "2014-12-31")
+    assert campaigns["Noël"]["spend"] == pytest.approx(spent[1178] * 31 / 61, abs=0.01)
+    assert campaigns["Noël"]["clicks"] == round(raw[raw["xyz_campaign_id"] == 1178]
+                                                ["Clicks"].sum() * 31 / 61)  # fmt: skip
+    assert spend == pytest.approx(spent[1178] * 31 / 61 + spent[936], abs=0.01)
+    # one spring day: 1 of its 92
+    campaigns, spend = listed("2014-03-01", "2014-03-01")
+    assert list(campaigns) == ["Printemps", "936"]
+    assert campaigns["Printemps"]["spend"] == pytest.approx(spent[916] / 92, abs=0.01)
+    assert spend == pytest.approx(spent[916] / 92 + spent[936], abs=0.01)
+    # by default, the span of the campaigns the undated costs belong to: every euro
+    report = handle.value("XYZ").to_dict()
+    assert report["period"] == {"start": "2014-03-01", "end": "2014-12-31"}
+    assert [c["name"] for c in report["campaigns"]] == ["Printemps", "Noël", "936"]
+    assert report["funnel"]["spend"] == pytest.approx(spent.sum(), abs=0.01)
+
+
 def test_roi_interval_is_reproducible_and_narrower_with_more_ads(handle: jauge.Jauge) -> None:
     import_ads(handle)
     first = handle.value("XYZ", conversion_value=50.0).to_dict()["campaigns"]

@@ -4,8 +4,8 @@ each campaign spent and returned, with intervals (docs/value.md).
 Everything is read from the store as imported: ``web_traffic`` (what sessions came from
 where and what they earned), ``costs`` (what was spent) and the latest reach of the
 organisation's own items. A campaign is matched by its name or its UTM campaign: the
-campaigns defined with ``jauge campaign add`` (over their period) and any other campaign
-an export names (over the period asked).
+campaigns defined with ``jauge campaign add`` (over their period; their undated cost rows
+too, see spend.py) and any other campaign an export names (over the period asked).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from ..campaigns import Campaign, list_campaigns
@@ -25,6 +26,7 @@ from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from . import METHOD
 from .channels import platform_sql, with_host
+from .spend import as_date, campaign_days, names_of, row_days, shares
 
 #: bootstrap replicates and seed: the same data always gives the same interval
 REPLICATES = 1000
@@ -201,10 +203,11 @@ def value_report(
                 value=repr(conversion_value),
             )
         )
-    defined = _defined_campaign(store, workspace, org, campaign)
+    campaigns = list_campaigns(store, workspace, org)
+    defined = _defined_campaign(campaigns, campaign)
     if defined is not None:  # a defined campaign is measured over its own period
         start, end = start or defined.starts_on, end or defined.ends_on
-    first, last = _span(store, org_id)
+    first, last = _span(store, org_id, campaigns)
     start, end = start or first, end or last
     if start is not None and end is not None:
         check_order(start, end)
@@ -234,7 +237,7 @@ def value_report(
     # costs without dates give no period: every day counts then
     start, end = start or date.min, end or date.max
     traffic = _traffic(store, org_id, start, end, conversion_value)
-    costs = _costs(store, org_id, conversion_value)
+    costs = _costs(store, org_id, conversion_value, campaigns)
     if campaign is not None:
         keys = _campaign_keys(campaign, defined, traffic, costs, org)
         traffic = traffic[traffic["campaign"].isin(keys)] if len(traffic) else traffic
@@ -255,7 +258,7 @@ def value_report(
     report.social_revenue = _total(social, "revenue")
     report.spend = _prorated_total(costs, start, end)
     report.platforms = _platforms(store, org_id, start, end, social)
-    report.campaigns = _campaigns(store, workspace, org, start, end, traffic, costs, campaign)
+    report.campaigns = _campaigns(campaigns, start, end, traffic, costs, campaign)
     if not len(traffic):
         report.warnings.append(
             N_("no web analytics in this period: sessions, conversions and revenue are unknown")
@@ -277,20 +280,12 @@ def value_report(
     return report
 
 
-def _defined_campaign(
-    store: Store, workspace: str, org: str, campaign: str | None
-) -> Campaign | None:
+def _defined_campaign(campaigns: list[Campaign], campaign: str | None) -> Campaign | None:
     """The campaign ``jauge campaign add`` defined by that name or UTM campaign, if any."""
     if campaign is None:
         return None
     wanted = campaign.strip().lower()
-    return next((c for c in list_campaigns(store, workspace, org) if wanted in _names_of(c)), None)
-
-
-def _names_of(campaign: Campaign) -> set[str]:
-    """What exports call a defined campaign: its name or its UTM campaign, in any case."""
-    utm = [campaign.utm_campaign.strip().lower()] if campaign.utm_campaign else []
-    return {campaign.name.strip().lower(), *utm}
+    return next((c for c in campaigns if wanted in names_of(c)), None)
 
 
 def _campaign_keys(
@@ -299,7 +294,7 @@ def _campaign_keys(
     """The campaign names sessions and costs carry for ``campaign``; refused when neither
     a defined campaign nor an export knows it."""
     if defined is not None:
-        return _names_of(defined)
+        return names_of(defined)
     wanted = campaign.strip().lower()
     named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
     if wanted not in named:
@@ -324,8 +319,10 @@ def _has_data(store: Store, org_id: str) -> bool:
     )
 
 
-def _span(store: Store, org_id: str) -> tuple[date | None, date | None]:
-    row = store.con.execute(
+def _span(store: Store, org_id: str, campaigns: list[Campaign]) -> tuple[date | None, date | None]:
+    """The days of the organisation's traffic and costs; an undated cost row of a defined
+    campaign was spent over the campaign's days."""
+    first, last = store.con.execute(
         """
         SELECT least(min(day), min(s)), greatest(max(day), max(e)) FROM (
             SELECT day, NULL::DATE AS s, NULL::DATE AS e FROM web_traffic WHERE org_id = $1
@@ -334,7 +331,19 @@ def _span(store: Store, org_id: str) -> tuple[date | None, date | None]:
         """,
         [org_id],
     ).fetchall()[0]
-    return row[0], row[1]
+    undated = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT lower(trim(campaign)) FROM costs WHERE org_id = ? "
+            "AND starts_on IS NULL AND ends_on IS NULL AND campaign IS NOT NULL",
+            [org_id],
+        ).fetchall()
+    }
+    for c in campaigns:
+        if names_of(c) & undated:
+            first = min(first or c.starts_on, c.starts_on)
+            last = max(last or c.ends_on, c.ends_on)
+    return first, last
 
 
 def _traffic(
@@ -354,13 +363,16 @@ def _traffic(
         """,
         {"org": org_id, "start": start, "end": end, "value": conversion_value},
     ).df()
-    frame["day"] = frame["day"].map(_as_date)  # once, for every campaign's comparison
+    frame["day"] = frame["day"].map(as_date)  # once, for every campaign's comparison
     return frame
 
 
-def _costs(store: Store, org_id: str, conversion_value: float | None) -> Any:
-    """Every cost row of the organisation (prorated to a period later), as a DataFrame."""
-    return store.con.execute(
+def _costs(
+    store: Store, org_id: str, conversion_value: float | None, campaigns: list[Campaign]
+) -> Any:
+    """Every cost row of the organisation with the days it was spent over (``days``,
+    prorated to a period later), as a DataFrame."""
+    frame = store.con.execute(
         """
         SELECT lower(trim(campaign)) AS campaign, starts_on, ends_on, spend::DOUBLE AS spend,
                impressions::DOUBLE AS impressions, clicks::DOUBLE AS clicks,
@@ -370,6 +382,10 @@ def _costs(store: Store, org_id: str, conversion_value: float | None) -> Any:
         """,
         {"org": org_id, "value": conversion_value},
     ).df()
+    frame["days"] = pd.Series(
+        row_days(frame, campaign_days(campaigns)), index=frame.index, dtype=object
+    )
+    return frame
 
 
 def _currency(store: Store, org_id: str, report: ValueReport) -> str | None:
@@ -400,38 +416,10 @@ def _total(frame: Any, column: str) -> Any:
     return int(total) if column == "conversions" else _cents(total)
 
 
-def _share(costs: Any, start: date, end: date) -> np.ndarray:
-    """Each cost row's share inside [start, end]: by days of overlap (spend is assumed
-    even over its period); an undated row counts whole."""
-    if not len(costs):
-        return np.zeros(0)
-    shares = np.ones(len(costs))
-    for i, (s, e) in enumerate(zip(costs["starts_on"], costs["ends_on"], strict=True)):
-        s = _as_date(s)
-        e = _as_date(e) or s
-        s = s or e
-        if s is None or e is None:
-            continue
-        days = (e - s).days + 1
-        overlap = (min(e, end) - max(s, start)).days + 1
-        shares[i] = max(overlap, 0) / days if days > 0 else 0.0
-    return shares
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or value != value:  # NaT and NaN compare unequal to themselves
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if hasattr(value, "date") and not isinstance(value, date):
-        return value.date()  # type: ignore[no-any-return]
-    return value if isinstance(value, date) else None
-
-
 def _prorated_total(costs: Any, start: date, end: date) -> float | None:
     if not len(costs):
         return None
-    return _cents(float((costs["spend"].to_numpy() * _share(costs, start, end)).sum()))
+    return _cents(float((costs["spend"].to_numpy() * shares(costs, start, end)).sum()))
 
 
 def _platforms(
@@ -474,26 +462,21 @@ def _platforms(
 
 
 def _campaigns(
-    store: Store,
-    workspace: str,
-    org: str,
+    campaigns: list[Campaign],
     start: date,
     end: date,
     traffic: Any,
     costs: Any,
     only: str | None,
 ) -> list[CampaignValue]:
-    """Defined campaigns overlapping the period, then campaigns only exports name."""
-    defined = [
-        c
-        for c in list_campaigns(store, workspace, org)
-        if c.ends_on >= start and c.starts_on <= end
-    ]
-    seen: set[str] = set()
+    """Defined campaigns overlapping the period, then campaigns only exports name (a
+    defined campaign outside the period is neither: its names are not listed again)."""
+    seen = {key for c in campaigns for key in names_of(c)}
     out = []
-    for c in defined:
-        keys = _names_of(c)
-        seen |= keys
+    for c in campaigns:
+        if c.ends_on < start or c.starts_on > end:
+            continue
+        keys = names_of(c)
         first, last = max(c.starts_on, start), min(c.ends_on, end)
         out.append(_campaign_value(c.name, True, c.utm_campaign, keys, first, last, traffic, costs))
     named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
@@ -525,7 +508,7 @@ def _campaign_value(
         else traffic
     )
     paid = costs[costs["campaign"].isin(keys)] if len(costs) else costs
-    share = _share(paid, start, end)
+    share = shares(paid, start, end)
     paid = paid[share > 0] if len(paid) else paid
     share = share[share > 0]
     spend = _cents(float((paid["spend"].to_numpy() * share).sum())) if len(paid) else None
