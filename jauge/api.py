@@ -136,10 +136,18 @@ class Jauge:
             {
                 "name": o["name"],
                 "relation": o["relation"],
+                # its name always counts (see workspace_dictionary), entered or not
                 "terms": [
-                    {"kind": t["kind"], "term": t["term"]}
-                    for t in terms
-                    if t["org_id"] == o["org_id"]
+                    *(
+                        []
+                        if any(t["org_id"] == o["org_id"] and t["kind"] == "name" for t in terms)
+                        else [{"kind": "name", "term": o["name"]}]
+                    ),
+                    *(
+                        {"kind": t["kind"], "term": t["term"]}
+                        for t in terms
+                        if t["org_id"] == o["org_id"]
+                    ),
                 ],
             }
             for o in orgs
@@ -363,7 +371,9 @@ class Jauge:
         return Frame(self.store.table(entity, self.workspace))
 
     def sql(self, query: str, params: list[Any] | None = None) -> Frame:
-        """A read query over the store's tables, as a Frame."""
+        """A read query over the store's tables, as a Frame. It reads the whole store,
+        every workspace's rows: a query keeps to this handle's by filtering on the
+        ``workspace`` column (``WHERE workspace = ?`` with ``[j.workspace]``)."""
         return Frame(self.store.query(query, params))
 
     @property
@@ -435,8 +445,8 @@ def open(
     store = Store(
         settings.DB.value(str(path) if path is not None else None),
         read_only=read_only,
-        memory_limit=settings.MEMORY_LIMIT.value(),
-        threads=int(settings.THREADS.value()),
+        memory_limit=settings.MEMORY_LIMIT.memory(),
+        threads=settings.THREADS.whole(),
     )
     return Jauge(store, settings.WORKSPACE.value(workspace))
 

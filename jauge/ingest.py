@@ -99,7 +99,7 @@ def import_files(
     upload saved to a temporary folder)."""
     paths = list(paths)
     results = []
-    with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.value()):
+    with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.memory()):
         for path in paths:
             label = (labels or {}).get(path, path)
             try:

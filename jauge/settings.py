@@ -6,8 +6,19 @@ the default below.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass
+
+from .i18n import N_
+
+#: an amount of memory as the embedded engine reads it: 1GB, 512 MB, 2GiB, 80%...
+_MEMORY = re.compile(
+    r"\s*(-1|none|\d+(\.\d+)?\s*(%|[kmgt]i?b?|b|bytes?|(kilo|mega|giga|tera|kibi|mebi|gibi|tebi)"
+    r"bytes?))\s*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,42 @@ class Setting:
         if flag is not None:
             return flag
         return os.environ.get(self.env) or self.default
+
+    def whole(self) -> int:
+        """The value as a whole number of 0 or more; a clear error naming the variable."""
+        raw = self.value()
+        number = int(raw) if raw.strip().isdigit() else -1
+        if number < 0:
+            raise self._refused(raw, N_("{name} takes a whole number of 0 or more, got {value}"))
+        return number
+
+    def seconds(self) -> float:
+        """The value as seconds, 0 or more."""
+        raw = self.value()
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or number < 0:
+            raise self._refused(
+                raw, N_("{name} takes a number of seconds of 0 or more, got {value}")
+            )
+        return number
+
+    def memory(self) -> str:
+        """The value as an amount of memory the engine reads (1GB, 512MB, 2GiB, 80%)."""
+        raw = self.value()
+        if not _MEMORY.fullmatch(raw):
+            raise self._refused(
+                raw, N_("{name} takes an amount of memory like 1GB, 512MB or 2GiB, got {value}")
+            )
+        return raw.strip()
+
+    def _refused(self, raw: str, message: str) -> Exception:
+        from .errors import ConfigError
+        from .i18n import _
+
+        return ConfigError(_(message, name=self.env, value=repr(raw)))
 
 
 DB = Setting(
@@ -56,6 +103,13 @@ THREADS = Setting(
     default="0",
     help="Threads for the embedded engine; 0 lets it use every core.",
 )
+SPARK_MASTER = Setting(
+    name="spark_master",
+    env="JAUGE_SPARK_MASTER",
+    default="local[2]",
+    help="Master of the Spark session that `--engine spark` starts, in Spark's own syntax; "
+    "local[2] runs Spark on this machine with two worker threads.",
+)
 
 TRANSFORMERS_MODEL = Setting(
     name="transformers_model",
@@ -86,6 +140,14 @@ SECRET_KEY = Setting(
     help="Key signing the web dashboard's session cookies; empty: a random key kept in "
     "the store, so sessions survive a restart.",
 )
+PSEUDONYM_KEY = Setting(
+    name="pseudonym_key",
+    env="JAUGE_PSEUDONYM_KEY",
+    default="",
+    help="Key of the pseudonyms shown instead of people's handles (`--pseudonymise`, "
+    "reports); empty: a random key per workspace, made on first use and kept in the store "
+    "(set one to keep the same pseudonyms in another store).",
+)
 COOKIE_SECURE = Setting(
     name="cookie_secure",
     env="JAUGE_COOKIE_SECURE",
@@ -107,10 +169,12 @@ SETTINGS: tuple[Setting, ...] = (
     MEMORY_LIMIT,
     IMPORT_MEMORY_LIMIT,
     THREADS,
+    SPARK_MASTER,
     TRANSFORMERS_MODEL,
     LOCK_WAIT,
     LANG,
     SECRET_KEY,
+    PSEUDONYM_KEY,
     COOKIE_SECURE,
     BROWSER,
 )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pytest
 
 import jauge
 from jauge import settings
@@ -46,6 +47,35 @@ def test_public_api_is_sorted_and_complete() -> None:
         assert hasattr(jauge, name), name
     public = {n for n in dir(jauge) if not n.startswith("_") and n[0].isupper()}
     assert public <= set(jauge.__all__)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("JAUGE_MEMORY_LIMIT", "lots", "JAUGE_MEMORY_LIMIT takes an amount of memory like 1GB"),
+        ("JAUGE_THREADS", "abc", "JAUGE_THREADS takes a whole number of 0 or more, got 'abc'"),
+        ("JAUGE_LOCK_WAIT", "soon", "JAUGE_LOCK_WAIT takes a number of seconds of 0 or more"),
+        ("JAUGE_IMPORT_MEMORY_LIMIT", "1GB'; DROP", "JAUGE_IMPORT_MEMORY_LIMIT takes an amount"),
+    ],
+)
+def test_a_setting_the_engine_cannot_take_is_named_in_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, says: str
+) -> None:
+    from click.testing import CliRunner
+
+    from jauge.cli.main import cli
+
+    monkeypatch.setenv(variable, value)
+    db = str(tmp_path / "s.duckdb")
+    command = ["import", str(UCI_FACEBOOK), "--source", "facebook-insights", "--org", "Brand",
+               "--year", "2014", "--db", db]  # fmt: skip
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 1 and says in result.stderr
+    assert "Traceback" not in result.output
+    monkeypatch.setenv(
+        variable, {"JAUGE_THREADS": "1", "JAUGE_LOCK_WAIT": "2.5"}.get(variable, "2GiB")
+    )
+    assert CliRunner().invoke(cli, command).exit_code == 0  # a value it takes works
 
 
 def test_every_setting_is_documented() -> None:

@@ -36,10 +36,14 @@ def test_posts_csv_without_a_platform_says_how_to_give_one(handle: jauge.Jauge) 
         handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="X", mapping=FRENCH_MAP)
 
 
-def test_an_accounts_own_replies_are_its_own_posts(handle: jauge.Jauge, tmp_path: Path) -> None:
+@pytest.mark.parametrize("answerer", ["united", ""])
+def test_an_accounts_own_replies_are_its_own_posts(
+    handle: jauge.Jauge, tmp_path: Path, answerer: str
+) -> None:
     """Real tweets to @united as mentions, each answered by the account (a reply row
-    whose author is the account): the answers are United's own, so the index sees
-    answered conversations and the people ranking does not list United itself."""
+    whose author is the account, or that has no author: the organisation's, as the
+    format says): the answers are United's own, so the index sees answered
+    conversations and the people ranking does not list United itself."""
     from datetime import datetime, timedelta
 
     from .conftest import AIRLINE_TWEETS
@@ -57,7 +61,7 @@ def test_an_accounts_own_replies_are_its_own_posts(handle: jauge.Jauge, tmp_path
             writer.writerow([t["tweet_id"], "United", "united", t["name"], "mention", "",
                              t["text"], when.isoformat()])  # fmt: skip
             answered = (when + timedelta(hours=2)).isoformat()
-            writer.writerow([f"answer-{t['tweet_id']}", "United", "united", "united", "reply",
+            writer.writerow([f"answer-{t['tweet_id']}", "United", "united", answerer, "reply",
                              t["tweet_id"], "", answered])  # fmt: skip
     assert handle.import_file(path, "posts-csv", platform="x").ok
     own = {r["native_id"]: r["is_own"] for r in handle.items.to_pylist()}

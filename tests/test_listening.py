@@ -52,6 +52,42 @@ def airlines(tmp_path: Path) -> jauge.Jauge:
     return j
 
 
+def test_an_organisation_an_import_created_is_found_by_its_name(tmp_path: Path) -> None:
+    """The airlines come from the tweets' airline column, with no `jauge org add`: their
+    names count all the same, as the dictionary promises, in tweets filed under another
+    airline too."""
+    import csv
+
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        (delta,) = [o for o in j.org_dictionaries() if o["name"] == "Delta"]
+        assert delta["terms"] == [{"kind": "name", "term": "Delta"}]
+        assert j.enrich(backend="fast").mentions > 0
+        found = j.sql(
+            "SELECT c.native_id FROM mentions m JOIN organisations o USING (org_id) "
+            "JOIN content_items c USING (item_id) WHERE o.name = 'Delta' "
+            "AND c.org_id <> o.org_id"
+        ).to_pylist()
+    naming = matcher(("delta", "name", "Delta"))
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        expected = {
+            t["tweet_id"] for t in csv.DictReader(f) if t["airline"] != "Delta" and
+            naming.find(t["text"])
+        }  # fmt: skip
+    assert expected and {r["native_id"] for r in found} == expected
+
+
+def test_enrich_tells_its_counts_in_the_readers_language(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    with jauge.open(db) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    said = CliRunner().invoke(cli, ["enrich", "--backend", "fast", "--db", str(db)],
+                              env={"JAUGE_LANG": "fr"})  # fmt: skip
+    assert said.exit_code == 0, said.output
+    assert "langues en " in said.stdout and "négatif " in said.stdout
+    assert "mentions trouvées : " in said.stdout and "{" not in said.stdout
+
+
 def test_enrich_is_incremental_and_resumable(airlines: jauge.Jauge) -> None:
     items = airlines.stats().entities["items"]
     first = airlines.enrich(backend="fast")  # `fast` where the backend is not the point

@@ -16,7 +16,7 @@ EPILOG = """
 Examples:
   jauge connect add lemonde --kind rss --url https://example.org/rss.xml --org "Le Monde"
   jauge connect add acme-tag --kind mastodon --instance https://example.social --hashtag acme
-  jauge connect add acme --kind mastodon --instance https://example.social --account acme \
+  jauge connect add acme --kind mastodon --instance https://example.social --account acme \\
       --token-env MASTODON_TOKEN --org Acme
   jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme
   jauge connect add r-acme --kind reddit --subreddit acme   # REDDIT_CLIENT_ID/_SECRET

@@ -149,15 +149,26 @@ def enrich_command(
     else:
         console().print(
             _(
-                "enriched {count} items with [bold]{backend}[/]: languages {languages}, "
-                "sentiment {sentiments}, {mentions} mentions found",
+                "enriched {count} items with [bold]{backend}[/]: languages {languages}; "
+                "sentiment {sentiments}; mentions found: {mentions}",
                 count=f"{result.processed:,}",
                 backend=backend,
-                languages=dict(sorted(result.languages.items())),
-                sentiments=dict(sorted(result.sentiments.items())),
+                languages=_counts(result.languages) or "—",
+                sentiments=_counts({_(k): n for k, n in result.sentiments.items()}) or "—",
                 mentions=f"{result.mentions:,}",
             )
         )
+
+
+#: the sentiment labels, as the reader's language says them
+SENTIMENTS = (N_("negative"), N_("neutral"), N_("positive"))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``en 248, und 2``: each key with its count, most first."""
+    return ", ".join(
+        f"{k} {n:,}" for k, n in sorted(counts.items(), key=lambda kn: (-kn[1], kn[0]))
+    )
 
 
 @click.command("voice", epilog=VOICE_EPILOG)

@@ -54,7 +54,8 @@ class JaugeGroup(click.Group):
 def cli() -> None:
     """jauge measures what social media is really worth to an organisation.
 
-    Every command takes --db PATH (default ./jauge.duckdb, or $JAUGE_DB).
+    Every command that reads or writes a store takes --db PATH (default ./jauge.duckdb, or
+    $JAUGE_DB; jauge demo: jauge-demo.duckdb).
     """
 
 

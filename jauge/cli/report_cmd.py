@@ -55,8 +55,10 @@ Examples:
     "--output",
     "-o",
     metavar="PATH",
-    help="Where to write it (default: jauge-report-ORG-LASTDAY.html here). A name ending in "
-    ".pdf prints it to PDF with Chromium, Chrome or Edge; - writes the HTML to standard output.",
+    help="Where to write it (default: jauge-report-SLUG-LASTDAY.html here, SLUG being the "
+    "organisation's name, and the campaign's, lower-cased with a hyphen for each run of spaces "
+    "and punctuation: jauge-report-air-france-2024-03-31.html). A name ending in .pdf prints "
+    "it to PDF with Chromium, Chrome or Edge; - writes the HTML to standard output.",
 )
 @index_version_option
 @db_option

@@ -13,7 +13,7 @@ EPILOG = """
 Examples:
   jauge serve                                  # http://127.0.0.1:8000
   jauge serve --db client.duckdb --port 8080
-  jauge serve --host 0.0.0.0                   # put HTTPS in front (see README)
+  jauge serve --host 0.0.0.0                   # put HTTPS in front (see docs/web.md)
 \b
 The CLI can import, sync and enrich on the same store while it serves: each
 waits for the other for a moment (JAUGE_LOCK_WAIT), nothing is lost.

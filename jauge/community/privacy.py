@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 
+from .. import settings
 from ..errors import NotFoundError
 from ..i18n import _
 from ..store.duckdb_store import Store
 
 
 def pseudonym_key(store: Store, workspace: str) -> bytes:
-    env = os.environ.get("JAUGE_PSEUDONYM_KEY")
-    if env:
-        return env.encode()
+    given = settings.PSEUDONYM_KEY.value()
+    if given:
+        return given.encode()
     rows = store.con.execute(
         "SELECT pseudonym_key FROM workspace_secrets WHERE workspace = ?", [workspace]
     ).fetchall()

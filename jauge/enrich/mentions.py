@@ -12,6 +12,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store.duckdb_store import Store
 
 VERSION = "mentions-1"
 KINDS = ("name", "alias", "handle", "hashtag", "product", "exclude")
@@ -31,6 +35,25 @@ def dictionary_term(kind: str, term: str) -> str:
     if kind == "hashtag":
         return "#" + clean.lstrip("#")
     return clean
+
+
+def workspace_dictionary(store: Store, workspace: str) -> list[tuple[str, str, str]]:
+    """Every organisation's dictionary as (org_id, kind, normalised term) rows: the entries
+    of `jauge org add`, and each organisation's name, which always counts, also for an
+    organisation an import created."""
+    entries = {
+        (str(org_id), str(kind), str(term))
+        for org_id, kind, term in store.con.execute(
+            "SELECT org_id, kind, normalised FROM org_terms WHERE workspace = ?", [workspace]
+        ).fetchall()
+    }
+    entries |= {
+        (str(org_id), "name", dictionary_term("name", str(name)))
+        for org_id, name in store.con.execute(
+            "SELECT org_id, name FROM organisations WHERE workspace = ?", [workspace]
+        ).fetchall()
+    }
+    return sorted(entries)
 
 
 @dataclass

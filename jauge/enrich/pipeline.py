@@ -20,7 +20,7 @@ import pyarrow as pa
 from ..store.duckdb_store import Store, utcnow
 from .language import detect
 from .mentions import VERSION as MENTIONS_VERSION
-from .mentions import Matcher
+from .mentions import Matcher, workspace_dictionary
 from .sentiment import DEFAULT_BACKEND, analyse_texts, get_backend
 
 LANGUAGE_VERSION = "py3langid-0.3"
@@ -78,12 +78,7 @@ def enrich(
     """Enrich every stored item not yet processed by these versions; see the module doc."""
     analyser = get_backend(backend)
     org_id = store.org_id(workspace, org) if org else None
-    dictionary = [
-        (str(o), str(k), str(t))
-        for o, k, t in store.con.execute(
-            "SELECT org_id, kind, normalised FROM org_terms WHERE workspace = ?", [workspace]
-        ).fetchall()
-    ]
+    dictionary = workspace_dictionary(store, workspace)
     matcher = Matcher.build(dictionary)
     versions = {
         "language": LANGUAGE_VERSION,

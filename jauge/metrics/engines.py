@@ -7,7 +7,6 @@ are registered through the ``jauge.engines`` entry point, like sources.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from abc import ABC, abstractmethod
 from functools import cache
@@ -16,7 +15,7 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from .. import plugins
+from .. import plugins, settings
 from ..errors import ConfigError
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
@@ -147,7 +146,7 @@ def spark_session() -> Any:
         raise ConfigError(
             _("the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'")
         ) from exc
-    master = os.environ.get("JAUGE_SPARK_MASTER", "local[2]")
+    master = settings.SPARK_MASTER.value()
     session = (
         SparkSession.builder.master(master)
         .appName("jauge")

@@ -130,8 +130,14 @@ class PostsCsvSource(TabularSource):
             expr("org", f"coalesce({org}, {sql_literal(options.org)})"),
             expr("account_handle", own_account),
             kind,
-            # the account's own replies, quotes and reposts are its own too, not mentions
-            expr("is_own", f"({kind.sql}) = 'post' OR coalesce({by_account}, false)"),
+            # the account's own replies, quotes and reposts are its own too, not mentions:
+            # those its author wrote, and those with no author (the organisation's, as
+            # for posts), except a mention, which is always someone else's
+            expr(
+                "is_own",
+                f"({kind.sql}) = 'post' OR coalesce({by_account}, false) "
+                f"OR ({author} IS NULL AND ({kind.sql}) <> 'mention')",
+            ),
             expr("author_handle", author),
             extra_field(columns, KNOWN),
         ]

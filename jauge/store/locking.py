@@ -66,7 +66,7 @@ def connect_waiting(
 ) -> duckdb.DuckDBPyConnection:
     """Open ``path``, waiting while another process holds it (up to ``wait`` seconds,
     default ``JAUGE_LOCK_WAIT``)."""
-    limit = float(settings.LOCK_WAIT.value()) if wait is None else wait
+    limit = settings.LOCK_WAIT.seconds() if wait is None else wait
     deadline = time.monotonic() + limit
     marker: Path | None = None
     delay = 0.02

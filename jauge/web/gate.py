@@ -28,7 +28,7 @@ _POLL = 0.02
 class StoreGate:
     def __init__(self, path: str, *, lock_wait: float | None = None) -> None:
         self.path = path
-        self.lock_wait = float(settings.LOCK_WAIT.value()) if lock_wait is None else lock_wait
+        self.lock_wait = settings.LOCK_WAIT.seconds() if lock_wait is None else lock_wait
         self._cond = threading.Condition()
         self._store: Store | None = None
         self._active = 0
@@ -64,8 +64,8 @@ class StoreGate:
             if self._store is None:
                 self._store = Store(
                     self.path,
-                    memory_limit=settings.MEMORY_LIMIT.value(),
-                    threads=int(settings.THREADS.value()),
+                    memory_limit=settings.MEMORY_LIMIT.memory(),
+                    threads=settings.THREADS.whole(),
                     lock_wait=self.lock_wait,
                 )
             self._active += 1
