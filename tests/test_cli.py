@@ -162,6 +162,12 @@ def test_demo_builds_a_fresh_store_and_refuses_to_wipe_real_data(
     db = str(tmp_path / "demo.duckdb")
     code, out = run("demo", "--db", db, "--no-serve")
     assert code == 0 and "Next:" in out
+    # the dashboard's login, for the `jauge serve` it suggests
+    email, password = re.search(r"Log in as (\S+) with the password (\S+) ", out).groups()
+    from jauge.users import check_password
+
+    with jauge.open(db) as j:
+        assert check_password(j.store, email, password) is not None
     # every command it suggests on the demo store works as printed
     monkeypatch.chdir(tmp_path)
     suggested = [

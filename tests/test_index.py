@@ -100,6 +100,25 @@ def test_only_an_import_that_brought_something_outdates_the_integrity_run(
         assert any(outdated in w for w in j.score("United").warnings)
 
 
+def test_notes_say_what_the_window_lacks(tmp_path: Path) -> None:
+    """United's own Facebook posts of 2014 (the UCI page's) and the tweets about it, all
+    from February 2015: a window of early 2014 has posts but no one to tell apart yet, and
+    a window of 2013 has nothing at all; the notes say so, not that data is short."""
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="United", year=2014).ok
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        early = j.score("United", start="2014-01-01", end="2014-03-31")
+        empty = j.score("United", start="2013-01-01", end="2013-03-31")
+    first = min(pd.read_csv(AIRLINE_TWEETS).query("airline == 'United'")["tweet_created"])[:10]
+    reason = f"no interaction is collected before {first}, after this window"
+    assert early.coverage["items"] > 0
+    assert early.components["returning_engagers"].detail["reason"] == reason
+    assert empty.score is None and empty.warnings[0] == (
+        "nothing to measure from 2013-01-01 to 2013-03-31: no own post, no one else's post "
+        "and no web session in these days"
+    )
+
+
 def test_same_store_and_arguments_give_the_same_figures(store: Path) -> None:
     _, first = cli_json("score", "--org", "Brand", "--db", str(store))
     _, again = cli_json("score", "--org", "Brand", "--db", str(store))

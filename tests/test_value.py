@@ -632,7 +632,12 @@ def test_french_exports_are_read_as_they_come(handle: jauge.Jauge, tmp_path: Pat
     assert handle.import_file(tmp_path / "ga4.csv", org="Maison").ok
     handle.add_campaign("Printemps", org="Maison", start="2024-03-01", end="2024-03-10")
     report = handle.value("Maison").to_dict()
+    # the analytics' revenue names no currency: it is read in the spend's, and said so
     assert report["currency"] == "EUR"
+    assert report["warnings"] == [
+        "some amounts come without a currency: they are read in EUR, the currency of the "
+        "others; check that they are"
+    ]
     (spring,) = report["campaigns"]
     assert spring["spend"] == pytest.approx(1000.0) and spring["clicks"] == 2400
     assert spring["platform_conversions"] == 30 and spring["sessions"] == 120

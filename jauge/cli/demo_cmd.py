@@ -99,6 +99,17 @@ def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) ->
     )
     if serving:
         _serve(db, host, port, login)
+    else:  # the dashboard is for later: its login must not be lost meanwhile
+        out.print(_login_line(login))
+
+
+def _login_line(login: DemoLogin) -> str:
+    return _(
+        "Log in as [bold]{email}[/] with the password [bold]{password}[/] "
+        "(made for this demo store).",
+        email=login.email,
+        password=login.password,
+    )
 
 
 def _serve(db: str, host: str, port: int, login: DemoLogin) -> None:
@@ -109,10 +120,5 @@ def _serve(db: str, host: str, port: int, login: DemoLogin) -> None:
             db,
             host,
             port,
-            banner=_(
-                "Log in as [bold]{email}[/] with the password [bold]{password}[/] "
-                "(made for this demo store).",
-                email=login.email,
-                password=login.password,
-            ),
+            banner=_login_line(login),
         )

@@ -138,11 +138,16 @@ def unmeasurable(
             reasons[name] = N_("no own posts collected, so answers to others cannot be seen")
     first = first_interaction
     if first is not None and first >= scope.previous_start + (scope.end - scope.start) / 2:
-        for name in ("returning_engagers", "new_engagers_per_1k_reach"):
-            reasons[name] = N_(
+        reason = (
+            N_("no interaction is collected before {day}, after this window")
+            if first >= scope.end
+            else N_(
                 "the data starts on {day}: too little history before the window "
                 "to tell returning or new people apart"
-            ).format(day=f"{first:%Y-%m-%d}")
+            )
+        )
+        for name in ("returning_engagers", "new_engagers_per_1k_reach"):
+            reasons[name] = reason.format(day=f"{first:%Y-%m-%d}")
     return reasons
 
 
@@ -461,6 +466,14 @@ def score_statistics(
     merged, counts = collapse(stats)
     estimates = estimate(merged, bootstrap_weights(merged, spec.replicates, seed, counts))
     warnings: list[str] = []
+    if not any(table.num_rows for table in stats.values()):
+        # said first: every indicator's own "insufficient data" follows from it
+        warnings.append(
+            N_(
+                "nothing to measure from {start} to {end}: no own post, no one else's post "
+                "and no web session in these days"
+            ).format(start=scope.get("from", "…"), end=scope.get("to", "…"))
+        )
     components: dict[str, Figure] = {}
     for indicator in spec.indicators:
         if indicator.name not in INDICATOR_TABLE:

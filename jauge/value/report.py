@@ -389,21 +389,31 @@ def _costs(
 
 
 def _currency(store: Store, org_id: str, report: ValueReport) -> str | None:
-    found = [
-        r[0]
-        for r in store.con.execute(
-            "SELECT DISTINCT upper(trim(currency)) FROM (SELECT currency FROM web_traffic "
-            "WHERE org_id = $1 UNION ALL SELECT currency FROM costs WHERE org_id = $1) "
-            "WHERE currency IS NOT NULL ORDER BY 1",
-            [org_id],
-        ).fetchall()
-    ]
+    """The one currency of the organisation's amounts (None when they mix currencies, with
+    a warning). Amounts that come without one are read in it, and a warning says so: a
+    currency seen in one export does not prove another's."""
+    rows = store.con.execute(
+        "SELECT upper(trim(currency)), count(*) FROM ("
+        "SELECT currency FROM web_traffic WHERE org_id = $1 AND revenue IS NOT NULL "
+        "UNION ALL SELECT currency FROM costs WHERE org_id = $1 AND spend IS NOT NULL"
+        ") GROUP BY 1 ORDER BY 1 NULLS LAST",
+        [org_id],
+    ).fetchall()
+    found = [str(c) for c, _ in rows if c is not None]
+    unknown = any(c is None for c, _ in rows)
     if len(found) > 1:
         report.warnings.append(
             N_(
                 "the exports use several currencies ({currencies}): amounts are added as "
                 "they are, convert them first"
             ).format(currencies=", ".join(found))
+        )
+    elif found and unknown:
+        report.warnings.append(
+            N_(
+                "some amounts come without a currency: they are read in {currency}, the "
+                "currency of the others; check that they are"
+            ).format(currency=found[0])
         )
     return found[0] if len(found) == 1 else None
 

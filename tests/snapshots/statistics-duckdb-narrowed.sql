@@ -84,16 +84,21 @@ WITH
         latest AS (SELECT * FROM ranked WHERE recency = 1),
         answers AS (
             -- each stored reply and repost counts by its author's authenticity weight;
-            -- NULL where none is stored
+            -- NULL where none is stored. Weights are summed as exact decimals: a sum of
+            -- floating-point numbers depends on the order the engine adds them in, which
+            -- would move the figures' last bits, and so the fingerprint, from run to run
             SELECT scope_id, item_id,
-                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN w END) AS replies,
-                   SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w END)
+                   CAST(SUM(CASE WHEN kind IN ('reply', 'comment') THEN w END) AS DOUBLE)
+                       AS replies,
+                   CAST(SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w END) AS DOUBLE)
                        AS unreal_replies,
-                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN w END) AS reposts,
-                   SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w END)
+                   CAST(SUM(CASE WHEN kind IN ('repost', 'quote') THEN w END) AS DOUBLE)
+                       AS reposts,
+                   CAST(SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w END) AS DOUBLE)
                        AS unreal_reposts
             FROM (
-                SELECT o.scope_id, o.item_id, i.kind, COALESCE(a.weight, 1.0) AS w
+                SELECT o.scope_id, o.item_id, i.kind,
+                       CAST(COALESCE(a.weight, 1.0) AS DECIMAL(18, 9)) AS w
                 FROM own_items o
                 JOIN interactions i ON i.target_item_id = o.item_id
                 LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
