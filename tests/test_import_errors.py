@@ -299,6 +299,34 @@ def test_carriage_returns_alone_end_lines(handle: jauge.Jauge, tmp_path: Path) -
         assert refused.errors[0].message == "the first line should name the columns"
 
 
+@pytest.mark.parametrize("crlf_rows", [40, 1500])
+def test_a_file_mixing_line_ends_is_read_and_its_lines_counted(
+    handle: jauge.Jauge, tmp_path: Path, crlf_rows: int
+) -> None:
+    """Tweets saved on Windows (\\r\\n) with more pasted under them from a Unix tool (\\n):
+    the change comes within the file's first bytes, or only near its end."""
+    header, rows = rows_and_header()
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows[:crlf_rows]])
+    csv.writer(out, lineterminator="\n").writerows(rows[crlf_rows:])
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(out.getvalue().encode("utf-8"))
+    result = handle.import_file(mixed, "tweets-csv")
+    assert result.ok, result.errors
+    assert result.total("inserted") + result.total("unchanged") == len({r[0] for r in rows})
+    # a broken value in the part with Unix line ends is named at its line
+    broken = [*rows]
+    broken[-3] = [*broken[-3][:9], "many", *broken[-3][10:]]  # retweet_count
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *broken[:crlf_rows]])
+    csv.writer(out, lineterminator="\n").writerows(broken[crlf_rows:])
+    mixed.write_bytes(out.getvalue().encode("utf-8"))
+    refused = handle.import_file(mixed, "tweets-csv")
+    assert [(e.line, e.field) for e in refused.errors] == [
+        (start_line(header, broken, len(broken) - 3), "retweet_count")
+    ]
+
+
 def test_ctrl_c_during_an_import_writes_nothing_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -125,6 +125,34 @@ def read_sample(path: Path) -> bytes:
         ) from exc
 
 
+#: a quoted value, whose line ends are the value's, not the file's
+_QUOTED = re.compile(rb'"(?:[^"]|"")*"')
+
+
+def mixes_line_ends(path: Path, head: bytes) -> bool:
+    """Whether the file ends its lines both with \\r\\n and with a lone \\n, judged on its
+    first and (when it is not gzipped) last bytes: the engine's reader takes one kind of
+    line end for the whole file and cannot read such a file, a file two others were
+    pasted into. Line ends inside quoted values (a spreadsheet's cells) do not count."""
+    samples = [head]
+    if not is_gzip(path) and path.stat().st_size > 2 * SAMPLE_BYTES:
+        with path.open("rb") as f:
+            f.seek(-SAMPLE_BYTES, 2)
+            tail = f.read()
+        # the tail starts anywhere: from its first line end on, quotes pair up as a
+        # rule (a value spanning that point makes this say yes, which costs only speed)
+        samples.append(tail[tail.find(b"\n") + 1 :])
+    kinds = set()
+    for sample in samples:
+        unquoted = _QUOTED.sub(b"", sample)
+        windows = unquoted.count(b"\r\n")
+        if windows:
+            kinds.add("crlf")
+        if unquoted.count(b"\n") > windows:
+            kinds.add("lf")
+    return len(kinds) > 1
+
+
 def preamble_lines(text: str) -> int:
     """How many lines open ``text`` before its header: comments (``# ...``) and blank
     lines, when there is at least one comment."""
@@ -282,6 +310,7 @@ class CsvReader(TabularReader):
         self._no_rows = False
         self._skipped_rows = 0
         self._rejected_lines: set[int] = set()
+        self._mixed_line_ends = mixes_line_ends(path, sample)
 
     def first_record(self) -> dict[str, str | None] | None:
         found = self._records_in_sample(self._header_records + 1)
@@ -318,9 +347,12 @@ class CsvReader(TabularReader):
 
     @property
     def engine_encoding(self) -> str | None:
-        """The engine's name for this file's encoding, if its own reader can decode it
-        (and the file has rows under its header: see take_first_record_as_header)."""
-        return None if self._no_rows else ENGINE_ENCODINGS.get(self.encoding)
+        """The engine's name for this file's encoding, if its own reader can read the file:
+        it decodes the encoding, the file has rows under its header (see
+        take_first_record_as_header) and one kind of line end."""
+        if self._no_rows or self._mixed_line_ends:
+            return None
+        return ENGINE_ENCODINGS.get(self.encoding)
 
     def engine_scan(self, names: list[str]) -> str:
         """The engine's parallel CSV reader over the whole file, as a subquery.
@@ -657,6 +689,12 @@ def _explain_read_error(exc: BaseException, encoding: str) -> str:
     if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
         return N_("the gzip file is truncated or corrupt ({reason}); nothing was imported").format(
             reason=message
+        )
+    if "state machine" in lowered:  # the engine's words for a file it cannot follow
+        return N_(
+            "cannot parse the file: its rows do not keep to one CSV layout (line ends that "
+            "change within the file, or a quote left open); save it again from a spreadsheet "
+            "or an editor"
         )
     return N_("cannot parse the file: {reason}").format(reason=message)
 
