@@ -164,6 +164,17 @@ def people_command(
     if fmt == "json":
         print_json(rows)
         return
+    if not rows and fmt == "table" and topics:
+        # the topics are the reason: the organisation may well be talked about otherwise
+        console().print(
+            _(
+                "Nobody talks about {org} in this period with the topics {topics}: try other "
+                "words, or none.",
+                org=org,
+                topics=", ".join(topics),
+            )
+        )
+        return
     if not rows and fmt == "table":
         console().print(
             _(

@@ -95,18 +95,7 @@ def rank_people(
     (``ranks``: the interaction graph's PageRank, when already computed)."""
     org_id = store.org_id(workspace, org)
     begin, finish = window(store, org_id, start, end)
-    items = store.con.execute(
-        """
-        SELECT c.item_id, c.author_person_id, c.created_at, c.url, c.native_id,
-               coalesce(c.text, '') || ' ' || coalesce(c.title, '')
-        FROM content_items c
-        WHERE c.workspace = ? AND NOT c.is_own AND c.author_person_id IS NOT NULL
-          AND c.created_at >= ? AND c.created_at < ?
-          AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
-        ORDER BY c.created_at, c.item_id
-        """,
-        [workspace, begin, finish, org_id, org_id],
-    ).fetchall()
+    items = _items_about(store, workspace, org_id, begin, finish)
     totals = dict(
         store.con.execute(
             "SELECT author_person_id, count(*) FROM content_items WHERE workspace = ? "
@@ -164,7 +153,7 @@ def rank_people(
             [workspace],
         ).fetchall()
     }
-    wanted = tuple(normalise(t) for t in topics)
+    wanted = _wanted(topics)
     by_person: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in items:
         by_person[row[1]].append(row)
@@ -174,7 +163,7 @@ def rank_people(
     people = []
     evidence: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     for person_id, own_items in by_person.items():
-        topical = [r for r in own_items if not wanted or any(w in normalise(r[5]) for w in wanted)]
+        topical = [r for r in own_items if _topical(r, wanted)]
         if not topical:
             continue
         windows: dict[int, tuple[Any, ...]] = {}
@@ -216,7 +205,8 @@ def rank_people(
     # the evidence is gathered for the people shown only: it is the costly part
 
     def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
-        return [{"id": r[4], "url": r[3]} for r in rows[:WHY_LIMIT]]
+        # the text, for a reader to see what earned the figure (None once forgotten)
+        return [{"id": r[4], "url": r[3], "text": r[5].strip() or None} for r in rows[:WHY_LIMIT]]
 
     for person in chosen:
         topical, firsts = evidence[person.person_id]
@@ -231,24 +221,79 @@ def rank_people(
     return chosen
 
 
+def count_people(
+    store: Store,
+    workspace: str,
+    org: str,
+    *,
+    topics: tuple[str, ...] = (),
+    start: date | None = None,
+    end: date | None = None,
+) -> int:
+    """How many people :func:`rank_people` finds over the window, before its ``limit``
+    (a page showing the first ones says of how many)."""
+    org_id = store.org_id(workspace, org)
+    begin, finish = window(store, org_id, start, end)
+    wanted = _wanted(topics)
+    return len(
+        {r[1] for r in _items_about(store, workspace, org_id, begin, finish) if _topical(r, wanted)}
+    )
+
+
+def _items_about(
+    store: Store, workspace: str, org_id: str, begin: Any, finish: Any
+) -> list[tuple[Any, ...]]:
+    """The items others wrote about the organisation in the window: id, author, time, url,
+    native id, and text with title (what topics are looked for in)."""
+    return store.con.execute(
+        """
+        SELECT c.item_id, c.author_person_id, c.created_at, c.url, c.native_id,
+               coalesce(c.text, '') || ' ' || coalesce(c.title, '')
+        FROM content_items c
+        WHERE c.workspace = ? AND NOT c.is_own AND c.author_person_id IS NOT NULL
+          AND c.created_at >= ? AND c.created_at < ?
+          AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
+        ORDER BY c.created_at, c.item_id
+        """,
+        [workspace, begin, finish, org_id, org_id],
+    ).fetchall()
+
+
+def _wanted(topics: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise(t) for t in topics)
+
+
+def _topical(row: tuple[Any, ...], wanted: tuple[str, ...]) -> bool:
+    """Whether an item of :func:`_items_about` is on one of the topics (any, without)."""
+    return not wanted or any(w in normalise(row[5]) for w in wanted)
+
+
 def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
-    """The same people under stable keyed pseudonyms: no handle, name or link left."""
+    """The same people under stable keyed pseudonyms: no handle, name, link or text left."""
     from .privacy import item_pseudonym, pseudonym
 
     for p in people:
         p.handle, p.name = pseudonym(key, p.person_id), None
         p.why = {
-            dim: [{"id": item_pseudonym(key, w["id"]), "url": None} for w in cited]
+            dim: [{"id": item_pseudonym(key, w["id"]), "url": None, "text": None} for w in cited]
             for dim, cited in p.why.items()
         }
     return people
 
 
 def person_timeline(
-    store: Store, workspace: str, org: str, handle: str, window_days: int = 7
+    store: Store,
+    workspace: str,
+    org: str,
+    handle: str,
+    window_days: int = 7,
+    *,
+    texts: bool = False,
 ) -> dict[str, Any]:
     """A person's relationship with ``org`` over time: when they first engaged, their
-    activity and sentiment per window, and the exchanges with the organisation."""
+    activity and sentiment per window, and the exchanges with the organisation. With
+    ``texts``, each item also has its ``text`` (the dashboard shows it): the answer of
+    ``jauge person``, which a pseudonymised answer is made from, has none."""
     from .privacy import no_person
 
     org_id = store.org_id(workspace, org)
@@ -270,7 +315,8 @@ def person_timeline(
                 FROM annotations a WHERE a.item_id = c.item_id
                   AND a.key IN ('sentiment', 'sentiment.human')) AS label,
                EXISTS (SELECT 1 FROM content_items r WHERE r.reply_to_id = c.item_id
-                       AND r.is_own AND r.org_id = ?) AS answered
+                       AND r.is_own AND r.org_id = ?) AS answered,
+               nullif(trim(coalesce(c.text, '') || ' ' || coalesce(c.title, '')), '')
         FROM content_items c
         WHERE c.workspace = ? AND c.author_person_id IN ({marks})
           AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
@@ -347,7 +393,13 @@ def person_timeline(
             "interactions": len(touches),
         },
         "items": [
-            {"id": r[1], "url": r[2], "created_at": r[3].isoformat(), "sentiment": r[4]}
+            {
+                "id": r[1],
+                "url": r[2],
+                "created_at": r[3].isoformat(),
+                "sentiment": r[4],
+                **({"text": r[6]} if texts else {}),
+            }
             for r in items[:20]
         ],
         "authenticity": authenticity,

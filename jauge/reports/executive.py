@@ -320,6 +320,8 @@ def _render(figures: dict[str, Any], lang: str) -> str:
 
     t = translator(lang)
     value = figures.get("value")
+    scope = figures["score"]["scope"]  # the mentions per week are counted over its days
+    window = (date.fromisoformat(scope["from"]), date.fromisoformat(scope["to"]))
     scored = [c for c in figures["score"]["components"].values() if c["score"] is not None]
     drawn = {  # a chart with nothing to draw is left out
         "breakdown": charts.breakdown(figures["score"]["components"], t) if scored else None,
@@ -335,7 +337,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         "voice": charts.share_of_voice(figures["voice"]["orgs"], t)
         if len(figures["voice"]["orgs"]) > 1
         else None,
-        "sentiment": charts.sentiment_over_time(figures["sentiment"], t)
+        "sentiment": charts.sentiment_over_time(figures["sentiment"], t, window=window)
         if figures["sentiment"]
         else None,
         "funnel": charts.value_funnel(value["platforms"], t)
@@ -361,6 +363,8 @@ def _render(figures: dict[str, Any], lang: str) -> str:
                 k: Markup(to_svg(charts.localised(v, lang))) if v else None
                 for k, v in drawn.items()
             },
+            # what a chart's marks mean beyond its legend (a partial week), said under it
+            chart_notes={k: v.get("usermeta", {}).get("note") for k, v in drawn.items() if v},
             number=functools.partial(number, lang=lang),
             t=t,
             lang=lang,

@@ -8,11 +8,11 @@ send anyone not logged in to the login page.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,7 +35,7 @@ from ..errors import (
 from ..i18n import _, localised, speaking, worded
 from . import api, pages
 from .cache import ResultCache
-from .context import ServerState
+from .context import Context, ServerState, request_caller, server
 from .errors import invalid_values
 from .gate import StoreGate
 from .i18n import negotiate, translator, wording
@@ -181,7 +181,7 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         if status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return _error_page(request, localised(str(exc)), status)
+        return await _error_page(request, localised(str(exc)), status, getattr(exc, "fields", ()))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -189,7 +189,8 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         errors = invalid_values(exc.errors(), translator(negotiate(request)))
         message = "; ".join(e["message"] for e in errors)
         if not _is_api(request):
-            return _error_page(request, message, 422)
+            fields = [f.partition(".")[2] for e in errors if (f := e["field"] or "")]
+            return await _error_page(request, message, 422, fields)
         body = {"error": {"code": "invalid_request", "message": message, "errors": errors}}
         return JSONResponse(body, status_code=422)
 
@@ -205,18 +206,44 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
             message = _("{method} is not allowed at {path}", method=request.method, path=path)
         else:
             message = str(exc.detail)
-        if _is_api(request) or exc.status_code != 404:
+        if _is_api(request):
             body = {"error": {"code": code, "message": message}}
             return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-        return _error_page(request, message, exc.status_code)
+        # a page's address is answered with a page, whatever went wrong (a form's
+        # address opened again is a 405)
+        return await _error_page(request, message, exc.status_code)
 
     return app
 
 
-def _error_page(request: Request, message: str, status: int) -> Response:
+async def _error_page(
+    request: Request, message: str, status: int, fields: Sequence[str] = ()
+) -> Response:
     """The error in the page's language (what happened, by its status) with jauge's own
-    message, which names the exact cause, beneath it."""
+    message, which names the exact cause, beneath it; for someone logged in, inside the
+    dashboard's header. A value refused on a page links back to that page without it."""
+    ctx = await _reader(request)
+    back = None
+    if status in (400, 422) and request.method == "GET" and ctx is not None:
+        left_out = {*fields, "lang"}
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k not in left_out]
+        back = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
     response: Response = pages.render(
-        request, "error.html", None, status, message=message, status=status
+        request, "error.html", ctx, status, message=message, status=status, back=back
     )
     return response
+
+
+async def _reader(request: Request) -> Context | None:
+    """Who reads an error page, for its header: None when not logged in. Their workspace
+    is the one asked for when they hold it, else their first."""
+    try:
+        # the header needs who asks, not the form's CSRF token: read as a GET
+        caller = await request_caller(Request({**request.scope, "method": "GET"}))
+    except JaugeError:
+        return None
+    roles = caller.user.roles
+    if not roles:
+        return None
+    asked = request.query_params.get("workspace")
+    return Context(caller, asked if asked in roles else sorted(roles)[0], server(request))

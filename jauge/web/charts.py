@@ -17,6 +17,26 @@ Spec = dict[str, Any]
 T = Callable[..., str]
 
 SENTIMENT_COLOURS = {"negative": "#c0392b", "neutral": "#95a5a6", "positive": "#27ae60"}
+#: a significant change: an orange with 3:1 against white, as marks need (WCAG 1.4.11)
+SIGNIFICANT = "#d35400"
+#: the percent sign where a language writes it otherwise: French puts a narrow space
+#: before it, as the pages' tables do
+PERCENT_SIGNS = {"fr": "\u202f%"}
+#: Vega's time format locale (``config.locale.time``) per language; English is Vega's own
+TIME_LOCALES: dict[str, Spec] = {
+    "fr": {
+        "dateTime": "%A %e %B %Y à %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                   "septembre", "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                        "sept.", "oct.", "nov.", "déc."],
+    },
+}  # fmt: skip
 _BASE: Spec = {
     "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
     "width": "container",
@@ -36,15 +56,39 @@ def _interval_rule(axis: str) -> Spec:
     }
 
 
+def _bounds(number_format: str, t: T) -> tuple[list[Spec], list[Spec]]:
+    """The transforms and tooltip entries of an interval's ``low`` and ``high`` fields,
+    "—" where a value has none (Vega would write a missing number as 0)."""
+    transform = [
+        {"calculate": f"isValid(datum.{b}) ? format(datum.{b}, '{number_format}') : '—'",
+         "as": f"{b}_shown"}
+        for b in ("low", "high")
+    ]  # fmt: skip
+    tooltip = [{"field": f"{b}_shown", "title": t(f"chart.{b}")} for b in ("low", "high")]
+    return transform, tooltip
+
+
 def localised(spec: Spec, lang: str) -> Spec:
-    """``spec`` with the number marks of ``lang`` (Vega's ``config.locale``): axes and
-    tooltips then read as the page's figures do."""
+    """``spec`` with the number marks and the month and day names of ``lang`` (Vega's
+    ``config.locale``): axes and tooltips then read as the page's figures do."""
+    locale: Spec = {}
     decimal, thousands = NUMBER_MARKS.get(lang, NUMBER_MARKS[DEFAULT])
-    if (decimal, thousands) == NUMBER_MARKS[DEFAULT]:
+    if (decimal, thousands) != NUMBER_MARKS[DEFAULT]:
+        locale["number"] = {"decimal": decimal, "thousands": thousands, "grouping": [3],
+                            "currency": ["", ""],
+                            "percent": PERCENT_SIGNS.get(lang, "%")}  # fmt: skip
+    if lang in TIME_LOCALES:
+        locale["time"] = TIME_LOCALES[lang]
+    if not locale:
         return spec
-    locale = {"number": {"decimal": decimal, "thousands": thousands, "grouping": [3],
-                         "currency": ["", ""]}}  # fmt: skip
     return {**spec, "config": {**spec.get("config", {}), "locale": locale}}
+
+
+def _by_step(step: int, bars: int) -> int:
+    """The height of ``bars`` bars ``step`` pixels apart. Given as a number, not as
+    ``{"step": …}``: a chart as wide as its container fits its width, and Vega-Lite
+    warns that it cannot fit a height made of steps."""
+    return step * max(bars, 1)
 
 
 def scored_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,7 +150,7 @@ def index_trend(rows: list[dict[str, Any]], t: T, every: str = "quarter") -> Spe
             },
             {
                 "transform": [{"filter": "datum.significant"}],
-                "mark": {"type": "point", "size": 260, "strokeWidth": 2.5, "color": "#e67e22"},
+                "mark": {"type": "point", "size": 260, "strokeWidth": 2.5, "color": SIGNIFICANT},
                 "encoding": {"y": {"field": "score", "type": "quantitative"}},
             },
         ],
@@ -126,12 +170,14 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
         if c.get("score") is not None
     ]
     y = {"field": "component", "type": "nominal", "sort": None, "title": None}
+    shown, bounds = _bounds(".1f", t)
     return _spec(
-        height={"step": 26},
+        height=_by_step(26, len(values)),
         data={"values": values},
         encoding={"y": y},
         layer=[
             {
+                "transform": shown,
                 "mark": {"type": "bar", "color": "#2c7fb8"},
                 "encoding": {
                     "x": {
@@ -140,7 +186,11 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
                         "title": t("table.score"),
                         "scale": {"domain": [0, 100]},
                     },
-                    "tooltip": [{"field": "component"}, {"field": "score", "format": ".1f"}],
+                    "tooltip": [
+                        {"field": "component", "title": t("table.component")},
+                        {"field": "score", "format": ".1f", "title": t("table.score")},
+                        *bounds,
+                    ],
                 },
             },
             _interval_rule("x"),
@@ -149,8 +199,15 @@ def breakdown(components: dict[str, dict[str, Any]], t: T) -> Spec:
 
 
 def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
-    """One bar per compared unit with its interval; significant changes in orange."""
-    values = scored_rows(rows)
+    """One bar per compared unit with its interval; significant changes in orange, as
+    the legend says."""
+    significant, flat = t("table.significant"), t("table.not_significant")
+    scored = [r for r in rows if r.get("score") is not None]
+    values = []
+    for v, r in zip(scored_rows(rows), scored, strict=True):
+        verdict = significant if v["significant"] else flat
+        # the first row (or the organisations' reference) has no change: "—" in its tooltip
+        values.append({**v, "change": verdict, "tested": verdict if r.get("change") else "—"})
     x = {
         "field": "unit",
         "type": "nominal",
@@ -158,12 +215,14 @@ def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
         "title": None,
         "axis": {"labelAngle": -30},
     }
+    shown, bounds = _bounds(".1f", t)
     return _spec(
         height=260,
         data={"values": values},
         encoding={"x": x},
         layer=[
             {
+                "transform": shown,
                 "mark": {"type": "bar"},
                 "encoding": {
                     "y": {
@@ -173,16 +232,17 @@ def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
                         "scale": {"domain": [0, 100]},
                     },
                     "color": {
-                        "field": "significant",
+                        "field": "change",
                         "type": "nominal",
-                        "scale": {"domain": [False, True], "range": ["#2c7fb8", "#e67e22"]},
-                        "legend": None,
+                        "title": t("table.change"),
+                        "scale": {"domain": [flat, significant], "range": ["#2c7fb8", SIGNIFICANT]},
+                        "legend": {"orient": "top", "direction": "horizontal"},
                     },
                     "tooltip": [
-                        {"field": "unit"},
-                        {"field": "score", "format": ".1f"},
-                        {"field": "low", "format": ".1f"},
-                        {"field": "high", "format": ".1f"},
+                        {"field": "unit", "title": t("chart.unit")},
+                        {"field": "score", "format": ".1f", "title": t("chart.index")},
+                        *bounds,
+                        {"field": "tested", "title": t("table.change")},
                     ],
                 },
             },
@@ -191,13 +251,32 @@ def comparison(rows: list[dict[str, Any]], t: T) -> Spec:
     )
 
 
-def sentiment_over_time(points: list[dict[str, Any]], t: T, every: str = "week") -> Spec:
+def sentiment_over_time(
+    points: list[dict[str, Any]],
+    t: T,
+    every: str = "week",
+    window: tuple[date, date] | None = None,
+) -> Spec:
     """Mentions per period (``every``: day, week or month), stacked by sentiment label.
-    Each bar spans its whole period on a time axis, so a silent period shows as a gap."""
+    Each bar spans its whole period on a time axis, so a silent period shows as a gap.
+    A period the ``window`` (its first and last days) covers only in part holds fewer
+    mentions for that reason alone: its bar is lighter, with a dashed outline, its
+    tooltip says how many days it covers, and the spec's ``usermeta.note`` says what
+    such a bar means (shown under the chart)."""
     values = []
+    partial_seen = False
     for p in points:
         start = date.fromisoformat(p["period"])
-        span = {"period": p["period"], "end": _period_end(start, every).isoformat()}
+        end = _period_end(start, every)
+        length, covered = (end - start).days, _days_covered(start, end, window)
+        partial = every != "day" and covered < length
+        partial_seen |= partial
+        span = {
+            "period": p["period"],
+            "end": end.isoformat(),
+            "partial": partial,
+            "coverage": _coverage(t, every, covered, length),
+        }
         counts = {k: p[k] for k in ("negative", "neutral", "positive")}
         counts["unlabelled"] = p["mentions"] - sum(counts.values())
         # stacked here: a bar that spans a period on both axes is drawn as given
@@ -215,7 +294,19 @@ def sentiment_over_time(points: list[dict[str, Any]], t: T, every: str = "week")
             )
             bottom = top
     labels = [t(f"sentiment.{k}") for k in ("negative", "neutral", "positive")]
-    return _spec(
+    monthly = every == "month"
+    day_format = t("chart.month_format") if monthly else t("chart.day_format")
+    period_title = t(f"chart.{every}")
+    tooltip: list[Spec] = [
+        # the days are UTC, as the store keeps them: formatted in UTC, in the page's language
+        {"field": "period", "type": "temporal", "timeUnit": "utcyearmonth" if monthly
+         else "utcyearmonthdate", "format": day_format, "title": period_title},
+        {"field": "label", "title": t("chart.sentiment")},
+        {"field": "count", "format": ",", "title": t("chart.mentions")},
+    ]  # fmt: skip
+    if every != "day":
+        tooltip.append({"field": "coverage", "title": t("chart.coverage")})
+    spec = _spec(
         height=240,
         data={"values": values},
         mark={"type": "bar"},
@@ -223,11 +314,11 @@ def sentiment_over_time(points: list[dict[str, Any]], t: T, every: str = "week")
             "x": {
                 "field": "period",
                 "type": "temporal",
-                "title": t("chart.week"),
+                "title": period_title,
                 # dates are days, in UTC as the store keeps them; a tick starts each period
                 "scale": {"type": "utc"},
                 "axis": {
-                    "format": "%Y-%m" if every == "month" else "%Y-%m-%d",
+                    "format": day_format,
                     "values": [p["period"] for p in points],
                     "labelOverlap": True,
                 },
@@ -244,13 +335,36 @@ def sentiment_over_time(points: list[dict[str, Any]], t: T, every: str = "week")
                     "range": [*SENTIMENT_COLOURS.values(), "#dfe6e9"],
                 },
             },
-            "tooltip": [
-                {"field": "period", "type": "temporal"},
-                {"field": "label"},
-                {"field": "count"},
-            ],
+            # a partial period: lighter, outlined with dashes
+            "opacity": {"condition": {"test": "datum.partial", "value": 0.45}, "value": 1},
+            "stroke": {"condition": {"test": "datum.partial", "value": "#52606d"},
+                       "value": None},
+            "strokeDash": {"condition": {"test": "datum.partial", "value": [3, 2]},
+                           "value": [1, 0]},
+            "tooltip": tooltip,
         },
-    )
+    )  # fmt: skip
+    if partial_seen:
+        spec["usermeta"] = {"note": t(f"chart.partial_note.{every}")}
+    return spec
+
+
+def _coverage(t: T, every: str, covered: int, length: int) -> str:
+    """How much of a period the window covers, as its tooltip says it ("" for a day)."""
+    if every == "day":
+        return ""
+    if covered < length:
+        return t(f"chart.partial.{every}", days=covered, length=length)
+    return t(f"chart.whole.{every}")
+
+
+def _days_covered(start: date, end: date, window: tuple[date, date] | None) -> int:
+    """How many days of the period ``[start, end)`` the window (first and last days
+    included) covers; the whole period without a window."""
+    if window is None:
+        return (end - start).days
+    first, last = window
+    return max(0, (min(end, last + timedelta(days=1)) - max(start, first)).days)
 
 
 def _period_end(start: date, every: str) -> date:
@@ -261,12 +375,13 @@ def _period_end(start: date, every: str) -> date:
 
 
 def share_of_voice(orgs: list[dict[str, Any]], t: T) -> Spec:
+    """Each organisation's share of the mentions, one bar per organisation."""
     values = [
         {"org": o["org"], "share": o["share_of_voice"] or 0.0, "mentions": o["mentions"]}
         for o in orgs
     ]
     return _spec(
-        height={"step": 28},
+        height=_by_step(28, len(values)),
         data={"values": values},
         mark={"type": "bar", "color": "#2c7fb8"},
         encoding={
@@ -278,9 +393,9 @@ def share_of_voice(orgs: list[dict[str, Any]], t: T) -> Spec:
                 "title": t("listening.share"),
             },
             "tooltip": [
-                {"field": "org"},
-                {"field": "share", "format": ".1%"},
-                {"field": "mentions"},
+                {"field": "org", "title": t("form.org")},
+                {"field": "share", "format": ".1%", "title": t("listening.share")},
+                {"field": "mentions", "format": ",", "title": t("chart.mentions")},
             ],
         },
     )
@@ -295,7 +410,7 @@ def value_funnel(platforms: list[dict[str, Any]], t: T) -> Spec:
         if p[field] is not None
     ]
     return _spec(
-        height={"step": 16},
+        height=_by_step(16, len(values)),
         data={"values": values},
         mark={"type": "bar"},
         encoding={
@@ -309,9 +424,9 @@ def value_funnel(platforms: list[dict[str, Any]], t: T) -> Spec:
                 "title": None,
             },
             "tooltip": [
-                {"field": "platform"},
-                {"field": "step"},
-                {"field": "count", "format": ","},
+                {"field": "platform", "title": t("value.platform")},
+                {"field": "step", "title": t("chart.measure")},
+                {"field": "count", "format": ",", "title": t("chart.count")},
             ],
         },
     )
@@ -332,13 +447,19 @@ def campaign_returns(campaigns: list[dict[str, Any]], t: T) -> Spec:
         for field, label in (("roi", "value.roi_web"), ("platform_roi", "value.roi_platform"))
         if c[field] is not None
     ]
+    # the axis spans what the bars and intervals reach, and break-even: Vega's rounding
+    # would stretch it (to -200% for an ROI of -100%, which cannot be lower)
+    reached = [x for v in values for x in (v["roi"], v["low"], v["high"]) if x is not None]
+    domain = [min(0.0, *reached), max(0.0, *reached)]
     y = {"field": "campaign", "type": "nominal", "title": None, "sort": None}
+    shown, bounds = _bounds(".0%", t)
     return _spec(
-        height={"step": 18},
+        height=_by_step(18, len(values)),
         data={"values": values},
         encoding={"y": y, "yOffset": {"field": "measure", "type": "nominal"}},
         layer=[
             {
+                "transform": shown,
                 "mark": {"type": "bar"},
                 "encoding": {
                     "x": {
@@ -346,6 +467,7 @@ def campaign_returns(campaigns: list[dict[str, Any]], t: T) -> Spec:
                         "type": "quantitative",
                         "axis": {"format": "%"},
                         "title": t("value.roi"),
+                        "scale": {"domain": domain, "nice": False},
                     },
                     "color": {
                         "field": "measure",
@@ -354,11 +476,10 @@ def campaign_returns(campaigns: list[dict[str, Any]], t: T) -> Spec:
                         "title": None,
                     },
                     "tooltip": [
-                        {"field": "campaign"},
-                        {"field": "measure"},
-                        {"field": "roi", "format": ".0%"},
-                        {"field": "low", "format": ".0%"},
-                        {"field": "high", "format": ".0%"},
+                        {"field": "campaign", "title": t("value.campaign")},
+                        {"field": "measure", "title": t("chart.measure")},
+                        {"field": "roi", "format": ".0%", "title": t("value.roi")},
+                        *bounds,
                     ],
                 },
             },

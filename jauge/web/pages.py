@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import re
 import secrets
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,8 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..browse import list_imports
 from ..errors import ConfigError, InputError, NotFoundError
-from ..i18n import N_, _, localised, number
+from ..i18n import N_, _, language, localised, number
 from ..metrics import labels
+from ..metrics.scope import too_short
+from ..metrics.spec import LATEST, load_spec, spec_files
 from ..sources import registry
 from ..sources.connections import list_connections
 from ..users import check_password, password_stamp
@@ -38,6 +41,7 @@ from .auth import (
 )
 from .cache import Answer
 from .context import Context, Ctx, request_caller, server
+from .warmup import _orgs_with_items
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -60,15 +64,89 @@ From = Annotated[str | None, Query(alias="from")]
 To = Annotated[str | None, Query(alias="to")]
 
 
+#: the label of each form field a page reads itself, by its query parameter
+FIELD_LABELS = {
+    "from": "form.from",
+    "to": "form.to",
+    "conversion_value": "value.conversion_value",
+    "index_version": "form.index_version",
+}
+
+
+class FormError(ConfigError):
+    """A value of a page's form that cannot be used. The message names the field by its
+    label; ``fields`` are the query parameters to leave out to show the page again."""
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+def field_name(name: str) -> str:
+    """A form field as a message names it, in the reader's language: its label and its
+    parameter ("From (field from)")."""
+    t = i18n.translator(language())
+    return t("form.field", label=t(FIELD_LABELS[name]), name=name)
+
+
 def _day(value: str | None, name: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise ConfigError(
-            _("{name}: a date like 2014-12-31, got {value}", name=name, value=repr(value))
+        raise FormError(
+            _(
+                "{name}: a date like 2014-12-31, got {value}",
+                name=field_name(name),
+                value=repr(value),
+            ),
+            name,
         ) from exc
+
+
+def _window_in_order(from_: str | None, to: str | None) -> None:
+    """Refuse a window that ends before it starts, naming both fields."""
+    start, end = _day(from_, "from"), _day(to, "to")
+    if start is not None and end is not None and start > end:
+        t = i18n.translator(language())
+        raise FormError(
+            t("form.window_order", start=start, end=end,
+              first=field_name("from"), last=field_name("to")),
+            "from", "to",
+        )  # fmt: skip
+
+
+def _long_enough(start: date | None, end: date | None, version: str) -> None:
+    """Refuse a window too short for the index, naming its fields (the library's message
+    names no field)."""
+    short = too_short(load_spec(version), start, end) if start and end else None
+    if short:
+        t = i18n.translator(language())
+        raise FormError(
+            t("form.window_short", first=field_name("from"), last=field_name("to"), **short),
+            "from", "to",
+        )  # fmt: skip
+
+
+def _index_version(value: str | None) -> str:
+    """The index version a page computes with: the latest unless chosen among the known."""
+    if not value:
+        return LATEST
+    if value not in spec_files():
+        t = i18n.translator(language())
+        raise FormError(
+            t("form.unknown_version", field=field_name("index_version"), value=repr(value),
+              known=", ".join(sorted(spec_files()))),
+            "index_version",
+        )  # fmt: skip
+    return value
+
+
+def index_versions() -> list[str]:
+    """The known index versions, newest first (the pages' choice)."""
+    return sorted(spec_files(), key=lambda v: tuple(int(p) for p in v.split("/")[1].split(".")),
+                  reverse=True)  # fmt: skip
 
 
 def _spec_json(spec: dict[str, Any]) -> Markup:
@@ -125,6 +203,8 @@ def render(
             "org_suggestions": options.suggestions,
             "version": __version__,
             "messages": i18n.catalogue(lang),
+            # a form's values the page could not use, said above its filters (remembered)
+            "problems": getattr(request.state, "problems", ()),
             **values,
         },
         status_code=status_code,
@@ -144,10 +224,18 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None, failed: int = 0) -> HTMLResponse:
+def login_page(
+    request: Request, next: str | None = None, failed: int = 0, email: str = ""
+) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(
-        request, "login.html", None, next=_safe_next(next), login_csrf=token, failed=failed
+        request,
+        "login.html",
+        None,
+        next=_safe_next(next),
+        login_csrf=token,
+        failed=failed,
+        email=email,  # typed before a failed try: only the password is typed again
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -170,7 +258,8 @@ async def login(
 ) -> Response:
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
-        return RedirectResponse("/login?failed=2&" + urlencode({"next": next}), status_code=303)
+        again = urlencode({"email": email, "next": next})
+        return RedirectResponse(f"/login?failed=2&{again}", status_code=303)
     state = server(request)
 
     def check() -> tuple[Any, str | None]:
@@ -183,7 +272,8 @@ async def login(
 
     user, cookie = await run_in_threadpool(check)
     if user is None or cookie is None:
-        return RedirectResponse("/login?failed=1&" + urlencode({"next": next}), status_code=303)
+        again = urlencode({"email": email, "next": next})
+        return RedirectResponse(f"/login?failed=1&{again}", status_code=303)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -221,17 +311,66 @@ async def _org_names(ctx: Context) -> list[str]:
     return [o["name"] for o in (await api.orgs_of(ctx)).data]
 
 
+async def _with_posts(ctx: Context, orgs: list[str]) -> list[str]:
+    """Those of ``orgs`` that have posts: the index is computed from them (an organisation
+    made by `jauge org add`, or known by its web analytics alone, has none yet)."""
+    found = await ctx.answer(
+        ("orgs with items",), lambda: _orgs_with_items(ctx.store, ctx.workspace)
+    )
+    posting = {_lower(name) for name in found.data}
+    return [o for o in orgs if _lower(o) in posting]
+
+
+def _lower(name: str) -> str:
+    """An organisation's name as the store finds it (whatever its case)."""
+    return name.strip().lower()
+
+
 PageHandler = Callable[..., Awaitable[HTMLResponse]]
+
+
+#: the parameters of a page's filters by their query names, where they differ
+PARAMETERS = {"from": "from_"}
+#: what to leave out when a value was refused without naming its field: the window
+#: and how to compare (the organisation and the other choices are kept)
+WINDOW = ("from", "to", "by", "every")
 
 
 def remembered(handler: PageHandler) -> PageHandler:
     """A page rendered once per store version for each session, address and language:
-    people reload their dashboard far more often than the data changes."""
+    people reload their dashboard far more often than the data changes.
+
+    A value of its form that cannot be used does not replace the page: the page is shown
+    without it (its default instead), the reason above its filters, with status 400."""
+    defaults = {n: p.default for n, p in inspect.signature(handler).parameters.items()}
+
+    async def shown(request: Request, ctx: Context, params: dict[str, Any]) -> HTMLResponse:
+        problems: list[str] = []
+        while True:
+            try:
+                _window_in_order(params.get("from_"), params.get("to"))
+                response = await handler(request, ctx, **params)
+            except ConfigError as exc:
+                names = [PARAMETERS.get(f, f) for f in getattr(exc, "fields", None) or WINDOW]
+                left = {
+                    n: defaults[n]
+                    for n in names
+                    if params.get(n, defaults.get(n)) != defaults.get(n)
+                }
+                if not left:
+                    raise
+                problems.append(localised(str(exc)))
+                params = {**params, **left}
+                request.state.problems = problems
+                continue
+            if problems:
+                response.status_code = 400
+            return response
 
     @functools.wraps(handler)
     async def page(request: Request, ctx: Context, **params: Any) -> HTMLResponse:
         if "lang" in request.query_params:  # the answer also sets the language cookie
-            return await handler(request, ctx, **params)
+            return await shown(request, ctx, params)
         key = ctx.key(
             (
                 "page",
@@ -245,7 +384,7 @@ def remembered(handler: PageHandler) -> PageHandler:
         ready: Answer | None = ctx.state.cache.peek(key)
         if ready is not None:
             return HTMLResponse(ready.body)
-        response = await handler(request, ctx, **params)
+        response = await shown(request, ctx, params)
         if response.status_code == 200:
             ctx.state.cache.put(key, Answer(None, bytes(response.body)))
         return response
@@ -258,23 +397,39 @@ def remembered(handler: PageHandler) -> PageHandler:
 @router.get("/overview")
 @remembered
 async def overview(
-    request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
+    request: Request,
+    ctx: Ctx,
+    org: str | None = None,
+    from_: From = None,
+    to: To = None,
+    index_version: str | None = None,
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
+    version = _index_version(index_version)
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "overview.html", ctx, orgs=[], org=None)
-    org, t = org or orgs[0], _translator(request)
-    result = (await api.score_of(ctx, org, start, end)).data
-    trend = (await api.compare_of(ctx, "period", [org], "quarter")).data
+    posting = await _with_posts(ctx, orgs)
+    org, t = org or (posting or orgs)[0], _translator(request)
+    shown: dict[str, Any] = {
+        "orgs": orgs,
+        "org": org,
+        "start": start,
+        "end": end,
+        "index_version": version,
+        "index_versions": index_versions(),
+    }
+    if _lower(org) in {_lower(o) for o in orgs} - {_lower(o) for o in posting}:
+        # no index without posts: said in the page, as the other pages do
+        return render(request, "overview.html", ctx, no_posts=True, **shown)
+    _long_enough(start, end, version)
+    result = (await api.score_of(ctx, org, start, end, index_version=version)).data
+    trend = (await api.compare_of(ctx, "period", [org], "quarter", index_version=version)).data
     return render(
         request,
         "overview.html",
         ctx,
-        orgs=orgs,
-        org=org,
-        start=start,
-        end=end,
+        **shown,
         result=result,
         trend=trend,
         trend_chart=charts.index_trend(trend["rows"], t),
@@ -335,25 +490,52 @@ async def compare(
     every: Literal["month", "quarter"] = "quarter",
     from_: From = None,
     to: To = None,
+    index_version: str | None = None,
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
+    version = _index_version(index_version)
     orgs = await _org_names(ctx)
-    chosen = [o for o in (org or []) if o] or (orgs if by == "org" else orgs[:1])
+    posting = await _with_posts(ctx, orgs)
+    asked = [o for o in (org or []) if o]
+    # organisations without posts have no index: left out and named (the CLI skips them)
+    idle = {_lower(o) for o in orgs} - {_lower(o) for o in posting}
+    without = [o for o in asked or orgs if _lower(o) in idle]
+    chosen = [o for o in asked if o not in without] or (posting if by == "org" else posting[:1])
+    if by == "org":
+        _long_enough(start, end, version)
     t = _translator(request)
-    result = (await api.compare_of(ctx, by, chosen, every, start, end)).data if orgs else None
+    try:
+        answer = (
+            await api.compare_of(ctx, by, chosen, every, start, end, version) if chosen else None
+        )
+    except ConfigError as exc:
+        if by != "campaign" or isinstance(exc, FormError):
+            raise
+        # no campaign defined, or none in the window: the field to change
+        raise FormError(
+            localised(str(exc)), *(("from", "to") if start or end else ("by",))
+        ) from exc
+    result = answer.data if answer else None
     return render(
         request,
         "compare.html",
         ctx,
         orgs=orgs,
         chosen=chosen,
+        without_posts=without,
         by=by,
         every=every,
         start=start,
         end=end,
+        index_version=version,
+        index_versions=index_versions(),
         result=result,
         compare_chart=charts.comparison(result["rows"], t) if result else None,
     )
+
+
+#: how many people the People page lists unless asked for more
+PEOPLE_SHOWN = 50
 
 
 @router.get("/people")
@@ -366,17 +548,25 @@ async def people(
     to: To = None,
     topics: str = "",
     pseudonymise: bool = False,
+    limit: Annotated[int, Query(ge=1)] = PEOPLE_SHOWN,
 ) -> HTMLResponse:
     start, end = _day(from_, "from"), _day(to, "to")
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "people.html", ctx, orgs=[], org=None)
-    from ..community.people import DIMENSIONS
+    from ..community.people import DIMENSIONS, count_people
 
     org = org or orgs[0]
     # the form's one field: words separated by commas (or spaces), as --topic repeated
     words = tuple(dict.fromkeys(w for w in re.split(r"[,\s]+", topics.lower()) if w))
-    found = (await api.people_of(ctx, org, words, start, end, 50, pseudonymise)).data
+    found = (await api.people_of(ctx, org, words, start, end, limit, pseudonymise)).data
+    # the page says of how many it shows the first ones, and links to them all
+    total = (
+        await ctx.answer(
+            ("people-count", org, words, start, end),
+            lambda: count_people(ctx.store, ctx.workspace, org, topics=words, start=start, end=end),
+        )
+    ).data
     assessment = (await ctx.answer(("assessment",), lambda: ctx.jauge.assessment(limit=0))).data
     return render(
         request,
@@ -387,6 +577,7 @@ async def people(
         start=start,
         end=end,
         people=found,
+        total=max(total, len(found)),
         topic_filter=", ".join(words),
         pseudonymise=pseudonymise,
         dimensions=DIMENSIONS,
@@ -396,20 +587,41 @@ async def people(
 
 
 @router.post("/people/integrity")
-def assess_integrity(ctx: Ctx, org: Annotated[str, Form()] = "") -> RedirectResponse:
-    """Assess the workspace again (`jauge integrity`), then show the people page."""
+def assess_integrity(
+    request: Request, ctx: Ctx, org: Annotated[str, Form()] = ""
+) -> RedirectResponse:
+    """Assess the workspace again (`jauge integrity`), then show the people page as it was
+    (its window, topics and pseudonyms: the page that sent the form says them)."""
     ctx.require("analyst")
     ctx.jauge.integrity(limit=0)
-    query = urlencode({"workspace": ctx.workspace, **({"org": org} if org else {})})
-    return RedirectResponse(f"/people?{query}", status_code=303)
+    query = [("workspace", ctx.workspace), *([("org", org)] if org else [])]
+    query += _people_filters(request)
+    return RedirectResponse(f"/people?{urlencode(query)}", status_code=303)
+
+
+def _people_filters(request: Request) -> list[tuple[str, str]]:
+    """The people page's filters other than its organisation, from the address of the
+    page on this site that sent the request (none from anywhere else)."""
+    sent = urlsplit(request.headers.get("referer") or "")
+    if sent.path != "/people" or (sent.netloc and sent.netloc != request.url.netloc):
+        return []
+    kept = ("from", "to", "topics", "pseudonymise")
+    return [(k, v) for k, v in parse_qsl(sent.query) if k in kept]
 
 
 @router.get("/person")
 @remembered
 async def person(request: Request, ctx: Ctx, org: str, handle: str) -> HTMLResponse:
+    from ..community.people import person_timeline
     from ..integrity.profile import description
 
-    found = (await api.person_of(ctx, org, handle)).data
+    # the API's answer, with each post's text: the page shows their first words
+    found = (
+        await ctx.answer(
+            ("person-page", org, handle),
+            lambda: person_timeline(ctx.store, ctx.workspace, org, handle, texts=True),
+        )
+    ).data
     assessed = found.get("authenticity") or {}
     # what each signal means, in English: the template shows it in the reader's language
     signals = [description(s) for s in assessed.get("signals") or []]
@@ -432,6 +644,8 @@ async def listening(
     # left to itself it would end on the latest item of any organisation
     window = (start or date.fromisoformat(topics["from"]), end or date.fromisoformat(topics["to"]))
     voice = (await api.voice_of(ctx, orgs, *window)).data
+    # no mentions of anyone: a sentence says so, not a chart of empty bars
+    heard = any(o["mentions"] for o in voice["orgs"])
     return render(
         request,
         "listening.html",
@@ -443,8 +657,8 @@ async def listening(
         trend=trend,
         voice=voice,
         topics=topics,
-        trend_chart=charts.sentiment_over_time(trend, t),
-        voice_chart=charts.share_of_voice(voice["orgs"], t),
+        trend_chart=charts.sentiment_over_time(trend, t, window=window),
+        voice_chart=charts.share_of_voice(voice["orgs"], t) if heard else None,
     )
 
 
@@ -492,8 +706,13 @@ def _amount(value: str | None, name: str) -> float | None:
     except ValueError:
         amount = -1.0
     if amount < 0:
-        raise ConfigError(
-            _("{name} takes an amount of 0 or more, got {value}", name=name, value=repr(value))
+        raise FormError(
+            _(
+                "{name} takes an amount of 0 or more, got {value}",
+                name=field_name(name),
+                value=repr(value),
+            ),
+            name,
         )
     return amount
 
@@ -501,6 +720,18 @@ def _amount(value: str | None, name: str) -> float | None:
 def _sources_page(
     request: Request, ctx: Context, status_code: int = 200, **values: Any
 ) -> HTMLResponse:
+    t = _translator(request)
+
+    def where(error: dict[str, Any]) -> str:
+        """Where an import error is (file, line, field), as text: the sentence around it
+        is escaped once, as a whole."""
+        parts = [str(error.get("file") or "")]
+        if error.get("line"):
+            parts.append(f"{t('error.line')} {error['line']}")
+        if error.get("field"):
+            parts.append(f"{t('error.field')} {error['field']}")
+        return ", ".join(parts)
+
     return render(
         request,
         "sources.html",
@@ -511,13 +742,22 @@ def _sources_page(
         connections=list_connections(ctx.store, ctx.workspace),
         imports=list_imports(ctx.store, ctx.workspace, 20),
         can_import=ctx.caller.user.may(ctx.workspace, "analyst"),
-        **{"chosen_source": None, **values},
+        where=where,
+        **{"chosen_source": None, "form": {}, **values},
     )
 
 
 @router.get("/sources")
 def sources(request: Request, ctx: Ctx) -> HTMLResponse:
     return _sources_page(request, ctx)
+
+
+@router.get("/sources/upload")
+def upload_address(ctx: Ctx, lang: str | None = None) -> RedirectResponse:
+    """The upload's answer is shown at the form's address: opened again (reloaded, or in
+    another language or workspace), that address is the Sources page."""
+    query = {"workspace": ctx.workspace, **({"lang": lang} if lang else {})}
+    return RedirectResponse(f"/sources?{urlencode(query)}", status_code=303)
 
 
 @router.post("/sources/upload")
@@ -534,6 +774,13 @@ def upload(
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
     ctx.require("analyst")
+    typed = {
+        "org": org,
+        "platform": platform,
+        "year": year,
+        "followers": followers,
+        "skip_invalid": skip_invalid,
+    }
     try:
         result = api.run_upload(
             ctx,
@@ -550,10 +797,19 @@ def upload(
         body = {"inserted": 0, "updated": 0, "unchanged": 0, "invalid": 0, "files": []}
         body["errors"] = [{"file": file.filename, "line": None, "field": None,
                            "message": str(exc)}]  # fmt: skip
-        return _sources_page(request, ctx, 422, result=body, ok=False, chosen_source=source)
+        return _sources_page(
+            request, ctx, 422, result=body, ok=False, chosen_source=source, form=typed
+        )
     body = result.to_dict()
     return _sources_page(
-        request, ctx, 200 if result.ok else 422, result=body, ok=result.ok, chosen_source=source
+        request,
+        ctx,
+        200 if result.ok else 422,
+        result=body,
+        ok=result.ok,
+        chosen_source=source,
+        # a refused file is tried again with what was typed (only the file is chosen again)
+        form={} if result.ok else typed,
     )
 
 

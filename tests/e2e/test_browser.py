@@ -193,3 +193,23 @@ def test_the_interface_in_french(browser_page):
     card = page.locator("section.card", has=page.locator("[data-testid=imports]")).bounding_box()
     assert table and card and table["x"] + table["width"] <= card["x"] + card["width"]
     page.screenshot(path=str(SHOTS / "sources-fr.png"), full_page=True)
+
+
+def test_the_workspace_chooser_waits_for_the_keyboard_users_choice(browser_page, fresh_web_store):
+    import jauge
+    from jauge.users import add_user
+
+    with jauge.open(fresh_web_store.path) as j:  # the viewer also reads the rival's workspace
+        add_user(j.store, "viewer@brands.example", PASSWORD, "rival", "viewer")
+    page, url = browser_page
+    log_in(page, url, "viewer@brands.example")
+    shown = page.url
+    chooser = page.locator("form.workspace select")
+    chooser.focus()
+    page.keyboard.press("ArrowDown")  # moves through the list (WCAG 3.2.2): no navigation
+    page.wait_for_timeout(500)
+    assert page.url == shown and chooser.input_value() == "rival"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the form's button opens the choice
+    page.wait_for_url("**/overview?workspace=rival**")
+    assert "Le Monde" in page.locator("h1").first.inner_text()
