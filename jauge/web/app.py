@@ -33,7 +33,7 @@ from ..errors import (
     error_object,
 )
 from ..i18n import _, localised, speaking, worded
-from . import api, pages
+from . import api, login_page, pages, sources_page
 from .cache import ResultCache
 from .context import Context, ServerState, request_caller, server
 from .errors import invalid_values
@@ -162,7 +162,9 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
         return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.include_router(api.router)
+    app.include_router(login_page.router)
     app.include_router(pages.router)
+    app.include_router(sources_page.router)
     app.mount(
         "/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
     )

@@ -6,41 +6,36 @@ import functools
 import inspect
 import json
 import re
-import secrets
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
-from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..browse import list_imports
-from ..errors import ConfigError, InputError, NotFoundError
-from ..i18n import N_, _, language, localised, number
+from ..errors import ConfigError
+from ..i18n import localised, number
 from ..metrics import labels
-from ..metrics.scope import too_short
-from ..metrics.spec import LATEST, load_spec, spec_files
-from ..sources import registry
-from ..sources.connections import list_connections
-from ..users import check_password, password_stamp
 from . import api, charts, i18n, options
 from .auth import (
-    CSRF_FIELD,
-    LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
-    SESSION_HOURS,
-    Caller,
-    cookie_secure,
-    end_session,
 )
 from .cache import Answer
-from .context import Context, Ctx, request_caller, server
+from .context import Context, Ctx
+from .forms import (
+    FormError,
+    amount_value,
+    day_value,
+    index_version_value,
+    index_versions,
+    long_enough,
+    window_in_order,
+)
 from .warmup import _orgs_with_items
 
 router = APIRouter(include_in_schema=False)
@@ -62,91 +57,6 @@ templates.env.filters["file_name"] = file_name
 # forms send an empty field as "": the pages read dates themselves (the API is strict)
 From = Annotated[str | None, Query(alias="from")]
 To = Annotated[str | None, Query(alias="to")]
-
-
-#: the label of each form field a page reads itself, by its query parameter
-FIELD_LABELS = {
-    "from": "form.from",
-    "to": "form.to",
-    "conversion_value": "value.conversion_value",
-    "index_version": "form.index_version",
-}
-
-
-class FormError(ConfigError):
-    """A value of a page's form that cannot be used. The message names the field by its
-    label; ``fields`` are the query parameters to leave out to show the page again."""
-
-    def __init__(self, message: str, *fields: str) -> None:
-        super().__init__(message)
-        self.fields = fields
-
-
-def field_name(name: str) -> str:
-    """A form field as a message names it, in the reader's language: its label and its
-    parameter ("From (field from)")."""
-    t = i18n.translator(language())
-    return t("form.field", label=t(FIELD_LABELS[name]), name=name)
-
-
-def _day(value: str | None, name: str) -> date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise FormError(
-            _(
-                "{name}: a date like 2014-12-31, got {value}",
-                name=field_name(name),
-                value=repr(value),
-            ),
-            name,
-        ) from exc
-
-
-def _window_in_order(from_: str | None, to: str | None) -> None:
-    """Refuse a window that ends before it starts, naming both fields."""
-    start, end = _day(from_, "from"), _day(to, "to")
-    if start is not None and end is not None and start > end:
-        t = i18n.translator(language())
-        raise FormError(
-            t("form.window_order", start=start, end=end,
-              first=field_name("from"), last=field_name("to")),
-            "from", "to",
-        )  # fmt: skip
-
-
-def _long_enough(start: date | None, end: date | None, version: str) -> None:
-    """Refuse a window too short for the index, naming its fields (the library's message
-    names no field)."""
-    short = too_short(load_spec(version), start, end) if start and end else None
-    if short:
-        t = i18n.translator(language())
-        raise FormError(
-            t("form.window_short", first=field_name("from"), last=field_name("to"), **short),
-            "from", "to",
-        )  # fmt: skip
-
-
-def _index_version(value: str | None) -> str:
-    """The index version a page computes with: the latest unless chosen among the known."""
-    if not value:
-        return LATEST
-    if value not in spec_files():
-        t = i18n.translator(language())
-        raise FormError(
-            t("form.unknown_version", field=field_name("index_version"), value=repr(value),
-              known=", ".join(sorted(spec_files()))),
-            "index_version",
-        )  # fmt: skip
-    return value
-
-
-def index_versions() -> list[str]:
-    """The known index versions, newest first (the pages' choice)."""
-    return sorted(spec_files(), key=lambda v: tuple(int(p) for p in v.split("/")[1].split(".")),
-                  reverse=True)  # fmt: skip
 
 
 def _spec_json(spec: dict[str, Any]) -> Markup:
@@ -216,94 +126,12 @@ def render(
     return response
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/overview"
-
-
-@router.get("/login")
-def login_page(
-    request: Request, next: str | None = None, failed: int = 0, email: str = ""
-) -> HTMLResponse:
-    token = secrets.token_urlsafe(24)
-    response = render(
-        request,
-        "login.html",
-        None,
-        next=_safe_next(next),
-        login_csrf=token,
-        failed=failed,
-        email=email,  # typed before a failed try: only the password is typed again
-    )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=cookie_secure(request),
-        max_age=3600,
-    )
-    return response
-
-
-@router.post("/login")
-async def login(
-    request: Request,
-    email: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-    csrf_token: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/overview",
-) -> Response:
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if not expected or not secrets.compare_digest(expected, csrf_token):
-        again = urlencode({"email": email, "next": next})
-        return RedirectResponse(f"/login?failed=2&{again}", status_code=303)
-    state = server(request)
-
-    def check() -> tuple[Any, str | None]:
-        with state.gate.store() as store:
-            user = check_password(store, email, password)
-            if user is None:
-                return None, None
-            stamp = password_stamp(store, user.user_id)
-            return user, state.sessions(store).issue(user.user_id, stamp)[0]
-
-    user, cookie = await run_in_threadpool(check)
-    if user is None or cookie is None:
-        again = urlencode({"email": email, "next": next})
-        return RedirectResponse(f"/login?failed=1&{again}", status_code=303)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        httponly=True,
-        samesite="lax",
-        secure=cookie_secure(request),
-        max_age=SESSION_HOURS * 3600,
-    )
-    response.delete_cookie(LOGIN_CSRF_COOKIE)
-    return response
-
-
-@router.post("/logout")
-def logout(request: Request, caller: Annotated[Caller, Depends(request_caller)]) -> Response:
-    """End the session on the server too (a copy of the cookie stops working), then
-    forget the cookie in this browser."""
-    with server(request).gate.store() as store:
-        end_session(store, caller)
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
-
-
 @router.get("/")
 def home(ctx: Ctx) -> Response:
     return RedirectResponse(f"/overview?workspace={ctx.workspace}", status_code=303)
 
 
-def _translator(request: Request) -> Callable[..., str]:
+def translator_of(request: Request) -> Callable[..., str]:
     return i18n.translator(i18n.negotiate(request))
 
 
@@ -348,7 +176,7 @@ def remembered(handler: PageHandler) -> PageHandler:
         problems: list[str] = []
         while True:
             try:
-                _window_in_order(params.get("from_"), params.get("to"))
+                window_in_order(params.get("from_"), params.get("to"))
                 response = await handler(request, ctx, **params)
             except ConfigError as exc:
                 names = [PARAMETERS.get(f, f) for f in getattr(exc, "fields", None) or WINDOW]
@@ -404,13 +232,13 @@ async def overview(
     to: To = None,
     index_version: str | None = None,
 ) -> HTMLResponse:
-    start, end = _day(from_, "from"), _day(to, "to")
-    version = _index_version(index_version)
+    start, end = day_value(from_, "from"), day_value(to, "to")
+    version = index_version_value(index_version)
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "overview.html", ctx, orgs=[], org=None)
     posting = await _with_posts(ctx, orgs)
-    org, t = org or (posting or orgs)[0], _translator(request)
+    org, t = org or (posting or orgs)[0], translator_of(request)
     shown: dict[str, Any] = {
         "orgs": orgs,
         "org": org,
@@ -422,7 +250,7 @@ async def overview(
     if _lower(org) in {_lower(o) for o in orgs} - {_lower(o) for o in posting}:
         # no index without posts: said in the page, as the other pages do
         return render(request, "overview.html", ctx, no_posts=True, **shown)
-    _long_enough(start, end, version)
+    long_enough(start, end, version)
     result = (await api.score_of(ctx, org, start, end, index_version=version)).data
     trend = (await api.compare_of(ctx, "period", [org], "quarter", index_version=version)).data
     return render(
@@ -453,7 +281,7 @@ async def report(
     names: bool = False,
 ) -> Response:
     """The executive report of ``jauge report``, in the page's language, to share."""
-    start, end = _day(from_, "from"), _day(to, "to")
+    start, end = day_value(from_, "from"), day_value(to, "to")
     lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
     made = await ctx.answer(
         ("report", org, start, end, versus, campaign, names, lang),
@@ -492,8 +320,8 @@ async def compare(
     to: To = None,
     index_version: str | None = None,
 ) -> HTMLResponse:
-    start, end = _day(from_, "from"), _day(to, "to")
-    version = _index_version(index_version)
+    start, end = day_value(from_, "from"), day_value(to, "to")
+    version = index_version_value(index_version)
     orgs = await _org_names(ctx)
     posting = await _with_posts(ctx, orgs)
     asked = [o for o in (org or []) if o]
@@ -502,8 +330,8 @@ async def compare(
     without = [o for o in asked or orgs if _lower(o) in idle]
     chosen = [o for o in asked if o not in without] or (posting if by == "org" else posting[:1])
     if by == "org":
-        _long_enough(start, end, version)
-    t = _translator(request)
+        long_enough(start, end, version)
+    t = translator_of(request)
     try:
         answer = (
             await api.compare_of(ctx, by, chosen, every, start, end, version) if chosen else None
@@ -550,7 +378,7 @@ async def people(
     pseudonymise: bool = False,
     limit: Annotated[int, Query(ge=1)] = PEOPLE_SHOWN,
 ) -> HTMLResponse:
-    start, end = _day(from_, "from"), _day(to, "to")
+    start, end = day_value(from_, "from"), day_value(to, "to")
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "people.html", ctx, orgs=[], org=None)
@@ -633,11 +461,11 @@ async def person(request: Request, ctx: Ctx, org: str, handle: str) -> HTMLRespo
 async def listening(
     request: Request, ctx: Ctx, org: str | None = None, from_: From = None, to: To = None
 ) -> HTMLResponse:
-    start, end = _day(from_, "from"), _day(to, "to")
+    start, end = day_value(from_, "from"), day_value(to, "to")
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "listening.html", ctx, orgs=[], org=None)
-    org, t = org or orgs[0], _translator(request)
+    org, t = org or orgs[0], translator_of(request)
     trend = (await api.sentiment_of(ctx, org, start, end)).data
     topics = (await api.topics_of(ctx, org, start, end, 15)).data
     # share of voice over the selected organisation's window, as the topics beside it:
@@ -672,12 +500,12 @@ async def value(
     to: To = None,
     conversion_value: str | None = None,
 ) -> HTMLResponse:
-    start, end = _day(from_, "from"), _day(to, "to")
+    start, end = day_value(from_, "from"), day_value(to, "to")
     orgs = await _org_names(ctx)
     if not orgs:
         return render(request, "value.html", ctx, orgs=[], org=None)
-    org, t = org or orgs[0], _translator(request)
-    worth = _amount(conversion_value, "conversion_value")
+    org, t = org or orgs[0], translator_of(request)
+    worth = amount_value(conversion_value, "conversion_value")
     report = (await api.value_of(ctx, org, None, start, end, worth)).data
     returned = any(
         c["roi"] is not None or c["platform_roi"] is not None for c in report["campaigns"]
@@ -695,132 +523,3 @@ async def value(
         funnel_chart=charts.value_funnel(report["platforms"], t) if report["platforms"] else None,
         returns_chart=charts.campaign_returns(report["campaigns"], t) if returned else None,
     )
-
-
-def _amount(value: str | None, name: str) -> float | None:
-    """A form's amount (empty: none), as the CLI reads it; a French comma is accepted."""
-    if value is None or not value.strip():
-        return None
-    try:
-        amount = float(value.strip().replace(",", "."))
-    except ValueError:
-        amount = -1.0
-    if amount < 0:
-        raise FormError(
-            _(
-                "{name} takes an amount of 0 or more, got {value}",
-                name=field_name(name),
-                value=repr(value),
-            ),
-            name,
-        )
-    return amount
-
-
-def _sources_page(
-    request: Request, ctx: Context, status_code: int = 200, **values: Any
-) -> HTMLResponse:
-    t = _translator(request)
-
-    def where(error: dict[str, Any]) -> str:
-        """Where an import error is (file, line, field), as text: the sentence around it
-        is escaped once, as a whole."""
-        parts = [str(error.get("file") or "")]
-        if error.get("line"):
-            parts.append(f"{t('error.line')} {error['line']}")
-        if error.get("field"):
-            parts.append(f"{t('error.field')} {error['field']}")
-        return ", ".join(parts)
-
-    return render(
-        request,
-        "sources.html",
-        ctx,
-        status_code,
-        orgs=[o["name"] for o in ctx.jauge.org_dictionaries()],
-        sources=registry.names(),
-        connections=list_connections(ctx.store, ctx.workspace),
-        imports=list_imports(ctx.store, ctx.workspace, 20),
-        can_import=ctx.caller.user.may(ctx.workspace, "analyst"),
-        where=where,
-        **{"chosen_source": None, "form": {}, **values},
-    )
-
-
-@router.get("/sources")
-def sources(request: Request, ctx: Ctx) -> HTMLResponse:
-    return _sources_page(request, ctx)
-
-
-@router.get("/sources/upload")
-def upload_address(ctx: Ctx, lang: str | None = None) -> RedirectResponse:
-    """The upload's answer is shown at the form's address: opened again (reloaded, or in
-    another language or workspace), that address is the Sources page."""
-    query = {"workspace": ctx.workspace, **({"lang": lang} if lang else {})}
-    return RedirectResponse(f"/sources?{urlencode(query)}", status_code=303)
-
-
-@router.post("/sources/upload")
-def upload(
-    request: Request,
-    ctx: Ctx,
-    file: Annotated[UploadFile, File()],
-    source: Annotated[str, Form()] = "",
-    org: Annotated[str, Form()] = "",
-    platform: Annotated[str, Form()] = "",
-    year: Annotated[str, Form()] = "",
-    followers: Annotated[str, Form()] = "",
-    skip_invalid: Annotated[bool, Form()] = False,
-    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
-) -> HTMLResponse:
-    ctx.require("analyst")
-    typed = {
-        "org": org,
-        "platform": platform,
-        "year": year,
-        "followers": followers,
-        "skip_invalid": skip_invalid,
-    }
-    try:
-        result = api.run_upload(
-            ctx,
-            file,
-            source or None,
-            org or None,
-            platform or None,
-            _whole(year, N_("year: a year like 2014, got {value}")),
-            skip_invalid,
-            _whole(followers, N_("followers: a whole number like 12500, got {value}")),
-        )
-    except (ConfigError, NotFoundError, InputError) as exc:
-        # what to change in the form is said beside it, not on a page of its own
-        body = {"inserted": 0, "updated": 0, "unchanged": 0, "invalid": 0, "files": []}
-        body["errors"] = [{"file": file.filename, "line": None, "field": None,
-                           "message": str(exc)}]  # fmt: skip
-        return _sources_page(
-            request, ctx, 422, result=body, ok=False, chosen_source=source, form=typed
-        )
-    body = result.to_dict()
-    return _sources_page(
-        request,
-        ctx,
-        200 if result.ok else 422,
-        result=body,
-        ok=result.ok,
-        chosen_source=source,
-        # a refused file is tried again with what was typed (only the file is chosen again)
-        form={} if result.ok else typed,
-    )
-
-
-def _whole(value: str, message: str) -> int | None:
-    """A form's whole number of 0 or more, or None when left empty."""
-    if not value.strip():
-        return None
-    try:
-        number = int(value)
-        if number < 0:
-            raise ValueError(value)
-    except ValueError as exc:
-        raise ConfigError(_(message, value=repr(value))) from exc
-    return number
