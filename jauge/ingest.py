@@ -20,7 +20,7 @@ from .i18n import N_, localised
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
 from .sources.detect import detect_source
-from .sources.files import Progress
+from .sources.file_bytes import Progress
 from .store.duckdb_store import Store, utcnow
 from .store.ids import make_id
 from .store.merge import Staging
@@ -211,6 +211,13 @@ def ingest(
                         "{count} row(s) give an item a later row gives again: the last of each "
                         "is kept"
                     ).format(count=counts.repeated)
+                )
+            for was, now, count in counts.moved:
+                result.warnings.append(
+                    N_(
+                        "{count} item(s) stored under {was} now belong to {now}, as this file "
+                        "says (an item belongs to one organisation)"
+                    ).format(count=count, was=repr(was), now=repr(now))
                 )
             store.record_import(
                 {

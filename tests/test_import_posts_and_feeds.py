@@ -31,6 +31,36 @@ def test_posts_csv_with_a_column_map(handle: jauge.Jauge) -> None:
     assert set(json.loads(extra)) >= {"heure_UTC0", "quote_count"}
 
 
+def test_posts_imported_again_under_another_organisation_move_and_say_so(
+    handle: jauge.Jauge,
+) -> None:
+    """The French media's tweets filed under a wrong organisation, then imported again under
+    the right one: the second file wins, as for any field, and the import says so."""
+    first = handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="Wrong", platform="x",
+                               mapping=FRENCH_MAP)  # fmt: skip
+    again = handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="French media",
+                               platform="x", mapping=FRENCH_MAP)  # fmt: skip
+    assert first.ok and again.ok
+    count = first.total("inserted")
+    assert again.total("updated") == count
+    assert again.files[0].warnings == [
+        f"{count} item(s) stored under 'Wrong' now belong to 'French media', as this file "
+        "says (an item belongs to one organisation)"
+    ]
+    owners = handle.sql(
+        "SELECT o.name, count(*) AS n FROM content_items c JOIN organisations o USING (org_id) "
+        "GROUP BY 1"
+    ).to_pylist()
+    assert owners == [{"name": "French media", "n": count}]
+    accounts = handle.sql(
+        "SELECT DISTINCT o.name FROM accounts a JOIN organisations o USING (org_id)"
+    ).to_pylist()
+    assert accounts == [{"name": "French media"}]  # the accounts went with their posts
+    unchanged = handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="French media",
+                                   platform="x", mapping=FRENCH_MAP)  # fmt: skip
+    assert unchanged.files[0].warnings == [] and unchanged.total("unchanged") == count
+
+
 def test_posts_csv_without_a_platform_says_how_to_give_one(handle: jauge.Jauge) -> None:
     with pytest.raises(jauge.ConfigError, match="--platform"):
         handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="X", mapping=FRENCH_MAP)

@@ -18,7 +18,8 @@ from ..i18n import N_
 from ..store.stage import StageTable
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
-from .files import Progress, read_whole
+from .file_bytes import Progress
+from .files import read_whole
 
 
 def bearer(options: dict[str, str]) -> dict[str, str]:

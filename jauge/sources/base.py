@@ -22,7 +22,9 @@ from ..i18n import N_, _
 from ..store.merge import Staging
 from ..store.stage import StageTable
 from .convert import Field, build_select, expr, pick, settle_readings, staged_readings
-from .files import CsvReader, Malformed, Progress, TabularReader, open_tabular
+from .file_bytes import Progress
+from .files import CsvReader, open_tabular
+from .tabular import Malformed, TabularReader
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,8 @@ from ..i18n import N_
 from . import registry
 from .api import ApiSource
 from .base import ImportOptions, TabularSource, _renamed_names
-from .files import (
-    SAMPLE_BYTES,
-    check_readable,
-    open_decompressed,
-    open_tabular,
-    read_sample,
-)
+from .file_bytes import SAMPLE_BYTES, check_readable, open_decompressed, read_sample
+from .files import open_tabular
 
 FEED = "rss"
 JSON_LINES = "posts-jsonl"

@@ -36,8 +36,8 @@ from .convert import (
     timestamp,
     whole_in_range,
 )
-from .files import TabularReader
 from .post_dates import rebuild_dates
+from .tabular import TabularReader
 
 #: staged metric -> column names in Meta's exports (Insights, then Business Suite, where
 #: "Views" is its newer name for impressions) and in the UCI file

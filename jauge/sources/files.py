@@ -1,273 +1,63 @@
-"""Reading tabular files: encodings, delimiters, gzip, quoted newlines, and line numbers.
+"""Reading CSV files, and choosing the reader for a file: encodings, delimiters, gzip,
+quoted newlines, and line numbers.
 
-Every reader yields Arrow record batches of text columns with a ``row_no``
-column (the 1-based ordinal of the data row), and can say on which physical line
-a row starts so that errors point at the right place. CSV parsing is Arrow's
-multi-threaded reader; line numbers are worked out by a second, plain pass only
-when an error has to be reported.
+Every reader (see :mod:`.tabular`) yields Arrow record batches of text columns with a
+``row_no`` column (the 1-based ordinal of the data row), and can say on which physical
+line a row starts so that errors point at the right place. A CSV file is read by the
+engine's own parallel reader where it can, else by Arrow's; line numbers are worked out
+by a second, plain pass only when an error has to be reported. JSON lines and workbooks
+have readers of their own (:mod:`.jsonl_reader`, :mod:`.xlsx_reader`).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import functools
-import gzip
 import hashlib
 import io
-import itertools
-import json
-import re
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..errors import InputError
 from ..i18n import N_
 from ..store.ids import sql_literal
+from .file_bytes import (
+    LINE_END,
+    SAMPLE_BYTES,
+    HashingReader,
+    Progress,
+    check_readable,
+    detect_encoding,
+    is_gzip,
+    mixes_line_ends,
+    open_decompressed,
+    preamble_lines,
+    read_sample,
+    sniff_delimiter,
+    text_sample,
+)
+from .read_errors import TOO_LONG, explain_read_error, first_engine_error, reject_message
+from .tabular import Malformed, TabularReader, named_columns, with_row_numbers, without_empty_rows
+from .xlsx_reader import XlsxReader
 
-GZIP_MAGIC = b"\x1f\x8b"
-#: encodings the engine's own CSV reader decodes (others go through Arrow's transcoding)
-ENGINE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1"}
-REJECTS_TABLE = "jauge_rejects"
-SAMPLE_BYTES = 1 << 16
-BATCH_ROWS = 65_536
 #: the longest row read, in bytes: a post is far shorter, but a quote left open makes the
 #: rest of the file one value, and the user should then learn where it starts
 MAX_ROW_BYTES = 16 << 20
-#: from here on a float does not hold every whole number: a spreadsheet's number there was
-#: rounded (Excel keeps 15 significant digits), so it cannot be an exact id
-EXACT_FLOAT_LIMIT = 2**53
-#: the ends of lines as the engine and the csv module read them
-_LINE_END = re.compile(r"\r\n|\r|\n")
+#: encodings the engine's own CSV reader decodes (others go through Arrow's transcoding)
+ENGINE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "latin-1": "latin-1"}
+REJECTS_TABLE = "jauge_rejects"
 
-Progress = Callable[[int], None]
 
 # the plain passes (line numbers, the header) must read every row, the engine's rejects too
 csv.field_size_limit(2**31 - 1)
-
-
-class HashingReader(io.RawIOBase):
-    """A binary file that hashes what is read through it and reports progress in bytes."""
-
-    def __init__(self, raw: IO[bytes], progress: Progress | None = None) -> None:
-        self._raw = raw
-        self._progress = progress
-        self.sha256 = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        self.sha256.update(data)
-        if self._progress and n:
-            self._progress(n)
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-def is_gzip(path: Path) -> bool:
-    with path.open("rb") as f:
-        return f.read(2) == GZIP_MAGIC
-
-
-def check_readable(path: Path) -> None:
-    """Raise an InputError for a missing, unreadable or empty file."""
-    if not path.exists():
-        raise InputError(str(path), N_("no such file"))
-    if path.is_dir():
-        raise InputError(str(path), N_("this is a folder: name the files to import"))
-    if path.stat().st_size == 0:
-        raise InputError(str(path), N_("the file is empty: there is nothing to import"))
-
-
-def open_decompressed(path: Path) -> IO[bytes]:
-    """The file's bytes, gunzipped when it is a gzip file (by content, not by name)."""
-    if is_gzip(path):
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def read_whole(path: Path) -> bytes:
-    """The whole file, gunzipped when it is a gzip file; an InputError for a missing, empty,
-    truncated or corrupt one."""
-    check_readable(path)
-    try:
-        with open_decompressed(path) as f:
-            return f.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(str(path), _explain_read_error(exc, "utf-8")) from exc
-
-
-def read_sample(path: Path) -> bytes:
-    try:
-        with open_decompressed(path) as f:
-            return f.read(SAMPLE_BYTES)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(
-            str(path), N_("cannot read the file: {reason}").format(reason=exc)
-        ) from exc
-
-
-#: a quoted value, whose line ends are the value's, not the file's
-_QUOTED = re.compile(rb'"(?:[^"]|"")*"')
-
-
-def mixes_line_ends(path: Path, head: bytes) -> bool:
-    """Whether the file ends its lines both with \\r\\n and with a lone \\n, judged on its
-    first and (when it is not gzipped) last bytes: the engine's reader takes one kind of
-    line end for the whole file and cannot read such a file, a file two others were
-    pasted into. Line ends inside quoted values (a spreadsheet's cells) do not count."""
-    samples = [head]
-    if not is_gzip(path) and path.stat().st_size > 2 * SAMPLE_BYTES:
-        with path.open("rb") as f:
-            f.seek(-SAMPLE_BYTES, 2)
-            tail = f.read()
-        # the tail starts anywhere: from its first line end on, quotes pair up as a
-        # rule (a value spanning that point makes this say yes, which costs only speed)
-        samples.append(tail[tail.find(b"\n") + 1 :])
-    kinds = set()
-    for sample in samples:
-        unquoted = _QUOTED.sub(b"", sample)
-        windows = unquoted.count(b"\r\n")
-        if windows:
-            kinds.add("crlf")
-        if unquoted.count(b"\n") > windows:
-            kinds.add("lf")
-    return len(kinds) > 1
-
-
-def preamble_lines(text: str) -> int:
-    """How many lines open ``text`` before its header: comments (``# ...``) and blank
-    lines, when there is at least one comment."""
-    count, comments = 0, 0
-    for line in _LINE_END.split(text):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            comments += 1
-        elif stripped:
-            break
-        count += 1
-    return count if comments else 0
-
-
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1."""
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        # a multi-byte character may be cut at the end of the sample
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        sample.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """The most frequent of , ; tab | in the header line (comma when none)."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
-def _text_sample(sample: bytes, encoding: str) -> str:
-    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
-
-
-@dataclass
-class Malformed:
-    """A row that does not have as many values as the header has columns."""
-
-    line: int | None
-    message: str
-
-
-@dataclass
-class TabularReader:
-    """Base for readers: the columns, the batches, and row -> line numbers."""
-
-    path: Path
-    columns: list[str] = field(default_factory=list)
-    malformed: list[Malformed] = field(default_factory=list)
-    sha256: str | None = None
-    #: what the user should know about how the file was read (kept with the import)
-    warnings: list[str] = field(default_factory=list)
-
-    def first_record(self) -> dict[str, str | None] | None:
-        """The first row under the header, by column, when it can be read ahead
-        (None otherwise): a source may find that it belongs to the header."""
-        return None
-
-    def take_first_record_as_header(self) -> None:
-        """Read the first row under the header as part of it: it is no record, and
-        rows are numbered from the next one."""
-        raise NotImplementedError
-
-    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        raise NotImplementedError
-
-    def stream(self, progress: Progress | None = None) -> pa.RecordBatchReader | None:
-        """All batches as one Arrow stream, when the columns are known before reading.
-
-        The engine then converts the whole file in one parallel statement, which
-        is several times faster than batch by batch. None for JSON lines, whose
-        columns are only known once read.
-        """
-        if not self.columns:
-            return None
-        schema = pa.schema([(c, pa.string()) for c in self.columns] + [("row_no", pa.int64())])
-        return pa.RecordBatchReader.from_batches(schema, self._guarded(progress))
-
-    def _guarded(self, progress: Progress | None) -> Iterator[pa.RecordBatch]:
-        # The engine reports an exception raised while it pulls batches as its own
-        # error; keep the original so that the user sees what went wrong.
-        try:
-            yield from self.batches(progress)
-        except BaseException as exc:
-            # without its traceback: the frames would keep the engine's objects alive
-            self.failure = exc.with_traceback(None)
-            raise
-
-    failure: BaseException | None = None
-
-    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
-        raise NotImplementedError
-
-
-def _without_empty_rows(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """The batch without its rows of empty cells (``;;;;``), which are no records."""
-    if batch.num_columns == 0:
-        return batch
-    some_value = functools.reduce(pc.or_, (pc.is_valid(c) for c in batch.columns))
-    return batch if pc.all(some_value).as_py() else batch.filter(some_value)
-
-
-def with_row_numbers(batch: pa.RecordBatch, first: int) -> pa.RecordBatch:
-    row_no = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
-    return batch.append_column("row_no", row_no)
 
 
 class CsvReader(TabularReader):
@@ -282,12 +72,12 @@ class CsvReader(TabularReader):
         if not sample.strip():
             raise InputError(str(path), N_("the file is empty: there is nothing to import"))
         self.encoding = encoding or detect_encoding(sample)
-        text = _text_sample(sample, self.encoding).lstrip("\ufeff")
+        text = text_sample(sample, self.encoding).lstrip("\ufeff")
         #: lines of comments before the header (a Google Analytics or Google Ads export
         #: opens with its title, account and dates, each line starting with #)
         self._preamble = preamble_lines(text)
         if self._preamble:
-            text = _LINE_END.split(text, maxsplit=self._preamble)[-1]
+            text = LINE_END.split(text, maxsplit=self._preamble)[-1]
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
         try:
@@ -328,7 +118,7 @@ class CsvReader(TabularReader):
         header_lines = sum(lines for _, lines in found)
         self._header_lines = self._preamble + header_lines
         # a file with no row under its header: the engine cannot tell its columns then
-        rest = _LINE_END.split(self._sample, maxsplit=header_lines)
+        rest = LINE_END.split(self._sample, maxsplit=header_lines)
         self._no_rows = self._whole and (len(rest) <= header_lines or not rest[-1].strip())
 
     def _records_in_sample(self, count: int) -> list[tuple[list[str], int]] | None:
@@ -341,7 +131,7 @@ class CsvReader(TabularReader):
             line = reader.line_num
             if len(found) == count:
                 # the last record is whole if its line ends in the sample, or the file does
-                whole = len(_LINE_END.findall(self._sample)) >= line or self._whole
+                whole = len(LINE_END.findall(self._sample)) >= line or self._whole
                 return found if whole else None
         return None
 
@@ -403,7 +193,7 @@ class CsvReader(TabularReader):
         except duckdb.InterruptException:
             raise  # Ctrl-C: not the file's fault, and not to be kept as its rejection
         except duckdb.Error as exc:
-            raise self._read_error(_first_engine_error(exc)) from None
+            raise self._read_error(first_engine_error(exc)) from None
         finally:
             if watcher:
                 watcher.stop()
@@ -426,7 +216,7 @@ class CsvReader(TabularReader):
         if rejected:
             lines = self._lines_at_offsets([int(r[0]) for r in rejected])
             self.malformed = [
-                Malformed(line, _reject_message(kind, message))
+                Malformed(line, reject_message(kind, message, MAX_ROW_BYTES))
                 for line, (_, kind, message) in zip(lines, rejected, strict=True)
             ]
             self._rejected_lines = {m.line for m in self.malformed if m.line is not None}
@@ -496,7 +286,7 @@ class CsvReader(TabularReader):
         try:
             reader = pacsv.open_csv(source, read_options, parse_options, convert_options)
             for batch in reader:
-                batch = _without_empty_rows(batch)
+                batch = without_empty_rows(batch)
                 if batch.num_rows == 0:
                     continue
                 batch = batch.rename_columns(self.columns)
@@ -514,8 +304,8 @@ class CsvReader(TabularReader):
     def _read_error(self, exc: BaseException) -> InputError:
         """The error to show for a file that could not be read: short, and at its line
         where that is known."""
-        message = _explain_read_error(exc, self.encoding)
-        if _TOO_LONG.search(str(exc)):
+        message = explain_read_error(exc, self.encoding, MAX_ROW_BYTES)
+        if TOO_LONG.search(str(exc)):
             return InputError(str(self.path), message, line=self._long_row_line())
         return InputError(str(self.path), message)
 
@@ -582,14 +372,6 @@ class CsvReader(TabularReader):
         return CsvReader._Scan(row_lines, malformed)
 
 
-def _first_engine_error(exc: duckdb.Error) -> duckdb.Error:
-    """The error the read itself raised, when cleaning up after it raised another (a
-    statement in an aborted transaction fails with "Current transaction is aborted")."""
-    while isinstance(exc.__context__, duckdb.Error):
-        exc = exc.__context__
-    return exc
-
-
 def _line_ends(chunk: bytes, end: int) -> int:
     """How many lines end in ``chunk[:end]``: at \\n, \\r\\n or a lone \\r."""
     return chunk.count(b"\n", 0, end) + chunk.count(b"\r", 0, end) - chunk.count(b"\r\n", 0, end)
@@ -648,266 +430,6 @@ class _ProgressWatcher:
         self._advance(self._size)
 
 
-_COLUMNS_FOUND = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
-#: the engine's and Arrow's words for a row longer than they read
-_TOO_LONG = re.compile(r"Maximum line size of|straddling object")
-#: what the engine adds to a message after its first line (the row, its options, the SQL)
-_ENGINE_DETAILS = re.compile(r"^(CSV Error on Line|Original Line|LINE \d+:)")
-
-
-def _reject_message(kind: str, message: str) -> str:
-    if match := _COLUMNS_FOUND.search(message):
-        return N_("expected {expected} values, found {found}").format(
-            expected=match[1], found=match[2]
-        )
-    kind = kind.upper()
-    if "UNICODE" in kind:
-        return N_("this line is not valid text in the file's encoding: pass --encoding")
-    if "LINE SIZE" in kind:
-        return _too_long()
-    if "UNQUOTED" in kind:
-        return N_(
-            "a value's quotes are not closed where they should be (a quote inside a quoted "
-            "value is written twice)"
-        )
-    return _short_reason(message)
-
-
-def _explain_read_error(exc: BaseException, encoding: str) -> str:
-    """A short message for a file that could not be read: never the engine's whole text,
-    which repeats the row and the SQL statement."""
-    raw = str(exc)
-    message = _short_reason(raw)
-    if "invalid UTF8" in raw or "UnicodeDecodeError" in raw or isinstance(exc, UnicodeDecodeError):
-        return N_(
-            "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
-            "to read it"
-        ).format(encoding=encoding)
-    if _TOO_LONG.search(raw):
-        return _too_long()
-    lowered = message.lower()
-    if isinstance(exc, (EOFError, zlib.error)) or "gzip" in lowered or "compressed" in lowered:
-        return N_("the gzip file is truncated or corrupt ({reason}); nothing was imported").format(
-            reason=message
-        )
-    if "state machine" in lowered:  # the engine's words for a file it cannot follow
-        return N_(
-            "cannot parse the file: its rows do not keep to one CSV layout (line ends that "
-            "change within the file, or a quote left open); save it again from a spreadsheet "
-            "or an editor"
-        )
-    return N_("cannot parse the file: {reason}").format(reason=message)
-
-
-def _too_long() -> str:
-    return N_(
-        "a row is longer than {size} MB, the most jauge reads (a quote left open makes the "
-        "rest of the file one value)"
-    ).format(size=MAX_ROW_BYTES >> 20)
-
-
-def _short_reason(message: str) -> str:
-    """The first line of an error that says what went wrong, without the kind of error the
-    engine prefixes (``IO Error: ``), cut to 200 characters."""
-    lines = [line.strip() for line in message.splitlines()]
-    said = next((line for line in lines if line and not _ENGINE_DETAILS.match(line)), "")
-    said = re.sub(r"^[A-Z][A-Za-z ]* Error: ", "", said)
-    return said if len(said) <= 200 else said[:199] + "…"
-
-
-class JsonlReader(TabularReader):
-    """One JSON object per line; nested objects are flattened to dotted names."""
-
-    def __init__(self, path: Path, *, encoding: str | None = None) -> None:
-        super().__init__(path)
-        check_readable(path)
-        sample = read_sample(path)
-        self.encoding = encoding or detect_encoding(sample)
-        self._row_lines: list[int] = []
-
-    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        raw = HashingReader(self.path.open("rb"), progress)
-        binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if is_gzip(self.path) else raw  # type: ignore[assignment]
-        text = io.TextIOWrapper(binary, encoding=self.encoding, newline=None)
-        rows: list[dict[str, str | None]] = []
-        first = 1
-        seen: dict[str, None] = {}
-        try:
-            for line_no, line in enumerate(text, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    self.malformed.append(
-                        Malformed(line_no, N_("not valid JSON: {reason}").format(reason=exc.msg))
-                    )
-                    continue
-                if not isinstance(obj, dict):
-                    self.malformed.append(Malformed(line_no, N_("expected a JSON object")))
-                    continue
-                flat = _flatten(obj)
-                seen.update(dict.fromkeys(flat))
-                rows.append(flat)
-                self._row_lines.append(line_no)
-                if len(rows) >= BATCH_ROWS:
-                    yield self._batch(rows, list(seen), first)
-                    first += len(rows)
-                    rows = []
-            if rows:
-                yield self._batch(rows, list(seen), first)
-        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
-            raise InputError(str(self.path), _explain_read_error(exc, self.encoding)) from exc
-        finally:
-            text.close()
-        self.columns = list(seen)
-        self.sha256 = raw.sha256.hexdigest()
-
-    def _batch(
-        self, rows: list[dict[str, str | None]], columns: list[str], first: int
-    ) -> pa.RecordBatch:
-        self.columns = columns
-        arrays = [pa.array([r.get(c) for r in rows], pa.string()) for c in columns]
-        return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=columns), first)
-
-    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
-        return {r: self._row_lines[r - 1] for r in row_nos if 0 < r <= len(self._row_lines)}
-
-
-def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(_flatten(value, f"{name}."))
-        elif value is None:
-            out[name] = None
-        elif isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (list, tuple)):
-            out[name] = json.dumps(value, ensure_ascii=False)
-        else:
-            out[name] = str(value)
-    return out
-
-
-class XlsxReader(TabularReader):
-    """The first sheet of an Excel workbook; the first non-empty row names the columns."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        check_readable(path)
-        from openpyxl import load_workbook  # heavy: only when an XLSX file is read
-
-        try:
-            self._book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InputError(
-                str(path), N_("cannot open this Excel file: {reason}").format(reason=exc)
-            ) from exc
-        self._sheet = self._book.worksheets[0]
-        self._rows = self._sheet.iter_rows(values_only=True)
-        self._header_line = 0
-        #: the sheet's row of each record (rows of empty cells are skipped)
-        self._row_lines: list[int] = []
-        #: the first row under the header, once read ahead
-        self._ahead: tuple[Any, ...] | None = None
-        for values in self._rows:
-            self._header_line += 1
-            if any(v is not None for v in values):
-                header = [str(v) if v is not None else "" for v in values]
-                self.columns, self.warnings = named_columns(header)
-                break
-        if not self.columns:
-            raise InputError(str(path), N_("the first sheet is empty: there is nothing to import"))
-
-    def first_record(self) -> dict[str, str | None] | None:
-        if self._ahead is None:
-            self._ahead = next(self._rows, None)
-        if self._ahead is None:
-            return None
-        values = list(self._ahead) + [None] * len(self.columns)
-        return {c: _cell_text(v) for c, v in zip(self.columns, values, strict=False)}
-
-    def take_first_record_as_header(self) -> None:
-        assert self._ahead is not None, "first_record() found it"
-        self._ahead = None
-        self._header_line += 1
-
-    def batches(self, progress: Progress | None = None) -> Iterator[pa.RecordBatch]:
-        with self.path.open("rb") as f:
-            self.sha256 = hashlib.file_digest(f, "sha256").hexdigest()
-        width = len(self.columns)
-        rows: list[tuple[Any, ...]] = []
-        first = 1
-        ahead = [self._ahead] if self._ahead is not None else []
-        self._ahead = None
-        for line, values in enumerate(itertools.chain(ahead, self._rows), self._header_line + 1):
-            record = values[:width]
-            # an empty row, or one whose cells are only formatted, is no record
-            if all(_cell_text(v) is None for v in record):
-                continue
-            rows.append(record)
-            self._row_lines.append(line)
-            if len(rows) >= BATCH_ROWS:
-                yield self._batch(rows, first)
-                first += len(rows)
-                rows = []
-        if rows:
-            yield self._batch(rows, first)
-        if progress:
-            progress(self.path.stat().st_size)
-        self._book.close()
-
-    def _batch(self, rows: list[tuple[Any, ...]], first: int) -> pa.RecordBatch:
-        arrays = [
-            pa.array([_cell_text(r[i]) if i < len(r) else None for r in rows], pa.string())
-            for i in range(len(self.columns))
-        ]
-        return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=self.columns), first)
-
-    def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
-        return {r: self._row_lines[r - 1] for r in row_nos if 0 < r <= len(self._row_lines)}
-
-
-def named_columns(header: list[str]) -> tuple[list[str], list[str]]:
-    """Column names for a header, and warnings: names are trimmed, an unnamed column
-    (often a saved index) is called ``columnN``, and a name given twice (Facebook's
-    exports do it) is read as ``Name (2)`` the second time."""
-    names: list[str] = []
-    warnings = []
-    for i, raw in enumerate(header):
-        name = raw.strip() or f"column{i + 1}"
-        if name in names:
-            n = 2
-            while f"{name} ({n})" in names:
-                n += 1
-            renamed = f"{name} ({n})"
-            warnings.append(
-                N_("the header names {column} twice: the later one is read as {renamed}").format(
-                    column=repr(name), renamed=repr(renamed)
-                )
-            )
-            name = renamed
-        names.append(name)
-    return names, warnings
-
-
-def _cell_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    if isinstance(value, float) and value.is_integer():
-        if abs(value) >= EXACT_FLOAT_LIMIT:
-            # as the spreadsheet shows it (1.52654047222264E+18): numbers still read it,
-            # and an id check refuses it, where its digits would be made up
-            return f"{value:.14E}"
-        return str(int(value))
-    text = str(value)
-    return text if text.strip() else None
-
-
 def open_tabular(path: Path, *, encoding: str | None, delimiter: str | None) -> TabularReader:
     """A reader chosen by the file's content (XLSX, JSON lines) or else CSV."""
     check_readable(path)
@@ -916,3 +438,14 @@ def open_tabular(path: Path, *, encoding: str | None, delimiter: str | None) -> 
     if head.startswith(b"PK\x03\x04"):
         return XlsxReader(path)
     return CsvReader(path, encoding=encoding, delimiter=delimiter)
+
+
+def read_whole(path: Path) -> bytes:
+    """The whole file, gunzipped when it is a gzip file; an InputError for a missing, empty,
+    truncated or corrupt one."""
+    check_readable(path)
+    try:
+        with open_decompressed(path) as f:
+            return f.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(str(path), explain_read_error(exc, "utf-8")) from exc

@@ -35,7 +35,8 @@ from .convert import (
     text,
     timestamp,
 )
-from .files import JsonlReader, TabularReader
+from .jsonl_reader import JsonlReader
+from .tabular import TabularReader
 
 TEXT_FIELDS = ("text", "title", "url", "lang", "author_name", "author_location")
 LINK_FIELDS = ("reply_to", "quote_of", "repost_of")

@@ -23,7 +23,8 @@ from ..store.stage import StageTable
 from .api import stage_rows
 from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import expr, literal, text, timestamp
-from .files import Progress, read_whole
+from .file_bytes import Progress
+from .files import read_whole
 
 #: the tags that separate words (blocks, line breaks, cells); any other tag is inline and
 #: joins what is around it: Mastodon writes a hashtag as ``#<span>tag</span>``

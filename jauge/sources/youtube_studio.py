@@ -30,7 +30,7 @@ from .convert import (
     text,
     timestamp,
 )
-from .files import TabularReader
+from .tabular import TabularReader
 
 ID_COLUMNS = ("Content", "Contenu")
 TITLE_COLUMNS = ("Video title", "Titre de la vidéo")

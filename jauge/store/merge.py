@@ -181,7 +181,7 @@ class Staging(StageTable):
         self._keep_forgotten_persons_forgotten()
         self._resolve_orgs_and_accounts()
         self._merge_parents()
-        existing = self._merge_items(imp)
+        existing, moved = self._merge_items(imp)
         snapshots = self._merge_snapshots(imp, ctx.observed_at, fresh=existing == 0)
         interactions = self._count_interactions()
         self._merge_annotations(imp, ctx.source)
@@ -197,7 +197,24 @@ class Staging(StageTable):
             snapshots=snapshots,
             interactions=interactions,
             repeated=repeated,
+            moved=moved,
         )
+
+    def _moved_items(self) -> tuple[tuple[str, str, int], ...]:
+        """Changed items this file gives to another organisation than the one storing
+        them: the file wins, as for every other field, and the user is told."""
+        rows = self.con.execute(
+            f"""
+            SELECT was.name, now.name, count(*)
+            FROM {ITEMS_VIEW} s JOIN content_items c USING (item_id)
+            JOIN organisations was ON was.org_id = c.org_id
+            JOIN organisations now ON now.org_id = s.org_id
+            WHERE c.org_id <> s.org_id
+              AND s.item_id IN (SELECT item_id FROM jauge_existing WHERE changed)
+            GROUP BY ALL ORDER BY 1, 2
+            """
+        ).fetchall()
+        return tuple((str(a), str(b), int(n)) for a, b, n in rows)
 
     def _derive_ids(self) -> None:
         """Give rows without a native id one derived from their account, what tells them
@@ -283,6 +300,13 @@ class Staging(StageTable):
             WHERE NOT EXISTS (SELECT 1 FROM accounts x WHERE x.account_id = a.account_id)
             GROUP BY a.account_id;
 
+            -- an account the file gives to another organisation goes with its items
+            UPDATE accounts SET org_id = n.org_id
+            FROM (SELECT a.account_id, min(o.org_id) AS org_id
+                  FROM jauge_account_ids a JOIN jauge_org_ids o USING (org)
+                  GROUP BY a.account_id HAVING count(DISTINCT o.org_id) = 1) n
+            WHERE accounts.account_id = n.account_id AND accounts.org_id <> n.org_id;
+
             INSERT INTO persons (person_id, workspace, platform, native_id, handle,
                                  display_name, location, first_seen_at, {profile})
             SELECT author_person_id, {ws}, min(platform), min(person_native_id),
@@ -336,8 +360,9 @@ class Staging(StageTable):
             """
         )
 
-    def _merge_items(self, imp: str) -> int:
-        """Update items that changed, insert new ones; return how many existed already."""
+    def _merge_items(self, imp: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
+        """Update items that changed, insert new ones; return how many existed already, and
+        those that moved to another organisation."""
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
         staged = ", ".join(f"s.{f}" for f in _ITEM_FIELDS)
@@ -348,6 +373,8 @@ class Staging(StageTable):
             FROM {ITEMS_VIEW} s JOIN content_items c USING (item_id)
             """
         )
+        changed = self._scalar("SELECT count(*) FROM jauge_existing WHERE changed")
+        moved = self._moved_items() if changed else ()
         assignments = ", ".join(f"{f} = s.{f}" for f in _ITEM_FIELDS)
         con.execute(
             f"""
@@ -366,7 +393,7 @@ class Staging(StageTable):
             FROM {ITEMS_VIEW} s ANTI JOIN jauge_existing e ON e.item_id = s.item_id
             """
         )
-        return self._scalar("SELECT count(*) FROM jauge_existing")
+        return self._scalar("SELECT count(*) FROM jauge_existing"), moved
 
     def _merge_snapshots(self, imp: str, observed_at: datetime, fresh: bool) -> int:
         """Add a snapshot where an item has metrics that differ from its latest one. When

@@ -37,6 +37,9 @@ class MergeCounts:
     interactions: int = 0
     #: rows left out because a later row of the file gives the same record
     repeated: int = 0
+    #: items this file gives to another organisation than the one storing them: (from,
+    #: to, how many)
+    moved: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
