@@ -20,7 +20,9 @@ from .enrich.pipeline import EnrichResult, enrich
 from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
 from .enrich.voice import Voice, share_of_voice
+from .errors import ConfigError
 from .frames import Frame
+from .i18n import _
 from .ingest import ImportResult, ProgressFactory, import_files
 from .metrics.compare import Comparison, compare
 from .metrics.index import compute_index
@@ -118,12 +120,23 @@ class Jauge:
         the user's own unless it says otherwise."""
         from .enrich.mentions import dictionary_term
 
-        org_id = self.store.ensure_org(self.workspace, name, relation or "own")
-        if relation is not None:
-            self.store.set_org_relation(org_id, relation)
+        if not name.strip():
+            raise ConfigError(_("the organisation's name is empty"))
         entries = [("name", name), *(("alias", a) for a in aliases)]
         entries += [("handle", h) for h in handles] + [("hashtag", t) for t in hashtags]
         entries += [("product", p) for p in products] + [("exclude", e) for e in excludes]
+        for kind, term in entries:
+            # an empty entry would match every text: each post would mention the organisation
+            if not dictionary_term(kind, term).strip("@# "):
+                raise ConfigError(
+                    _(
+                        "an empty {kind} cannot be a dictionary entry: it would match every text",
+                        kind=kind,
+                    )
+                )
+        org_id = self.store.ensure_org(self.workspace, name, relation or "own")
+        if relation is not None:
+            self.store.set_org_relation(org_id, relation)
         terms = [(kind, term, dictionary_term(kind, term)) for kind, term in entries]
         self.store.save_org_terms(self.workspace, org_id, terms)
         return [{"kind": k, "term": t, "matches": n} for k, t, n in terms]

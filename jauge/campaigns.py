@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from .errors import ConfigError
+from .errors import UsageError
 from .i18n import _
 from .store.duckdb_store import Store
 from .store.ids import make_id
@@ -33,7 +33,7 @@ class Campaign:
 def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
     """Define (or redefine) a campaign; items match by date and by tags or keywords."""
     if campaign.ends_on < campaign.starts_on:
-        raise ConfigError(
+        raise UsageError(
             _(
                 "campaign {name} ends ({end}) before it starts ({start})",
                 name=repr(campaign.name),

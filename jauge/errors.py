@@ -4,8 +4,10 @@
 
     JaugeError                  anything jauge reports to the user
     ├── ConfigError             a bad option, setting or argument
+    │   └── UsageError          an option's value that cannot be used (CLI: exit status 2)
     ├── NotFoundError           an organisation, workspace or source that does not exist
     ├── StoreError              the store cannot be opened or migrated
+    │   └── ReadOnlyStoreError  the store cannot be written (read-only file system or file)
     ├── ConnectorError          a live source refused or failed (says what to fix)
     ├── AuthError               no valid session or API token (web: 401)
     ├── ForbiddenError          a role too low for the action (web: 403)
@@ -63,12 +65,23 @@ class ConfigError(JaugeError):
     code = "config"
 
 
+class UsageError(ConfigError):
+    """An option given a value that cannot be used: the command line is wrong, as for
+    click's own usage errors (the CLI exits with status 2)."""
+
+    code = "usage"
+
+
 class NotFoundError(JaugeError):
     code = "not_found"
 
 
 class StoreError(JaugeError):
     code = "store"
+
+
+class ReadOnlyStoreError(StoreError):
+    """The store file, or its folder, cannot be written: it can still be opened to read."""
 
 
 class ConnectorError(JaugeError):
@@ -123,6 +136,23 @@ class InvalidRowsError(InputError):
     @property
     def errors(self) -> list[RowError]:
         return list(self.row_errors)
+
+
+def is_interruption(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or an error the engine raised because of it: DuckDB says
+    ``InterruptException`` when interrupted, ``RuntimeError("Query interrupted")`` when
+    its query saw SIGINT, and "transaction is aborted" for each statement after either
+    (the first one is then in ``__context__``)."""
+    import duckdb
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (KeyboardInterrupt, duckdb.InterruptException)) or (
+            isinstance(seen, RuntimeError) and str(seen) == "Query interrupted"
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def error_object(exc: JaugeError) -> dict[str, Any]:

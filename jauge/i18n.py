@@ -186,6 +186,21 @@ def number(value: float | None, spec: str = ".1f", lang: str | None = None) -> s
     return text.translate(table) if table else text  # English: as Python writes it
 
 
+#: the percent sign where a language writes it otherwise: French puts a narrow no-break
+#: space before it
+PERCENT_SIGNS = {"fr": "\u202f%"}
+
+
+def percent(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
+    """``value``, a fraction (0.623), as a percentage people read in ``lang`` (default: the
+    current language), its figure formatted by ``spec``: 62.3% in English, 62,3 % in
+    French; a dash for no value."""
+    if value is None:
+        return "—"
+    lang = lang or language()
+    return number(value * 100, spec, lang) + PERCENT_SIGNS.get(lang, "%")
+
+
 def N_(message: str, /) -> str:  # gettext's name for it
     """Mark ``message`` for translation where it is shown; return it unchanged."""
     return message

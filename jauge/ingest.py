@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from . import settings
-from .errors import ConfigError, ConnectorError, InputError, RowError
+from .errors import ConfigError, ConnectorError, InputError, RowError, is_interruption
 from .i18n import N_, localised
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
@@ -106,10 +106,19 @@ def import_files(
                 results.append(import_file(store, path, source, options, progress, label))
             except (ConfigError, ConnectorError) as exc:
                 if len(paths) == 1:
-                    raise  # the command's own error: what to change is said once
+                    raise  # the call's own error (jauge import: see refused_alone)
                 # in a batch, the other files go on, and the result says which one failed
                 results.append(_refused(store, label, source or "", options, str(exc)))
     return ImportResult(results)
+
+
+def refused_alone(
+    store: Store, path: str, source: str | None, options: ImportOptions, reason: str
+) -> ImportResult:
+    """What a batch says of a file it could not read as asked (``reason``: the error
+    :func:`import_files` raises for a single file), said of a single file: ``jauge
+    import`` prints the same summary whatever the number of files."""
+    return ImportResult([_refused(store, path, source or "", options, reason)])
 
 
 def _refused(
@@ -240,8 +249,26 @@ def ingest(
     except _Rejected:
         _record_rejected(store, import_id, label, source, options, started, result)
     except InputError as exc:
+        if is_interruption(exc):
+            raise  # Ctrl-C while reading: not the file's fault, nothing to keep of it
         result.errors = exc.errors
         result.error_count = len(exc.errors)
+        _record_rejected(store, import_id, label, source, options, started, result)
+    except UnicodeError as exc:
+        # the text cannot be decoded as the encoding given (UTF-16 without its BOM...)
+        encoding = options.encoding or getattr(exc, "encoding", None) or "?"
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
+        result.errors = [
+            RowError(
+                label,
+                None,
+                None,
+                N_(
+                    "cannot be read as {encoding} ({reason}): give its encoding with --encoding"
+                ).format(encoding=encoding, reason=reason),
+            )
+        ]
+        result.error_count = 1
         _record_rejected(store, import_id, label, source, options, started, result)
     return result
 

@@ -90,10 +90,12 @@ def test_a_batch_goes_on_past_a_file_that_lacks_an_option(tmp_path: Path) -> Non
     with jauge.open(db) as j:  # the history keeps the rejected file too
         history = {r["path"]: r["status"] for r in j.imports.to_pylist()}
     assert history == {parts[0]: "written", str(FRENCH_TWEETS_CSV): "rejected", parts[1]: "written"}
-    # alone, the same file is the command's error, said once
+    # alone, the same file is rejected in the same summary, named
     code, out = run("import", str(FRENCH_TWEETS_CSV), "--source", "posts-csv", *mapping,
                     "--db", db, "--format", "json")  # fmt: skip
-    assert code == 1 and json.loads(out)["error"]["code"] == "config"
+    data = json.loads(out)
+    assert code == 1 and [f["status"] for f in data["files"]] == ["rejected"]
+    assert data["errors"][0]["file"] == str(FRENCH_TWEETS_CSV)
 
 
 def test_a_rejected_file_exits_non_zero_and_lists_errors(tmp_path: Path) -> None:
@@ -119,18 +121,9 @@ def test_a_rejected_file_exits_non_zero_and_lists_errors(tmp_path: Path) -> None
 
 
 def test_usage_errors_are_json_too(tmp_path: Path) -> None:
-    code, out = run(
-        "import",
-        str(UCI_FACEBOOK),
-        "--source",
-        "facebook-insights",
-        "--db",
-        str(tmp_path / "s.duckdb"),
-        "--format",
-        "json",
-    )
-    assert code == 1
-    assert json.loads(out)["error"]["code"] == "config"
+    code, out = run("score", "--db", str(tmp_path / "s.duckdb"), "--format", "json")
+    assert code == 2
+    assert json.loads(out)["error"]["code"] == "usage"
 
 
 def test_sources_lists_every_importer(tmp_path: Path) -> None:

@@ -327,6 +327,31 @@ def test_a_file_mixing_line_ends_is_read_and_its_lines_counted(
     ]
 
 
+def test_a_windows_export_whose_first_accent_comes_late_is_read_as_such(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """Real tweets saved in Windows-1252, those without an accent first (more than the
+    first bytes jauge samples), then the others: read whole, with their accents."""
+    header, rows = rows_and_header()
+    plain = [r for r in rows if "".join(r).isascii()]
+
+    def windows(row: list[str]) -> bool:  # accented, and all of it in Windows-1252
+        text = "".join(row)
+        return (
+            not text.isascii() and text.encode("cp1252", errors="ignore").decode("cp1252") == text
+        )
+
+    accented = [r for r in rows if windows(r)]
+    assert accented
+    path = write(tmp_path / "windows.csv", header, [*plain, *accented], encoding="cp1252")
+    assert path.stat().st_size > 3 * (1 << 16)
+    result = handle.import_file(path, "tweets-csv")
+    assert result.ok, result.errors[:3]
+    texts = {r["native_id"]: r["text"] for r in handle.items.to_pylist()}
+    # (the tweets' own HTML entities, "&amp;", are read as the characters they stand for)
+    assert all(texts[r[0]] == html.unescape(r[header.index("text")]) for r in accented)
+
+
 def test_ctrl_c_during_an_import_writes_nothing_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

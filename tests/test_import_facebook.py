@@ -94,6 +94,26 @@ def test_a_newer_export_adds_snapshots_only_where_a_value_changed(
     assert latest["reactions"].sum() == sum(int(r["like"]) for r in rows if r["like"])
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [({"org": "Brand"}, [{"org": "brand"}, {"org": "BRAND"}, {"org": " Brand"}]),
+     ({"org": "Brand "}, [{"org": "Brand "}, {"org": "brand"}, {"org": "Brand"}]),
+     ({"org": "Brand", "account": "BrandPage"},
+      [{"org": "Brand", "account": "brandpage"}, {"org": "brand", "account": "@BrandPage"}])],
+)  # fmt: skip
+def test_the_same_export_under_another_spelling_adds_nothing(
+    handle: jauge.Jauge, first: dict[str, str], then: list[dict[str, str]]
+) -> None:
+    """The UCI posts carry no ids: theirs are derived from the organisation or account
+    they are imported for, named as the store first knew it, whatever the case."""
+    assert handle.import_file(UCI_FACEBOOK, "facebook-insights", year=2014, **first).ok
+    for names in then:
+        again = handle.import_file(UCI_FACEBOOK, "facebook-insights", year=2014, **names)
+        assert (again.total("inserted"), again.total("unchanged")) == (0, 500), names
+    assert handle.stats().entities["items"] == 500
+    assert len(handle.organisations) == 1 and len(handle.accounts) <= 1
+
+
 def test_one_file_for_two_organisations_makes_two_sets_of_items(handle: jauge.Jauge) -> None:
     import_uci(handle, org="Brand A")
     import_uci(handle, org="Brand B")

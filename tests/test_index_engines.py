@@ -3,6 +3,7 @@
 import math
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,8 +46,13 @@ def _figures(data: dict) -> dict[str, float | None]:
 
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
-def test_duckdb_and_spark_give_the_same_figures(tmp_path: Path) -> None:
+def test_duckdb_and_spark_give_the_same_figures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("pyspark")
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     with jauge.open(tmp_path / "store.duckdb") as j:
         assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
         assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
@@ -68,3 +74,26 @@ def test_duckdb_and_spark_give_the_same_figures(tmp_path: Path) -> None:
                 else:
                     assert math.isclose(a[key], b[key], rel_tol=0, abs_tol=1e-9), (org, key)
             assert on_duckdb["warnings"] == on_spark["warnings"]
+    # the tables went to Spark as Parquet files, post texts included: none is left behind
+    assert not list(temporary.glob("jauge-spark-*"))
+
+
+def test_spark_that_cannot_start_names_the_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    from jauge.metrics.engines import spark_session
+
+    # a session started by another test would be reused, whatever the master
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+    spark_session.cache_clear()
+    monkeypatch.setenv("JAUGE_SPARK_MASTER", "nowhere://at-all")
+    with jauge.open(tmp_path / "store.duckdb") as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        with pytest.raises(jauge.ConfigError, match="JAUGE_SPARK_MASTER"):
+            j.score("Brand", engine="spark")
+    spark_session.cache_clear()

@@ -77,6 +77,22 @@ def test_an_organisation_an_import_created_is_found_by_its_name(tmp_path: Path) 
     assert expected and {r["native_id"] for r in found} == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "entries", "kind"),
+    [("", {}, "name"), ("   ", {}, "name"), ("United", {"aliases": [""]}, "alias"),
+     ("United", {"handles": ["@"]}, "handle"), ("United", {"hashtags": [" # "]}, "hashtag")],
+)  # fmt: skip
+def test_an_empty_dictionary_entry_is_refused(
+    airlines: jauge.Jauge, name: str, entries: dict[str, list[str]], kind: str
+) -> None:
+    """An empty entry (an alias from an unset variable in a script) would match every
+    tweet: every one would mention the organisation."""
+    before = airlines.org_dictionaries()
+    with pytest.raises(jauge.ConfigError, match=f"an empty {kind} cannot|name is empty"):
+        airlines.add_org(name, **entries)
+    assert airlines.org_dictionaries() == before
+
+
 def test_enrich_tells_its_counts_in_the_readers_language(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     with jauge.open(db) as j:

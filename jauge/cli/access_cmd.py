@@ -8,7 +8,7 @@ import click
 
 from ..i18n import _
 from .options import db_option, format_option
-from .output import console, opened, print_json, reported
+from .output import console, literal, opened, print_json, reported
 
 WORKSPACE_EPILOG = """
 \b
@@ -56,7 +56,7 @@ def workspace_add_command(name: str, db: str | None, fmt: str) -> None:
             if created
             else _("workspace [bold]{name}[/] already exists")
         )
-        console().print(message.format(name=name))
+        console().print(message.format(name=literal(name)))
 
 
 @workspace_group.command("list", epilog=WORKSPACE_EPILOG)
@@ -113,7 +113,12 @@ def user_add_command(
                     _("--password-env {name}: that variable is not set", name=password_env)
                 )
         else:
-            password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+            password = click.prompt(
+                _("Password"),
+                hide_input=True,
+                confirmation_prompt=True,
+                prompt_suffix=_(": "),  # French puts a space before the colon
+            )
         handle = jauge.open(db)
         user = add_user(handle.store, email, password, workspace, role)
         handle.close()
@@ -121,7 +126,9 @@ def user_add_command(
         print_json(user.to_dict())
     else:
         roles = ", ".join(f"{w} ({r})" for w, r in sorted(user.roles.items()))
-        console().print(_("user [bold]{email}[/]: {roles}", email=user.email, roles=roles))
+        console().print(
+            _("user [bold]{email}[/]: {roles}", email=literal(user.email), roles=literal(roles))
+        )
 
 
 @click.group("token", epilog=TOKEN_EPILOG)

@@ -8,7 +8,7 @@ import click
 
 from ..i18n import _
 from .options import db_option, format_option, workspace_option
-from .output import console, new_table, opened, print_json, reported
+from .output import console, literal, new_table, opened, print_json, reported
 from .score_cmd import _date
 
 EPILOG = """
@@ -73,8 +73,8 @@ def add_command(
         console().print(
             _(
                 "campaign [bold]{name}[/] of {org}: {start} to {end}",
-                name=campaign.name,
-                org=campaign.org,
+                name=literal(campaign.name),
+                org=literal(campaign.org),
                 start=campaign.starts_on,
                 end=campaign.ends_on,
             )
@@ -91,7 +91,7 @@ def _warn_if_too_short(name: str, first: date, last: date) -> None:
     if short is not None:
         why = _("campaign {campaign} is not scored: {reason}", campaign=name,
                 reason=_(SHORT_WINDOW, **short))  # fmt: skip
-        console(stderr=True).print(_("[yellow]note:[/] {warning}", warning=why), highlight=False)
+        console(stderr=True).print(_("[yellow]note:[/] {warning}", warning=literal(why)))
 
 
 @campaign_group.command("list", epilog=EPILOG)

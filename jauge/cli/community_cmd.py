@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _
-from .options import db_option, format_option, window_options, workspace_option
-from .output import console, new_table, opened, print_json
+from ..i18n import N_, _, number, percent
+from .options import db_option, destination, format_option, window_options, workspace_option
+from .output import console, literal, new_table, opened, print_json
 from .score_cmd import _date
 
 #: the people table's columns, as shown
@@ -61,6 +61,7 @@ def graph_group() -> None:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, writable=True),
+    callback=destination,
     help="File to write (default: standard output).",
 )
 @click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms for persons.")
@@ -108,9 +109,9 @@ def export_command(
         console(stderr=True).print(
             _(
                 "wrote {path}: {nodes} nodes, {edges} edges",
-                path=output,
-                nodes=f"{info['nodes']:,}",
-                edges=f"{info['edges']:,}",
+                path=literal(output),
+                nodes=number(info["nodes"], ","),
+                edges=number(info["edges"], ","),
             )
         )
 
@@ -134,7 +135,7 @@ def _destination(output: str | None, *, binary: bool) -> Iterator[Any]:
 @click.option("--org", required=True, metavar="ORG")
 @click.option("--topic", "topics", multiple=True, metavar="WORD", help="Repeatable.")
 @window_options
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms instead of handles.")
 @db_option
 @workspace_option
@@ -170,8 +171,8 @@ def people_command(
             _(
                 "Nobody talks about {org} in this period with the topics {topics}: try other "
                 "words, or none.",
-                org=org,
-                topics=", ".join(topics),
+                org=literal(org),
+                topics=literal(", ".join(topics)),
             )
         )
         return
@@ -180,7 +181,7 @@ def people_command(
             _(
                 "Nobody else talks about {org} in this period: import mentions, replies or "
                 "comments to see its community.",
-                org=org,
+                org=literal(org),
             )
         )
         return
@@ -223,13 +224,13 @@ def _person_cells(r: dict[str, Any]) -> dict[str, str]:
     return {
         "handle": r["handle"],
         "platform": r["platform"],
-        "persistence": str(r["persistence"]),
-        "activated_audience": str(r["activated_audience"]),
-        "relationship": str(r["relationship"]["exchanges"]),
-        "topical_relevance": f"{r['topical_relevance']:.0%}",
-        "network_position": f"{r['network_position']:.2f}",
-        "sentiment": "—" if r["sentiment"] is None else f"{r['sentiment']:+.2f}",
-        "followers": "—" if r["followers"] is None else f"{r['followers']:,}",
+        "persistence": number(r["persistence"], ","),
+        "activated_audience": number(r["activated_audience"], ","),
+        "relationship": number(r["relationship"]["exchanges"], ","),
+        "topical_relevance": percent(r["topical_relevance"], ".0f"),
+        "network_position": number(r["network_position"], ".2f"),
+        "sentiment": number(r["sentiment"], "+.2f"),
+        "followers": number(r["followers"], ","),
     }
 
 
@@ -274,18 +275,22 @@ def show_command(
     out = console()
     if data["first_engaged"] is None:
         out.print(
-            _("[bold]{handle}[/] has not engaged with {org} yet", handle=data["handle"], org=org)
+            _(
+                "[bold]{handle}[/] has not engaged with {org} yet",
+                handle=literal(data["handle"]),
+                org=literal(org),
+            )
         )
         return
     out.print(
         _(
             "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by {org}, "
             "{interactions} interactions",
-            handle=data["handle"],
-            org=org,
+            handle=literal(data["handle"]),
+            org=literal(org),
             first=data["first_engaged"],
-            answered=data["exchanges"]["answered_by_org"],
-            interactions=data["exchanges"]["interactions"],
+            answered=number(data["exchanges"]["answered_by_org"], ","),
+            interactions=number(data["exchanges"]["interactions"], ","),
         )
     )
     table = new_table()
@@ -295,9 +300,9 @@ def show_command(
         table.add_row(
             w["from"],
             w["to"],
-            str(w["items"]),
-            str(w["interactions"]),
-            "—" if w["net_sentiment"] is None else f"{w['net_sentiment']:+.2f}",
+            number(w["items"], ","),
+            number(w["interactions"], ","),
+            number(w["net_sentiment"], "+.2f"),
         )
     out.print(table)
 
@@ -320,5 +325,9 @@ def forget_command(
         print_json({"forgotten": forgotten})
     else:
         console().print(
-            _("forgot {count} person(s) named {handle}", count=forgotten, handle=handle)
+            _(
+                "forgot {count} person(s) named {handle}",
+                count=number(forgotten, ","),
+                handle=literal(handle),
+            )
         )

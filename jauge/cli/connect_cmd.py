@@ -5,11 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.markup import escape
 
-from ..i18n import _, localised
+from ..i18n import _, localised, number
 from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, new_table, opened, print_json, reported
+from .output import EXIT_REFUSED, console, literal, new_table, opened, print_json, reported
 
 EPILOG = """
 \b
@@ -43,7 +42,7 @@ def connect_group() -> None:
 @click.option("--auth-url", metavar="URL", help="reddit: the token address.")
 @click.option("--service", metavar="URL", help="bluesky, reddit: the API address.")
 @click.option("--actor", metavar="HANDLE", help="bluesky: an author's feed.")
-@click.option("--query", metavar="TEXT", help="bluesky, reddit: a search.")
+@click.option("--query", metavar="TEXT", help="mastodon, bluesky, reddit: a search.")
 @click.option(
     "--token-env",
     metavar="VAR",
@@ -94,7 +93,7 @@ def add_command(
         console().print(
             _(
                 "connection [bold]{name}[/] ({kind}) added; run `jauge sync {name}`",
-                name=name,
+                name=literal(name),
                 kind=kind,
             )
         )
@@ -135,7 +134,7 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
             ", ".join(c["options"].values()),
             c["last_sync_at"] or _("never"),
             localised(c["last_error"] or c["last_status"] or ""),
-            str(c["items_seen"]),
+            number(c["items_seen"], ","),
         )
     console().print(table)
 
@@ -154,7 +153,7 @@ def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -
     if fmt == "json":
         print_json({"removed": name})
     else:
-        console().print(_("connection [bold]{name}[/] removed", name=name))
+        console().print(_("connection [bold]{name}[/] removed", name=literal(name)))
 
 
 @click.command("sync", epilog=EPILOG)
@@ -188,21 +187,25 @@ def sync_command(
             err.print(
                 _(
                     "[green]✓[/] {name}: {inserted} new, {updated} updated, {unchanged} unchanged",
-                    name=c.name,
-                    inserted=r.inserted,
-                    updated=r.updated,
-                    unchanged=r.unchanged,
+                    name=literal(c.name),
+                    inserted=number(r.inserted, ","),
+                    updated=number(r.updated, ","),
+                    unchanged=number(r.unchanged, ","),
                 )
             )
             for warning in r.warnings:  # what was read with a flaw, as import says it
                 err.print(
-                    _("[yellow]note:[/] {path}: {warning}", path=c.name, warning=localised(warning))
+                    _(
+                        "[yellow]note:[/] {path}: {warning}",
+                        path=literal(c.name),
+                        warning=literal(localised(warning)),
+                    )
                 )
         elif c.status == "not_modified":
-            err.print(_("[green]✓[/] {name}: not modified", name=c.name))
+            err.print(_("[green]✓[/] {name}: not modified", name=literal(c.name)))
         else:
             # the mark is markup; the name and the message are text, whatever they hold
-            err.print(f"[red]✗[/] {escape(c.name)}: {escape(localised(c.message or ''))}")
+            err.print(f"[red]✗[/] {literal(c.name)}: {literal(localised(c.message or ''))}")
 
     stopping = threading.Event()
 

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..i18n import _
-from .options import format_option
-from .output import console, print_json, reported
+from ..i18n import _, number
+from .options import PORT, format_option, not_empty
+from .output import console, literal, print_json, reported
 
 if TYPE_CHECKING:
     from jauge.demo import DemoLogin
@@ -28,6 +28,7 @@ Examples:
     default="jauge-demo.duckdb",
     show_default=True,
     metavar="PATH",
+    callback=not_empty,
     help="Where to build the demo store (recreated on each run).",
 )
 @click.option(
@@ -37,7 +38,7 @@ Examples:
     "--format json).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to serve on.")
+@click.option("--port", default=8000, show_default=True, type=PORT, help="Port to serve on.")
 @format_option("table", "json")
 def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) -> None:
     """Build a demo store from the real datasets bundled with jauge, then serve it."""
@@ -67,14 +68,16 @@ def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) ->
             _serve(db, host, port, login)
         return
     out = console()
-    out.print(_("[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data", db=db))
+    out.print(
+        _("[bold]jauge demo[/]: built [cyan]{db}[/] from the bundled real data", db=literal(db))
+    )
     for d, r in zip(DATASETS, results, strict=True):
         out.print(
             _(
                 "  • {org}: {count} posts imported ({credit})",
-                org=d.org,
-                count=r.total("inserted"),
-                credit=d.credit,
+                org=literal(d.org),
+                count=number(r.total("inserted"), ","),
+                credit=literal(d.credit),
             )
         )
     render_stats(stats)
@@ -93,8 +96,8 @@ def demo_command(db: str, serve: bool | None, host: str, port: int, fmt: str) ->
             "  jauge import YOUR_EXPORT.csv --source posts-csv --org 'Your brand' --platform x\n"
             "  python -c \"import jauge; j = jauge.open('{db}', workspace='demo'); "
             'print(j.items.to_pandas().head())"',
-            db=db,
-            org=DATASETS[0].org,
+            db=literal(db),
+            org=literal(DATASETS[0].org),
         )
     )
     if serving:
@@ -107,8 +110,8 @@ def _login_line(login: DemoLogin) -> str:
     return _(
         "Log in as [bold]{email}[/] with the password [bold]{password}[/] "
         "(made for this demo store).",
-        email=login.email,
-        password=login.password,
+        email=literal(login.email),
+        password=literal(login.password),
     )
 
 

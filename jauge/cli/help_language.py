@@ -57,14 +57,41 @@ def localise_help(root: click.Command) -> None:
         english = english_help(holder, attribute)
         if english is not None:
             setattr(holder, attribute, _(english))
+    for param in parameters(root):
+        if isinstance(param.type, click.Path):
+            # click names a path's kind when the option is made (at import), in its
+            # messages ("File 'x' does not exist."): name it in this run's language
+            files, folders = param.type.file_okay, param.type.dir_okay
+            kind = "path" if files == folders else "file" if files else "directory"
+            param.type.name = click_words(kind)
 
 
-#: click's modules that say its words with gettext's ``_`` and ``ngettext``
-CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types")
+def parameters(command: click.Command) -> Iterator[click.Parameter]:
+    """Every parameter of ``command`` and its subcommands."""
+    yield from command.params
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            yield from parameters(sub)
+
+
+#: click's modules that say its words with gettext's ``_`` and ``ngettext`` (termui: the
+#: password prompt's confirmation)
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
+
+
+class _NamingAType(str):
+    """One of click's messages that click fills in with a type's name ("'abc' is not a
+    valid integer"): the name, a word of click's too, is said in the language as well."""
+
+    def format(self, *args: Any, **values: Any) -> str:
+        if isinstance(values.get("number_type"), str):
+            values["number_type"] = click_words(values["number_type"])
+        return super().format(*args, **values)
 
 
 def click_words(message: str) -> str:
-    return catalogue(language(), "click").get(message, message)
+    text = catalogue(language(), "click").get(message, message)
+    return _NamingAType(text) if "{number_type}" in message else text
 
 
 def click_plural(singular: str, plural: str, n: int) -> str:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
 import click
 
-from ..i18n import N_, _, localised
-from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, new_table, print_json, progress_bars, reported
+from ..i18n import N_, _, localised, number
+from .options import db_option, format_option, plugin, workspace_option
+from .output import (
+    EXIT_REFUSED,
+    console,
+    literal,
+    new_table,
+    opened,
+    print_json,
+    progress_bars,
+    styled,
+)
 
 EPILOG = """
 \b
@@ -21,6 +31,61 @@ Examples:
   jauge import https://example.org/feed.xml --source rss --org "Brand"
   jauge import a.csv b.csv --source posts-csv --format json
 """
+
+
+def _mapping(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> Any:
+    from jauge.errors import ConfigError
+    from jauge.sources.base import parse_mapping
+
+    try:
+        return parse_mapping(value)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc), ctx) from None
+
+
+def _observed_at(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from jauge.ingest import parse_when
+
+    try:
+        return parse_when(value)
+    except ValueError:
+        raise click.UsageError(
+            _("--observed-at takes an ISO date, got {value}", value=repr(value)), ctx
+        ) from None
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A text encoding Python knows; base64 and the like are codecs, not encodings."""
+    if value is None:
+        return None
+    try:
+        b"a".decode(value)  # an empty text would be decoded without looking the codec up
+    except UnicodeError:
+        pass  # a text encoding, and not one for this text
+    except LookupError:
+        raise click.BadParameter(
+            _(
+                "unknown text encoding {value} (utf-8, utf-8-sig, cp1252, latin-1...)",
+                value=repr(value),
+            )
+        ) from None
+    return value
+
+
+def _delimiter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """One character; ``\\t`` as typed in most shells (where $'\\t' is a tab) is a tab."""
+    if value is None:
+        return None
+    if value == "\\t":
+        return "\t"
+    if len(value) != 1 or value in '"\r\n':
+        raise click.BadParameter(
+            _(
+                "takes one character (a tab: '\\t'), not the quote or a line end; got {value}",
+                value=repr(value),
+            )
+        )
+    return value
 
 
 #: the columns of the summary, and the statuses of a file
@@ -35,6 +100,7 @@ STATUSES = (N_("written"), N_("rejected"))
     "source",
     default=None,
     metavar="NAME",
+    callback=plugin("jauge.sources", N_("source (see `jauge sources`)")),
     help="Which importer reads the files (see `jauge sources`). Default: the one each "
     "file's content fits, when exactly one does.",
 )
@@ -55,16 +121,26 @@ STATUSES = (N_("written"), N_("rejected"))
     "mapping",
     multiple=True,
     metavar="COLUMN=FIELD",
+    callback=_mapping,
     help="Read COLUMN as FIELD (repeatable).",
 )
 @click.option(
     "--encoding",
     metavar="NAME",
+    callback=_encoding,
     help="Text encoding (default: detected; UTF-8, UTF-8 with BOM, cp1252, latin-1).",
 )
-@click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: detected).")
 @click.option(
-    "--observed-at", metavar="DATE", help="When the export's metrics were observed (default: now)."
+    "--delimiter",
+    metavar="CHAR",
+    callback=_delimiter,
+    help="CSV delimiter, one character; '\\t' is a tab (default: detected).",
+)
+@click.option(
+    "--observed-at",
+    metavar="DATE",
+    callback=_observed_at,
+    help="When the export's metrics were observed (default: now).",
 )
 @click.option(
     "--skip-invalid",
@@ -82,10 +158,10 @@ def import_command(
     account: str | None,
     year: int | None,
     followers: int | None,
-    mapping: tuple[str, ...],
+    mapping: dict[str, str],
     encoding: str | None,
     delimiter: str | None,
-    observed_at: str | None,
+    observed_at: datetime | None,
     skip_invalid: bool,
     db: str | None,
     fmt: str,
@@ -96,37 +172,36 @@ def import_command(
     posts adds a metric snapshot where a value changed. Invalid rows are listed
     with their file, line and field.
     """
-    import jauge
-    from jauge.errors import ConfigError
-    from jauge.ingest import parse_when
-    from jauge.sources.base import parse_mapping
+    from jauge.errors import ConfigError, ConnectorError, UsageError
+    from jauge.ingest import refused_alone
+    from jauge.sources.base import ImportOptions
 
-    with reported(fmt):
-        try:
-            when = parse_when(observed_at)
-        except ValueError as exc:
-            raise ConfigError(
-                _("--observed-at takes an ISO date, got {value}", value=repr(observed_at))
-            ) from exc
-        handle = jauge.open(db, workspace=workspace)
+    with opened(db, workspace, fmt) as handle:
         progress, factory = progress_bars()
-        with progress:
-            result = handle.import_file(
-                list(paths),
-                source,
-                org=org,
-                platform=platform,
-                account=account,
-                year=year,
-                followers=followers,
-                mapping=parse_mapping(mapping),
-                encoding=encoding,
-                delimiter=delimiter,
-                skip_invalid=skip_invalid,
-                observed_at=when,
-                progress=factory,
-            )
-        handle.close()
+        try:
+            with progress:
+                result = handle.import_file(
+                    list(paths),
+                    source,
+                    org=org,
+                    platform=platform,
+                    account=account,
+                    year=year,
+                    followers=followers,
+                    mapping=mapping,
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    skip_invalid=skip_invalid,
+                    observed_at=observed_at,
+                    progress=factory,
+                )
+        except UsageError:
+            raise
+        except (ConfigError, ConnectorError) as exc:
+            # one file the library refuses whole (an option it needs, a URL that cannot
+            # be reached): the same summary, the file rejected, as in a batch
+            options = ImportOptions(org=org, workspace=handle.workspace)
+            result = refused_alone(handle.store, paths[0], source, options, str(exc))
     if fmt == "json":
         print_json(result.to_dict())
     else:
@@ -148,18 +223,22 @@ def _render(result: Any) -> None:
         style = "green" if f.status == "written" else "red"
         table.add_row(
             f.path,
-            f"[{style}]{_(f.status)}[/]",
-            f"{f.inserted:,}",
-            f"{f.updated:,}",
-            f"{f.unchanged:,}",
-            f"{f.invalid:,}",
+            styled(_(f.status), style),
+            number(f.inserted, ","),
+            number(f.updated, ","),
+            number(f.unchanged, ","),
+            number(f.invalid, ","),
         )
     out.print(table)
     err = console(stderr=True)
     for f in result.files:
         for warning in f.warnings:
             err.print(
-                _("[yellow]note:[/] {path}: {warning}", path=f.path, warning=localised(warning))
+                _(
+                    "[yellow]note:[/] {path}: {warning}",
+                    path=literal(f.path),
+                    warning=literal(localised(warning)),
+                )
             )
         if f.errors:
             verdict = (
@@ -170,14 +249,15 @@ def _render(result: Any) -> None:
             err.print(
                 _(
                     "[red]{count} error(s) in {path}[/] ({verdict}):",
-                    count=f.error_count,
-                    path=f.path,
+                    count=number(f.error_count, ","),
+                    path=literal(f.path),
                     verdict=verdict,
                 )
             )
             for e in f.errors:
                 err.print(f"  {e}", markup=False)
             if f.error_count > len(f.errors):
-                err.print(_("  ... and {count} more", count=f.error_count - len(f.errors)))
+                more = f.error_count - len(f.errors)
+                err.print(_("  ... and {count} more", count=number(more, ",")))
             if f.status == "rejected" and f.invalid:
                 err.print(_("  Fix the rows, or pass --skip-invalid to import the valid ones."))

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..i18n import N_, _, localised
+from ..i18n import N_, _, localised, number
 from .options import db_option, format_option, workspace_option
-from .output import console, new_table, opened, print_json
+from .output import console, literal, new_table, opened, print_json
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,26 +28,37 @@ Examples:
 @click.option(
     "--minutes",
     default=10,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Lockstep: engagement counts as early within this many minutes of a post.",
 )
 @click.option(
     "--min-items",
     default=5,
+    type=click.IntRange(min=1),
     show_default=True,
     help="Lockstep: early engagement on at least this many of the same posts.",
 )
 @click.option(
     "--min-overlap",
     default=0.5,
+    type=click.FloatRange(0, 1),
     show_default=True,
     help="Lockstep: how alike two accounts' early posts must be (Jaccard, 0 to 1).",
 )
 @click.option(
-    "--min-group", default=3, show_default=True, help="Lockstep: accounts in a group, at least."
+    "--min-group",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Lockstep: accounts in a group, at least.",
 )
 @click.option(
-    "--limit", default=20, show_default=True, help="Accounts listed, lowest weight first."
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Accounts listed, lowest weight first.",
 )
 @db_option
 @workspace_option
@@ -70,8 +81,6 @@ def integrity_command(
     the command again replaces the weights. Days when an organisation's account gained
     followers in bulk are listed too. See docs/integrity.md.
     """
-    if not 0 <= min_overlap <= 1:
-        raise click.BadParameter(_("expected a number from 0 to 1"), param_hint="--min-overlap")
     with opened(db, workspace, fmt) as handle:
         report = handle.integrity(
             minutes=minutes,
@@ -94,7 +103,7 @@ def integrity_command(
     else:
         _summary(report, out)
     for warning in report.warnings:
-        out.print(f"[yellow]{localised(warning)}[/]")
+        out.print(f"[yellow]{literal(localised(warning))}[/]")
     if report.follower_jumps:
         _jumps(report, out)
     if report.accounts:
@@ -109,17 +118,17 @@ def _summary(report: IntegrityReport, out: Console) -> None:
             "Assessed {persons} persons ({with_profile} with a profile to read): {flagged} "
             "weighed down by half or more; lockstep groups found: {groups}; the index now "
             "counts {removed} fewer people.",
-            persons=f"{report.persons:,}",
-            with_profile=f"{report.with_profile:,}",
-            flagged=f"{report.flagged:,}",
-            groups=len(report.groups),
-            removed=f"{report.weight_removed:,.1f}",
+            persons=number(report.persons, ","),
+            with_profile=number(report.with_profile, ","),
+            flagged=number(report.flagged, ","),
+            groups=number(len(report.groups), ","),
+            removed=number(report.weight_removed, ",.1f"),
         )
     )
     if report.signals:
         out.print(_("Signals:"))
         for name, persons in sorted(report.signals.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.print(f"  {_(description(name))}: {persons:,}")
+            out.print(f"  {_(description(name))}: {number(persons, ',')}", markup=False)
 
 
 def _jumps(report: IntegrityReport, out: Console) -> None:
@@ -134,10 +143,10 @@ def _jumps(report: IntegrityReport, out: Console) -> None:
             j.org,
             f"{j.account or '—'} ({j.platform})",
             j.day.isoformat(),
-            f"{j.followers_before:,}",
-            f"+{j.gained:,}",
-            str(j.days),
-            f"{j.typical_daily_gain:,.0f}",
+            number(j.followers_before, ","),
+            number(j.gained, "+,"),
+            number(j.days, ","),
+            number(j.typical_daily_gain, ",.0f"),
         )
     out.print(jumps)
 
@@ -152,7 +161,7 @@ def _accounts(report: IntegrityReport, out: Console) -> None:
         table.add_row(
             a.handle or a.person_id,
             a.platform,
-            f"{a.weight:.2f}",
+            number(a.weight, ".2f"),
             ", ".join(_(description(s)) for s in a.signals),
         )
     out.print(table)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
-from ..i18n import N_, _
-from .options import db_option, format_option, window_options, workspace_option
-from .output import console, counting_progress, new_table, opened, print_json
+from ..i18n import N_, _, number, percent
+from .options import db_option, format_option, plugin, window_options, workspace_option
+from .output import console, counting_progress, literal, new_table, opened, print_json
 from .score_cmd import _date
 
 #: what an organisation is to the workspace's owner
@@ -90,7 +90,11 @@ def org_add_command(
         print_json({"org": name, "terms": terms})
     else:
         console().print(
-            _("[bold]{name}[/]: {count} dictionary entries", name=name, count=len(terms))
+            _(
+                "[bold]{name}[/]: {count} dictionary entries",
+                name=literal(name),
+                count=number(len(terms), ","),
+            )
         )
 
 
@@ -126,6 +130,7 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
     default=DEFAULT_BACKEND,
     show_default=True,
     metavar="NAME",
+    callback=plugin("jauge.sentiment", N_("sentiment backend")),
     help="Sentiment backend (see `jauge sentiment --help`).",
 )
 @db_option
@@ -151,11 +156,11 @@ def enrich_command(
             _(
                 "enriched {count} items with [bold]{backend}[/]: languages {languages}; "
                 "sentiment {sentiments}; mentions found: {mentions}",
-                count=f"{result.processed:,}",
-                backend=backend,
+                count=number(result.processed, ","),
+                backend=literal(backend),
                 languages=_counts(result.languages) or "—",
                 sentiments=_counts({_(k): n for k, n in result.sentiments.items()}) or "—",
-                mentions=f"{result.mentions:,}",
+                mentions=number(result.mentions, ","),
             )
         )
 
@@ -167,7 +172,8 @@ SENTIMENTS = (N_("negative"), N_("neutral"), N_("positive"))
 def _counts(counts: dict[str, int]) -> str:
     """``en 248, und 2``: each key with its count, most first."""
     return ", ".join(
-        f"{k} {n:,}" for k, n in sorted(counts.items(), key=lambda kn: (-kn[1], kn[0]))
+        f"{literal(k)} {number(n, ',')}"
+        for k, n in sorted(counts.items(), key=lambda kn: (-kn[1], kn[0]))
     )
 
 
@@ -203,14 +209,13 @@ def voice_command(
     for o in data["orgs"]:
         share = o["share_of_voice"]
         bar = "█" * round((share or 0) * 30)
-        net = "—" if o["net_sentiment"] is None else f"{o['net_sentiment']:+.1f}"
         table.add_row(
             o["org"],
-            f"{o['mentions']:,}",
-            "—" if share is None else f"{share:.1%}",
+            number(o["mentions"], ","),
+            percent(share),
             bar,
-            f"{o['labelled']:,}",
-            net,
+            number(o["labelled"], ","),
+            number(o["net_sentiment"], "+.1f"),
         )
     console().print(table)
 
@@ -226,7 +231,9 @@ Examples:
 @click.command("topics", epilog=TOPICS_EPILOG)
 @click.option("--org", required=True, metavar="ORG")
 @window_options
-@click.option("--limit", default=20, show_default=True, help="Terms per list.")
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Terms per list."
+)
 @db_option
 @workspace_option
 @format_option("table", "json")
@@ -253,11 +260,11 @@ def topics_command(
     out.print(
         _(
             "[bold]{org}[/], {start} to {end}: {items} items ({previous} in the previous period)",
-            org=org,
+            org=literal(org),
             start=data["from"],
             end=data["to"],
-            items=f"{data['items']:,}",
-            previous=f"{data['previous_items']:,}",
+            items=number(data["items"], ","),
+            previous=number(data["previous_items"], ","),
         )
     )
     if not data["top"]:
@@ -267,7 +274,7 @@ def topics_command(
     for col in (N_("term"), N_("items"), N_("share")):
         top.add_column(_(col), justify="left" if col == "term" else "right")
     for t in data["top"]:
-        top.add_row(t["term"], f"{t['items']:,}", f"{t['share']:.1%}")
+        top.add_row(t["term"], number(t["items"], ","), percent(t["share"]))
     out.print(top)
     if data["rising"]:
         rising = new_table(_("Rising against the previous period"))
@@ -275,6 +282,9 @@ def topics_command(
             rising.add_column(_(col), justify="left" if col == "term" else "right")
         for t in data["rising"]:
             rising.add_row(
-                t["term"], f"{t['items']:,}", f"{t['previous']:,}", f"x{t['growth']:.1f}"
+                t["term"],
+                number(t["items"], ","),
+                number(t["previous"], ","),
+                "x" + number(t["growth"], ".1f"),
             )
         out.print(rising)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -15,6 +16,7 @@ from .help_language import localise_help
 from .import_cmd import import_command
 from .integrity_cmd import integrity_command
 from .listening_cmd import enrich_command, org_group, topics_command, voice_command
+from .output import JsonClickError, as_json, interrupted, json_requested
 from .panel_cmd import panel_group
 from .report_cmd import report_command
 from .score_cmd import compare_command, score_command
@@ -40,11 +42,34 @@ Start here:
 
 
 class JaugeGroup(click.Group):
-    """The ``jauge`` command: its help, and every subcommand's, in the user's language."""
+    """The ``jauge`` command: its help, and every subcommand's, in the user's language;
+    click's errors as one JSON document when the command line asks for JSON; Ctrl-C at
+    any moment said as jauge says it (exit status 130), not as click's "Aborted!"."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    asks_json = False
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         localise_help(self)
-        return super().main(*args, **kwargs)
+        self.asks_json = json_requested(sys.argv[1:] if args is None else list(args))
+        return super().main(args, *rest, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            if self.asks_json and not isinstance(exc, JsonClickError):
+                raise as_json(exc) from exc
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            if self.asks_json and not isinstance(exc, JsonClickError):
+                raise as_json(exc) from exc
+            raise
+        except KeyboardInterrupt:
+            interrupted()
 
 
 @click.group(
@@ -56,6 +81,11 @@ def cli() -> None:
 
     Every command that reads or writes a store takes --db PATH (default ./jauge.duckdb, or
     $JAUGE_DB; jauge demo: jauge-demo.duckdb).
+
+    Exit status: 0 done; 1 an input or the store was refused; 2 a usage error (an option
+    missing, or given a value that cannot be used); 130 interrupted (Ctrl-C). With
+    --format json, every error is one JSON object on standard output, an "error" with
+    its "code" and "message".
     """
 
 

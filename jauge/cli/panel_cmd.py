@@ -6,9 +6,9 @@ import json
 
 import click
 
-from ..i18n import _
-from .options import db_option, format_option
-from .output import console, opened, print_json
+from ..i18n import _, number
+from .options import db_option, destination, format_option
+from .output import console, literal, opened, print_json
 from .score_cmd import index_version_option
 
 EPILOG = """
@@ -26,7 +26,7 @@ def panel_group() -> None:
 
 
 @panel_group.command("export", epilog=EPILOG)
-@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.argument("file", type=click.Path(dir_okay=False, writable=True), callback=destination)
 @click.option("--panel-id", metavar="ID", help="Name of the panel (default: dated).")
 @click.option(
     "--workspace",
@@ -71,10 +71,10 @@ def export_command(
         console().print(
             _(
                 "wrote panel [bold]{panel}[/] to {path}: {count} strata, measured by {version}",
-                panel=panel.panel_id,
-                path=file,
-                count=len(panel.strata),
-                version=panel.index_version,
+                panel=literal(panel.panel_id),
+                path=literal(file),
+                count=number(len(panel.strata), ","),
+                version=literal(panel.index_version),
             )
         )
 
@@ -96,7 +96,7 @@ def import_command(file: str, db: str | None, fmt: str) -> None:
         console().print(
             _(
                 "imported [bold]{panel}[/]; scores now use {reference}",
-                panel=panel.panel_id,
-                reference=reference.panel_id,
+                panel=literal(panel.panel_id),
+                reference=literal(reference.panel_id),
             )
         )

@@ -7,8 +7,8 @@ import sys
 import click
 
 from ..i18n import LANGUAGES, _
-from .options import db_option, format_option, window_options, workspace_option
-from .output import console, opened, print_json
+from .options import db_option, destination, format_option, window_options, workspace_option
+from .output import console, literal, opened, print_json
 from .score_cmd import _date, index_version_option
 
 REPORT_EPILOG = """
@@ -55,6 +55,7 @@ Examples:
     "--output",
     "-o",
     metavar="PATH",
+    callback=destination,
     help="Where to write it (default: jauge-report-SLUG-LASTDAY.html here, SLUG being the "
     "organisation's name, and the campaign's, lower-cased with a hyphen for each run of spaces "
     "and punctuation: jauge-report-air-france-2024-03-31.html). A name ending in .pdf prints "
@@ -82,6 +83,13 @@ def report_command(
     """The executive report of an organisation: one HTML file to share or print."""
     from jauge.metrics.spec import LATEST
 
+    if output == "-" and fmt == "json":
+        raise click.UsageError(
+            _(
+                "--output - writes the report itself to standard output, where --format json "
+                "writes its summary: give --output a file name, or leave out --format json"
+            )
+        )
     with opened(db, workspace, fmt) as handle:
         report = handle.report(
             org,
@@ -114,16 +122,14 @@ def report_command(
             }
         )
         return
-    from rich.markup import escape
-
     console().print(
         _(
             "Report of [bold]{org}[/] ({start} to {end}) written to {path}: open it in a "
             "browser, or print it to PDF from there.",
-            org=escape(org),
+            org=literal(org),
             start=score["scope"]["from"],
             end=score["scope"]["to"],
-            path=escape(str(path)),
+            path=literal(path),
         ),
         markup=True,
         highlight=False,

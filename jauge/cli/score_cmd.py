@@ -9,9 +9,17 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _
-from .options import db_option, format_option, window_options, workspace_option
-from .output import console, fitted, new_table, opened, print_json
+from ..i18n import N_, _, number
+from .options import (
+    day,
+    db_option,
+    format_option,
+    index_version,
+    plugin,
+    window_options,
+    workspace_option,
+)
+from .output import console, fitted, literal, marked_up, new_table, opened, print_json, styled
 
 SCORE_EPILOG = """
 \b
@@ -39,6 +47,7 @@ def engine_option(f: Any) -> Any:
         default="duckdb",
         show_default=True,
         metavar="NAME",
+        callback=plugin("jauge.engines", N_("engine")),
         help="Engine computing the statistics: duckdb (embedded) or spark.",
     )(f)
 
@@ -48,19 +57,20 @@ def index_version_option(f: Any) -> Any:
         "--index-version",
         default=None,
         metavar="VERSION",
+        callback=index_version,
         help="Index version to compute (default: the latest).",
     )(f)
 
 
 def _date(value: str | None, option: str) -> date | None:
-    from jauge.errors import ConfigError
+    from jauge.errors import UsageError
 
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ConfigError(
+        raise UsageError(
             _(
                 "{option} takes a date like 2024-03-31, got {value}",
                 option=option,
@@ -116,11 +126,11 @@ PERIODS = [N_("month"), N_("quarter")]
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
+    return number(x, f".{digits}f")
 
 
 def _interval(iv: Any) -> str:
-    return "" if not iv else f"[{iv[0]:.1f}, {iv[1]:.1f}]"
+    return "" if not iv else _("[{low}, {high}]", low=number(iv[0]), high=number(iv[1]))
 
 
 def _bar(score: float | None, width: int = 20) -> str:
@@ -153,27 +163,28 @@ def _breakdown(result: Any, spec: Any, level: str, bars: bool) -> Any:
         p = result.pillars[pillar.name]
         weight = p.detail.get("effective_weight", 0) or 0
         table.add_row(
-            f"[bold]{label(pillar.name)}[/]",
+            styled(label(pillar.name), "bold"),
             _fmt(p.score),
             _interval(p.interval),
             "",
             "",
-            f"{weight:.2f}" if p.score is not None else "—",
+            _fmt(weight, 2) if p.score is not None else "—",
             *([_bar(p.score, 12)] if bars else []),
         )
         for indicator in pillar.indicators:
             c = result.components.get(indicator.name)
             name = Padding(label(indicator.name), (0, 0, 0, 2))
             if c is None:
-                table.add_row(name, "—", _("[dim]no data[/]"), "", "", "", *([""] if bars else []))
+                no_data = marked_up(_("[dim]no data[/]"))
+                table.add_row(name, "—", no_data, "", "", "", *([""] if bars else []))
                 continue
             table.add_row(
                 name,
                 _fmt(c.score),
                 _interval(c.interval),
                 _fmt(c.value, 3),
-                f"{c.n:g}",
-                f"{indicator.weight:.2f}",
+                number(c.n, "g"),
+                _fmt(indicator.weight, 2),
                 *([_bar(c.score, 12)] if bars else []),
             )
     return table
@@ -187,27 +198,27 @@ def render_score(result: Any) -> None:
     out.print(
         _(
             "[bold]Jauge Index[/] of [cyan]{what}[/], {start} to {end} ({version}, panel {panel})",
-            what=what,
+            what=literal(what),
             start=scope["from"],
             end=scope["to"],
-            version=result.index_version,
-            panel=result.panel,
+            version=literal(result.index_version),
+            panel=literal(result.panel),
         )
     )
     from jauge.metrics.labels import note
     from jauge.metrics.spec import load_spec
 
     spec = load_spec(result.index_version)
-    level = f"{spec.level * 100:g}"
+    level = number(spec.level * 100, "g")
     if result.score is None:
         out.print(_("[red]no score[/]: see the notes below"))
     else:
         out.print(
             _(
                 "  [bold]{score}[/] / 100   {level}% interval {interval}   {bar}",
-                score=f"{result.score:.1f}",
+                score=_fmt(result.score),
                 level=level,
-                interval=_interval(result.interval),
+                interval=literal(_interval(result.interval)),
                 bar=_bar(result.score),
             )
         )
@@ -215,7 +226,7 @@ def render_score(result: Any) -> None:
         out.print(fitted(lambda bars: _breakdown(result, spec, level, bars)))
     err = console(stderr=True)
     for warning in result.warnings:
-        err.print(_("[yellow]note:[/] {warning}", warning=note(warning)), highlight=False)
+        err.print(_("[yellow]note:[/] {warning}", warning=literal(note(warning))))
     if result.fingerprint:  # none for a campaign too short for the index
         out.print(
             _(
@@ -251,10 +262,11 @@ def render_score(result: Any) -> None:
     "--from",
     "start",
     metavar="DATE",
+    callback=day,
     help="First day considered (with --by campaign: the campaigns running on any day from "
     "--from to --to, each measured over its own period).",
 )
-@click.option("--to", "end", metavar="DATE", help="Last day considered.")
+@click.option("--to", "end", metavar="DATE", callback=day, help="Last day considered.")
 @engine_option
 @index_version_option
 @db_option
@@ -344,7 +356,7 @@ def _render_compare(data: dict[str, Any]) -> None:
     for row in data["rows"]:
         if row["fingerprint"] is None:  # not computed at all: say why
             for warning in row["warnings"]:
-                err.print(_("[yellow]note:[/] {warning}", warning=note(warning)), highlight=False)
+                err.print(_("[yellow]note:[/] {warning}", warning=literal(note(warning))))
 
 
 def _comparison(data: dict[str, Any], bars: bool) -> Any:
@@ -352,7 +364,7 @@ def _comparison(data: dict[str, Any], bars: bool) -> Any:
     whole and the bars are only a picture of the scores."""
     from jauge.metrics.spec import load_spec
 
-    level = f"{load_spec(data['index_version']).level * 100:g}"
+    level = number(load_spec(data["index_version"]).level * 100, "g")
     table = new_table(
         _("Jauge Index by {by} ({version})", by=_(data["by"]), version=data["index_version"])
     )
@@ -367,11 +379,8 @@ def _comparison(data: dict[str, Any], bars: bool) -> Any:
         verdict = ""
         if change:
             colour = "green" if change["delta"] > 0 else "red"
-            verdict = (
-                f"[{colour}]{change['delta']:+.1f} {_(change['verdict'])}[/]"
-                if change["significant"]
-                else f"{change['delta']:+.1f} {_(change['verdict'])}"
-            )
+            said = f"{number(change['delta'], '+.1f')} {_(change['verdict'])}"
+            verdict = styled(said, colour) if change["significant"] else said
         table.add_row(
             row["unit"],
             row["from"],

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
-from ..i18n import _
-from .output import console, new_table, reported
+from ..i18n import _, number
+from .output import console, json_text, new_table, reported, styled
 
 EPILOG = """
 \b
@@ -27,8 +26,14 @@ BATCH = 2048
 @click.option(
     "--input",
     "input_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
     help="A file with one text per line ('-' for standard input).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Text encoding of --input (default: detected; UTF-8, UTF-8 with BOM, UTF-16 with "
+    "BOM, cp1252, latin-1).",
 )
 @click.option(
     "--backend",
@@ -45,7 +50,9 @@ BATCH = 2048
     show_default=True,
     help="One JSON object per input line, or a table.",
 )
-def sentiment_command(text: str | None, input_file: object, backend: str, fmt: str) -> None:
+def sentiment_command(
+    text: str | None, input_file: str | None, encoding: str | None, backend: str, fmt: str
+) -> None:
     """Language and sentiment (negative, neutral, positive; score in [-1, 1]) of texts.
 
     Prints {"text", "lang", "label", "score"} per input line, in order. Nothing is
@@ -59,14 +66,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
         if (text is None) == (input_file is None):
             raise ConfigError(_("give one TEXT, or --input FILE (one text per line)"))
         analyser = get_backend(backend)
-        lines = (
-            [text]
-            if text is not None
-            else [
-                line.rstrip("\n")
-                for line in input_file  # type: ignore[attr-defined]
-            ]
-        )
+        lines = [str(text)] if input_file is None else _read_lines(input_file, encoding)
         rows: list[dict[str, str | float]] = []
         for start in range(0, len(lines), BATCH):
             chunk = lines[start : start + BATCH]
@@ -74,7 +74,7 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
             for t, lang, s in zip(chunk, langs, analyse_texts(analyser, chunk, langs), strict=True):
                 rows.append({"text": t, "lang": lang, "label": s.label, "score": s.score})
                 if fmt == "jsonl":
-                    sys.stdout.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
+                    sys.stdout.write(json_text(rows[-1]) + "\n")
     if fmt == "table":
         table = new_table()
         for col in (_("text"), _("lang"), _("label"), _("score")):
@@ -84,7 +84,49 @@ def sentiment_command(text: str | None, input_file: object, backend: str, fmt: s
             table.add_row(
                 str(row["text"]),
                 str(row["lang"]),
-                f"[{colour}]{row['label']}[/]",
-                f"{float(row['score']):+.2f}",
+                styled(str(row["label"]), colour),
+                number(float(row["score"]), "+.2f"),
             )
         console().print(table)
+
+
+def _read_lines(path: str, encoding: str | None) -> list[str]:
+    """The lines of ``path`` ('-': standard input), in ``encoding`` or the one detected
+    as an import detects it: exports from Windows tools are often cp1252."""
+    import codecs
+    import io
+
+    from jauge.errors import InputError
+    from jauge.sources.file_bytes import detect_encoding
+
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise click.BadParameter(
+                _("unknown encoding {name}", name=repr(encoding)), param_hint="'--encoding'"
+            ) from None
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:  # gone or unreadable since click checked it
+            reason = _("cannot read the file: {reason}", reason=exc.strerror)
+            raise InputError(path, reason) from exc
+    encoding = encoding or detect_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            _("standard input") if path == "-" else path,
+            _(
+                "the file is not valid {encoding}: pass --encoding (for example cp1252 or "
+                "latin-1) to read it",
+                encoding=encoding,
+            ),
+            line=data[: exc.start].count(b"\n") + 1,
+        ) from None
+    # the lines as a text file gives them: \r\n and \r end a line too
+    return [line.rstrip("\n") for line in io.StringIO(text, newline=None)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..i18n import _
-from .options import db_option
-from .output import console, reported
+from .options import PORT, db_option
+from .output import console, literal, reported
 
 EPILOG = """
 \b
@@ -22,7 +22,7 @@ waits for the other for a moment (JAUGE_LOCK_WAIT), nothing is lost.
 
 @click.command("serve", epilog=EPILOG)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=PORT, help="Port to listen on.")
 @db_option
 def serve_command(host: str, port: int, db: str | None) -> None:
     """Serve the dashboard and the API (/api/v1) until Ctrl-C."""
@@ -35,11 +35,12 @@ def serve_command(host: str, port: int, db: str | None) -> None:
 def serve(db: str, host: str, port: int, banner: str = "") -> None:
     """Run the server in this process (one process: the store is one DuckDB file; requests
     run on threads)."""
+    import errno
     import socket
 
     import uvicorn
 
-    from jauge.errors import ConfigError
+    from jauge.errors import ConfigError, UsageError
     from jauge.web import create_app
 
     with socket.socket() as probe:
@@ -47,6 +48,15 @@ def serve(db: str, host: str, port: int, banner: str = "") -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
+            if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+                # a name that does not resolve, or an address of another machine
+                raise UsageError(
+                    _(
+                        "cannot listen on {host} ({reason}): pass another --host",
+                        host=host,
+                        reason=exc.strerror,
+                    )
+                ) from exc
             raise ConfigError(
                 _(
                     "cannot listen on {host}:{port} ({reason}): pass another --port",
@@ -60,8 +70,8 @@ def serve(db: str, host: str, port: int, banner: str = "") -> None:
     out.print(
         _(
             "[bold]jauge[/] serving [cyan]{db}[/] at [bold]http://{host}:{port}/[/]",
-            db=db,
-            host=shown,
+            db=literal(db),
+            host=literal(shown),
             port=port,
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..i18n import N_, _
+from ..i18n import N_, _, number
 from .options import db_option, format_option, workspace_option
 from .output import console, new_table, opened, print_json
 
@@ -16,21 +16,25 @@ Examples:
 """
 
 
-#: the entities counted (see jauge.store.duckdb_store.ENTITIES), for their labels
-ENTITIES = (
-    N_("workspaces"),
-    N_("organisations"),
-    N_("accounts"),
-    N_("persons"),
-    N_("items"),
-    N_("interactions"),
-    N_("snapshots"),
-    N_("annotations"),
-    N_("campaigns"),
-    N_("imports"),
-    N_("mentions"),
-    N_("org_terms"),
-)
+#: the entities counted (see jauge.store.duckdb_store.ENTITIES) -> their label; JSON
+#: keeps the entities' names
+ENTITIES = {
+    "workspaces": N_("workspaces"),
+    "organisations": N_("organisations"),
+    "accounts": N_("accounts"),
+    "persons": N_("persons"),
+    "items": N_("items"),
+    "interactions": N_("interactions"),
+    "snapshots": N_("snapshots"),
+    "annotations": N_("annotations"),
+    "campaigns": N_("campaigns"),
+    "imports": N_("imports"),
+    "mentions": N_("mentions"),
+    "org_terms": N_("dictionary terms"),
+    "authenticity": N_("authenticity weights"),
+    "web_traffic": N_("web traffic rows"),
+    "costs": N_("spend rows"),
+}
 
 
 @click.command("stats", epilog=EPILOG)
@@ -61,7 +65,7 @@ def render_stats(stats: object) -> None:
     entities.add_column(_("entity"))
     entities.add_column(_("rows"), justify="right")
     for name, n in stats.entities.items():
-        entities.add_row(_(name), f"{n:,}")
+        entities.add_row(_(ENTITIES.get(name, name)), number(n, ","))
     out.print(entities)
     if stats.organisations:
         orgs = new_table(_("Organisations"))
@@ -90,10 +94,10 @@ def render_stats(stats: object) -> None:
             orgs.add_row(
                 *([o["workspace"]] if several else []),
                 o["name"],
-                f"{o['accounts']:,}",
-                f"{o['own_items']:,}",
-                f"{o['items_by_others']:,}",
-                f"{o['interactions']:,}",
+                number(o["accounts"], ","),
+                number(o["own_items"], ","),
+                number(o["items_by_others"], ","),
+                number(o["interactions"], ","),
                 (o["first_item_at"] or "")[:10],
                 (o["last_item_at"] or "")[:10],
             )
@@ -103,5 +107,5 @@ def render_stats(stats: object) -> None:
         for col in (N_("platform"), N_("items"), N_("persons")):
             plats.add_column(_(col), justify="left" if col == "platform" else "right")
         for p in stats.platforms:
-            plats.add_row(p["platform"], f"{p['items']:,}", f"{p['persons']:,}")
+            plats.add_row(p["platform"], number(p["items"], ","), number(p["persons"], ","))
         out.print(plats)

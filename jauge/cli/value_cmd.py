@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..i18n import N_, _, localised
+from ..i18n import N_, _, localised, number, percent
 from .options import db_option, format_option, workspace_option
-from .output import console, new_table, opened, print_json
+from .output import console, literal, new_table, opened, print_json
 from .score_cmd import _date
 
 if TYPE_CHECKING:
@@ -74,23 +74,24 @@ def value_command(
 def _money(value: float | None, currency: str | None) -> str:
     if value is None:
         return "—"
-    return f"{value:,.2f}" + (f" {currency}" if currency else "")
+    return number(value, ",.2f") + (f" {currency}" if currency else "")
 
 
 def _count(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+    return number(value, ",.0f")
 
 
 def _rate(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    return percent(value, f".{digits}f")
 
 
 def _roi(value: float | None, interval: list[float] | None) -> str:
     if value is None:
         return "—"
-    shown = f"{value * 100:+,.0f}%"
+    shown = percent(value, "+,.0f")
     if interval:
-        shown += f" [{interval[0] * 100:+,.0f}, {interval[1] * 100:+,.0f}]"
+        low, high = (number(bound * 100, "+,.0f") for bound in interval)
+        shown += " " + _("[{low}, {high}]", low=low, high=high)
     return shown
 
 
@@ -103,15 +104,15 @@ def _print(report: ValueReport) -> None:
         _(
             "{org}, {start} to {end}: {sessions} sessions ({social} from social media, "
             "{share}), {conversions} conversions, revenue {revenue}, spend {spend}.",
-            org=data["org"],
+            org=literal(data["org"]),
             start=period["start"] or "—",
             end=period["end"] or "—",
             sessions=_count(funnel["sessions"]),
             social=_count(funnel["social_sessions"]),
             share=_rate(funnel["social_share"]),
             conversions=_count(funnel["conversions"]),
-            revenue=_money(funnel["revenue"], cur),
-            spend=_money(funnel["spend"], cur),
+            revenue=literal(_money(funnel["revenue"], cur)),
+            spend=literal(_money(funnel["spend"], cur)),
         )
     )
     if data["platforms"]:
@@ -126,7 +127,7 @@ def _print(report: ValueReport) -> None:
                 _("other social") if p["platform"] == "other" else p["platform"],
                 _count(p["reach"]),
                 _count(p["sessions"]),
-                "—" if p["sessions_per_1k_reach"] is None else f"{p['sessions_per_1k_reach']:.2f}",
+                number(p["sessions_per_1k_reach"], ".2f"),
                 _count(p["conversions"]),
                 _rate(p["conversion_rate"], 2),
                 _money(p["revenue"], cur),
@@ -136,7 +137,7 @@ def _print(report: ValueReport) -> None:
     if data["campaigns"]:
         _campaigns(data["campaigns"], cur, out)
     for warning in report.warnings:
-        out.print(f"[yellow]{localised(warning)}[/]")
+        out.print(f"[yellow]{literal(localised(warning))}[/]")
 
 
 def _campaigns(campaigns: list[dict[str, Any]], cur: str | None, out: Any) -> None:

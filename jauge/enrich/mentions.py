@@ -69,6 +69,8 @@ class Matcher:
         terms: dict[str, list[str]] = {}
         excluded: dict[str, list[str]] = {}
         for org_id, kind, term in entries:
+            if not term.strip("@# "):
+                continue  # an empty entry (stored before they were refused) matches nothing
             (excluded if kind == "exclude" else terms).setdefault(org_id, []).append(term)
         matcher = cls()
         for org_id, found in terms.items():

@@ -106,7 +106,15 @@ class SparkEngine(Engine):
         self, store: Store, scopes: list[Scope], sla_hours: float
     ) -> dict[str, pa.Table]:
         spark = spark_session()
-        folder = Path(tempfile.mkdtemp(prefix="jauge-spark-"))
+        # the tables travel as Parquet files holding the posts' texts: they are removed as
+        # soon as the statistics are read, so that nothing `jauge person forget` erases
+        # survives in a temporary folder
+        with tempfile.TemporaryDirectory(prefix="jauge-spark-") as kept:
+            return self._statistics(spark, Path(kept), store, scopes, sla_hours)
+
+    def _statistics(
+        self, spark: Any, folder: Path, store: Store, scopes: list[Scope], sla_hours: float
+    ) -> dict[str, pa.Table]:
         workspaces = sorted({s.workspace for s in scopes})
         marks = ", ".join("?" for _ in workspaces)
         for table in TABLES:
@@ -147,15 +155,27 @@ def spark_session() -> Any:
             _("the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'")
         ) from exc
     master = settings.SPARK_MASTER.value()
-    session = (
-        SparkSession.builder.master(master)
-        .appName("jauge")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.ansi.enabled", "false")
-        .getOrCreate()
-    )
+    try:
+        session = (
+            SparkSession.builder.master(master)
+            .appName("jauge")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.ansi.enabled", "false")
+            .getOrCreate()
+        )
+    except Exception as exc:  # PySpark's and Java's errors alike: what to change is ours
+        reason = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise ConfigError(
+            _(
+                "Spark could not start with the master {master} ({env}): {reason}; the spark "
+                "engine needs a Java 17 runtime, or the default engine (duckdb) needs nothing",
+                master=repr(master),
+                env=settings.SPARK_MASTER.env,
+                reason=reason[:200],
+            )
+        ) from exc
     session.sparkContext.setLogLevel("ERROR")
     return session
 

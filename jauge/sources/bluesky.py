@@ -106,7 +106,7 @@ def posts_of(answer: Any) -> list[dict[str, Any]]:
         return [
             i["post"]
             for i in answer["feed"]
-            if isinstance(i, dict) and "post" in i and not i.get("reason")
+            if isinstance(i, dict) and isinstance(i.get("post"), dict) and not i.get("reason")
         ]
     if isinstance(answer, dict) and isinstance(answer.get("posts"), list):
         return [p for p in answer["posts"] if isinstance(p, dict)]
@@ -124,6 +124,8 @@ class BlueskySource(ApiSource):
         "token_env": "Name of the environment variable holding an access token.",
     }
     required_options: ClassVar[tuple[str, ...]] = ()
+    #: what the connection follows: one of them is needed
+    follow_options: ClassVar[tuple[str, ...]] = ("actor", "query")
 
     def recognises_answer(self, answer: Any) -> bool:
         """A getAuthorFeed (``feed``) or searchPosts (``posts``) answer: post views whose

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from ..errors import ConfigError, ConnectorError, InputError, NotFoundError
-from ..i18n import _
+from ..errors import ConfigError, ConnectorError, InputError, NotFoundError, UsageError
+from ..i18n import N_, _
 from ..ingest import FileResult, ImportResult, ingest
 from ..store.duckdb_store import Store
 from . import registry
@@ -92,9 +92,17 @@ def add_connection(
     org: str | None,
     options: dict[str, str | None],
 ) -> dict[str, Any]:
-    """Configure (or reconfigure) a connection; its options are checked against its kind."""
+    """Configure (or reconfigure) a connection; its options are checked against its kind,
+    so that a connection that could never sync is refused now, not at its first sync."""
+    if not name.strip():
+        raise ConfigError(_("a connection needs a name: NAME is empty"))
     source = connector(kind)
     given = {k: v for k, v in options.items() if v is not None}
+    for key, value in {**given, "org": org}.items():
+        if value is not None and not value.strip():
+            raise ConfigError(
+                _("{option} is empty: give it a value", option="--" + key.replace("_", "-"))
+            )
     unknown = sorted(set(given) - set(source.connector_options))
     if unknown:
         raise ConfigError(
@@ -120,6 +128,15 @@ def add_connection(
                     value=repr(given[key]),
                 )
             )
+    follows = getattr(source, "follow_options", ())
+    if follows and not set(follows) & set(given):
+        raise ConfigError(
+            _(
+                "a {kind} connection needs something to follow: one of {options}",
+                kind=kind,
+                options=", ".join("--" + k.replace("_", "-") for k in follows),
+            )
+        )
     if org:
         store.ensure_org(workspace, org)
     store.save_connection(workspace, name, kind, org, json.dumps(given, sort_keys=True))
@@ -169,11 +186,11 @@ def parse_every(value: str) -> float:
     try:
         seconds = float(number) * units[unit]
     except (KeyError, ValueError):
-        raise ConfigError(
+        raise UsageError(
             _("--every takes a duration like 30s, 15m, 1h or 1d, not {value}", value=repr(value))
         ) from None
     if seconds < 1:
-        raise ConfigError(_("--every must be at least one second"))
+        raise UsageError(_("--every must be at least one second"))
     return seconds
 
 
@@ -221,10 +238,9 @@ def _sync_one(
     try:
         fetched = source.fetch(conn["options"], cursor, client)
     except (ConnectorError, InputError) as exc:
-        store.save_sync_state(
-            workspace, name, cursor=None, status="failed", error=str(exc), items=0
-        )
-        return ConnectionResult(name, kind, "failed", message=str(exc))
+        return _failed(store, workspace, name, kind, str(exc))
+    except _DATA_PROBLEMS as exc:  # an answer a connector did not expect: the others go on
+        return _failed(store, workspace, name, kind, _unreadable(kind, exc))
     if fetched.data is None:
         store.save_sync_state(
             workspace, name, cursor=None, status="not_modified", error=None, items=0
@@ -232,13 +248,16 @@ def _sync_one(
         return ConnectionResult(name, kind, "not_modified")
     own = conn["options"].get("account") or conn["options"].get("actor")
     options = ImportOptions(org=conn["org"], workspace=workspace, account=own)
-    result = ingest(
-        store,
-        label,
-        kind,
-        options,
-        lambda staging: source.stage_fetched(fetched, label, options, staging),
-    )
+    try:
+        result = ingest(
+            store,
+            label,
+            kind,
+            options,
+            lambda staging: source.stage_fetched(fetched, label, options, staging),
+        )
+    except _DATA_PROBLEMS as exc:  # the transaction is rolled back: nothing of it is kept
+        return _failed(store, workspace, name, kind, _unreadable(kind, exc))
     if result.status != "written":
         message = "; ".join(str(e) for e in result.errors[:3])
         store.save_sync_state(
@@ -254,3 +273,22 @@ def _sync_one(
         items=result.rows,
     )
     return ConnectionResult(name, kind, "written", result)
+
+
+#: what a connector raises on an answer shaped otherwise than it expects (a JSON value of
+#: another type, a missing key...): a problem of that connection's data, not of jauge's
+_DATA_PROBLEMS = (LookupError, TypeError, ValueError, AttributeError)
+
+
+def _unreadable(kind: str, exc: Exception) -> str:
+    """The message kept in the connection's state: in English, as every kept message,
+    and shown localised."""
+    return N_("the {kind} connector could not read the answer: {reason}").format(
+        kind=kind, reason=f"{type(exc).__name__}: {exc}"
+    )
+
+
+def _failed(store: Store, workspace: str, name: str, kind: str, message: str) -> ConnectionResult:
+    """Record a failed sync (its cursor kept: the next sync tries the same again)."""
+    store.save_sync_state(workspace, name, cursor=None, status="failed", error=message, items=0)
+    return ConnectionResult(name, kind, "failed", message=message)

@@ -88,21 +88,27 @@ def read_sample(path: Path) -> bytes:
 _QUOTED = re.compile(rb'"(?:[^"]|"")*"')
 
 
-def mixes_line_ends(path: Path, head: bytes) -> bool:
+def read_tail(path: Path) -> bytes | None:
+    """The last bytes of a file large enough to have a sample of its own apart from its
+    head, from its first whole line on; None for a gzip file (its end is only reached by
+    reading all of it) or a small one (the head sample holds it)."""
+    if is_gzip(path) or path.stat().st_size <= 2 * SAMPLE_BYTES:
+        return None
+    with path.open("rb") as f:
+        f.seek(-SAMPLE_BYTES, 2)
+        tail = f.read()
+    return tail[tail.find(b"\n") + 1 :]
+
+
+def mixes_line_ends(head: bytes, tail: bytes | None) -> bool:
     """Whether the file ends its lines both with \\r\\n and with a lone \\n, judged on its
-    first and (when it is not gzipped) last bytes: the engine's reader takes one kind of
-    line end for the whole file and cannot read such a file, a file two others were
-    pasted into. Line ends inside quoted values (a spreadsheet's cells) do not count."""
-    samples = [head]
-    if not is_gzip(path) and path.stat().st_size > 2 * SAMPLE_BYTES:
-        with path.open("rb") as f:
-            f.seek(-SAMPLE_BYTES, 2)
-            tail = f.read()
-        # the tail starts anywhere: from its first line end on, quotes pair up as a
-        # rule (a value spanning that point makes this say yes, which costs only speed)
-        samples.append(tail[tail.find(b"\n") + 1 :])
+    first and last bytes: the engine's reader takes one kind of line end for the whole
+    file and cannot read such a file, a file two others were pasted into. Line ends inside
+    quoted values (a spreadsheet's cells) do not count. The tail starts anywhere: from its
+    first line end on, quotes pair up as a rule (a value spanning that point makes this
+    say yes, which costs only speed)."""
     kinds = set()
-    for sample in samples:
+    for sample in (head, tail or b""):
         unquoted = _QUOTED.sub(b"", sample)
         windows = unquoted.count(b"\r\n")
         if windows:
@@ -126,23 +132,34 @@ def preamble_lines(text: str) -> int:
     return count if comments else 0
 
 
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1."""
+def detect_encoding(sample: bytes, tail: bytes | None = None) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 or Latin-1, from
+    the file's first bytes and, when given, its last ones: an export whose first accent
+    comes late (names sorted, French rows after English ones) is still told apart."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        # a multi-byte character may be cut at the end of the sample
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    if _is_utf8(sample) and (tail is None or _is_utf8(tail.lstrip(_CONTINUATION))):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     try:
-        sample.decode("cp1252")
+        (sample + (tail or b"")).decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+#: bytes that continue a UTF-8 character: a sample cut from the middle may start with them
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _is_utf8(sample: bytes) -> bool:
+    try:
+        # a multi-byte character may be cut at the end of the sample
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def sniff_delimiter(first_line: str) -> str:

@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import InputError
+from ..errors import InputError, is_interruption
 from ..i18n import N_
 from ..store.ids import sql_literal
 from .file_bytes import (
@@ -41,6 +41,7 @@ from .file_bytes import (
     open_decompressed,
     preamble_lines,
     read_sample,
+    read_tail,
     sniff_delimiter,
     text_sample,
 )
@@ -71,7 +72,8 @@ class CsvReader(TabularReader):
         sample = read_sample(path)
         if not sample.strip():
             raise InputError(str(path), N_("the file is empty: there is nothing to import"))
-        self.encoding = encoding or detect_encoding(sample)
+        tail = read_tail(path)
+        self.encoding = encoding or detect_encoding(sample, tail)
         text = text_sample(sample, self.encoding).lstrip("\ufeff")
         #: lines of comments before the header (a Google Analytics or Google Ads export
         #: opens with its title, account and dates, each line starting with #)
@@ -100,7 +102,7 @@ class CsvReader(TabularReader):
         self._no_rows = False
         self._skipped_rows = 0
         self._rejected_lines: set[int] = set()
-        self._mixed_line_ends = mixes_line_ends(path, sample)
+        self._mixed_line_ends = mixes_line_ends(sample, tail)
 
     def first_record(self) -> dict[str, str | None] | None:
         found = self._records_in_sample(self._header_records + 1)
@@ -190,9 +192,11 @@ class CsvReader(TabularReader):
         hasher = _FileHasher(self.path)
         try:
             yield
-        except duckdb.InterruptException:
-            raise  # Ctrl-C: not the file's fault, and not to be kept as its rejection
         except duckdb.Error as exc:
+            if is_interruption(exc):
+                # Ctrl-C (or the statement after it, in the aborted transaction): not the
+                # file's fault, and not to be kept as its rejection
+                raise
             raise self._read_error(first_engine_error(exc)) from None
         finally:
             if watcher:

@@ -5,6 +5,8 @@ posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a sav
 
 Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
 are the organisation's posts; everyone else's are mentions (replies and reblogs as such).
+The account's own reblogs (boosts) are skipped: what they carry is the original status,
+counted as its author's.
 The token, when one is needed, comes from the environment variable the connection names
 (``--token-env``); it is never stored, printed or logged.
 """
@@ -18,7 +20,14 @@ from urllib.parse import quote
 from ..errors import ConnectorError, InputError
 from ..i18n import N_
 from ..store.stage import StageTable
-from .api import ApiSource, bearer, load_json, social_fields, stage_rows
+from .api import (
+    ApiSource,
+    answered_something_else,
+    bearer,
+    load_json,
+    social_fields,
+    stage_rows,
+)
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, flag
 from .rss import plain_text
@@ -119,6 +128,8 @@ class MastodonSource(ApiSource):
         "token_env": "Name of the environment variable holding an access token.",
     }
     required_options: ClassVar[tuple[str, ...]] = ("instance",)
+    #: what the connection follows: one of them is needed
+    follow_options: ClassVar[tuple[str, ...]] = ("hashtag", "query", "account")
 
     def recognises_answer(self, answer: Any) -> bool:
         """A timeline, an account's statuses, a search's or notifications: an array whose
@@ -153,7 +164,7 @@ class MastodonSource(ApiSource):
                 found = client.get(f"{instance}/api/v1/accounts/lookup?acct={handle}", headers)
                 try:
                     cursor["account_id"] = str(json.loads(found.content)["id"])
-                except (ValueError, KeyError) as exc:
+                except (ValueError, KeyError, TypeError) as exc:  # TypeError: not an object
                     raise ConnectorError(
                         N_("{instance} did not find {handle}").format(
                             instance=instance, handle=handle
@@ -196,7 +207,7 @@ class MastodonSource(ApiSource):
         rows = [
             status_row(s, options.account, n)
             for n, s in enumerate(statuses, start=1)
-            if s is not None
+            if s is not None and not _own_reblog(s, options.account)
         ]
         fields = social_fields("mastodon", options, options.account)
         fields += [count(c, c) for c in ("followers", "author_followers", *PROFILE[:2])]
@@ -237,6 +248,10 @@ def _pages(
             raise ConnectorError(
                 N_("{url} did not answer a list").format(url=endpoint.split("?")[0])
             )
+        if any(not isinstance(s, dict) or s.get("id") is None for s in page):
+            raise answered_something_else(
+                endpoint.split("?")[0], ValueError(N_("an item of the list is not a status"))
+            )
         fresh = [s for s in page if not newest or _newer(str(s.get("id")), newest)]
         if not fresh:
             break
@@ -253,8 +268,20 @@ def _pages(
     return [s for s in found if s], newest_seen
 
 
+def _own_reblog(status: dict[str, Any], own_account: str | None) -> bool:
+    """Whether ``status`` is the organisation's account boosting a status: skipped, as
+    Bluesky skips the author's reposts, so that a boost of its own toot does not count
+    the toot twice, nor a boost of someone else's count their words as its post."""
+    acct = str((status.get("account") or {}).get("acct") or "")
+    return (
+        bool(status.get("reblog"))
+        and bool(own_account)
+        and acct.lower() == str(own_account).lstrip("@").lower()
+    )
+
+
 def _is_status(item: Any) -> bool:
-    return isinstance(item, dict) and "content" in item and "account" in item
+    return isinstance(item, dict) and "content" in item and isinstance(item.get("account"), dict)
 
 
 def _is_notification(item: dict[str, Any]) -> bool:

@@ -38,7 +38,7 @@ def reject_message(kind: str, message: str, row_limit: int) -> str:
             expected=match[1], found=match[2]
         )
     kind = kind.upper()
-    if "UNICODE" in kind:
+    if "UNICODE" in kind or "ENCODING" in kind:
         return N_("this line is not valid text in the file's encoding: pass --encoding")
     if "LINE SIZE" in kind:
         return too_long(row_limit)

@@ -119,6 +119,8 @@ class RedditSource(ApiSource):
         "auth_url": f"The token address (default {AUTH_URL}).",
     }
     required_options: ClassVar[tuple[str, ...]] = ()
+    #: what the connection follows: one of them is needed
+    follow_options: ClassVar[tuple[str, ...]] = ("subreddit", "query")
 
     def recognises_answer(self, answer: Any) -> bool:
         """A Listing (``/new.json``, ``/comments.json``, a search), or a thread's list of
@@ -134,12 +136,18 @@ class RedditSource(ApiSource):
                     id=ID_ENV, secret=SECRET_ENV
                 )
             )
+        auth_url = options.get("auth_url") or AUTH_URL
         answer = client.post(
-            options.get("auth_url") or AUTH_URL,
-            {"grant_type": "client_credentials"},
-            auth=(client_id, secret),
+            auth_url, {"grant_type": "client_credentials"}, auth=(client_id, secret)
         )
-        token = json.loads(answer.content).get("access_token")
+        # a proxy, a captive portal or a maintenance page may answer 200 with HTML
+        try:
+            granted = json.loads(answer.content)
+        except ValueError as exc:  # not JSON, or not UTF-8
+            raise answered_something_else(auth_url, exc) from exc
+        if not isinstance(granted, dict):
+            raise answered_something_else(auth_url, ValueError(N_("not a JSON object")))
+        token = granted.get("access_token")
         if not token:
             raise ConnectorError(
                 N_("Reddit refused the credentials: check the client id and secret")

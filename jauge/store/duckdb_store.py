@@ -317,7 +317,18 @@ class Store:
     def save_connection(
         self, workspace: str, name: str, kind: str, org: str | None, options: str
     ) -> None:
+        """Add or replace a connection. Replaced with another kind or other options, it
+        starts over: its cursor (a since-id, an account's id, an ETag) belongs to what it
+        followed before, and kept it would skip or mislabel what it follows now."""
         with self.transaction() as con:
+            before = con.execute(
+                "SELECT kind, options FROM connections WHERE workspace = ? AND name = ?",
+                [workspace, name],
+            ).fetchall()
+            if not before or tuple(before[0]) != (kind, options):
+                con.execute(
+                    "DELETE FROM sync_state WHERE workspace = ? AND name = ?", [workspace, name]
+                )
             con.execute(
                 "DELETE FROM connections WHERE workspace = ? AND name = ?", [workspace, name]
             )

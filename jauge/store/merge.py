@@ -51,14 +51,32 @@ _ITEM_FIELDS = (
     "repost_of_id",
     "extra",
 )
+#: what says whose an item is: a staged row that cannot know it (no organisation, or the
+#: stored one's organisation without an account) leaves the stored values as they are, so
+#: that a listening connection seeing the organisation's own posts does not turn them into
+#: strangers' mentions, whichever connection is synced first
+_OWNERSHIP_FIELDS = ("kind", "org_id", "account_id", "author_person_id", "is_own")
 ITEMS_VIEW = "jauge_items"
 _TEMP_TABLES = (
+    "jauge_spellings",
     "jauge_org_ids",
     "jauge_account_ids",
     "jauge_existing",
     "jauge_new_snapshots",
     "jauge_staged_annotations",
 )
+
+
+def _merged(field: str, stored: str) -> str:
+    """SQL of an item field after the merge: the staged row's value (``s``), except for
+    what says whose the item is when the staged row knows less of it than ``stored``."""
+    if field not in _OWNERSHIP_FIELDS:
+        return f"s.{field}"
+    knows_less = (
+        f"{stored}.org_id IS NOT NULL AND (s.org_id IS NULL OR (s.org_id = {stored}.org_id "
+        f"AND s.account_id IS NULL AND {stored}.account_id IS NOT NULL))"
+    )
+    return f"CASE WHEN {knows_less} THEN {stored}.{field} ELSE s.{field} END"
 
 
 def _id_expressions(ws: str) -> dict[str, str]:
@@ -176,6 +194,7 @@ class Staging(StageTable):
         """Write the valid staged records into the entity tables and count what changed."""
         imp = sql_literal(ctx.import_id)
         self.discard_invalid()
+        self._known_spellings()
         self._derive_ids()
         repeated = self._drop_duplicates()
         self._keep_forgotten_persons_forgotten()
@@ -215,6 +234,52 @@ class Staging(StageTable):
             """
         ).fetchall()
         return tuple((str(a), str(b), int(n)) for a, b, n in rows)
+
+    def _known_spellings(self) -> None:
+        """Organisations and accounts named as the store first knew them (``--org brand``
+        for "Brand", ``@brandpage`` for "brandpage"), else as given without the spaces
+        around: ids derived from these names (files without native ids) then stay the
+        same, and a file imported again under another spelling adds nothing."""
+        present = {
+            r[0]
+            for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
+        }
+        ws, rows = self._ws, self._rows
+        key = "lower(ltrim(trim({}), '@'))"
+        known = {
+            "org": (
+                [],
+                f"SELECT lower(name) AS key, min(name) AS known FROM organisations "
+                f"WHERE workspace = {ws} GROUP BY 1",
+                "lower(trim(s.org))",
+            ),
+            "account_handle": (
+                ["platform"],
+                f"SELECT platform, {key.format('handle')} AS key, min(handle) AS known "
+                f"FROM accounts WHERE workspace = {ws} GROUP BY ALL",
+                key.format("s.account_handle"),
+            ),
+        }
+        for column, (by, stored, lookup) in known.items():
+            if not {column, *by} <= present:
+                continue
+            same = "".join(f" AND k.{c} = s.{c}" for c in by)
+            # the few names a file gives, with their spelling: rows change only if one does
+            self.con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE jauge_spellings AS
+                SELECT s.*, coalesce(k.known, trim(s.{column})) AS spelled
+                FROM (SELECT DISTINCT {", ".join([*by, column])} FROM {rows}
+                      WHERE {column} IS NOT NULL) s
+                LEFT JOIN ({stored}) k ON k.key = {lookup}{same}
+                WHERE s.{column} <> coalesce(k.known, trim(s.{column}))
+                """
+            )
+            if self._scalar("SELECT count(*) FROM jauge_spellings"):
+                matched = " AND ".join(f"{rows}.{c} = m.{c}" for c in [*by, column])
+                self.con.execute(
+                    f"UPDATE {rows} SET {column} = m.spelled FROM jauge_spellings m WHERE {matched}"
+                )
 
     def _derive_ids(self) -> None:
         """Give rows without a native id one derived from their account, what tells them
@@ -365,7 +430,7 @@ class Staging(StageTable):
         those that moved to another organisation."""
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
-        staged = ", ".join(f"s.{f}" for f in _ITEM_FIELDS)
+        staged = ", ".join(_merged(f, "c") for f in _ITEM_FIELDS)
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_existing AS
@@ -375,7 +440,7 @@ class Staging(StageTable):
         )
         changed = self._scalar("SELECT count(*) FROM jauge_existing WHERE changed")
         moved = self._moved_items() if changed else ()
-        assignments = ", ".join(f"{f} = s.{f}" for f in _ITEM_FIELDS)
+        assignments = ", ".join(f"{f} = {_merged(f, 'content_items')}" for f in _ITEM_FIELDS)
         con.execute(
             f"""
             UPDATE content_items SET {assignments}, last_import_id = {imp}
