@@ -174,12 +174,13 @@ def test_sync_every_keeps_going_until_ctrl_c(server: Loopback, tmp_path: Path) -
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    rounds = [
-        json.loads(chunk) for chunk in out.replace("}\n{", "}\x00{").split("\x00") if chunk.strip()
-    ]
+    rounds = [json.loads(line) for line in out.splitlines()]  # JSON Lines: a round a line
     assert len(rounds) >= 2
     assert rounds[0]["connections"][0]["status"] == "written"
     assert rounds[1]["connections"][0]["status"] == "not_modified"
+    listed = CliRunner().invoke(cli, ["connect", "list", "--db", db], env={"JAUGE_LANG": "fr"})
+    assert listed.exit_code == 0 and "inchangé" in listed.output
+    assert "not_modified" not in listed.output
 
 
 def test_every_takes_a_duration() -> None:

@@ -61,6 +61,15 @@ def test_posts_imported_again_under_another_organisation_move_and_say_so(
     assert unchanged.files[0].warnings == [] and unchanged.total("unchanged") == count
 
 
+def test_a_map_naming_a_column_the_file_lacks_is_refused(handle: jauge.Jauge) -> None:
+    """A typo in --map (`like_cout=reactions`) would leave every like uncounted."""
+    mapping = {**FRENCH_MAP, "like_cout": "reactions"}
+    mapping.pop("like_count")
+    with pytest.raises(jauge.ConfigError, match=r"--map names columns that are not in .*like_cout"):
+        handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="X", platform="x", mapping=mapping)
+    assert handle.stats().entities["items"] == 0
+
+
 def test_posts_csv_without_a_platform_says_how_to_give_one(handle: jauge.Jauge) -> None:
     with pytest.raises(jauge.ConfigError, match="--platform"):
         handle.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="X", mapping=FRENCH_MAP)

@@ -174,3 +174,13 @@ def test_a_newer_export_without_a_column_changes_no_snapshot(
     assert (result["inserted"], result["updated"], result["unchanged"]) == (0, 1, 499)
     snapshots = handle.snapshots.to_pandas()
     assert len(snapshots) == 501
+
+
+def test_a_file_that_is_no_store_is_refused_not_opened_in_memory(tmp_path: Path) -> None:
+    """`--db Tweets.csv` (the export instead of the store): the engine would open it as a
+    throw-away database in memory, and the import would report rows that are then gone."""
+    export = tmp_path / "Tweets.csv"
+    export.write_bytes(AIRLINE_TWEETS.read_bytes())
+    with pytest.raises(jauge.StoreError, match="is not a jauge store"):
+        jauge.open(export)
+    assert export.read_bytes() == AIRLINE_TWEETS.read_bytes()

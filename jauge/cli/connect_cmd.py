@@ -6,9 +6,26 @@ import sys
 
 import click
 
-from ..i18n import _, localised, number
+from ..i18n import N_, _, localised, number
 from .options import db_option, format_option, workspace_option
-from .output import EXIT_REFUSED, console, literal, new_table, opened, print_json, reported
+from .output import (
+    EXIT_REFUSED,
+    console,
+    json_text,
+    literal,
+    new_table,
+    opened,
+    print_json,
+    reported,
+)
+
+#: how the last sync of a connection ended, in words
+SYNC_STATUSES = {
+    "written": N_("written"),
+    "not_modified": N_("not modified"),
+    "failed": N_("failed"),
+    "rejected": N_("rejected"),
+}
 
 EPILOG = """
 \b
@@ -133,7 +150,7 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
             c["org"] or "",
             ", ".join(c["options"].values()),
             c["last_sync_at"] or _("never"),
-            localised(c["last_error"] or c["last_status"] or ""),
+            localised(c["last_error"] or "") or _(SYNC_STATUSES.get(c["last_status"], "")),
             number(c["items_seen"], ","),
         )
     console().print(table)
@@ -170,7 +187,8 @@ def sync_command(
     """Collect what is new from the connections (all of them by default).
 
     Prints a line per connection as it finishes; with --format json, one summary object
-    like `jauge import`'s, with a `connections` list (one per round with --every). Exit
+    like `jauge import`'s, with a `connections` list (with --every, one such object per
+    round, each on one line: JSON Lines). Exit
     status 1 if one failed. Ctrl-C lets the connection being synced finish, then exits.
     """
     import signal
@@ -230,8 +248,10 @@ def sync_command(
                     stop=stopping.is_set,
                 )
                 ok = ok and result.ok
-                if fmt == "json":
+                if fmt == "json" and interval is None:
                     print_json(result.to_dict())
+                elif fmt == "json":  # a document per round, each on its line: JSON Lines
+                    click.echo(json_text(result.to_dict()))
                 if interval is None or stopping.wait(interval):
                     break
         finally:

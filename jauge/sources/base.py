@@ -154,6 +154,15 @@ class TabularSource(Source):
         if isinstance(reader, CsvReader) and options.delimiter != reader.delimiter:
             # the file's own, for fields: a file delimited by ";" writes decimal commas
             options = replace(options, delimiter=reader.delimiter)
+        unknown = sorted(set(options.mapping) - set(reader.columns))
+        if unknown and reader.columns:  # JSON lines only know their keys once read
+            raise ConfigError(
+                _(
+                    "--map names columns that are not in {path}: {columns}",
+                    path=path,
+                    columns=unknown,
+                )
+            )
         if isinstance(reader, CsvReader) and reader.engine_encoding:
             # the fast path: the engine reads the file itself, in parallel
             names = _renamed_names(reader.columns, options.mapping)
@@ -175,15 +184,6 @@ class TabularSource(Source):
                 malformed=reader.malformed,
                 sha256=reader.sha256,
                 warnings=[*reader.warnings, *settled, *warnings],
-            )
-        unknown = sorted(set(options.mapping) - set(reader.columns))
-        if unknown and reader.columns:  # JSON lines only know their keys once read
-            raise ConfigError(
-                _(
-                    "--map names columns that are not in {path}: {columns}",
-                    path=path,
-                    columns=unknown,
-                )
             )
         fields = []  # the last batch's, with the path that reads batches
         stream = reader.stream(progress)

@@ -72,6 +72,28 @@ def waiting_processes(path: str) -> list[int]:
     return found
 
 
+#: what every DuckDB database file holds at byte 8
+DUCKDB_MAGIC = b"DUCK"
+
+
+def refuse_other_files(path: str) -> None:
+    """Refuse an existing file that is no DuckDB database: the engine would open a CSV or
+    JSON file as a throw-away database in memory, and whatever is written there is lost."""
+    store = Path(path)
+    if not store.is_file() or store.stat().st_size == 0:
+        return  # a new store, or one the engine creates
+    with store.open("rb") as f:
+        head = f.read(12)
+    if head[8:12] != DUCKDB_MAGIC:
+        raise StoreError(
+            _(
+                "{path} is not a jauge store (a DuckDB database file): to import it, name it "
+                "after `jauge import`, and give the store with --db",
+                path=path,
+            )
+        )
+
+
 def unopenable(path: str, exc: duckdb.Error, *, read_only: bool) -> StoreError:
     """Why the engine could not open ``path``, in words where the file system says why:
     the engine's own message names neither a missing folder nor a read-only store."""
@@ -105,6 +127,7 @@ def connect_waiting(
 ) -> duckdb.DuckDBPyConnection:
     """Open ``path``, waiting while another process holds it (up to ``wait`` seconds,
     default ``JAUGE_LOCK_WAIT``)."""
+    refuse_other_files(path)
     limit = settings.LOCK_WAIT.seconds() if wait is None else wait
     started = time.monotonic()
     deadline = started + limit
