@@ -8,14 +8,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
-from .days import DayLike, as_day, check_order
+from .days import DayLike, as_day, check_order, required_day
 from .enrich.pipeline import EnrichResult, enrich
 from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
@@ -39,13 +40,46 @@ if TYPE_CHECKING:
     from .reports import Report
     from .value.report import ValueReport
 
+#: what ``add_org(relation=...)`` takes (as ``jauge org add --relation``)
+RELATIONS = ("own", "competitor", "other")
+#: the periods ``compare`` and ``report`` split a window into
+PERIODS = ("month", "quarter")
 
+_Handle = TypeVar("_Handle", bound=type)
+
+
+def _in_words(cls: _Handle) -> _Handle:
+    """Every public method and property of the handle raises a StoreError in words when
+    its store was closed, or is read-only and the call writes, not the engine's error."""
+
+    def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def call(self: Jauge, *args: Any, **kwargs: Any) -> Any:
+            with self.store.in_words():
+                return method(self, *args, **kwargs)
+
+        return call
+
+    for name, member in list(vars(cls).items()):
+        if name.startswith("_") or name == "close":
+            continue
+        if isinstance(member, property) and member.fget is not None:
+            setattr(cls, name, property(guarded(member.fget), doc=member.__doc__))
+        elif callable(member):
+            setattr(cls, name, guarded(member))
+    return cls
+
+
+@_in_words
 class Jauge:
     """A store opened for one workspace; entity tables are filtered to that workspace."""
 
     def __init__(self, store: Store, workspace: str) -> None:
         self.store = store
         self.workspace = workspace
+
+    def __repr__(self) -> str:
+        return f"<Jauge store {self.store.path}, workspace {self.workspace}>"
 
     # -- writing -----------------------------------------------------------------
 
@@ -92,14 +126,23 @@ class Jauge:
         name: str,
         *,
         org: str,
-        start: date,
-        end: date,
+        start: DayLike,
+        end: DayLike,
         hashtags: Sequence[str] = (),
         keywords: Sequence[str] = (),
         utm_campaign: str | None = None,
     ) -> Campaign:
-        """Define a campaign of ``org``; items match by date and by tags or keywords."""
-        campaign = Campaign(name, org, start, end, tuple(hashtags), tuple(keywords), utm_campaign)
+        """Define a campaign of ``org`` from ``start`` to ``end`` (days, as dates or ISO
+        strings); items match by date and by tags or keywords."""
+        campaign = Campaign(
+            name,
+            org,
+            required_day(start, "start"),
+            required_day(end, "end"),
+            tuple(_names(hashtags)),
+            tuple(_names(keywords)),
+            utm_campaign,
+        )
         return add_campaign(self.store, self.workspace, campaign)
 
     # -- listening ---------------------------------------------------------------
@@ -122,9 +165,19 @@ class Jauge:
 
         if not name.strip():
             raise ConfigError(_("the organisation's name is empty"))
-        entries = [("name", name), *(("alias", a) for a in aliases)]
-        entries += [("handle", h) for h in handles] + [("hashtag", t) for t in hashtags]
-        entries += [("product", p) for p in products] + [("exclude", e) for e in excludes]
+        if relation is not None and relation not in RELATIONS:
+            raise ConfigError(
+                _(
+                    "relation takes {known}, not {value}",
+                    known=", ".join(RELATIONS),
+                    value=repr(relation),
+                )
+            )
+        entries = [("name", name), *(("alias", a) for a in _names(aliases))]
+        entries += [("handle", h) for h in _names(handles)]
+        entries += [("hashtag", t) for t in _names(hashtags)]
+        entries += [("product", p) for p in _names(products)]
+        entries += [("exclude", e) for e in _names(excludes)]
         for kind, term in entries:
             # an empty entry would match every text: each post would mention the organisation
             if not dictionary_term(kind, term).strip("@# "):
@@ -179,8 +232,8 @@ class Jauge:
     def voice(
         self, orgs: Sequence[str], *, start: DayLike | None = None, end: DayLike | None = None
     ) -> Voice:
-        """Share of voice and net sentiment per organisation."""
-        return share_of_voice(self.store, self.workspace, list(orgs), *_days(start, end))
+        """Share of voice and net sentiment per organisation (one name or several)."""
+        return share_of_voice(self.store, self.workspace, _names(orgs), *_days(start, end))
 
     def topics(
         self, org: str, *, start: DayLike | None = None, end: DayLike | None = None, limit: int = 20
@@ -207,7 +260,13 @@ class Jauge:
 
         start, end = _days(start, end)
         found = rank_people(
-            self.store, self.workspace, org, topics=tuple(topics), start=start, end=end, limit=limit
+            self.store,
+            self.workspace,
+            org,
+            topics=tuple(_names(topics)),
+            start=start,
+            end=end,
+            limit=limit,
         )
         if pseudonymise:
             found = pseudonymised(found, pseudonym_key(self.store, self.workspace))
@@ -323,14 +382,15 @@ class Jauge:
         engine: str = "duckdb",
         version: str = LATEST,
     ) -> Comparison:
-        """The index per period, campaign or organisation, with significant changes marked."""
+        """The index per period, campaign or organisation (``orgs``: one name or several),
+        with significant changes marked; ``every``: month or quarter."""
         start, end = _days(start, end)
         return compare(
             self.store,
             self.workspace,
             by,
-            list(orgs),
-            every=every,
+            _names(orgs),
+            every=_every(every),
             start=start,
             end=end,
             engine=engine,
@@ -364,10 +424,10 @@ class Jauge:
             org,
             start=start,
             end=end,
-            versus=None if versus is None else tuple(versus),
+            versus=None if versus is None else tuple(_names(versus)),
             lang=lang,
             names=names,
-            every=every,
+            every=_every(every),
             campaign=campaign,
             version=version,
         )
@@ -462,6 +522,21 @@ def open(
         threads=settings.THREADS.whole(),
     )
     return Jauge(store, settings.WORKSPACE.value(workspace))
+
+
+def _names(names: str | Iterable[str]) -> list[str]:
+    """What the API was given where it takes several names: one name alone is a list of one
+    (``list("Brand")`` would be its letters)."""
+    return [names] if isinstance(names, str) else list(names)
+
+
+def _every(every: str) -> str:
+    """The period a comparison splits its window into, checked."""
+    if every not in PERIODS:
+        raise ConfigError(
+            _("every takes {known}, not {value}", known=", ".join(PERIODS), value=repr(every))
+        )
+    return every
 
 
 def _days(start: object, end: object) -> tuple[date | None, date | None]:

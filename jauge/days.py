@@ -51,6 +51,16 @@ def as_day(value: object, name: str) -> date | None:
     )
 
 
+def required_day(value: object, name: str) -> date:
+    """``value`` as a day, as :func:`as_day` reads it, where the argument has no default."""
+    day = as_day(value, name)
+    if day is None:
+        raise ConfigError(
+            _("{name} expects a day (2024-03-01), got {value}", name=name, value=repr(value))
+        )
+    return day
+
+
 def midnight(day: date) -> datetime:
     """The instant ``day`` begins."""
     return datetime.combine(day, datetime.min.time())

@@ -201,6 +201,23 @@ def ingest(
             result.errors, result.error_count = errors, error_count
             if result.invalid and not options.skip_invalid:
                 raise _Rejected()
+            if result.invalid and result.invalid >= result.rows:
+                # skipping every row would report the file "written" with nothing in it,
+                # which a script cannot tell from success
+                result.errors.insert(
+                    0,
+                    RowError(
+                        label,
+                        None,
+                        None,
+                        N_(
+                            "no row is valid: --skip-invalid imports the valid rows, and there "
+                            "are none"
+                        ),
+                    ),
+                )
+                result.error_count += 1
+                raise _Rejected()
             counts = staging.merge(
                 MergeContext(
                     import_id=import_id,

@@ -88,8 +88,21 @@ def add_command(
     fmt: str,
 ) -> None:
     """Configure a connection (configuring it again replaces it)."""
+    from jauge.errors import UsageError
     from jauge.sources.connections import add_connection
 
+    chosen = [
+        f"--{n}" for n, v in (("hashtag", hashtag), ("query", query), ("account", account)) if v
+    ]
+    if kind == "mastodon" and len(chosen) > 1:
+        # a mastodon connection follows one timeline: silently using one would collect
+        # something else than asked
+        with reported(fmt):
+            raise UsageError(
+                N_(
+                    "{options} exclude each other: a mastodon connection follows one of them"
+                ).format(options=", ".join(chosen))
+            )
     with opened(db, workspace, fmt) as handle:
         options = {
             "url": url,

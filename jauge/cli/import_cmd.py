@@ -259,5 +259,6 @@ def _render(result: Any) -> None:
             if f.error_count > len(f.errors):
                 more = f.error_count - len(f.errors)
                 err.print(_("  ... and {count} more", count=number(more, ",")))
-            if f.status == "rejected" and f.invalid:
+            if f.status == "rejected" and f.invalid and f.invalid < f.rows:
+                # with no valid row at all, --skip-invalid would import nothing
                 err.print(_("  Fix the rows, or pass --skip-invalid to import the valid ones."))

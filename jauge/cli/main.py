@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -70,6 +71,20 @@ class JaugeGroup(click.Group):
             raise
         except KeyboardInterrupt:
             interrupted()
+        except BrokenPipeError:
+            output_cut()
+
+
+def output_cut() -> None:
+    """The reader of our output stopped (``jauge ... | head``): exit quietly with status 0.
+
+    0 rather than 141 (a shell's SIGPIPE) or click's 1: the reader stopped on purpose,
+    and a CI step written ``set -o pipefail; jauge ... | head`` should not fail for it;
+    1 would say an input was refused, which nothing was."""
+    # what is still buffered for stdout would fail again as Python flushes it on exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 @click.group(

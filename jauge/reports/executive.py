@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
-from ..i18n import LANGUAGES, language, number, speaking
+from ..errors import ConfigError
+from ..i18n import LANGUAGES, _, language, number, speaking
 from ..metrics.spec import LATEST
 
 if TYPE_CHECKING:
@@ -100,7 +101,11 @@ def executive_report(
     organisations ``versus`` (None: the workspace's competitors), in ``lang`` (default:
     the user's language), by index ``version``. ``names`` shows people's handles instead
     of pseudonyms."""
-    lang = lang if lang in LANGUAGES else language()
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError(
+            _("lang takes {known}, not {value}", known=", ".join(LANGUAGES), value=repr(lang))
+        )
+    lang = lang or language()
     with speaking(lang):
         figures = gather_figures(
             handle, org, start, end, versus, names, every, campaign, version=version

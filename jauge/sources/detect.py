@@ -2,7 +2,8 @@
 
 A feed (a URL, or a file that opens with ``<``) is read by ``rss``; a saved API answer
 (a file holding one JSON value) by the one API source that recognises its shape (a
-Reddit Listing); other JSON lines (a file that opens with ``{``) by ``posts-jsonl``; any
+Reddit Listing); other JSON lines (a file that opens with ``{``), and an array of objects
+with the posts format's ``id``, ``created_at`` and ``text``, by ``posts-jsonl``; any
 other file by the one file source whose required columns its header has (after
 ``--map``). When none or several fit, the user is asked to choose with ``--source``: a
 guess between sources that read the same columns differently (own posts, or mentions?)
@@ -24,6 +25,7 @@ from .api import ApiSource
 from .base import ImportOptions, TabularSource, _renamed_names
 from .file_bytes import SAMPLE_BYTES, check_readable, open_decompressed, read_sample
 from .files import open_tabular
+from .jsonl_reader import flatten
 
 FEED = "rss"
 JSON_LINES = "posts-jsonl"
@@ -42,8 +44,9 @@ def detect_source(path: str, options: ImportOptions) -> str:
     start = sample.removeprefix(codecs.BOM_UTF8).lstrip()[:1]
     if start == b"<":
         return FEED
-    if start in (b"{", b"["):
-        answering = _answering_apis(Path(path), sample)
+    answer = _one_json_value(Path(path), sample) if start in (b"{", b"[") else None
+    if answer is not None:
+        answering = _answering_apis(answer)
         if len(answering) == 1:
             return answering[0]
         if answering:
@@ -55,7 +58,7 @@ def detect_source(path: str, options: ImportOptions) -> str:
                 ).format(sources=", ".join(answering)),
                 line=1,
             )
-    if start == b"{":
+    if start == b"{" or _posts_array(answer, options):
         return JSON_LINES
     if start == b"[":  # saved answers of a live source's API, which only its source reads
         apis = sorted(s.name for s in registry.all_sources() if s.kind == "api")
@@ -97,16 +100,25 @@ def detect_source(path: str, options: ImportOptions) -> str:
     )
 
 
-def _answering_apis(path: Path, sample: bytes) -> list[str]:
+def _answering_apis(answer: Any) -> list[str]:
     """The API sources that recognise the file's one JSON value as their answer."""
-    answer = _one_json_value(path, sample)
-    if answer is None:
-        return []
     return sorted(
         source.name
         for source in registry.all_sources()
         if isinstance(source, ApiSource) and source.recognises_answer(answer)
     )
+
+
+def _posts_array(answer: Any, options: ImportOptions) -> bool:
+    """Whether ``answer`` is an array of objects with the posts format's required fields
+    and a ``text`` (after ``--map``), which ``posts-jsonl`` reads as it reads JSON lines;
+    without a text, objects with an id and a date are as often an API's accounts."""
+    if not (isinstance(answer, list) and answer and all(isinstance(i, dict) for i in answer)):
+        return False
+    posts = registry.get(JSON_LINES)
+    assert isinstance(posts, TabularSource)
+    columns = set(_renamed_names(list(flatten(answer[0])), options.mapping))
+    return "text" in columns and posts.recognises(columns)
 
 
 def _one_json_value(path: Path, sample: bytes) -> Any:

@@ -145,7 +145,7 @@ class HttpClient:
             raise TransientError(f"HTTP {status}", wait)
         if status == 304 or 200 <= status < 300:
             return Response(status, response.content, dict(response.headers))
-        raise ConnectorError(_permanent(status, url))
+        raise ConnectorError(permanent_error(status, url))
 
     def close(self) -> None:
         self._client.close()
@@ -157,7 +157,7 @@ class HttpClient:
         self.close()
 
 
-def _permanent(status: int, url: str) -> str:
+def permanent_error(status: int, url: str) -> str:
     where = redacted(url)
     if status in (401, 403):
         return N_(

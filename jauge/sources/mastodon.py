@@ -30,6 +30,7 @@ from .api import (
 )
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, flag
+from .http import permanent_error  # the words of a 404, to tell it
 from .rss import plain_text
 
 PAGE = 40
@@ -161,7 +162,18 @@ class MastodonSource(ApiSource):
         elif options.get("account"):
             if "account_id" not in cursor:
                 handle = quote(options["account"].lstrip("@"))
-                found = client.get(f"{instance}/api/v1/accounts/lookup?acct={handle}", headers)
+                lookup = f"{instance}/api/v1/accounts/lookup?acct={handle}"
+                try:
+                    found = client.get(lookup, headers)
+                except ConnectorError as exc:
+                    if str(exc) != permanent_error(404, lookup):
+                        raise
+                    # the lookup address exists: it is the account the instance does not know
+                    raise ConnectorError(
+                        N_(
+                            "the account {handle} does not exist on {instance}: check --account"
+                        ).format(handle=options["account"], instance=instance)
+                    ) from exc
                 try:
                     cursor["account_id"] = str(json.loads(found.content)["id"])
                 except (ValueError, KeyError, TypeError) as exc:  # TypeError: not an object

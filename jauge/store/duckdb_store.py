@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ..errors import NotFoundError, StoreError
+from ..errors import NotFoundError, ReadOnlyStoreError, StoreError
 from ..i18n import _
 from .ids import make_id
 from .locking import connect_waiting
@@ -485,3 +485,28 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def in_words(self) -> Iterator[None]:
+        """The engine's errors on a closed or read-only connection, raised inside the block,
+        as StoreErrors that say so (DuckDB only tells them apart by their message)."""
+        try:
+            yield
+        except duckdb.ConnectionException as exc:
+            if "closed" not in str(exc):
+                raise
+            raise StoreError(
+                _("this handle was closed: open the store {path} again", path=self.path)
+            ) from exc
+        except duckdb.InvalidInputException as exc:
+            if "read-only mode" not in str(exc):
+                raise
+            # the CLI's own message on a read-only store says "writes to the store, which
+            # is read-only here" too: scripts that read its errors keep working
+            raise ReadOnlyStoreError(
+                _(
+                    "this call writes to the store, which is read-only here ({path}): open it "
+                    "for writing, or work on a copy",
+                    path=self.path,
+                )
+            ) from exc
