@@ -229,6 +229,12 @@ def test_the_index_version_is_chosen_on_the_overview_and_compare(client: TestCli
     assert f"Index version {OLDER}" in text(page.text)
     assert chosen(page.text, "index_version") == [OLDER]
     assert urlencode({"index_version": OLDER}) in nav(page.text)["Compare"]
+    # the report to share is by the version the page shows
+    link = re.search(r'data-testid="report" download\s+href="([^"]+)"', page.text)
+    assert link and urlencode({"index_version": OLDER}) in html.unescape(link[1])
+    shared = client.get(html.unescape(link[1]))
+    assert shared.status_code == 200 and "jauge score --org United" in html.unescape(shared.text)
+    assert f"--index-version {OLDER}" in html.unescape(shared.text)
     default = client.get("/overview", params={"org": "United"}).text
     assert chosen(default, "index_version") == [LATEST]
     versus = client.get("/compare", params={"org": ["United", "Delta"], **params}).text

@@ -279,12 +279,15 @@ async def report(
     vs: Annotated[list[str] | None, Query()] = None,
     campaign: str | None = None,
     names: bool = False,
+    index_version: str | None = None,
 ) -> Response:
-    """The executive report of ``jauge report``, in the page's language, to share."""
+    """The executive report of ``jauge report``, in the page's language, to share, by the
+    index version the page that links to it shows."""
     start, end = day_value(from_, "from"), day_value(to, "to")
+    version = index_version_value(index_version)
     lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
     made = await ctx.answer(
-        ("report", org, start, end, versus, campaign, names, lang),
+        ("report", org, start, end, versus, campaign, names, lang, version),
         lambda: ctx.jauge.report(
             org,
             start=start,
@@ -293,6 +296,7 @@ async def report(
             lang=lang,
             names=names,
             campaign=campaign or None,
+            version=version,
         ),
     )
     name = made.data.default_name()
