@@ -64,3 +64,25 @@ def fresh_web_store(web_store, tmp_path: Path):  # type: ignore[no-untyped-def]
     copy = tmp_path / "web.duckdb"
     shutil.copy(web_store.path, copy)
     return replace(web_store, path=copy)
+
+
+@pytest.fixture
+def app_client(web_store):  # type: ignore[no-untyped-def]
+    """The dashboard on the shared web store (read, never written)."""
+    from fastapi.testclient import TestClient
+
+    from jauge.web.app import create_app
+
+    with TestClient(create_app(str(web_store.path)), base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def writable_client(fresh_web_store):  # type: ignore[no-untyped-def]
+    """The dashboard on a copy of the web store that a test may write to."""
+    from fastapi.testclient import TestClient
+
+    from jauge.web.app import create_app
+
+    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
+        yield c

@@ -82,6 +82,22 @@ def sync_mastodon_pair(
         return j.sql(ITEM).to_pylist()
 
 
+def add_reddit(j: jauge.Jauge, server: Loopback) -> None:
+    """A connection "r" to r/askreddit on the loopback server, its token there too."""
+    add_connection(
+        j.store,
+        j.workspace,
+        "r",
+        "reddit",
+        None,
+        {
+            "subreddit": "askreddit",
+            "service": server.url(""),
+            "auth_url": server.url("/api/v1/access_token"),
+        },
+    )
+
+
 @pytest.mark.parametrize("listening_org", [None, "Acme"])
 def test_a_listening_connection_keeps_the_own_posts_whatever_the_order(
     tmp_path: Path, listening_org: str | None
@@ -249,18 +265,7 @@ def test_a_token_address_answering_something_else_fails_only_its_connection(
         server.scripts["/api/v1/access_token"] = [("body", token_answer)]
         server.scripts["/r/askreddit/new"] = [("body", json.dumps(hot).encode())]
         server.scripts["/feed"] = [("file", HEISE)]
-        add_connection(
-            j.store,
-            j.workspace,
-            "r",
-            "reddit",
-            None,
-            {
-                "subreddit": "askreddit",
-                "service": server.url(""),
-                "auth_url": server.url("/api/v1/access_token"),
-            },
-        )
+        add_reddit(j, server)
         add_connection(j.store, j.workspace, "zz", "rss", None, {"url": server.url("/feed")})
         result = sync(j.store, j.workspace, client_factory=fast_client)
         status = {c.name: c for c in result.connections}
@@ -312,18 +317,7 @@ def test_whatever_one_connection_cannot_read_the_others_go_on(
             None,
             {"service": server.url(""), "query": "marshal"},
         )
-        add_connection(
-            j.store,
-            j.workspace,
-            "r",
-            "reddit",
-            None,
-            {
-                "subreddit": "askreddit",
-                "service": server.url(""),
-                "auth_url": server.url("/api/v1/access_token"),
-            },
-        )
+        add_reddit(j, server)
         add_connection(j.store, j.workspace, "zz", "rss", None, {"url": server.url("/feed")})
         result = sync(j.store, j.workspace, client_factory=fast_client)
         status = {c.name: c for c in result.connections}

@@ -8,32 +8,16 @@ import csv
 import html
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-
-from jauge.web import create_app
 
 from .conftest import AIRLINE_TWEETS
 from .test_web_pages import csrf_of, login
 from .webstore import PASSWORD, WebStore
 
 NNBSP = "\u202f"  # French thousands separator, and the space before % and ;
-
-
-@pytest.fixture
-def app_client(web_store: WebStore) -> Iterator[TestClient]:
-    with TestClient(create_app(str(web_store.path)), base_url="https://testserver") as c:
-        yield c
-
-
-@pytest.fixture
-def writable_client(fresh_web_store: WebStore) -> Iterator[TestClient]:
-    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
-        yield c
 
 
 def text_of(page: str) -> str:

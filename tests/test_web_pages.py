@@ -6,12 +6,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from jauge.metrics.labels import label
@@ -40,18 +38,6 @@ def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert found
     return found.group(1)
-
-
-@pytest.fixture
-def app_client(web_store: WebStore) -> Iterator[TestClient]:
-    with TestClient(create_app(str(web_store.path)), base_url="https://testserver") as c:
-        yield c
-
-
-@pytest.fixture
-def writable_client(fresh_web_store: WebStore) -> Iterator[TestClient]:
-    with TestClient(create_app(str(fresh_web_store.path)), base_url="https://testserver") as c:
-        yield c
 
 
 def test_every_page_sends_strangers_to_the_login(app_client: TestClient):
