@@ -438,7 +438,7 @@ def statistics_only(db: str) -> float:
         for n in names
     ]
     t0 = time.perf_counter()
-    get_engine("duckdb").statistics(handle.store, scopes, spec.response_sla_hours)
+    get_engine("duckdb").statistics(handle.store, scopes, spec.statistics_rules)
     seconds = time.perf_counter() - t0
     handle.close()
     return seconds

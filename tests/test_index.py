@@ -1,6 +1,7 @@
 """The Jauge Index on real data: contract, reproducibility, windows, campaigns, comparisons,
 panels."""
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ def cli_json(*args: str) -> tuple[int, dict]:
 def test_score_json_has_the_contract_fields(store: Path) -> None:
     code, data = cli_json("score", "--org", "Brand", "--db", str(store))
     assert code == 0 and set(data) >= CONTRACT
-    assert data["index_version"] == "jauge-index/1.0.1"
+    assert data["index_version"] == "jauge-index/1.0.2"
     assert data["scope"] == {
         "org": "Brand",
         "account": None,
@@ -259,7 +260,7 @@ def test_panel_export_names_its_index_version_and_keeps_to_a_workspace(
         assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
     every, one = tmp_path / "every.json", tmp_path / "one.json"
     code, summary = cli_json("panel", "export", str(every), "--db", str(db))
-    assert code == 0 and summary["index_version"] == "jauge-index/1.0.1"
+    assert code == 0 and summary["index_version"] == "jauge-index/1.0.2"
     assert summary["workspace"] is None
     code, summary = cli_json("panel", "export", str(one), "--workspace", "client-b",
                              "--index-version", "jauge-index/1.0.0", "--db", str(db))  # fmt: skip
@@ -314,7 +315,7 @@ def test_a_count_the_export_leaves_blank_is_unknown_not_zero(store: Path) -> Non
         items.is_own & (items.created_at >= start) & (items.created_at < end + pd.Timedelta(days=1))
     ]
     counts = snapshots.set_index("subject_id").loc[own.item_id]
-    assert latest.index_version == "jauge-index/1.0.1"
+    assert latest.index_version == "jauge-index/1.0.2"
     for indicator, column in (("amplification", "shares"), ("applause", "reactions")):
         unknown = int(counts[column].isna().sum())
         assert unknown >= 1, column  # the window holds posts the export left blank
@@ -323,6 +324,46 @@ def test_a_count_the_export_leaves_blank_is_unknown_not_zero(store: Path) -> Non
         assert now.value == pytest.approx(counts[column].sum() / now.n)
         assert before.value == pytest.approx(counts[column].sum() / len(own))
     assert latest.components["conversation"].n == len(own)  # every comment count is known
+
+
+def write_newer_export_without_shares(path: Path) -> int:
+    """The UCI posts as a newer export would give them: without the share column, and
+    with one more comment each. How many posts it holds."""
+    with UCI_FACEBOOK.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        columns = [c for c in rows[0] if c not in ("share", "Total Interactions")]
+        writer = csv.DictWriter(f, columns, delimiter=";", extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "comment": str(int(row["comment"]) + 1)})
+    return len(rows)
+
+
+def test_a_newer_export_lacking_a_column_keeps_the_counts_an_earlier_one_gave(
+    store: Path, tmp_path: Path
+) -> None:
+    """From 1.0.2 each count is read from the latest snapshot that gives it: a newer
+    export of the UCI posts without its share column, where every comment count grew
+    by one, moves conversation and leaves amplification as the first export gave it.
+    1.0.1 read the newer snapshots whole, so every share count became unknown."""
+    db = tmp_path / "copy.duckdb"
+    db.write_bytes(store.read_bytes())
+    newer = tmp_path / "newer-export.csv"
+    posts = write_newer_export_without_shares(newer)
+    with jauge.open(db) as j:
+        first = j.score("Brand")
+        imported = j.import_file(newer, "facebook-insights", org="Brand", year=2014)
+        assert imported.ok and imported.total("inserted") == 0
+        assert imported.total("updated") == posts
+        latest = j.score("Brand")
+        whole = j.score("Brand", version="jauge-index/1.0.1")
+    assert latest.index_version == "jauge-index/1.0.2"
+    was, now = first.components["conversation"], latest.components["conversation"]
+    assert now.n == was.n and now.value == pytest.approx(was.value + 1)
+    was, now = first.components["amplification"], latest.components["amplification"]
+    assert was.n > 0 and (now.n, now.value) == (was.n, pytest.approx(was.value))
+    assert whole.components["amplification"].n == 0  # 1.0.1: the newer snapshots, whole
 
 
 def test_an_account_scope_counts_only_that_accounts_posts(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def raw_spec() -> dict:
 
 def test_the_latest_spec_loads_and_weights_add_up() -> None:
     spec = load_spec()
-    assert spec.version == LATEST == "jauge-index/1.0.1"
+    assert spec.version == LATEST == "jauge-index/1.0.2"
     assert abs(sum(p.weight for p in spec.pillars) - 1) < 1e-12
     assert spec.min_days >= 28 and spec.default_days == 90
     assert {p.name for p in spec.pillars} == {
@@ -52,6 +52,10 @@ def test_the_latest_spec_loads_and_weights_add_up() -> None:
             "pillars[0].indicators[0]: missing 'formula'",
         ),
         (lambda d: d.update(version="1.0"), "version: expected jauge-index/MAJOR.MINOR.PATCH"),
+        (
+            lambda d: d.update(snapshot_counts="latest"),
+            "snapshot_counts: expected one of latest_snapshot, latest_known",
+        ),
     ],
 )
 def test_a_bad_spec_is_refused_with_the_path_of_the_value(edit, message) -> None:  # type: ignore[no-untyped-def]

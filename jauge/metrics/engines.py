@@ -19,6 +19,7 @@ from .. import plugins, settings
 from ..errors import ConfigError
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
+from .spec import StatisticsRules
 from .statistics import (
     COLUMNS,
     TEXT_COLUMNS,
@@ -45,14 +46,14 @@ class Engine(ABC):
 
     @abstractmethod
     def statistics(
-        self, store: Store, scopes: list[Scope], sla_hours: float
+        self, store: Store, scopes: list[Scope], rules: StatisticsRules
     ) -> dict[str, pa.Table]:
         """The statistic tables of all ``scopes`` at once, with the columns of
         ``statistics.COLUMNS``, sorted by scope (see ``statistics.split_by_scope``)."""
 
-    def sql(self, sla_hours: float, narrowed: bool = True) -> dict[str, str]:
+    def sql(self, rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
         """The SQL this engine runs (for snapshot tests and the curious)."""
-        return statistics_sql(sla_hours, narrowed)
+        return statistics_sql(rules, narrowed)
 
 
 def _normalised(table: pa.Table, name: str) -> pa.Table:
@@ -74,7 +75,7 @@ class DuckDBEngine(Engine):
     name = "duckdb"
 
     def statistics(
-        self, store: Store, scopes: list[Scope], sla_hours: float
+        self, store: Store, scopes: list[Scope], rules: StatisticsRules
     ) -> dict[str, pa.Table]:
         tables = scope_tables(scopes)
         for name, table in tables.items():
@@ -82,7 +83,7 @@ class DuckDBEngine(Engine):
         try:
             return {
                 name: _normalised(store.con.sql(sql).to_arrow_table(), name)
-                for name, sql in self.sql(sla_hours, needs_narrowing(scopes)).items()
+                for name, sql in self.sql(rules, needs_narrowing(scopes)).items()
             }
         finally:
             for name in tables:
@@ -94,26 +95,26 @@ class SparkEngine(Engine):
 
     name = "spark"
 
-    def sql(self, sla_hours: float, narrowed: bool = True) -> dict[str, str]:
+    def sql(self, rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
         import sqlglot
 
         return {
             name: sqlglot.transpile(sql, read="duckdb", write="spark")[0]
-            for name, sql in statistics_sql(sla_hours, narrowed).items()
+            for name, sql in statistics_sql(rules, narrowed).items()
         }
 
     def statistics(
-        self, store: Store, scopes: list[Scope], sla_hours: float
+        self, store: Store, scopes: list[Scope], rules: StatisticsRules
     ) -> dict[str, pa.Table]:
         spark = spark_session()
         # the tables travel as Parquet files holding the posts' texts: they are removed as
         # soon as the statistics are read, so that nothing `jauge person forget` erases
         # survives in a temporary folder
         with tempfile.TemporaryDirectory(prefix="jauge-spark-") as kept:
-            return self._statistics(spark, Path(kept), store, scopes, sla_hours)
+            return self._statistics(spark, Path(kept), store, scopes, rules)
 
     def _statistics(
-        self, spark: Any, folder: Path, store: Store, scopes: list[Scope], sla_hours: float
+        self, spark: Any, folder: Path, store: Store, scopes: list[Scope], rules: StatisticsRules
     ) -> dict[str, pa.Table]:
         workspaces = sorted({s.workspace for s in scopes})
         marks = ", ".join("?" for _ in workspaces)
@@ -133,7 +134,7 @@ class SparkEngine(Engine):
             store.con.unregister("jauge_scope_export")
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
-        for name, sql in self.sql(sla_hours, needs_narrowing(scopes)).items():
+        for name, sql in self.sql(rules, needs_narrowing(scopes)).items():
             frame = spark.sql(sql)
             results[name] = _normalised(_to_arrow(frame), name)
         return results

@@ -361,7 +361,7 @@ def _scored(
     if not resolved:
         return []
     scopes = [scope for scope, _ in resolved]
-    combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
+    combined = get_engine(engine).statistics(store, scopes, spec.statistics_rules)
     per_scope = split_by_scope(combined, len(scopes))
     first_seen = first_interactions(store, workspace)
     languages = scope_languages(store, scopes)

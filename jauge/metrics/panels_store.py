@@ -81,7 +81,7 @@ def unit_values(
     ]
     if not scopes:
         return []
-    combined = get_engine(engine).statistics(store, scopes, spec.response_sla_hours)
+    combined = get_engine(engine).statistics(store, scopes, spec.statistics_rules)
     first_seen = first_interactions(store)
     units = []
     per_scope = split_by_scope(combined, len(scopes))

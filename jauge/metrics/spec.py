@@ -20,9 +20,13 @@ from typing import Any
 from ..errors import ConfigError, NotFoundError
 from ..i18n import _
 
-LATEST = "jauge-index/1.0.1"
+LATEST = "jauge-index/1.0.2"
 _VERSION = re.compile(r"^jauge-index/(\d+)\.(\d+)\.(\d+)$")
 DIRECTIONS = ("higher", "lower")
+#: how an item's counts are read from its metric snapshots: all from its latest snapshot
+#: (up to 1.0.1), or each from the latest snapshot that gives it (from 1.0.2), so that a
+#: newer export lacking a column does not make that count unknown
+SNAPSHOT_COUNTS = ("latest_snapshot", "latest_known")
 UNITS = (
     "items",
     "items_with_comments",
@@ -63,6 +67,16 @@ class Pillar:
 
 
 @dataclass(frozen=True)
+class StatisticsRules:
+    """What of a specification the statistics' SQL depends on."""
+
+    #: an answer within this many hours counts as timely
+    sla_hours: float
+    #: one of :data:`SNAPSHOT_COUNTS`
+    snapshot_counts: str = "latest_known"
+
+
+@dataclass(frozen=True)
 class IndexSpec:
     version: str
     min_days: int
@@ -74,6 +88,11 @@ class IndexSpec:
     floor: float
     response_sla_hours: float
     pillars: tuple[Pillar, ...]
+    snapshot_counts: str = "latest_snapshot"
+
+    @property
+    def statistics_rules(self) -> StatisticsRules:
+        return StatisticsRules(self.response_sla_hours, self.snapshot_counts)
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -182,6 +201,10 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
     total = sum(p.weight for p in pillars)
     if not math.isclose(total, 1.0, abs_tol=1e-9):
         raise c.fail("pillars", f"pillar weights must sum to 1, not {total}")
+    # versions written before the choice existed read every count from the latest snapshot
+    snapshot_counts = data.get("snapshot_counts", "latest_snapshot")
+    if snapshot_counts not in SNAPSHOT_COUNTS:
+        raise c.fail("snapshot_counts", f"expected one of {', '.join(SNAPSHOT_COUNTS)}")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -193,6 +216,7 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         floor=floor,
         response_sla_hours=float(c.get(data, "response_sla_hours", "", (int, float))),
         pillars=tuple(pillars),
+        snapshot_counts=snapshot_counts,
     )
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 from ..days import earlier
 from ..store.ids import sql_literal
 from ..value.channels import platform_sql, with_host
+from .spec import StatisticsRules
 
 #: statistic table -> its columns, in order (the engines return them so)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -178,13 +179,48 @@ def needs_narrowing(scopes: list[Scope]) -> bool:
     return any(s.account_id or s.campaign_terms or s.campaign_keys for s in scopes)
 
 
-def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
-    """The SQL of each statistic table (DuckDB dialect, portable subset).
+#: the counts an own item's metric snapshots give the statistics
+SNAPSHOT_COUNTED = ("comments", "shares", "reactions", "saves", "clicks", "reach", "followers")
+
+
+def _latest_counts(snapshot_counts: str) -> str:
+    """The ``latest`` CTE: each own item's counts, as the index version reads them."""
+    if snapshot_counts == "latest_snapshot":  # up to 1.0.1: the latest snapshot, whole
+        counts = ", ".join(f"s.{c}" for c in SNAPSHOT_COUNTED)
+        return f"""
+        ranked AS (
+            SELECT o.scope_id, o.item_id, {counts},
+                   ROW_NUMBER() OVER (PARTITION BY o.scope_id, o.item_id
+                                      ORDER BY s.observed_at DESC) AS recency
+            FROM own_items o
+            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
+        ),
+        latest AS (SELECT * FROM ranked WHERE recency = 1)"""
+    # each count from the latest snapshot that gives it: a newer export lacking a column
+    # says nothing of that count, so the value an earlier export gave still holds
+    counts = ",\n                   ".join(
+        f"ARG_MAX(s.{c}, s.observed_at) FILTER (WHERE s.{c} IS NOT NULL) AS {c}"
+        for c in SNAPSHOT_COUNTED
+    )
+    return f"""
+        latest AS (
+            SELECT o.scope_id, o.item_id,
+                   {counts}
+            FROM own_items o
+            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
+            GROUP BY o.scope_id, o.item_id
+        )"""
+
+
+def statistics_sql(rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
+    """The SQL of each statistic table (DuckDB dialect, portable subset), by the
+    ``rules`` of an index version.
 
     ``narrowed=False`` leaves out the account and campaign filters, for scopes that
     are whole organisations: the same definitions, without joins that would keep
     every row anyway.
     """
+    sla_hours = rules.sla_hours
     kinds = ", ".join(sql_literal(k) for k in ENGAGING_KINDS)
     inbound_kinds = ", ".join(sql_literal(k) for k in INBOUND_KINDS)
     sentiment_keys = ", ".join(sql_literal(k) for k in SENTIMENT_KEYS)
@@ -223,17 +259,10 @@ def statistics_sql(sla_hours: float, narrowed: bool = True) -> dict[str, str]:
           AND COALESCE(w.weight, 1.0) > 0.5
           {NARROW_OTHERS if narrowed else ""}
     """
+    latest = _latest_counts(rules.snapshot_counts)
     items = f"""
         WITH {own_items},
-        ranked AS (
-            SELECT o.scope_id, o.item_id, s.comments, s.shares, s.reactions, s.saves,
-                   s.clicks, s.reach, s.followers,
-                   ROW_NUMBER() OVER (PARTITION BY o.scope_id, o.item_id
-                                      ORDER BY s.observed_at DESC) AS recency
-            FROM own_items o
-            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
-        ),
-        latest AS (SELECT * FROM ranked WHERE recency = 1),
+{latest},
         answers AS (
             -- each stored reply and repost counts by its author's authenticity weight;
             -- NULL where none is stored. Weights are summed as exact decimals: a sum of

@@ -73,15 +73,20 @@ WITH
               AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
               AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
         ),
-        ranked AS (
-            SELECT o.scope_id, o.item_id, s.comments, s.shares, s.reactions, s.saves,
-                   s.clicks, s.reach, s.followers,
-                   ROW_NUMBER() OVER (PARTITION BY o.scope_id, o.item_id
-                                      ORDER BY s.observed_at DESC) AS recency
+
+        latest AS (
+            SELECT o.scope_id, o.item_id,
+                   ARG_MAX(s.comments, s.observed_at) FILTER (WHERE s.comments IS NOT NULL) AS comments,
+                   ARG_MAX(s.shares, s.observed_at) FILTER (WHERE s.shares IS NOT NULL) AS shares,
+                   ARG_MAX(s.reactions, s.observed_at) FILTER (WHERE s.reactions IS NOT NULL) AS reactions,
+                   ARG_MAX(s.saves, s.observed_at) FILTER (WHERE s.saves IS NOT NULL) AS saves,
+                   ARG_MAX(s.clicks, s.observed_at) FILTER (WHERE s.clicks IS NOT NULL) AS clicks,
+                   ARG_MAX(s.reach, s.observed_at) FILTER (WHERE s.reach IS NOT NULL) AS reach,
+                   ARG_MAX(s.followers, s.observed_at) FILTER (WHERE s.followers IS NOT NULL) AS followers
             FROM own_items o
             JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
+            GROUP BY o.scope_id, o.item_id
         ),
-        latest AS (SELECT * FROM ranked WHERE recency = 1),
         answers AS (
             -- each stored reply and repost counts by its author's authenticity weight;
             -- NULL where none is stored. Weights are summed as exact decimals: a sum of
