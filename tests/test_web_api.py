@@ -3,6 +3,7 @@ roles, and workspace isolation (a test walks every route as a user of another wo
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -628,3 +629,34 @@ def test_value_answers_what_the_cli_answers(client: TestClient, web_store: WebSt
         r = client.get("/api/v1/value", params={"org": "Cosmetics brand", **params}, headers=auth)
         assert r.status_code == status, (params, r.text)
         assert r.json()["error"]["message"]
+
+
+def test_an_upload_renames_columns_with_repeated_map_fields(
+    writable: tuple[TestClient, WebStore],
+) -> None:
+    """`map` is `jauge import --map`: one COLUMN=FIELD per field, repeated."""
+    from .conftest import FRENCH_MAP, FRENCH_TWEETS_CSV
+
+    client, store = writable
+    form = {"source": "posts-csv", "org": "Médias", "platform": "x"}
+    pairs = [f"{column}={field}" for column, field in FRENCH_MAP.items()]
+    with FRENCH_TWEETS_CSV.open("rb") as f:
+        r = client.post(
+            "/api/v1/imports",
+            data={**form, "map": pairs},
+            files={"file": (FRENCH_TWEETS_CSV.name, f)},
+            headers=store.auth("analyst"),
+        )
+    assert r.status_code == 201, r.text
+    with FRENCH_TWEETS_CSV.open(newline="", encoding="utf-8") as f:
+        rows = sum(1 for _ in csv.reader(f)) - 1  # texts hold quoted new lines
+    assert r.json()["inserted"] + r.json()["unchanged"] == rows > 100
+    with FRENCH_TWEETS_CSV.open("rb") as f:
+        r = client.post(
+            "/api/v1/imports",
+            data={**form, "map": ["id_tweet"]},
+            files={"file": (FRENCH_TWEETS_CSV.name, f)},
+            headers=store.auth("analyst"),
+        )
+    assert r.status_code == 400, r.text
+    assert "Rename columns (field map) takes one COLUMN=FIELD" in r.text

@@ -351,3 +351,46 @@ def test_a_failed_login_keeps_the_email_typed(app_client: TestClient, web_store:
     assert 'name="next" value="/people"' in page
     # the password is what to type again
     assert re.search(r'name="password"[^>]*autofocus', page)
+
+
+def test_an_upload_renames_columns_as_jauge_import_map_does(
+    writable_client: TestClient, tmp_path: Path
+):
+    """The French media tweets name their columns in French: the form's renamings (one a
+    line, or separated by commas) read them as `--map` does, and a wrong one is said
+    beside the form, in the page's language, naming the field to change."""
+    import jauge
+
+    from .conftest import FRENCH_MAP, FRENCH_TWEETS_CSV
+
+    with jauge.open(tmp_path / "cli.duckdb") as j:  # what `jauge import --map` makes of it
+        want = j.import_file(
+            FRENCH_TWEETS_CSV, "posts-csv", org="Médias", platform="x", mapping=FRENCH_MAP
+        )
+    assert want.ok and want.total("inserted") > 100
+    client = login(writable_client, "analyst@brands.example")
+    pairs = [f"{column}={field}" for column, field in FRENCH_MAP.items()]
+    typed = "\n".join(pairs[:3]) + "\n" + ", ".join(pairs[3:])
+    # without the renamings the file is not a posts-csv file: nothing is written
+    r = upload(client, FRENCH_TWEETS_CSV, source="posts-csv", org="Médias", platform="x")
+    assert r.status_code == 422
+    assert "Rename columns (field map)" in text_of(result_of(r.text))
+    r = upload(client, FRENCH_TWEETS_CSV, source="posts-csv", org="Médias", platform="x",
+               map=typed)  # fmt: skip
+    assert r.status_code == 200
+    said = text_of(result_of(r.text))
+    assert f"{want.total('inserted'):,} new" in said, said
+    # a pair without its "=", and a column the file lacks: refused, kept in the form
+    r = upload(client, FRENCH_TWEETS_CSV, lang="fr", source="posts-csv", org="Médias",
+               platform="x", map="id_tweet")  # fmt: skip
+    assert r.status_code == 422
+    assert (
+        "Renommer des colonnes (champ map) attend un COLONNE=CHAMP par ligne, reçu 'id_tweet'"
+        in (text_of(result_of(r.text)))
+    )
+    form = r.text.split('class="upload"')[1].split("</form>")[0]
+    assert re.search(r'<textarea name="map"[^>]*>id_tweet</textarea>', form)
+    r = upload(client, FRENCH_TWEETS_CSV, source="posts-csv", org="Médias", platform="x",
+               map="nom_inconnu=id")  # fmt: skip
+    assert r.status_code == 422
+    assert "Rename columns (field map) names columns that are not in" in text_of(result_of(r.text))

@@ -334,9 +334,6 @@ CLI_ONLY = {
     "lockstep groups were not looked for: {pairs} pairs of early engagements to compare, "
     "more than {limit}; raise --min-items or lower --minutes",
     "--by takes period, campaign or org, not {value}",
-    "--map gives two columns the same name: {names}",
-    "--map names columns that are not in {path}: {columns}",
-    "--map takes COLUMN=FIELD, got {pair}",
     "a bluesky connection needs --actor or --query",
     "a mastodon connection needs --hashtag, --query or --account",
     "a reddit connection needs --subreddit or --query",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ from ..errors import ConfigError
 from ..i18n import _
 from ..metrics.spec import LATEST
 from ..sources import registry
+from ..sources.base import parse_mapping
 from ..sources.connections import list_connections
 from .cache import Answer
 from .context import Context, Ctx
@@ -386,10 +388,12 @@ def run_upload(
     year: int | None,
     skip_invalid: bool,
     followers: int | None = None,
+    mapping: Sequence[str] = (),
 ) -> Any:
     """Import an uploaded export exactly as ``jauge import`` would (same checks, same
     all-or-nothing rule); the file keeps its name so errors can name it. Without a
-    source, the one its content fits reads it."""
+    source, the one its content fits reads it. ``mapping`` renames columns as
+    ``--map COLUMN=FIELD`` does, one pair per item."""
     ctx.require("analyst")
     if source is not None and source not in registry.names():
         raise ConfigError(
@@ -399,6 +403,7 @@ def run_upload(
                 names=", ".join(registry.names()),
             )
         )
+    renamed = parse_mapping(mapping)
     name = Path(upload.filename or "upload").name or "upload"
     with tempfile.TemporaryDirectory(prefix="jauge-upload-") as folder:
         path = Path(folder) / name
@@ -412,6 +417,7 @@ def run_upload(
             year=year,
             followers=followers,
             skip_invalid=skip_invalid,
+            mapping=renamed,
             label=name,
         )
 
@@ -440,7 +446,11 @@ def upload_import(
         int | None,
         Form(ge=0, description="The account's followers when the posts were made."),
     ] = None,
+    map: Annotated[
+        list[str] | None,
+        Form(description="COLUMN=FIELD: read the file's COLUMN as FIELD, as `--map` (repeatable)."),
+    ] = None,
 ) -> Any:
-    result = run_upload(ctx, file, source, org, platform, year, skip_invalid, followers)
+    result = run_upload(ctx, file, source, org, platform, year, skip_invalid, followers, map or ())
     body = result.to_dict()
     return body if result.ok else JSONResponse(body, status_code=422)

@@ -116,6 +116,12 @@ def amount_value(value: str | None, name: str) -> float | None:
     return amount
 
 
+def mapping_pairs(value: str) -> list[str]:
+    """The form's column renamings, ``COLUMN=FIELD`` one a line or separated by commas,
+    as the pairs ``--map`` takes (see :func:`jauge.sources.base.parse_mapping`)."""
+    return [pair.strip() for line in value.splitlines() for pair in line.split(",") if pair.strip()]
+
+
 def whole_value(value: str, message: str) -> int | None:
     """A form's whole number of 0 or more, or None when left empty."""
     if not value.strip():

@@ -18,7 +18,7 @@ from .auth import (
     CSRF_FIELD,
 )
 from .context import Context, Ctx
-from .forms import whole_value
+from .forms import mapping_pairs, whole_value
 from .pages import render, translator_of
 
 router = APIRouter(include_in_schema=False)
@@ -77,6 +77,7 @@ def upload(
     platform: Annotated[str, Form()] = "",
     year: Annotated[str, Form()] = "",
     followers: Annotated[str, Form()] = "",
+    map: Annotated[str, Form()] = "",
     skip_invalid: Annotated[bool, Form()] = False,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
@@ -86,6 +87,7 @@ def upload(
         "platform": platform,
         "year": year,
         "followers": followers,
+        "map": map,
         "skip_invalid": skip_invalid,
     }
     try:
@@ -98,6 +100,7 @@ def upload(
             whole_value(year, N_("year: a year like 2014, got {value}")),
             skip_invalid,
             whole_value(followers, N_("followers: a whole number like 12500, got {value}")),
+            mapping_pairs(map),
         )
     except (ConfigError, NotFoundError, InputError) as exc:
         # what to change in the form is said beside it, not on a page of its own
