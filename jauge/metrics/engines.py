@@ -90,6 +90,28 @@ class DuckDBEngine(Engine):
                 store.con.unregister(name)
 
 
+def _epoch_as_duckdb(node: Any) -> Any:
+    """``EPOCH(ts)`` as DuckDB computes it: seconds as a double, with their fraction.
+
+    SQLGlot writes it ``UNIX_TIMESTAMP(ts)`` for Spark, which drops the fraction and is a
+    whole number, so ``(EPOCH(a) - EPOCH(b)) / 3600.0`` became a decimal division rounded
+    to six places: hours to a first answer differed in their last digits, which changed
+    the fingerprint, so the bootstrap's seed, so every interval. Microseconds read as a
+    double and divided by a million give DuckDB's value bit for bit.
+    """
+    from sqlglot import exp
+
+    if not isinstance(node, exp.TimeToUnix):
+        return node
+    micros = exp.Anonymous(this="UNIX_MICROS", expressions=[node.this.copy()])
+    return exp.Paren(
+        this=exp.Div(
+            this=exp.Cast(this=micros, to=exp.DataType.build("DOUBLE")),
+            expression=exp.Literal.number("1000000.0"),
+        )
+    )
+
+
 class SparkEngine(Engine):
     """Apache Spark (local mode unless ``JAUGE_SPARK_MASTER`` says otherwise)."""
 
@@ -99,7 +121,7 @@ class SparkEngine(Engine):
         import sqlglot
 
         return {
-            name: sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+            name: sqlglot.parse_one(sql, read="duckdb").transform(_epoch_as_duckdb).sql("spark")
             for name, sql in statistics_sql(rules, narrowed).items()
         }
 
