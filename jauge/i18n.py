@@ -29,6 +29,7 @@ import string
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -199,6 +200,46 @@ def percent(value: float | None, spec: str = ".1f", lang: str | None = None) -> 
         return "—"
     lang = lang or language()
     return number(value * 100, spec, lang) + PERCENT_SIGNS.get(lang, "%")
+
+
+#: the months' short names, as the charts' axes write them (Vega's, and
+#: jauge.web.charts.TIME_LOCALES for French)
+SHORT_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc."),
+}  # fmt: skip
+#: a day, and a day with its time, per language: {d} day of the month, {m} month's short
+#: name, {y} year, {t} time of day (24 hours)
+DAY_FORMATS = {
+    "en": ("{m} {d}, {y}", "{m} {d}, {y}, {t}"),
+    "fr": ("{d} {m} {y}", "{d} {m} {y} à {t}"),
+}
+
+
+def day(value: date | datetime | str | None, lang: str | None = None) -> str:
+    """``value`` (a date, a date-time, or either in ISO 8601) as people read it in ``lang``
+    (default: the current language), as the charts' axes write days: Oct 3, 2014 in
+    English, 3 oct. 2014 in French (but 1er mai 2014, as French text writes the first of
+    a month). A date-time adds its hour and minute; one that knows
+    its time zone is said in UTC, and says so (3 oct. 2014 à 21:00 UTC). A dash for no
+    value."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    lang = lang or language()
+    if lang not in DAY_FORMATS:
+        lang = DEFAULT
+    plain, timed = DAY_FORMATS[lang]
+    first = "1er" if lang == "fr" and value.day == 1 else value.day  # French: le 1er mai
+    parts = {"d": first, "m": SHORT_MONTHS[lang][value.month - 1], "y": value.year}
+    if not isinstance(value, datetime):
+        return plain.format(**parts)
+    zone = ""
+    if value.tzinfo is not None:
+        value, zone = value.astimezone(UTC), " UTC"
+    return timed.format(**parts, t=f"{value:%H:%M}{zone}")
 
 
 def N_(message: str, /) -> str:  # gettext's name for it

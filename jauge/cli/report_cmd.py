@@ -8,7 +8,7 @@ import click
 
 from ..i18n import LANGUAGES, _
 from .options import db_option, destination, format_option, window_options, workspace_option
-from .output import console, literal, opened, print_json
+from .output import console, literal, opened, print_json, reported
 from .score_cmd import _date, index_version_option
 
 REPORT_EPILOG = """
@@ -58,8 +58,9 @@ Examples:
     callback=destination,
     help="Where to write it (default: jauge-report-SLUG-LASTDAY.html here, SLUG being the "
     "organisation's name, and the campaign's, lower-cased with a hyphen for each run of spaces "
-    "and punctuation: jauge-report-air-france-2024-03-31.html). A name ending in .pdf prints "
-    "it to PDF with Chromium, Chrome or Edge; - writes the HTML to standard output.",
+    "and punctuation: jauge-report-air-france-2024-03-31.html; past 120 bytes, cut and ended "
+    "by 8 characters of its hash). A name ending in .pdf prints it to PDF with Chromium, "
+    "Chrome or Edge; - writes the HTML to standard output.",
 )
 @index_version_option
 @db_option
@@ -105,7 +106,9 @@ def report_command(
     if output == "-":
         sys.stdout.write(report.html)
         return
-    path = report.save(output or report.default_name())
+    target = output or report.default_name()
+    with reported(fmt):  # a browser missing or failing, a file that cannot be written
+        path = report.save(target)  # absolute, HTML or PDF alike
     score = report.figures["score"]
     if fmt == "json":
         print_json(
@@ -122,14 +125,20 @@ def report_command(
             }
         )
         return
-    console().print(
-        _(
+    said = (
+        _("Report of [bold]{org}[/] ({start} to {end}) printed to PDF in {path}.")
+        if path.suffix.lower() == ".pdf"
+        else _(
             "Report of [bold]{org}[/] ({start} to {end}) written to {path}: open it in a "
-            "browser, or print it to PDF from there.",
+            "browser, or print it to PDF from there."
+        )
+    )
+    console().print(
+        said.format(
             org=literal(org),
             start=score["scope"]["from"],
             end=score["scope"]["to"],
-            path=literal(path),
+            path=literal(target),  # as the user named it
         ),
         markup=True,
         highlight=False,

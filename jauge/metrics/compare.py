@@ -21,8 +21,11 @@ from ..store.duckdb_store import Store
 from .index import _interval, compute_many
 from .panels_store import reference_panel
 from .result import IndexResult, rounded
-from .scope import ScopeRequest
-from .spec import LATEST, load_spec
+from .scope import SHORT_WINDOW, ScopeRequest, too_short
+from .spec import LATEST, IndexSpec, load_spec
+
+#: why a row over a window cut short (a period clipped to --from/--to) has no score
+NOT_SCORED = N_("{unit} is not scored: {reason}")
 
 
 @dataclass
@@ -100,6 +103,24 @@ def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] |
 MAX_PERIODS = 240
 
 
+def unscored(spec: IndexSpec, panel_id: str, unit: str, request: ScopeRequest) -> IndexResult:
+    """The row of ``unit`` over a window too short for the index (``request``'s days): its
+    scope, no score, no fingerprint, and why in ``warnings``, as a campaign too short is
+    listed; compared with nothing."""
+    assert request.start is not None and request.end is not None
+    short = too_short(spec, request.start, request.end) or {}
+    described = {
+        "org": request.org,
+        "account": request.account,
+        "campaign": request.campaign,
+        "from": request.start.isoformat(),
+        "to": request.end.isoformat(),
+    }
+    why = NOT_SCORED.format(unit=unit, reason=SHORT_WINDOW.format(**short))
+    return IndexResult(spec.version, panel_id, described, None, None, {}, {}, {}, 0.0,
+                       [why], {}, "")  # fmt: skip
+
+
 def periods(first: date, last: date, every: str) -> list[tuple[date, date]]:
     """Calendar months or quarters covering [first, last], as inclusive date pairs."""
     step = {"month": 1, "quarter": 3}[every]
@@ -131,12 +152,16 @@ def compare(
     end: date | None = None,
     engine: str = "duckdb",
     version: str = LATEST,
+    short_window: bool = False,
 ) -> Comparison:
     """One row per period, campaign or organisation, each with its change from the row above
     of the same organisation (for periods and campaigns) or from the first row (for
-    organisations). ``start``..``end`` bound the periods, the organisations' window, or
-    which campaigns are kept (those running on any of those days, each over its own
-    period); a campaign too short for the index is a row without score that says why."""
+    organisations). ``start``..``end`` bound the periods (the first and last are cut to
+    them), the organisations' window, or which campaigns are kept (those running on any
+    of those days, each over its own period). A campaign, or a period cut, too short for
+    the index is a row without score that says why; so is each organisation over a window
+    too short, with ``short_window`` (a report over a short campaign's days), which is
+    otherwise refused as `jauge score` refuses it."""
     spec = load_spec(version)
     if start is not None and end is not None:
         days.check_order(start, end)
@@ -204,15 +229,39 @@ def compare(
                     )
                 )
             for p_start, p_end in found:
-                if (p_end - p_start).days + 1 < spec.min_days:
-                    continue
+                # the first and last periods end where the user's days do: a report that
+                # ends on --to never shows data after it
                 run(f"{org} {period_label(p_start, every)}",
-                    ScopeRequest(org=org, start=p_start, end=p_end))  # fmt: skip
-    results = compute_many(
-        store, workspace, [r for _, r in units], engine=engine, version=version, panel=panel
+                    ScopeRequest(org=org, start=max(p_start, start or p_start),
+                                 end=min(p_end, end or p_end)))  # fmt: skip
+
+    def cut_short(request: ScopeRequest) -> bool:
+        """A period cut to --from/--to, or (asked for) an organisation's window, too short
+        for the index: listed unscored, never refused."""
+        if request.campaign or request.start is None or request.end is None:
+            return False
+        if by == "org" and not short_window:
+            return False  # refused below, as `jauge score` refuses a short window
+        return too_short(spec, request.start, request.end) is not None
+
+    for _unit, request in units:
+        if cut_short(request):
+            store.org_id(workspace, request.org)  # an unknown organisation is still refused
+    measured = iter(
+        compute_many(
+            store,
+            workspace,
+            [r for _, r in units if not cut_short(r)],
+            engine=engine,
+            version=version,
+            panel=panel,
+        )
     )
     comparison.rows = [
-        CompareRow(unit, result) for (unit, _), result in zip(units, results, strict=True)
+        CompareRow(
+            unit, unscored(spec, panel.panel_id, unit, r) if cut_short(r) else next(measured)
+        )
+        for unit, r in units
     ]
     for i, row in enumerate(comparison.rows):
         if i == 0:

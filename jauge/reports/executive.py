@@ -13,6 +13,7 @@ further than the store it comes from.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
-from ..errors import ConfigError
-from ..i18n import LANGUAGES, _, language, number, speaking
+from ..errors import ConfigError, ReadOnlyStoreError
+from ..i18n import LANGUAGES, N_, _, day, language, number, speaking
 from ..metrics.spec import LATEST
 
 if TYPE_CHECKING:
@@ -36,6 +37,21 @@ if TYPE_CHECKING:
 TREND_PERIODS = 8
 TOPICS = 10
 PEOPLE = 5
+#: the most bytes of a default file name's slug: with its prefix, day and suffix, the
+#: name stays well under the 255 bytes most file systems allow
+SLUG_BYTES = 120
+#: how ``figures["generated"]`` is written
+GENERATED = "%Y-%m-%d %H:%M UTC"
+#: the English beginnings of the warnings that say why a result has no index at all
+#: (jauge/metrics/index.py): kept in English, as every result's warnings are
+NO_INDEX = ("nothing to measure from ", "no pillar could be computed")
+#: why a report on a read-only store cannot show pseudonyms (see gather_figures)
+NO_PSEUDONYM_KEY = N_(
+    "a report shows people by pseudonym, made with a key that this workspace does not have "
+    "yet and that jauge must keep in the store (the same person then has the same pseudonym "
+    "in every report), and the store is read-only here: pass --names to show their handles "
+    "instead, set JAUGE_PSEUDONYM_KEY, or make the report on a writable copy of the store"
+)
 
 
 @dataclass
@@ -50,13 +66,24 @@ class Report:
     def save(self, path: str | Path) -> Path:
         """Write the report, as a PDF when ``path`` ends in ``.pdf`` (printed by an
         installed Chromium, Chrome or Edge, see :mod:`jauge.reports.pdf`); returns its
-        path."""
-        target = Path(path)
-        if target.suffix.lower() == ".pdf":
-            from .pdf import print_pdf
+        absolute path, whichever it is. A file that cannot be written is a
+        :class:`ConfigError` that says why."""
+        target = Path(path).absolute()
+        try:
+            if target.suffix.lower() == ".pdf":
+                from .pdf import print_pdf
 
-            return print_pdf(self.html, target)
-        target.write_text(self.html, encoding="utf-8")
+                print_pdf(self.html, target)
+            else:
+                target.write_text(self.html, encoding="utf-8")
+        except OSError as exc:  # a name too long, a full disk, no permission
+            raise ConfigError(
+                _(
+                    "cannot write the report to {path}: {reason}",
+                    path=str(path),
+                    reason=exc.strerror or exc,
+                )
+            ) from exc
         return target
 
     def __repr__(self) -> str:  # one line, as every result's (the figures are .figures)
@@ -69,9 +96,24 @@ class Report:
         )
 
     def default_name(self) -> str:
-        """``jauge-report-<org>-<last day>.html``, safe on every file system."""
-        named = " ".join(filter(None, (self.org, self.figures["score"]["scope"]["campaign"])))
-        slug = re.sub(r"[^\w]+", "-", named.lower()).strip("-") or "org"
+        """``jauge-report-<org>-<last day>.html``, safe on every file system: a slug longer
+        than :data:`SLUG_BYTES` (in UTF-8) is cut, at a hyphen where one is near, and ends
+        with 8 hexadecimal digits of its whole text's hash, so that two long names still
+        give two files."""
+        parts = [_slug(self.org) or "org"]
+        campaign = self.figures["score"]["scope"]["campaign"]
+        if campaign and _slug(campaign):
+            parts.append(_slug(campaign))
+        slug = "-".join(parts)
+        if len(slug.encode()) > SLUG_BYTES:
+            digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+            room = SLUG_BYTES - len(digest) - len(parts)  # the hyphens between the parts
+            if len(parts) == 2:  # the campaign's name is kept in part, whatever the org's
+                size = min(len(parts[1].encode()), max(room // 3, room - len(parts[0].encode())))
+                parts = [_cut(parts[0], room - size), _cut(parts[1], size)]
+            else:
+                parts = [_cut(parts[0], room)]
+            slug = "-".join([*parts, digest])
         return f"jauge-report-{slug}-{self.figures['score']['scope']['to']}.html"
 
     def _repr_html_(self) -> str:
@@ -81,6 +123,21 @@ class Report:
             f'<iframe title="{escape(self.org)}" srcdoc="{escape(self.html)}" '
             'style="width: 100%; height: 900px; border: 1px solid #d5dde5"></iframe>'
         )
+
+
+def _slug(name: str) -> str:
+    """``name`` lower-cased, one hyphen for each run of spaces and punctuation."""
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
+def _cut(slug: str, size: int) -> str:
+    """``slug`` in at most ``size`` bytes of UTF-8, ending with a whole word unless that
+    would lose more than half of it."""
+    kept = slug.encode()[:size].decode(errors="ignore")  # never half a character
+    if kept == slug:
+        return slug
+    word = kept.rpartition("-")[0]
+    return (word if len(word) > len(kept) // 2 else kept).strip("-")
 
 
 def executive_report(
@@ -130,8 +187,11 @@ def gather_figures(
     or of its ``campaign``), ``trend``, ``versus`` (None without rivals), ``campaigns``
     (None without any), ``voice``, ``sentiment``, ``topics``, ``people`` and ``value``
     (None without web analytics or costs), all by index ``version``; ``workspace`` names
-    where they come from."""
+    where they come from. Nothing is measured after the report's last day: the trend's
+    last period ends with it. Over a campaign's days too few for the index, the
+    organisations side by side are listed unscored, each saying why."""
     from ..enrich.voice import sentiment_trend
+    from ..metrics.compare import compare
 
     score = handle.score(org, campaign=campaign, start=start, end=end, version=version).to_dict()
     first = date.fromisoformat(score["scope"]["from"])
@@ -148,7 +208,17 @@ def gather_figures(
         "score": score,
         "trend": trend,
         "every": every,
-        "versus": handle.compare("org", orgs, start=first, end=last, version=version).to_dict()
+        # over the report's days, even those of a campaign too short for the index
+        "versus": compare(
+            handle.store,
+            handle.workspace,
+            "org",
+            orgs,
+            start=first,
+            end=last,
+            version=version,
+            short_window=True,
+        ).to_dict()
         if len(orgs) > 1
         else None,
         "campaigns": handle.compare("campaign", [org], version=version).to_dict()
@@ -157,24 +227,35 @@ def gather_figures(
         "voice": handle.voice(orgs, start=first, end=last).to_dict(),
         "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
         "topics": handle.topics(org, start=first, end=last, limit=TOPICS).to_dict(),
-        "people": [
-            p.to_dict()
-            for p in handle.people(org, start=first, end=last, limit=PEOPLE, pseudonymise=not names)
-        ],
+        "people": _people(handle, org, first, last, names),
         "value": _value(handle, org, first, last, campaign),
         "pseudonymised": not names,
         "workspace": handle.workspace,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime(GENERATED),
     }
+
+
+def _people(handle: Jauge, org: str, first: date, last: date, names: bool) -> list[Any]:
+    """``jauge people --limit 5`` over the report's days, by pseudonym unless ``names``.
+
+    A pseudonym is a keyed hash, the key made once per workspace and kept in the store,
+    so that the same person has the same pseudonym in every report: a key made for one
+    report and forgotten would give other pseudonyms next time. A read-only store that
+    has none yet cannot keep one, and the error says how to do without."""
+    try:
+        found = handle.people(org, start=first, end=last, limit=PEOPLE, pseudonymise=not names)
+    except ReadOnlyStoreError as exc:
+        raise ReadOnlyStoreError(_(NO_PSEUDONYM_KEY)) from exc
+    return [p.to_dict() for p in found]
 
 
 def _value(
     handle: Jauge, org: str, first: date, last: date, campaign: str | None
 ) -> dict[str, Any] | None:
     """``jauge value`` over the report's window, when the organisation has web analytics
-    or costs in it."""
+    or costs in it (a spend of 0 is no cost)."""
     value = handle.value(org, campaign=campaign, start=first, end=last)
-    if not value.sessions and value.spend is None:
+    if not value.sessions and not value.spend and not value.campaigns:
         return None
     return value.to_dict()
 
@@ -285,10 +366,13 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     if value and value["funnel"]["social_sessions"]:
         funnel = value["funnel"]
         share = number(funnel["social_share"] * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        # a campaign's funnel counts its own sessions only: "of all" would mislead
+        of_campaign = bool(figures["score"]["scope"]["campaign"])
         said.append(
             (
-                "report.hl.value",
+                "report.hl.value_campaign" if of_campaign else "report.hl.value",
                 {"sessions": number(funnel["social_sessions"], ",", lang), "share": share,
+                 "total": number(funnel["sessions"], ",", lang),
                  "conversions": number(funnel["social_conversions"] or 0, ",", lang)},
             )
         )  # fmt: skip
@@ -296,11 +380,67 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     if returns:
         best = max(returns, key=lambda c: c["roi"])
         roi = number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
-        said.append(("report.hl.roi", {"campaign": best["name"], "roi": roi}))
+        # the "best return" of campaigns that all lost money is the smallest loss
+        key = "report.hl.roi_loss" if best["roi"] < 0 else "report.hl.roi"
+        said.append((key, {"campaign": best["name"], "roi": roi}))
     if figures["topics"]["rising"]:
         rising = figures["topics"]["rising"][0]
         said.append(("report.hl.rising", {"term": rising["term"], "growth": num(rising["growth"])}))
     return said
+
+
+def _why_no_score(score: dict[str, Any]) -> str | None:
+    """The one warning that says why a measured result has no index (nothing in its
+    days, or no pillar computed), in the reader's language; the others follow from it."""
+    from ..metrics.labels import note
+
+    if score["score"] is not None:
+        return None
+    found = [w for w in score["warnings"] if w.startswith(NO_INDEX)]
+    return note(found[0]) if found else None
+
+
+def _unscored_notes(rows: list[dict[str, Any]], t: Any) -> list[str]:
+    """Why each row of a comparison has no score, in the reader's language: a window
+    too short says so itself (its warning names the row); a row measured without an
+    index is named, with the warning that says why."""
+    from ..metrics.labels import note
+
+    said = []
+    for r in rows:
+        if r["score"] is not None:
+            continue
+        if r["fingerprint"] is None:
+            said += [note(w) for w in r["warnings"]]
+            continue
+        why = _why_no_score(r)
+        if why:
+            said.append(t("report.unscored", unit=r["campaign"] or r["unit"], reason=why))
+    return said
+
+
+def _options(command: str) -> list[str]:
+    """``command`` (quoted for a shell) in the parts a page may wrap between: the program
+    with its first option and value, then each option with its value. A line never ends
+    inside one (a browser would break "jauge-index/1.0.2" after its hyphen), nor between
+    an option and its value."""
+    parts: list[list[str]] = [[]]
+    for word in (shlex.quote(w) for w in shlex.split(command)):
+        if word.startswith("--") and any(w.startswith("--") for w in parts[-1]):
+            parts.append([])
+        parts[-1].append(word)
+    return [" ".join(part) for part in parts]
+
+
+def _few_ticks(spec: dict[str, Any]) -> dict[str, Any]:
+    """The campaigns' returns with fewer ROI ticks than the dashboard's: on a page of
+    fixed width, a tick every 5% runs its labels together."""
+    layers = [dict(layer) for layer in spec["layer"]]
+    encoding = dict(layers[0]["encoding"])
+    encoding["x"] = {**encoding["x"], "axis": {**encoding["x"].get("axis", {}),
+                                              "tickCount": 5, "labelOverlap": True}}  # fmt: skip
+    layers[0]["encoding"] = encoding
+    return {**spec, "layer": layers}
 
 
 @cache
@@ -341,6 +481,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         else None,
         "voice": charts.share_of_voice(figures["voice"]["orgs"], t)
         if len(figures["voice"]["orgs"]) > 1
+        and any(v["mentions"] for v in figures["voice"]["orgs"])
         else None,
         "sentiment": charts.sentiment_over_time(figures["sentiment"], t, window=window)
         if figures["sentiment"]
@@ -348,14 +489,20 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         "funnel": charts.value_funnel(value["platforms"], t)
         if value and value["platforms"]
         else None,
-        "returns": charts.campaign_returns(value["campaigns"], t)
+        "returns": _few_ticks(charts.campaign_returns(value["campaigns"], t))
         if value
         and any(c["roi"] is not None or c["platform_roi"] is not None for c in value["campaigns"])
         else None,
     }
+    notes = {k: v.get("usermeta", {}).get("note") for k, v in drawn.items() if v}
+    if notes.get("sentiment"):  # the dashboard's note points to a tooltip: none on paper
+        notes["sentiment"] = t(
+            "report.partial_note.week", start=day(scope["from"], lang), end=day(scope["to"], lang)
+        )
     latest = next(
         (r for r in reversed(figures["trend"]["rows"]) if r.get("score") is not None), None
     )
+    why = _why_no_score(figures["score"])
     page: str = (
         _templates()
         .get_template("executive.html")
@@ -369,13 +516,24 @@ def _render(figures: dict[str, Any], lang: str) -> str:
                 for k, v in drawn.items()
             },
             # what a chart's marks mean beyond its legend (a partial week), said under it
-            chart_notes={k: v.get("usermeta", {}).get("note") for k, v in drawn.items() if v},
+            chart_notes=notes,
+            unscored={
+                name: _unscored_notes(figures[name]["rows"], t) if figures[name] else []
+                for name in ("versus", "campaigns")
+            },
+            # a sentence of its own under the headline: it starts with a capital
+            no_score=why[:1].upper() + why[1:] if why else None,
+            generated=day(
+                datetime.strptime(figures["generated"], GENERATED).replace(tzinfo=UTC), lang
+            ),
+            day=functools.partial(day, lang=lang),
             number=functools.partial(number, lang=lang),
             t=t,
             lang=lang,
             label=labels.label,
             note=labels.note,
             commands=commands(figures),
+            options=_options,
             version=__version__,
         )
     )
