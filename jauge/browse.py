@@ -49,7 +49,11 @@ def _json_value(value: Any) -> Any:
 def list_items(
     store: Store, workspace: str, where: ItemFilter, *, limit: int = 50, offset: int = 0
 ) -> ItemsPage:
-    """Content items of a workspace, newest first, with their latest sentiment label."""
+    """Content items of a workspace, newest first, with their sentiment label. An item
+    of someone `jauge person forget` erased shows keyed pseudonyms for its ids and author:
+    its ids are plain hashes of its own (a tweet's id), which would name its author."""
+    from .community.privacy import Forgotten, is_forgotten
+
     if where.start is not None and where.end is not None:
         check_order(where.start, where.end)
     clauses: list[str] = ["c.workspace = ?"]
@@ -89,7 +93,8 @@ def list_items(
                                          n.source))
                 FROM annotations n
                 WHERE n.item_id = c.item_id AND n.key IN ('sentiment', 'sentiment.human'))
-                   AS sentiment
+                   AS sentiment,
+               c.author_person_id, p.native_id AS author_native_id
         FROM content_items c
         LEFT JOIN organisations o ON o.org_id = c.org_id
         LEFT JOIN accounts a ON a.account_id = c.account_id
@@ -104,6 +109,13 @@ def list_items(
     rows = [
         {k: _json_value(v) for k, v in zip(names, row, strict=True)} for row in cursor.fetchall()
     ]
+    hidden = Forgotten(store, workspace)
+    for row in rows:
+        author_id, author_native = row.pop("author_person_id"), row.pop("author_native_id")
+        if is_forgotten(row["native_id"]):
+            row["item_id"] = row["native_id"] = hidden.item(row["native_id"])
+        if author_id is not None and is_forgotten(author_native):
+            row["author"] = hidden.person(author_id)
     return ItemsPage(int(total), limit, offset, rows)
 
 

@@ -94,14 +94,7 @@ def export_command(
             with _destination(output, binary=True) as out:
                 info = write_gexf(store, ws, org, out, first, last, alias=alias)
         else:
-            graph = interaction_graph(store, ws, org, first, last)
-            if alias is not None:
-                import networkx as nx
-
-                names = {n: alias(n) for n, d in graph.nodes(data=True) if d["kind"] == "person"}
-                for node, name in names.items():
-                    graph.nodes[node].update(handle=name, name="")
-                graph = nx.relabel_nodes(graph, names)
+            graph = interaction_graph(store, ws, org, first, last, alias=alias)
             with _destination(output, binary=True) as out:
                 write_graphml(graph, out)
             info = summary(graph)

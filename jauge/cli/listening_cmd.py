@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..enrich.mentions import KIND_LABELS, doubtful_entries
 from ..enrich.sentiment import DEFAULT_BACKEND
 from ..i18n import N_, _, number, percent
 from .options import db_option, format_option, plugin, window_options, workspace_option
@@ -86,16 +87,25 @@ def org_add_command(
             excludes=excludes,
             relation=relation,
         )
-    if fmt == "json":
-        print_json({"org": name, "terms": terms})
-    else:
-        console().print(
-            _(
-                "[bold]{name}[/]: {count} dictionary entries",
-                name=literal(name),
-                count=number(len(terms), ","),
-            )
+        # the whole dictionary, with what earlier calls added
+        total = next(
+            len(o["terms"])
+            for o in handle.org_dictionaries()
+            if o["name"].strip().lower() == name.strip().lower()
         )
+    doubts = doubtful_entries(name, [(t["kind"], t["term"]) for t in terms])
+    if fmt == "json":
+        print_json({"org": name, "terms": terms, "entries": total, "warnings": doubts})
+        return
+    for doubt in doubts:
+        console(stderr=True).print(_("[yellow]note:[/] {warning}", warning=literal(doubt)))
+    console().print(
+        _(
+            "[bold]{name}[/]: {count} dictionary entries",
+            name=literal(name),
+            count=number(total, ","),
+        )
+    )
 
 
 @org_group.command("list", epilog=ORG_EPILOG)
@@ -118,7 +128,9 @@ def org_list_command(db: str | None, workspace: str | None, fmt: str) -> None:
         table.add_column(col, overflow="fold")
     for o in orgs:
         table.add_row(
-            o["name"], _(o["relation"]), ", ".join(f"{t['kind']}:{t['term']}" for t in o["terms"])
+            o["name"],
+            _(o["relation"]),
+            ", ".join(f"{_(KIND_LABELS[t['kind']])}:{t['term']}" for t in o["terms"]),
         )
     console().print(table)
 

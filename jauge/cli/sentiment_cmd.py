@@ -59,12 +59,22 @@ def sentiment_command(
     downloaded: the models ship with jauge.
     """
     from jauge.enrich.language import detect
-    from jauge.enrich.sentiment import analyse_texts, get_backend
-    from jauge.errors import ConfigError
+    from jauge.enrich.sentiment import analyse_texts, backend_names, get_backend
+    from jauge.errors import ConfigError, UsageError
 
     with reported("json" if fmt == "jsonl" else fmt):
         if (text is None) == (input_file is None):
             raise ConfigError(_("give one TEXT, or --input FILE (one text per line)"))
+        if backend not in backend_names():
+            # the command line is wrong, as for `jauge enrich --backend`: exit status 2
+            raise UsageError(
+                _(
+                    "no {what} {name}: use one of {names}",
+                    what=_("sentiment backend"),
+                    name=repr(backend),
+                    names=", ".join(backend_names()),
+                )
+            )
         analyser = get_backend(backend)
         lines = [str(text)] if input_file is None else _read_lines(input_file, encoding)
         rows: list[dict[str, str | float]] = []

@@ -31,7 +31,8 @@ BATCH = 50_000
 
 class _StoreGraph:
     """The SQL of one organisation's graph in the store: its edges, its nodes with their
-    attributes, persons renamed by ``alias`` (pseudonyms) when one is given."""
+    attributes, persons renamed by ``alias`` (pseudonyms) when one is given, and the
+    persons `jauge person forget` erased by their keyed pseudonyms in any case."""
 
     def __init__(
         self,
@@ -42,23 +43,32 @@ class _StoreGraph:
         end: date | None,
         alias: Callable[[str], str] | None,
     ) -> None:
-        self.con, self.workspace, self.org = store.con, workspace, org
+        self.store, self.con, self.workspace, self.org = store, store.con, workspace, org
         self.org_node = f"org:{org}"
         self.sql, self.params = edges_sql(store, workspace, org, start, end, kinds=True)
         self.alias = alias
 
     @contextmanager
     def aliases(self) -> Iterator[str]:
-        """A table (node, alias): the persons' pseudonyms, or empty."""
+        """A table (node, alias): the persons' pseudonyms, or the forgotten persons'."""
         if self.alias is None:
+            from .privacy import Forgotten
+
+            # the few forgotten persons, whether in this graph or not: the joins pick them
+            hidden = Forgotten(self.store, self.workspace)
+            named = sorted(hidden.persons())
+            rename: Callable[[str], str] = hidden.person
+        else:
+            nodes = self.con.sql(
+                f"SELECT source FROM ({self.sql}) UNION SELECT target FROM ({self.sql})",
+                params=self.params * 2,
+            ).fetchall()
+            named = [n for (n,) in nodes if n != self.org_node]
+            rename = self.alias
+        if not named:
             yield "(SELECT NULL::VARCHAR AS node, NULL::VARCHAR AS alias WHERE false)"
             return
-        nodes = self.con.sql(
-            f"SELECT source FROM ({self.sql}) UNION SELECT target FROM ({self.sql})",
-            params=self.params * 2,
-        ).fetchall()
-        named = [n for (n,) in nodes if n != self.org_node]
-        table = pa.table({"node": named, "alias": [self.alias(n) for n in named]})
+        table = pa.table({"node": named, "alias": [rename(n) for n in named]})
         self.con.register("jauge_aliases", table)
         try:
             yield "jauge_aliases"

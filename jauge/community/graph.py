@@ -9,6 +9,7 @@ weighed them down), so inauthentic activity counts for little or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -38,9 +39,18 @@ def window(
 
 
 def interaction_graph(
-    store: Store, workspace: str, org: str, start: date | None = None, end: date | None = None
+    store: Store,
+    workspace: str,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    alias: Callable[[str], str] | None = None,
 ) -> nx.DiGraph:
-    """The weighted, directed interaction graph of ``org``'s community over a window."""
+    """The weighted, directed interaction graph of ``org``'s community over a window.
+    ``alias`` renames every person (pseudonyms); persons `jauge person forget` erased
+    are renamed by their keyed pseudonym in any case (their id would name them)."""
+    from .privacy import Forgotten
+
     org_node = f"org:{org}"
     rows = _edges(store, workspace, org, start, end, kinds=True).fetchall()
     used = {node for row in rows for node in row[:2]} - {org_node}
@@ -52,6 +62,11 @@ def interaction_graph(
         ).fetchall()
         if r[0] in used
     }
+    if alias is None:
+        hidden = Forgotten(store, workspace)
+        renamed = {n: hidden.person(n) for n in hidden.persons() & used}
+    else:
+        renamed = {n: alias(n) for n in used}
     graph = nx.DiGraph(org=org)
     graph.add_node(org_node, handle=org, platform="", name=org, kind="organisation")
     graph.add_nodes_from(
@@ -62,7 +77,9 @@ def interaction_graph(
         (source, target, {"weight": float(weight), "kinds": kinds})
         for source, target, weight, kinds in rows
     )
-    return graph
+    for node, name in renamed.items():
+        graph.nodes[node].update(handle=name, name="")
+    return nx.relabel_nodes(graph, renamed) if renamed else graph
 
 
 def edges_sql(

@@ -4,15 +4,17 @@ Each person gets separate dimensions, never one opaque score (docs/people.md):
 topical relevance, persistence, activated audience, network position, relationship with
 the organisation and sentiment toward it, each with the posts that earned it (``why``).
 The default order is lexicographic: persistence, then activated audience, then
-relationship, then topical relevance, then network position. Follower counts are shown
-where known, and never used to order.
+relationship, then topical relevance, then network position; ties go to who talked about it
+on more days, then in more items, then first. Follower counts are shown where known, and
+never used to order.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..enrich.mentions import normalise
@@ -48,6 +50,11 @@ class Person:
     why: dict[str, list[dict[str, str | None]]] = field(default_factory=dict)
     #: from `jauge integrity` (1 when never assessed); see docs/integrity.md
     authenticity: float = 1.0
+    #: what breaks the remaining ties (not shown): their items about the organisation in
+    #: the window, on how many distinct days, and when the first was
+    items: int = 0
+    active_days: int = 0
+    first_seen: datetime = datetime.min
 
     def order_key(self) -> tuple[Any, ...]:
         return (
@@ -59,7 +66,14 @@ class Person:
             -self.relationship["exchanges"],
             -self.topical_relevance,
             -self.network_position,
-            self.handle,
+            # a regular who keeps talking with the organisation before a one-off author
+            # (in a star graph every leaf has the same network position)
+            -self.active_days,
+            -self.items,
+            # then neutral and stable: who came first, and the person's id (a hash: not
+            # alphabetical, and the same once they are forgotten)
+            self.first_seen,
+            self.person_id,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +106,10 @@ def rank_people(
     ranks: dict[str, float] | None = None,
 ) -> list[Person]:
     """The people talking about ``org`` over a window, in the documented default order
-    (``ranks``: the interaction graph's PageRank, when already computed)."""
+    (``ranks``: the interaction graph's PageRank, when already computed). Persons and
+    posts that `jauge person forget` erased are named by keyed pseudonyms."""
+    from .privacy import Forgotten, is_forgotten
+
     org_id = store.org_id(workspace, org)
     begin, finish = window(store, org_id, start, end)
     items = _items_about(store, workspace, org_id, begin, finish)
@@ -148,7 +165,7 @@ def rank_people(
         r[0]: r[1:]
         for r in store.con.execute(
             "SELECT p.person_id, p.handle, p.platform, p.display_name, p.followers, "
-            "coalesce(a.weight, 1.0) FROM persons p LEFT JOIN authenticity a "
+            "coalesce(a.weight, 1.0), p.native_id FROM persons p LEFT JOIN authenticity a "
             "ON a.workspace = p.workspace AND a.person_id = p.person_id WHERE p.workspace = ?",
             [workspace],
         ).fetchall()
@@ -160,15 +177,20 @@ def rank_people(
     if ranks is None:
         ranks = community_pagerank(store, workspace, org, start, end)
     scale = len(ranks) or 1
+    hidden = Forgotten(store, workspace)
     people = []
     evidence: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     for person_id, own_items in by_person.items():
         topical = [r for r in own_items if _topical(r, wanted)]
         if not topical:
             continue
-        windows: dict[int, tuple[Any, ...]] = {}
+        # persistence: the fewest spans of window_days that hold all their items, each
+        # opened by the first item after the last span (two posts a minute apart are one
+        # week, wherever the calendar's weeks fall); ``firsts``: the item opening each
+        firsts: list[tuple[Any, ...]] = []
         for r in topical:
-            windows.setdefault((r[2] - begin).days // window_days, r)
+            if not firsts or r[2] - firsts[-1][2] >= timedelta(days=window_days):
+                firsts.append(r)
         replied = sum(1 for r in topical if r[0] in answered)
         opinions = [labels[r[0]] for r in topical if r[0] in labels]
         net = (
@@ -176,10 +198,13 @@ def rank_people(
             if opinions
             else None
         )
-        handle, platform, name, followers, weight = profiles.get(
-            person_id, (person_id, "", None, None, 1.0)
+        handle, platform, name, followers, weight, native_id = profiles.get(
+            person_id, (None, "", None, None, 1.0, None)
         )
-        evidence[person_id] = (topical, list(windows.values()))
+        if is_forgotten(native_id):
+            # their id is a plain hash of their handle: shown, it would name them again
+            handle = hidden.person(person_id)
+        evidence[person_id] = (topical, firsts)
         people.append(
             Person(
                 person_id=person_id,
@@ -188,7 +213,7 @@ def rank_people(
                 name=name,
                 followers=None if followers is None else int(followers),
                 topical_relevance=len(topical) / max(totals.get(person_id, len(topical)), 1),
-                persistence=len(windows),
+                persistence=len(firsts),
                 activated_audience=sum(audience_of.get(r[0], 0) for r in topical),
                 network_position=ranks.get(person_id, 0.0) * scale,
                 relationship={
@@ -198,6 +223,9 @@ def rank_people(
                 },
                 sentiment=net,
                 authenticity=float(weight),
+                items=len(topical),
+                active_days=len({r[2].date() for r in topical}),
+                first_seen=topical[0][2],
             )
         )
     people.sort(key=Person.order_key)
@@ -206,7 +234,10 @@ def rank_people(
 
     def cite(rows: list[tuple[Any, ...]]) -> list[dict[str, str | None]]:
         # the text, for a reader to see what earned the figure (None once forgotten)
-        return [{"id": r[4], "url": r[3], "text": r[5].strip() or None} for r in rows[:WHY_LIMIT]]
+        return [
+            {"id": hidden.item(r[4]), "url": r[3], "text": r[5].strip() or None}
+            for r in rows[:WHY_LIMIT]
+        ]
 
     for person in chosen:
         topical, firsts = evidence[person.person_id]
@@ -259,13 +290,19 @@ def _items_about(
     ).fetchall()
 
 
-def _wanted(topics: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalise(t) for t in topics)
+def _wanted(topics: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The topics as one pattern, matched as the dictionary matches a name: whole words,
+    case and accents folded ("art" is not found in "party"); a word also finds itself
+    followed by an s ("bag" finds "bags"). None: no topic."""
+    words = sorted({w for w in (normalise(t).strip() for t in topics) if w}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile("|".join(rf"(?<!\w){re.escape(w)}s?(?!\w)" for w in words))
 
 
-def _topical(row: tuple[Any, ...], wanted: tuple[str, ...]) -> bool:
+def _topical(row: tuple[Any, ...], wanted: re.Pattern[str] | None) -> bool:
     """Whether an item of :func:`_items_about` is on one of the topics (any, without)."""
-    return not wanted or any(w in normalise(row[5]) for w in wanted)
+    return wanted is None or wanted.search(normalise(row[5])) is not None
 
 
 def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
@@ -364,8 +401,6 @@ def person_timeline(
         windows.setdefault(
             (occurred - first).days // window_days, {"items": 0, "interactions": 0, "labels": []}
         )["interactions"] += 1
-    from datetime import timedelta
-
     timeline = []
     for index in sorted(windows):
         w = windows[index]

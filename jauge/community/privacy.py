@@ -6,7 +6,10 @@ pseudonymised report still tells people apart, and not linkable across workspace
 
 Forgetting a person erases their personal data — handle, name, location, the text, title
 and link of what they wrote — but keeps the rows, so every count and every figure computed
-from counts (the index, share of voice) stays exactly what it was.
+from counts (the index, share of voice) stays exactly what it was. The rows keep their ids,
+which are plain hashes of natural keys (a handle, a tweet's id): anyone holding a candidate
+handle would confirm it in one hash, so outputs name what was forgotten by the same keyed
+pseudonyms as ``--pseudonymise`` (:class:`Forgotten`), never by those ids.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+
+import duckdb
 
 from .. import settings
 from ..errors import NotFoundError
@@ -47,6 +52,51 @@ def item_pseudonym(key: bytes, native_id: str | None) -> str | None:
     return "i-" + digest[:12]
 
 
+#: how `jauge person forget` marks the native ids it erased (``forgotten:`` + the row's id)
+FORGOTTEN = "forgotten:"
+
+
+def is_forgotten(native_id: str | None) -> bool:
+    """Whether a person's or an item's native id was erased by `jauge person forget`."""
+    return native_id is not None and native_id.startswith(FORGOTTEN)
+
+
+class Forgotten:
+    """Names for what `jauge person forget` erased, as every output shows them: a person
+    by the pseudonym ``--pseudonymise`` gives them (``p-…``), an item by a keyed
+    pseudonym (``i-…``). The key is the workspace's (forgetting makes it); on a read-only
+    store that has none yet, a key made for this answer only (pseudonyms that do not
+    repeat from one answer to the next, and still name no one)."""
+
+    def __init__(self, store: Store, workspace: str) -> None:
+        self.store, self.workspace = store, workspace
+        self._key: bytes | None = None
+
+    def key(self) -> bytes:
+        if self._key is None:
+            try:
+                self._key = pseudonym_key(self.store, self.workspace)
+            except duckdb.Error:  # a read-only store, without a key to read
+                self._key = secrets.token_hex(32).encode()
+        return self._key
+
+    def person(self, person_id: str) -> str:
+        return pseudonym(self.key(), person_id)
+
+    def item(self, native_id: str | None) -> str | None:
+        """The id to show for an item: its own, unless it was forgotten."""
+        return item_pseudonym(self.key(), native_id) if is_forgotten(native_id) else native_id
+
+    def persons(self, person_ids: list[str] | None = None) -> set[str]:
+        """The forgotten persons of the workspace (among ``person_ids`` when given)."""
+        rows = self.store.con.execute(
+            "SELECT person_id FROM persons WHERE workspace = ? AND starts_with(native_id, ?)",
+            [self.workspace, FORGOTTEN],
+        ).fetchall()
+        found = {str(r[0]) for r in rows}
+        return found if person_ids is None else found & set(person_ids)
+
+
 def no_person(handle: str, workspace: str) -> NotFoundError:
     return NotFoundError(
         _(
@@ -72,5 +122,7 @@ def forget_person(store: Store, workspace: str, handle: str, platform: str | Non
     ]
     if not ids:
         raise no_person(handle, workspace)
+    # the key their pseudonyms are made with, from now on (see Forgotten)
+    pseudonym_key(store, workspace)
     store.erase_persons(workspace, ids)
     return len(ids)

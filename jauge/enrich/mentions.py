@@ -14,11 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..i18n import N_, _
+
 if TYPE_CHECKING:
     from ..store.duckdb_store import Store
 
 VERSION = "mentions-1"
 KINDS = ("name", "alias", "handle", "hashtag", "product", "exclude")
+#: the kinds, as the reader's language says them
+KIND_LABELS = {
+    "name": N_("name"),
+    "alias": N_("alias"),
+    "handle": N_("handle"),
+    "hashtag": N_("hashtag"),
+    "product": N_("product"),
+    "exclude": N_("exclude"),
+}
 
 
 def normalise(text: str) -> str:
@@ -35,6 +46,35 @@ def dictionary_term(kind: str, term: str) -> str:
     if kind == "hashtag":
         return "#" + clean.lstrip("#")
     return clean
+
+
+def doubtful_entries(name: str, entries: Iterable[tuple[str, str]]) -> list[str]:
+    """What looks like a mistake among the entries (kind, term) given for organisation
+    ``name``, said for the user. They are kept all the same: the user may know better."""
+    given = list(entries)
+    names = {dictionary_term("name", name)}
+    names |= {dictionary_term(kind, term) for kind, term in given if kind == "alias"}
+    doubts = []
+    for kind, term in given:
+        if kind in ("handle", "hashtag") and " " in term.strip():
+            doubts.append(
+                _(
+                    "the {kind} {term} has a space, which a {kind} never has: it will never "
+                    "match (a name of several words is an alias)",
+                    kind=_(KIND_LABELS[kind]),
+                    term=repr(term),
+                )
+            )
+        elif kind == "exclude" and dictionary_term(kind, term) in names:
+            doubts.append(
+                _(
+                    "the exclusion {term} is a name of {name}: texts that name it so will "
+                    "not count as mentions",
+                    term=repr(term),
+                    name=name,
+                )
+            )
+    return doubts
 
 
 def workspace_dictionary(store: Store, workspace: str) -> list[tuple[str, str, str]]:

@@ -2,7 +2,10 @@
 
 Words and two-word phrases are counted once per item (so one long post cannot dominate),
 after removing French and English stop words (the ``stop-words`` lists), links, user
-handles and the organisation's own names. Rising terms compare each term's share of items
+handles and the organisation's own names (also as hashtags, and a name of several words
+wherever those words follow each other). French elided articles and pronouns are taken off
+the word they stand before ("l'espace" counts as "espace"), and the typographic apostrophe
+counts as the straight one. Rising terms compare each term's share of items
 with its share in the previous period of the same length, smoothed so that a term seen
 once before and twice now does not top the list.
 """
@@ -27,6 +30,8 @@ DEFAULT_DAYS = 90
 MIN_ITEMS = 3  # a term must be in at least this many items to be listed
 _TOKEN = re.compile(r"#?[^\W\d_][\w'’-]*[^\W_]|#?[^\W\d_]{2,}", re.UNICODE)
 _NOISE = {"http", "https", "www", "com", "amp", "rt", "via", "user"}
+#: French elisions (l'espace, d'un, qu'il, jusqu'à): the word is what follows
+_ELIDED = re.compile(r"^(?:c|d|j|l|m|n|s|t|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
 
 
 @cache
@@ -37,16 +42,33 @@ def stop_words() -> frozenset[str]:
     return frozenset(normalise(w) for w in words) | _NOISE
 
 
+@cache
+def _names(exclude: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The words to leave out (stop words and one-word names) and the names of several
+    words, as the words they are made of."""
+    phrases = tuple(sorted({tuple(n.split()) for n in exclude if len(n.split()) > 1}))
+    return stop_words() | exclude, phrases
+
+
 def terms_of(text: str, exclude: frozenset[str]) -> set[str]:
-    """The distinct words and two-word phrases of a text worth counting."""
+    """The distinct words and two-word phrases of a text worth counting; ``exclude``:
+    normalised names to leave out (one word or several)."""
     # NFKC folds styled letters (𝗚𝘂𝗲𝗿𝗿𝗲, 𝐔𝐊𝐑𝐀𝐈𝐍𝐄: the "bold" some accounts post in) into
     # plain ones, so they count as the same word; accents stay
-    cleaned = re.sub(r"https?://\S+|@\w+", " ", unicodedata.normalize("NFKC", text).lower())
-    blocked = stop_words() | exclude
-    tokens = [t.strip("'’-") for t in _TOKEN.findall(cleaned)]
-    found = {t for t in tokens if len(t) > 2 and normalise(t) not in blocked}
-    for a, b in itertools.pairwise(tokens):
-        if a in found and b in found and a != b:
+    folded = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
+    cleaned = re.sub(r"https?://\S+|@\w+", " ", folded)
+    blocked, phrases = _names(exclude)
+    tokens = [_ELIDED.sub("", t.strip("'-")) for t in _TOKEN.findall(cleaned)]
+    # as matched: accents folded, and a hashtag as its word (#unitedairlines is a name)
+    keys = [normalise(t).lstrip("#") for t in tokens]
+    kept = [len(t) > 2 and k not in blocked for t, k in zip(tokens, keys, strict=True)]
+    for phrase in phrases:  # a name of several words, wherever it is written
+        for i in range(len(keys) - len(phrase) + 1):
+            if tuple(keys[i : i + len(phrase)]) == phrase:
+                kept[i : i + len(phrase)] = [False] * len(phrase)
+    found = {t for t, keep in zip(tokens, kept, strict=True) if keep}
+    for i, (a, b) in enumerate(itertools.pairwise(tokens)):
+        if kept[i] and kept[i + 1] and a != b:
             found.add(f"{a} {b}")
     return found
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from ..errors import NotFoundError, ReadOnlyStoreError, StoreError
 from ..i18n import _
-from .ids import make_id
+from .ids import make_id, sql_literal
 from .locking import connect_waiting
 
 #: entity name -> (table, column ordering the rows for stable output)
@@ -291,26 +291,50 @@ class Store:
 
     def write_enrichment(self, batch: dict[str, pa.Table]) -> None:
         """One batch of enrichment results, written with its log rows in one transaction,
-        so that an interrupted run resumes after the last whole batch. Results of the same
-        steps on the same items are replaced, not duplicated."""
+        so that an interrupted run resumes after the last whole batch. A step's results on
+        an item replace that step's earlier ones, whichever version or backend gave them:
+        an item has one model label, the last run's. Human labels (``sentiment.human``)
+        are another key."""
         with self.transaction() as con:
             for name, rows in batch.items():
                 con.register(f"new_{name}", rows)
+            try:
+                con.execute(
+                    """
+                    DELETE FROM annotations a USING new_annotations n
+                    WHERE a.item_id = n.item_id AND a.key = n.key;
+                    DELETE FROM mentions WHERE item_id IN
+                        (SELECT item_id FROM new_enrichment_log WHERE step = 'mentions');
+                    DELETE FROM enrichment_log l USING new_enrichment_log n
+                    WHERE l.item_id = n.item_id AND l.step = n.step;
+                    INSERT INTO annotations BY NAME SELECT * FROM new_annotations;
+                    INSERT INTO mentions BY NAME SELECT * FROM new_mentions;
+                    INSERT INTO enrichment_log BY NAME SELECT * FROM new_enrichment_log;
+                    """
+                )
+            finally:
+                for name in batch:
+                    con.unregister(f"new_{name}")
+
+    def drop_superseded_enrichment(
+        self, workspace: str, keys_by_step: Mapping[str, Sequence[str]]
+    ) -> None:
+        """Remove the annotations a step wrote (``keys_by_step``) by another version than
+        the one the log says processed the item last."""
+        wanted = " OR ".join(
+            f"(l.step = {sql_literal(step)} AND a.key IN "
+            f"({', '.join(sql_literal(k) for k in keys)}))"
+            for step, keys in keys_by_step.items()
+        )
+        with self.transaction() as con:
             con.execute(
-                """
-                DELETE FROM annotations a USING new_annotations n
-                WHERE a.item_id = n.item_id AND a.key = n.key AND a.source = n.source;
-                DELETE FROM mentions
-                WHERE item_id IN (SELECT DISTINCT item_id FROM new_enrichment_log);
-                DELETE FROM enrichment_log l USING new_enrichment_log n
-                WHERE l.item_id = n.item_id AND l.step = n.step;
-                INSERT INTO annotations BY NAME SELECT * FROM new_annotations;
-                INSERT INTO mentions BY NAME SELECT * FROM new_mentions;
-                INSERT INTO enrichment_log BY NAME SELECT * FROM new_enrichment_log;
-                """
+                f"""
+                DELETE FROM annotations a USING enrichment_log l
+                WHERE a.workspace = ? AND l.item_id = a.item_id AND ({wanted})
+                  AND a.source <> l.version
+                """,
+                [workspace],
             )
-            for name in batch:
-                con.unregister(f"new_{name}")
 
     # -- connections --------------------------------------------------------------
 
