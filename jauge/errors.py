@@ -162,3 +162,20 @@ def error_object(exc: JaugeError) -> dict[str, Any]:
     if errors:
         body["errors"] = [e.shown() for e in errors]
     return {"error": body}
+
+
+def out_of_memory() -> ConfigError:
+    """What to change when the embedded engine runs out of the memory it may use."""
+    from . import settings  # settings name errors of their own
+
+    return ConfigError(
+        _(
+            "the engine ran out of memory: raise {env} (now {limit}, e.g. {env}=4GB), or "
+            "{imports} for imports (now {import_limit}), or ask for less at once (fewer "
+            "organisations, longer periods)",
+            env=settings.MEMORY_LIMIT.env,
+            limit=settings.MEMORY_LIMIT.value(),
+            imports=settings.IMPORT_MEMORY_LIMIT.env,
+            import_limit=settings.IMPORT_MEMORY_LIMIT.value(),
+        )
+    )

@@ -110,6 +110,14 @@ SPARK_MASTER = Setting(
     help="Master of the Spark session that `--engine spark` starts, in Spark's own syntax; "
     "local[2] runs Spark on this machine with two worker threads.",
 )
+SPARK_DRIVER_MEMORY = Setting(
+    name="spark_driver_memory",
+    env="JAUGE_SPARK_DRIVER_MEMORY",
+    default="2g",
+    help="Memory of the Spark driver that `--engine spark` starts (in local mode, all of "
+    "Spark's memory), in Java's syntax: 2g, 4g, 512m. The statistics of every scope are "
+    "gathered there: a comparison of many organisations month by month needs more.",
+)
 
 TRANSFORMERS_MODEL = Setting(
     name="transformers_model",
@@ -170,6 +178,7 @@ SETTINGS: tuple[Setting, ...] = (
     IMPORT_MEMORY_LIMIT,
     THREADS,
     SPARK_MASTER,
+    SPARK_DRIVER_MEMORY,
     TRANSFORMERS_MODEL,
     LOCK_WAIT,
     LANG,

@@ -565,3 +565,68 @@ def test_compare_computes_the_index_version_asked_for(store: Path) -> None:
     _, score = cli_json("score", "--org", "Brand", "--index-version", old, "--db", str(store))
     assert data["rows"][0]["fingerprint"] == score["fingerprint"]
     assert data["rows"][0]["score"] == score["score"]
+
+
+def test_an_account_whose_handle_the_organisation_keeps_on_several_platforms(
+    tmp_path: Path,
+) -> None:
+    """Brands keep one handle everywhere: `--account american` does not pick one of
+    American's six accounts at random, it asks which; `x:american` measures that one.
+    The posts are benchmarks/ingest.py's, resampled from the real files."""
+    from benchmarks.ingest import generate
+
+    posts = tmp_path / "posts.csv"
+    generate(posts, 12_000)
+    db = tmp_path / "store.duckdb"
+    with jauge.open(db) as j:
+        assert j.import_file(posts, "posts-csv").ok
+        with pytest.raises(ConfigError, match=r"on several platforms .*: name the one to measure"):
+            j.score("American", account="american")
+        result = j.score("American", account="x:american")
+    table = pd.read_csv(posts)
+    start, end = pd.Timestamp(result.scope["from"]), pd.Timestamp(result.scope["to"])
+    created = pd.to_datetime(table.created_at).dt.tz_localize(None)
+    own = table[
+        (table.org == "American") & (table.platform == "x") & (table.kind == "post")
+        & (created >= start) & (created < end + pd.Timedelta(days=1))
+    ]  # fmt: skip
+    assert result.coverage["items"] == len(own) > 0
+    assert result.coverage["stratum"].startswith("x|")
+    code, data = cli_json("score", "--org", "American", "--account", "american", "--db", str(db))
+    assert code == 1 and "for example bluesky:american" in data["error"]["message"]
+
+
+def test_time_to_first_response_is_the_median_of_the_answered_threads(tmp_path: Path) -> None:
+    """From 1.0.2 an even number of answered threads has the midpoint of its two middle
+    hours as median; 1.0.1 took the lower one. benchmarks/index.py's store (resampled
+    from the real data) answers a quarter of the threads others start."""
+    import numpy as np
+
+    from benchmarks.index import WORKSPACE, generate
+    from jauge.metrics.engines import get_engine
+    from jauge.metrics.indicators import weighted_median
+    from jauge.metrics.scope import ScopeRequest, organisations_known, resolve_scope
+    from jauge.metrics.spec import load_spec
+
+    db = tmp_path / "generated.duckdb"
+    generate(db, accounts=4, interactions=20_000)
+    spec = load_spec()
+    checked = 0
+    with jauge.open(db, workspace=WORKSPACE) as j:
+        known = organisations_known(j.store, WORKSPACE)
+        for org in sorted(known):
+            scope = resolve_scope(j.store, WORKSPACE, ScopeRequest(org=org), spec, known)[0]
+            threads = get_engine("duckdb").statistics(j.store, [scope], spec.statistics_rules)
+            hours = [
+                h for h in threads["threads"].column("hours_to_first").to_pylist() if h is not None
+            ]
+            now = j.score(org).components["time_to_first_response"].value
+            before = j.score(org, version="jauge-index/1.0.1").components["time_to_first_response"]
+            assert now == pytest.approx(float(np.median(hours)), abs=1e-12)
+            assert before.value == sorted(hours)[(len(hours) - 1) // 2]
+            checked += len(hours) % 2 == 0
+    assert checked  # an organisation with an even number of answered threads
+    # the bootstrap's whole-number weights: half the weight between two values
+    values, weights = np.array([3.0, 1.0, 2.0, 10.0]), np.array([[1, 1, 0, 2], [0, 0, 1, 1]])
+    assert weighted_median(values, weights).tolist() == [6.5, 6.0]
+    assert weighted_median(values, weights, "lower").tolist() == [3.0, 2.0]

@@ -2,6 +2,7 @@
 
 import math
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -137,3 +138,34 @@ def test_spark_that_cannot_start_names_the_setting(
         with pytest.raises(jauge.ConfigError, match="JAUGE_SPARK_MASTER"):
             j.score("Brand", engine="spark")
     spark_session.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("JAVA_HOME", "/nowhere", "needs a Java 17 runtime, and none was found"),
+        ("JAUGE_SPARK_MASTER", "bogus", "JAUGE_SPARK_MASTER is 'bogus', which Spark does not"),
+        ("JAUGE_SPARK_DRIVER_MEMORY", "lots", "JAUGE_SPARK_DRIVER_MEMORY takes an amount"),
+    ],
+)
+def test_what_keeps_spark_from_starting_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, said: str
+) -> None:
+    """Checked before Spark starts: the message names the setting, not only Java."""
+    from jauge.metrics.engines import spark_session
+
+    spark_session.cache_clear()  # a session another test started would be reused
+    monkeypatch.setenv(variable, value)
+    with jauge.open(tmp_path / "store.duckdb") as j:
+        assert j.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+        with pytest.raises(jauge.ConfigError, match=re.escape(said)):
+            j.score("Brand", engine="spark")
+    spark_session.cache_clear()
+
+
+def test_spark_running_out_of_memory_says_which_setting_gives_it_more() -> None:
+    from jauge.metrics.engines import _spark_failed
+
+    failed = _spark_failed(RuntimeError("Job aborted\njava.lang.OutOfMemoryError: Java heap"))
+    assert str(failed).startswith("Spark could not compute the statistics: it ran out of memory")
+    assert "JAUGE_SPARK_DRIVER_MEMORY (now 2g, e.g. JAUGE_SPARK_DRIVER_MEMORY=8g)" in str(failed)

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 import click
 import duckdb
 
-from ..errors import JaugeError, ReadOnlyStoreError, UsageError, error_object, is_interruption
+from ..errors import (
+    JaugeError,
+    ReadOnlyStoreError,
+    UsageError,
+    error_object,
+    is_interruption,
+    out_of_memory,
+)
 from ..i18n import _, localised
 from .options import WORKSPACE_OPTION
 
@@ -71,6 +78,8 @@ def reported(fmt: str = "table") -> Iterator[None]:
             exc = ReadOnlyStoreError(
                 _("this command writes to the store, which is read-only here: run it on a copy")
             )
+        if isinstance(exc, duckdb.OutOfMemoryException):
+            exc = out_of_memory()
         if not isinstance(exc, JaugeError):
             raise
         if fmt == "json":

@@ -81,7 +81,12 @@ def _date(value: str | None, option: str) -> date | None:
 
 @click.command("score", epilog=SCORE_EPILOG)
 @click.option("--org", required=True, metavar="ORG", help="The organisation to measure.")
-@click.option("--account", metavar="HANDLE", help="Only this account of the organisation.")
+@click.option(
+    "--account",
+    metavar="HANDLE",
+    help="Only this account of the organisation (PLATFORM:HANDLE where it has that handle "
+    "on several platforms, e.g. x:brand).",
+)
 @click.option("--campaign", metavar="NAME", help="Only this campaign (see `jauge campaign add`).")
 @window_options
 @engine_option

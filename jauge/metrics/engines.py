@@ -7,7 +7,11 @@ are registered through the ``jauge.engines`` entry point, like sources.
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import tempfile
+import warnings
 from abc import ABC, abstractmethod
 from functools import cache
 from pathlib import Path
@@ -16,7 +20,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from .. import plugins, settings
-from ..errors import ConfigError
+from ..errors import ConfigError, is_interruption
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from .spec import StatisticsRules
@@ -157,9 +161,32 @@ class SparkEngine(Engine):
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
         for name, sql in self.sql(rules, needs_narrowing(scopes)).items():
-            frame = spark.sql(sql)
-            results[name] = _normalised(_to_arrow(frame), name)
+            try:
+                results[name] = _normalised(_to_arrow(spark.sql(sql)), name)
+            except Exception as exc:  # Java's errors, through Py4J: what to change is ours
+                if is_interruption(exc):
+                    raise
+                raise _spark_failed(exc) from exc
         return results
+
+
+def _spark_failed(exc: BaseException) -> ConfigError:
+    """What to change when Spark fails computing the statistics: most often its memory."""
+    text = str(exc)
+    memory = settings.SPARK_DRIVER_MEMORY
+    if "OutOfMemoryError" in text or "TaskResultLost" in text:
+        reason = _("it ran out of memory")
+    else:
+        reason = next((line for line in text.splitlines() if line.strip()), type(exc).__name__)
+    return ConfigError(
+        _(
+            "Spark could not compute the statistics: {reason}. Give it more memory with "
+            "{env} (now {memory}, e.g. {env}=8g), or use the default engine (duckdb)",
+            reason=reason[:200],
+            env=memory.env,
+            memory=memory.value(),
+        )
+    )
 
 
 def _to_arrow(frame: Any) -> pa.Table:
@@ -172,35 +199,84 @@ def _to_arrow(frame: Any) -> pa.Table:
 def spark_session() -> Any:
     """One local Spark session per process, in UTC like the store."""
     try:
-        from pyspark.sql import SparkSession
+        with warnings.catch_warnings():  # PySpark's notes on the pandas version, not ours
+            warnings.simplefilter("ignore", FutureWarning)
+            from pyspark.sql import SparkSession
     except ImportError as exc:
         raise ConfigError(
             _("the spark engine needs PySpark and a Java 17 runtime: pip install 'jauge[spark]'")
         ) from exc
-    master = settings.SPARK_MASTER.value()
-    try:
-        session = (
-            SparkSession.builder.master(master)
-            .appName("jauge")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.ansi.enabled", "false")
-            .getOrCreate()
+    master = settings.SPARK_MASTER.value().strip()
+    if not _SPARK_MASTER.fullmatch(master):
+        raise ConfigError(
+            _(
+                "{env} is {master}, which Spark does not know: local, local[N], local[*], "
+                "spark://HOST:PORT, yarn or k8s://HOST:PORT",
+                env=settings.SPARK_MASTER.env,
+                master=repr(master),
+            )
         )
+    memory = settings.SPARK_DRIVER_MEMORY.value().strip()
+    if not _JAVA_MEMORY.fullmatch(memory):
+        raise ConfigError(
+            _(
+                "{env} takes an amount of memory in Java's syntax like 2g, 4g or 512m, got {value}",
+                env=settings.SPARK_DRIVER_MEMORY.env,
+                value=repr(memory),
+            )
+        )
+    java = _java()
+    if java is None:
+        raise ConfigError(
+            _(
+                "the spark engine needs a Java 17 runtime, and none was found (JAVA_HOME, "
+                "then java on the PATH); the default engine (duckdb) needs nothing"
+            )
+        )
+    if master.startswith("local"):  # one machine: no need to look up its network name
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    try:
+        with warnings.catch_warnings():  # PySpark's notes on the pandas version, not ours
+            warnings.simplefilter("ignore", FutureWarning)
+            session = (
+                SparkSession.builder.master(master)
+                .appName("jauge")
+                .config("spark.driver.memory", memory)
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.ansi.enabled", "false")
+                .getOrCreate()
+            )
     except Exception as exc:  # PySpark's and Java's errors alike: what to change is ours
         reason = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise ConfigError(
             _(
-                "Spark could not start with the master {master} ({env}): {reason}; the spark "
-                "engine needs a Java 17 runtime, or the default engine (duckdb) needs nothing",
+                "Spark could not start with the master {master} ({env}) and the Java of "
+                "{java}: {reason}",
                 master=repr(master),
                 env=settings.SPARK_MASTER.env,
-                reason=reason[:200],
+                java=java,
+                reason=reason[:200].rstrip(". "),
             )
         ) from exc
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+#: the masters Spark knows (https://spark.apache.org/docs/latest/submitting-applications.html)
+_SPARK_MASTER = re.compile(r"local(\[(\d+|\*)(,\s*\d+)?\])?|spark://\S+|yarn|k8s://\S+|mesos://\S+")
+_JAVA_MEMORY = re.compile(r"\d+[kKmMgGtT]?")
+
+
+def _java() -> str | None:
+    """The Java runtime Spark will start: JAVA_HOME's, else the PATH's."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        java = Path(home) / "bin" / "java"
+        return str(java) if java.exists() else None
+    return shutil.which("java")
 
 
 def get_engine(name: str) -> Engine:

@@ -464,7 +464,9 @@ def score_statistics(
     fp = fingerprint(spec, panel, scope, stats)
     seed = spec.seed ^ int(fp[:8], 16)
     merged, counts = collapse(stats)
-    estimates = estimate(merged, bootstrap_weights(merged, spec.replicates, seed, counts))
+    estimates = estimate(
+        merged, bootstrap_weights(merged, spec.replicates, seed, counts), spec.medians
+    )
     warnings: list[str] = []
     if not any(table.num_rows for table in stats.values()):
         # said first: every indicator's own "insufficient data" follows from it

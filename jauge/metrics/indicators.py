@@ -137,20 +137,33 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The weighted median of ``values`` for each row of ``weights`` (NaN if no weight)."""
+def weighted_median(
+    values: np.ndarray, weights: np.ndarray, medians: str = "midpoint"
+) -> np.ndarray:
+    """The weighted median of ``values`` for each row of ``weights`` (NaN if no weight).
+
+    Weights are whole numbers (how many times the bootstrap draws each value). Where
+    half the weight falls exactly between two values, the median is their midpoint, as
+    the median of an even number of values is; up to index 1.0.1 it was the lower of
+    the two (``medians="lower"``).
+    """
     if values.size == 0:
         return np.full(weights.shape[0], np.nan)
     order = np.argsort(values, kind="stable")
     sorted_values = values[order]
     cumulative = np.cumsum(weights[:, order], axis=1)
     total = cumulative[:, -1]
-    index = np.argmax(cumulative >= (total / 2.0)[:, None], axis=1)
-    return np.where(total > 0, sorted_values[index], np.nan)
+    half = (total / 2.0)[:, None]
+    lower = sorted_values[np.argmax(cumulative >= half, axis=1)]
+    if medians == "lower":
+        return np.where(total > 0, lower, np.nan)
+    upper = sorted_values[np.argmax(cumulative > half, axis=1)]
+    return np.where(total > 0, (lower + upper) / 2.0, np.nan)
 
 
-def estimate(stats: Stats, weights: Weights) -> Estimates:
-    """Every indicator the statistics allow, over the data and the replicates."""
+def estimate(stats: Stats, weights: Weights, medians: str = "midpoint") -> Estimates:
+    """Every indicator the statistics allow, over the data and the replicates; ``medians``
+    as the index version reads them (see :func:`weighted_median`)."""
     values: dict[str, np.ndarray] = {}
     sizes: dict[str, np.ndarray] = {}
     w = weights["items"]
@@ -195,7 +208,7 @@ def estimate(stats: Stats, weights: Weights) -> Estimates:
     sizes["response_rate"] = n_threads
     hours = column(stats, "threads", "hours_to_first")
     answered = ~np.isnan(hours)
-    values["time_to_first_response"] = weighted_median(hours[answered], t[:, answered])
+    values["time_to_first_response"] = weighted_median(hours[answered], t[:, answered], medians)
     sizes["time_to_first_response"] = t[:, answered].sum(axis=1)
 
     o = weights["opinions"]

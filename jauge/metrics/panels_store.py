@@ -90,7 +90,7 @@ def unit_values(
             continue
         reasons = unmeasurable(scope, scope_stats, first_seen.get(scope.org_id))
         stats = as_read_by(spec, scope_stats)
-        estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed))
+        estimates = estimate(stats, bootstrap_weights(stats, 0, spec.seed), spec.medians)
         platform, band = stratum_of(stats, spec)
         values = {
             i.name: float(estimates.values[i.name][0])

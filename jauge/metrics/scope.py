@@ -49,6 +49,41 @@ def organisations_known(store: Store, workspace: str) -> dict[str, tuple[str, da
     return {name: (org_id, latest.date() if latest else None) for name, org_id, latest in rows}
 
 
+def _account(store: Store, org_id: str, request: ScopeRequest) -> tuple[str, str]:
+    """The one account ``request.account`` names: its handle, or ``PLATFORM:HANDLE``
+    where the organisation has that handle on several platforms (brands keep one
+    handle everywhere)."""
+    asked = (request.account or "").strip()
+    rows = store.con.execute(
+        "SELECT account_id, platform, handle FROM accounts WHERE org_id = ? "
+        "AND lower(handle) = lower(?) ORDER BY platform",
+        [org_id, asked.lstrip("@")],
+    ).fetchall()
+    platform, colon, handle = asked.partition(":")
+    if not rows and colon:
+        rows = store.con.execute(
+            "SELECT account_id, platform, handle FROM accounts WHERE org_id = ? "
+            "AND lower(platform) = lower(?) AND lower(handle) = lower(?)",
+            [org_id, platform.strip(), handle.strip().lstrip("@")],
+        ).fetchall()
+    if not rows:
+        raise NotFoundError(
+            _("no account {account} for {org}", account=repr(asked), org=repr(request.org))
+        )
+    if len(rows) > 1:
+        raise ConfigError(
+            _(
+                "{org} has the account {account} on several platforms ({platforms}): name "
+                "the one to measure as PLATFORM:HANDLE, for example {example}",
+                org=repr(request.org),
+                account=repr(asked),
+                platforms=", ".join(str(r[1]) for r in rows),
+                example=f"{rows[0][1]}:{rows[0][2]}",
+            )
+        )
+    return str(rows[0][0]), str(rows[0][1])
+
+
 def resolve_scope(
     store: Store,
     workspace: str,
@@ -64,20 +99,7 @@ def resolve_scope(
     org_id = found[0] if found else store.org_id(workspace, request.org)
     account_id = account_platform = None
     if request.account:
-        rows = store.con.execute(
-            "SELECT account_id, platform FROM accounts WHERE org_id = ? "
-            "AND lower(handle) = lower(?)",
-            [org_id, request.account.lstrip("@")],
-        ).fetchall()
-        if not rows:
-            raise NotFoundError(
-                _(
-                    "no account {account} for {org}",
-                    account=repr(request.account),
-                    org=repr(request.org),
-                )
-            )
-        account_id, account_platform = str(rows[0][0]), str(rows[0][1])
+        account_id, account_platform = _account(store, org_id, request)
     start, end, terms, keys = request.start, request.end, None, None
     if request.campaign:
         rows = store.con.execute(

@@ -27,6 +27,9 @@ DIRECTIONS = ("higher", "lower")
 #: (up to 1.0.1), or each from the latest snapshot that gives it (from 1.0.2), so that a
 #: newer export lacking a column does not make that count unknown
 SNAPSHOT_COUNTS = ("latest_snapshot", "latest_known")
+#: a median where half the weight falls between two values: the lower one (up to
+#: 1.0.1) or their midpoint (from 1.0.2), as the median of an even number of values is
+MEDIANS = ("lower", "midpoint")
 UNITS = (
     "items",
     "items_with_comments",
@@ -89,6 +92,7 @@ class IndexSpec:
     response_sla_hours: float
     pillars: tuple[Pillar, ...]
     snapshot_counts: str = "latest_snapshot"
+    medians: str = "lower"
 
     @property
     def statistics_rules(self) -> StatisticsRules:
@@ -205,6 +209,9 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
     snapshot_counts = data.get("snapshot_counts", "latest_snapshot")
     if snapshot_counts not in SNAPSHOT_COUNTS:
         raise c.fail("snapshot_counts", f"expected one of {', '.join(SNAPSHOT_COUNTS)}")
+    medians = data.get("medians", "lower")
+    if medians not in MEDIANS:
+        raise c.fail("medians", f"expected one of {', '.join(MEDIANS)}")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -217,6 +224,7 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         response_sla_hours=float(c.get(data, "response_sla_hours", "", (int, float))),
         pillars=tuple(pillars),
         snapshot_counts=snapshot_counts,
+        medians=medians,
     )
 
 

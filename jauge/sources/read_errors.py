@@ -8,6 +8,7 @@ import zlib
 
 import duckdb
 
+from .. import settings
 from ..i18n import N_
 
 
@@ -56,6 +57,12 @@ def explain_read_error(exc: BaseException, encoding: str, row_limit: int | None 
     reads, in bytes, when it has one."""
     raw = str(exc)
     message = short_reason(raw)
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        limit = settings.IMPORT_MEMORY_LIMIT
+        return N_(
+            "the import ran out of memory ({reason}): raise {env} (now {limit}, e.g. "
+            "{env}=2GB) and import the file again"
+        ).format(reason=message, env=limit.env, limit=limit.value())
     if "invalid UTF8" in raw or "UnicodeDecodeError" in raw or isinstance(exc, UnicodeDecodeError):
         return N_(
             "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
