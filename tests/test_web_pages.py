@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from jauge.i18n import day
 from jauge.metrics.labels import label
 from jauge.web import create_app
 
@@ -166,8 +167,13 @@ def test_compare_and_listening_pages_show_the_airlines(app_client: TestClient, w
     # share of voice covers the chosen organisation's window, not the latest data of any
     topics = app_client.get("/api/v1/topics", params={"org": "Cosmetics brand"}).json()
     brand = app_client.get("/listening", params={"org": "Cosmetics brand"}).text
-    shown = re.findall(r"<small>([0-9-]+) – ([0-9-]+)</small>", brand)
-    assert (topics["from"], topics["to"]) in shown
+    shown = re.findall(r"<small>([^<]+) – ([^<]+)</small>", brand)
+    assert (day(topics["from"], "en"), day(topics["to"], "en")) in shown
+    # as the page's language writes days
+    french = app_client.get("/listening", params={"org": "Cosmetics brand", "lang": "fr"}).text
+    shown = re.findall(r"<small>([^<]+) – ([^<]+)</small>", french)
+    assert (day(topics["from"], "fr"), day(topics["to"], "fr")) in shown
+    assert all(re.fullmatch(r"(1er|\d+) \S+ \d{4}", d) for pair in shown for d in pair), shown
 
 
 def test_upload_form_imports_or_lists_every_error(writable_client: TestClient, tmp_path):

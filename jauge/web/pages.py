@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import ConfigError
-from ..i18n import localised, number
+from ..i18n import day, localised, number
 from ..metrics import labels
 from . import api, charts, i18n, options
 from .auth import (
@@ -106,6 +106,7 @@ def render(
             "lang_link": lang_link,
             "spec": lambda chart: _spec_json(charts.localised(chart, lang)),
             "number": functools.partial(number, lang=lang),
+            "day": functools.partial(day, lang=lang),
             "org_options": options.options,
             "localised": localised,
             "label": labels.label,
