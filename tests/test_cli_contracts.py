@@ -434,3 +434,14 @@ def test_ctrl_c_during_an_import_is_an_interruption_never_the_files_fault(
     assert "interrupted: " in result.stderr and result.stdout == ""
     with jauge.open(db) as j:  # nothing written, and the file not blamed in the history
         assert j.items.num_rows == 0 and j.imports.num_rows == 0
+
+
+def test_an_output_name_the_file_system_refuses_is_a_usage_error(tmp_path: Path) -> None:
+    """Checked before the report is computed, as a folder that does not exist is."""
+    name = str(tmp_path / ("report-" + "x" * 300 + ".html"))
+    result = CliRunner().invoke(
+        cli, ["report", "--org", "Brand", "--output", name, "--db", str(tmp_path / "s.duckdb")]
+    )
+    assert result.exit_code == 2
+    assert "cannot write" in result.stderr and "File name too long" in result.stderr
+    assert "Traceback" not in result.output

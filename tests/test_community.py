@@ -490,3 +490,46 @@ def test_the_gexf_export_reads_back_as_the_graph(tmp_path: Path) -> None:
         with again.open("wb") as out:
             write_gexf(j.store, j.workspace, "United", out, alias=alias.__getitem__)
         assert again.read_bytes() == path.read_bytes()  # the same store, the same file
+
+
+def test_activated_audience_counts_each_person_once(tmp_path: Path) -> None:
+    """docs/people.md: the unique people (other than them) who engaged with their items
+    about the organisation. One person answering three of someone's posts is one person,
+    not three. benchmarks/community.py's store, resampled from the airline tweets, has
+    people who come back to the same authors."""
+    from datetime import date, timedelta
+
+    import pandas as pd
+
+    from benchmarks.community import ORG, WORKSPACE, generate
+    from jauge.community.people import rank_people
+
+    db = tmp_path / "community.duckdb"
+    generate(db, persons=3_000, interactions=40_000)
+    with jauge.open(db, workspace=WORKSPACE) as j:
+        people = rank_people(j.store, WORKSPACE, ORG, limit=100_000)
+        last = j.store.latest_item_day([j.store.org_id(WORKSPACE, ORG)])
+        begin = pd.Timestamp(last - timedelta(days=89))
+        items = j.sql(
+            "SELECT item_id, author_person_id FROM content_items WHERE NOT is_own "
+            "AND author_person_id IS NOT NULL"
+        ).to_pandas()
+        created = j.sql("SELECT item_id, created_at FROM content_items").to_pandas()
+        touches = j.sql(
+            "SELECT target_item_id AS item_id, actor_person_id FROM interactions "
+            "WHERE actor_person_id IS NOT NULL"
+        ).to_pandas()
+    assert isinstance(last, date)
+    items = items.merge(created, on="item_id")
+    items = items[
+        (items.created_at >= begin) & (items.created_at < pd.Timestamp(last) + pd.Timedelta(days=1))
+    ]
+    joined = touches.merge(items, on="item_id")
+    joined = joined[joined.actor_person_id != joined.author_person_id]
+    unique = joined.groupby("author_person_id").actor_person_id.nunique()
+    per_item = joined.groupby(["author_person_id", "item_id"]).actor_person_id.nunique()
+    summed = per_item.groupby("author_person_id").sum()
+    repeated = [p for p in people if summed.get(p.person_id, 0) > unique.get(p.person_id, 0)]
+    assert repeated  # people whose audience came back to several of their items
+    for person in people:
+        assert person.activated_audience == int(unique.get(person.person_id, 0)), person.handle

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 
 import jauge
 from jauge.cli.main import cli
+from jauge.integrity.assess import latest_assessment
 from jauge.integrity.profile import score_profiles
 
 from .conftest import DATA
@@ -534,3 +535,41 @@ def test_a_forgotten_person_keeps_their_weight_in_every_later_assessment(
             assert later.coverage == score.coverage
     assert (again.flagged, again.weight_removed) == (first.flagged, first.weight_removed)
     assert (again.forgotten, again.with_profile) == (2, first.with_profile - 1)
+
+
+def test_integrity_never_shows_a_forgotten_person_by_their_store_id(gamed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A person's id is a hash of their platform and handle: shown after `jauge person
+    forget`, one hash of a suspected handle would confirm it. jauge integrity (table and
+    JSON, the run and the latest assessment) names them by their keyed pseudonym."""
+    import shutil
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(gamed["db"], db)
+    with jauge.open(db) as j:
+        j.integrity()
+        bought = j.sql(
+            "SELECT p.handle, p.person_id FROM authenticity a JOIN persons p USING (person_id) "
+            "WHERE a.weight = 0 AND a.group_id IS NULL AND p.handle LIKE 'acct%' "
+            "ORDER BY p.handle LIMIT 1"
+        ).to_pylist()[0]
+        member = j.sql("SELECT person_id FROM persons WHERE handle = ?", [POD[0]]).to_pylist()
+    ids = [bought["person_id"], member[0]["person_id"]]
+    for handle in (bought["handle"], POD[0]):
+        out = CliRunner().invoke(cli, ["person", "forget", handle, "--db", str(db)])
+        assert out.exit_code == 0, out.output
+    runner = CliRunner()
+    shown = [
+        runner.invoke(cli, ["integrity", "--db", str(db), *args]).output
+        for args in ([], ["--format", "json"], ["--limit", "500", "--format", "json"])
+    ]
+    with jauge.open(db) as j:
+        latest = json.dumps(latest_assessment(j.store, j.workspace, limit=500))
+    for text in [*shown, latest]:
+        for person_id in ids:
+            assert person_id not in text
+    # still listed: by the pseudonym --pseudonymise gives them
+    data = json.loads(shown[2])
+    listed = {a["person_id"] for a in data["accounts"]} | {
+        m for g in data["groups"] for m in g["members"]
+    }
+    assert sum(1 for p in listed if p.startswith("p-")) == 2, listed

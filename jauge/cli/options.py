@@ -138,6 +138,12 @@ def destination(ctx: click.Context, param: click.Parameter, value: str | None) -
         return value
     path = Path(value)
     folder = path.parent
+    try:
+        path.exists()  # a name the file system refuses (too long) is refused here
+    except OSError as exc:
+        raise click.BadParameter(
+            _("cannot write {path}: {reason}", path=value, reason=exc.strerror or str(exc))
+        ) from None
     if path.is_dir():
         raise click.BadParameter(_("{path} is a folder: give a file name", path=value))
     if not folder.is_dir():

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pyarrow as pa
+
 from ..enrich.mentions import normalise
 from ..store.duckdb_store import Store
 from .graph import community_pagerank, window
@@ -120,17 +122,25 @@ def rank_people(
             [workspace, begin, finish],
         ).fetchall()
     )
-    engaged = store.con.execute(
-        """
-        SELECT i.target_item_id, count(DISTINCT i.actor_person_id)
-        FROM interactions i JOIN content_items c ON c.item_id = i.target_item_id
-        WHERE i.workspace = ? AND i.actor_person_id IS NOT NULL
-          AND i.actor_person_id <> c.author_person_id
-        GROUP BY 1
-        """,
-        [workspace],
-    ).fetchall()
-    audience_of = dict(engaged)
+    # who engaged with each item about the organisation: a person's audience is the
+    # people who engaged with any of their items, each counted once
+    store.con.register("jauge_people_items", pa.table({"item_id": [r[0] for r in items]}))
+    try:
+        engaged = store.con.execute(
+            """
+            SELECT i.target_item_id, list(DISTINCT i.actor_person_id)
+            FROM interactions i JOIN content_items c ON c.item_id = i.target_item_id
+            WHERE i.workspace = ? AND i.actor_person_id IS NOT NULL
+              AND i.actor_person_id <> c.author_person_id
+              AND i.target_item_id IN (SELECT item_id FROM jauge_people_items)
+            GROUP BY 1
+            """,
+            [workspace],
+        ).fetchall()
+    finally:
+        store.con.unregister("jauge_people_items")
+    actors_of: dict[str, set[str]] = {item: set(actors) for item, actors in engaged}
+    audience_of = {item: len(actors) for item, actors in actors_of.items()}
     answered = {
         r[0]
         for r in store.con.execute(
@@ -214,7 +224,7 @@ def rank_people(
                 followers=None if followers is None else int(followers),
                 topical_relevance=len(topical) / max(totals.get(person_id, len(topical)), 1),
                 persistence=len(firsts),
-                activated_audience=sum(audience_of.get(r[0], 0) for r in topical),
+                activated_audience=len(set().union(*(actors_of.get(r[0], ()) for r in topical))),
                 network_position=ranks.get(person_id, 0.0) * scale,
                 relationship={
                     "answered_by_org": replied,

@@ -21,6 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..community.privacy import Forgotten
 from ..i18n import N_
 from ..store import Store
 from ..store.duckdb_store import utcnow
@@ -145,6 +146,14 @@ def assess(
     }
     store.save_authenticity(workspace, assessed.drop_columns(["platform", "handle"]), run)
     signals = Counter(s for fired in assessed.column("signals").to_pylist() for s in fired)
+    shown = _shown_ids(
+        store,
+        workspace,
+        [
+            *assessed.column("person_id").to_pylist()[:limit],
+            *(m for g in groups for m in g.members),
+        ],
+    )
     return IntegrityReport(
         method=METHOD,
         workspace=workspace,
@@ -154,12 +163,15 @@ def assess(
         flagged=flagged,
         weight_removed=sum(1.0 - w for w in weights),
         signals=dict(sorted(signals.items())),
-        groups=groups,
+        groups=[
+            LockstepGroup(g.group_id, tuple(shown.get(m, m) for m in g.members), g.items)
+            for g in groups
+        ],
         follower_jumps=follower_jumps(store, workspace),
         warnings=warnings,
         accounts=[
             AssessedPerson(
-                r["person_id"],
+                shown.get(r["person_id"], r["person_id"]),
                 r["platform"],
                 r["handle"],
                 r["weight"],
@@ -204,6 +216,10 @@ def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[
         """,
         params=[workspace, limit],
     ).to_arrow_table()
+    shown = _shown_ids(store, workspace, accounts.column("person_id").to_pylist())
+    listed = [
+        {**a, "person_id": shown.get(a["person_id"], a["person_id"])} for a in accounts.to_pylist()
+    ]
     return {
         "method": method,
         "assessed_at": assessed_at.isoformat(),
@@ -211,9 +227,17 @@ def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[
         "persons": persons,
         "flagged": flagged,
         "groups": groups,
-        "accounts": accounts.to_pylist(),
+        "accounts": listed,
     }
 
 
 def _jump_dict(jump: FollowerJump) -> dict[str, Any]:
     return {**asdict(jump), "day": jump.day.isoformat()}
+
+
+def _shown_ids(store: Store, workspace: str, person_ids: list[str]) -> dict[str, str]:
+    """The id to show for each forgotten person among ``person_ids``: their keyed
+    pseudonym, as every output names them, never their id, which a hash of the handle
+    `jauge person forget` erased would confirm."""
+    names = Forgotten(store, workspace)
+    return {pid: names.person(pid) for pid in names.persons(person_ids)}
