@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -13,6 +14,7 @@ import pytest
 import jauge
 from jauge.metrics.engines import get_engine
 from jauge.metrics.spec import SNAPSHOT_COUNTS, StatisticsRules
+from jauge.metrics.statistics import shares_organisations
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
 from .test_index import write_newer_export_without_shares
@@ -21,16 +23,24 @@ from .test_value import write_named_sessions
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
-@pytest.mark.parametrize("counts", SNAPSHOT_COUNTS)
+@pytest.mark.parametrize(
+    ("counts", "shared"),
+    [(counts, False) for counts in SNAPSHOT_COUNTS] + [("latest_known", True)],
+    ids=[*SNAPSHOT_COUNTS, "many-scopes"],
+)
 @pytest.mark.parametrize("narrowed", [False, True], ids=["orgs", "accounts-campaigns"])
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])
-def test_the_sql_each_engine_runs_is_pinned(engine: str, narrowed: bool, counts: str) -> None:
+def test_the_sql_each_engine_runs_is_pinned(
+    engine: str, narrowed: bool, counts: str, shared: bool
+) -> None:
     """A change to the statistics' SQL, or to its transpilation, shows up in review."""
-    sql = get_engine(engine).sql(StatisticsRules(24.0, counts), narrowed)
+    sql = get_engine(engine).sql(StatisticsRules(24.0, counts), narrowed, shared)
     text = "\n\n".join(f"-- {name}\n{body.strip()}" for name, body in sorted(sql.items()))
     variant = "narrowed" if narrowed else "orgs"
-    # up to 1.0.1, the counts were read from each item's latest snapshot as a whole
+    # up to 1.0.1, the counts were read from each item's latest snapshot as a whole; scopes
+    # sharing organisations read their engagers apart (see statistics._engagers_of_many)
     suffix = "-latest-snapshot" if counts == "latest_snapshot" else ""
+    suffix += "-many-scopes" if shared else ""
     snapshot = SNAPSHOTS / f"statistics-{engine}-{variant}{suffix}.sql"
     if os.environ.get("JAUGE_UPDATE_SNAPSHOTS") == "1":
         snapshot.write_text(text + "\n")
@@ -105,18 +115,64 @@ def test_both_engines_compute_the_same_statistics_bit_for_bit(tmp_path: Path) ->
     spec = load_spec()
     with jauge.open(db, workspace=WORKSPACE) as j:
         known = organisations_known(j.store, WORKSPACE)
+        # whole organisations, and two quarters of the first: scopes sharing organisations
+        first = sorted(known)[0]
         scopes = [
-            resolve_scope(j.store, WORKSPACE, ScopeRequest(org=org), spec, known)[0]
-            for org in sorted(known)
+            resolve_scope(j.store, WORKSPACE, request, spec, known)[0]
+            for request in [
+                *(ScopeRequest(org=org) for org in sorted(known)),
+                ScopeRequest(org=first, start=date(2024, 1, 1), end=date(2024, 3, 31)),
+                ScopeRequest(org=first, start=date(2024, 4, 1), end=date(2024, 6, 29)),
+            ]
         ]
+        assert shares_organisations(scopes)
         on_duckdb = get_engine("duckdb").statistics(j.store, scopes, spec.statistics_rules)
         on_spark = get_engine("spark").statistics(j.store, scopes, spec.statistics_rules)
         answered = pc.count(on_duckdb["threads"].column("hours_to_first")).as_py()
         assert answered > 100  # the case at stake: many answered threads
         for name, table in on_duckdb.items():
             assert table.equals(on_spark[name]), name
-        org = sorted(known)[0]
-        assert j.score(org).fingerprint == j.score(org, engine="spark").fingerprint
+        # one scope alone takes the one-pass statement, on both engines alike
+        assert j.score(first).fingerprint == j.score(first, engine="spark").fingerprint
+
+
+def test_scopes_sharing_organisations_have_the_engagers_each_has_alone(tmp_path: Path) -> None:
+    """A comparison month by month reads engagers with a statement of its own (one pass
+    over an organisation's history per scope would not fit in memory): it must give each
+    scope the rows the one-pass statement gives it alone, accounts and campaigns too.
+    benchmarks/index.py's store, resampled from the real data."""
+    from benchmarks.index import WORKSPACE, generate
+    from jauge.metrics.scope import ScopeRequest, organisations_known, resolve_scope
+    from jauge.metrics.spec import load_spec
+    from jauge.metrics.statistics import split_by_scope
+
+    db = tmp_path / "generated.duckdb"
+    generate(db, accounts=3, interactions=30_000)
+    spec, engine = load_spec(), get_engine("duckdb")
+    with jauge.open(db, workspace=WORKSPACE) as j:
+        known = organisations_known(j.store, WORKSPACE)
+        first = sorted(known)[0]
+        # its texts are placeholders: the own answers say "thanks"
+        j.add_campaign(
+            "Spring", org=first, start="2024-03-01", end="2024-05-31", keywords=["thanks"]
+        )
+        months = [(date(2024, m, 1), date(2024, m + 1, 1) - timedelta(days=1)) for m in range(1, 7)]
+        requests = [
+            *(ScopeRequest(org=org, start=a, end=b) for org in sorted(known) for a, b in months),
+            *(ScopeRequest(org=org) for org in sorted(known)),
+            ScopeRequest(org=first, campaign="Spring"),
+        ]
+        scopes = [resolve_scope(j.store, WORKSPACE, r, spec, known)[0] for r in requests]
+        scopes = [s for s in scopes if s is not None]
+        assert shares_organisations(scopes) and len(scopes) > 20
+        together = split_by_scope(
+            engine.statistics(j.store, scopes, spec.statistics_rules), len(scopes)
+        )
+        for scope, stats in zip(scopes, together, strict=True):
+            alone = split_by_scope(engine.statistics(j.store, [scope], spec.statistics_rules), 1)[0]
+            for name, table in alone.items():
+                assert table.equals(stats[name]), (name, scope)
+        assert sum(t["engagers"].num_rows for t in together) > 1000
 
 
 def test_spark_that_cannot_start_names_the_setting(

@@ -30,6 +30,7 @@ from .statistics import (
     Scope,
     needs_narrowing,
     scope_tables,
+    shares_organisations,
     statistics_sql,
 )
 
@@ -55,9 +56,16 @@ class Engine(ABC):
         """The statistic tables of all ``scopes`` at once, with the columns of
         ``statistics.COLUMNS``, sorted by scope (see ``statistics.split_by_scope``)."""
 
-    def sql(self, rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
+    def sql(
+        self, rules: StatisticsRules, narrowed: bool = True, shared: bool = False
+    ) -> dict[str, str]:
         """The SQL this engine runs (for snapshot tests and the curious)."""
-        return statistics_sql(rules, narrowed)
+        return statistics_sql(rules, narrowed, shared)
+
+
+def _shape(scopes: list[Scope]) -> tuple[bool, bool]:
+    """Which of the statistics' statements fit ``scopes``: narrowed, shared."""
+    return needs_narrowing(scopes), shares_organisations(scopes)
 
 
 def _normalised(table: pa.Table, name: str) -> pa.Table:
@@ -87,7 +95,7 @@ class DuckDBEngine(Engine):
         try:
             return {
                 name: _normalised(store.con.sql(sql).to_arrow_table(), name)
-                for name, sql in self.sql(rules, needs_narrowing(scopes)).items()
+                for name, sql in self.sql(rules, *_shape(scopes)).items()
             }
         finally:
             for name in tables:
@@ -121,12 +129,14 @@ class SparkEngine(Engine):
 
     name = "spark"
 
-    def sql(self, rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
+    def sql(
+        self, rules: StatisticsRules, narrowed: bool = True, shared: bool = False
+    ) -> dict[str, str]:
         import sqlglot
 
         return {
             name: sqlglot.parse_one(sql, read="duckdb").transform(_epoch_as_duckdb).sql("spark")
-            for name, sql in statistics_sql(rules, narrowed).items()
+            for name, sql in statistics_sql(rules, narrowed, shared).items()
         }
 
     def statistics(
@@ -160,7 +170,7 @@ class SparkEngine(Engine):
             store.con.unregister("jauge_scope_export")
             spark.read.parquet(str(path)).createOrReplaceTempView(name)
         results = {}
-        for name, sql in self.sql(rules, needs_narrowing(scopes)).items():
+        for name, sql in self.sql(rules, *_shape(scopes)).items():
             try:
                 results[name] = _normalised(_to_arrow(spark.sql(sql)), name)
             except Exception as exc:  # Java's errors, through Py4J: what to change is ours

@@ -172,6 +172,13 @@ NARROW_TOUCHES = """AND ((sc.account_id IS NULL AND NOT sc.has_terms)
                    OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)"""
 
 
+def shares_organisations(scopes: list[Scope]) -> bool:
+    """Whether several scopes measure the same organisation (periods or campaigns
+    compared): their engagers are then read without one pass over its history each."""
+    orgs = [(s.workspace, s.org_id) for s in scopes]
+    return len(set(orgs)) < len(orgs)
+
+
 def needs_narrowing(scopes: list[Scope]) -> bool:
     """Whether any scope is an account or a campaign (the SQL then filters by them): a
     campaign known only by its name or UTM campaign, without hashtags or keywords, still
@@ -212,7 +219,97 @@ def _latest_counts(snapshot_counts: str) -> str:
         )"""
 
 
-def statistics_sql(rules: StatisticsRules, narrowed: bool = True) -> dict[str, str]:
+def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
+    """The engagers' statement for scopes that share organisations (a comparison month by
+    month): the same rows as the one-pass statement, without grouping an organisation's
+    whole history once per scope, which grew as scopes times history."""
+    # a scope narrowed to an account or a campaign's terms counts only its own touches; a
+    # whole organisation's scope counts every touch of the organisation
+    plain = "(sc.account_id IS NULL AND NOT sc.has_terms)" if narrowed else "TRUE"
+    narrowed_first = (
+        f"""
+        -- the first touch ever of each person engaged with a narrowed scope, over its touches
+        narrowed_first AS (
+            SELECT e.scope_id, e.person_id, MIN(i.occurred_at) AS first_ever
+            FROM engaged e
+            JOIN jauge_scopes sc ON sc.scope_id = e.scope_id
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+                 AND i.actor_person_id = e.person_id
+            {JOIN_TOUCHED}
+            WHERE NOT {plain} AND i.kind IN ({kinds}) {NARROW_TOUCHES}
+            GROUP BY e.scope_id, e.person_id
+        ),"""
+        if narrowed
+        else ""
+    )
+    return f"""
+        WITH {own_items},
+        -- one group per person and scope, over the touches of the scope's window and the
+        -- window before it; how long each person has engaged is read apart, once per
+        -- organisation, so that many scopes of one organisation (a comparison month by
+        -- month) do not each group its whole history
+        in_windows AS (
+            SELECT sc.scope_id, i.actor_person_id AS person_id,
+                   MAX(CASE WHEN i.occurred_at < sc.start_at THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN i.occurred_at >= sc.start_at
+                            THEN CAST(i.occurred_at AS DATE) END) AS last_day_in_window
+            FROM jauge_scopes sc
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+            {JOIN_TOUCHED if narrowed else ""}
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
+              AND i.occurred_at >= sc.previous_at AND i.occurred_at < sc.end_at
+              {NARROW_TOUCHES if narrowed else ""}
+            GROUP BY sc.scope_id, i.actor_person_id
+        ),
+        engaged AS (SELECT * FROM in_windows WHERE last_day_in_window IS NOT NULL),
+        -- each person's first touch ever of each organisation the scopes measure
+        org_first AS (
+            SELECT i.workspace, i.org_id, i.actor_person_id AS person_id,
+                   MIN(i.occurred_at) AS first_ever
+            FROM interactions i
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
+              AND i.actor_person_id IN (SELECT person_id FROM engaged)
+              AND EXISTS (SELECT 1 FROM jauge_scopes sc
+                          WHERE sc.workspace = i.workspace AND sc.org_id = i.org_id)
+            GROUP BY i.workspace, i.org_id, i.actor_person_id
+        ),{narrowed_first}
+        per_person AS (
+            SELECT p.scope_id, p.person_id, p.in_previous, p.last_day_in_window,
+                   {
+        "CASE WHEN " + plain + " THEN g.first_ever ELSE n.first_ever END"
+        if narrowed
+        else "g.first_ever"
+    } AS first_ever
+            FROM engaged p
+            JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+            LEFT JOIN org_first g ON g.workspace = sc.workspace AND g.org_id = sc.org_id
+                 AND g.person_id = p.person_id
+            {
+        "LEFT JOIN narrowed_first n ON n.scope_id = p.scope_id AND n.person_id = p.person_id"
+        if narrowed
+        else ""
+    }
+        )
+        SELECT p.scope_id, p.person_id,
+               -- 1 for anyone `jauge integrity` never assessed
+               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
+                    THEN 1 ELSE 0 END AS first_in_first_half,
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
+        FROM per_person p
+        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
+        ORDER BY p.scope_id, p.person_id
+    """
+
+
+def statistics_sql(
+    rules: StatisticsRules, narrowed: bool = True, shared: bool = False
+) -> dict[str, str]:
     """The SQL of each statistic table (DuckDB dialect, portable subset), by the
     ``rules`` of an index version.
 
@@ -305,73 +402,34 @@ def statistics_sql(rules: StatisticsRules, narrowed: bool = True) -> dict[str, s
         LEFT JOIN answers a ON a.scope_id = o.scope_id AND a.item_id = o.item_id
         ORDER BY o.scope_id, o.item_id
     """
-    # a scope narrowed to an account or a campaign's terms counts only its own touches; a
-    # whole organisation's scope counts every touch of the organisation
-    plain = "(sc.account_id IS NULL AND NOT sc.has_terms)" if narrowed else "TRUE"
-    narrowed_first = (
-        f"""
-        -- the first touch ever of each person engaged with a narrowed scope, over its touches
-        narrowed_first AS (
-            SELECT e.scope_id, e.person_id, MIN(i.occurred_at) AS first_ever
-            FROM engaged e
-            JOIN jauge_scopes sc ON sc.scope_id = e.scope_id
-            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
-                 AND i.actor_person_id = e.person_id
-            {JOIN_TOUCHED}
-            WHERE NOT {plain} AND i.kind IN ({kinds}) {NARROW_TOUCHES}
-            GROUP BY e.scope_id, e.person_id
-        ),"""
-        if narrowed
-        else ""
-    )
-    engagers = f"""
+    # one scope per organisation (a score, organisations compared): one pass over the
+    # touches; several (periods compared): see _engagers_of_many
+    engagers = (
+        _engagers_of_many(own_items, kinds, narrowed)
+        if shared
+        else f"""
         WITH {own_items},
-        -- one group per person and scope, over the touches of the scope's window and the
-        -- window before it; how long each person has engaged is read apart, once per
-        -- organisation, so that many scopes of one organisation (a comparison month by
-        -- month) do not each group its whole history
-        in_windows AS (
-            SELECT sc.scope_id, i.actor_person_id AS person_id,
-                   MAX(CASE WHEN i.occurred_at < sc.start_at THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
-                   MAX(CASE WHEN i.occurred_at >= sc.start_at
-                            THEN CAST(i.occurred_at AS DATE) END) AS last_day_in_window
+        touches AS (
+            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at,
+                   i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
             {JOIN_TOUCHED if narrowed else ""}
             WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
-              AND i.occurred_at >= sc.previous_at AND i.occurred_at < sc.end_at
               {NARROW_TOUCHES if narrowed else ""}
-            GROUP BY sc.scope_id, i.actor_person_id
         ),
-        engaged AS (SELECT * FROM in_windows WHERE last_day_in_window IS NOT NULL),
-        -- each person's first touch ever of each organisation the scopes measure
-        org_first AS (
-            SELECT i.workspace, i.org_id, i.actor_person_id AS person_id,
-                   MIN(i.occurred_at) AS first_ever
-            FROM interactions i
-            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ({kinds})
-              AND i.actor_person_id IN (SELECT person_id FROM engaged)
-              AND EXISTS (SELECT 1 FROM jauge_scopes sc
-                          WHERE sc.workspace = i.workspace AND sc.org_id = i.org_id)
-            GROUP BY i.workspace, i.org_id, i.actor_person_id
-        ),{narrowed_first}
+        -- one group per person and scope, over every touch (millions): the scope's own
+        -- dates are joined back afterwards, as extra aggregates would make the groups
+        -- too wide to stay in memory
         per_person AS (
-            SELECT p.scope_id, p.person_id, p.in_previous, p.last_day_in_window,
-                   {
-        "CASE WHEN " + plain + " THEN g.first_ever ELSE n.first_ever END"
-        if narrowed
-        else "g.first_ever"
-    } AS first_ever
-            FROM engaged p
-            JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-            LEFT JOIN org_first g ON g.workspace = sc.workspace AND g.org_id = sc.org_id
-                 AND g.person_id = p.person_id
-            {
-        "LEFT JOIN narrowed_first n ON n.scope_id = p.scope_id AND n.person_id = p.person_id"
-        if narrowed
-        else ""
-    }
+            SELECT scope_id, person_id,
+                   MIN(occurred_at) AS first_ever,
+                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
+                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+            FROM touches GROUP BY scope_id, person_id
         )
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
@@ -385,8 +443,10 @@ def statistics_sql(rules: StatisticsRules, narrowed: bool = True) -> dict[str, s
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
         LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
+        WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
     """
+    )
     threads = f"""
         WITH {own_items},
         inbound AS (SELECT * FROM ({others}) x WHERE kind IN ({inbound_kinds})),

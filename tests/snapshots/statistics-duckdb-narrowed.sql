@@ -16,59 +16,29 @@ WITH
               AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
               AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
         ),
-        -- one group per person and scope, over the touches of the scope's window and the
-        -- window before it; how long each person has engaged is read apart, once per
-        -- organisation, so that many scopes of one organisation (a comparison month by
-        -- month) do not each group its whole history
-        in_windows AS (
-            SELECT sc.scope_id, i.actor_person_id AS person_id,
-                   MAX(CASE WHEN i.occurred_at < sc.start_at THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
-                   MAX(CASE WHEN i.occurred_at >= sc.start_at
-                            THEN CAST(i.occurred_at AS DATE) END) AS last_day_in_window
+        touches AS (
+            SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at,
+                   i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
             LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
             LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
             WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
-              AND i.occurred_at >= sc.previous_at AND i.occurred_at < sc.end_at
               AND ((sc.account_id IS NULL AND NOT sc.has_terms)
                    OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
-            GROUP BY sc.scope_id, i.actor_person_id
         ),
-        engaged AS (SELECT * FROM in_windows WHERE last_day_in_window IS NOT NULL),
-        -- each person's first touch ever of each organisation the scopes measure
-        org_first AS (
-            SELECT i.workspace, i.org_id, i.actor_person_id AS person_id,
-                   MIN(i.occurred_at) AS first_ever
-            FROM interactions i
-            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
-              AND i.actor_person_id IN (SELECT person_id FROM engaged)
-              AND EXISTS (SELECT 1 FROM jauge_scopes sc
-                          WHERE sc.workspace = i.workspace AND sc.org_id = i.org_id)
-            GROUP BY i.workspace, i.org_id, i.actor_person_id
-        ),
-        -- the first touch ever of each person engaged with a narrowed scope, over its touches
-        narrowed_first AS (
-            SELECT e.scope_id, e.person_id, MIN(i.occurred_at) AS first_ever
-            FROM engaged e
-            JOIN jauge_scopes sc ON sc.scope_id = e.scope_id
-            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
-                 AND i.actor_person_id = e.person_id
-            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
-            WHERE NOT (sc.account_id IS NULL AND NOT sc.has_terms) AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction') AND ((sc.account_id IS NULL AND NOT sc.has_terms)
-                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
-            GROUP BY e.scope_id, e.person_id
-        ),
+        -- one group per person and scope, over every touch (millions): the scope's own
+        -- dates are joined back afterwards, as extra aggregates would make the groups
+        -- too wide to stay in memory
         per_person AS (
-            SELECT p.scope_id, p.person_id, p.in_previous, p.last_day_in_window,
-                   CASE WHEN (sc.account_id IS NULL AND NOT sc.has_terms) THEN g.first_ever ELSE n.first_ever END AS first_ever
-            FROM engaged p
-            JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-            LEFT JOIN org_first g ON g.workspace = sc.workspace AND g.org_id = sc.org_id
-                 AND g.person_id = p.person_id
-            LEFT JOIN narrowed_first n ON n.scope_id = p.scope_id AND n.person_id = p.person_id
+            SELECT scope_id, person_id,
+                   MIN(occurred_at) AS first_ever,
+                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
+                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+            FROM touches GROUP BY scope_id, person_id
         )
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
@@ -82,6 +52,7 @@ WITH
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
         LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        WHERE p.last_day_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
 -- items

@@ -1,0 +1,269 @@
+-- engagers
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        -- one group per person and scope, over the touches of the scope's window and the
+        -- window before it; how long each person has engaged is read apart, once per
+        -- organisation, so that many scopes of one organisation (a comparison month by
+        -- month) do not each group its whole history
+        in_windows AS (
+            SELECT sc.scope_id, i.actor_person_id AS person_id,
+                   MAX(CASE WHEN i.occurred_at < sc.start_at THEN 1 ELSE 0 END) AS in_previous,
+                   -- the last day they engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN i.occurred_at >= sc.start_at
+                            THEN CAST(i.occurred_at AS DATE) END) AS last_day_in_window
+            FROM jauge_scopes sc
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
+              AND i.occurred_at >= sc.previous_at AND i.occurred_at < sc.end_at
+              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
+                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+            GROUP BY sc.scope_id, i.actor_person_id
+        ),
+        engaged AS (SELECT * FROM in_windows WHERE last_day_in_window IS NOT NULL),
+        -- each person's first touch ever of each organisation the scopes measure
+        org_first AS (
+            SELECT i.workspace, i.org_id, i.actor_person_id AS person_id,
+                   MIN(i.occurred_at) AS first_ever
+            FROM interactions i
+            WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
+              AND i.actor_person_id IN (SELECT person_id FROM engaged)
+              AND EXISTS (SELECT 1 FROM jauge_scopes sc
+                          WHERE sc.workspace = i.workspace AND sc.org_id = i.org_id)
+            GROUP BY i.workspace, i.org_id, i.actor_person_id
+        ),
+        -- the first touch ever of each person engaged with a narrowed scope, over its touches
+        narrowed_first AS (
+            SELECT e.scope_id, e.person_id, MIN(i.occurred_at) AS first_ever
+            FROM engaged e
+            JOIN jauge_scopes sc ON sc.scope_id = e.scope_id
+            JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
+                 AND i.actor_person_id = e.person_id
+            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            WHERE NOT (sc.account_id IS NULL AND NOT sc.has_terms) AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction') AND ((sc.account_id IS NULL AND NOT sc.has_terms)
+                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+            GROUP BY e.scope_id, e.person_id
+        ),
+        per_person AS (
+            SELECT p.scope_id, p.person_id, p.in_previous, p.last_day_in_window,
+                   CASE WHEN (sc.account_id IS NULL AND NOT sc.has_terms) THEN g.first_ever ELSE n.first_ever END AS first_ever
+            FROM engaged p
+            JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+            LEFT JOIN org_first g ON g.workspace = sc.workspace AND g.org_id = sc.org_id
+                 AND g.person_id = p.person_id
+            LEFT JOIN narrowed_first n ON n.scope_id = p.scope_id AND n.person_id = p.person_id
+        )
+        SELECT p.scope_id, p.person_id,
+               -- 1 for anyone `jauge integrity` never assessed
+               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
+                    THEN 1 ELSE 0 END AS first_in_first_half,
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
+        FROM per_person p
+        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        ORDER BY p.scope_id, p.person_id
+
+-- items
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+
+        latest AS (
+            SELECT o.scope_id, o.item_id,
+                   ARG_MAX(s.comments, s.observed_at) FILTER (WHERE s.comments IS NOT NULL) AS comments,
+                   ARG_MAX(s.shares, s.observed_at) FILTER (WHERE s.shares IS NOT NULL) AS shares,
+                   ARG_MAX(s.reactions, s.observed_at) FILTER (WHERE s.reactions IS NOT NULL) AS reactions,
+                   ARG_MAX(s.saves, s.observed_at) FILTER (WHERE s.saves IS NOT NULL) AS saves,
+                   ARG_MAX(s.clicks, s.observed_at) FILTER (WHERE s.clicks IS NOT NULL) AS clicks,
+                   ARG_MAX(s.reach, s.observed_at) FILTER (WHERE s.reach IS NOT NULL) AS reach,
+                   ARG_MAX(s.followers, s.observed_at) FILTER (WHERE s.followers IS NOT NULL) AS followers
+            FROM own_items o
+            JOIN metric_snapshots s ON s.subject_id = o.item_id AND s.subject_type = 'item'
+            GROUP BY o.scope_id, o.item_id
+        ),
+        answers AS (
+            -- each stored reply and repost counts by its author's authenticity weight;
+            -- NULL where none is stored. Weights are summed as exact decimals: a sum of
+            -- floating-point numbers depends on the order the engine adds them in, which
+            -- would move the figures' last bits, and so the fingerprint, from run to run
+            SELECT scope_id, item_id,
+                   CAST(SUM(CASE WHEN kind IN ('reply', 'comment') THEN w END) AS DOUBLE)
+                       AS replies,
+                   CAST(SUM(CASE WHEN kind IN ('reply', 'comment') THEN 1 - w END) AS DOUBLE)
+                       AS unreal_replies,
+                   CAST(SUM(CASE WHEN kind IN ('repost', 'quote') THEN w END) AS DOUBLE)
+                       AS reposts,
+                   CAST(SUM(CASE WHEN kind IN ('repost', 'quote') THEN 1 - w END) AS DOUBLE)
+                       AS unreal_reposts
+            FROM (
+                SELECT o.scope_id, o.item_id, i.kind,
+                       CAST(COALESCE(a.weight, 1.0) AS DECIMAL(18, 9)) AS w
+                FROM own_items o
+                JOIN interactions i ON i.target_item_id = o.item_id
+                LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
+            ) x
+            GROUP BY scope_id, item_id
+        )
+        -- the platform's counts include the stored replies and reposts: what their authors'
+        -- weights take away is taken from those counts too. A count is NULL (unknown,
+        -- never zero) where the source reports none and stores none of what it counts.
+        SELECT o.scope_id, o.item_id, o.platform,
+               CASE WHEN l.comments IS NOT NULL OR a.replies IS NOT NULL
+                    THEN GREATEST(COALESCE(l.comments, 0) - COALESCE(a.unreal_replies, 0),
+                                  COALESCE(a.replies, 0)) END AS comments,
+               CASE WHEN l.shares IS NOT NULL OR a.reposts IS NOT NULL
+                    THEN GREATEST(COALESCE(l.shares, 0) - COALESCE(a.unreal_reposts, 0),
+                                  COALESCE(a.reposts, 0)) END AS shares,
+               l.reactions AS reactions,
+               CASE WHEN l.saves IS NULL AND l.clicks IS NULL THEN NULL
+                    ELSE COALESCE(l.saves, 0) + COALESCE(l.clicks, 0) END AS saves_clicks,
+               l.reach, l.followers
+        FROM own_items o
+        LEFT JOIN latest l ON l.scope_id = o.scope_id AND l.item_id = o.item_id
+        LEFT JOIN answers a ON a.scope_id = o.scope_id AND a.item_id = o.item_id
+        ORDER BY o.scope_id, o.item_id
+
+-- opinions
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        about AS (
+        SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
+        FROM jauge_scopes sc
+        JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+        WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND COALESCE(w.weight, 1.0) > 0.5
+          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+    ),
+        labelled AS (
+            SELECT b.scope_id, b.item_id, a.value,
+                   -- a human label, when the data has one, wins over a model's
+                   ROW_NUMBER() OVER (PARTITION BY b.scope_id, b.item_id
+                                      ORDER BY CASE WHEN a.key = 'sentiment.human' THEN 0
+                                                    ELSE 1 END, a.source) AS preference
+            FROM about b JOIN annotations a ON a.item_id = b.item_id
+            WHERE a.key IN ('sentiment', 'sentiment.human')
+        )
+        SELECT scope_id, item_id,
+               CASE WHEN value = 'positive' THEN 1 ELSE 0 END AS positive,
+               CASE WHEN value = 'neutral' THEN 1 ELSE 0 END AS neutral,
+               CASE WHEN value = 'negative' THEN 1 ELSE 0 END AS negative
+        FROM labelled WHERE preference = 1
+        ORDER BY scope_id, item_id
+
+-- sessions
+WITH hosted AS (SELECT *, REGEXP_EXTRACT(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(TRIM(source)), '^[a-z]+://', ''), '^(www[0-9]?|m|l|lm|mobile|out|old|web)[.]', ''), '^[^/?#]*') AS source_host FROM web_traffic WHERE org_id IN (SELECT org_id FROM jauge_scopes)),
+        sp AS (SELECT t.*, CASE WHEN t.platform IN ('facebook', 'instagram', 'x', 'linkedin', 'youtube', 'mastodon', 'bluesky', 'reddit') THEN t.platform WHEN t.source_host IN ('facebook.com', 'fb.com', 'fb.me', 'facebook', 'fb', 'messenger.com') THEN 'facebook' WHEN t.source_host IN ('instagram.com', 'instagram', 'ig') THEN 'instagram' WHEN t.source_host IN ('t.co', 'twitter.com', 'x.com', 'twitter', 'x', 'tweetdeck.com') THEN 'x' WHEN t.source_host IN ('linkedin.com', 'lnkd.in', 'linkedin') THEN 'linkedin' WHEN t.source_host IN ('youtube.com', 'youtu.be', 'youtube', 'yt') THEN 'youtube' WHEN t.source_host IN ('mastodon.social', 'mastodon', 'mstdn.social', 'joinmastodon.org') THEN 'mastodon' WHEN t.source_host IN ('bsky.app', 'bluesky', 'bsky') THEN 'bluesky' WHEN t.source_host IN ('reddit.com', 'redd.it', 'reddit') THEN 'reddit' WHEN t.source_host LIKE '%mastodon%' OR t.source_host LIKE '%mstdn%' OR t.source_host LIKE '%toot%' THEN 'mastodon' WHEN LOWER(TRIM(t.medium)) IN ('social', 'social-network', 'social-media', 'sm', 'social network', 'social media', 'organic-social', 'organic_social', 'paid-social', 'paid_social', 'paidsocial', 'social-paid', 'social_paid') OR LOWER(TRIM(t.channel)) IN ('organic social', 'paid social', 'social', 'réseaux sociaux') THEN 'other' END AS social_platform FROM hosted t)
+        SELECT sc.scope_id, sp.social_platform AS platform,
+               CASE WHEN sp.social_platform IS NOT NULL THEN 1 ELSE 0 END AS social,
+               CAST(sp.sessions AS DOUBLE) AS sessions,
+               CAST(sp.conversions AS DOUBLE) AS conversions,
+               CAST(sp.revenue AS DOUBLE) AS revenue
+        FROM jauge_scopes sc
+        JOIN sp ON sp.workspace = sc.workspace AND sp.org_id = sc.org_id
+        WHERE sp.day >= CAST(sc.start_at AS DATE) AND sp.day < CAST(sc.end_at AS DATE)
+          AND (sc.account_platform IS NULL OR sp.social_platform = sc.account_platform)
+              AND (sc.campaign_name IS NULL
+                   OR LOWER(TRIM(sp.campaign)) IN (sc.campaign_name, sc.campaign_utm))
+        ORDER BY sc.scope_id, sp.row_id
+
+-- threads
+WITH 
+        matched AS (
+            SELECT DISTINCT t.scope_id, c.item_id
+            FROM jauge_scope_terms t
+            JOIN jauge_scopes sc ON sc.scope_id = t.scope_id
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            WHERE LOWER(c.text) LIKE t.pattern
+        ),
+        own_items AS (
+            SELECT sc.scope_id, c.item_id, c.platform, c.created_at
+            FROM jauge_scopes sc
+            JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
+              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+        ),
+        inbound AS (SELECT * FROM (
+        SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
+        FROM jauge_scopes sc
+        JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
+        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
+        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+        WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
+          AND COALESCE(w.weight, 1.0) > 0.5
+          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+    ) x WHERE kind IN ('mention', 'reply', 'comment')),
+        first_answer AS (
+            SELECT b.scope_id, b.item_id, MIN(c.created_at) AS answered_at
+            FROM inbound b
+            JOIN jauge_scopes sc ON sc.scope_id = b.scope_id
+            JOIN content_items c ON c.reply_to_id = b.item_id
+            WHERE c.is_own AND c.workspace = sc.workspace AND c.org_id = sc.org_id
+            GROUP BY b.scope_id, b.item_id
+        )
+        SELECT b.scope_id, b.item_id, b.platform,
+               CASE WHEN f.answered_at IS NOT NULL THEN 1 ELSE 0 END AS answered,
+               CASE WHEN f.answered_at IS NOT NULL
+                     AND EPOCH(f.answered_at) - EPOCH(b.created_at) <= 86400.0
+                    THEN 1 ELSE 0 END AS answered_in_sla,
+               CASE WHEN f.answered_at IS NOT NULL
+                    THEN (EPOCH(f.answered_at) - EPOCH(b.created_at)) / 3600.0 END
+                   AS hours_to_first
+        FROM inbound b
+        LEFT JOIN first_answer f ON f.scope_id = b.scope_id AND f.item_id = b.item_id
+        ORDER BY b.scope_id, b.item_id
