@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ..enrich.mentions import normalise
 from ..store.duckdb_store import Store
+from ..store.ids import sql_literal
 from .graph import community_pagerank, window
 
 WHY_LIMIT = 5
@@ -122,25 +123,6 @@ def rank_people(
             [workspace, begin, finish],
         ).fetchall()
     )
-    # who engaged with each item about the organisation: a person's audience is the
-    # people who engaged with any of their items, each counted once
-    store.con.register("jauge_people_items", pa.table({"item_id": [r[0] for r in items]}))
-    try:
-        engaged = store.con.execute(
-            """
-            SELECT i.target_item_id, list(DISTINCT i.actor_person_id)
-            FROM interactions i JOIN content_items c ON c.item_id = i.target_item_id
-            WHERE i.workspace = ? AND i.actor_person_id IS NOT NULL
-              AND i.actor_person_id <> c.author_person_id
-              AND i.target_item_id IN (SELECT item_id FROM jauge_people_items)
-            GROUP BY 1
-            """,
-            [workspace],
-        ).fetchall()
-    finally:
-        store.con.unregister("jauge_people_items")
-    actors_of: dict[str, set[str]] = {item: set(actors) for item, actors in engaged}
-    audience_of = {item: len(actors) for item, actors in actors_of.items()}
     answered = {
         r[0]
         for r in store.con.execute(
@@ -183,17 +165,16 @@ def rank_people(
     wanted = _wanted(topics)
     by_person: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for row in items:
-        by_person[row[1]].append(row)
+        if _topical(row, wanted):
+            by_person[row[1]].append(row)
+    audience_of, audience = _audiences(store, workspace, by_person)
     if ranks is None:
         ranks = community_pagerank(store, workspace, org, start, end)
     scale = len(ranks) or 1
     hidden = Forgotten(store, workspace)
     people = []
     evidence: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
-    for person_id, own_items in by_person.items():
-        topical = [r for r in own_items if _topical(r, wanted)]
-        if not topical:
-            continue
+    for person_id, topical in by_person.items():
         # persistence: the fewest spans of window_days that hold all their items, each
         # opened by the first item after the last span (two posts a minute apart are one
         # week, wherever the calendar's weeks fall); ``firsts``: the item opening each
@@ -224,7 +205,7 @@ def rank_people(
                 followers=None if followers is None else int(followers),
                 topical_relevance=len(topical) / max(totals.get(person_id, len(topical)), 1),
                 persistence=len(firsts),
-                activated_audience=len(set().union(*(actors_of.get(r[0], ()) for r in topical))),
+                activated_audience=audience.get(person_id, 0),
                 network_position=ranks.get(person_id, 0.0) * scale,
                 relationship={
                     "answered_by_org": replied,
@@ -279,6 +260,38 @@ def count_people(
     return len(
         {r[1] for r in _items_about(store, workspace, org_id, begin, finish) if _topical(r, wanted)}
     )
+
+
+def _audiences(
+    store: Store, workspace: str, topical: dict[str, list[tuple[Any, ...]]]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Who engaged with the items each person wrote on the topics: per item, how many
+    people (to cite the items that drew most); per person, how many people over all
+    their items, each counted once (their activated audience), never themselves."""
+    pairs = pa.table(
+        {
+            "person_id": [p for p, rows in topical.items() for _ in rows],
+            "item_id": [r[0] for rows in topical.values() for r in rows],
+        },
+        schema=pa.schema([("person_id", pa.string()), ("item_id", pa.string())]),
+    )
+    store.con.register("jauge_topical_items", pairs)
+    try:
+        touched = f"""
+            SELECT t.person_id, t.item_id, i.actor_person_id
+            FROM jauge_topical_items t
+            JOIN interactions i ON i.target_item_id = t.item_id
+            WHERE i.workspace = {sql_literal(workspace)} AND i.actor_person_id IS NOT NULL
+              AND i.actor_person_id <> t.person_id"""
+        per_item = store.con.execute(
+            f"SELECT item_id, count(DISTINCT actor_person_id) FROM ({touched}) GROUP BY 1"
+        ).fetchall()
+        per_person = store.con.execute(
+            f"SELECT person_id, count(DISTINCT actor_person_id) FROM ({touched}) GROUP BY 1"
+        ).fetchall()
+    finally:
+        store.con.unregister("jauge_topical_items")
+    return dict(per_item), dict(per_person)
 
 
 def _items_about(
