@@ -630,3 +630,22 @@ def test_time_to_first_response_is_the_median_of_the_answered_threads(tmp_path: 
     values, weights = np.array([3.0, 1.0, 2.0, 10.0]), np.array([[1, 1, 0, 2], [0, 0, 1, 1]])
     assert weighted_median(values, weights).tolist() == [6.5, 6.0]
     assert weighted_median(values, weights, "lower").tolist() == [3.0, 2.0]
+
+
+def test_a_panel_stratum_of_a_few_units_is_no_reference(tmp_path: Path) -> None:
+    """The built-in panel's x|10k-100k stratum holds three units: from 1.0.2 an account
+    there is ranked against X's pooled stratum, not against three accounts a few bought
+    followers would let it cross into. The French media tweets, as one account."""
+    from jauge.metrics.panel import builtin_panel
+
+    units = builtin_panel().strata["x|10k-100k"]["conversation"].units
+    assert 0 < units < 5
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        imported = j.import_file(FRENCH_TWEETS_CSV, "posts-csv", org="Médias", platform="x",
+                                 mapping=FRENCH_MAP, followers=90_000)  # fmt: skip
+        assert imported.ok
+        now = j.score("Médias")
+        before = j.score("Médias", version="jauge-index/1.0.1")
+    assert now.coverage["stratum"] == before.coverage["stratum"] == "x|10k-100k"
+    assert now.components["conversation"].detail["reference"] == "x|all"
+    assert before.components["conversation"].detail["reference"] == "x|10k-100k"

@@ -56,6 +56,11 @@ def test_the_latest_spec_loads_and_weights_add_up() -> None:
             lambda d: d.update(snapshot_counts="latest"),
             "snapshot_counts: expected one of latest_snapshot, latest_known",
         ),
+        (lambda d: d.update(medians="mean"), "medians: expected one of lower, midpoint"),
+        (
+            lambda d: d.update(min_reference_units=0),
+            "min_reference_units: a reference needs at least one unit",
+        ),
     ],
 )
 def test_a_bad_spec_is_refused_with_the_path_of_the_value(edit, message) -> None:  # type: ignore[no-untyped-def]

@@ -573,3 +573,33 @@ def test_integrity_never_shows_a_forgotten_person_by_their_store_id(gamed, tmp_p
         m for g in data["groups"] for m in g["members"]
     }
     assert sum(1 for p in listed if p.startswith("p-")) == 2, listed
+
+
+def test_forgetting_a_pod_before_any_assessment_does_not_shield_it(gamed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """docs/integrity.md: a lockstep group's members get weight 0. Their profiles are
+    erased by `jauge person forget`, not their interactions: a pod forgotten before the
+    first `jauge integrity` is still found and weighed down, and its organisation scores
+    as it does when its members were assessed before being forgotten."""
+    import shutil
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(gamed["db"], db)
+    with jauge.open(db) as j:  # as it was before its first assessment
+        j.store.con.execute("DELETE FROM authenticity; DELETE FROM integrity_runs")
+        assert j.score("pod").score == pytest.approx(gamed["before"]["pod"].score)
+    runner = CliRunner()
+    for handle in POD:
+        out = runner.invoke(cli, ["person", "forget", handle, "--db", str(db)])
+        assert out.exit_code == 0, out.output
+    with jauge.open(db) as j:
+        report = j.integrity()
+        weights = j.sql(
+            "SELECT a.weight FROM authenticity a JOIN persons p USING (workspace, person_id) "
+            "WHERE a.group_id IS NOT NULL AND p.native_id LIKE 'forgotten:%'"
+        ).to_pylist()
+        after = j.score("pod").score
+        assert j.integrity().groups == report.groups  # and on every later run
+        assert j.score("pod").score == after
+    assert len(report.groups) == 1 and len(report.groups[0].members) == len(POD)
+    assert [w["weight"] for w in weights] == [0.0] * len(POD)
+    assert after == pytest.approx(gamed["after"]["pod"].score)

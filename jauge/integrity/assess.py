@@ -110,7 +110,9 @@ def assess(
             [workspace],
         ).fetchall()[0]
         # the persons worth storing: with a profile fact or in a group, and the forgotten
-        # with the row of their last assessment, unchanged
+        # with the row of their last assessment, unchanged. One forgotten before any
+        # assessment has no profile left, but the group their interactions form still
+        # weighs them down: forgetting cannot shield an account from the pod it is in.
         assessed = con.sql(
             f"""
             SELECT ? AS workspace, p.person_id, p.platform, p.handle,
@@ -121,7 +123,9 @@ def assess(
                         ELSE signals END AS signals,
                    g.group_id, ? AS method, ?::TIMESTAMP AS assessed_at
             FROM (SELECT *, {p_sql()} AS p_inauthentic, {signals_sql()} AS signals
-                  FROM persons WHERE workspace = ? AND NOT coalesce({FORGOTTEN}, false)) p
+                  FROM persons WHERE workspace = ?
+                    AND (NOT coalesce({FORGOTTEN}, false) OR person_id NOT IN
+                         (SELECT person_id FROM authenticity WHERE workspace = ?))) p
             LEFT JOIN jauge_lockstep_members g USING (person_id)
             WHERE ({has_profile_sql()}) OR g.group_id IS NOT NULL
             UNION ALL
@@ -131,7 +135,7 @@ def assess(
             WHERE a.workspace = ? AND {FORGOTTEN}
             ORDER BY weight, platform, handle, person_id
             """,
-            params=[workspace, METHOD, assessed_at, workspace, workspace],
+            params=[workspace, METHOD, assessed_at, workspace, workspace, workspace],
         ).to_arrow_table()
     finally:
         con.unregister("jauge_lockstep_members")

@@ -192,8 +192,11 @@ def score_component(
     level: float,
     warnings: list[str],
     reason: str | None = None,
+    min_units: int = 1,
 ) -> Figure | None:
-    """The indicator's score over the replicates, or None when it cannot be scored."""
+    """The indicator's score over the replicates, or None when it cannot be scored;
+    against the panel's distribution of the stratum (or the pooled one) summarising at
+    least ``min_units`` units."""
     values = estimates.values.get(indicator.name)
     if values is None:
         return None
@@ -205,7 +208,7 @@ def score_component(
         if gap.reason is not None:
             return Figure(None, None, None, indicator.weight, n, detail={"reason": gap.reason})
         return Figure(None, _nan_to_none(values[0]), None, indicator.weight, n)
-    reference = panel.reference(indicator.name, stratum)
+    reference = panel.reference(indicator.name, stratum, min_units)
     detail: dict[str, Any] = {}
     if reference is None:
         if indicator.name not in ABSOLUTE_SCALES:
@@ -481,7 +484,14 @@ def score_statistics(
         if indicator.name not in INDICATOR_TABLE:
             continue  # business impact: its data arrives in a later version
         figure = score_component(
-            indicator, estimates, panel, stratum, spec.level, warnings, reasons.get(indicator.name)
+            indicator,
+            estimates,
+            panel,
+            stratum,
+            spec.level,
+            warnings,
+            reasons.get(indicator.name),
+            spec.min_reference_units,
         )
         if figure is not None:
             components[indicator.name] = figure

@@ -72,13 +72,18 @@ class Panel:
     #: built-in panel and panels exported before jauge recorded it)
     index_version: str | None = None
 
-    def reference(self, indicator: str, stratum: str) -> tuple[Distribution, str] | None:
+    def reference(
+        self, indicator: str, stratum: str, min_units: int = 1
+    ) -> tuple[Distribution, str] | None:
         """The distribution for ``indicator`` in ``stratum``, else in the platform's pooled
-        stratum, else in the global one; with the stratum actually used."""
+        stratum, else in the global one, the first summarising at least ``min_units``
+        units; with the stratum actually used. (A stratum of two or three units is no
+        reference: an account crossing into it by a few bought followers would be
+        ranked against them.)"""
         platform = stratum.split("|", 1)[0]
         for key in (stratum, stratum_key(platform, ALL), stratum_key(ALL, ALL)):
             found = self.strata.get(key, {}).get(indicator)
-            if found is not None and found.units > 0:
+            if found is not None and found.units >= max(min_units, 1):
                 return found, key
         return None
 

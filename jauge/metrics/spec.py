@@ -93,6 +93,8 @@ class IndexSpec:
     pillars: tuple[Pillar, ...]
     snapshot_counts: str = "latest_snapshot"
     medians: str = "lower"
+    #: the fewest units a panel stratum needs to be a reference (1 up to 1.0.1)
+    min_reference_units: int = 1
 
     @property
     def statistics_rules(self) -> StatisticsRules:
@@ -212,6 +214,11 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
     medians = data.get("medians", "lower")
     if medians not in MEDIANS:
         raise c.fail("medians", f"expected one of {', '.join(MEDIANS)}")
+    min_reference_units = data.get("min_reference_units", 1)
+    if isinstance(min_reference_units, bool) or not isinstance(min_reference_units, int):
+        raise c.fail("min_reference_units", "expected a whole number")
+    if min_reference_units < 1:
+        raise c.fail("min_reference_units", "a reference needs at least one unit")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -225,6 +232,7 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         pillars=tuple(pillars),
         snapshot_counts=snapshot_counts,
         medians=medians,
+        min_reference_units=min_reference_units,
     )
 
 
