@@ -603,3 +603,28 @@ def test_forgetting_a_pod_before_any_assessment_does_not_shield_it(gamed, tmp_pa
     assert len(report.groups) == 1 and len(report.groups[0].members) == len(POD)
     assert [w["weight"] for w in weights] == [0.0] * len(POD)
     assert after == pytest.approx(gamed["after"]["pod"].score)
+
+
+def test_integrity_says_who_acts_in_lockstep(gamed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The table lists each group with its members' handles, and the JSON gives them
+    beside the members' ids (`handles`), whatever --limit lists of the accounts."""
+    import shutil
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(gamed["db"], db)
+    runner = CliRunner()
+    data = json.loads(
+        runner.invoke(
+            cli, ["integrity", "--db", str(db), "--limit", "1", "--format", "json"]
+        ).output
+    )
+    (group,) = data["groups"]
+    assert sorted(group["handles"]) == sorted(POD) and len(group["members"]) == len(POD)
+    text = runner.invoke(cli, ["integrity", "--db", str(db)]).output
+    line = next(x for x in text.splitlines() if x.startswith("Lockstep group "))
+    assert f"({len(POD)} accounts" in line and all(h in line for h in POD)
+    french = runner.invoke(cli, ["integrity", "--db", str(db)], env={"JAUGE_LANG": "fr"}).output
+    assert "Groupe agissant de concert " in french
+    # French puts a space before the colon of each signal's count
+    signals = french.split("Signaux :")[1].splitlines()[1:3]
+    assert signals and all(" : " in s for s in signals), signals

@@ -128,7 +128,24 @@ def _summary(report: IntegrityReport, out: Console) -> None:
     if report.signals:
         out.print(_("Signals:"))
         for name, persons in sorted(report.signals.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.print(f"  {_(description(name))}: {number(persons, ',')}", markup=False)
+            out.print(
+                "  " + _("{signal}: {persons}", signal=_(description(name)),
+                         persons=number(persons, ",")),
+                markup=False,
+            )  # fmt: skip
+    for group in report.groups:
+        members = ", ".join(report.handles.get(m, m) for m in group.members)
+        out.print(
+            _(
+                "Lockstep group {group} ({count} accounts, up to {items} posts engaged "
+                "together): {members}",
+                group=group.group_id,
+                count=number(len(group.members), ","),
+                items=number(group.items, ","),
+                members=members,
+            ),
+            markup=False,
+        )
 
 
 def _jumps(report: IntegrityReport, out: Console) -> None:

@@ -65,6 +65,8 @@ class IntegrityReport:
     follower_jumps: list[FollowerJump] = field(default_factory=list)
     #: what could not be done, in English (shown translated, see jauge.i18n.localised)
     warnings: list[str] = field(default_factory=list)
+    #: each group member's handle, as the table names them (a forgotten one by pseudonym)
+    handles: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -73,8 +75,10 @@ class IntegrityReport:
         for person in out["accounts"]:
             person["weight"] = round(person["weight"], 3)
             person["p_inauthentic"] = round(person["p_inauthentic"], 3)
+        handles = out.pop("handles")
         for group in out["groups"]:
             group["members"] = list(group["members"])
+            group["handles"] = [handles.get(m, m) for m in group["members"]]
         return out
 
 
@@ -173,6 +177,7 @@ def assess(
         ],
         follower_jumps=follower_jumps(store, workspace),
         warnings=warnings,
+        handles=_member_handles(store, workspace, groups, shown),
         accounts=[
             AssessedPerson(
                 shown.get(r["person_id"], r["person_id"]),
@@ -245,3 +250,19 @@ def _shown_ids(store: Store, workspace: str, person_ids: list[str]) -> dict[str,
     `jauge person forget` erased would confirm."""
     names = Forgotten(store, workspace)
     return {pid: names.person(pid) for pid in names.persons(person_ids)}
+
+
+def _member_handles(
+    store: Store, workspace: str, groups: list[LockstepGroup], shown: dict[str, str]
+) -> dict[str, str]:
+    """Each group member's handle (as shown in the report's ``members``), a forgotten one
+    by their pseudonym, so that a reader knows who acts in lockstep."""
+    ids = sorted({m for g in groups for m in g.members})
+    if not ids:
+        return {}
+    rows = store.con.execute(
+        "SELECT person_id, handle FROM persons WHERE workspace = ? AND person_id IN "
+        f"({', '.join('?' for _ in ids)})",
+        [workspace, *ids],
+    ).fetchall()
+    return {shown.get(pid, pid): handle or shown.get(pid, pid) for pid, handle in rows}
