@@ -385,10 +385,15 @@ def big_tweets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: how a process is stopped from outside: Ctrl-C, and kill's default (a container or a
+#: service stopping), which jauge takes as Ctrl-C
+SIGNALS = {"signal": signal.SIGINT, "sigterm": signal.SIGTERM}
+
+
 def interrupting(how: str) -> Callable[..., Any]:
     """A wrapper of a store method that interrupts the statements it runs: ``engine``
     as another thread can (``con.interrupt()``), ``signal`` as Ctrl-C does (SIGINT to
-    this process, once)."""
+    this process, once), ``sigterm`` as ``kill`` does."""
 
     def wrap(original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -397,8 +402,8 @@ def interrupting(how: str) -> Callable[..., Any]:
             def interrupt() -> None:
                 while not done.is_set():
                     if con.query_progress() >= 0:  # a statement is running
-                        if how == "signal":
-                            os.kill(os.getpid(), signal.SIGINT)
+                        if how in SIGNALS:
+                            os.kill(os.getpid(), SIGNALS[how])
                             return
                         con.interrupt()
                     time.sleep(0.005)
@@ -416,7 +421,7 @@ def interrupting(how: str) -> Callable[..., Any]:
     return wrap
 
 
-@pytest.mark.parametrize("how", ["engine", "signal"])
+@pytest.mark.parametrize("how", ["engine", "signal", "sigterm"])
 @pytest.mark.parametrize("stage", ["reading", "merging"])
 def test_ctrl_c_during_an_import_is_an_interruption_never_the_files_fault(
     stage: str, how: str, big_tweets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

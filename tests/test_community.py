@@ -276,6 +276,7 @@ def test_forgetting_leaves_nothing_of_a_person_anywhere_in_the_store(tmp_path: P
     `jauge person forget`, and after importing the export again, no table holds their
     handle, a tweet id, a text or the coordinates of what they wrote."""
     import csv
+    import zlib
 
     with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -303,6 +304,22 @@ def test_forgetting_leaves_nothing_of_a_person_anywhere_in_the_store(tmp_path: P
         again = j.import_file(AIRLINE_TWEETS, "tweets-csv")
         assert again.ok and (again.total("inserted"), again.total("updated")) == (0, 0)
         assert [t for t in traces if t in dump()] == []
+        # a newer export keys its authors by their numeric id as well: the same tweets,
+        # whoever it says wrote them, stay their forgotten author's, and bring nothing back
+        newer = tmp_path / "newer.csv"
+        with newer.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, [*rows[0], "user_id"])
+            writer.writeheader()
+            for r in rows:
+                writer.writerow({**r, "user_id": str(zlib.crc32(r["name"].lower().encode()))})
+        persons = j.sql("SELECT count(*) AS n FROM persons").to_pylist()
+        keyed = j.import_file(newer, "tweets-csv")
+        assert keyed.ok and keyed.total("inserted") == 0
+        assert [t for t in traces if t in dump()] == []
+        out = run(cli, ["person", "show", handle, "--org", "United", "--db", db])
+        assert out.exit_code == 1  # nobody of that handle any more
+        # everyone else's tweets moved to their numeric id: one person each, as before
+        assert j.sql("SELECT count(*) AS n FROM persons").to_pylist()[0]["n"] >= persons[0]["n"]
 
 
 def test_graph_export_can_hide_who_is_who(tmp_path: Path) -> None:

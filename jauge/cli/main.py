@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -52,7 +56,8 @@ class JaugeGroup(click.Group):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         localise_help(self)
         self.asks_json = json_requested(sys.argv[1:] if args is None else list(args))
-        return super().main(args, *rest, **kwargs)
+        with stopped_as_by_ctrl_c():
+            return super().main(args, *rest, **kwargs)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
@@ -73,6 +78,26 @@ class JaugeGroup(click.Group):
             interrupted()
         except BrokenPipeError:
             output_cut()
+
+
+@contextmanager
+def stopped_as_by_ctrl_c() -> Iterator[None]:
+    """A SIGTERM (``kill``, a container or service stopping) ends a command as Ctrl-C
+    does: what it was writing is rolled back and its temporary files (Spark's copy of
+    the store, post texts included) are removed, rather than left behind by an abrupt
+    exit."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def output_cut() -> None:
@@ -98,7 +123,7 @@ def cli() -> None:
     $JAUGE_DB; jauge demo: jauge-demo.duckdb).
 
     Exit status: 0 done; 1 an input or the store was refused; 2 a usage error (an option
-    missing, or given a value that cannot be used); 130 interrupted (Ctrl-C). With
+    missing, or given a value that cannot be used); 130 interrupted (Ctrl-C, SIGTERM). With
     --format json, every error is one JSON object on standard output, an "error" with
     its "code" and "message".
     """

@@ -394,6 +394,20 @@ class Staging(StageTable):
             f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
             "AND native_id LIKE 'forgotten:%'"
         )
+        if {"author_person_id", "item_id"} <= present:
+            # posts forgotten before stay their forgotten author's, whoever the file says
+            # wrote them: a newer export keying its authors otherwise (their numeric id as
+            # well as their handle, or a renamed account) names the same posts
+            self.con.execute(
+                f"""
+                UPDATE {self._rows} SET author_person_id = f.author_person_id
+                FROM (SELECT item_id, author_person_id FROM content_items
+                      WHERE workspace = {self._ws} AND native_id LIKE 'forgotten:%'
+                        AND author_person_id IS NOT NULL) f
+                WHERE {self._rows}.item_id = f.item_id
+                  AND {self._rows}.author_person_id IS DISTINCT FROM f.author_person_id
+                """
+            )
         if "author_person_id" not in present or not self._scalar(
             f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
         ):
