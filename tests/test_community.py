@@ -550,3 +550,25 @@ def test_activated_audience_counts_each_person_once(tmp_path: Path) -> None:
     assert repeated  # people whose audience came back to several of their items
     for person in people:
         assert person.activated_audience == int(unique.get(person.person_id, 0)), person.handle
+
+
+def test_a_forgotten_person_is_found_by_the_pseudonym_lists_name_them_by(tmp_path: Path) -> None:
+    """People lists (and the dashboard's links) name a forgotten person by a pseudonym:
+    `jauge person show` (and the person page) finds them by it, and shows their posts by
+    keyed ids, never the store's plain hashes of tweet ids."""
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner().invoke
+    with jauge.open(db) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        first = j.people("United", limit=1)[0]
+    assert run(cli, ["person", "forget", first.handle, "--db", db]).exit_code == 0
+    with jauge.open(db) as j:
+        listed = [p.handle for p in j.people("United", limit=100_000)]
+        tweet_ids = {r["item_id"] for r in j.sql("SELECT item_id FROM content_items").to_pylist()}
+    named = next(h for h in listed if h.startswith("p-"))
+    out = run(cli, ["person", "show", named, "--org", "United", "--db", db, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    shown = json.loads(out.stdout)
+    assert shown["handle"] == named and shown["items"]
+    assert all(i["id"].startswith("i-") for i in shown["items"])
+    assert not any(t in out.stdout for t in tweet_ids)

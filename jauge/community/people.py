@@ -25,6 +25,8 @@ from ..store.ids import sql_literal
 from .graph import community_pagerank, window
 
 WHY_LIMIT = 5
+#: how a forgotten person is named (see jauge.community.privacy.pseudonym)
+PSEUDONYM = re.compile(r"p-[0-9a-f]{12}")
 #: a person's dimensions, in the ranking's documented order (docs/people.md); network
 #: position only breaks ties, and sentiment is shown, never ranked on
 DIMENSIONS = (
@@ -354,9 +356,10 @@ def person_timeline(
     activity and sentiment per window, and the exchanges with the organisation. With
     ``texts``, each item also has its ``text`` (the dashboard shows it): the answer of
     ``jauge person``, which a pseudonymised answer is made from, has none."""
-    from .privacy import no_person
+    from .privacy import Forgotten, no_person
 
     org_id = store.org_id(workspace, org)
+    hidden = Forgotten(store, workspace)
     ids = [
         r[0]
         for r in store.con.execute(
@@ -364,6 +367,9 @@ def person_timeline(
             [workspace, handle.lstrip("@")],
         ).fetchall()
     ]
+    if not ids and PSEUDONYM.fullmatch(handle):
+        # a forgotten person, as every list names them (the dashboard links to them so)
+        ids = [pid for pid in sorted(hidden.persons()) if hidden.person(pid) == handle]
     if not ids:
         raise no_person(handle, workspace)
     marks = ", ".join("?" for _ in ids)
@@ -452,7 +458,7 @@ def person_timeline(
         },
         "items": [
             {
-                "id": r[1],
+                "id": hidden.item(r[1]),
                 "url": r[2],
                 "created_at": r[3].isoformat(),
                 "sentiment": r[4],

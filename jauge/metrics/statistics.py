@@ -219,6 +219,27 @@ def _latest_counts(snapshot_counts: str) -> str:
         )"""
 
 
+def engager_rows(where: str = "") -> str:
+    """Each engager's row from ``per_person`` (one group per scope and person, with their
+    first touch ever and last day in the window): what both engagers' statements end with."""
+    return f"""
+        SELECT p.scope_id, p.person_id,
+               -- 1 for anyone `jauge integrity` never assessed
+               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
+               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
+                    THEN 1 ELSE 0 END AS first_in_first_half,
+               -- engaged again, within the window, on a later day than their first ever
+               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
+                    THEN 1 ELSE 0 END AS returned
+        FROM per_person p
+        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
+        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
+        {where}
+        ORDER BY p.scope_id, p.person_id
+    """
+
+
 def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
     """The engagers' statement for scopes that share organisations (a comparison month by
     month): the same rows as the one-pass statement, without grouping an organisation's
@@ -291,20 +312,7 @@ def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
         else ""
     }
         )
-        SELECT p.scope_id, p.person_id,
-               -- 1 for anyone `jauge integrity` never assessed
-               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
-               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
-               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
-                    THEN 1 ELSE 0 END AS first_in_first_half,
-               -- engaged again, within the window, on a later day than their first ever
-               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
-                    THEN 1 ELSE 0 END AS returned
-        FROM per_person p
-        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
-        ORDER BY p.scope_id, p.person_id
-    """
+{engager_rows()}"""
 
 
 def statistics_sql(
@@ -431,21 +439,7 @@ def statistics_sql(
                             THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
             FROM touches GROUP BY scope_id, person_id
         )
-        SELECT p.scope_id, p.person_id,
-               -- 1 for anyone `jauge integrity` never assessed
-               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
-               CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
-               CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
-                    THEN 1 ELSE 0 END AS first_in_first_half,
-               -- engaged again, within the window, on a later day than their first ever
-               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
-                    THEN 1 ELSE 0 END AS returned
-        FROM per_person p
-        JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
-        WHERE p.last_day_in_window IS NOT NULL
-        ORDER BY p.scope_id, p.person_id
-    """
+{engager_rows("WHERE p.last_day_in_window IS NOT NULL")}"""
     )
     threads = f"""
         WITH {own_items},

@@ -70,6 +70,7 @@ WITH
                  AND g.person_id = p.person_id
             LEFT JOIN narrowed_first n ON n.scope_id = p.scope_id AND n.person_id = p.person_id
         )
+
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
                COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
@@ -82,6 +83,7 @@ WITH
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
         LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        
         ORDER BY p.scope_id, p.person_id
 
 -- items

@@ -40,6 +40,7 @@ WITH
                             THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
             FROM touches GROUP BY scope_id, person_id
         )
+
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
                COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,

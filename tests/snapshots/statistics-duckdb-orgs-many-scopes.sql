@@ -54,6 +54,7 @@ WITH
                  AND g.person_id = p.person_id
             
         )
+
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
                COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
@@ -66,6 +67,7 @@ WITH
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
         LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        
         ORDER BY p.scope_id, p.person_id
 
 -- items
