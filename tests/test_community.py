@@ -441,9 +441,12 @@ def test_followers_are_shown_from_any_export_but_never_order_people(tmp_path: Pa
             j.add_org("Élysée", aliases=["Macron", "Elysée"])
             j.enrich(backend="fast")
             people = rank_people(j.store, j.workspace, "Élysée", limit=100)
+            # an exact count names an account: pseudonymised people have none
+            hidden = j.people("Élysée", limit=100, pseudonymise=True)
         orders.append([p.handle for p in people])
         shown.append({p.handle: p.followers for p in people})
         assert all(shown[-1][h] == values[h] for h in shown[-1])
+        assert hidden and all(p.followers is None for p in hidden)
     assert orders[0] == orders[1]
     assert shown[0] != shown[1]
 

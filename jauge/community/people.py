@@ -331,11 +331,12 @@ def _topical(row: tuple[Any, ...], wanted: re.Pattern[str] | None) -> bool:
 
 
 def pseudonymised(people: list[Person], key: bytes) -> list[Person]:
-    """The same people under stable keyed pseudonyms: no handle, name, link or text left."""
+    """The same people under stable keyed pseudonyms: no handle, name, link or text left,
+    and no follower count (with the platform, an exact count often names an account)."""
     from .privacy import item_pseudonym, pseudonym
 
     for p in people:
-        p.handle, p.name = pseudonym(key, p.person_id), None
+        p.handle, p.name, p.followers = pseudonym(key, p.person_id), None, None
         p.why = {
             dim: [{"id": item_pseudonym(key, w["id"]), "url": None, "text": None} for w in cited]
             for dim, cited in p.why.items()
