@@ -527,6 +527,14 @@ def test_activated_audience_counts_each_person_once(tmp_path: Path) -> None:
     db = tmp_path / "community.duckdb"
     generate(db, persons=3_000, interactions=40_000)
     with jauge.open(db, workspace=WORKSPACE) as j:
+        # a tenth of the engagers, as `jauge integrity` would weigh bought accounts down:
+        # they activate no one ("unique authentic people", docs/people.md)
+        j.store.con.execute(
+            "INSERT INTO authenticity SELECT DISTINCT workspace, actor_person_id, 0.2, 0.8, "
+            "['few_followers'], NULL, 'test', now()::TIMESTAMP FROM interactions "
+            "WHERE actor_person_id IS NOT NULL AND hash(actor_person_id) % 10 = 0"
+        )
+        bought = {r["person_id"] for r in j.sql("SELECT person_id FROM authenticity").to_pylist()}
         people = rank_people(j.store, WORKSPACE, ORG, limit=100_000)
         last = j.store.latest_item_day([j.store.org_id(WORKSPACE, ORG)])
         begin = pd.Timestamp(last - timedelta(days=89))
@@ -544,8 +552,10 @@ def test_activated_audience_counts_each_person_once(tmp_path: Path) -> None:
     items = items[
         (items.created_at >= begin) & (items.created_at < pd.Timestamp(last) + pd.Timedelta(days=1))
     ]
+    assert bought
     joined = touches.merge(items, on="item_id")
     joined = joined[joined.actor_person_id != joined.author_person_id]
+    joined = joined[~joined.actor_person_id.isin(bought)]
     unique = joined.groupby("author_person_id").actor_person_id.nunique()
     per_item = joined.groupby(["author_person_id", "item_id"]).actor_person_id.nunique()
     summed = per_item.groupby("author_person_id").sum()

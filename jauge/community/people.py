@@ -269,7 +269,9 @@ def _audiences(
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Who engaged with the items each person wrote on the topics: per item, how many
     people (to cite the items that drew most); per person, how many people over all
-    their items, each counted once (their activated audience), never themselves."""
+    their items, each counted once (their activated audience), never themselves, nor
+    anyone `jauge integrity` weighed down by half or more (a bought or pod account
+    activates no one)."""
     pairs = pa.table(
         {
             "person_id": [p for p, rows in topical.items() for _ in rows],
@@ -283,8 +285,10 @@ def _audiences(
             SELECT t.person_id, t.item_id, i.actor_person_id
             FROM jauge_topical_items t
             JOIN interactions i ON i.target_item_id = t.item_id
+            LEFT JOIN authenticity a ON a.workspace = i.workspace
+                 AND a.person_id = i.actor_person_id
             WHERE i.workspace = {sql_literal(workspace)} AND i.actor_person_id IS NOT NULL
-              AND i.actor_person_id <> t.person_id"""
+              AND i.actor_person_id <> t.person_id AND coalesce(a.weight, 1.0) > 0.5"""
         per_item = store.con.execute(
             f"SELECT item_id, count(DISTINCT actor_person_id) FROM ({touched}) GROUP BY 1"
         ).fetchall()
