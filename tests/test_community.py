@@ -585,3 +585,30 @@ def test_a_forgotten_person_is_found_by_the_pseudonym_lists_name_them_by(tmp_pat
     assert shown["handle"] == named and shown["items"]
     assert all(i["id"].startswith("i-") for i in shown["items"])
     assert not any(t in out.stdout for t in tweet_ids)
+
+
+def test_forgetting_leaves_nothing_of_a_person_in_the_store_file_s_bytes(tmp_path: Path) -> None:
+    """An update leaves the old values in the blocks it frees, where a raw read of the
+    file finds them: `jauge person forget` writes the file anew, so none of the erased
+    handle, location or texts stays in its bytes (the airline tweets' authors)."""
+    import csv
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        located = j.sql(
+            "SELECT handle, location FROM persons WHERE length(location) > 8 "
+            "AND handle IS NOT NULL ORDER BY handle LIMIT 1"
+        ).to_pylist()[0]
+    handle = located["handle"]
+    texts = [r["text"] for r in rows if r["name"] == handle and len(r["text"]) > 40]
+    traces = [handle, located["location"], *texts]
+    db = tmp_path / "s.duckdb"
+    assert all(t.encode() in db.read_bytes() for t in traces)  # the test would see them
+    out = CliRunner().invoke(cli, ["person", "forget", handle, "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    raw = db.read_bytes() + b"".join(f.read_bytes() for f in tmp_path.glob("s.duckdb*"))
+    assert [t for t in traces if t.encode() in raw] == []
+    with jauge.open(db) as j:  # the store goes on, every count as it was
+        assert j.items.num_rows == len(rows) - 2  # the file repeats 2 ids

@@ -125,4 +125,6 @@ def forget_person(store: Store, workspace: str, handle: str, platform: str | Non
     # the key their pseudonyms are made with, from now on (see Forgotten)
     pseudonym_key(store, workspace)
     store.erase_persons(workspace, ids)
+    # what was erased would stay in the file's freed blocks: the file is written anew
+    store.rewrite()
     return len(ids)

@@ -7,6 +7,7 @@ Everything else hands it typed batches (Arrow) or asks it for Arrow tables.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -79,6 +80,7 @@ class Store:
                 _("no store at {path}: import data first (`jauge import ...`)", path=self.path)
             )
         self.con = connect_waiting(self.path, read_only=read_only, wait=lock_wait)
+        self._threads = threads
         self._configure(threads)
         if not read_only:
             self._migrate()
@@ -509,6 +511,36 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def rewrite(self) -> None:
+        """Write the store's file anew from its rows as they are now, and go on with it.
+
+        DuckDB reuses the blocks an update frees but does not wipe them: values `jauge
+        person forget` erased would stay in the file's bytes, for anyone who reads the
+        file raw, until it is written anew. The new file replaces the old one in one
+        rename, beside it (the same file system). It takes about as long as copying the
+        store; other connections this process holds to it keep reading the old file
+        (`jauge person forget`, the one caller, runs alone in its process)."""
+        fresh = Path(self.path + ".rewrite")
+        fresh.unlink(missing_ok=True)
+        name = self.con.execute("SELECT current_database()").fetchall()[0][0]
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        self.con.execute(f"ATTACH {sql_literal(str(fresh))} AS jauge_rewrite")
+        try:
+            self.con.execute(f"COPY FROM DATABASE {quoted} TO jauge_rewrite")
+            self.con.execute("CHECKPOINT jauge_rewrite")
+        except BaseException:
+            self.con.execute("DETACH jauge_rewrite")
+            fresh.unlink(missing_ok=True)
+            raise
+        self.con.execute("DETACH jauge_rewrite")
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        os.replace(fresh, self.path)
+        # a log left beside the old file would be replayed on the new one
+        Path(self.path + ".wal").unlink(missing_ok=True)
+        self.con = connect_waiting(self.path)
+        self._configure(getattr(self, "_threads", 0))
 
     @contextmanager
     def in_words(self) -> Iterator[None]:
