@@ -289,15 +289,16 @@ def _audiences(
                  AND a.person_id = i.actor_person_id
             WHERE i.workspace = {sql_literal(workspace)} AND i.actor_person_id IS NOT NULL
               AND i.actor_person_id <> t.person_id AND coalesce(a.weight, 1.0) > 0.5"""
-        per_item = store.con.execute(
-            f"SELECT item_id, count(DISTINCT actor_person_id) FROM ({touched}) GROUP BY 1"
-        ).fetchall()
-        per_person = store.con.execute(
-            f"SELECT person_id, count(DISTINCT actor_person_id) FROM ({touched}) GROUP BY 1"
+        # one pass over the touches, counted both ways
+        counted = store.con.execute(
+            f"SELECT item_id, person_id, count(DISTINCT actor_person_id) FROM ({touched}) "
+            "GROUP BY GROUPING SETS ((item_id), (person_id))"
         ).fetchall()
     finally:
         store.con.unregister("jauge_topical_items")
-    return dict(per_item), dict(per_person)
+    per_item = {item: n for item, person, n in counted if item is not None}
+    per_person = {person: n for item, person, n in counted if person is not None}
+    return per_item, per_person
 
 
 def _items_about(

@@ -107,14 +107,16 @@ def unscored(spec: IndexSpec, panel_id: str, unit: str, request: ScopeRequest) -
     """The row of ``unit`` over a window too short for the index (``request``'s days): its
     scope, no score, no fingerprint, and why in ``warnings``, as a campaign too short is
     listed; compared with nothing."""
-    assert request.start is not None and request.end is not None
-    short = too_short(spec, request.start, request.end) or {}
+    start, end = request.start, request.end
+    if start is None or end is None:  # a programming error: only windows with days come here
+        raise ValueError(f"{unit}: a window too short has a first and a last day")
+    short = too_short(spec, start, end) or {}
     described = {
         "org": request.org,
         "account": request.account,
         "campaign": request.campaign,
-        "from": request.start.isoformat(),
-        "to": request.end.isoformat(),
+        "from": start.isoformat(),
+        "to": end.isoformat(),
     }
     why = NOT_SCORED.format(unit=unit, reason=SHORT_WINDOW.format(**short))
     return IndexResult(spec.version, panel_id, described, None, None, {}, {}, {}, 0.0,
