@@ -231,36 +231,34 @@ def pandas_statistics(tables: dict, scopes: list) -> dict:
     ).sort_values(["scope_id", "item_id"])
     kinds = ["reply", "comment", "mention", "repost", "quote", "reaction"]
     t = inter[inter.actor_person_id.notna() & inter.kind.isin(kinds)].merge(sc, on="org_id")
-    t["in_prev"] = ((t.occurred_at >= t.previous_at) & (t.occurred_at < t.start_at)).astype(int)
-    t["in_win"] = ((t.occurred_at >= t.start_at) & (t.occurred_at < t.end_at)).astype(int)
+    in_prev = (t.occurred_at >= t.previous_at) & (t.occurred_at < t.start_at)
+    in_win = (t.occurred_at >= t.start_at) & (t.occurred_at < t.end_at)
+    t["prev_at"] = t.occurred_at.where(in_prev)
+    t["win_at"] = t.occurred_at.where(in_win)
     g = t.groupby(["scope_id", "actor_person_id"])
     per = pd.DataFrame(
         {
             "first_ever": g.occurred_at.min(),
-            "in_previous": g.in_prev.max(),
-            "in_window": g.in_win.max(),
+            "first_in_previous": g.prev_at.min(),
+            "last_in_window": g.win_at.max(),
             "start_at": g.start_at.min(),
             "middle_at": g.middle_at.min(),
         }
     ).reset_index()
-    t = t.merge(
-        per[["scope_id", "actor_person_id", "first_ever"]], on=["scope_id", "actor_person_id"]
-    )
-    later = t[(t.in_win == 1) & (t.occurred_at.dt.normalize() > t.first_ever.dt.normalize())]
-    returned = later.groupby(["scope_id", "actor_person_id"]).size().rename("days")
-    per = per.join(returned, on=["scope_id", "actor_person_id"])
-    per = per[per.in_window == 1]
+    per = per[per.last_in_window.notna()]
+    # coming back takes two touches a day apart at least (index 1.0.3)
+    day = pd.Timedelta(hours=24)
     engagers = pd.DataFrame(
         {
             "scope_id": per.scope_id,
             "person_id": per.actor_person_id,
             "authenticity": 1.0,
-            "in_previous": per.in_previous,
+            "in_previous": (per.last_in_window - per.first_in_previous >= day).astype(int),
             "first_ever": (per.first_ever >= per.start_at).astype(int),
             "first_in_first_half": (
                 (per.first_ever >= per.start_at) & (per.first_ever < per.middle_at)
             ).astype(int),
-            "returned": (per.days.fillna(0) > 0).astype(int),
+            "returned": (per.last_in_window - per.first_ever >= day).astype(int),
         }
     ).sort_values(["scope_id", "person_id"])
     others = items_t[~items_t.is_own].merge(sc, on="org_id")

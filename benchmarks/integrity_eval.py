@@ -158,6 +158,8 @@ def _pandas(j: Any) -> tuple[int, list[list[str]]]:
     import networkx as nx
     import numpy as np
 
+    from jauge.integrity.lockstep import LockstepRules
+
     persons = j.sql("SELECT * FROM persons").to_pandas()
     fol = persons["followers"].astype("float")
     ing = persons["following"].astype("float")
@@ -177,18 +179,20 @@ def _pandas(j: Any) -> tuple[int, list[list[str]]]:
     own = j.sql("SELECT item_id AS item, created_at FROM content_items WHERE is_own").to_pandas()
     early = interactions.merge(own, on="item")
     delay = early["occurred_at"] - early["created_at"]
-    early = early[(delay >= np.timedelta64(0)) & (delay < np.timedelta64(10, "m"))]
+    rules = LockstepRules()  # the same thresholds as `jauge integrity`'s defaults
+    window = np.timedelta64(rules.minutes, "m")
+    early = early[(delay >= np.timedelta64(0)) & (delay < window)]
     early = early[["person", "item"]].drop_duplicates()
     sizes = early.groupby("person").size()
-    early = early[early["person"].map(sizes) >= 5]
+    early = early[early["person"].map(sizes) >= rules.min_items]
     pairs = early.merge(early, on="item")
     pairs = pairs[pairs["person_x"] < pairs["person_y"]]
     shared = pairs.groupby(["person_x", "person_y"]).size().reset_index(name="shared")
-    shared = shared[shared["shared"] >= 5]
+    shared = shared[shared["shared"] >= rules.min_items]
     union = shared["person_x"].map(sizes) + shared["person_y"].map(sizes) - shared["shared"]
-    shared = shared[shared["shared"] >= 0.5 * union]
+    shared = shared[shared["shared"] >= rules.min_overlap * union]
     graph = nx.from_pandas_edgelist(shared, "person_x", "person_y")
-    groups = sorted(sorted(c) for c in nx.connected_components(graph) if len(c) >= 3)
+    groups = sorted(sorted(c) for c in nx.connected_components(graph) if len(c) >= rules.min_group)
     in_group = persons["person_id"].isin({m for g in groups for m in g})
     flagged = int(((1 - p <= 0.5) | in_group).sum())
     return flagged, groups

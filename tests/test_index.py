@@ -49,7 +49,7 @@ def cli_json(*args: str) -> tuple[int, dict]:
 def test_score_json_has_the_contract_fields(store: Path) -> None:
     code, data = cli_json("score", "--org", "Brand", "--db", str(store))
     assert code == 0 and set(data) >= CONTRACT
-    assert data["index_version"] == "jauge-index/1.0.2"
+    assert data["index_version"] == "jauge-index/1.0.3"
     assert data["scope"] == {
         "org": "Brand",
         "account": None,
@@ -260,7 +260,7 @@ def test_panel_export_names_its_index_version_and_keeps_to_a_workspace(
         assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
     every, one = tmp_path / "every.json", tmp_path / "one.json"
     code, summary = cli_json("panel", "export", str(every), "--db", str(db))
-    assert code == 0 and summary["index_version"] == "jauge-index/1.0.2"
+    assert code == 0 and summary["index_version"] == "jauge-index/1.0.3"
     assert summary["workspace"] is None
     code, summary = cli_json("panel", "export", str(one), "--workspace", "client-b",
                              "--index-version", "jauge-index/1.0.0", "--db", str(db))  # fmt: skip
@@ -315,7 +315,7 @@ def test_a_count_the_export_leaves_blank_is_unknown_not_zero(store: Path) -> Non
         items.is_own & (items.created_at >= start) & (items.created_at < end + pd.Timedelta(days=1))
     ]
     counts = snapshots.set_index("subject_id").loc[own.item_id]
-    assert latest.index_version == "jauge-index/1.0.2"
+    assert latest.index_version == "jauge-index/1.0.3"
     for indicator, column in (("amplification", "shares"), ("applause", "reactions")):
         unknown = int(counts[column].isna().sum())
         assert unknown >= 1, column  # the window holds posts the export left blank
@@ -358,7 +358,7 @@ def test_a_newer_export_lacking_a_column_keeps_the_counts_an_earlier_one_gave(
         assert imported.total("updated") == posts
         latest = j.score("Brand")
         whole = j.score("Brand", version="jauge-index/1.0.1")
-    assert latest.index_version == "jauge-index/1.0.2"
+    assert latest.index_version == "jauge-index/1.0.3"
     was, now = first.components["conversation"], latest.components["conversation"]
     assert now.n == was.n and now.value == pytest.approx(was.value + 1)
     was, now = first.components["amplification"], latest.components["amplification"]

@@ -13,7 +13,7 @@ import pytest
 
 import jauge
 from jauge.metrics.engines import get_engine
-from jauge.metrics.spec import SNAPSHOT_COUNTS, StatisticsRules
+from jauge.metrics.spec import LATEST, load_spec
 from jauge.metrics.statistics import shares_organisations
 
 from .conftest import AIRLINE_TWEETS, UCI_FACEBOOK
@@ -24,22 +24,24 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
 @pytest.mark.parametrize(
-    ("counts", "shared"),
-    [(counts, False) for counts in SNAPSHOT_COUNTS] + [("latest_known", True)],
-    ids=[*SNAPSHOT_COUNTS, "many-scopes"],
+    ("version", "shared"),
+    [("jauge-index/1.0.1", False), (LATEST, False), (LATEST, True)],
+    ids=["1.0.1", "latest", "many-scopes"],
 )
 @pytest.mark.parametrize("narrowed", [False, True], ids=["orgs", "accounts-campaigns"])
 @pytest.mark.parametrize("engine", ["duckdb", "spark"])
 def test_the_sql_each_engine_runs_is_pinned(
-    engine: str, narrowed: bool, counts: str, shared: bool
+    engine: str, narrowed: bool, version: str, shared: bool
 ) -> None:
     """A change to the statistics' SQL, or to its transpilation, shows up in review."""
-    sql = get_engine(engine).sql(StatisticsRules(24.0, counts), narrowed, shared)
+    rules = load_spec(version).statistics_rules
+    sql = get_engine(engine).sql(rules, narrowed, shared)
     text = "\n\n".join(f"-- {name}\n{body.strip()}" for name, body in sorted(sql.items()))
     variant = "narrowed" if narrowed else "orgs"
-    # up to 1.0.1, the counts were read from each item's latest snapshot as a whole; scopes
-    # sharing organisations read their engagers apart (see statistics._engagers_of_many)
-    suffix = "-latest-snapshot" if counts == "latest_snapshot" else ""
+    # 1.0.1 read the counts from each item's latest snapshot as a whole, flagged persons
+    # by their weight and any touch as a return; scopes sharing organisations read their
+    # engagers apart (see statistics._engagers_of_many)
+    suffix = "" if version == LATEST else "-" + version.removeprefix("jauge-index/")
     suffix += "-many-scopes" if shared else ""
     snapshot = SNAPSHOTS / f"statistics-{engine}-{variant}{suffix}.sql"
     if os.environ.get("JAUGE_UPDATE_SNAPSHOTS") == "1":

@@ -23,7 +23,7 @@ def raw_spec() -> dict:
 
 def test_the_latest_spec_loads_and_weights_add_up() -> None:
     spec = load_spec()
-    assert spec.version == LATEST == "jauge-index/1.0.2"
+    assert spec.version == LATEST == "jauge-index/1.0.3"
     assert abs(sum(p.weight for p in spec.pillars) - 1) < 1e-12
     assert spec.min_days >= 28 and spec.default_days == 90
     assert {p.name for p in spec.pillars} == {

@@ -392,8 +392,8 @@ def test_the_executive_report_says_how_much_looked_bought(gamed) -> None:  # typ
         english = j.report("bought", versus=[], lang="en").html
         french = html.unescape(j.report("bought", versus=[], lang="fr").html)
         base = j.report("base", versus=[], lang="en").html
-    assert "50% of them look bought or automated" in english
-    assert "50 % d'entre elles semblent achetées ou automatisées" in french
+    assert "59% of them look bought or automated" in english
+    assert "59 % d'entre elles semblent achetées ou automatisées" in french
     assert "look bought" not in base
 
 

@@ -29,7 +29,7 @@ def test_a_score_reads_as_one_line_a_table_and_its_figures(airlines: Path) -> No
     assert repr(result) == (
         f"<IndexResult United, {figures['scope']['from']} to {figures['scope']['to']}: "
         f"{result.score:.1f} [{result.interval[0]:.1f}, {result.interval[1]:.1f}] "
-        "(jauge-index/1.0.2)>"
+        "(jauge-index/1.0.3)>"
     )
     rows = result.breakdown().to_pylist()
     spec = load_spec(result.index_version)
@@ -66,7 +66,7 @@ def test_a_score_reads_as_one_line_a_table_and_its_figures(airlines: Path) -> No
 def test_a_comparison_reads_as_one_line_a_table_and_its_rows(airlines: Path) -> None:
     with jauge.open(airlines) as j:
         comparison = j.compare("org", ["United", "Delta", "Virgin America"])
-    assert repr(comparison) == "<Comparison by org: 3 rows (jauge-index/1.0.2)>"
+    assert repr(comparison) == "<Comparison by org: 3 rows (jauge-index/1.0.3)>"
     rows = comparison.table().to_pylist()
     for got, row in zip(rows, comparison.to_dict()["rows"], strict=True):
         change = row["change"] or {}

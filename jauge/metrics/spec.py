@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import ConfigError, NotFoundError
 from ..i18n import _
 
-LATEST = "jauge-index/1.0.2"
+LATEST = "jauge-index/1.0.3"
 _VERSION = re.compile(r"^jauge-index/(\d+)\.(\d+)\.(\d+)$")
 DIRECTIONS = ("higher", "lower")
 #: how an item's counts are read from its metric snapshots: all from its latest snapshot
@@ -30,6 +30,11 @@ SNAPSHOT_COUNTS = ("latest_snapshot", "latest_known")
 #: a median where half the weight falls between two values: the lower one (up to
 #: 1.0.1) or their midpoint (from 1.0.2), as the median of an even number of values is
 MEDIANS = ("lower", "midpoint")
+#: how a person `jauge integrity` weighed down by half or more counts: by their weight
+#: (up to 1.0.2; threads and opinions already left them out), or as no one, everywhere
+#: (from 1.0.3): a flagged account kept up to half a person in engagers and comments, so
+#: enough of them outweighed what the assessment took away
+FLAGGED_PERSONS = ("weighed", "excluded")
 UNITS = (
     "items",
     "items_with_comments",
@@ -77,6 +82,12 @@ class StatisticsRules:
     sla_hours: float
     #: one of :data:`SNAPSHOT_COUNTS`
     snapshot_counts: str = "latest_known"
+    #: one of :data:`FLAGGED_PERSONS`
+    flagged_persons: str = "excluded"
+    #: the fewest hours between two touches of a person for them to count as having come
+    #: back (returning engagers, cohort retention); 0: any touch in the previous window
+    #: and any later calendar day, as up to 1.0.2
+    return_gap_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -95,10 +106,17 @@ class IndexSpec:
     medians: str = "lower"
     #: the fewest units a panel stratum needs to be a reference (1 up to 1.0.1)
     min_reference_units: int = 1
+    flagged_persons: str = "weighed"
+    return_gap_hours: float = 0.0
 
     @property
     def statistics_rules(self) -> StatisticsRules:
-        return StatisticsRules(self.response_sla_hours, self.snapshot_counts)
+        return StatisticsRules(
+            self.response_sla_hours,
+            self.snapshot_counts,
+            self.flagged_persons,
+            self.return_gap_hours,
+        )
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -219,6 +237,14 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         raise c.fail("min_reference_units", "expected a whole number")
     if min_reference_units < 1:
         raise c.fail("min_reference_units", "a reference needs at least one unit")
+    flagged_persons = data.get("flagged_persons", "weighed")
+    if flagged_persons not in FLAGGED_PERSONS:
+        raise c.fail("flagged_persons", f"expected one of {', '.join(FLAGGED_PERSONS)}")
+    return_gap_hours = data.get("return_gap_hours", 0)
+    if isinstance(return_gap_hours, bool) or not isinstance(return_gap_hours, int | float):
+        raise c.fail("return_gap_hours", "expected a number of hours")
+    if not 0 <= return_gap_hours <= 24 * 28:
+        raise c.fail("return_gap_hours", "expected from 0 to 672 hours (the shortest window)")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -233,6 +259,8 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         snapshot_counts=snapshot_counts,
         medians=medians,
         min_reference_units=min_reference_units,
+        flagged_persons=flagged_persons,
+        return_gap_hours=float(return_gap_hours),
     )
 
 

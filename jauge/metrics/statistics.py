@@ -60,13 +60,27 @@ TEXT_COLUMNS = ("item_id", "person_id", "platform")
 #: the columns of one scope's statistic tables (scope_id dropped)
 SCOPE_STAT_COLUMNS = {name: columns[1:] for name, columns in COLUMNS.items()}
 
-#: the persons `jauge integrity` weighed down (anyone else counts 1), of the scopes'
-#: workspaces (person ids are unique across workspaces): joining only them keeps the
-#: statistics as fast as before when most people are assessed as genuine
-WEIGHED = (
-    "(SELECT person_id, weight FROM authenticity WHERE weight < 1 "
-    "AND workspace IN (SELECT workspace FROM jauge_scopes))"
-)
+#: a person `jauge integrity` weighed down to this or less is flagged: they start no
+#: thread, carry no opinion and, from index 1.0.3, count as no one at all
+FLAGGED_AT = 0.5
+
+
+def weighed(flagged_persons: str) -> str:
+    """The persons `jauge integrity` weighed down (anyone else counts 1), of the scopes'
+    workspaces (person ids are unique across workspaces), with the weight they count by:
+    joining only them keeps the statistics as fast as before when most people are
+    assessed as genuine. Flagged persons count by their weight up to index 1.0.2
+    (``"weighed"``), as no one from 1.0.3 (``"excluded"``)."""
+    weight = (
+        f"CASE WHEN weight > {FLAGGED_AT} THEN weight ELSE 0.0 END"
+        if flagged_persons == "excluded"
+        else "weight"
+    )
+    return (
+        f"(SELECT person_id, {weight} AS weight FROM authenticity WHERE weight < 1 "
+        "AND workspace IN (SELECT workspace FROM jauge_scopes))"
+    )
+
 
 ENGAGING_KINDS = ("reply", "comment", "mention", "repost", "quote", "reaction")
 INBOUND_KINDS = ("mention", "reply", "comment")
@@ -219,28 +233,54 @@ def _latest_counts(snapshot_counts: str) -> str:
         )"""
 
 
-def engager_rows(where: str = "") -> str:
+def _came_back(rules: StatisticsRules) -> tuple[str, str]:
+    """SQL of ``in_previous`` and ``returned`` over a ``per_person`` row (``p``): whether
+    the person engaged in the previous window too, and whether one who engaged for the
+    first time came back within the window, as the index version reads them."""
+    if not rules.return_gap_hours:  # up to 1.0.2: any touch before, any later day
+        return (
+            "CASE WHEN p.first_in_previous IS NOT NULL THEN 1 ELSE 0 END",
+            "CASE WHEN CAST(p.last_in_window AS DATE) > CAST(p.first_ever AS DATE) "
+            "THEN 1 ELSE 0 END",
+        )
+    # from 1.0.3 two touches a day apart at least: two minutes either side of midnight, or
+    # of the window's start, made a returning engager (what bought reposts did)
+    gap = float(rules.return_gap_hours) * 3600
+
+    def apart(earlier: str) -> str:
+        return f"EPOCH(p.last_in_window) - EPOCH({earlier}) >= {gap}"
+
+    return (
+        f"CASE WHEN p.first_in_previous IS NOT NULL AND {apart('p.first_in_previous')} "
+        "THEN 1 ELSE 0 END",
+        f"CASE WHEN {apart('p.first_ever')} THEN 1 ELSE 0 END",
+    )
+
+
+def engager_rows(rules: StatisticsRules, where: str = "") -> str:
     """Each engager's row from ``per_person`` (one group per scope and person, with their
-    first touch ever and last day in the window): what both engagers' statements end with."""
+    first touch ever, their first in the previous window and their last in the window):
+    what both engagers' statements end with."""
+    in_previous, returned = _came_back(rules)
     return f"""
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
-               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               COALESCE(w.weight, 1.0) AS authenticity,
+               {in_previous} AS in_previous,
                CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
-               -- engaged again, within the window, on a later day than their first ever
-               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
-                    THEN 1 ELSE 0 END AS returned
+               -- engaged again, within the window, after their first touch ever
+               {returned} AS returned
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN {WEIGHED} w ON w.person_id = p.person_id
+        LEFT JOIN {weighed(rules.flagged_persons)} w ON w.person_id = p.person_id
         {where}
         ORDER BY p.scope_id, p.person_id
     """
 
 
-def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
+def _engagers_of_many(own_items: str, kinds: str, narrowed: bool, rules: StatisticsRules) -> str:
     """The engagers' statement for scopes that share organisations (a comparison month by
     month): the same rows as the one-pass statement, without grouping an organisation's
     whole history once per scope, which grew as scopes times history."""
@@ -271,10 +311,11 @@ def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
         -- month) do not each group its whole history
         in_windows AS (
             SELECT sc.scope_id, i.actor_person_id AS person_id,
-                   MAX(CASE WHEN i.occurred_at < sc.start_at THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
-                   MAX(CASE WHEN i.occurred_at >= sc.start_at
-                            THEN CAST(i.occurred_at AS DATE) END) AS last_day_in_window
+                   MIN(CASE WHEN i.occurred_at < sc.start_at THEN i.occurred_at END)
+                       AS first_in_previous,
+                   -- when they last engaged within the window (NULL if they did not)
+                   MAX(CASE WHEN i.occurred_at >= sc.start_at THEN i.occurred_at END)
+                       AS last_in_window
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
             {JOIN_TOUCHED if narrowed else ""}
@@ -283,7 +324,7 @@ def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
               {NARROW_TOUCHES if narrowed else ""}
             GROUP BY sc.scope_id, i.actor_person_id
         ),
-        engaged AS (SELECT * FROM in_windows WHERE last_day_in_window IS NOT NULL),
+        engaged AS (SELECT * FROM in_windows WHERE last_in_window IS NOT NULL),
         -- each person's first touch ever of each organisation the scopes measure
         org_first AS (
             SELECT i.workspace, i.org_id, i.actor_person_id AS person_id,
@@ -296,7 +337,7 @@ def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
             GROUP BY i.workspace, i.org_id, i.actor_person_id
         ),{narrowed_first}
         per_person AS (
-            SELECT p.scope_id, p.person_id, p.in_previous, p.last_day_in_window,
+            SELECT p.scope_id, p.person_id, p.first_in_previous, p.last_in_window,
                    {
         "CASE WHEN " + plain + " THEN g.first_ever ELSE n.first_ever END"
         if narrowed
@@ -312,7 +353,7 @@ def _engagers_of_many(own_items: str, kinds: str, narrowed: bool) -> str:
         else ""
     }
         )
-{engager_rows()}"""
+{engager_rows(rules)}"""
 
 
 def statistics_sql(
@@ -330,6 +371,7 @@ def statistics_sql(
     inbound_kinds = ", ".join(sql_literal(k) for k in INBOUND_KINDS)
     sentiment_keys = ", ".join(sql_literal(k) for k in SENTIMENT_KEYS)
     sla_seconds = float(sla_hours) * 3600
+    weighed_persons = weighed(rules.flagged_persons)
 
     # items whose text matches one of their campaign scope's hashtags or keywords
     matched = """
@@ -359,7 +401,7 @@ def statistics_sql(
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         {join_matched} {JOIN_ANSWERED if narrowed else ""}
-        LEFT JOIN {WEIGHED} w ON w.person_id = c.author_person_id
+        LEFT JOIN {weighed_persons} w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           {NARROW_OTHERS if narrowed else ""}
@@ -387,7 +429,7 @@ def statistics_sql(
                        CAST(COALESCE(a.weight, 1.0) AS DECIMAL(18, 9)) AS w
                 FROM own_items o
                 JOIN interactions i ON i.target_item_id = o.item_id
-                LEFT JOIN {WEIGHED} a ON a.person_id = i.actor_person_id
+                LEFT JOIN {weighed_persons} a ON a.person_id = i.actor_person_id
             ) x
             GROUP BY scope_id, item_id
         )
@@ -413,7 +455,7 @@ def statistics_sql(
     # one scope per organisation (a score, organisations compared): one pass over the
     # touches; several (periods compared): see _engagers_of_many
     engagers = (
-        _engagers_of_many(own_items, kinds, narrowed)
+        _engagers_of_many(own_items, kinds, narrowed, rules)
         if shared
         else f"""
         WITH {own_items},
@@ -432,14 +474,14 @@ def statistics_sql(
         per_person AS (
             SELECT scope_id, person_id,
                    MIN(occurred_at) AS first_ever,
-                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
-                            THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
+                   MIN(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN occurred_at END) AS first_in_previous,
+                   -- when they last engaged within the window (NULL if they did not)
                    MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
-                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+                            THEN occurred_at END) AS last_in_window
             FROM touches GROUP BY scope_id, person_id
         )
-{engager_rows("WHERE p.last_day_in_window IS NOT NULL")}"""
+{engager_rows(rules, "WHERE p.last_in_window IS NOT NULL")}"""
     )
     threads = f"""
         WITH {own_items},

@@ -33,27 +33,27 @@ WITH
         per_person AS (
             SELECT scope_id, person_id,
                    MIN(occurred_at) AS first_ever,
-                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
-                            THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
+                   MIN(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN occurred_at END) AS first_in_previous,
+                   -- when they last engaged within the window (NULL if they did not)
                    MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
-                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+                            THEN occurred_at END) AS last_in_window
             FROM touches GROUP BY scope_id, person_id
         )
 
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
-               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               COALESCE(w.weight, 1.0) AS authenticity,
+               CASE WHEN p.first_in_previous IS NOT NULL AND EPOCH(p.last_in_window) - EPOCH(p.first_in_previous) >= 86400.0 THEN 1 ELSE 0 END AS in_previous,
                CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
-               -- engaged again, within the window, on a later day than their first ever
-               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
-                    THEN 1 ELSE 0 END AS returned
+               -- engaged again, within the window, after their first touch ever
+               CASE WHEN EPOCH(p.last_in_window) - EPOCH(p.first_ever) >= 86400.0 THEN 1 ELSE 0 END AS returned
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
-        WHERE p.last_day_in_window IS NOT NULL
+        LEFT JOIN (SELECT person_id, CASE WHEN weight > 0.5 THEN weight ELSE 0.0 END AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        WHERE p.last_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
 -- items
@@ -107,7 +107,7 @@ WITH
                        CAST(COALESCE(a.weight, 1.0) AS DECIMAL(18, 9)) AS w
                 FROM own_items o
                 JOIN interactions i ON i.target_item_id = o.item_id
-                LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
+                LEFT JOIN (SELECT person_id, CASE WHEN weight > 0.5 THEN weight ELSE 0.0 END AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
             ) x
             GROUP BY scope_id, item_id
         )
@@ -153,7 +153,7 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+        LEFT JOIN (SELECT person_id, CASE WHEN weight > 0.5 THEN weight ELSE 0.0 END AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
@@ -214,7 +214,7 @@ WITH
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
         LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+        LEFT JOIN (SELECT person_id, CASE WHEN weight > 0.5 THEN weight ELSE 0.0 END AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
           AND (NOT sc.has_terms OR m.item_id IS NOT NULL)

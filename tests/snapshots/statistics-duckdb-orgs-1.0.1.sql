@@ -11,21 +11,18 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         touches AS (
             SELECT sc.scope_id, sc.start_at, sc.end_at, sc.previous_at,
                    i.actor_person_id AS person_id, i.occurred_at
             FROM jauge_scopes sc
             JOIN interactions i ON i.workspace = sc.workspace AND i.org_id = sc.org_id
-            LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = i.target_item_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = i.item_id
+            
             WHERE i.actor_person_id IS NOT NULL AND i.kind IN ('reply', 'comment', 'mention', 'repost', 'quote', 'reaction')
-              AND ((sc.account_id IS NULL AND NOT sc.has_terms)
-                   OR o.item_id IS NOT NULL OR m.item_id IS NOT NULL)
+              
         ),
         -- one group per person and scope, over every touch (millions): the scope's own
         -- dates are joined back afterwards, as extra aggregates would make the groups
@@ -33,27 +30,27 @@ WITH
         per_person AS (
             SELECT scope_id, person_id,
                    MIN(occurred_at) AS first_ever,
-                   MAX(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
-                            THEN 1 ELSE 0 END) AS in_previous,
-                   -- the last day they engaged within the window (NULL if they did not)
+                   MIN(CASE WHEN occurred_at >= previous_at AND occurred_at < start_at
+                            THEN occurred_at END) AS first_in_previous,
+                   -- when they last engaged within the window (NULL if they did not)
                    MAX(CASE WHEN occurred_at >= start_at AND occurred_at < end_at
-                            THEN CAST(occurred_at AS DATE) END) AS last_day_in_window
+                            THEN occurred_at END) AS last_in_window
             FROM touches GROUP BY scope_id, person_id
         )
 
         SELECT p.scope_id, p.person_id,
                -- 1 for anyone `jauge integrity` never assessed
-               COALESCE(w.weight, 1.0) AS authenticity, p.in_previous,
+               COALESCE(w.weight, 1.0) AS authenticity,
+               CASE WHEN p.first_in_previous IS NOT NULL THEN 1 ELSE 0 END AS in_previous,
                CASE WHEN p.first_ever >= sc.start_at THEN 1 ELSE 0 END AS first_ever,
                CASE WHEN p.first_ever >= sc.start_at AND p.first_ever < sc.middle_at
                     THEN 1 ELSE 0 END AS first_in_first_half,
-               -- engaged again, within the window, on a later day than their first ever
-               CASE WHEN p.last_day_in_window > CAST(p.first_ever AS DATE)
-                    THEN 1 ELSE 0 END AS returned
+               -- engaged again, within the window, after their first touch ever
+               CASE WHEN CAST(p.last_in_window AS DATE) > CAST(p.first_ever AS DATE) THEN 1 ELSE 0 END AS returned
         FROM per_person p
         JOIN jauge_scopes sc ON sc.scope_id = p.scope_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
-        WHERE p.last_day_in_window IS NOT NULL
+        LEFT JOIN (SELECT person_id, weight AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = p.person_id
+        WHERE p.last_in_window IS NOT NULL
         ORDER BY p.scope_id, p.person_id
 
 -- items
@@ -69,10 +66,9 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
 
         ranked AS (
@@ -102,7 +98,7 @@ WITH
                        CAST(COALESCE(a.weight, 1.0) AS DECIMAL(18, 9)) AS w
                 FROM own_items o
                 JOIN interactions i ON i.target_item_id = o.item_id
-                LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
+                LEFT JOIN (SELECT person_id, weight AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) a ON a.person_id = i.actor_person_id
             ) x
             GROUP BY scope_id, item_id
         )
@@ -138,21 +134,19 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         about AS (
         SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+         
+        LEFT JOIN (SELECT person_id, weight AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
-          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
-          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+          
     ),
         labelled AS (
             SELECT b.scope_id, b.item_id, a.value,
@@ -181,9 +175,7 @@ WITH hosted AS (SELECT *, REGEXP_EXTRACT(REGEXP_REPLACE(REGEXP_REPLACE(LOWER(TRI
         FROM jauge_scopes sc
         JOIN sp ON sp.workspace = sc.workspace AND sp.org_id = sc.org_id
         WHERE sp.day >= CAST(sc.start_at AS DATE) AND sp.day < CAST(sc.end_at AS DATE)
-          AND (sc.account_platform IS NULL OR sp.social_platform = sc.account_platform)
-              AND (sc.campaign_name IS NULL
-                   OR LOWER(TRIM(sp.campaign)) IN (sc.campaign_name, sc.campaign_utm))
+          
         ORDER BY sc.scope_id, sp.row_id
 
 -- threads
@@ -199,21 +191,19 @@ WITH
             SELECT sc.scope_id, c.item_id, c.platform, c.created_at
             FROM jauge_scopes sc
             JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-            LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id
+            
             WHERE c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
-              AND (sc.account_id IS NULL OR c.account_id = sc.account_id)
-              AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
+              
         ),
         inbound AS (SELECT * FROM (
         SELECT sc.scope_id, c.item_id, c.platform, c.created_at, c.kind
         FROM jauge_scopes sc
         JOIN content_items c ON c.workspace = sc.workspace AND c.org_id = sc.org_id
-        LEFT JOIN matched m ON m.scope_id = sc.scope_id AND m.item_id = c.item_id LEFT JOIN own_items o ON o.scope_id = sc.scope_id AND o.item_id = c.reply_to_id
-        LEFT JOIN (SELECT person_id, weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
+         
+        LEFT JOIN (SELECT person_id, weight AS weight FROM authenticity WHERE weight < 1 AND workspace IN (SELECT workspace FROM jauge_scopes)) w ON w.person_id = c.author_person_id
         WHERE NOT c.is_own AND c.created_at >= sc.start_at AND c.created_at < sc.end_at
           AND COALESCE(w.weight, 1.0) > 0.5
-          AND (NOT sc.has_terms OR m.item_id IS NOT NULL)
-          AND (sc.account_id IS NULL OR c.account_id = sc.account_id OR o.item_id IS NOT NULL)
+          
     ) x WHERE kind IN ('mention', 'reply', 'comment')),
         first_answer AS (
             SELECT b.scope_id, b.item_id, MIN(c.created_at) AS answered_at
