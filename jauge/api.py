@@ -293,6 +293,19 @@ class Jauge:
             ]
         return data
 
+    def person_export(
+        self, handle: str, *, platform: str | None = None, all_workspaces: bool = False
+    ) -> dict[str, Any]:
+        """Everything the store holds about the persons of ``handle`` (one per platform), in
+        this workspace or all of them: a right-of-access answer (as ``jauge person export``;
+        its keys in docs/people.md). Raises NotFoundError for a handle that was forgotten,
+        saying so."""
+        from .community.access import export_person
+        from .store.access import workspace_names
+
+        names = workspace_names(self.store) if all_workspaces else [self.workspace]
+        return export_person(self.store, names, handle, platform)
+
     def integrity(
         self,
         *,

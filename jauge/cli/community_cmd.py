@@ -232,6 +232,8 @@ PERSON_EPILOG = """
 Examples:
   jauge person jetblue_fan --org United            # their relationship with United over time
   jauge person forget jetblue_fan                  # erase their personal data, keep counts
+  jauge person find "john lennon"                  # who a request names: handle, name or id
+  jauge person export jetblue_fan --all-workspaces -o jetblue_fan.json   # right of access
 """
 
 
@@ -246,7 +248,7 @@ class PersonGroup(click.Group):
 
 @click.group("person", cls=PersonGroup, epilog=PERSON_EPILOG)
 def person_group() -> None:
-    """One person: their relationship with an organisation, or forgetting them."""
+    """One person: their relationship with an organisation; finding, exporting, forgetting."""
 
 
 @person_group.command("show", epilog=PERSON_EPILOG)
@@ -303,24 +305,170 @@ def show_command(
 @person_group.command("forget", epilog=PERSON_EPILOG)
 @click.argument("handle")
 @click.option("--platform", metavar="P", help="Only on this platform.")
+@click.option(
+    "--all-workspaces", is_flag=True, help="In every workspace of the store, not only one."
+)
 @db_option
 @workspace_option
 @format_option("table", "json")
 def forget_command(
-    handle: str, platform: str | None, db: str | None, workspace: str | None, fmt: str
+    handle: str,
+    platform: str | None,
+    all_workspaces: bool,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
 ) -> None:
     """Erase a person's personal data; counts and the figures made of them stay correct."""
-    from jauge.community.privacy import forget_person
+    from jauge.community.privacy import forget_everywhere, forget_person, workspaces_holding
+    from jauge.errors import NotFoundError
 
+    _one_or_all(workspace, all_workspaces)
     with opened(db, workspace, fmt) as j:
-        forgotten = forget_person(j.store, j.workspace, handle, platform)
+        if all_workspaces:
+            per_workspace = forget_everywhere(j.store, handle, platform)
+            forgotten, elsewhere = sum(per_workspace.values()), []
+        else:
+            elsewhere = workspaces_holding(j.store, handle, platform)
+            if elsewhere and j.workspace not in elsewhere:
+                raise NotFoundError(
+                    _(
+                        "no person {handle} in workspace {workspace}, but in the workspaces "
+                        "{names}: forget them there with --all-workspaces, or --workspace NAME",
+                        handle=repr(handle),
+                        workspace=repr(j.workspace),
+                        names=", ".join(elsewhere),
+                    )
+                )
+            forgotten = forget_person(j.store, j.workspace, handle, platform)
+            per_workspace = {j.workspace: forgotten}
+            # a data subject's request concerns the whole store, not one client of it
+            elsewhere = workspaces_holding(j.store, handle, platform)
     if fmt == "json":
-        print_json({"forgotten": forgotten})
+        answer: dict[str, Any] = {"forgotten": forgotten}
+        if all_workspaces:
+            answer["workspaces"] = per_workspace
+        if elsewhere:
+            answer["still_held_in"] = elsewhere
+        print_json(answer)
+        return
+    out = console()
+    if all_workspaces:
+        out.print(
+            _(
+                "forgot {count} person(s) named {handle} in the workspaces {names}",
+                count=number(forgotten, ","),
+                handle=literal(handle),
+                names=literal(", ".join(per_workspace)),
+            )
+        )
     else:
-        console().print(
+        out.print(
             _(
                 "forgot {count} person(s) named {handle}",
                 count=number(forgotten, ","),
                 handle=literal(handle),
             )
         )
+    if elsewhere:
+        out.print(
+            _(
+                "{handle} is still held in the workspaces {names}: forget them there with "
+                "--all-workspaces, or --workspace NAME",
+                handle=literal(handle),
+                names=literal(", ".join(elsewhere)),
+            )
+        )
+
+
+@person_group.command("export", epilog=PERSON_EPILOG)
+@click.argument("handle")
+@click.option("--platform", metavar="P", help="Only on this platform.")
+@click.option(
+    "--all-workspaces", is_flag=True, help="In every workspace of the store, not only one."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    callback=destination,
+    help="File to write, whole or not at all (default: standard output).",
+)
+@db_option
+@workspace_option
+def export_person_command(
+    handle: str,
+    platform: str | None,
+    all_workspaces: bool,
+    output: str | None,
+    db: str | None,
+    workspace: str | None,
+) -> None:
+    """Everything the store holds about a person, as JSON: a right-of-access request."""
+    from jauge.community.access import write_atomically
+
+    _one_or_all(workspace, all_workspaces)
+    with opened(db, workspace) as j:
+        document = j.person_export(handle, platform=platform, all_workspaces=all_workspaces)
+    if output is None or output == "-":
+        print_json(document)
+        return
+    write_atomically(output, document)
+    console(stderr=True).print(
+        _(
+            "wrote {path}: {persons} person(s), {items} item(s)",
+            path=literal(output),
+            persons=number(len(document["persons"]), ","),
+            items=number(sum(len(p["items"]) for p in document["persons"]), ","),
+        )
+    )
+
+
+@person_group.command("find", epilog=PERSON_EPILOG)
+@click.argument("text")
+@click.option(
+    "--all-workspaces", is_flag=True, help="In every workspace of the store, not only one."
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+@db_option
+@workspace_option
+@format_option("table", "json")
+def find_command(
+    text: str, all_workspaces: bool, limit: int, db: str | None, workspace: str | None, fmt: str
+) -> None:
+    """Persons whose handle, display name or native id contains TEXT (any case or accents)."""
+    from jauge.community.access import find_persons
+    from jauge.store.access import workspace_names
+
+    _one_or_all(workspace, all_workspaces)
+    with opened(db, workspace, fmt) as j:
+        names = workspace_names(j.store) if all_workspaces else [j.workspace]
+        found = find_persons(j.store, names, text, limit)
+    if fmt == "json":
+        print_json(found)
+        return
+    if not found:
+        console().print(_("no person's handle, name or id contains {text}", text=literal(text)))
+        return
+    table = new_table(_("Persons matching {text}", text=literal(text)))
+    columns = (
+        ("workspace", N_("workspace")),
+        ("platform", N_("platform")),
+        ("handle", N_("handle")),
+        ("display_name", N_("name")),
+        ("native_id", N_("native id")),
+        ("items", N_("items")),
+    )
+    shown = [(k, label) for k, label in columns if k != "workspace" or all_workspaces]
+    for k, label in shown:
+        table.add_column(_(label), justify="right" if k == "items" else "left")
+    for p in found:
+        table.add_row(
+            *(number(p[k], ",") if k == "items" else literal(p[k] or "") for k, _label in shown)
+        )
+    console().print(table)
+
+
+def _one_or_all(workspace: str | None, all_workspaces: bool) -> None:
+    if workspace is not None and all_workspaces:
+        raise click.UsageError(_("give --workspace or --all-workspaces, not both"))

@@ -151,6 +151,8 @@ READING = frozenset(
         "org list",
         "panel export",
         "people",
+        "person export",
+        "person find",
         "person show",
         "report",
         "score",

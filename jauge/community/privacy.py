@@ -107,24 +107,63 @@ def no_person(handle: str, workspace: str) -> NotFoundError:
     )
 
 
-def forget_person(store: Store, workspace: str, handle: str, platform: str | None = None) -> int:
-    """Erase a person's personal data (see the module docstring); returns persons forgotten."""
-    params = [workspace, handle.lstrip("@").lower()]
-    where = "workspace = ? AND lower(handle) = ?"
+def handle_condition(handle: str, platform: str | None) -> tuple[str, list[str]]:
+    """The SQL condition (and its parameters) matching a person by handle, as `jauge person
+    forget` and `jauge person export` both do: ``@`` and case do not matter."""
+    where = "lower(handle) = ?"
+    params = [handle.lstrip("@").lower()]
     if platform:
         where += " AND platform = ?"
         params.append(platform)
+    return where, params
+
+
+def workspaces_holding(store: Store, handle: str, platform: str | None = None) -> list[str]:
+    """The workspaces that hold a person of this handle who is not forgotten, by name."""
+    where, params = handle_condition(handle, platform)
+    rows = store.con.execute(
+        f"SELECT DISTINCT workspace FROM persons WHERE {where} ORDER BY workspace", params
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _erase(store: Store, workspace: str, handle: str, platform: str | None) -> int:
+    where, params = handle_condition(handle, platform)
     ids = [
         r[0]
         for r in store.con.execute(
-            f"SELECT person_id FROM persons WHERE {where}", params
+            f"SELECT person_id FROM persons WHERE workspace = ? AND {where}", [workspace, *params]
         ).fetchall()
     ]
-    if not ids:
+    if ids:
+        # the key their pseudonyms are made with, from now on (see Forgotten)
+        pseudonym_key(store, workspace)
+        store.erase_persons(workspace, ids)
+    return len(ids)
+
+
+def forget_person(store: Store, workspace: str, handle: str, platform: str | None = None) -> int:
+    """Erase a person's personal data (see the module docstring); returns persons forgotten."""
+    forgotten = _erase(store, workspace, handle, platform)
+    if not forgotten:
         raise no_person(handle, workspace)
-    # the key their pseudonyms are made with, from now on (see Forgotten)
-    pseudonym_key(store, workspace)
-    store.erase_persons(workspace, ids)
     # what was erased would stay in the file's freed blocks: the file is written anew
     store.rewrite()
-    return len(ids)
+    return forgotten
+
+
+def forget_everywhere(store: Store, handle: str, platform: str | None = None) -> dict[str, int]:
+    """Erase a person's personal data in every workspace that holds them (a data subject's
+    request concerns the whole store); returns persons forgotten per workspace."""
+    workspaces = workspaces_holding(store, handle, platform)
+    if not workspaces:
+        raise NotFoundError(_("no person {handle} in any workspace", handle=repr(handle)))
+    forgotten: dict[str, int] = {}
+    try:
+        for ws in workspaces:
+            forgotten[ws] = _erase(store, ws, handle, platform)
+    finally:
+        # once, for all of them; and if one failed, what the others erased still goes
+        if forgotten:
+            store.rewrite()
+    return forgotten
