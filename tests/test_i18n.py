@@ -154,17 +154,20 @@ def test_kept_english_messages_are_shown_in_the_readers_language(tmp_path: Path)
     with i18n.speaking("fr"):
         shown = [i18n.localised(w) for w in warnings]
     assert all(s != w for s, w in zip(shown, warnings, strict=True)), shown
-    nested = "two_way: not measurable (no own posts collected, so answers to others cannot be seen)"
+    nested = (
+        "two_way: not measurable (no own post in this window, so answers to others cannot be seen)"
+    )
     assert nested in warnings
     assert shown[warnings.index(nested)] == (
-        "two_way : non mesurable (aucune publication propre collectée : les réponses aux autres "
+        "two_way : non mesurable (aucune publication propre dans cette période : les réponses aux "
+        "autres "
         "ne peuvent pas être vues)"
     )
     with i18n.speaking("fr"):
         assert i18n.localised("not a catalogued message") == "not a catalogued message"
     # people read the index's names as labels, in either language; the result keeps ids
     assert labels.note(nested) == (
-        "Two-way exchanges: not measurable (no own posts collected, so answers to others "
+        "Two-way exchanges: not measurable (no own post in this window, so answers to others "
         "cannot be seen)"
     )
     short = next(w for w in warnings if "insufficient data" in w)

@@ -85,23 +85,44 @@ def interaction_graph(
 def edges_sql(
     store: Store, workspace: str, org: str, start: date | None, end: date | None, kinds: bool
 ) -> tuple[str, list[Any]]:
-    """SQL for the weighted edges (source, target, weight[, kinds]) of ``org``'s graph."""
+    """SQL for the weighted edges (source, target, weight[, kinds]) of ``org``'s graph.
+
+    The touches are the organisation's interactions, and the items others wrote that its
+    dictionary found (``jauge enrich``: the mentions table), each a mention of it: the
+    items `jauge people` counts as about it, whichever organisation they were imported
+    for. An item that already carries an interaction with the organisation counts once."""
     org_id = store.org_id(workspace, org)
     begin, finish = window(store, org_id, start, end)
-    kinds_column = ", string_agg(DISTINCT i.kind, ',' ORDER BY i.kind) AS kinds" if kinds else ""
+    kinds_column = ", string_agg(DISTINCT e.kind, ',' ORDER BY e.kind) AS kinds" if kinds else ""
     sql = f"""
-        SELECT i.actor_person_id AS source,
-               coalesce(t.author_person_id, ?) AS target,
+        WITH touches AS (
+            SELECT i.actor_person_id AS actor, coalesce(t.author_person_id, ?) AS target,
+                   i.kind
+            FROM interactions i
+            LEFT JOIN content_items t ON t.item_id = i.target_item_id
+            WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
+              AND i.occurred_at >= ? AND i.occurred_at < ?
+            UNION ALL
+            SELECT c.author_person_id, ?, 'mention'
+            FROM content_items c
+            WHERE c.workspace = ? AND NOT c.is_own AND c.author_person_id IS NOT NULL
+              AND c.created_at >= ? AND c.created_at < ?
+              AND c.item_id IN (SELECT item_id FROM mentions WHERE workspace = ? AND org_id = ?)
+              AND NOT EXISTS (SELECT 1 FROM interactions x WHERE x.item_id = c.item_id
+                              AND x.workspace = ? AND x.org_id = ?)
+        )
+        SELECT e.actor AS source, e.target,
                sum(coalesce(w.weight, 1.0)) AS weight{kinds_column}
-        FROM interactions i
-        LEFT JOIN content_items t ON t.item_id = i.target_item_id
-        LEFT JOIN authenticity w ON w.person_id = i.actor_person_id AND w.weight < 1
-        WHERE i.workspace = ? AND i.org_id = ? AND i.actor_person_id IS NOT NULL
-          AND i.occurred_at >= ? AND i.occurred_at < ?
+        FROM touches e
+        LEFT JOIN authenticity w ON w.person_id = e.actor AND w.weight < 1
         GROUP BY 1, 2
-        HAVING source <> target AND sum(coalesce(w.weight, 1.0)) > 0
+        HAVING source <> e.target AND sum(coalesce(w.weight, 1.0)) > 0
         """
-    return sql, [f"org:{org}", workspace, org_id, begin, finish]
+    org_node = f"org:{org}"
+    return sql, [
+        *(org_node, workspace, org_id, begin, finish),
+        *(org_node, workspace, begin, finish, workspace, org_id, workspace, org_id),
+    ]
 
 
 def _edges(

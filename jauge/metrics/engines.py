@@ -245,6 +245,8 @@ def spark_session() -> Any:
         )
     if master.startswith("local"):  # one machine: no need to look up its network name
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # shipped with jauge; a URI, as Spark splits the Java options at spaces (a path may have)
+    logs = (Path(__file__).parent / "spark-log4j2.properties").as_uri()
     try:
         with warnings.catch_warnings():  # PySpark's notes on the pandas version, not ours
             warnings.simplefilter("ignore", FutureWarning)
@@ -257,6 +259,9 @@ def spark_session() -> Any:
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.ansi.enabled", "false")
+                # Java's logging set before Spark starts: errors only, no banner nor WARN
+                # lines, which setLogLevel below comes too late to silence
+                .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={logs}")
                 .getOrCreate()
             )
     except Exception as exc:  # PySpark's and Java's errors alike: what to change is ours

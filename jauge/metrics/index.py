@@ -135,7 +135,7 @@ def unmeasurable(
                 reasons[name] = reason
     if stats["items"].num_rows == 0:
         for name in ("two_way", "response_rate", "time_to_first_response"):
-            reasons[name] = N_("no own posts collected, so answers to others cannot be seen")
+            reasons[name] = N_("no own post in this window, so answers to others cannot be seen")
     first = first_interaction
     if first is not None and first >= scope.previous_start + (scope.end - scope.start) / 2:
         reason = (

@@ -52,6 +52,9 @@ NO_PSEUDONYM_KEY = N_(
     "in every report), and the store is read-only here: pass --names to show their handles "
     "instead, set JAUGE_PSEUDONYM_KEY, or make the report on a writable copy of the store"
 )
+#: the minus sign of a language that writes one: French typography's U+2212, as the
+#: charts' axes (Vega's number format) write it
+MINUS_SIGNS = {"fr": "\u2212"}
 
 
 @dataclass
@@ -302,7 +305,7 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     from ..metrics.labels import label
 
     def num(x: float) -> str:
-        return number(x, lang=lang)
+        return _number(x, lang=lang)
 
     said: list[Highlight] = []
     scored = [(p["score"], name) for name, p in figures["score"]["pillars"].items()]
@@ -345,9 +348,12 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     mine = voices.get(org)
     if mine and mine["mentions"]:
         net = mine["net_sentiment"]
-        values = {"mentions": number(mine["mentions"], ",", lang), "net": number(net, "+.0f", lang)}
+        values = {
+            "mentions": _number(mine["mentions"], ",", lang),
+            "net": _number(net, "+.0f", lang),
+        }
         if len(voices) > 1:
-            share = number(mine["share_of_voice"] * 100, ".0f", lang) + (
+            share = _number(mine["share_of_voice"] * 100, ".0f", lang) + (
                 " %" if lang == "fr" else "%"
             )
             said.append(("report.hl.voice", {**values, "share": share}))
@@ -355,31 +361,31 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
             said.append(("report.hl.mentions", values))
     engagers = figures["score"]["coverage"].get("engagers") or 0
     if engagers:
-        said.append(("report.hl.engagers", {"engagers": number(engagers, ",", lang)}))
+        said.append(("report.hl.engagers", {"engagers": _number(engagers, ",", lang)}))
     unreal = figures["score"].get("integrity_share") or 0
     if engagers and unreal > 0:
         # said, because it explains a score lower than the raw activity would suggest
         digits = ".1f" if unreal < 0.1 else ".0f"  # never "0%" for a few accounts
-        share = number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
+        share = _number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
         said.append(("report.hl.integrity", {"share": share}))
     value = figures.get("value")
     if value and value["funnel"]["social_sessions"]:
         funnel = value["funnel"]
-        share = number(funnel["social_share"] * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        share = _number(funnel["social_share"] * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
         # a campaign's funnel counts its own sessions only: "of all" would mislead
         of_campaign = bool(figures["score"]["scope"]["campaign"])
         said.append(
             (
                 "report.hl.value_campaign" if of_campaign else "report.hl.value",
-                {"sessions": number(funnel["social_sessions"], ",", lang), "share": share,
-                 "total": number(funnel["sessions"], ",", lang),
-                 "conversions": number(funnel["social_conversions"] or 0, ",", lang)},
+                {"sessions": _number(funnel["social_sessions"], ",", lang), "share": share,
+                 "total": _number(funnel["sessions"], ",", lang),
+                 "conversions": _number(funnel["social_conversions"] or 0, ",", lang)},
             )
         )  # fmt: skip
     returns = [c for c in (value or {}).get("campaigns", []) if c["roi"] is not None]
     if returns:
         best = max(returns, key=lambda c: c["roi"])
-        roi = number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
+        roi = _number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
         # the "best return" of campaigns that all lost money is the smallest loss
         key = "report.hl.roi_loss" if best["roi"] < 0 else "report.hl.roi"
         said.append((key, {"campaign": best["name"], "roi": roi}))
@@ -392,26 +398,43 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
 def _why_no_score(score: dict[str, Any]) -> str | None:
     """The one warning that says why a measured result has no index (nothing in its
     days, or no pillar computed), in the reader's language; the others follow from it."""
-    from ..metrics.labels import note
-
     if score["score"] is not None:
         return None
     found = [w for w in score["warnings"] if w.startswith(NO_INDEX)]
-    return note(found[0]) if found else None
+    return _note(found[0]) if found else None
+
+
+def _number(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
+    """:func:`jauge.i18n.number`, with the minus sign of ``lang`` (default: the current
+    language): French writes −55, as the report's charts do."""
+    text = number(value, spec, lang)
+    minus = MINUS_SIGNS.get(lang or language())
+    return text.replace("-", minus) if minus else text
+
+
+def _note(warning: str) -> str:
+    """An index result's warning as the report's reader reads it (see
+    :func:`jauge.metrics.labels.note`) and, in French, with its negative numbers' minus
+    sign."""
+    from ..metrics.labels import note
+
+    said = note(warning)
+    minus = MINUS_SIGNS.get(language())
+    # a hyphen before a figure that follows no word, digit or hyphen: "(-100 à 100)", not
+    # the hyphens of a day (2014-12-10) or a name (jauge-index/1.0.2)
+    return re.sub(r"(?<![\w-])-(?=\d)", minus, said) if minus else said
 
 
 def _unscored_notes(rows: list[dict[str, Any]], t: Any) -> list[str]:
     """Why each row of a comparison has no score, in the reader's language: a window
     too short says so itself (its warning names the row); a row measured without an
     index is named, with the warning that says why."""
-    from ..metrics.labels import note
-
     said = []
     for r in rows:
         if r["score"] is not None:
             continue
         if r["fingerprint"] is None:
-            said += [note(w) for w in r["warnings"]]
+            said += [_note(w) for w in r["warnings"]]
             continue
         why = _why_no_score(r)
         if why:
@@ -527,11 +550,11 @@ def _render(figures: dict[str, Any], lang: str) -> str:
                 datetime.strptime(figures["generated"], GENERATED).replace(tzinfo=UTC), lang
             ),
             day=functools.partial(day, lang=lang),
-            number=functools.partial(number, lang=lang),
+            number=functools.partial(_number, lang=lang),
             t=t,
             lang=lang,
             label=labels.label,
-            note=labels.note,
+            note=_note,
             commands=commands(figures),
             options=_options,
             version=__version__,
