@@ -649,3 +649,41 @@ def test_a_panel_stratum_of_a_few_units_is_no_reference(tmp_path: Path) -> None:
     assert now.coverage["stratum"] == before.coverage["stratum"] == "x|10k-100k"
     assert now.components["conversation"].detail["reference"] == "x|all"
     assert before.components["conversation"].detail["reference"] == "x|10k-100k"
+
+
+def test_a_default_window_without_own_posts_says_where_they_end(
+    store: Path, tmp_path: Path
+) -> None:
+    """One mention dated half a year after the page's last post (a later listening export,
+    or a mis-dated row) moves the default window past every own post: the result says so,
+    and which --to measures up to the last one."""
+    db = tmp_path / "late.duckdb"
+    db.write_bytes(store.read_bytes())
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        tweet = next(csv.DictReader(f))
+    late = tmp_path / "late-mention.csv"
+    with late.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, ["id", "created_at", "org", "author", "kind", "text"])
+        writer.writeheader()
+        writer.writerow(
+            {"id": tweet["tweet_id"], "created_at": "2015-06-30T10:00:00", "org": "Brand",
+             "author": tweet["name"], "kind": "mention", "text": tweet["text"]}
+        )  # fmt: skip
+    with jauge.open(db) as j:
+        before = j.score("Brand")
+        assert j.import_file(late, "posts-csv", platform="facebook").ok
+        blank = j.score("Brand")
+        last_post = j.sql(
+            "SELECT max(created_at) AS last FROM content_items WHERE is_own"
+        ).to_pylist()[0]["last"]
+        up_to_it = j.score("Brand", end=last_post.date())
+    assert not any("holds no own post" in w for w in before.warnings)
+    assert blank.scope["to"] == "2015-06-30" and blank.coverage["items"] == 0
+    said = (
+        f"the window ends on the latest item, 2015-06-30, and holds no own post: the latest is "
+        f"from {last_post:%Y-%m-%d}; pass --to {last_post:%Y-%m-%d} to measure up to it"
+    )
+    assert said in blank.warnings
+    assert up_to_it.coverage["items"] > 0 and not any(
+        "holds no own post" in w for w in up_to_it.warnings
+    )

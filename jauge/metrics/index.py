@@ -346,10 +346,51 @@ def compute_many(
     resolved = [resolve_scope(store, workspace, r, spec, known) for r in requests]
     measured = [(scope, described) for scope, described in resolved if scope is not None]
     results = iter(_scored(store, workspace, measured, spec, panel, engine))
-    return [
+    scored = [
         next(results) if scope is not None else unscored_campaign(spec, panel.panel_id, described)
         for scope, described in resolved
     ]
+    _say_where_own_posts_end(store, requests, resolved, scored)
+    return scored
+
+
+def _say_where_own_posts_end(
+    store: Store,
+    requests: list[ScopeRequest],
+    resolved: list[tuple[Scope | None, dict[str, Any]]],
+    results: list[IndexResult],
+) -> None:
+    """A default window ends on the organisation's latest item of any kind: one mention
+    dated months after its last post (a later listening export, or a mis-dated row) leaves
+    the window without an own post, and most of the index unmeasurable. Say so, and how to
+    measure up to the last own post, rather than change where windows end (the same store
+    gives the same figures)."""
+    blank = [
+        (scope, result)
+        for request, (scope, _), result in zip(requests, resolved, results, strict=True)
+        if request.end is None
+        and request.campaign is None
+        and request.account is None
+        and scope is not None
+        and not result.coverage.get("items")
+    ]
+    if not blank:
+        return
+    rows = store.con.execute(
+        "SELECT org_id, max(created_at) FROM content_items WHERE is_own "
+        "AND org_id IN (SELECT unnest(?)) GROUP BY org_id",
+        [sorted({scope.org_id for scope, _ in blank})],
+    ).fetchall()
+    last_post = {org_id: latest for org_id, latest in rows}
+    for scope, result in blank:
+        latest = last_post.get(scope.org_id)
+        if latest is not None and latest < scope.start:
+            result.warnings.append(
+                N_(
+                    "the window ends on the latest item, {end}, and holds no own post: the "
+                    "latest is from {day}; pass --to {day} to measure up to it"
+                ).format(end=result.scope["to"], day=f"{latest:%Y-%m-%d}")
+            )
 
 
 def _scored(
