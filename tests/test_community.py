@@ -20,6 +20,7 @@ from jauge.community.graph import (
     weighted_pagerank,
 )
 from jauge.community.people import rank_people
+from jauge.community.privacy import pseudonym, pseudonym_key
 
 from .conftest import AIRLINE_TWEETS, DATA, FRENCH_MAP
 
@@ -612,3 +613,84 @@ def test_forgetting_leaves_nothing_of_a_person_in_the_store_file_s_bytes(tmp_pat
     assert [t for t in traces if t.encode() in raw] == []
     with jauge.open(db) as j:  # the store goes on, every count as it was
         assert j.items.num_rows == len(rows) - 2  # the file repeats 2 ids
+
+
+def test_others_texts_name_a_forgotten_person_by_their_pseudonym(tmp_path: Path) -> None:
+    """In the real airline tweets JetBlue and another traveller answered @shannonwoodward:
+    once she is forgotten, their texts name her by the pseudonym outputs use, and importing
+    the export again does not bring her handle back; every other handle stays."""
+    db = str(tmp_path / "s.duckdb")
+    handle = "shannonwoodward"
+
+    def texts(j: jauge.Jauge) -> list[str]:
+        rows = j.sql("SELECT text FROM content_items WHERE text IS NOT NULL").to_pylist()
+        return [r["text"] for r in rows]
+
+    with jauge.open(db) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        answers = [t for t in texts(j) if f"@{handle}" in t.lower()]
+        assert len(answers) == 2  # JetBlue's answer and Tee_peterson's, as the file has them
+        stats = j.stats()
+    out = CliRunner().invoke(cli, ["person", "forget", handle, "--db", db])
+    assert out.exit_code == 0, out.output
+    with jauge.open(db) as j:
+        person = j.sql(
+            "SELECT person_id FROM persons WHERE native_id LIKE 'forgotten:%'"
+        ).to_pylist()[0]["person_id"]
+        named = pseudonym(pseudonym_key(j.store, "default"), person)
+        after = texts(j)
+        assert not [t for t in after if handle in t.lower()]
+        renamed = [t for t in after if f"@{named}" in t]
+        assert len(renamed) == 2 and sum("@JetBlue" in t for t in renamed) == 1
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+        assert not [t for t in texts(j) if handle in t.lower()]
+        assert len([t for t in texts(j) if f"@{named}" in t]) == 2
+        counts = {k: v for k, v in j.stats().entities.items() if k != "imports"}
+        assert counts == {k: v for k, v in stats.entities.items() if k != "imports"}
+
+
+def test_a_later_export_keyed_otherwise_brings_a_forgotten_handle_s_new_posts_erased(
+    tmp_path: Path,
+) -> None:
+    """After @shannonwoodward is forgotten, an export that keys its authors by numeric id
+    and holds a post of hers the store never saw: it arrives as the forgotten person's,
+    without her handle, text or id, and counts as before (one more post)."""
+    import csv
+    import zlib
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    handle = "shannonwoodward"
+    theirs = [r for r in rows if r["name"] == handle]
+    later = {**theirs[0], "tweet_id": "569999999999999999", "text": "@JetBlue landed, thanks"}
+    newer = tmp_path / "newer.csv"
+    with newer.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, [*rows[0], "user_id"])
+        writer.writeheader()
+        for r in [*rows, later]:
+            writer.writerow({**r, "user_id": str(zlib.crc32(r["name"].lower().encode()))})
+    db = str(tmp_path / "s.duckdb")
+    with jauge.open(db) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    assert CliRunner().invoke(cli, ["person", "forget", handle, "--db", db]).exit_code == 0
+    with jauge.open(db) as j:
+        forgotten = j.sql(
+            "SELECT person_id FROM persons WHERE native_id LIKE 'forgotten:%'"
+        ).to_pylist()
+        assert len(forgotten) == 1
+
+        def hers() -> int:
+            return j.sql(
+                "SELECT count(*) AS n FROM content_items WHERE author_person_id = ?",
+                [forgotten[0]["person_id"]],
+            ).to_pylist()[0]["n"]
+
+        before = hers()
+        assert j.import_file(newer, "tweets-csv").ok
+        assert hers() == before + 1  # the new post is hers, as forgotten
+        dump = json.dumps(
+            [j.sql(f"SELECT * FROM {t}").to_pylist() for t in ("persons", "content_items")],
+            default=str,
+        )
+    assert handle not in dump.lower() and "landed, thanks" not in dump
+    assert "569999999999999999" not in dump

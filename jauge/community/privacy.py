@@ -137,8 +137,8 @@ def _erase(store: Store, workspace: str, handle: str, platform: str | None) -> i
     ]
     if ids:
         # the key their pseudonyms are made with, from now on (see Forgotten)
-        pseudonym_key(store, workspace)
-        store.erase_persons(workspace, ids)
+        key = pseudonym_key(store, workspace)
+        store.erase_persons(workspace, {i: pseudonym(key, i) for i in ids})
     return len(ids)
 
 

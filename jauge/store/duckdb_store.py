@@ -428,10 +428,15 @@ class Store:
     def save_pseudonym_key(self, workspace: str, key: str) -> None:
         self.con.execute("INSERT INTO workspace_secrets VALUES (?, ?)", [workspace, key])
 
-    def erase_persons(self, workspace: str, person_ids: list[str]) -> None:
-        """Scrub these persons' personal data, keeping every row (and so every count)."""
+    def erase_persons(self, workspace: str, pseudonyms: dict[str, str]) -> None:
+        """Scrub these persons' personal data (person id -> the pseudonym outputs name them
+        by), keeping every row (and so every count); others' texts that name them by their
+        handle name them by their pseudonym instead (see forgotten_mentions)."""
+        from . import forgotten_mentions
+
         with self.transaction() as con:
-            for person_id in person_ids:
+            for person_id, pseudonym in pseudonyms.items():
+                forgotten_mentions.remember(con, workspace, person_id, pseudonym)
                 # their profile facts go too; an integrity weight, already computed, stays
                 # with the counts it weighs
                 con.execute(
@@ -456,6 +461,7 @@ class Store:
                     "WHERE workspace = ? AND author_person_id = ?",
                     [workspace, person_id],
                 )
+            forgotten_mentions.scrub(con, workspace, "content_items", "item_id")
 
     def record_import(
         self,

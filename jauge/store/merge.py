@@ -19,6 +19,7 @@ from datetime import datetime
 import duckdb
 
 from ..model import INTERACTION_KINDS, METRICS, STAGE_COLUMNS
+from . import forgotten_mentions
 from .ids import sql_id, sql_literal
 from .stage import STAGE_TABLE, MergeContext, MergeCounts, StageTable
 
@@ -198,6 +199,7 @@ class Staging(StageTable):
         self._derive_ids()
         repeated = self._drop_duplicates()
         self._keep_forgotten_persons_forgotten()
+        self._name_forgotten_persons_by_pseudonym()
         self._resolve_orgs_and_accounts()
         self._merge_parents()
         existing, moved = self._merge_items(imp)
@@ -240,10 +242,7 @@ class Staging(StageTable):
         for "Brand", ``@brandpage`` for "brandpage"), else as given without the spaces
         around: ids derived from these names (files without native ids) then stay the
         same, and a file imported again under another spelling adds nothing."""
-        present = {
-            r[0]
-            for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
-        }
+        present = self._stored_columns()
         ws, rows = self._ws, self._rows
         key = "lower(ltrim(trim({}), '@'))"
         known = {
@@ -386,10 +385,7 @@ class Staging(StageTable):
     def _keep_forgotten_persons_forgotten(self) -> None:
         """Rows by a person `jauge person forget` erased arrive without what identifies
         them, so that importing the same export again cannot undo the erasure."""
-        present = {
-            r[0]
-            for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
-        }
+        present = self._stored_columns()
         forgotten = (
             f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
             "AND native_id LIKE 'forgotten:%'"
@@ -408,6 +404,23 @@ class Staging(StageTable):
                   AND {self._rows}.author_person_id IS DISTINCT FROM f.author_person_id
                 """
             )
+        if {"author_person_id", "author_handle"} <= present and self._scalar(
+            f"SELECT count(*) FROM forgotten_handles WHERE workspace = {self._ws}"
+        ):
+            # a new post by a forgotten handle, from an export keying its authors otherwise
+            # (their numeric id): the person was forgotten, their new rows are too
+            rows = self._rows
+            platform = f"{rows}.platform" if "platform" in present else "NULL"
+            handle = f"ltrim({rows}.author_handle, '@')"
+            self.con.execute(
+                f"""
+                UPDATE {rows} SET author_person_id = f.person_id
+                FROM forgotten_handles f
+                WHERE f.workspace = {self._ws}
+                  AND f.token = {forgotten_mentions.token_sql(self._ws, platform, handle)}
+                  AND {rows}.author_person_id IS DISTINCT FROM f.person_id
+                """
+            )
         if "author_person_id" not in present or not self._scalar(
             f"SELECT count(*) FROM {self._rows} WHERE author_person_id IN ({forgotten})"
         ):
@@ -419,6 +432,21 @@ class Staging(StageTable):
             f"UPDATE {self._rows} SET {', '.join(assignments)} "
             f"WHERE author_person_id IN ({forgotten})"
         )
+
+    def _stored_columns(self) -> set[str]:
+        """The columns the staged rows hold (a narrow stage holds what the source fills)."""
+        return {
+            r[0]
+            for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
+        }
+
+    def _name_forgotten_persons_by_pseudonym(self) -> None:
+        """Texts that name a forgotten person by their handle name them by their pseudonym
+        before they are stored, as `jauge person forget` left the texts it found."""
+        present = self._stored_columns()
+        if {"text", "row_no"} <= present:
+            platform = "platform" if "platform" in present else "NULL"
+            forgotten_mentions.scrub(self.con, self.workspace, self._rows, "row_no", platform)
 
     def _update_profiles(self) -> None:
         """Known persons take the profile facts of their latest row that has them: a
