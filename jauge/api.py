@@ -309,9 +309,9 @@ class Jauge:
     def integrity(
         self,
         *,
-        minutes: int = 60,
+        minutes: int = 30,
         min_items: int = 5,
-        min_overlap: float = 0.2,
+        min_overlap: float = 0.5,
         min_group: int = 3,
         limit: int = 20,
     ) -> IntegrityReport:

@@ -628,3 +628,13 @@ def test_integrity_says_who_acts_in_lockstep(gamed, tmp_path: Path) -> None:  # 
     # French puts a space before the colon of each signal's count
     signals = french.split("Signaux :")[1].splitlines()[1:3]
     assert signals and all(" : " in s for s in signals), signals
+
+
+def test_weight_removed_counts_a_flagged_person_whole(gamed) -> None:  # type: ignore[no-untyped-def]
+    """Index 1.0.3 counts a flagged person as no one: the report says how many people the
+    index stops counting as it does (QA, F3 of the index 1.0.3 pass)."""
+    weights = list(gamed["weights"].values())
+    assert any(0 < w <= 0.5 for w in weights)  # bought accounts keep a little weight
+    removed = sum(1.0 if w <= 0.5 else 1.0 - w for w in weights)
+    assert gamed["report"].weight_removed == pytest.approx(removed)
+    assert gamed["report"].weight_removed > sum(1.0 - w for w in weights)

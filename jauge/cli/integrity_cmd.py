@@ -20,14 +20,14 @@ EPILOG = """
 Examples:
   jauge integrity                               # assess every person, store their weights
   jauge integrity --limit 50 --format json
-  jauge integrity --minutes 120 --min-items 3   # catch slower or smaller pods too
+  jauge integrity --minutes 60 --min-items 3    # catch slower or smaller pods too
 """
 
 
 @click.command("integrity", epilog=EPILOG)
 @click.option(
     "--minutes",
-    default=60,
+    default=30,
     type=click.IntRange(min=1),
     show_default=True,
     help="Lockstep: engagement counts as early within this many minutes of a post.",
@@ -41,7 +41,7 @@ Examples:
 )
 @click.option(
     "--min-overlap",
-    default=0.2,
+    default=0.5,
     type=click.FloatRange(0, 1),
     show_default=True,
     help="Lockstep: how alike two accounts' early posts must be (Jaccard, 0 to 1).",

@@ -10,3 +10,6 @@ gives the method and its measured accuracy.
 """
 
 METHOD = "jauge-integrity/1.0.0"
+#: a person counts as flagged when their weight is at most this: they start no thread,
+#: carry no opinion and, from index 1.0.3, count as no one at all
+FLAGGED = 0.5

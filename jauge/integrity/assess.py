@@ -25,13 +25,11 @@ from ..community.privacy import Forgotten
 from ..i18n import N_
 from ..store import Store
 from ..store.duckdb_store import utcnow
-from . import METHOD
+from . import FLAGGED, METHOD
 from .followers import FollowerJump, follower_jumps
 from .lockstep import LockstepGroup, LockstepRules, TooManyPairs, lockstep_groups
 from .profile import LOCKSTEP, has_profile_sql, p_sql, signals_sql
 
-#: a person counts as flagged when their weight is at most this
-FLAGGED = 0.5
 #: SQL over persons: erased by `jauge person forget` (see Store.erase_persons)
 FORGOTTEN = "native_id LIKE 'forgotten:%'"
 
@@ -57,7 +55,9 @@ class IntegrityReport:
     with_profile: int  # of which with at least one profile fact
     forgotten: int  # of which forgotten, keeping the weight of their last assessment
     flagged: int  # weight at most FLAGGED
-    weight_removed: float  # sum of (1 - weight): how many people the index stops counting
+    #: how many people the latest index stops counting: 1 for each flagged person (index
+    #: 1.0.3 counts them as no one), 1 - weight for each other
+    weight_removed: float
     signals: dict[str, int]  # signal -> persons it fired for
     groups: list[LockstepGroup] = field(default_factory=list)
     accounts: list[AssessedPerson] = field(default_factory=list)  # lowest weights first
@@ -169,7 +169,7 @@ def assess(
         with_profile=int(with_profile),
         forgotten=int(forgotten),
         flagged=flagged,
-        weight_removed=sum(1.0 - w for w in weights),
+        weight_removed=sum(1.0 if w <= FLAGGED else 1.0 - w for w in weights),
         signals=dict(sorted(signals.items())),
         groups=[
             LockstepGroup(g.group_id, tuple(shown.get(m, m) for m in g.members), g.items)

@@ -11,13 +11,12 @@ of at least ``min_overlap``; a *lockstep group* is a connected set of at least
 always on the same posts as the same others; the thresholds are set so that a group
 must do all of it.
 
-The defaults are set against the cheapest variants of a pod, not only the textbook one
-(QA finding F3): a pod that waits 11 to 25 minutes, or that sends 8 of its 20 members to
-each post (members then share a Jaccard of about 0.23), escaped 10 minutes and 0.5. A
-pod works the first hour, when platforms rank a post, so ``minutes`` covers that hour;
-an overlap of 0.2 is what two accounts reach by chance when each is early on a third of
-the posts or more. Neither default puts a real person in a group on the data measured
-(tests/test_integrity_pods.py, docs/integrity.md).
+The defaults weigh a pod's cheapest variants against real fans (QA findings F3, then
+F2 of the next pass): 30 minutes finds a pod that waits 11 to 25 minutes, which escaped
+10; an overlap of 0.5 keeps apart independent fans who each answer within the hour half of
+the posts (their chance overlap is p / (2 - p), a third at p = 0.5), where 0.2 grouped
+fans answering a fifth of them. A pod that sends a few of its members to each post shares
+no more than chance: pairs cannot tell it from active fans (docs/integrity.md).
 """
 
 from __future__ import annotations
@@ -32,9 +31,9 @@ from ..store.ids import make_id
 
 @dataclass(frozen=True)
 class LockstepRules:
-    minutes: int = 60
+    minutes: int = 30
     min_items: int = 5
-    min_overlap: float = 0.2
+    min_overlap: float = 0.5
     min_group: int = 3
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from ..days import earlier
+from ..integrity import FLAGGED
 from ..store.ids import sql_literal
 from ..value.channels import platform_sql, with_host
 from .spec import StatisticsRules
@@ -60,9 +61,6 @@ TEXT_COLUMNS = ("item_id", "person_id", "platform")
 #: the columns of one scope's statistic tables (scope_id dropped)
 SCOPE_STAT_COLUMNS = {name: columns[1:] for name, columns in COLUMNS.items()}
 
-#: a person `jauge integrity` weighed down to this or less is flagged: they start no
-#: thread, carry no opinion and, from index 1.0.3, count as no one at all
-FLAGGED_AT = 0.5
 
 
 def weighed(flagged_persons: str) -> str:
@@ -72,7 +70,7 @@ def weighed(flagged_persons: str) -> str:
     assessed as genuine. Flagged persons count by their weight up to index 1.0.2
     (``"weighed"``), as no one from 1.0.3 (``"excluded"``)."""
     weight = (
-        f"CASE WHEN weight > {FLAGGED_AT} THEN weight ELSE 0.0 END"
+        f"CASE WHEN weight > {FLAGGED} THEN weight ELSE 0.0 END"
         if flagged_persons == "excluded"
         else "weight"
     )
