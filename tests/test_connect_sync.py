@@ -208,7 +208,7 @@ def test_sync_refuses_a_feed_cut_short_and_notes_a_flawed_one(
         assert added.exit_code == 0, added.output
     out = run(cli, ["sync", "--db", db])
     assert out.exit_code != 0
-    assert "✗ cut: cut (rss): the feed breaks off before its end" in out.stderr
+    assert "✗ cut: the feed breaks off before its end" in out.stderr
     assert "note: flawed: the feed is not well-formed" in out.stderr
     assert "[red]" not in out.stderr
     with jauge.open(db) as j:
@@ -226,7 +226,7 @@ def test_a_connection_to_something_that_is_no_web_address_is_refused(tmp_path: P
         out = run(cli, ["connect", "add", "c", "--kind", kind, option, value, "--db", db,
                         "--format", "json"])  # fmt: skip
         message = json.loads(out.stdout)["error"]["message"]
-        assert out.exit_code == 1 and message == (
+        assert out.exit_code == 2 and message == (
             f"{option} takes a web address (http:// or https://), got {value!r}"
         ), message
     assert json.loads(run(cli, ["connect", "list", "--db", db, "--format", "json"]).stdout) == []

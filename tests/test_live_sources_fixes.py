@@ -462,7 +462,7 @@ def test_connect_add_refuses_a_connection_that_could_never_sync(
     db = str(tmp_path / "s.duckdb")
     run = CliRunner().invoke
     out = run(cli, ["connect", "add", *args, "--db", db, "--format", "json"])
-    assert out.exit_code == 1 and json.loads(out.stdout)["error"]["message"] == message
+    assert out.exit_code == 2 and json.loads(out.stdout)["error"]["message"] == message
     assert json.loads(run(cli, ["connect", "list", "--db", db, "--format", "json"]).stdout) == []
 
 

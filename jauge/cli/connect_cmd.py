@@ -88,34 +88,23 @@ def add_command(
     fmt: str,
 ) -> None:
     """Configure a connection (configuring it again replaces it)."""
-    from jauge.errors import UsageError
-    from jauge.sources.connections import add_connection
+    from jauge.sources.connections import add_connection, check_connection
 
-    chosen = [
-        f"--{n}" for n, v in (("hashtag", hashtag), ("query", query), ("account", account)) if v
-    ]
-    if kind == "mastodon" and len(chosen) > 1:
-        # a mastodon connection follows one timeline: silently using one would collect
-        # something else than asked
-        with reported(fmt):
-            raise UsageError(
-                N_(
-                    "{options} exclude each other: a mastodon connection follows one of them"
-                ).format(options=", ".join(chosen))
-            )
+    options = {
+        "url": url,
+        "instance": instance,
+        "hashtag": hashtag,
+        "account": account,
+        "service": service,
+        "actor": actor,
+        "query": query,
+        "subreddit": subreddit,
+        "auth_url": auth_url,
+        "token_env": token_env,
+    }
+    with reported(fmt):  # refused before the store is opened: none is made for nothing
+        check_connection(name, kind, org, options)
     with opened(db, workspace, fmt) as handle:
-        options = {
-            "url": url,
-            "instance": instance,
-            "hashtag": hashtag,
-            "account": account,
-            "service": service,
-            "actor": actor,
-            "query": query,
-            "subreddit": subreddit,
-            "auth_url": auth_url,
-            "token_env": token_env,
-        }
         added = add_connection(handle.store, handle.workspace, name, kind, org, options)
     if fmt == "json":
         print_json(added)
@@ -162,7 +151,8 @@ def list_command(db: str | None, workspace: str | None, fmt: str) -> None:
             c["kind"],
             c["org"] or "",
             ", ".join(c["options"].values()),
-            c["last_sync_at"] or _("never"),
+            # to the second: the store keeps microseconds no reader needs
+            c["last_sync_at"][:19].replace("T", " ") if c["last_sync_at"] else _("never"),
             localised(c["last_error"] or "") or _(SYNC_STATUSES.get(c["last_status"], "")),
             number(c["items_seen"], ","),
         )

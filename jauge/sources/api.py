@@ -20,6 +20,7 @@ from .base import Connector, Fetched, ImportOptions, Source, StageReport
 from .convert import Field, build_select, count, expr, literal, text, timestamp
 from .file_bytes import Progress
 from .files import read_whole
+from .http import redacted
 
 
 def bearer(options: dict[str, str]) -> dict[str, str]:
@@ -38,8 +39,10 @@ def bearer(options: dict[str, str]) -> dict[str, str]:
 
 
 def answered_something_else(url: str, reason: Exception) -> ConnectorError:
+    """The error of an answer a connector cannot read; ``url`` is named without its query
+    string, which may carry a key or what is searched for."""
     return ConnectorError(
-        N_("{url} answered something else: {reason}").format(url=url, reason=reason)
+        N_("{url} answered something else: {reason}").format(url=redacted(url), reason=reason)
     )
 
 

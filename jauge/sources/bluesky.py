@@ -156,7 +156,10 @@ class BlueskySource(ApiSource):
             )
         else:
             raise ConnectorError(N_("a bluesky connection needs --actor or --query"))
+        # inclusive, as Reddit's: posts indexed in the same instant as the newest one kept
+        # and listed only later are still collected; the ones taken then are left out
         seen_until = cursor.get("newest", "")
+        seen = set(cursor.get("newest_uris", "").split())
         collected: list[dict[str, Any]] = []
         page_cursor = None
         for _page in range(MAX_PAGES):
@@ -165,8 +168,12 @@ class BlueskySource(ApiSource):
                 answer = json.loads(client.get(url, headers).content)
                 posts = posts_of(answer)
             except (ValueError, KeyError) as exc:
-                raise answered_something_else(endpoint.split("?")[0], exc) from exc
-            fresh = [p for p in posts if str(p.get("indexedAt", "")) > seen_until]
+                raise answered_something_else(endpoint, exc) from exc
+            fresh = [
+                p
+                for p in posts
+                if str(p.get("indexedAt", "")) >= seen_until and str(p.get("uri")) not in seen
+            ]
             collected += fresh
             page_cursor = answer.get("cursor")
             # pages go back in time: stop at the first already-seen post
@@ -175,7 +182,11 @@ class BlueskySource(ApiSource):
         if not collected:
             return Fetched(None, cursor)
         newest = max(str(p.get("indexedAt", "")) for p in collected)
-        return Fetched(json.dumps({"posts": collected}).encode(), {**cursor, "newest": newest})
+        at_newest = {str(p.get("uri")) for p in collected if str(p.get("indexedAt", "")) == newest}
+        if newest == seen_until:
+            at_newest |= seen
+        kept = {"newest": newest, "newest_uris": " ".join(sorted(at_newest))}
+        return Fetched(json.dumps({"posts": collected}).encode(), {**cursor, **kept})
 
     def stage_answer(
         self, data: bytes, label: str, options: ImportOptions, staging: StageTable

@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from ..errors import ConfigError, ConnectorError, InputError, NotFoundError, UsageError
-from ..i18n import N_, _
+from ..errors import (
+    ConfigError,
+    ConnectorError,
+    InputError,
+    NotFoundError,
+    RowError,
+    UsageError,
+)
+from ..i18n import N_, _, localised
 from ..ingest import FileResult, ImportResult, ingest
 from ..store.duckdb_store import Store
 from . import registry
@@ -36,7 +43,8 @@ class ConnectionResult:
             "name": self.name,
             "kind": self.kind,
             "status": self.status,
-            "message": self.message,
+            # kept in English (sync_state, connect list), shown in the reader's language
+            "message": localised(self.message) if self.message else None,
         }
         if self.result is not None:
             data.update(
@@ -82,6 +90,14 @@ def connector(kind: str) -> Connector:
 #: connection options that name a server: checked when the connection is added, not at
 #: its first sync
 WEB_ADDRESS_OPTIONS = frozenset(("url", "instance", "service", "auth_url"))
+#: what a connector takes off an option's value before using it (``#acme`` is ``acme``):
+#: a value that is nothing more names nothing, and could only fail at its sync
+NAME_PREFIXES = {"hashtag": "#", "account": "@", "actor": "@", "subreddit": "r/"}
+
+
+def _flag(option: str) -> str:
+    """An option as it is typed: ``token_env`` is ``--token-env``."""
+    return "--" + option.replace("_", "-")
 
 
 def add_connection(
@@ -92,55 +108,92 @@ def add_connection(
     org: str | None,
     options: dict[str, str | None],
 ) -> dict[str, Any]:
-    """Configure (or reconfigure) a connection; its options are checked against its kind,
-    so that a connection that could never sync is refused now, not at its first sync."""
+    """Configure (or reconfigure) a connection; its options are checked against its kind
+    (:func:`check_connection`), so that a connection that could never sync is refused
+    now, not at its first sync."""
+    given = check_connection(name, kind, org, options)
+    if org:
+        store.ensure_org(workspace, org)
+    store.save_connection(workspace, name, kind, org, json.dumps(given, sort_keys=True))
+    return {"name": name, "kind": kind, "org": org, "options": given}
+
+
+def check_connection(
+    name: str, kind: str, org: str | None, options: dict[str, str | None]
+) -> dict[str, str]:
+    """The options given (the ones not None), or a UsageError saying why such a
+    connection could never sync; it needs no store, so nothing is written on a refusal."""
+    # every refusal here is of what was typed (an option missing, or a value that cannot
+    # be used): a usage error, as the CLI's own (exit status 2)
     if not name.strip():
-        raise ConfigError(_("a connection needs a name: NAME is empty"))
+        raise UsageError(_("a connection needs a name: NAME is empty"))
     source = connector(kind)
     given = {k: v for k, v in options.items() if v is not None}
     for key, value in {**given, "org": org}.items():
         if value is not None and not value.strip():
-            raise ConfigError(
-                _("{option} is empty: give it a value", option="--" + key.replace("_", "-"))
+            raise UsageError(_("{option} is empty: give it a value", option=_flag(key)))
+        prefix = NAME_PREFIXES.get(key)
+        if value is not None and prefix and not _bare(value, prefix):
+            raise UsageError(
+                _(
+                    "{option} {value} names nothing: give the name after {prefix}",
+                    option=_flag(key),
+                    value=repr(value),
+                    prefix=prefix,
+                )
             )
     unknown = sorted(set(given) - set(source.connector_options))
     if unknown:
-        raise ConfigError(
+        raise UsageError(
             _(
                 "{kind} connections take {options}, not {unknown}",
                 kind=kind,
-                options=", ".join(source.connector_options),
-                unknown=", ".join(unknown),
+                options=", ".join(map(_flag, source.connector_options)),
+                unknown=", ".join(map(_flag, unknown)),
             )
         )
     required = getattr(source, "required_options", tuple(source.connector_options))
     missing = [k for k in required if k not in given]
     if missing:
-        option = "--" + missing[0].replace("_", "-")
-        raise ConfigError(_("a {kind} connection needs {option}", kind=kind, option=option))
+        raise UsageError(_("{kind} connections need {option}", kind=kind, option=_flag(missing[0])))
     for key in sorted(set(given) & WEB_ADDRESS_OPTIONS):
         address = urlparse(str(given[key]))
         if address.scheme not in ("http", "https") or not address.netloc:
-            raise ConfigError(
+            raise UsageError(
                 _(
                     "{option} takes a web address (http:// or https://), got {value}",
-                    option="--" + key.replace("_", "-"),
-                    value=repr(given[key]),
+                    option=_flag(key),
+                    # what follows a ? may be a key: cut, as in every message
+                    value=repr(str(given[key]).split("?")[0]),
                 )
             )
     follows = getattr(source, "follow_options", ())
     if follows and not set(follows) & set(given):
-        raise ConfigError(
+        raise UsageError(
             _(
                 "a {kind} connection needs something to follow: one of {options}",
                 kind=kind,
-                options=", ".join("--" + k.replace("_", "-") for k in follows),
+                options=", ".join(map(_flag, follows)),
             )
         )
-    if org:
-        store.ensure_org(workspace, org)
-    store.save_connection(workspace, name, kind, org, json.dumps(given, sort_keys=True))
-    return {"name": name, "kind": kind, "org": org, "options": given}
+    chosen = [k for k in follows if k in given]
+    if len(chosen) > 1:
+        # a connection follows one thing: silently using one of them (as each connector
+        # would) collects something else than asked
+        raise UsageError(
+            _(
+                "{options} exclude each other: {kind} connections follow one of them",
+                options=", ".join(map(_flag, chosen)),
+                kind=kind,
+            )
+        )
+    return given
+
+
+def _bare(value: str, prefix: str) -> str:
+    """``value`` as its connector uses it, without the prefix it may be written with."""
+    value = value.strip()
+    return value.lstrip(prefix) if len(prefix) == 1 else value.removeprefix(prefix)
 
 
 def list_connections(store: Store, workspace: str) -> list[dict[str, Any]]:
@@ -259,7 +312,7 @@ def _sync_one(
     except _DATA_PROBLEMS as exc:  # the transaction is rolled back: nothing of it is kept
         return _failed(store, workspace, name, kind, _unreadable(kind, exc))
     if result.status != "written":
-        message = "; ".join(str(e) for e in result.errors[:3])
+        message = "; ".join(_kept(e) for e in result.errors[:3])
         store.save_sync_state(
             workspace, name, cursor=None, status="rejected", error=message, items=0
         )
@@ -278,6 +331,20 @@ def _sync_one(
 #: what a connector raises on an answer shaped otherwise than it expects (a JSON value of
 #: another type, a missing key...): a problem of that connection's data, not of jauge's
 _DATA_PROBLEMS = (LookupError, TypeError, ValueError, AttributeError)
+
+
+def _kept(error: RowError) -> str:
+    """A refused answer's error as kept for the connection: in English, as every kept
+    message, and without the connection's name, which every place showing it names."""
+    if error.line is not None and error.field:
+        return N_("line {line}, field {field}: {message}").format(
+            line=error.line, field=repr(error.field), message=error.message
+        )
+    if error.line is not None:
+        return N_("line {line}: {message}").format(line=error.line, message=error.message)
+    if error.field:
+        return N_("field {field}: {message}").format(field=repr(error.field), message=error.message)
+    return error.message
 
 
 def _unreadable(kind: str, exc: Exception) -> str:

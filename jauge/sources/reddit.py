@@ -22,6 +22,7 @@ from ..store.stage import StageTable
 from .api import ApiSource, answered_something_else, load_json, stage_rows
 from .base import Fetched, ImportOptions, StageReport
 from .convert import count, expr, literal, text, timestamp
+from .http import permanent_error, redacted
 
 API = "https://oauth.reddit.com"
 AUTH_URL = "https://www.reddit.com/api/v1/access_token"
@@ -137,9 +138,21 @@ class RedditSource(ApiSource):
                 )
             )
         auth_url = options.get("auth_url") or AUTH_URL
-        answer = client.post(
-            auth_url, {"grant_type": "client_credentials"}, auth=(client_id, secret)
-        )
+        try:
+            answer = client.post(
+                auth_url, {"grant_type": "client_credentials"}, auth=(client_id, secret)
+            )
+        except ConnectorError as exc:
+            # the token address refuses the application's credentials, not a token (the
+            # user has none) nor an account's privacy, as a refusal elsewhere would mean
+            if str(exc) not in (permanent_error(401, auth_url), permanent_error(403, auth_url)):
+                raise
+            raise ConnectorError(
+                N_(
+                    "{url} refused the application's credentials: check the client id "
+                    "and secret in {id} and {secret}"
+                ).format(url=redacted(auth_url), id=ID_ENV, secret=SECRET_ENV)
+            ) from exc
         # a proxy, a captive portal or a maintenance page may answer 200 with HTML
         try:
             granted = json.loads(answer.content)
@@ -167,9 +180,14 @@ class RedditSource(ApiSource):
         cursor = dict(cursor)
         collected: list[dict[str, Any]] = []
         for stream, endpoint in streams.items():
+            # created_utc counts whole seconds, and a busy subreddit has several items in
+            # one: the cursor is inclusive, and the names already taken at its second
+            # (kept beside it) are left out, so an item of that second listed later is
+            # still collected (an older cursor without them: the merge drops repeats)
             newest = float(cursor.get(stream, "0"))
+            seen = set(cursor.get(f"{stream}_names", "").split())
             after = None
-            top = newest
+            top, at_top = newest, set(seen)
             for _page in range(MAX_PAGES):
                 joiner = "&" if "?" in endpoint else "?"
                 url = f"{endpoint}{joiner}limit={PAGE}&raw_json=1" + (
@@ -180,13 +198,24 @@ class RedditSource(ApiSource):
                     things = children(answer)
                 except (ValueError, KeyError) as exc:
                     raise answered_something_else(endpoint, exc) from exc
-                fresh = [t for t in things if float(t["data"].get("created_utc", 0)) > newest]
+                fresh = [
+                    t
+                    for t in things
+                    if float(t["data"].get("created_utc", 0)) >= newest
+                    and t["data"].get("name") not in seen
+                ]
                 collected += fresh
-                top = max([top, *(float(t["data"]["created_utc"]) for t in fresh)])
+                for thing in fresh:
+                    created = float(thing["data"].get("created_utc", 0))  # none: refused
+                    if created > top:
+                        top, at_top = created, set()
+                    if created == top:
+                        at_top.add(str(thing["data"].get("name")))
                 after = answer.get("data", {}).get("after") if isinstance(answer, dict) else None
                 if len(fresh) < len(things) or not after:
                     break
             cursor[stream] = repr(top)
+            cursor[f"{stream}_names"] = " ".join(sorted(at_top))
         if not collected:
             return Fetched(None, cursor)
         listing = {"kind": "Listing", "data": {"children": collected}}
