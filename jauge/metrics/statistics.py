@@ -62,7 +62,6 @@ TEXT_COLUMNS = ("item_id", "person_id", "platform")
 SCOPE_STAT_COLUMNS = {name: columns[1:] for name, columns in COLUMNS.items()}
 
 
-
 def weighed(flagged_persons: str) -> str:
     """The persons `jauge integrity` weighed down (anyone else counts 1), of the scopes'
     workspaces (person ids are unique across workspaces), with the weight they count by:
