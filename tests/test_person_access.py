@@ -132,6 +132,11 @@ def test_an_export_shows_interactions_made_and_received_but_not_who_else(
     assert not any(i in gone.stderr for i in ids) and "t1_cklhv0f" not in gone.stderr
     nobody = run("person", "export", "nobody_at_all_xyz", "--db", db)
     assert nobody.exit_code == 1 and "no person 'nobody_at_all_xyz'" in nobody.stderr
+    # a script asking for JSON reads one JSON document, whatever went wrong
+    scripted = run("person", "export", "bboe", "--db", db, "--format", "json")
+    assert scripted.exit_code == 1
+    error = json.loads(scripted.stdout)["error"]
+    assert error["message"].startswith("'bboe' was forgotten")
 
 
 def test_a_failed_export_leaves_the_file_it_would_replace(tmp_path: Path) -> None:
@@ -245,3 +250,26 @@ def test_the_people_page_links_a_forgotten_person_to_a_page_that_opens(
         person = client.get(html.unescape(href))
         assert person.status_code == 200, (name, person.text[:300])
         assert name in person.text and handle not in person.text
+
+
+def test_an_export_says_which_enrichment_steps_read_each_item(tmp_path: Path) -> None:
+    """QA F6 (index 1.0.3 pass): `enrichment_log` holds a row per item and step of
+    `jauge enrich`; the export gives the person's, and only theirs."""
+    db = airline_store(tmp_path, "default")
+    with jauge.open(db) as j:
+        j.enrich(backend="fast")
+        handle = j.sql(
+            "SELECT p.handle FROM persons p JOIN content_items c ON c.author_person_id = "
+            "p.person_id GROUP BY p.handle ORDER BY count(*) DESC, p.handle LIMIT 1"
+        ).to_pylist()[0]["handle"]
+        logged = j.sql(
+            "SELECT count(*) AS n FROM enrichment_log WHERE item_id IN (SELECT c.item_id FROM "
+            "content_items c JOIN persons p ON p.person_id = c.author_person_id "
+            "WHERE p.handle = ?)",
+            [handle],
+        ).to_pylist()[0]["n"]
+        doc = j.person_export(handle)
+    (person,) = doc["persons"]
+    steps = [s for item in person["items"] for s in item["enrichment"]]
+    assert logged > 0 and len(steps) == logged
+    assert {s["step"] for s in steps} >= {"language", "sentiment"}

@@ -396,6 +396,7 @@ def forget_command(
 )
 @db_option
 @workspace_option
+@format_option("json")
 def export_person_command(
     handle: str,
     platform: str | None,
@@ -403,12 +404,16 @@ def export_person_command(
     output: str | None,
     db: str | None,
     workspace: str | None,
+    fmt: str,
 ) -> None:
     """Everything the store holds about a person, as JSON: a right-of-access request."""
     from jauge.community.access import write_atomically
 
     _one_or_all(workspace, all_workspaces)
-    with opened(db, workspace) as j:
+    # the document is JSON whatever is asked; errors are, when a script asks for JSON
+    asked = click.get_current_context().get_parameter_source("fmt")
+    errors = fmt if asked == click.core.ParameterSource.COMMANDLINE else "table"
+    with opened(db, workspace, errors) as j:
         document = j.person_export(handle, platform=platform, all_workspaces=all_workspaces)
     if output is None or output == "-":
         print_json(document)

@@ -242,6 +242,14 @@ def _items(store: Store, workspace: str, person_id: str, hidden: Forgotten) -> l
         [workspace, *who],
     ).fetchall():
         mentions[item].append({"organisation": org, "term": term})
+    # which of `jauge enrich`'s steps read each item, and when
+    enriched: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item, step, version, done_at in con.execute(
+        f"SELECT item_id, step, version, done_at FROM enrichment_log "
+        f"WHERE workspace = ? AND item_id IN ({_THEIRS}) ORDER BY done_at, step",
+        [workspace, *who],
+    ).fetchall():
+        enriched[item].append({"step": step, "version": version, "at": _plain((done_at,))[0]})
     rows = con.execute(
         """
         SELECT c.item_id, c.platform, c.kind, c.native_id, c.created_at, c.text, c.title,
@@ -283,6 +291,7 @@ def _items(store: Store, workspace: str, person_id: str, hidden: Forgotten) -> l
                 "snapshots": snapshots[r[0]],
                 "annotations": annotations[r[0]],
                 "mentions": mentions[r[0]],
+                "enrichment": enriched[r[0]],
             }
         )
     return items
