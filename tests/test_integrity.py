@@ -638,3 +638,27 @@ def test_weight_removed_counts_a_flagged_person_whole(gamed) -> None:  # type: i
     removed = sum(1.0 if w <= 0.5 else 1.0 - w for w in weights)
     assert gamed["report"].weight_removed == pytest.approx(removed)
     assert gamed["report"].weight_removed > sum(1.0 - w for w in weights)
+
+
+def test_the_index_says_how_many_threads_flagged_accounts_started(gamed) -> None:  # type: ignore[no-untyped-def]
+    """Leaving out the threads flagged accounts started can raise a score (their comments
+    no longer go unanswered): the result says how many it left out (QA, F1 of the index
+    1.0.3 pass)."""
+    after = gamed["after"]["pod"]
+    start, end = after.scope["from"], after.scope["to"]
+    with jauge.open(gamed["db"], read_only=True) as j:
+        (row,) = j.sql(
+            "SELECT count(*) AS n FROM content_items c JOIN persons p "
+            "ON p.person_id = c.author_person_id JOIN organisations o USING (org_id) "
+            "WHERE o.name = 'pod' AND p.handle IN (SELECT unnest(?)) "
+            "AND c.created_at >= CAST(? AS DATE) AND c.created_at < CAST(? AS DATE) + 1",
+            [POD, start, end],
+        ).to_pylist()
+    assert row["n"] > 0
+    said = (
+        f"{row['n']} thread(s) started by accounts `jauge integrity` flagged are left out of "
+        "two-way exchanges and response rate"
+    )
+    assert said in after.warnings
+    assert not any("thread(s) started by" in w for w in gamed["before"]["pod"].warnings)
+    assert not any("thread(s) started by" in w for w in gamed["after"]["base"].warnings)

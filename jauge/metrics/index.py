@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..i18n import N_
-from ..integrity import METHOD
+from ..integrity import FLAGGED, METHOD
 from ..store.duckdb_store import Store
 from .engines import get_engine
 from .fingerprint import fingerprint
@@ -38,7 +38,7 @@ from .panel import Panel, band_label, percentiles, stratum_key
 from .result import Figure, IndexResult, rounded
 from .scope import ScopeRequest, organisations_known, resolve_scope, unscored_campaign
 from .spec import LATEST, IndexSpec, Indicator, load_spec
-from .statistics import Scope, scope_tables, split_by_scope
+from .statistics import INBOUND_KINDS, Scope, scope_tables, split_by_scope
 
 #: indicators scored on their own scale when no panel knows them (value -> 0..100)
 ABSOLUTE_SCALES = {
@@ -423,6 +423,7 @@ def _scored(
         )
         for i, ((scope, described), stats) in enumerate(zip(resolved, per_scope, strict=True))
     ]
+    _say_what_flagged_authors_started(store, workspace, scopes, results)
     if assessment_outdated(store, workspace):
         for result in results:
             result.warnings.append(
@@ -432,6 +433,52 @@ def _scored(
                 )
             )
     return results
+
+
+def _say_what_flagged_authors_started(
+    store: Store, workspace: str, scopes: list[Scope], results: list[IndexResult]
+) -> None:
+    """Threads started by accounts `jauge integrity` flagged are left out of two-way
+    exchanges and response rate: their unanswered comments no longer hold those down, so
+    an assessment can raise a score as well as lower it. Say how many, per scope (of the
+    organisation's window, accounts and campaigns aside)."""
+    if not store.con.execute(
+        "SELECT count(*) FROM authenticity WHERE workspace = ? AND weight <= ?",
+        [workspace, FLAGGED],
+    ).fetchall()[0][0]:
+        return
+    windows = pa.table(
+        {
+            "n": pa.array(range(len(scopes)), pa.int64()),
+            "org_id": pa.array([s.org_id for s in scopes], pa.string()),
+            "start_at": pa.array([s.start for s in scopes], pa.timestamp("us")),
+            "end_at": pa.array([s.end for s in scopes], pa.timestamp("us")),
+        }
+    )
+    kinds = ", ".join(f"'{k}'" for k in INBOUND_KINDS)
+    store.con.register("jauge_windows", windows)
+    try:
+        rows = store.con.execute(
+            f"""
+            SELECT w.n, count(*) FROM jauge_windows w
+            JOIN content_items c ON c.workspace = ? AND c.org_id = w.org_id
+            JOIN authenticity a ON a.person_id = c.author_person_id AND a.weight <= ?
+            WHERE NOT c.is_own AND c.kind IN ({kinds})
+              AND c.created_at >= w.start_at AND c.created_at < w.end_at
+            GROUP BY w.n
+            """,
+            [workspace, FLAGGED],
+        ).fetchall()
+    finally:
+        store.con.unregister("jauge_windows")
+    counts = {int(n): int(count) for n, count in rows}
+    for n, count in counts.items():
+        results[n].warnings.append(
+            N_(
+                "{count} thread(s) started by accounts `jauge integrity` flagged are left out "
+                "of two-way exchanges and response rate"
+            ).format(count=count)
+        )
 
 
 def import_sources(store: Store, workspace: str, org_ids: list[str]) -> dict[str, list[str]]:
