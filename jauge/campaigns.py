@@ -41,6 +41,17 @@ def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
                 start=campaign.starts_on,
             )
         )
+    if not campaign.name.strip():
+        raise UsageError(_("a campaign needs a name: give one that is not blank"))
+    utm = campaign.utm_campaign.strip() if campaign.utm_campaign is not None else None
+    if utm == "":
+        raise UsageError(
+            _(
+                "the UTM campaign of {name} is blank: give the utm_campaign its links carry, "
+                "or none",
+                name=repr(campaign.name.strip()),
+            )
+        )
     org_id = store.org_id(workspace, campaign.org)
     hashtags = tuple(sorted({"#" + h.lstrip("#").lower() for h in campaign.hashtags if h.strip()}))
     keywords = tuple(sorted({k.lower() for k in campaign.keywords if k.strip()}))
@@ -55,7 +66,7 @@ def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
             "ends_on": campaign.ends_on,
             "hashtags": hashtags,
             "keywords": keywords,
-            "utm_campaign": campaign.utm_campaign,
+            "utm_campaign": utm,
         },
     )
     return Campaign(
@@ -65,7 +76,7 @@ def add_campaign(store: Store, workspace: str, campaign: Campaign) -> Campaign:
         campaign.ends_on,
         hashtags,
         keywords,
-        campaign.utm_campaign,
+        utm,
     )
 
 
@@ -80,6 +91,9 @@ def list_campaigns(store: Store, workspace: str, org: str | None = None) -> list
         "ORDER BY o.name, c.starts_on",
         params,
     ).fetchall()
+    # a UTM campaign stored before add_campaign trimmed it is read as it now would be
     return [
-        Campaign(r[0], r[1], r[2], r[3], tuple(r[4] or ()), tuple(r[5] or ()), r[6]) for r in rows
-    ]
+        Campaign(r[0], r[1], r[2], r[3], tuple(r[4] or ()), tuple(r[5] or ()),
+                 (r[6] or "").strip() or None)
+        for r in rows
+    ]  # fmt: skip

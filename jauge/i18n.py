@@ -187,6 +187,19 @@ def number(value: float | None, spec: str = ".1f", lang: str | None = None) -> s
     return text.translate(table) if table else text  # English: as Python writes it
 
 
+#: the minus sign of a language that writes one: French typography's U+2212, as the
+#: charts' axes (Vega's number format) write it
+MINUS_SIGNS = {"fr": "\u2212"}
+
+
+def signed_number(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
+    """:func:`number`, with the minus sign of ``lang`` (default: the current language):
+    French writes −55, as the reports' and the dashboard's charts do."""
+    text = number(value, spec, lang)
+    minus = MINUS_SIGNS.get(lang or language())
+    return text.replace("-", minus) if minus else text
+
+
 #: the percent sign where a language writes it otherwise: French puts a narrow no-break
 #: space before it
 PERCENT_SIGNS = {"fr": "\u202f%"}

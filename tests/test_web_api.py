@@ -454,8 +454,8 @@ def test_the_openapi_document_declares_the_error_answers_the_api_sends(
         client.get("/api/v1/me"),
         client.get("/api/v1/score", params={"org": "Nobody"}, headers=auth),
         client.get("/api/v1/score", params={"org": "Delta", "from": "x"}, headers=auth),
-        client.get("/api/v1/value", params={"org": "Cosmetics brand", "conversion_value": "inf"},
-                   headers=auth),
+        client.get("/api/v1/value", params={"org": "Cosmetics brand", "from": "2014-06-30",
+                                            "to": "2014-03-01"}, headers=auth),
         client.post("/api/v1/integrity", headers=auth),
     ]  # fmt: skip
     assert [r.status_code for r in sent] == [401, 404, 422, 400, 403]
@@ -621,8 +621,8 @@ def test_value_answers_what_the_cli_answers(client: TestClient, web_store: WebSt
     other = client.get("/api/v1/value", params={"org": "Le Monde"}, headers=auth)
     assert other.status_code == 404  # another workspace's organisation is not there
     for params, status in (
-        ({"conversion_value": "inf"}, 400),
-        ({"conversion_value": "nan"}, 422),  # refused by the parameter's own check
+        ({"conversion_value": "inf"}, 422),  # refused by the parameter's own check
+        ({"conversion_value": "nan"}, 422),
         ({"from": "2014-06-30", "to": "2014-03-01"}, 400),
         ({"campaign": "nope"}, 404),
     ):

@@ -220,7 +220,8 @@ def test_numbers_and_percentages_are_written_as_each_language_writes_them(
     assert " %" not in text_of(english) and " ; " not in text_of(english)
     french = app_client.get("/value", params={**params, "lang": "fr"}).text
     fr = {",": NNBSP, ".": ","}
-    low_fr, high_fr = (x.translate(str.maketrans(fr)) for x in (low, high))
+    # French writes negative numbers with the minus sign
+    low_fr, high_fr = (x.translate(str.maketrans(fr)).replace("-", "\u2212") for x in (low, high))
     assert f"[{low_fr}{NNBSP}; {high_fr}]" in french
     share = f"{data['funnel']['social_share'] * 100:.1f}"
     assert f"({share}%)" in english and f"({share.replace('.', ',')}{NNBSP}%)" in french

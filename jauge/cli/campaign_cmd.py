@@ -25,14 +25,27 @@ def campaign_group() -> None:
     """Campaigns: a named period with hashtags, keywords and a UTM campaign."""
 
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A name given trimmed; a blank one is refused (it would match no export)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter(
+            _("is blank: give the campaign a name")
+            if isinstance(param, click.Argument)
+            else _("is blank: give the utm_campaign its links carry, or leave the option out")
+        )
+    return value.strip() if value is not None else None
+
+
 @campaign_group.command("add", epilog=EPILOG)
-@click.argument("name")
+@click.argument("name", callback=_not_blank)
 @click.option("--org", required=True, metavar="ORG")
 @click.option("--from", "start", required=True, metavar="DATE", help="First day.")
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day.")
 @click.option("--hashtag", "hashtags", multiple=True, metavar="TAG", help="Repeatable.")
 @click.option("--keyword", "keywords", multiple=True, metavar="WORD", help="Repeatable.")
-@click.option("--utm-campaign", metavar="NAME", help="The utm_campaign of its links.")
+@click.option(
+    "--utm-campaign", metavar="NAME", callback=_not_blank, help="The utm_campaign of its links."
+)
 @db_option
 @workspace_option
 @format_option("table", "json")

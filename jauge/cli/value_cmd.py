@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..i18n import N_, _, localised, number, percent
-from .options import db_option, format_option, workspace_option
+from ..i18n import N_, PERCENT_SIGNS, _, language, localised, number, percent
+from .options import day, db_option, format_option, workspace_option
 from .output import console, literal, new_table, opened, print_json
 from .score_cmd import _date
 
@@ -25,14 +26,31 @@ Examples:
 """
 
 
+def _amount(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """An amount of 0 or more; ``nan`` and ``inf``, which Python reads as floats, are none."""
+    if value is None:
+        return None
+    try:
+        amount = float(value.strip().replace(",", "."))
+    except ValueError:
+        amount = math.nan
+    if not (math.isfinite(amount) and amount >= 0):
+        raise click.BadParameter(_("takes an amount of 0 or more, got {value}", value=repr(value)))
+    return amount
+
+
 @click.command("value", epilog=EPILOG)
 @click.option("--org", required=True, metavar="ORG", help="The organisation to measure.")
 @click.option("--campaign", metavar="NAME", help="Only this campaign (name or UTM campaign).")
-@click.option("--from", "start", metavar="DATE", help="First day (default: the first data).")
-@click.option("--to", "end", metavar="DATE", help="Last day (default: the latest data).")
+@click.option(
+    "--from", "start", metavar="DATE", callback=day, help="First day (default: the first data)."
+)
+@click.option(
+    "--to", "end", metavar="DATE", callback=day, help="Last day (default: the latest data)."
+)
 @click.option(
     "--conversion-value",
-    type=click.FloatRange(min=0),
+    callback=_amount,
     metavar="AMOUNT",
     help="What one conversion is worth, where the exports give no revenue.",
 )
@@ -71,10 +89,18 @@ def value_command(
     _print(report)
 
 
+def _signed(value: float | None, spec: str) -> str:
+    """A number as the reports write it: French's minus sign is U+2212 (−96), not a
+    hyphen. Imported here, not at the top: `jauge --help` stays quick."""
+    from jauge.i18n import signed_number
+
+    return signed_number(value, spec)
+
+
 def _money(value: float | None, currency: str | None) -> str:
     if value is None:
         return "—"
-    return number(value, ",.2f") + (f" {currency}" if currency else "")
+    return _signed(value, ",.2f") + (f" {currency}" if currency else "")
 
 
 def _count(value: float | None) -> str:
@@ -88,9 +114,9 @@ def _rate(value: float | None, digits: int = 1) -> str:
 def _roi(value: float | None, interval: list[float] | None) -> str:
     if value is None:
         return "—"
-    shown = percent(value, "+,.0f")
+    shown = _signed(value * 100, "+,.0f") + PERCENT_SIGNS.get(language(), "%")
     if interval:
-        low, high = (number(bound * 100, "+,.0f") for bound in interval)
+        low, high = (_signed(bound * 100, "+,.0f") for bound in interval)
         shown += " " + _("[{low}, {high}]", low=low, high=high)
     return shown
 
@@ -148,7 +174,7 @@ def _campaigns(campaigns: list[dict[str, Any]], cur: str | None, out: Any) -> No
         table.add_column(_(label), justify="left" if label == "campaign" else "right")
     for c in campaigns:
         table.add_row(
-            c["name"] + ("" if c["defined"] else " *"),
+            c["label"] + ("" if c["defined"] else " *"),
             _money(c["spend"], cur),
             _count(c["sessions"]),
             _count(c["conversions"]),

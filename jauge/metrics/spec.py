@@ -35,6 +35,9 @@ MEDIANS = ("lower", "midpoint")
 #: (from 1.0.3): a flagged account kept up to half a person in engagers and comments, so
 #: enough of them outweighed what the assessment took away
 FLAGGED_PERSONS = ("weighed", "excluded")
+#: which web sessions a social host sent: the hosts themselves (up to 1.0.2), or their
+#: subdomains and apps too (from 1.0.3: fr.linkedin.com, android-app://com.linkedin.android)
+SOCIAL_HOSTS = ("exact", "subdomains")
 UNITS = (
     "items",
     "items_with_comments",
@@ -88,6 +91,8 @@ class StatisticsRules:
     #: back (returning engagers, cohort retention); 0: any touch in the previous window
     #: and any later calendar day, as up to 1.0.2
     return_gap_hours: float = 24.0
+    #: one of :data:`SOCIAL_HOSTS`
+    social_hosts: str = "subdomains"
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class IndexSpec:
     min_reference_units: int = 1
     flagged_persons: str = "weighed"
     return_gap_hours: float = 0.0
+    social_hosts: str = "exact"
 
     @property
     def statistics_rules(self) -> StatisticsRules:
@@ -116,6 +122,7 @@ class IndexSpec:
             self.snapshot_counts,
             self.flagged_persons,
             self.return_gap_hours,
+            self.social_hosts,
         )
 
     @property
@@ -245,6 +252,9 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         raise c.fail("return_gap_hours", "expected a number of hours")
     if not 0 <= return_gap_hours <= 24 * 28:
         raise c.fail("return_gap_hours", "expected from 0 to 672 hours (the shortest window)")
+    social_hosts = data.get("social_hosts", "exact")
+    if social_hosts not in SOCIAL_HOSTS:
+        raise c.fail("social_hosts", f"expected one of {', '.join(SOCIAL_HOSTS)}")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -261,6 +271,7 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         min_reference_units=min_reference_units,
         flagged_persons=flagged_persons,
         return_gap_hours=float(return_gap_hours),
+        social_hosts=social_hosts,
     )
 
 

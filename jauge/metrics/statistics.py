@@ -522,7 +522,8 @@ def statistics_sql(
         FROM labelled WHERE preference = 1
         ORDER BY scope_id, item_id
     """
-    platform = platform_sql("t")
+    exact = rules.social_hosts == "exact"
+    platform = platform_sql("t", exact)
     scopes_orgs = "WHERE org_id IN (SELECT org_id FROM jauge_scopes)"
     narrow_sessions = (
         """AND (sc.account_platform IS NULL OR sp.social_platform = sc.account_platform)
@@ -534,7 +535,7 @@ def statistics_sql(
     # an account's sessions are the social ones its platform sent; a campaign's, those
     # tagged with its name or UTM campaign
     sessions = f"""
-        WITH hosted AS ({with_host("web_traffic", scopes_orgs)}),
+        WITH hosted AS ({with_host("web_traffic", scopes_orgs, exact)}),
         sp AS (SELECT t.*, {platform} AS social_platform FROM hosted t)
         SELECT sc.scope_id, sp.social_platform AS platform,
                CASE WHEN sp.social_platform IS NOT NULL THEN 1 ELSE 0 END AS social,

@@ -27,7 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..errors import ConfigError, ReadOnlyStoreError
-from ..i18n import LANGUAGES, N_, _, day, language, number, speaking
+from ..i18n import LANGUAGES, MINUS_SIGNS, N_, _, day, language, signed_number, speaking
 from ..metrics.spec import LATEST
 
 if TYPE_CHECKING:
@@ -52,9 +52,6 @@ NO_PSEUDONYM_KEY = N_(
     "in every report), and the store is read-only here: pass --names to show their handles "
     "instead, set JAUGE_PSEUDONYM_KEY, or make the report on a writable copy of the store"
 )
-#: the minus sign of a language that writes one: French typography's U+2212, as the
-#: charts' axes (Vega's number format) write it
-MINUS_SIGNS = {"fr": "\u2212"}
 
 
 @dataclass
@@ -305,7 +302,7 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     from ..metrics.labels import label
 
     def num(x: float) -> str:
-        return _number(x, lang=lang)
+        return signed_number(x, lang=lang)
 
     said: list[Highlight] = []
     scored = [(p["score"], name) for name, p in figures["score"]["pillars"].items()]
@@ -349,11 +346,11 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
     if mine and mine["mentions"]:
         net = mine["net_sentiment"]
         values = {
-            "mentions": _number(mine["mentions"], ",", lang),
-            "net": _number(net, "+.0f", lang),
+            "mentions": signed_number(mine["mentions"], ",", lang),
+            "net": signed_number(net, "+.0f", lang),
         }
         if len(voices) > 1:
-            share = _number(mine["share_of_voice"] * 100, ".0f", lang) + (
+            share = signed_number(mine["share_of_voice"] * 100, ".0f", lang) + (
                 " %" if lang == "fr" else "%"
             )
             said.append(("report.hl.voice", {**values, "share": share}))
@@ -361,31 +358,32 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
             said.append(("report.hl.mentions", values))
     engagers = figures["score"]["coverage"].get("engagers") or 0
     if engagers:
-        said.append(("report.hl.engagers", {"engagers": _number(engagers, ",", lang)}))
+        said.append(("report.hl.engagers", {"engagers": signed_number(engagers, ",", lang)}))
     unreal = figures["score"].get("integrity_share") or 0
     if engagers and unreal > 0:
         # said, because it explains a score lower than the raw activity would suggest
         digits = ".1f" if unreal < 0.1 else ".0f"  # never "0%" for a few accounts
-        share = _number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
+        share = signed_number(unreal * 100, digits, lang) + (" %" if lang == "fr" else "%")
         said.append(("report.hl.integrity", {"share": share}))
     value = figures.get("value")
     if value and value["funnel"]["social_sessions"]:
         funnel = value["funnel"]
-        share = _number(funnel["social_share"] * 100, ".0f", lang) + (" %" if lang == "fr" else "%")
+        share = signed_number(funnel["social_share"] * 100, ".0f", lang)
+        share += " %" if lang == "fr" else "%"
         # a campaign's funnel counts its own sessions only: "of all" would mislead
         of_campaign = bool(figures["score"]["scope"]["campaign"])
         said.append(
             (
                 "report.hl.value_campaign" if of_campaign else "report.hl.value",
-                {"sessions": _number(funnel["social_sessions"], ",", lang), "share": share,
-                 "total": _number(funnel["sessions"], ",", lang),
-                 "conversions": _number(funnel["social_conversions"] or 0, ",", lang)},
+                {"sessions": signed_number(funnel["social_sessions"], ",", lang), "share": share,
+                 "total": signed_number(funnel["sessions"], ",", lang),
+                 "conversions": signed_number(funnel["social_conversions"] or 0, ",", lang)},
             )
         )  # fmt: skip
     returns = [c for c in (value or {}).get("campaigns", []) if c["roi"] is not None]
     if returns:
         best = max(returns, key=lambda c: c["roi"])
-        roi = _number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
+        roi = signed_number(best["roi"] * 100, "+,.0f", lang) + (" %" if lang == "fr" else "%")
         # the "best return" of campaigns that all lost money is the smallest loss
         key = "report.hl.roi_loss" if best["roi"] < 0 else "report.hl.roi"
         said.append((key, {"campaign": best["name"], "roi": roi}))
@@ -402,14 +400,6 @@ def _why_no_score(score: dict[str, Any]) -> str | None:
         return None
     found = [w for w in score["warnings"] if w.startswith(NO_INDEX)]
     return _note(found[0]) if found else None
-
-
-def _number(value: float | None, spec: str = ".1f", lang: str | None = None) -> str:
-    """:func:`jauge.i18n.number`, with the minus sign of ``lang`` (default: the current
-    language): French writes −55, as the report's charts do."""
-    text = number(value, spec, lang)
-    minus = MINUS_SIGNS.get(lang or language())
-    return text.replace("-", minus) if minus else text
 
 
 def _note(warning: str) -> str:
@@ -550,7 +540,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
                 datetime.strptime(figures["generated"], GENERATED).replace(tzinfo=UTC), lang
             ),
             day=functools.partial(day, lang=lang),
-            number=functools.partial(_number, lang=lang),
+            number=functools.partial(signed_number, lang=lang),
             t=t,
             lang=lang,
             label=labels.label,

@@ -15,7 +15,7 @@ every row is staged, since rows are converted batch by batch.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import InputError
 from ..i18n import N_
@@ -215,6 +215,61 @@ def amount(
             prefer_second=decimal_comma,
         ),
     )
+
+
+#: the currency a sign in an amount says (``12 €``: EUR). A dollar sign is written for
+#: many currencies (USD, CAD, AUD, MXN...): it says USD only where nothing else says
+#: which, and it contradicts only a currency another sign stands for
+_CURRENCY_SIGNS = (("€", "EUR"), ("£", "GBP"), ("$", "USD"))
+
+
+def _sign_currency(raw: str) -> str:
+    whens = " ".join(f"WHEN contains({raw}, '{s}') THEN '{c}'" for s, c in _CURRENCY_SIGNS)
+    return f"CASE {whens} END"
+
+
+def _sign_fits(raw: str, currency: str) -> str:
+    """SQL: true unless the sign in ``raw`` says another currency than ``currency``."""
+    strict = [c for s, c in _CURRENCY_SIGNS if s != "$"]
+    fits = {s: f"{currency} = '{c}'" for s, c in _CURRENCY_SIGNS}
+    fits["$"] = f"{currency} NOT IN ({', '.join(map(sql_literal, strict))})"
+    whens = " ".join(f"WHEN contains({raw}, '{s}') THEN {fits[s]}" for s, _c in _CURRENCY_SIGNS)
+    return f"coalesce(CASE {whens} END, true)"
+
+
+def with_currency(
+    fields: list[Field], amounts: tuple[str, ...], column: str | None, default: str | None = None
+) -> list[Field]:
+    """``fields`` with a ``currency`` field: the ``column`` (a currency code), else
+    ``default``, else the sign the row's amounts carry (``12 €``: EUR). The ``amounts``
+    fields become invalid where their sign says another currency than the row's
+    (``12 $`` in a row in EUR): a currency is never relabelled silently."""
+    signed = [f for f in fields if f.target in amounts and f.source]
+    given = f"nullif(upper(trim({col(column)})), '')" if column else "NULL"
+    found = [given, sql_literal(default), *(_sign_currency(col(f.source or "")) for f in signed)]
+    currency = f"coalesce({', '.join(found)})"
+    expected = N_("expected an amount in {currency}, the currency of its row, got {value}")
+    prefix, _, middle = expected.partition("{currency}")
+    out = []
+    for f in fields:
+        if f not in signed:
+            out.append(f)
+            continue
+        raw = col(f.source or "")
+        other = f"NOT {_sign_fits(raw, currency)}"
+        message = (
+            f"{sql_literal(prefix)} || {currency} || "
+            f"{sql_literal(middle.removesuffix('{value}'))} || {shown_value(raw)}"
+        )
+        out.append(
+            replace(
+                f,
+                invalid=f"({f.invalid}) OR coalesce({other}, false)" if f.invalid else other,
+                message=f"CASE WHEN {other} THEN {message} ELSE {f.message} END",
+            )
+        )
+    out.append(Field("currency", currency))
+    return out
 
 
 #: month names as exports write them (English and French, full or short), lower-cased

@@ -11,11 +11,25 @@ dates counts toward its campaign whatever the period), ``currency``, ``impressio
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..i18n import N_
+from ..store.ids import sql_literal
 from ..store.value_merge import CostStaging
 from .base import ImportOptions, TabularSource
-from .convert import Field, amount, count, expr, extra_object, literal, pick, text, timestamp
+from .convert import (
+    Field,
+    amount,
+    col,
+    count,
+    expr,
+    extra_object,
+    pick,
+    shown_value,
+    text,
+    timestamp,
+    with_currency,
+)
 from .posts import platform_field
 from .web_analytics import org_field
 
@@ -93,20 +107,24 @@ class CostsCsvSource(TabularSource):
         # a file delimited by ";" is a French (or other European) spreadsheet's
         commas = options.delimiter == ";"
         fields.append(amount("spend", spend, required=True, decimal_comma=commas))
-        if in_currency and pick(columns, *COLUMNS["currency"]) is None:
-            fields.append(literal("currency", in_currency[1]))
         if (day := pick(columns, *DAY)) is not None:
             date = timestamp("starts_on", day, formats=("%Y%m%d",))
             fields += [date, expr("ends_on", date.sql)]
         else:
-            for target, names in {"starts_on": STARTS, "ends_on": ENDS}.items():
-                if (found := pick(columns, *names)) is not None:
-                    fields.append(timestamp(target, found, formats=("%Y%m%d",)))
+            dated = {
+                target: timestamp(target, found, formats=("%Y%m%d",))
+                for target, names in {"starts_on": STARTS, "ends_on": ENDS}.items()
+                if (found := pick(columns, *names)) is not None
+            }
+            if "starts_on" in dated and "ends_on" in dated:
+                dated["ends_on"] = _not_before(dated["ends_on"], dated["starts_on"])
+            fields += dated.values()
         known = set()
         for target, names in COLUMNS.items():
             if (found := pick(columns, *names)) is not None:
-                fields.append(text(target, found))
                 known.add(found)
+                if target != "currency":  # with_currency reads it below
+                    fields.append(text(target, found))
         for target, names in COUNTS.items():
             if (found := pick(columns, *names)) is not None:
                 fields.append(count(target, found, grouped=True))
@@ -118,7 +136,30 @@ class CostsCsvSource(TabularSource):
         known.add(spend)
         others = sorted(c for c in columns - known if c not in ("row_no", "platform") and c.strip())
         fields.append(extra_object(columns, {c: (c,) for c in others}))
-        return fields
+        # a currency column, else the one the spend column is named after, else the signs
+        currency = pick(columns, *COLUMNS["currency"])
+        default = in_currency[1] if in_currency and currency is None else None
+        return with_currency(fields, ("spend", "revenue"), currency, default)
+
+
+def _not_before(ends: Field, starts: Field) -> Field:
+    """``ends``, also invalid where it comes before ``starts``: such a row would count
+    over no day at all, its spend silently lost from every period."""
+    assert ends.source and starts.source and ends.invalid and ends.message
+    reversed_ = f"({ends.sql} < {starts.sql})"
+    prefix, _, middle = N_(
+        "expected a day on or after the period's start {start}, got {value}"
+    ).partition("{start}")
+    message = (
+        f"{sql_literal(prefix)} || {shown_value(col(starts.source))} || "
+        f"{sql_literal(middle.removesuffix('{value}'))} || {shown_value(col(ends.source))}"
+    )
+    return replace(
+        ends,
+        invalid=f"({ends.invalid}) OR coalesce({reversed_}, false)",
+        message=f"CASE WHEN {reversed_} THEN {message} ELSE {ends.message} END",
+        prepare=(*starts.prepare, *ends.prepare),
+    )
 
 
 def _spend_in_currency(columns: set[str]) -> tuple[str, str] | None:

@@ -15,7 +15,19 @@ from ..errors import ConfigError
 from ..i18n import N_, _
 from ..store.value_merge import TrafficStaging
 from .base import ImportOptions, TabularSource
-from .convert import Field, amount, col, count, expr, flag, literal, month_start, pick, text
+from .convert import (
+    Field,
+    amount,
+    col,
+    count,
+    expr,
+    flag,
+    literal,
+    month_start,
+    pick,
+    text,
+    with_currency,
+)
 from .convert import timestamp as timestamp_field
 from .posts import platform_field
 
@@ -73,7 +85,7 @@ class WebAnalyticsCsvSource(TabularSource):
         fields = [org_field(columns, options), _day(columns, options)]
         fields.append(platform_field(columns, options, required=False))
         for target, names in COLUMNS.items():
-            if target != "campaign" and (found := pick(columns, *names)):
+            if target not in ("campaign", "currency") and (found := pick(columns, *names)):
                 fields.append(text(target, found))
         if found := pick(columns, *COLUMNS["campaign"]):
             # analytics tools name the absence of a campaign: it is no campaign
@@ -81,12 +93,18 @@ class WebAnalyticsCsvSource(TabularSource):
             none = f"lower(trim({raw})) IN ({NO_CAMPAIGN})"
             fields.append(expr("campaign", f"CASE WHEN {none} THEN NULL ELSE {raw} END"))
         if (both := pick(columns, *SOURCE_MEDIUM)) is not None:
-            # GA's "facebook.com / referral": the two halves, unless given apart
+            # GA's "facebook.com / referral": the two halves, unless given apart; the
+            # medium after the last slash, as a source may hold some of its own
+            # ("android-app://com.linkedin.android / referral")
             given = {f.target for f in fields}
             raw = col(both)
-            for i, target in ((1, "source"), (2, "medium")):
+            halves = {
+                "source": f"regexp_replace({raw}, '/[^/]*$', '')",
+                "medium": f"regexp_extract({raw}, '/([^/]*)$', 1)",
+            }
+            for target, half in halves.items():
                 if target not in given:
-                    fields.append(expr(target, f"nullif(trim(split_part({raw}, '/', {i})), '')"))
+                    fields.append(expr(target, f"nullif(trim({half}), '')"))
         for target, names in COUNTS.items():
             if found := pick(columns, *names):
                 fields.append(count(target, found, grouped=True))
@@ -109,7 +127,7 @@ class WebAnalyticsCsvSource(TabularSource):
             # a file delimited by ";" is a French (or other European) spreadsheet's
             commas = options.delimiter == ";"
             fields.append(amount("revenue", found, signed=True, decimal_comma=commas))
-        return fields
+        return with_currency(fields, ("revenue",), pick(columns, *COLUMNS["currency"]))
 
 
 def org_field(columns: set[str], options: ImportOptions) -> Field:

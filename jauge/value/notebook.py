@@ -20,9 +20,12 @@ _CAMPAIGN_COLUMNS = ("name", "defined", "starts_on", "ends_on", "utm_campaign", 
                      "revenue", "roi", "roi_low", "roi_high", "platform_conversions",
                      "platform_revenue", "platform_roi", "platform_roi_low",
                      "platform_roi_high", "cost_per_session", "cost_per_click",
-                     "cost_per_conversion", "cost_per_platform_conversion")  # fmt: skip
+                     "cost_per_conversion", "cost_per_platform_conversion", "label")  # fmt: skip
 _TYPES = {
-    **{c: pa.string() for c in ("platform", "name", "starts_on", "ends_on", "utm_campaign")},
+    **{
+        c: pa.string()
+        for c in ("platform", "name", "starts_on", "ends_on", "utm_campaign", "label")
+    },
     "defined": pa.bool_(),
 }
 

@@ -11,7 +11,7 @@ too, see spend.py) and any other campaign an export names (over the period asked
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -75,9 +75,13 @@ class CampaignValue:
     roi_interval: tuple[float, float] | None
     platform_roi: float | None
     platform_roi_interval: tuple[float, float] | None
+    #: the name as people read it: as the export writes it (``Spring``) where ``name``,
+    #: what exports are matched by, is lower-cased (``spring``)
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["label"] = self.label or self.name
         for key in ("starts_on", "ends_on"):
             data[key] = data[key].isoformat() if data[key] else None
         for key in ("roi_interval", "platform_roi_interval"):
@@ -259,6 +263,8 @@ def value_report(
     report.spend = _prorated_total(costs, start, end)
     report.platforms = _platforms(store, org_id, start, end, social)
     report.campaigns = _campaigns(campaigns, start, end, traffic, costs, campaign)
+    report.warnings += _overlaps(campaigns, start, end, campaign)
+    report.warnings += _outside_days(campaigns, traffic)
     if not len(traffic):
         report.warnings.append(
             N_("no web analytics in this period: sessions, conversions and revenue are unknown")
@@ -354,7 +360,8 @@ def _traffic(
     frame = store.con.execute(
         f"""
         SELECT coalesce({platform_sql("t")}, '') AS platform, day,
-               lower(trim(campaign)) AS campaign, sum(sessions)::BIGINT AS sessions,
+               lower(trim(campaign)) AS campaign, min(trim(campaign)) AS written,
+               sum(sessions)::BIGINT AS sessions,
                sum(conversions)::DOUBLE AS conversions,
                coalesce(sum(revenue), sum(conversions) * $value)::DOUBLE AS revenue
         FROM ({with_host()}) t
@@ -374,7 +381,8 @@ def _costs(
     prorated to a period later), as a DataFrame."""
     frame = store.con.execute(
         """
-        SELECT lower(trim(campaign)) AS campaign, starts_on, ends_on, spend::DOUBLE AS spend,
+        SELECT lower(trim(campaign)) AS campaign, trim(campaign) AS written, starts_on,
+               ends_on, spend::DOUBLE AS spend,
                impressions::DOUBLE AS impressions, clicks::DOUBLE AS clicks,
                conversions::DOUBLE AS conversions,
                coalesce(revenue, conversions * $value)::DOUBLE AS revenue
@@ -489,15 +497,81 @@ def _campaigns(
         keys = names_of(c)
         first, last = max(c.starts_on, start), min(c.ends_on, end)
         out.append(_campaign_value(c.name, True, c.utm_campaign, keys, first, last, traffic, costs))
-    named = set(traffic["campaign"].dropna()) | set(costs["campaign"].dropna())
-    for key in sorted(named - seen - {""}):
-        out.append(_campaign_value(key, False, None, {key}, start, end, traffic, costs))
+    written = _as_written(traffic, costs)
+    for key in sorted(set(written) - seen - {""}):
+        value = _campaign_value(key, False, None, {key}, start, end, traffic, costs)
+        out.append(replace(value, label=written[key]))
     if only is not None:
+        # as names_of matches them: trimmed, in any case
         wanted = only.strip().lower()
         out = [
-            c for c in out if c.name.lower() == wanted or (c.utm_campaign or "").lower() == wanted
+            c
+            for c in out
+            if wanted in {c.name.strip().lower(), (c.utm_campaign or "").strip().lower()}
         ]
     return out
+
+
+def _overlaps(campaigns: list[Campaign], start: date, end: date, only: str | None) -> list[str]:
+    """Warnings for defined campaigns that share a name or UTM campaign and overlap in
+    the period: each claims the days they share, so those days count twice."""
+    listed = [c for c in campaigns if c.ends_on >= start and c.starts_on <= end]
+    if only is not None:
+        wanted = only.strip().lower()
+        listed = [c for c in listed if wanted in names_of(c)]
+    out = []
+    for i, a in enumerate(listed):
+        for b in listed[i + 1 :]:
+            shared = names_of(a) & names_of(b)
+            first = max(a.starts_on, b.starts_on, start)
+            last = min(a.ends_on, b.ends_on, end)
+            if shared and first <= last:
+                out.append(
+                    N_(
+                        "the campaigns {first_campaign} and {second_campaign} share the "
+                        "campaign name {name} and overlap from {start} to {end}: their "
+                        "figures both count those days (spend, sessions, revenue)"
+                    ).format(
+                        first_campaign=a.name,
+                        second_campaign=b.name,
+                        name=sorted(shared)[0],
+                        start=first.isoformat(),
+                        end=last.isoformat(),
+                    )
+                )
+    return out
+
+
+def _outside_days(campaigns: list[Campaign], traffic: Any) -> list[str]:
+    """Warnings for sessions tagged with a defined campaign's name or UTM campaign on days
+    outside every defined campaign of that name: no campaign row counts them."""
+    if not len(traffic):
+        return []
+    out = []
+    for key, days in sorted(campaign_days(campaigns).items()):
+        tagged = traffic[traffic["campaign"] == key]
+        if not len(tagged) or days is None:
+            continue
+        inside = tagged["day"].map(lambda d, spans=days: any(s <= d <= e for s, e in spans))
+        outside = tagged[~inside.astype(bool)]
+        if count := int(outside["sessions"].sum()):
+            out.append(
+                N_(
+                    "{count} session(s) tagged with the campaign {name} fall outside the days "
+                    "of the campaigns defined for it: no campaign row counts them"
+                ).format(count=count, name=key)
+            )
+    return out
+
+
+def _as_written(traffic: Any, costs: Any) -> dict[str, str]:
+    """Each campaign name the exports give (lower-cased, the key they are matched by) ->
+    the name as an export writes it (the first in alphabetical order where they differ)."""
+    names = pd.concat(
+        [frame[["campaign", "written"]] for frame in (traffic, costs) if len(frame)]
+        or [pd.DataFrame({"campaign": [], "written": []})]
+    ).dropna()
+    return {str(k): str(v) for k, v in names.groupby("campaign")["written"].min().items()}
 
 
 def _campaign_value(

@@ -306,7 +306,13 @@ async def value(
     start: From = None,
     end: To = None,
     conversion_value: Annotated[
-        float | None, Query(ge=0, description="What one conversion is worth, without revenue.")
+        float | None,
+        # inf and nan (1e400 reads as inf) are no amount: refused as -1 is, naming the field
+        Query(
+            ge=0,
+            allow_inf_nan=False,
+            description="What one conversion is worth, without revenue.",
+        ),
     ] = None,
 ) -> Response:
     return json_answer(await value_of(ctx, org, campaign, start, end, conversion_value))

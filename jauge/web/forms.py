@@ -3,6 +3,7 @@ field named by its label, so that the page can show itself again without it."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from ..errors import ConfigError
@@ -104,7 +105,7 @@ def amount_value(value: str | None, name: str) -> float | None:
         amount = float(value.strip().replace(",", "."))
     except ValueError:
         amount = -1.0
-    if amount < 0:
+    if not math.isfinite(amount) or amount < 0:
         raise FormError(
             _(
                 "{name} takes an amount of 0 or more, got {value}",

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import ConfigError
-from ..i18n import day, localised, number
+from ..i18n import day, localised, number, signed_number
 from ..metrics import labels
 from . import api, charts, i18n, options
 from .auth import (
@@ -495,6 +495,13 @@ async def listening(
     )
 
 
+def _named_other(platforms: list[dict[str, Any]], t: Callable[..., str]) -> list[dict[str, Any]]:
+    """The platforms as the chart labels them: ``other`` in words, as the table says it."""
+    return [
+        {**p, "platform": t("value.other")} if p["platform"] == "other" else p for p in platforms
+    ]
+
+
 @router.get("/value")
 @remembered
 async def value(
@@ -525,6 +532,14 @@ async def value(
         end=end,
         conversion_value=conversion_value or "",
         report=report,
-        funnel_chart=charts.value_funnel(report["platforms"], t) if report["platforms"] else None,
-        returns_chart=charts.campaign_returns(report["campaigns"], t) if returned else None,
+        # negative amounts and returns written as the reports write them (U+2212 in French)
+        number=functools.partial(signed_number, lang=i18n.negotiate(request)),
+        funnel_chart=charts.value_funnel(_named_other(report["platforms"], t), t)
+        if report["platforms"]
+        else None,
+        returns_chart=charts.campaign_returns(
+            [{**c, "name": c["label"]} for c in report["campaigns"]], t
+        )
+        if returned
+        else None,
     )
