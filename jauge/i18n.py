@@ -26,7 +26,7 @@ import json
 import os
 import re
 import string
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -258,3 +258,17 @@ def day(value: date | datetime | str | None, lang: str | None = None) -> str:
 def N_(message: str, /) -> str:  # gettext's name for it
     """Mark ``message`` for translation where it is shown; return it unchanged."""
     return message
+
+
+#: how a language lists alternatives; a list kept in English ("a, b or c") is said in the
+#: reader's language by :func:`localised`, which finds it among the catalogued messages
+EITHER = N_("{items} or {last}")
+
+
+def either(items: Sequence[str], lang: str | None = None) -> str:
+    """``items`` as a sentence offers them: "a, b or c" in English, "a, b ou c" in French
+    (``lang``, default: the current language); a single item alone."""
+    if len(items) < 2:
+        return "".join(items)
+    text = _said(EITHER, lang or language())
+    return text.format(items=", ".join(items[:-1]), last=items[-1])

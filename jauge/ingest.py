@@ -10,7 +10,7 @@ was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -268,7 +268,8 @@ def ingest(
     except InputError as exc:
         if is_interruption(exc):
             raise  # Ctrl-C while reading: not the file's fault, nothing to keep of it
-        result.errors = exc.errors
+        # named as the user named the input (an upload's own name, not the server's copy)
+        result.errors = [replace(e, file=label) for e in exc.errors]
         result.error_count = len(exc.errors)
         _record_rejected(store, import_id, label, source, options, started, result)
     except UnicodeError as exc:

@@ -409,7 +409,8 @@ def test_the_people_page_ranks_as_the_api_and_shows_why(
     person = app_client.get("/api/v1/person?" + query).json()
     assert person["handle"] == api[0]["handle"] and person["first_engaged"]
     page = app_client.get("/person?" + query).text
-    assert f"First engaged {person['first_engaged'][:10]};" in page
+    first = date.fromisoformat(person["first_engaged"][:10])
+    assert f"First engaged {day(first, 'en')};" in page  # as the page writes days
     weeks = page.split('data-testid="person-weeks"')[1].split("</table>")[0]
     assert weeks.count("<tr>") == 1 + len(person["windows"])
     assert all(i["id"] in page for i in person["items"])

@@ -160,7 +160,8 @@ class TabularSource(Source):
                 _(
                     "--map names columns that are not in {path}: {columns}",
                     path=path,
-                    columns=unknown,
+                    # said as the other messages list columns: 'a', 'b'
+                    columns=", ".join(map(repr, unknown)),
                 )
             )
         if isinstance(reader, CsvReader) and reader.engine_encoding:

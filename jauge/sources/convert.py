@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..errors import InputError
-from ..i18n import N_
+from ..i18n import N_, either
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
 from ..store.stage import STAGE_TABLE, StageTable
@@ -376,7 +376,8 @@ def timestamp(
     iso = f"TRY_CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
     value = _alias("timestamp", column)
     shown = (*formats, *(name for name, _sql in parsers))
-    accepted = " or ".join(("ISO 8601 (2024-03-01T14:30:00Z)", *shown))
+    # kept in English with the message, and said in the reader's language where shown
+    accepted = either(("ISO 8601 (2024-03-01T14:30:00Z)", *shown), lang="en")
     orders = [order for f in formats if (order := _day_month_order(f))]
     reading = None
     prepare: tuple[tuple[str, str], ...]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,10 +17,12 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..browse import ItemFilter, list_imports, list_items
+from ..days import check_order
 from ..enrich.voice import sentiment_trend
 from ..errors import ConfigError
 from ..i18n import _
-from ..metrics.spec import LATEST
+from ..metrics.scope import SHORT_WINDOW, too_short
+from ..metrics.spec import LATEST, load_spec
 from ..sources import registry
 from ..sources.base import parse_mapping
 from ..sources.connections import list_connections
@@ -30,6 +33,27 @@ from .errors import ERROR_RESPONSES, IMPORT_RESPONSES
 # every route declares jauge's error answers (web/errors.py), which is what it sends
 router = APIRouter(prefix="/api/v1", tags=["jauge"], responses=ERROR_RESPONSES)
 CROWD = 2
+
+
+class WindowRefused(ConfigError):
+    """A window the API refuses, as the library words it: ``parameters`` are the query
+    parameters to change, which the error's ``errors`` name as a 422's do."""
+
+    parameters = ("query.from", "query.to")
+
+
+def checked_window(start: date | None, end: date | None, index_version: str | None = None) -> None:
+    """Refuse a window that ends before it starts or, for the index (``index_version``),
+    that is too short, naming ``from`` and ``to``: a script can tell what to change."""
+    if start is None or end is None:
+        return
+    try:
+        check_order(start, end)
+        short = too_short(load_spec(index_version), start, end) if index_version else None
+        if short:
+            raise ConfigError(_(SHORT_WINDOW, **short))
+    except ConfigError as exc:
+        raise WindowRefused(str(exc)) from exc
 
 
 def json_answer(answer: Answer) -> Response:
@@ -78,6 +102,7 @@ async def score(
     campaign: str | None = None,
     index_version: str = LATEST,
 ) -> Response:
+    checked_window(start, end, index_version)
     return json_answer(await score_of(ctx, org, start, end, account, campaign, index_version))
 
 
@@ -127,6 +152,8 @@ async def compare(
     end: To = None,
     index_version: str = LATEST,
 ) -> Response:
+    # organisations are compared over the one window, which the index must be able to read
+    checked_window(start, end, index_version if by == "org" else None)
     return json_answer(await compare_of(ctx, by, org or [], every, start, end, index_version))
 
 
@@ -202,6 +229,7 @@ def items(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Json:
     where = ItemFilter(org, platform, kind, own, start, end, q)
+    checked_window(start, end)
     return list_items(ctx.store, ctx.workspace, where, limit=limit, offset=offset).to_dict()
 
 
@@ -212,6 +240,7 @@ async def voice(
     start: From = None,
     end: To = None,
 ) -> Response:
+    checked_window(start, end)
     return json_answer(await voice_of(ctx, org, start, end))
 
 
@@ -232,6 +261,7 @@ async def topics(
     end: To = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
+    checked_window(start, end)
     return json_answer(await topics_of(ctx, org, start, end, limit))
 
 
@@ -254,6 +284,7 @@ async def people(
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     pseudonymise: Annotated[bool, Query(description="Stable keyed pseudonyms.")] = False,
 ) -> Response:
+    checked_window(start, end)
     topics = tuple(topic or ())
     return json_answer(await people_of(ctx, org, topics, start, end, limit, pseudonymise))
 
@@ -315,6 +346,7 @@ async def value(
         ),
     ] = None,
 ) -> Response:
+    checked_window(start, end)
     return json_answer(await value_of(ctx, org, campaign, start, end, conversion_value))
 
 
@@ -359,6 +391,7 @@ async def sentiment(
     end: To = None,
     every: Literal["day", "week", "month"] = "week",
 ) -> Response:
+    checked_window(start, end)
     return json_answer(await sentiment_of(ctx, org, start, end, every))
 
 
@@ -415,17 +448,31 @@ def run_upload(
         path = Path(folder) / name
         with path.open("wb") as out:
             shutil.copyfileobj(upload.file, out)
-        return ctx.jauge.import_file(
-            path,
-            source,
-            org=org,
-            platform=platform,
-            year=year,
-            followers=followers,
-            skip_invalid=skip_invalid,
-            mapping=renamed,
-            label=name,
-        )
+        try:
+            result = ctx.jauge.import_file(
+                path,
+                source,
+                org=org,
+                platform=platform,
+                year=year,
+                followers=followers,
+                skip_invalid=skip_invalid,
+                mapping=renamed,
+                label=name,
+            )
+        except ConfigError as exc:
+            if str(path) not in str(exc):
+                raise
+            # the server's temporary folder means nothing to the user: their file's name
+            raise type(exc)(str(exc).replace(str(path), name)) from exc
+    for file in result.files:
+        file.errors = [
+            replace(e, file=name, message=e.message.replace(str(path), name))
+            if e.file == str(path)
+            else e
+            for e in file.errors
+        ]
+    return result
 
 
 @router.post(

@@ -179,7 +179,14 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             if status == 503:
                 headers = {"Retry-After": "5"}
-            return JSONResponse(error_object(exc), status_code=status, headers=headers)
+            body = error_object(exc)
+            # the parameters to change, named as a 422 names them
+            for name in getattr(exc, "parameters", ()):
+                item = {"file": None, "line": None, "field": name}
+                body["error"].setdefault("errors", []).append(
+                    {**item, "message": body["error"]["message"]}
+                )
+            return JSONResponse(body, status_code=status, headers=headers)
         if status == 401:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -218,6 +225,15 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
     return app
 
 
+#: pages that cannot be shown without a value they need (the organisation of a report, the
+#: handle of a person): a refused value leads back to the page that links to them, with
+#: the query parameters that page takes
+BACK_TO = {
+    "/report": ("/overview", ("workspace", "org", "from", "to", "index_version")),
+    "/person": ("/people", ("workspace", "org")),
+}
+
+
 async def _error_page(
     request: Request, message: str, status: int, fields: Sequence[str] = ()
 ) -> Response:
@@ -226,10 +242,16 @@ async def _error_page(
     dashboard's header. A value refused on a page links back to that page without it."""
     ctx = await _reader(request)
     back = None
-    if status in (400, 422) and request.method == "GET" and ctx is not None:
+    if (status in (400, 422) or fields) and request.method == "GET" and ctx is not None:
         left_out = {*fields, "lang"}
         kept = [(k, v) for k, v in request.query_params.multi_items() if k not in left_out]
-        back = f"{request.url.path}?{urlencode(kept)}" if kept else request.url.path
+        path = request.url.path
+        if path in BACK_TO:
+            # a page that needs what was refused would refuse it again: back to the page
+            # that links to it, with the filters that page takes
+            path, taken = BACK_TO[path]
+            kept = [(k, v) for k, v in kept if k in taken]
+        back = f"{path}?{urlencode(kept)}" if kept else path
     response: Response = pages.render(
         request, "error.html", ctx, status, message=message, status=status, back=back
     )

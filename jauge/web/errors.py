@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from ..i18n import number
+
 
 class ErrorItem(BaseModel):
     """One refused value: where it is and why."""
@@ -139,6 +141,14 @@ def _shown(value: Any) -> str:
     return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
+def _bound(limit: Any) -> Any:
+    """A parameter's bound as a sentence writes it in the reader's language: 0, not 0.0
+    (the float a bound is declared with), and 0,5 in French."""
+    if isinstance(limit, float):
+        return number(limit, ".0f" if limit.is_integer() else "g")
+    return limit
+
+
 def _choices(expected: str) -> str:
     # pydantic lists them in English ("'a', 'b' or 'c'"): only the values are kept
     found = re.findall(r"'[^']*'", expected)
@@ -155,7 +165,7 @@ def invalid_values(
         loc = error.get("loc", ())
         key = MESSAGES.get(str(error.get("type")), "invalid.value")
         ctx = error.get("ctx") or {}
-        limit = ctx.get(LIMITS.get(key, ""), "")
+        limit = _bound(ctx.get(LIMITS.get(key, ""), ""))
         message = t(
             key,
             name=_name(loc),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from ..errors import ConfigError
+from ..errors import ConfigError, NotFoundError
 from ..i18n import _, language
 from ..metrics.scope import too_short
 from ..metrics.spec import LATEST, load_spec, spec_files
@@ -18,6 +18,8 @@ FIELD_LABELS = {
     "to": "form.to",
     "conversion_value": "value.conversion_value",
     "index_version": "form.index_version",
+    "campaign": "value.campaign",
+    "org": "form.org",
 }
 
 
@@ -28,6 +30,22 @@ class FormError(ConfigError):
     def __init__(self, message: str, *fields: str) -> None:
         super().__init__(message)
         self.fields = fields
+
+
+class FieldNotFound(NotFoundError):
+    """A value of a page's form that names nothing there is (a campaign unknown): the
+    message names the field; ``fields`` are the query parameters to leave out."""
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+def field_refused(name: str, reason: str) -> str:
+    """``reason`` (a message in the reader's language) said of a form field: "Campaign
+    (field campaign): no campaign ..."."""
+    t = i18n.translator(language())
+    return t("form.refused", field=field_name(name), reason=reason)
 
 
 def field_name(name: str) -> str:

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from .. import __version__
-from ..errors import ConfigError
+from ..errors import ConfigError, NotFoundError
 from ..i18n import day, localised, number, signed_number
 from ..metrics import labels
 from . import api, charts, i18n, options
@@ -28,9 +28,11 @@ from .auth import (
 from .cache import Answer
 from .context import Context, Ctx
 from .forms import (
+    FieldNotFound,
     FormError,
     amount_value,
     day_value,
+    field_refused,
     index_version_value,
     index_versions,
     long_enough,
@@ -286,6 +288,15 @@ async def report(
     index version the page that links to it shows."""
     start, end = day_value(from_, "from"), day_value(to, "to")
     version = index_version_value(index_version)
+    # refused as the overview that links here refuses them, naming the fields
+    window_in_order(from_, to)
+    long_enough(start, end, version)
+    orgs = await _org_names(ctx)
+    idle = {_lower(o) for o in orgs} - {_lower(o) for o in await _with_posts(ctx, orgs)}
+    if _lower(org) in idle:
+        # nothing wrong with the request: there is nothing to report yet, said as the
+        # overview says it
+        return render(request, "error.html", ctx, 400, status=400, no_posts=org, back=None)
     lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
     made = await ctx.answer(
         ("report", org, start, end, versus, campaign, names, lang, version),
@@ -511,6 +522,7 @@ async def value(
     from_: From = None,
     to: To = None,
     conversion_value: str | None = None,
+    campaign: str | None = None,
 ) -> HTMLResponse:
     start, end = day_value(from_, "from"), day_value(to, "to")
     orgs = await _org_names(ctx)
@@ -518,7 +530,14 @@ async def value(
         return render(request, "value.html", ctx, orgs=[], org=None)
     org, t = org or orgs[0], translator_of(request)
     worth = amount_value(conversion_value, "conversion_value")
-    report = (await api.value_of(ctx, org, None, start, end, worth)).data
+    campaign = (campaign or "").strip() or None
+    try:
+        report = (await api.value_of(ctx, org, campaign, start, end, worth)).data
+    except NotFoundError as exc:
+        if campaign is None or _lower(org) not in {_lower(o) for o in orgs}:
+            raise
+        # the organisation is known: the campaign is what was not found, named by its field
+        raise FieldNotFound(field_refused("campaign", localised(str(exc))), "campaign") from exc
     returned = any(
         c["roi"] is not None or c["platform_roi"] is not None for c in report["campaigns"]
     )
@@ -531,6 +550,13 @@ async def value(
         start=start,
         end=end,
         conversion_value=conversion_value or "",
+        campaign=campaign or "",
+        campaigns=(
+            await ctx.answer(
+                ("campaign names", org),
+                lambda: sorted({c.name for c in ctx.jauge.campaign_list(org)}),
+            )
+        ).data,
         report=report,
         # negative amounts and returns written as the reports write them (U+2212 in French)
         number=functools.partial(signed_number, lang=i18n.negotiate(request)),

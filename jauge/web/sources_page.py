@@ -19,7 +19,7 @@ from .auth import (
 )
 from .context import Context, Ctx
 from .forms import mapping_pairs, whole_value
-from .pages import render, translator_of
+from .pages import file_name, render, translator_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,7 +32,8 @@ def _sources_page(
     def where(error: dict[str, Any]) -> str:
         """Where an import error is (file, line, field), as text: the sentence around it
         is escaped once, as a whole."""
-        parts = [str(error.get("file") or "")]
+        # the file's name, as the table of imports shows it: never a folder of the server
+        parts = [file_name(str(error.get("file") or ""))]
         if error.get("line"):
             parts.append(f"{t('error.line')} {error['line']}")
         if error.get("field"):
