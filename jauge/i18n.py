@@ -34,6 +34,8 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from markupsafe import Markup
+
 from . import settings
 
 LANGUAGES = ("en", "fr")
@@ -272,3 +274,11 @@ def either(items: Sequence[str], lang: str | None = None) -> str:
         return "".join(items)
     text = _said(EITHER, lang or language())
     return text.format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def code_spans(text: str) -> Markup:
+    """``text`` as HTML, its `backquoted` commands set as code (a message names the
+    command to run the way a terminal shows it; a page shows it as code, not backquotes)."""
+    from markupsafe import escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))

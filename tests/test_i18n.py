@@ -284,3 +284,12 @@ def test_numbers_are_written_as_each_language_writes_them() -> None:
     assert number(None) == "—"
     with speaking("fr"):
         assert number(0.25, "g") == "0,25"
+
+
+def test_code_spans_set_commands_as_code_and_escape_the_rest() -> None:
+    """Pages and reports show a message's `command` as code; everything else in the
+    message stays text, escaped (a message may quote what a user typed)."""
+    shown = i18n.code_spans("<b>x</b> needs `jauge org add --alias 'A&B'` & more")
+    assert str(shown) == (
+        "&lt;b&gt;x&lt;/b&gt; needs <code>jauge org add --alias &#39;A&amp;B&#39;</code> &amp; more"
+    )

@@ -149,10 +149,11 @@ def test_pages_say_what_to_do_in_the_dashboard_not_which_command_to_run(
     page = client.get("/listening", params={"org": "Cosmetics brand", "lang": "en"}).text
     said = text_of(page)
     assert "No mentions in this window." in said and "Define the organisation" not in said
-    assert "an administrator defines with the command `jauge org add`" in said
+    assert "an administrator defines with the command jauge org add" in said
+    assert "the command <code>jauge org add</code>" in page  # set as code, not backquoted
     assert re.search(r'<a href="/sources\?workspace=brands">Posts that mention it', page)
     french = text_of(client.get("/listening", params={"org": "Cosmetics brand", "lang": "fr"}).text)
-    assert "qu'un administrateur définit avec la commande `jauge org add`" in french
+    assert "qu'un administrateur définit avec la commande jauge org add" in french
     # a comparison of campaigns where none is defined: the web's words, in both languages
     for lang, said in (
         ("en", "no campaigns to compare: an analyst defines them through the API"),

@@ -27,7 +27,17 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
 from ..errors import ConfigError, ReadOnlyStoreError
-from ..i18n import LANGUAGES, MINUS_SIGNS, N_, _, day, language, signed_number, speaking
+from ..i18n import (
+    LANGUAGES,
+    MINUS_SIGNS,
+    N_,
+    _,
+    code_spans,
+    day,
+    language,
+    signed_number,
+    speaking,
+)
 from ..metrics.spec import LATEST
 
 if TYPE_CHECKING:
@@ -460,12 +470,14 @@ def _few_ticks(spec: dict[str, Any]) -> dict[str, Any]:
 def _templates() -> Environment:
     """The reports' templates, loaded once (they ship with the package)."""
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("jauge.reports", "templates"),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["code_spans"] = code_spans
+    return env
 
 
 def _render(figures: dict[str, Any], lang: str) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..errors import ConfigError, NotFoundError
-from ..i18n import day, localised, number, signed_number
+from ..i18n import code_spans, day, localised, number, signed_number
 from ..metrics import labels
 from . import api, charts, i18n, options
 from .auth import (
@@ -55,6 +55,7 @@ def file_name(path: str) -> str:
 
 
 templates.env.filters["file_name"] = file_name
+templates.env.filters["code_spans"] = code_spans
 
 # forms send an empty field as "": the pages read dates themselves (the API is strict)
 From = Annotated[str | None, Query(alias="from")]
