@@ -35,7 +35,8 @@ def cli_doc() -> str:
         "Generated from the commands' own help by `python scripts/gen_docs.py`.",
         "",
     ]
-    with click.Context(cli, info_name="jauge", terminal_width=100) as ctx:
+    # the group's own settings (-h as well as --help), which every command inherits
+    with click.Context(cli, info_name="jauge", terminal_width=100, **cli.context_settings) as ctx:
         parts += ["## jauge", "", "```", cli.get_help(ctx), "```", ""]
         parts += _commands_doc(cli, ctx)
     return "\n".join(parts)

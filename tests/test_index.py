@@ -13,6 +13,8 @@ from click.testing import CliRunner
 import jauge
 from jauge.cli.main import cli
 from jauge.errors import ConfigError
+from jauge.metrics.result import IndexResult
+from jauge.metrics.spec import LATEST
 
 from .conftest import AIRLINE_TWEETS, FRENCH_MAP, FRENCH_TWEETS_CSV, UCI_FACEBOOK
 
@@ -687,3 +689,33 @@ def test_a_default_window_without_own_posts_says_where_they_end(
     assert up_to_it.coverage["items"] > 0 and not any(
         "holds no own post" in w for w in up_to_it.warnings
     )
+
+
+def test_a_panel_of_other_strata_moves_no_score_from_1_0_3(store: Path, tmp_path: Path) -> None:
+    """A panel exported from the airline tweets holds X strata only: importing it next to
+    the built-in panel must leave the Facebook page's scores as they were. Up to 1.0.2 every
+    stratum was re-placed among pooled quantiles, even with nothing to pool (QA, docs pass,
+    F1), and 1.0.2 keeps those figures."""
+    airlines = tmp_path / "airlines.duckdb"
+    with jauge.open(airlines) as j:
+        assert j.import_file(AIRLINE_TWEETS, "tweets-csv").ok
+    exported = tmp_path / "their-panel.json"
+    code, _ = cli_json("panel", "export", str(exported), "--db", str(airlines))
+    assert code == 0
+    strata = json.loads(exported.read_text())["strata"]
+    assert strata and not any(k.startswith("facebook|") for k in strata)
+    db = tmp_path / "pooled.duckdb"
+    db.write_bytes(store.read_bytes())
+    with jauge.open(db) as j:
+        before = {v: j.score("Brand", version=v) for v in (LATEST, "jauge-index/1.0.2")}
+    code, _ = cli_json("panel", "import", str(exported), "--db", str(db))
+    assert code == 0
+    with jauge.open(db) as j:
+        after = {v: j.score("Brand", version=v) for v in (LATEST, "jauge-index/1.0.2")}
+
+    def scores(result: IndexResult) -> dict[str, float | None]:
+        return {name: c.score for name, c in result.components.items()}
+
+    assert scores(after[LATEST]) == scores(before[LATEST])
+    assert after[LATEST].score == before[LATEST].score
+    assert scores(after["jauge-index/1.0.2"]) != scores(before["jauge-index/1.0.2"])

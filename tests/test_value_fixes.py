@@ -342,3 +342,25 @@ def test_the_index_counts_subdomain_sessions_from_1_0_3_and_keeps_1_0_2_as_publi
     assert latest.components["sessions_per_1k_reach"].value > 0
     reach = latest.components["sessions_per_1k_reach"]
     assert published.components["sessions_per_1k_reach"].value == 0 < reach.value
+
+
+def test_an_organisation_without_web_analytics_still_shows_what_it_reached(
+    handle: jauge.Jauge,
+) -> None:
+    """QA (docs pass) F2: without web analytics or costs, the funnel's reach is still
+    what the own posts reached (the UCI page, October to December 2014, summed from the
+    file), and an unknown campaign is still refused."""
+    from jauge.errors import NotFoundError
+
+    from .conftest import UCI_FACEBOOK
+
+    assert handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
+    posts = pd.read_csv(UCI_FACEBOOK, sep=";")
+    autumn = posts[posts["Post Month"].between(10, 12)]
+    start, end = pd.Timestamp("2014-10-01").date(), pd.Timestamp("2014-12-31").date()
+    report = handle.value("Brand", start=start, end=end).to_dict()
+    assert report["funnel"]["reach"] == int(autumn["Lifetime Post Total Reach"].sum())
+    assert [p["platform"] for p in report["platforms"]] == ["facebook"]
+    assert any("no web analytics or costs" in w for w in report["warnings"])
+    with pytest.raises(NotFoundError):
+        handle.value("Brand", start=start, end=end, campaign="nope")

@@ -240,7 +240,10 @@ def sync_command(
     with reported(fmt):
         interval = parse_every(every) if every else None
         handle = jauge.open(db, workspace=workspace)
+        # a service manager stops it with SIGTERM: the same graceful stop as Ctrl-C, so
+        # both end with status 0 between connections (twice: abort, status 130)
         previous = signal.signal(signal.SIGINT, request_stop)
+        previous_term = signal.signal(signal.SIGTERM, request_stop)
         try:
             while True:
                 result = sync(
@@ -259,6 +262,7 @@ def sync_command(
                     break
         finally:
             signal.signal(signal.SIGINT, previous)
+            signal.signal(signal.SIGTERM, previous_term)
             handle.close()
     if not ok:
         sys.exit(EXIT_REFUSED)

@@ -128,7 +128,7 @@ STATUSES = (N_("written"), N_("rejected"))
     "--encoding",
     metavar="NAME",
     callback=_encoding,
-    help="Text encoding (default: detected; UTF-8, UTF-8 with BOM, cp1252, latin-1).",
+    help="Text encoding (default: detected; UTF-8, UTF-8 or UTF-16 with BOM, cp1252, latin-1).",
 )
 @click.option(
     "--delimiter",

@@ -183,7 +183,7 @@ def compare(
         raise ConfigError(_("there is no organisation to compare: import data first"))
     comparison = Comparison(by, spec.version)
     units: list[tuple[str, ScopeRequest]] = []
-    panel = reference_panel(store)
+    panel = reference_panel(store, spec)
 
     def run(unit: str, request: ScopeRequest) -> None:
         units.append((unit, request))

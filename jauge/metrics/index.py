@@ -341,7 +341,7 @@ def compute_many(
     from .panels_store import reference_panel
 
     spec = load_spec(version)
-    panel = panel or reference_panel(store)
+    panel = panel or reference_panel(store, spec)
     known = organisations_known(store, workspace)
     resolved = [resolve_scope(store, workspace, r, spec, known) for r in requests]
     measured = [(scope, described) for scope, described in resolved if scope is not None]

@@ -174,8 +174,11 @@ def build_panel(
     return panel
 
 
-def combine(panels: list[Panel]) -> Panel:
-    """Pool panels: each quantile stands for units/101 of its panel's units."""
+def combine(panels: list[Panel], keep_single: bool = False) -> Panel:
+    """Pool panels: each quantile stands for units/101 of its panel's units. With
+    ``keep_single`` (index 1.0.3 on), a stratum's indicator that one panel alone holds
+    keeps that panel's quantiles: pooling it with nothing re-placed them, and importing a
+    panel of other strata moved scores it has nothing to say about."""
     if len(panels) == 1:
         return panels[0]
     ids = sorted(p.panel_id for p in panels)
@@ -184,6 +187,9 @@ def combine(panels: list[Panel]) -> Panel:
     keys = {(k, name) for p in panels for k, ind in p.strata.items() for name in ind}
     for key, name in sorted(keys):
         parts = [p.strata[key][name] for p in panels if name in p.strata.get(key, {})]
+        if keep_single and len(parts) == 1:
+            pooled.strata.setdefault(key, {})[name] = parts[0]
+            continue
         values = np.concatenate([d.quantiles for d in parts])
         weights = np.concatenate([np.full(QUANTILES, d.units / QUANTILES) for d in parts])
         pooled.strata.setdefault(key, {})[name] = Distribution(

@@ -18,7 +18,7 @@ from ..store.duckdb_store import Store, utcnow
 from .engines import get_engine
 from .indicators import as_read_by, bootstrap_weights, estimate
 from .panel import MIN_UNITS, Panel, build_panel, builtin_panel, combine, parse_panel, stratum_key
-from .spec import LATEST, load_spec
+from .spec import LATEST, IndexSpec, load_spec
 from .statistics import Scope, split_by_scope
 
 
@@ -27,9 +27,12 @@ def imported_panels(store: Store) -> list[Panel]:
     return [parse_panel(json.loads(body), f"panel {pid}") for pid, body in rows]
 
 
-def reference_panel(store: Store) -> Panel:
-    """The built-in panel pooled with the imported ones."""
-    return combine([builtin_panel(), *imported_panels(store)])
+def reference_panel(store: Store, spec: IndexSpec | None = None) -> Panel:
+    """The built-in panel pooled with the imported ones, as ``spec`` pools them (the
+    latest version's way by default)."""
+    spec = spec or load_spec(LATEST)
+    keep_single = spec.panel_pooling == "keep_single"
+    return combine([builtin_panel(), *imported_panels(store)], keep_single)
 
 
 def import_panel(store: Store, path: str) -> Panel:

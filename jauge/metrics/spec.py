@@ -38,6 +38,10 @@ FLAGGED_PERSONS = ("weighed", "excluded")
 #: which web sessions a social host sent: the hosts themselves (up to 1.0.2), or their
 #: subdomains and apps too (from 1.0.3: fr.linkedin.com, android-app://com.linkedin.android)
 SOCIAL_HOSTS = ("exact", "subdomains")
+#: how imported panels pool with the built-in one where only one of them holds a stratum's
+#: indicator: re-placed among 101 pooled quantiles all the same (up to 1.0.2), or kept
+#: as that panel gives it (from 1.0.3)
+PANEL_POOLING = ("requantile", "keep_single")
 UNITS = (
     "items",
     "items_with_comments",
@@ -114,6 +118,7 @@ class IndexSpec:
     flagged_persons: str = "weighed"
     return_gap_hours: float = 0.0
     social_hosts: str = "exact"
+    panel_pooling: str = "requantile"
 
     @property
     def statistics_rules(self) -> StatisticsRules:
@@ -255,6 +260,9 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
     social_hosts = data.get("social_hosts", "exact")
     if social_hosts not in SOCIAL_HOSTS:
         raise c.fail("social_hosts", f"expected one of {', '.join(SOCIAL_HOSTS)}")
+    panel_pooling = data.get("panel_pooling", "requantile")
+    if panel_pooling not in PANEL_POOLING:
+        raise c.fail("panel_pooling", f"expected one of {', '.join(PANEL_POOLING)}")
     return IndexSpec(
         version=version,
         min_days=min_days,
@@ -272,6 +280,7 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
         flagged_persons=flagged_persons,
         return_gap_hours=float(return_gap_hours),
         social_hosts=social_hosts,
+        panel_pooling=panel_pooling,
     )
 
 

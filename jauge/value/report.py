@@ -237,6 +237,11 @@ def value_report(
                 "--source web-analytics-csv and --source costs-csv"
             )
         )
+        if campaign is not None and defined is None:  # no export names it either
+            _campaign_keys(campaign, None, pd.DataFrame({"campaign": []}),
+                           pd.DataFrame({"campaign": []}), org)  # fmt: skip
+        # what the organisation's own posts reached is known all the same
+        report.platforms = _platforms(store, org_id, start or date.min, end or date.max, [])
         return report
     # costs without dates give no period: every day counts then
     start, end = start or date.min, end or date.max
