@@ -269,3 +269,12 @@ def test_empty_overview_and_compare_link_to_the_sources_page(
         page = client.get(path).text
         empty = page.split('<p class="empty">')[1].split("</p>")[0]
         assert '<a href="/sources?workspace=empty">' in empty, path
+
+
+def test_the_workspace_menu_names_the_role_in_the_page_s_language(analyst: TestClient):
+    """QA (docs pass) F6: the French header said "brands (analyst)"."""
+    french = analyst.get("/overview", params={"lang": "fr"}).text
+    menu = french.split('name="workspace"')[1].split("</select>")[0]
+    assert "(analyste)" in menu and "(analyst)" not in menu
+    english = analyst.get("/overview", params={"lang": "en"}).text
+    assert "(analyst)" in english.split('name="workspace"')[1].split("</select>")[0]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..i18n import _
+from ..i18n import _, signed_number
 from .labels import label, note
 from .spec import load_spec
 
@@ -126,8 +126,12 @@ def index_html(result: IndexResult) -> str:
     if result.score is None:
         figure = escape(_("no score: see the notes below"))
     else:
-        figure = f"<b>{result.score:.1f}</b> / 100, " + escape(
-            _("{level}% interval {interval}", level=level, interval=_interval(result.interval))
+        figure = f"<b>{_number(result.score, 1)}</b> / 100, " + escape(
+            _(
+                "{level}% interval {interval}",
+                level=level,
+                interval=_shown_interval(result.interval),
+            )
         )
     rows = []
     for r in breakdown(result).to_pylist():
@@ -135,7 +139,7 @@ def index_html(result: IndexResult) -> str:
         name = f"<b>{name}</b>" if r["level"] == "pillar" else f"&nbsp;&nbsp;{name}"
         cells = [
             _number(r["score"], 1),
-            _interval((r["low"], r["high"])) if r["low"] is not None else "",
+            _shown_interval((r["low"], r["high"])) if r["low"] is not None else "",
             _number(r["value"], 3) if r["level"] == "component" else "",
             _number(r["n"], 0) if r["level"] == "component" else "",
             _number(r["weight"], 2),
@@ -191,13 +195,13 @@ def comparison_html(comparison: Comparison) -> str:
     for r in comparison_table(comparison).to_pylist():
         change = ""
         if r["delta"] is not None:
-            change = f"{r['delta']:+.1f} {_(r['verdict'])}"
+            change = f"{signed_number(r['delta'], '+.1f')} {_(r['verdict'])}"
         cells = [
             r["unit"],
             r["from"],
             r["to"],
             _number(r["score"], 1),
-            _interval((r["low"], r["high"])) if r["low"] is not None else "",
+            _shown_interval((r["low"], r["high"])) if r["low"] is not None else "",
             change,
         ]
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
@@ -214,7 +218,14 @@ def comparison_html(comparison: Comparison) -> str:
 
 
 def _number(x: float | None, digits: int) -> str:
-    return "—" if x is None else f"{x:.{digits}f}"
+    """A figure of the notebook's tables as the reader's language writes it (36,7 and
+    −55 in French), as the CLI and the dashboard do."""
+    return signed_number(x, f".{digits}f")
+
+
+def _shown_interval(interval: Any) -> str:
+    """An interval of the notebook's tables, in the reader's language ([15,8 ; 55,1])."""
+    return _("[{low}, {high}]", low=_number(interval[0], 1), high=_number(interval[1], 1))
 
 
 def _interval(interval: Any) -> str:
