@@ -36,18 +36,6 @@ FORMAT = "jauge-person-export/1"
 PROFILE = ("followers", "following", "posts", "has_avatar", "has_bio", "declared_bot")
 #: an item's snapshot figures (metric_snapshots' columns)
 FIGURES = METRICS
-FIGURES = (
-    "impressions",
-    "reach",
-    "engaged_users",
-    "reactions",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "video_views",
-    "followers",
-)
 
 
 def export_person(

@@ -142,6 +142,13 @@ class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
 
+    def choice(self, data: Any, key: str, choices: tuple[str, ...], default: str) -> str:
+        """One of a rule's ``choices``; ``default`` for versions written before it existed."""
+        value = data.get(key, default)
+        if value not in choices:
+            raise self.fail(key, f"expected one of {', '.join(choices)}")
+        return str(value)
+
     def fail(self, path: str, message: str) -> ConfigError:
         return ConfigError(f"{self.source}: {path}: {message}")
 
@@ -238,31 +245,21 @@ def parse_spec(data: Any, source: str = "specification") -> IndexSpec:
     if not math.isclose(total, 1.0, abs_tol=1e-9):
         raise c.fail("pillars", f"pillar weights must sum to 1, not {total}")
     # versions written before the choice existed read every count from the latest snapshot
-    snapshot_counts = data.get("snapshot_counts", "latest_snapshot")
-    if snapshot_counts not in SNAPSHOT_COUNTS:
-        raise c.fail("snapshot_counts", f"expected one of {', '.join(SNAPSHOT_COUNTS)}")
-    medians = data.get("medians", "lower")
-    if medians not in MEDIANS:
-        raise c.fail("medians", f"expected one of {', '.join(MEDIANS)}")
+    snapshot_counts = c.choice(data, "snapshot_counts", SNAPSHOT_COUNTS, "latest_snapshot")
+    medians = c.choice(data, "medians", MEDIANS, "lower")
     min_reference_units = data.get("min_reference_units", 1)
     if isinstance(min_reference_units, bool) or not isinstance(min_reference_units, int):
         raise c.fail("min_reference_units", "expected a whole number")
     if min_reference_units < 1:
         raise c.fail("min_reference_units", "a reference needs at least one unit")
-    flagged_persons = data.get("flagged_persons", "weighed")
-    if flagged_persons not in FLAGGED_PERSONS:
-        raise c.fail("flagged_persons", f"expected one of {', '.join(FLAGGED_PERSONS)}")
+    flagged_persons = c.choice(data, "flagged_persons", FLAGGED_PERSONS, "weighed")
     return_gap_hours = data.get("return_gap_hours", 0)
     if isinstance(return_gap_hours, bool) or not isinstance(return_gap_hours, int | float):
         raise c.fail("return_gap_hours", "expected a number of hours")
     if not 0 <= return_gap_hours <= 24 * 28:
         raise c.fail("return_gap_hours", "expected from 0 to 672 hours (the shortest window)")
-    social_hosts = data.get("social_hosts", "exact")
-    if social_hosts not in SOCIAL_HOSTS:
-        raise c.fail("social_hosts", f"expected one of {', '.join(SOCIAL_HOSTS)}")
-    panel_pooling = data.get("panel_pooling", "requantile")
-    if panel_pooling not in PANEL_POOLING:
-        raise c.fail("panel_pooling", f"expected one of {', '.join(PANEL_POOLING)}")
+    social_hosts = c.choice(data, "social_hosts", SOCIAL_HOSTS, "exact")
+    panel_pooling = c.choice(data, "panel_pooling", PANEL_POOLING, "requantile")
     return IndexSpec(
         version=version,
         min_days=min_days,
