@@ -59,6 +59,8 @@ class JaugeError(Exception):
 
     #: a short machine-readable kind, used in JSON error objects
     code = "error"
+    #: the source a refused file was read as, when one was (see jauge.ingest)
+    source: str | None = None
 
 
 class ConfigError(JaugeError):

@@ -108,7 +108,8 @@ def import_files(
                 if len(paths) == 1:
                     raise  # the call's own error (jauge import: see refused_alone)
                 # in a batch, the other files go on, and the result says which one failed
-                results.append(_refused(store, label, source or "", options, str(exc)))
+                read_as = exc.source or source or ""
+                results.append(_refused(store, label, read_as, options, str(exc)))
     return ImportResult(results)
 
 
@@ -153,8 +154,8 @@ def import_file(
             raise refused
 
         return ingest(store, label or path, "", options, unrecognised)
+    src = registry.get(name)  # an unknown source is the call's own error
     try:
-        src = registry.get(name)
         result = ingest(
             store,
             label or path,
@@ -175,6 +176,11 @@ def import_file(
         if label is None or exc.file == label:
             raise
         raise InputError(label, exc.reason, line=exc.line) from exc
+    except (ConfigError, ConnectorError) as exc:
+        # refused whole by the source it was read as (an option it needs): the result
+        # names that source, as it names it for a file refused row by row
+        exc.source = name
+        raise
 
 
 def ingest(

@@ -239,3 +239,20 @@ def test_a_saved_reddit_listing_or_thread_is_read_as_reddit(
     with pytest.raises(jauge.InputError, match="several APIs") as refused:
         detect_source(str(tmp_path / "thread.json"), ImportOptions())
     assert "(mastodon, reddit)" in str(refused.value) and "--source" in str(refused.value)
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["one file", "a batch"])
+def test_a_recognised_file_refused_for_an_option_names_its_source(
+    tmp_path: Path, batch: bool
+) -> None:
+    """The UCI export is recognised as facebook-insights, then refused for want of --org:
+    the JSON names the source it was read as (QA, docs pass, F8: it said "")."""
+    db = str(tmp_path / "s.duckdb")
+    paths = [str(UCI_FACEBOOK)]
+    if batch:
+        paths.append(str(AIRLINE_TWEETS))
+    out = CliRunner().invoke(cli, ["import", *paths, "--format", "json", "--db", db])
+    assert out.exit_code == 1, out.output
+    refused = json.loads(out.stdout)["files"][0]
+    assert refused["status"] == "rejected" and refused["source"] == "facebook-insights"
+    assert "needs the Page's organisation" in refused["errors"][0]["message"]

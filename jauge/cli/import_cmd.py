@@ -201,7 +201,8 @@ def import_command(
             # one file the library refuses whole (an option it needs, a URL that cannot
             # be reached): the same summary, the file rejected, as in a batch
             options = ImportOptions(org=org, workspace=handle.workspace)
-            result = refused_alone(handle.store, paths[0], source, options, str(exc))
+            read_as = exc.source or source
+            result = refused_alone(handle.store, paths[0], read_as, options, str(exc))
     if fmt == "json":
         print_json(result.to_dict())
     else:
