@@ -44,6 +44,14 @@ def remember(
     )
 
 
+def any_forgotten(con: duckdb.DuckDBPyConnection, workspace: str) -> bool:
+    """Whether the workspace forgot a handle: an import pays this one query otherwise."""
+    found = con.execute(
+        "SELECT count(*) FROM forgotten_handles WHERE workspace = ?", [workspace]
+    ).fetchall()
+    return bool(found[0][0])
+
+
 def scrub(
     con: duckdb.DuckDBPyConnection,
     workspace: str,
@@ -53,13 +61,9 @@ def scrub(
 ) -> int:
     """Rewrite the mentions of forgotten persons in ``table``'s texts (content items, or a
     file's staged rows, whose rows ``key`` names, and ``platform`` is their platform's SQL)
-    to their pseudonyms; returns how many texts changed. One query when the workspace
-    forgot no one."""
+    to their pseudonyms; returns how many texts changed. Imports call it only when the
+    workspace forgot someone (:func:`any_forgotten`)."""
     ws = sql_literal(workspace)
-    if not con.execute(f"SELECT count(*) FROM forgotten_handles WHERE workspace = {ws}").fetchall()[
-        0
-    ][0]:
-        return 0
     where = "text LIKE '%@%'" + (f" AND workspace = {ws}" if table == "content_items" else "")
     rows = con.execute(
         f"""

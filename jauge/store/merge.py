@@ -198,8 +198,12 @@ class Staging(StageTable):
         self._known_spellings()
         self._derive_ids()
         repeated = self._drop_duplicates()
-        self._keep_forgotten_persons_forgotten()
-        self._name_forgotten_persons_by_pseudonym()
+        # what `jauge person forget` erased stays erased (one query when nothing was)
+        present = self._stored_columns()
+        handles = forgotten_mentions.any_forgotten(self.con, self.workspace)
+        self._keep_forgotten_persons_forgotten(present, handles)
+        if handles:
+            self._name_forgotten_persons_by_pseudonym(present)
         self._resolve_orgs_and_accounts()
         self._merge_parents()
         existing, moved = self._merge_items(imp)
@@ -382,10 +386,10 @@ class Staging(StageTable):
             """
         )
 
-    def _keep_forgotten_persons_forgotten(self) -> None:
+    def _keep_forgotten_persons_forgotten(self, present: set[str], handles: bool) -> None:
         """Rows by a person `jauge person forget` erased arrive without what identifies
-        them, so that importing the same export again cannot undo the erasure."""
-        present = self._stored_columns()
+        them, so that importing the same export again cannot undo the erasure (``present``:
+        the staged columns; ``handles``: whether the workspace forgot a handle)."""
         forgotten = (
             f"SELECT person_id FROM persons WHERE workspace = {self._ws} "
             "AND native_id LIKE 'forgotten:%'"
@@ -404,9 +408,7 @@ class Staging(StageTable):
                   AND {self._rows}.author_person_id IS DISTINCT FROM f.author_person_id
                 """
             )
-        if {"author_person_id", "author_handle"} <= present and self._scalar(
-            f"SELECT count(*) FROM forgotten_handles WHERE workspace = {self._ws}"
-        ):
+        if handles and {"author_person_id", "author_handle"} <= present:
             # a new post by a forgotten handle, from an export keying its authors otherwise
             # (their numeric id): the person was forgotten, their new rows are too
             rows = self._rows
@@ -440,10 +442,9 @@ class Staging(StageTable):
             for r in self.con.execute(f"SELECT column_name FROM (DESCRIBE {self._rows})").fetchall()
         }
 
-    def _name_forgotten_persons_by_pseudonym(self) -> None:
+    def _name_forgotten_persons_by_pseudonym(self, present: set[str]) -> None:
         """Texts that name a forgotten person by their handle name them by their pseudonym
         before they are stored, as `jauge person forget` left the texts it found."""
-        present = self._stored_columns()
         if {"text", "row_no"} <= present:
             platform = "platform" if "platform" in present else "NULL"
             forgotten_mentions.scrub(self.con, self.workspace, self._rows, "row_no", platform)
