@@ -25,6 +25,7 @@ from .convert import Field, build_select, expr, pick, settle_readings, staged_re
 from .file_bytes import Progress
 from .files import CsvReader, open_tabular
 from .tabular import Malformed, TabularReader
+from .workbook_reader import SheetLayout
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,9 @@ class TabularSource(Source):
     #: the groups that tell a file is this source's, when the user does not say (see
     #: detect.py); ``required`` unless a source needs fewer columns than it is known by
     recognised_by: ClassVar[tuple[tuple[str, ...], ...] | None] = None
+    #: where the rows are in a workbook, or under notes in a CSV file, when not under the
+    #: first line of the first sheet
+    layout: ClassVar[SheetLayout | None] = None
 
     def recognises(self, columns: set[str]) -> bool:
         """Whether a file with these columns is this source's (see detect.py)."""
@@ -128,7 +132,15 @@ class TabularSource(Source):
         return bool(groups) and all(pick(columns, *group) for group in groups)
 
     def open(self, path: Path, options: ImportOptions) -> TabularReader:
-        return open_tabular(path, encoding=options.encoding, delimiter=options.delimiter)
+        layout = self.layout
+        if layout is not None and options.mapping:
+            # a localised export's header names its columns in the Page's language: the
+            # columns the user renames to the header's are looked for too
+            renamed = tuple(k for k, v in options.mapping.items() if v in layout.header_with)
+            layout = replace(layout, header_with=(*layout.header_with, *renamed))
+        return open_tabular(
+            path, encoding=options.encoding, delimiter=options.delimiter, layout=layout
+        )
 
     @abstractmethod
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:

@@ -72,13 +72,18 @@ def detect_source(path: str, options: ImportOptions) -> str:
         )
     reader = open_tabular(Path(path), encoding=options.encoding, delimiter=options.delimiter)
     columns = set(_renamed_names(reader.columns, options.mapping))
-    fitting = [
-        source.name
-        for source in registry.all_sources()
-        if isinstance(source, TabularSource)
-        and source.name != JSON_LINES
-        and source.recognises(columns)
+    tabular = [
+        s for s in registry.all_sources() if isinstance(s, TabularSource) and s.name != JSON_LINES
     ]
+    fitting = [source.name for source in tabular if source.recognises(columns)]
+    if not fitting:
+        # a source whose rows are elsewhere (another sheet, under notes) is looked for there
+        fitting = [
+            source.name
+            for source in tabular
+            if source.layout is not None
+            and source.recognises(_columns_in_layout(path, source, options))
+        ]
     if len(fitting) == 1:
         return fitting[0]
     found = ", ".join(sorted(columns)[:12])
@@ -98,6 +103,11 @@ def detect_source(path: str, options: ImportOptions) -> str:
         ).format(found=found),
         line=1,
     )
+
+
+def _columns_in_layout(path: str, source: TabularSource, options: ImportOptions) -> set[str]:
+    """The columns of the file as ``source`` reads it (after ``--map``)."""
+    return set(_renamed_names(source.open(Path(path), options).columns, options.mapping))
 
 
 def _answering_apis(answer: Any) -> list[str]:

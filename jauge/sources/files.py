@@ -6,7 +6,7 @@ Every reader (see :mod:`.tabular`) yields Arrow record batches of text columns w
 line a row starts so that errors point at the right place. A CSV file is read by the
 engine's own parallel reader where it can, else by Arrow's; line numbers are worked out
 by a second, plain pass only when an error has to be reported. JSON lines and workbooks
-have readers of their own (:mod:`.jsonl_reader`, :mod:`.xlsx_reader`).
+have readers of their own (:mod:`.jsonl_reader`, :mod:`.workbook_reader`).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from .file_bytes import (
 )
 from .read_errors import TOO_LONG, explain_read_error, first_engine_error, reject_message
 from .tabular import Malformed, TabularReader, named_columns, with_row_numbers, without_empty_rows
-from .xlsx_reader import XlsxReader
+from .workbook_reader import HEADER_SEARCH_ROWS, SheetLayout, WorkbookReader, is_workbook
 
 #: the longest row read, in bytes: a post is far shorter, but a quote left open makes the
 #: rest of the file one value, and the user should then learn where it starts
@@ -65,7 +65,12 @@ class CsvReader(TabularReader):
     """Delimited text, read by Arrow in parallel, every column as text."""
 
     def __init__(
-        self, path: Path, *, encoding: str | None = None, delimiter: str | None = None
+        self,
+        path: Path,
+        *,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+        header_with: tuple[str, ...] = (),
     ) -> None:
         super().__init__(path)
         check_readable(path)
@@ -80,6 +85,10 @@ class CsvReader(TabularReader):
         self._preamble = preamble_lines(text)
         if self._preamble:
             text = LINE_END.split(text, maxsplit=self._preamble)[-1]
+        if notes := _lines_before_header(text, header_with, delimiter):
+            # a sheet saved as CSV with the notes above its header (LinkedIn's)
+            self._preamble += notes
+            text = LINE_END.split(text, maxsplit=notes)[-1]
         first_line = text.splitlines()[0] if text else ""
         self.delimiter = delimiter or sniff_delimiter(first_line)
         try:
@@ -376,6 +385,19 @@ class CsvReader(TabularReader):
         return CsvReader._Scan(row_lines, malformed)
 
 
+def _lines_before_header(text: str, header_with: tuple[str, ...], delimiter: str | None) -> int:
+    """How many lines of notes open ``text`` before the first of its first lines that
+    names one of the columns ``header_with`` (0 when it is the first line, or none is)."""
+    if not header_with:
+        return 0
+    layout = SheetLayout(header_with=header_with)
+    for index, line in enumerate(LINE_END.split(text)[:HEADER_SEARCH_ROWS]):
+        cells = next(csv.reader([line], delimiter=delimiter or sniff_delimiter(line)), [])
+        if layout.is_header(cells):
+            return index
+    return 0
+
+
 def _line_ends(chunk: bytes, end: int) -> int:
     """How many lines end in ``chunk[:end]``: at \\n, \\r\\n or a lone \\r."""
     return chunk.count(b"\n", 0, end) + chunk.count(b"\r", 0, end) - chunk.count(b"\r\n", 0, end)
@@ -434,14 +456,22 @@ class _ProgressWatcher:
         self._advance(self._size)
 
 
-def open_tabular(path: Path, *, encoding: str | None, delimiter: str | None) -> TabularReader:
-    """A reader chosen by the file's content (XLSX, JSON lines) or else CSV."""
+def open_tabular(
+    path: Path,
+    *,
+    encoding: str | None,
+    delimiter: str | None,
+    layout: SheetLayout | None = None,
+) -> TabularReader:
+    """A reader chosen by the file's content (an Excel workbook) or else CSV; ``layout``
+    says where a source's rows are, when not under the first line of the first sheet."""
     check_readable(path)
     with path.open("rb") as f:
-        head = f.read(4)
-    if head.startswith(b"PK\x03\x04"):
-        return XlsxReader(path)
-    return CsvReader(path, encoding=encoding, delimiter=delimiter)
+        head = f.read(8)
+    if is_workbook(head):
+        return WorkbookReader(path, layout)
+    header_with = layout.header_with if layout else ()
+    return CsvReader(path, encoding=encoding, delimiter=delimiter, header_with=header_with)
 
 
 def read_whole(path: Path) -> bytes:
