@@ -150,6 +150,34 @@ def test_xlsx_export_reads_like_the_csv(handle: jauge.Jauge, tmp_path: Path) -> 
     assert totals[0]["first"] == totals[1]["first"]
 
 
+def test_an_xls_export_reads_like_the_csv(handle: jauge.Jauge, tmp_path: Path) -> None:
+    # Insights offered its exports as Excel 97-2003 workbooks (.xls) too
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Key Metrics")
+    reader = csv.reader(io.StringIO(UCI_FACEBOOK.read_text()), delimiter=";")
+    for r, row in enumerate(reader):
+        for c, value in enumerate(row):
+            if value:
+                sheet.write(r, c, int(value) if r and value.isdigit() else value)
+    book.save(str(tmp_path / "export.xls"))
+    xls = handle.import_file(tmp_path / "export.xls", "facebook-insights", org="X", year=2014)
+    assert xls.ok and xls.to_dict()["inserted"] == 500
+    assert import_uci(handle, org="Y").ok
+    totals = handle.sql(
+        "SELECT o.name, sum(s.reach) AS reach, sum(s.reactions) AS reactions, "
+        "min(c.created_at) AS first, max(c.created_at) AS last FROM content_items c "
+        "JOIN organisations o USING (org_id) JOIN metric_snapshots s ON s.subject_id = c.item_id "
+        "GROUP BY o.name ORDER BY o.name"
+    ).to_pylist()
+    assert {k: v for k, v in totals[0].items() if k != "name"} == {
+        k: v for k, v in totals[1].items() if k != "name"
+    }
+    # one sheet: nothing to say about which was read
+    assert not any("sheet" in w for w in xls.files[0].warnings)
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # the engine's reader, and Arrow's
 def test_rows_of_empty_cells_are_no_posts_and_lines_still_count_them(
     handle: jauge.Jauge, tmp_path: Path, encoding: str

@@ -89,7 +89,7 @@ class FacebookInsightsSource(TabularSource):
     name = "facebook-insights"
     reads = N_(
         "a Facebook Page's or Instagram account's post-level export, from Insights or "
-        "Meta Business Suite (CSV or XLSX)"
+        "Meta Business Suite (CSV, XLSX or XLS)"
     )
     example = (
         "jauge import dataset_Facebook.csv --source facebook-insights --org 'Brand' --year 2014"
