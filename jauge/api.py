@@ -18,6 +18,7 @@ from . import settings
 from .campaigns import Campaign, add_campaign, list_campaigns
 from .days import DayLike, as_day, check_order, required_day
 from .enrich.pipeline import EnrichResult, enrich
+from .enrich.regions import Regions, regions
 from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
 from .enrich.voice import Voice, share_of_voice
@@ -234,6 +235,18 @@ class Jauge:
     ) -> Voice:
         """Share of voice and net sentiment per organisation (one name or several)."""
         return share_of_voice(self.store, self.workspace, _names(orgs), *_days(start, end))
+
+    def regions(
+        self,
+        orgs: Sequence[str],
+        *,
+        start: DayLike | None = None,
+        end: DayLike | None = None,
+        by: str = "country",
+    ) -> Regions:
+        """Where the mentions of organisations come from: per country, or per US state with
+        ``by="state"``, with each organisation's share of voice and net sentiment there."""
+        return regions(self.store, self.workspace, _names(orgs), *_days(start, end), by=by)
 
     def topics(
         self, org: str, *, start: DayLike | None = None, end: DayLike | None = None, limit: int = 20

@@ -1,12 +1,15 @@
-"""``jauge org``, ``jauge enrich`` and ``jauge voice``: listening to what is said."""
+"""``jauge org``, ``jauge enrich``, ``jauge voice`` and ``jauge regions``: listening to what
+is said, and where."""
 
 from __future__ import annotations
 
 import click
 
 from ..enrich.mentions import KIND_LABELS, doubtful_entries
+from ..enrich.places import Place
+from ..enrich.regions import GROUPINGS, place_name
 from ..enrich.sentiment import DEFAULT_BACKEND
-from ..i18n import N_, _, number, percent
+from ..i18n import N_, _, language, number, percent, signed_number
 from .options import db_option, format_option, plugin, window_options, workspace_option
 from .output import console, counting_progress, literal, new_table, opened, print_json
 from .score_cmd import _date
@@ -230,6 +233,91 @@ def voice_command(
             number(o["net_sentiment"], "+.1f"),
         )
     console().print(table)
+
+
+REGIONS_EPILOG = """
+\b
+Examples:
+  jauge regions --org "United" --org "Delta"
+  jauge regions --org "Brand" --by state --from 2024-01-01 --to 2024-03-31 --format json
+"""
+
+
+@click.command("regions", epilog=REGIONS_EPILOG)
+@click.option("--org", "orgs", multiple=True, required=True, metavar="ORG", help="Repeatable.")
+@window_options
+@click.option(
+    "--by",
+    type=click.Choice(GROUPINGS),
+    default="country",
+    show_default=True,
+    help="Group by country, or by country with the United States by state.",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Regions shown in the table (JSON lists them all).",
+)
+@db_option
+@workspace_option
+@format_option("table", "json")
+def regions_command(
+    orgs: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    by: str,
+    limit: int,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
+) -> None:
+    """Where the mentions come from: per country (or US state), with each organisation's
+    share of voice and net sentiment there.
+
+    A mention's place is where it was sent from, when the platform gave coordinates, else
+    the location its author's profile gives (docs/listening.md); mentions whose place
+    cannot be told are counted, not guessed."""
+
+    with opened(db, workspace, fmt) as handle:
+        found = handle.regions(
+            list(orgs), start=_date(start, "--from"), end=_date(end, "--to"), by=by
+        )
+    data = found.to_dict()
+    if fmt == "json":
+        print_json(data)
+        return
+    table = new_table(
+        _("Where the mentions come from, {start} to {end}", start=data["from"], end=data["to"])
+    )
+    table.add_column(_("region"), overflow="fold")
+    table.add_column(_("mentions"), justify="right")
+    for org in orgs:
+        table.add_column(_("{org}: share, net sentiment", org=org), justify="right")
+    lang = language()
+    for region in found.regions[:limit]:
+        place = Place(region.country, region.state)
+        cells = [
+            f"{percent(o.share_of_voice, '.0f')}  {signed_number(o.net_sentiment, '+.1f')}"
+            for o in region.orgs
+        ]
+        table.add_row(place_name(place, lang), number(region.mentions, ","), *cells)
+    console().print(table)
+    notes = [
+        _(
+            "{located} of {mentions} mentions have a place (their coordinates, or their "
+            "author's profile location)",
+            located=number(found.located, ","),
+            mentions=number(found.mentions, ","),
+        )
+    ]
+    if len(found.regions) > limit:
+        notes.append(
+            _("{count} more regions: --limit, or --format json", count=len(found.regions) - limit)
+        )
+    for note in notes:
+        console().print(literal(note))
 
 
 TOPICS_EPILOG = """

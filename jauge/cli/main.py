@@ -20,7 +20,13 @@ from .demo_cmd import demo_command
 from .help_language import localise_help
 from .import_cmd import import_command
 from .integrity_cmd import integrity_command
-from .listening_cmd import enrich_command, org_group, topics_command, voice_command
+from .listening_cmd import (
+    enrich_command,
+    org_group,
+    regions_command,
+    topics_command,
+    voice_command,
+)
 from .output import JsonClickError, as_json, interrupted, json_requested
 from .panel_cmd import panel_group
 from .report_cmd import report_command
@@ -141,6 +147,7 @@ cli.add_command(value_command)
 cli.add_command(org_group)
 cli.add_command(topics_command)
 cli.add_command(voice_command)
+cli.add_command(regions_command)
 cli.add_command(panel_group)
 cli.add_command(people_command)
 cli.add_command(report_command)

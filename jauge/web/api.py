@@ -253,6 +253,34 @@ async def voice_of(
     )
 
 
+@router.get("/regions", summary="Where the mentions come from, as `jauge regions --format json`")
+async def regions(
+    ctx: Ctx,
+    org: Annotated[list[str], Query(description="Organisations (repeat).", min_length=1)],
+    start: From = None,
+    end: To = None,
+    by: Annotated[
+        Literal["country", "state"],
+        Query(description="Countries, or countries with the United States by state."),
+    ] = "country",
+) -> Response:
+    checked_window(start, end)
+    return json_answer(await regions_of(ctx, org, start, end, by))
+
+
+async def regions_of(
+    ctx: Context,
+    orgs: list[str],
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "country",
+) -> Answer:
+    return await ctx.answer(
+        ("regions", tuple(orgs), start, end, by),
+        lambda: ctx.jauge.regions(orgs, start=start, end=end, by=by).to_dict(),
+    )
+
+
 @router.get("/topics", summary="Top and rising terms, as `jauge topics --format json`")
 async def topics(
     ctx: Ctx,

@@ -401,6 +401,33 @@ def share_of_voice(orgs: list[dict[str, Any]], t: T) -> Spec:
     )
 
 
+def regions(places: list[dict[str, Any]], t: T) -> Spec:
+    """An organisation's mentions per region, one bar each, coloured by net sentiment."""
+    values = [
+        {"region": p["name"], "mentions": p["mentions"], "net": p["net_sentiment"]} for p in places
+    ]
+    return _spec(
+        height=_by_step(22, len(values)),
+        data={"values": values},
+        mark={"type": "bar"},
+        encoding={
+            "y": {"field": "region", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "mentions", "type": "quantitative", "title": t("chart.mentions")},
+            "color": {
+                "field": "net",
+                "type": "quantitative",
+                "scale": {"domain": [-100, 100], "scheme": "redblue"},
+                "title": t("listening.net"),
+            },
+            "tooltip": [
+                {"field": "region", "title": t("listening.region")},
+                {"field": "mentions", "format": ",", "title": t("chart.mentions")},
+                {"field": "net", "format": "+.1f", "title": t("listening.net")},
+            ],
+        },
+    )
+
+
 def value_funnel(platforms: list[dict[str, Any]], t: T) -> Spec:
     """Per platform, the social sessions it sent and their conversions, side by side."""
     values = [

@@ -18,6 +18,8 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from .. import __version__
+from ..enrich.places import Place
+from ..enrich.regions import place_name
 from ..errors import ConfigError, NotFoundError
 from ..i18n import code_spans, day, localised, number, signed_number
 from ..metrics import labels
@@ -381,6 +383,8 @@ async def compare(
 
 #: how many people the People page lists unless asked for more
 PEOPLE_SHOWN = 50
+#: regions in the listening page's chart and table: the API gives them all
+REGIONS_SHOWN = 12
 
 
 @router.get("/people")
@@ -491,6 +495,12 @@ async def listening(
     voice = (await api.voice_of(ctx, orgs, *window)).data
     # no mentions of anyone: a sentence says so, not a chart of empty bars
     heard = any(o["mentions"] for o in voice["orgs"])
+    regions = (await api.regions_of(ctx, [org], *window, by="state")).data
+    lang = i18n.negotiate(request)
+    places = [
+        {**r, "name": place_name(Place(r["country"], r["state"]), lang), **r["orgs"][0]}
+        for r in regions["regions"][:REGIONS_SHOWN]
+    ]
     return render(
         request,
         "listening.html",
@@ -504,6 +514,9 @@ async def listening(
         topics=topics,
         trend_chart=charts.sentiment_over_time(trend, t, window=window),
         voice_chart=charts.share_of_voice(voice["orgs"], t) if heard else None,
+        regions=regions,
+        places=places,
+        regions_chart=charts.regions(places, t) if places else None,
     )
 
 

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Hashable
 
+from ..enrich.places import gazetteer
 from ..errors import JaugeError
 from ..metrics.compare import compare
 from ..metrics.index import compute_many
@@ -113,6 +114,9 @@ class Warmer:
                 self._scored.set()
                 for workspace, orgs in plan:
                     self._trends(store, workspace, version, orgs)
+            # the places' gazetteer, read once per process (a second), before the first
+            # listening page needs it
+            gazetteer()
         except JaugeError as exc:  # a store being rewritten: the requests compute on demand
             log.info("warm-up skipped: %s", exc)
         finally:

@@ -1,0 +1,174 @@
+"""Where the talk about organisations comes from: mentions per country (or US state), with
+each organisation's share of voice and net sentiment there.
+
+A mention counts as in ``jauge voice`` (see :mod:`.voice`). Its place is where the post
+was sent from, when the platform gave coordinates, else where its author's profile says
+they are (:mod:`.places`); a mention whose place cannot be told is counted as such, never
+guessed. Places are read at query time from what the store holds, so every figure can be
+recomputed from the imports and the gazetteer's version (:data:`.places.GAZETTEER`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any
+
+from ..errors import ConfigError
+from ..i18n import _
+from ..store.duckdb_store import Store
+from .places import GAZETTEER, Place, place_at, place_of
+from .voice import _TALK_AND_LABELS, _window
+
+#: how places are grouped: countries, or countries with the United States by state
+GROUPINGS = ("country", "state")
+
+
+@dataclass
+class RegionOrg:
+    org: str
+    mentions: int
+    share_of_voice: float | None
+    labelled: int
+    net_sentiment: float | None
+
+
+@dataclass
+class Region:
+    code: str  # "FR", or "US-TX" when grouped by state
+    country: str  # ISO 3166 alpha-2
+    state: str | None  # a US state's postal code, when grouped by state
+    name: str  # in English; the CLI and the dashboard show it in the reader's language
+    mentions: int
+    orgs: list[RegionOrg] = field(default_factory=list)
+
+
+@dataclass
+class Regions:
+    start: date
+    end: date
+    by: str
+    mentions: int  # every mention of the organisations in the window
+    located: int  # those whose place could be told
+    regions: list[Region] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "by": self.by,
+            "gazetteer": GAZETTEER,
+            "mentions": self.mentions,
+            "located": self.located,
+            "regions": [asdict(r) for r in self.regions],
+        }
+
+
+def regions(
+    store: Store,
+    workspace: str,
+    orgs: list[str],
+    start: date | None = None,
+    end: date | None = None,
+    by: str = "country",
+) -> Regions:
+    """Mentions of the organisations per place over a window (default: the 90 days up to the
+    latest item about any of them), most mentions first."""
+    if not orgs:
+        raise ConfigError(_("name the organisations to compare with --org (at least one)"))
+    if by not in GROUPINGS:
+        raise ConfigError(_("by: choose country or state, not {value}", value=repr(by)))
+    ids = {org: store.org_id(workspace, org) for org in orgs}
+    marks = ", ".join("?" for _ in ids)
+    start, end, window = _window(store, list(ids.values()), start, end)
+    rows = store.con.execute(
+        f"""
+        {_TALK_AND_LABELS.format(marks=marks)}
+        SELECT t.org_id, p.location, json_extract_string(c.extra, '$.coordinates') AS point,
+               l.label, count(*) AS n
+        FROM talk t JOIN content_items c USING (item_id)
+        LEFT JOIN persons p ON p.person_id = c.author_person_id
+        LEFT JOIN labels l USING (item_id)
+        GROUP BY ALL
+        """,
+        [workspace, *ids.values(), *window, workspace, *ids.values(), *window],
+    ).fetchall()
+    # per place, per organisation: mentions, labelled, positive, negative
+    counts: dict[Place, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 4))
+    total = located = 0
+    for org_id, location, point, label, n in rows:
+        total += n
+        place = _place(location, point)
+        if place is None:
+            continue
+        located += n
+        if by == "country":
+            place = Place(place.country)
+        tally = counts[place][org_id]
+        tally[0] += n
+        if label is not None:
+            tally[1] += n
+            tally[2] += n if label == "positive" else 0
+            tally[3] += n if label == "negative" else 0
+    result = Regions(start, end, by, total, located)
+    for place, by_org in counts.items():
+        heard = sum(t[0] for t in by_org.values())
+        region = Region(place.code, place.country, place.state, place_name(place), heard)
+        for org, org_id in ids.items():
+            mentions, labelled, positive, negative = by_org.get(org_id, [0, 0, 0, 0])
+            region.orgs.append(
+                RegionOrg(
+                    org,
+                    mentions,
+                    round(mentions / heard, 6),
+                    labelled,
+                    round((positive - negative) / labelled * 100, 4) if labelled else None,
+                )
+            )
+        result.regions.append(region)
+    result.regions.sort(key=lambda r: (-r.mentions, r.code))
+    return result
+
+
+def _place(location: str | None, point: str | None) -> Place | None:
+    """Where a mention was made: its coordinates' place, else its author's location's."""
+    if point:
+        try:
+            latitude, longitude = (float(v) for v in json.loads(point))
+        except (ValueError, TypeError):
+            pass  # coordinates written otherwise: the author's location tells
+        else:
+            if found := place_at(latitude, longitude):
+                return found
+    return _place_of(location) if location else None
+
+
+@cache
+def _place_of(location: str) -> Place | None:
+    return place_of(location)
+
+
+def place_name(place: Place, lang: str = "en") -> str:
+    """A place's name: the state and its country, or the country, in ``lang`` (en or fr)."""
+    import gettext
+
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=place.country)
+    name = getattr(country, "common_name", None) or (country.name if country else place.country)
+    if lang == "fr" and country is not None:
+        french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+        name = french.gettext(country.name)
+    if place.state:
+        # pycountry types its countries' lookup, not its subdivisions'
+        code = f"{place.country}-{place.state}"
+        state = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        state_name = state.name if state else place.state
+        if lang == "fr" and state is not None:
+            french = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
+            state_name = french.gettext(state.name)
+        return f"{state_name}, {name}"
+    return str(name)
