@@ -2,8 +2,11 @@
 
 An item by someone else counts for an organisation when the item was imported as being
 about it (a mention in an export) or when `jauge enrich` found the organisation's
-dictionary in its text. Net sentiment = (positive − negative) / labelled × 100, from the
-human label stored at import when there is one, else the enrichment's ``sentiment``.
+dictionary in its text. Someone else may be another organisation: a competitor's or a
+news medium's own post that names the organisation is talk about it; only the
+organisation's own posts are not. Net sentiment = (positive − negative) / labelled × 100,
+from the human label stored at import when there is one, else the enrichment's
+``sentiment``.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ _TALK_AND_LABELS = """
     WITH talk AS (
         SELECT m.org_id, m.item_id, c.created_at
         FROM mentions m JOIN content_items c USING (item_id)
-        WHERE c.workspace = ? AND NOT c.is_own AND m.org_id IN ({marks})
+        WHERE c.workspace = ? AND m.org_id IN ({marks})
+          AND NOT (c.is_own AND c.org_id IS NOT DISTINCT FROM m.org_id)
           AND c.created_at >= ? AND c.created_at < ?
         UNION
         SELECT c.org_id, c.item_id, c.created_at FROM content_items c
