@@ -4,6 +4,7 @@ real airline tweets, and the mentions per region recomputed with pandas."""
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 import subprocess
@@ -208,3 +209,16 @@ def test_the_listening_page_and_the_api_show_where_mentions_come_from(
     assert "Californie, États-Unis" in french and "D&#39;où viennent les mentions" in french
     refused = app_client.get("/api/v1/regions", params={"org": "United", "by": "city"})
     assert refused.status_code == 422
+
+
+def test_the_report_draws_where_the_mentions_come_from(airline_store: Path) -> None:
+    handle = jauge.open(airline_store)
+    english = handle.report("United")
+    found = handle.regions(["United"], by="state")
+    assert english.figures["regions"] == found.to_dict()
+    figure = re.search(r'data-figure="regions">(.*?)</figure>', english.html, re.S)
+    assert figure and "<svg" in figure[1]
+    # the chart names the regions with the most mentions
+    assert found.regions[0].name.split(",")[0] in html.unescape(figure[1])
+    french = html.unescape(handle.report("United", lang="fr").html)
+    assert "D'où viennent les mentions" in french and "Californie" in french

@@ -91,8 +91,9 @@ def test_the_report_shows_what_the_cli_computes(brands: jauge.Jauge) -> None:
     people = cells(figure(page, "people"))
     assert len(people) == len(named) > 0
     assert all(p.handle not in page for p in named)  # pseudonyms by default
-    # the dashboard's charts, drawn: breakdown, trend, rivals, mentions, share of voice
-    assert page.count("<svg") == 5
+    # the dashboard's charts, drawn: breakdown, trend, rivals, mentions, share of voice,
+    # where the mentions come from
+    assert page.count("<svg") == 6
     # a document that runs and loads nothing
     assert "<script" not in page and not re.search(r"""(?:src|href)=["']?https?:""", page)
 

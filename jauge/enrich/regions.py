@@ -172,3 +172,13 @@ def place_name(place: Place, lang: str = "en") -> str:
             state_name = french.gettext(state.name)
         return f"{state_name}, {name}"
     return str(name)
+
+
+def shown_regions(data: dict[str, Any], lang: str, limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` regions of one organisation's :meth:`Regions.to_dict`, each with
+    its name in ``lang`` and the organisation's figures there, as pages and reports show
+    them."""
+    return [
+        {**r, "name": place_name(Place(r["country"], r["state"]), lang), **r["orgs"][0]}
+        for r in data["regions"][:limit]
+    ]

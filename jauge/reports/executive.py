@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import __version__
+from ..enrich.regions import shown_regions
 from ..errors import ConfigError, ReadOnlyStoreError
 from ..i18n import (
     LANGUAGES,
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 TREND_PERIODS = 8
 TOPICS = 10
 PEOPLE = 5
+#: regions the report draws (its figures keep them all)
+REGIONS = 8
 #: the most bytes of a default file name's slug: with its prefix, day and suffix, the
 #: name stays well under the 255 bytes most file systems allow
 SLUG_BYTES = 120
@@ -235,6 +238,8 @@ def gather_figures(
         if handle.campaign_list(org)
         else None,
         "voice": handle.voice(orgs, start=first, end=last).to_dict(),
+        # the organisation's own, the United States by state, as the listening page
+        "regions": handle.regions([org], start=first, end=last, by="state").to_dict(),
         "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
         "topics": handle.topics(org, start=first, end=last, limit=TOPICS).to_dict(),
         "people": _people(handle, org, first, last, names),
@@ -493,6 +498,9 @@ def _render(figures: dict[str, Any], lang: str) -> str:
     scope = figures["score"]["scope"]  # the mentions per week are counted over its days
     window = (date.fromisoformat(scope["from"]), date.fromisoformat(scope["to"]))
     scored = [c for c in figures["score"]["components"].values() if c["score"] is not None]
+    # a report from before regions were measured has none
+    regions = figures.get("regions")
+    places = shown_regions(regions, lang, REGIONS) if regions else []
     drawn = {  # a chart with nothing to draw is left out
         "breakdown": charts.breakdown(figures["score"]["components"], t) if scored else None,
         "trend": charts.index_trend(figures["trend"]["rows"], t, figures["every"])
@@ -511,6 +519,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
         "sentiment": charts.sentiment_over_time(figures["sentiment"], t, window=window)
         if figures["sentiment"]
         else None,
+        "regions": charts.regions(places, t) if places else None,
         "funnel": charts.value_funnel(value["platforms"], t)
         if value and value["platforms"]
         else None,

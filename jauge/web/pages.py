@@ -18,8 +18,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from .. import __version__
-from ..enrich.places import Place
-from ..enrich.regions import place_name
+from ..enrich.regions import shown_regions
 from ..errors import ConfigError, NotFoundError
 from ..i18n import code_spans, day, localised, number, signed_number
 from ..metrics import labels
@@ -496,11 +495,7 @@ async def listening(
     # no mentions of anyone: a sentence says so, not a chart of empty bars
     heard = any(o["mentions"] for o in voice["orgs"])
     regions = (await api.regions_of(ctx, [org], *window, by="state")).data
-    lang = i18n.negotiate(request)
-    places = [
-        {**r, "name": place_name(Place(r["country"], r["state"]), lang), **r["orgs"][0]}
-        for r in regions["regions"][:REGIONS_SHOWN]
-    ]
+    places = shown_regions(regions, i18n.negotiate(request), REGIONS_SHOWN)
     return render(
         request,
         "listening.html",
