@@ -21,19 +21,10 @@ from ..errors import ConfigError
 from ..i18n import _
 from ..store.duckdb_store import Store
 from .places import GAZETTEER, Place, place_at, place_of
-from .voice import _TALK_AND_LABELS, _window
+from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_voice
 
 #: how places are grouped: countries, or countries with the United States by state
 GROUPINGS = ("country", "state")
-
-
-@dataclass
-class RegionOrg:
-    org: str
-    mentions: int
-    share_of_voice: float | None
-    labelled: int
-    net_sentiment: float | None
 
 
 @dataclass
@@ -43,7 +34,7 @@ class Region:
     state: str | None  # a US state's postal code, when grouped by state
     name: str  # in English; the CLI and the dashboard show it in the reader's language
     mentions: int
-    orgs: list[RegionOrg] = field(default_factory=list)
+    orgs: list[OrgVoice] = field(default_factory=list)  # each organisation there
 
 
 @dataclass
@@ -118,16 +109,7 @@ def regions(
         heard = sum(t[0] for t in by_org.values())
         region = Region(place.code, place.country, place.state, place_name(place), heard)
         for org, org_id in ids.items():
-            mentions, labelled, positive, negative = by_org.get(org_id, [0, 0, 0, 0])
-            region.orgs.append(
-                RegionOrg(
-                    org,
-                    mentions,
-                    round(mentions / heard, 6),
-                    labelled,
-                    round((positive - negative) / labelled * 100, 4) if labelled else None,
-                )
-            )
+            region.orgs.append(org_voice(org, *by_org.get(org_id, [0, 0, 0, 0]), total=heard))
         result.regions.append(region)
     result.regions.sort(key=lambda r: (-r.mentions, r.code))
     return result

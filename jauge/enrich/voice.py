@@ -111,19 +111,21 @@ def share_of_voice(
     total = sum(r[0] for r in by_org.values())
     voice = Voice(start, end)
     for org, org_id in ids.items():
-        mentions, labelled, positive, negative = by_org.get(org_id, (0, 0, 0, 0))
-        voice.orgs.append(
-            OrgVoice(
-                org=org,
-                mentions=int(mentions),
-                share_of_voice=round(mentions / total, 6) if total else None,
-                labelled=int(labelled),
-                net_sentiment=(
-                    round((positive - negative) / labelled * 100, 4) if labelled else None
-                ),
-            )
-        )
+        voice.orgs.append(org_voice(org, *by_org.get(org_id, (0, 0, 0, 0)), total=total))
     return voice
+
+
+def org_voice(
+    org: str, mentions: int, labelled: int, positive: int, negative: int, *, total: int
+) -> OrgVoice:
+    """An organisation's share of ``total`` mentions and its net sentiment."""
+    return OrgVoice(
+        org=org,
+        mentions=int(mentions),
+        share_of_voice=round(mentions / total, 6) if total else None,
+        labelled=int(labelled),
+        net_sentiment=round((positive - negative) / labelled * 100, 4) if labelled else None,
+    )
 
 
 def sentiment_trend(
