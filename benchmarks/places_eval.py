@@ -5,7 +5,7 @@ The Twitter US Airline Sentiment tweets (tests' copy, or the fuller one in
 and, for some tweets, the coordinates the tweet was sent from. This prints:
 
 - coverage: the share of non-empty locations read as a place, and of tweets;
-- agreement: for tweets with both, how often the location's country (and US state) is
+- agreement: for tweets with both, how often the location's country (and region) is
   that of the coordinates. Coordinates say where the tweet was sent, the profile where
   its author lives: a traveller tweeting from an airport disagrees without either being
   wrong, so agreement is a floor on accuracy, not accuracy;
@@ -37,8 +37,9 @@ def baseline(location: str | None) -> Place | None:
     name = fold(location)
     if name in places.countries:
         return Place(places.countries[name])
-    if name in places.states:
-        return Place("US", places.states[name])
+    named = [p for p in places.subdivisions.get(name, []) if p.country == "US"]
+    if named:
+        return named[0]
     return None
 
 
@@ -67,8 +68,8 @@ def evaluate(rows: list[dict[str, str]], read: object) -> dict[str, float]:
         if truth:
             pairs.append((places[r["tweet_location"]], truth))
     same_country = sum(p.country == t.country for p, t in pairs)
-    with_states = [(p, t) for p, t in pairs if p.state and t.state]
-    same_state = sum(p.state == t.state for p, t in with_states)
+    with_states = [(p, t) for p, t in pairs if p.subdivision and t.subdivision]
+    same_state = sum(p.subdivision == t.subdivision for p, t in with_states)
     return {
         "locations": len(distinct),
         "read": sum(1 for p in places.values() if p) / max(len(distinct), 1),
@@ -94,7 +95,7 @@ def main() -> None:
         print(
             f"  {label:<34} read {r['read']:6.1%} of locations ({r['tweets_read']:6.1%} of "
             f"tweets with one); country agrees with coordinates {r['country_agrees']:6.1%} "
-            f"of {r['pairs']}; state {r['state_agrees']:6.1%} of {r['state_pairs']}; "
+            f"of {r['pairs']}; region {r['state_agrees']:6.1%} of {r['state_pairs']}; "
             f"{r['per_second']:,.0f} locations/s"
         )
     print(

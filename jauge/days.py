@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from .errors import ConfigError
-from .i18n import _
+from .errors import ConfigError, UsageError
+from .i18n import N_, _
+
+#: why a window that ends by default (no --to: on the latest item's day) is refused
+AFTER_DEFAULT_END = N_(
+    "the window starts on {start}, after its last day ({end}): without --to, a window ends "
+    "on the day of the latest item; give an earlier --from, or a --to on or after {start}"
+)
 
 
 def first_day(last: date, days: int) -> date:
@@ -20,12 +26,17 @@ def first_day(last: date, days: int) -> date:
     return last - span if last - date.min >= span else date.min
 
 
-def check_order(start: date, end: date) -> None:
-    """Refuse a window whose first day comes after its last."""
+def check_order(start: date, end: date, *, end_by_default: bool = False) -> None:
+    """Refuse a window whose first day comes after its last, as a usage error (the CLI
+    exits with 2 whether or not --to was given). ``end_by_default``: ``end`` is the day
+    of the latest item, taken for want of --to, which the message then says."""
     if start > end:
-        raise ConfigError(
-            _("the window starts on {start}, after its last day ({end})", start=start, end=end)
+        said = (
+            AFTER_DEFAULT_END
+            if end_by_default
+            else N_("the window starts on {start}, after its last day ({end})")
         )
+        raise UsageError(_(said, start=start, end=end))
 
 
 #: what the Python API takes for a day: a date, an ISO string, or anything with ``.date()``

@@ -104,9 +104,18 @@ def catalogue(lang: str, part: str = "") -> dict[str, str]:
 
 
 def _(message: str, /, **values: object) -> str:
-    """``message`` in the current language, its ``{placeholders}`` filled from ``values``."""
-    text = _said(message, language())
-    return text.format(**values) if values else text
+    """``message`` in the current language, its ``{placeholders}`` filled from ``values``
+    (in French, "de" elided before a value that begins with a vowel: :func:`elided`)."""
+    lang = language()
+    text = _said(message, lang)
+    if not values:
+        return text
+    return elided(text.format(**values), *_names(values), lang=lang)
+
+
+def _names(values: dict[str, object]) -> list[str]:
+    """The values a message carries that may follow "de": text, not numbers."""
+    return [v for v in values.values() if isinstance(v, str)]
 
 
 def localised(text: str, names: Callable[[str], str] | None = None) -> str:
@@ -274,6 +283,31 @@ def either(items: Sequence[str], lang: str | None = None) -> str:
         return "".join(items)
     text = _said(EITHER, lang or language())
     return text.format(items=", ".join(items[:-1]), last=items[-1])
+
+
+#: the sounds French elides "de" before, as a name's first letters show them: a vowel
+#: (d'Emmanuel, d'Air France, d'Uber), or a y before a consonant (d'Yves, but de YouTube)
+_VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
+
+
+def elided(text: str, *names: str, lang: str | None = None) -> str:
+    """``text``, a message made in ``lang`` (default: the current language), with French's
+    "de" elided before each of ``names``, values the message carries (an organisation's
+    name), where the name begins with a vowel: "parlent de Emmanuel Macron" reads "parlent
+    d'Emmanuel Macron", also past markup ("de [bold]Air France[/]"). Other languages'
+    text is returned as it is. A name that begins with h keeps "de": its spelling does not
+    tell a mute h (d'Hermès) from an aspirated one (de Hyundai)."""
+    if (lang or language()) != "fr":
+        return text
+    for name in names:
+        first, second = name.lower()[:1], name.lower()[1:2]
+        if not first:
+            continue  # no name: nothing to elide before
+        if first in _VOWELS or (first == "y" and second.isalpha() and second not in _VOWELS):
+            # "de" as a word, then the name, maybe behind rich markup ([bold], [cyan])
+            markup = r"(?:\[[a-z /#]+\])*"
+            text = re.sub(rf"(?<![\w'-])([Dd])e (?={markup}{re.escape(name)})", r"\1'", text)
+    return text
 
 
 def code_spans(text: str) -> Markup:

@@ -314,3 +314,64 @@ def test_a_localised_export_is_read_with_its_columns_renamed(
     assert result.ok, result.errors[:3]
     assert_stored(handle, items)
     assert any("'Toutes les publications'" in w for w in result.files[0].warnings)
+
+
+def test_the_sheet_read_is_said_once_quoted_in_french_and_errors_name_it(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    from jauge.i18n import localised, speaking
+
+    items = posts()
+    result = handle.import_file(write_xls(tmp_path / "a.xls", items), "linkedin-page", org="X")
+    [note] = [w for w in result.files[0].warnings if "sheet" in w]
+    with speaking("fr"):
+        assert localised(note) == "lecture de la feuille 'All posts' du classeur"
+    # a posts sheet without links: the error names the sheet read and its header's row
+    book = xlwt.Workbook(encoding="utf-8")
+    book.add_sheet("Metrics").write(0, 0, "Date")
+    sheet = book.add_sheet("All posts")
+    for c, name in enumerate(h for h in HEADER if h != "Post link"):
+        sheet.write(0, c, name)
+    path = tmp_path / "no links.xls"
+    book.save(str(path))
+    refused = handle.import_file(path, "linkedin-page", org="X")
+    [error] = refused.errors
+    assert error.line == 1 and "'Post link' or 'Update link'" in error.message
+    assert "(in the sheet 'All posts', whose header is on row 1)" in error.message
+    with speaking("fr"):
+        said = localised(error.message)
+    assert "(dans la feuille 'All posts', dont l'en-tête est à la ligne 1)" in said
+    assert "ne ressemble pas" in said or "colonne" in said
+
+
+def test_a_later_export_without_a_column_adds_no_snapshot(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    # the counts are the same; the later export lacks "Post type" and leaves "Follows" empty:
+    # values it does not give are unknown, not changed (QA "new features", noted)
+    items = posts()
+    first = write_csv(tmp_path / "a.csv", items)
+    assert handle.import_file(first, "linkedin-page", org="Le Monde").ok
+    records = list(csv.reader(io.StringIO(first.read_text(encoding="utf-8"))))
+    kept = [i for i, name in enumerate(records[1]) if name != "Post type"]
+    follows = records[1].index("Follows")
+    for record in records[2:]:
+        record[follows] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [records[0]] + [[r[i] for i in kept] for r in records[1:]]
+    )
+    later = tmp_path / "b.csv"
+    later.write_text(out.getvalue(), encoding="utf-8")
+    again = handle.import_file(later, "linkedin-page", org="Le Monde")
+    # the items take the later file's fields (docs/sources.md), not a snapshot more
+    assert again.ok and again.files[0].snapshots == 0
+    assert handle.sql("SELECT count(*) AS n FROM metric_snapshots").to_pylist()[0]["n"] == len(
+        items
+    )
+    # a value that did change still counts
+    moved = [{**p, "likes": p["likes"] + 1} for p in items[:2]] + items[2:]
+    third = handle.import_file(
+        write_csv(tmp_path / "c.csv", moved), "linkedin-page", org="Le Monde"
+    )
+    assert third.files[0].snapshots == 2

@@ -58,7 +58,7 @@ def test_a_score_reads_as_one_line_a_table_and_its_figures(airlines: Path) -> No
     )
     with i18n.speaking("fr"):
         french = result._repr_html_()
-    assert "Indice Jauge de United" in french and "Échanges dans les deux sens" in french
+    assert "Indice Jauge d'United" in french and "Échanges dans les deux sens" in french
     # figures as the French CLI and dashboard write them (QA, docs pass, F6)
     low, high = (i18n.signed_number(x, ".1f", "fr") for x in result.interval)
     score = i18n.signed_number(result.score, ".1f", "fr")

@@ -38,7 +38,7 @@ AIRLINES = ["United", "Delta", "Virgin America"]
         ("hollywood, california", Place("US", "CA")),
         ("USA", Place("US")),
         ("London", Place("GB")),
-        ("Toronto", Place("CA")),
+        ("Toronto", Place("CA", "ON")),
         ("Stavanger, Norway", Place("NO")),
         ("Pekin", Place("US", "IL")),  # a city's own name before another's other names
         ("Somewhere over the rainbow.", None),
@@ -47,15 +47,15 @@ AIRLINES = ["United", "Delta", "Virgin America"]
         ("UK / Canada / etc", None),  # two countries: no place rather than a guess
         # what a rule stands for
         ("Paris, Texas", Place("US", "TX")),
-        ("Paris, France", Place("FR")),
+        ("Paris, France", Place("FR", "IDF")),
         ("Baton Rouge, LA", Place("US", "LA")),
         ("LA", Place("US", "CA")),
         ("Portland, Maine", Place("US", "ME")),
         ("Georgia", None),
         ("Allemagne", Place("DE")),
-        ("Montréal, Québec", Place("CA")),
+        ("Montréal, Québec", Place("CA", "QC")),
         ("Londres", Place("GB")),  # a large city's other names, in French too
-        ("Pau", Place("FR")),
+        ("Pau", Place("FR", "NAQ")),
         ("chu", None),  # three letters are a city's name only written as one
         ("Born/Raised in 314/Home is 317", None),  # a small city's other name is no answer
         ("New Orleans, La", Place("US", "LA")),
@@ -66,6 +66,30 @@ AIRLINES = ["United", "Delta", "Virgin America"]
 )
 def test_a_location_is_read_as_a_place_or_as_none(location: str, place: Place | None) -> None:
     assert place_of(location) == place
+
+
+@pytest.mark.parametrize(
+    ("city", "code"),
+    [
+        # each region's or province's capital, as GeoNames places it: the table that turns
+        # GeoNames' codes into ISO 3166-2 ones is checked against the data it reads
+        ("Paris", "FR-IDF"), ("Orléans, France", "FR-CVL"), ("Dijon", "FR-BFC"),
+        ("Rouen", "FR-NOR"), ("Lille", "FR-HDF"), ("Strasbourg", "FR-GES"), ("Nantes", "FR-PDL"),
+        ("Rennes", "FR-BRE"), ("Bordeaux", "FR-NAQ"), ("Toulouse", "FR-OCC"),
+        ("Lyon", "FR-ARA"), ("Marseille", "FR-PAC"), ("Ajaccio", "FR-20R"),
+        ("Edmonton", "CA-AB"), ("Victoria, BC", "CA-BC"), ("Winnipeg", "CA-MB"),
+        ("Fredericton", "CA-NB"), ("St. John's, NL", "CA-NL"), ("Halifax, NS", "CA-NS"),
+        ("Toronto", "CA-ON"), ("Charlottetown", "CA-PE"), ("Québec, QC", "CA-QC"),
+        ("Regina", "CA-SK"), ("Whitehorse", "CA-YT"), ("Yellowknife", "CA-NT"),
+        # regions and départements by name, old regions, provinces' codes
+        ("Bretagne", "FR-BRE"), ("Brittany", "FR-BRE"), ("Gironde", "FR-NAQ"),
+        ("Haute-Savoie", "FR-ARA"), ("Rennes, Bretagne", "FR-BRE"), ("Midi-Pyrénées", "FR-OCC"),
+        ("Montréal, QC", "CA-QC"), ("Toronto, CA", "CA-ON"), ("Amsterdam, NL", "NL"),
+    ],
+)  # fmt: skip
+def test_french_regions_and_canadian_provinces(city: str, code: str) -> None:
+    found = place_of(city)
+    assert found is not None and found.code == code
 
 
 def tweets() -> pd.DataFrame:
@@ -125,7 +149,7 @@ def expected(frame: pd.DataFrame, by: str) -> pd.DataFrame:
             found = place_of(row["tweet_location"])
         if found is None:
             return None
-        return found.code if by == "state" else found.country
+        return found.code if by == "region" else found.country
 
     frame = frame.assign(region=frame.apply(where, axis=1))
     frame["positive"] = frame["airline_sentiment"] == "positive"
@@ -133,7 +157,7 @@ def expected(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("by", ["country", "state"])
+@pytest.mark.parametrize("by", ["country", "region"])
 def test_mentions_per_region_as_pandas_counts_them(airline_store: Path, by: str) -> None:
     handle = jauge.open(airline_store)
     found = handle.regions(AIRLINES, by=by)
@@ -171,18 +195,18 @@ def test_the_cli_gives_json_and_a_french_table(airline_store: Path) -> None:
         env = {"PATH": "/usr/bin:/bin", "JAUGE_LANG": lang, "COLUMNS": "200"}
         return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
-    done = run("--org", "United", "--org", "Delta", "--by", "state", "--format", "json")
+    done = run("--org", "United", "--org", "Delta", "--by", "region", "--format", "json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert set(data) == {"from", "to", "by", "gazetteer", "mentions", "located", "regions"}
     first = data["regions"][0]
-    assert set(first) == {"code", "country", "state", "name", "mentions", "orgs"}
+    assert set(first) == {"code", "country", "subdivision", "name", "mentions", "orgs"}
     assert [o["org"] for o in first["orgs"]] == ["United", "Delta"]
-    python = jauge.open(airline_store).regions(["United", "Delta"], by="state").to_dict()
+    python = jauge.open(airline_store).regions(["United", "Delta"], by="region").to_dict()
     assert data == python
     california = next(r for r in data["regions"] if r["code"] == "US-CA")
     assert california["name"] == "California, United States"
-    table = run("--org", "United", "--by", "state", "--limit", "40", lang="fr")
+    table = run("--org", "United", "--by", "region", "--limit", "40", lang="fr")
     assert table.returncode == 0, table.stderr
     assert "Californie, États-Unis" in table.stdout
     assert "mentions sur" in table.stdout
@@ -194,9 +218,9 @@ def test_the_listening_page_and_the_api_show_where_mentions_come_from(
     app_client: TestClient, web_store: WebStore
 ) -> None:
     login(app_client, web_store.email("viewer"))
-    answer = app_client.get("/api/v1/regions", params=[("org", "United"), ("by", "state")])
+    answer = app_client.get("/api/v1/regions", params=[("org", "United"), ("by", "region")])
     assert answer.status_code == 200
-    python = jauge.open(web_store.path, workspace="brands").regions(["United"], by="state")
+    python = jauge.open(web_store.path, workspace="brands").regions(["United"], by="region")
     assert answer.json() == python.to_dict()
     page = app_client.get("/listening", params={"org": "United"}).text
     assert 'id="regions-spec"' in page
@@ -214,7 +238,7 @@ def test_the_listening_page_and_the_api_show_where_mentions_come_from(
 def test_the_report_draws_where_the_mentions_come_from(airline_store: Path) -> None:
     handle = jauge.open(airline_store)
     english = handle.report("United")
-    found = handle.regions(["United"], by="state")
+    found = handle.regions(["United"], by="region")
     assert english.figures["regions"] == found.to_dict()
     figure = re.search(r'data-figure="regions">(.*?)</figure>', english.html, re.S)
     assert figure and "<svg" in figure[1]
@@ -222,3 +246,27 @@ def test_the_report_draws_where_the_mentions_come_from(airline_store: Path) -> N
     assert found.regions[0].name.split(",")[0] in html.unescape(figure[1])
     french = html.unescape(handle.report("United", lang="fr").html)
     assert "D'où viennent les mentions" in french and "Californie" in french
+
+
+@pytest.mark.parametrize(
+    ("location", "place"),
+    [
+        # QA "new features" F3, from the airline tweets' own locations
+        ("London, ON'", Place("CA", "ON")),
+        ("Houston, Tx & Old Bridge, NJ", Place("US")),  # two states: the country only
+        ("DC - LA - Venice Beach", Place("US")),  # DC names itself; LA then disagrees
+    ],
+)
+def test_locations_the_qa_read_wrong(location: str, place: Place) -> None:
+    assert place_of(location) == place
+
+
+def test_coordinates_off_the_earth_place_nothing_and_break_nothing() -> None:
+    from jauge.enrich.regions import _place
+
+    assert place_at(40.6466, float("inf")) is None
+    assert place_at(40.6466, -433.77) is None  # not New York, one turn west
+    assert place_at(float("nan"), -73.77) is None
+    # as a platform's JSON may write them: the author's location tells instead
+    assert _place("Austin, TX", "[40.6, 1e999]") == Place("US", "TX")
+    assert _place(None, "[40.6466, -433.77]") is None

@@ -700,9 +700,10 @@ def test_the_python_api_takes_days_as_strings_and_timestamps(handle: jauge.Jauge
         handle.value("XYZ", start="17/08/2017")
 
 
-def test_comparing_every_organisation_leaves_out_those_without_items(
+def test_comparing_every_organisation_lists_those_without_items_unscored(
     handle: jauge.Jauge,
 ) -> None:
     import_ads(handle)  # XYZ: ad costs, no items, so no index
     assert handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014).ok
-    assert [row.unit for row in handle.compare("org").rows] == ["Brand"]
+    rows = handle.compare("org").rows
+    assert [(r.unit, r.result.score is None) for r in rows] == [("Brand", False), ("XYZ", True)]

@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from ..i18n import _
+from ..i18n import _, elided
 from .options import db_option, format_option, workspace_option
 from .output import console, literal, new_table, opened, print_json, reported
 from .score_cmd import _date
@@ -84,12 +84,15 @@ def add_command(
         print_json(campaign.to_dict())
     else:
         console().print(
-            _(
-                "campaign [bold]{name}[/] of {org}: {start} to {end}",
-                name=literal(campaign.name),
-                org=literal(campaign.org),
-                start=campaign.starts_on,
-                end=campaign.ends_on,
+            elided(
+                _(
+                    "campaign [bold]{name}[/] of {org}: {start} to {end}",
+                    name=literal(campaign.name),
+                    org=literal(campaign.org),
+                    start=campaign.starts_on,
+                    end=campaign.ends_on,
+                ),
+                literal(campaign.org),
             )
         )
     _warn_if_too_short(campaign.name, campaign.starts_on, campaign.ends_on)

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, number, percent
+from ..i18n import N_, _, elided, number, percent
 from .options import db_option, destination, format_option, window_options, workspace_option
 from .output import console, literal, new_table, opened, print_json
 from .score_cmd import _date
@@ -161,20 +161,26 @@ def people_command(
     if not rows and fmt == "table" and topics:
         # the topics are the reason: the organisation may well be talked about otherwise
         console().print(
-            _(
-                "Nobody talks about {org} in this period with the topics {topics}: try other "
-                "words, or none.",
-                org=literal(org),
-                topics=literal(", ".join(topics)),
+            elided(
+                _(
+                    "Nobody talks about {org} in this period with the topics {topics}: try "
+                    "other words, or none.",
+                    org=literal(org),
+                    topics=literal(", ".join(topics)),
+                ),
+                literal(org),
             )
         )
         return
     if not rows and fmt == "table":
         console().print(
-            _(
-                "Nobody else talks about {org} in this period: import mentions, replies or "
-                "comments to see its community.",
-                org=literal(org),
+            elided(
+                _(
+                    "Nobody else talks about {org} in this period: import mentions, replies "
+                    "or comments to see its community.",
+                    org=literal(org),
+                ),
+                literal(org),
             )
         )
         return
@@ -195,6 +201,7 @@ def people_command(
     platforms = {r["platform"] for r in rows}
     if len(platforms) == 1:  # then the title says it, and the columns have the room
         title = _("People talking about {org} on {platform}", org=org, platform=min(platforms))
+    title = elided(title, org)  # French: parlent d'Emmanuel Macron
     shown = [c for c in columns if c != "platform" or len(platforms) != 1]
     table = new_table(title)
     for c in shown:
@@ -278,14 +285,17 @@ def show_command(
         )
         return
     out.print(
-        _(
-            "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by {org}, "
-            "{interactions} interactions",
-            handle=literal(data["handle"]),
-            org=literal(org),
-            first=data["first_engaged"],
-            answered=number(data["exchanges"]["answered_by_org"], ","),
-            interactions=number(data["exchanges"]["interactions"], ","),
+        elided(
+            _(
+                "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by "
+                "{org}, {interactions} interactions",
+                handle=literal(data["handle"]),
+                org=literal(org),
+                first=data["first_engaged"],
+                answered=number(data["exchanges"]["answered_by_org"], ","),
+                interactions=number(data["exchanges"]["interactions"], ","),
+            ),
+            literal(org),
         )
     )
     table = new_table()

@@ -239,7 +239,7 @@ REGIONS_EPILOG = """
 \b
 Examples:
   jauge regions --org "United" --org "Delta"
-  jauge regions --org "Brand" --by state --from 2024-01-01 --to 2024-03-31 --format json
+  jauge regions --org "Brand" --by region --from 2024-01-01 --to 2024-03-31 --format json
 """
 
 
@@ -251,7 +251,8 @@ Examples:
     type=click.Choice(GROUPINGS),
     default="country",
     show_default=True,
-    help="Group by country, or by country with the United States by state.",
+    help="Group by country, or by region: US states, French regions, Canadian provinces "
+    "(other countries whole).",
 )
 @click.option(
     "--limit",
@@ -273,7 +274,7 @@ def regions_command(
     workspace: str | None,
     fmt: str,
 ) -> None:
-    """Where the mentions come from: per country (or US state), with each organisation's
+    """Where the mentions come from: per country (or region), with each organisation's
     share of voice and net sentiment there.
 
     A mention's place is where it was sent from, when the platform gave coordinates, else
@@ -297,7 +298,7 @@ def regions_command(
         table.add_column(_("{org}: share, net sentiment", org=org), justify="right")
     lang = language()
     for region in found.regions[:limit]:
-        place = Place(region.country, region.state)
+        place = Place(region.country, region.subdivision)
         cells = [
             f"{percent(o.share_of_voice, '.0f')}  {signed_number(o.net_sentiment, '+.1f')}"
             for o in region.orgs

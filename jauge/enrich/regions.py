@@ -1,4 +1,4 @@
-"""Where the talk about organisations comes from: mentions per country (or US state), with
+"""Where the talk about organisations comes from: mentions per country (or region), with
 each organisation's share of voice and net sentiment there.
 
 A mention counts as in ``jauge voice`` (see :mod:`.voice`). Its place is where the post
@@ -23,15 +23,16 @@ from ..store.duckdb_store import Store
 from .places import GAZETTEER, Place, place_at, place_of
 from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_voice
 
-#: how places are grouped: countries, or countries with the United States by state
-GROUPINGS = ("country", "state")
+#: how places are grouped: countries, or countries by their regions where jauge knows them
+#: (US states, French regions, Canadian provinces: see :mod:`.places`)
+GROUPINGS = ("country", "region")
 
 
 @dataclass
 class Region:
-    code: str  # "FR", or "US-TX" when grouped by state
+    code: str  # "BE", or "US-TX", "FR-IDF" when grouped by region
     country: str  # ISO 3166 alpha-2
-    state: str | None  # a US state's postal code, when grouped by state
+    subdivision: str | None  # "TX", "IDF" (the ISO 3166-2 code's end), by region
     name: str  # in English; the CLI and the dashboard show it in the reader's language
     mentions: int
     orgs: list[OrgVoice] = field(default_factory=list)  # each organisation there
@@ -71,7 +72,7 @@ def regions(
     if not orgs:
         raise ConfigError(_("name the organisations to compare with --org (at least one)"))
     if by not in GROUPINGS:
-        raise ConfigError(_("by: choose country or state, not {value}", value=repr(by)))
+        raise ConfigError(_("by: choose country or region, not {value}", value=repr(by)))
     ids = {org: store.org_id(workspace, org) for org in orgs}
     marks = ", ".join("?" for _ in ids)
     start, end, window = _window(store, list(ids.values()), start, end)
@@ -107,7 +108,7 @@ def regions(
     result = Regions(start, end, by, total, located)
     for place, by_org in counts.items():
         heard = sum(t[0] for t in by_org.values())
-        region = Region(place.code, place.country, place.state, place_name(place), heard)
+        region = Region(place.code, place.country, place.subdivision, place_name(place), heard)
         for org, org_id in ids.items():
             region.orgs.append(org_voice(org, *by_org.get(org_id, [0, 0, 0, 0]), total=heard))
         result.regions.append(region)
@@ -134,7 +135,7 @@ def _place_of(location: str) -> Place | None:
 
 
 def place_name(place: Place, lang: str = "en") -> str:
-    """A place's name: the state and its country, or the country, in ``lang`` (en or fr)."""
+    """A place's name: its region and country, or the country, in ``lang`` (en or fr)."""
     import gettext
 
     import pycountry
@@ -144,15 +145,15 @@ def place_name(place: Place, lang: str = "en") -> str:
     if lang == "fr" and country is not None:
         french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
         name = french.gettext(country.name)
-    if place.state:
+    if place.subdivision:
         # pycountry types its countries' lookup, not its subdivisions'
-        code = f"{place.country}-{place.state}"
-        state = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
-        state_name = state.name if state else place.state
-        if lang == "fr" and state is not None:
+        code = f"{place.country}-{place.subdivision}"
+        found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        region = found.name if found else place.subdivision
+        if lang == "fr" and found is not None:
             french = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
-            state_name = french.gettext(state.name)
-        return f"{state_name}, {name}"
+            region = french.gettext(found.name)
+        return f"{region}, {name}"
     return str(name)
 
 
@@ -161,6 +162,6 @@ def shown_regions(data: dict[str, Any], lang: str, limit: int) -> list[dict[str,
     its name in ``lang`` and the organisation's figures there, as pages and reports show
     them."""
     return [
-        {**r, "name": place_name(Place(r["country"], r["state"]), lang), **r["orgs"][0]}
+        {**r, "name": place_name(Place(r["country"], r["subdivision"]), lang), **r["orgs"][0]}
         for r in data["regions"][:limit]
     ]

@@ -5,9 +5,11 @@ after removing French and English stop words (the ``stop-words`` lists), links, 
 handles and the organisation's own names (also as hashtags, and a name of several words
 wherever those words follow each other). French elided articles and pronouns are taken off
 the word they stand before ("l'espace" counts as "espace"), and the typographic apostrophe
-counts as the straight one. Rising terms compare each term's share of items
-with its share in the previous period of the same length, smoothed so that a term seen
-once before and twice now does not top the list.
+counts as the straight one. A term is counted whatever its accents and whether it is
+written as a hashtag (``élisabeth``, ``elisabeth``, ``#elisabeth``: one term), as mentions
+are matched, and is shown as most of its items spell it. Rising terms compare each term's
+share of items with its share in the previous period of the same length, smoothed so that
+a term seen once before and twice now does not top the list.
 """
 
 from __future__ import annotations
@@ -51,10 +53,16 @@ def _names(exclude: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ..
 
 
 def terms_of(text: str, exclude: frozenset[str]) -> set[str]:
-    """The distinct words and two-word phrases of a text worth counting; ``exclude``:
-    normalised names to leave out (one word or several)."""
+    """The distinct words and two-word phrases of a text worth counting, as it spells them;
+    ``exclude``: normalised names to leave out (one word or several)."""
+    return {spelling for spellings in _spellings(text, exclude).values() for spelling in spellings}
+
+
+def _spellings(text: str, exclude: frozenset[str]) -> dict[str, set[str]]:
+    """The terms of a text worth counting, each as the term it counts for (accents folded,
+    a hashtag as its word) -> the spellings the text gives it."""
     # NFKC folds styled letters (𝗚𝘂𝗲𝗿𝗿𝗲, 𝐔𝐊𝐑𝐀𝐈𝐍𝐄: the "bold" some accounts post in) into
-    # plain ones, so they count as the same word; accents stay
+    # plain ones, so they count as the same word; accents stay in the spelling shown
     folded = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
     cleaned = re.sub(r"https?://\S+|@\w+", " ", folded)
     blocked, phrases = _names(exclude)
@@ -66,10 +74,13 @@ def terms_of(text: str, exclude: frozenset[str]) -> set[str]:
         for i in range(len(keys) - len(phrase) + 1):
             if tuple(keys[i : i + len(phrase)]) == phrase:
                 kept[i : i + len(phrase)] = [False] * len(phrase)
-    found = {t for t, keep in zip(tokens, kept, strict=True) if keep}
+    found: dict[str, set[str]] = {}
+    for token, key, keep in zip(tokens, keys, kept, strict=True):
+        if keep:
+            found.setdefault(key, set()).add(token)
     for i, (a, b) in enumerate(itertools.pairwise(tokens)):
-        if kept[i] and kept[i + 1] and a != b:
-            found.add(f"{a} {b}")
+        if kept[i] and kept[i + 1] and keys[i] != keys[i + 1]:
+            found.setdefault(f"{keys[i]} {keys[i + 1]}", set()).add(f"{a} {b}")
     return found
 
 
@@ -102,11 +113,21 @@ def _texts(store: Store, org_id: str, start: datetime, end: datetime) -> list[st
     return [r[1] for r in rows]
 
 
-def _count(texts: Iterable[str], exclude: frozenset[str]) -> Counter[str]:
+def _count(texts: Iterable[str], exclude: frozenset[str]) -> tuple[Counter[str], dict[str, str]]:
+    """The items each term is in, and how it is shown: the spelling most of them use.
+    In a tie, accents win (capitals and styled letters are what lose them), then the word
+    over its hashtag."""
     counts: Counter[str] = Counter()
+    spelt: dict[str, Counter[str]] = {}
     for text in texts:
-        counts.update(terms_of(text, exclude))
-    return counts
+        for key, spellings in _spellings(text, exclude).items():
+            counts[key] += 1
+            spelt.setdefault(key, Counter()).update(spellings)
+    shown = {
+        key: max(used, key=lambda s: (used[s], normalise(s) != s, "#" not in s, s))
+        for key, used in spelt.items()
+    }
+    return counts, shown
 
 
 def topics(
@@ -119,9 +140,10 @@ def topics(
 ) -> Topics:
     """Top and rising terms about ``org`` (default window: 90 days up to its latest item)."""
     org_id = store.org_id(workspace, org)
-    end = end or store.latest_item_day([org_id], mentions=True) or date.today()
+    latest = None if end else store.latest_item_day([org_id], mentions=True)
+    end = end or latest or date.today()
     start = start or first_day(end, DEFAULT_DAYS)
-    check_order(start, end)
+    check_order(start, end, end_by_default=latest is not None)
     window_start, window_end = midnight(start), after(end)
     previous_start = earlier(window_start, window_end - window_start)
     names = {
@@ -133,23 +155,23 @@ def topics(
     exclude = frozenset(names)
     now_texts = _texts(store, org_id, window_start, window_end)
     before_texts = _texts(store, org_id, previous_start, window_start)
-    now, before = _count(now_texts, exclude), _count(before_texts, exclude)
+    (now, shown), (before, _) = _count(now_texts, exclude), _count(before_texts, exclude)
     result = Topics(org, start, end, len(now_texts), len(before_texts))
     n_now, n_before = max(len(now_texts), 1), max(len(before_texts), 1)
     listed = [(t, c) for t, c in now.items() if c >= MIN_ITEMS]
-    for term, count in sorted(listed, key=lambda tc: (-tc[1], tc[0]))[:limit]:
-        result.top.append({"term": term, "items": count, "share": round(count / n_now, 6)})
+    for term, count in sorted(listed, key=lambda tc: (-tc[1], shown[tc[0]]))[:limit]:
+        result.top.append({"term": shown[term], "items": count, "share": round(count / n_now, 6)})
     if before_texts:
         growth = {
             t: ((c + 1) / (n_now + 1)) / ((before.get(t, 0) + 1) / (n_before + 1))
             for t, c in listed
         }
-        for term in sorted(growth, key=lambda t: (-growth[t], t))[:limit]:
+        for term in sorted(growth, key=lambda t: (-growth[t], shown[t]))[:limit]:
             if growth[term] <= 1:
                 break
             result.rising.append(
                 {
-                    "term": term,
+                    "term": shown[term],
                     "items": now[term],
                     "previous": before.get(term, 0),
                     "growth": round(growth[term], 4),

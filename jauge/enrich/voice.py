@@ -75,9 +75,10 @@ _TALK_AND_LABELS = """
 def _window(
     store: Store, ids: list[str], start: date | None, end: date | None
 ) -> tuple[date, date, list[datetime]]:
-    end = end or store.latest_item_day(ids, mentions=True) or date.today()
+    latest = None if end else store.latest_item_day(ids, mentions=True)
+    end = end or latest or date.today()
     start = start or first_day(end, DEFAULT_DAYS)
-    check_order(start, end)
+    check_order(start, end, end_by_default=latest is not None)
     bounds = [midnight(start), after(end)]
     return start, end, bounds
 

@@ -26,6 +26,13 @@ from .spec import LATEST, IndexSpec, load_spec
 
 #: why a row over a window cut short (a period clipped to --from/--to) has no score
 NOT_SCORED = N_("{unit} is not scored: {reason}")
+#: why an organisation without items (one made by `jauge org add` to listen to it, or known
+#: by its web analytics alone) has no index: what only names it is not counted in it
+NO_ITEMS = N_(
+    "it has no items imported as its own or as about it; the items that only name it "
+    "(matched by its dictionary) count in `jauge voice`, not in the index "
+    "(see docs/index-spec.md)"
+)
 
 
 @dataclass
@@ -103,10 +110,13 @@ def difference(a: IndexResult, b: IndexResult, level: float) -> dict[str, Any] |
 MAX_PERIODS = 240
 
 
-def unscored(spec: IndexSpec, panel_id: str, unit: str, request: ScopeRequest) -> IndexResult:
-    """The row of ``unit`` over a window too short for the index (``request``'s days): its
-    scope, no score, no fingerprint, and why in ``warnings``, as a campaign too short is
-    listed; compared with nothing."""
+def unscored(
+    spec: IndexSpec, panel_id: str, unit: str, request: ScopeRequest, reason: str | None = None
+) -> IndexResult:
+    """The row of ``unit`` over a window too short for the index (``request``'s days), or
+    not scored for ``reason`` (English, kept as every warning is): its scope, no score, no
+    fingerprint, and why in ``warnings``, as a campaign too short is listed; compared with
+    nothing."""
     start, end = request.start, request.end
     if start is None or end is None:  # a programming error: only windows with days come here
         raise ValueError(f"{unit}: a window too short has a first and a last day")
@@ -118,7 +128,7 @@ def unscored(spec: IndexSpec, panel_id: str, unit: str, request: ScopeRequest) -
         "from": start.isoformat(),
         "to": end.isoformat(),
     }
-    why = NOT_SCORED.format(unit=unit, reason=SHORT_WINDOW.format(**short))
+    why = NOT_SCORED.format(unit=unit, reason=reason or SHORT_WINDOW.format(**short))
     return IndexResult(spec.version, panel_id, described, None, None, {}, {}, {}, 0.0,
                        [why], {}, "")  # fmt: skip
 
@@ -163,21 +173,25 @@ def compare(
     of those days, each over its own period). A campaign, or a period cut, too short for
     the index is a row without score that says why; so is each organisation over a window
     too short, with ``short_window`` (a report over a short campaign's days), which is
-    otherwise refused as `jauge score` refuses it."""
+    otherwise refused as `jauge score` refuses it. By org, an organisation without items
+    is a row without score too (last, when ``orgs`` is empty: every organisation), saying
+    that it has no index; by period, it is refused."""
     spec = load_spec(version)
     if start is not None and end is not None:
         days.check_order(start, end)
     if by not in ("period", "campaign", "org"):
         raise ConfigError(_("--by takes period, campaign or org, not {value}", value=repr(by)))
-    if not orgs:  # every organisation with items: one known by its web analytics alone has
-        # no index to compare
+    if not orgs:  # every organisation with items; by org, those without come last, listed
+        # without a score (they have no index: see NO_ITEMS)
         orgs = [
             r[0]
             for r in store.con.execute(
-                "SELECT name FROM organisations o WHERE workspace = ? AND EXISTS "
-                "(SELECT 1 FROM content_items c WHERE c.org_id = o.org_id) ORDER BY name",
+                "SELECT name, posting FROM (SELECT name, EXISTS (SELECT 1 FROM content_items c "
+                "WHERE c.org_id = o.org_id) AS posting FROM organisations o WHERE workspace = ?) "
+                "ORDER BY NOT posting, name",
                 [workspace],
             ).fetchall()
+            if r[1] or by == "org"
         ]
     if not orgs:
         raise ConfigError(_("there is no organisation to compare: import data first"))
@@ -188,9 +202,25 @@ def compare(
     def run(unit: str, request: ScopeRequest) -> None:
         units.append((unit, request))
 
+    idle: set[str] = set()  # the units of organisations without items: no index
     if by == "org":
-        window_end = end or max(last for _, last in _item_dates(store, workspace, orgs))
+        lasts = [span[1] if span else None for span in _item_dates(store, workspace, orgs)]
+        idle = {org for org, last in zip(orgs, lasts, strict=True) if last is None}
+        known = [last for last in lasts if last is not None]
+        if not known:  # no window to measure them over, and no index anyway
+            raise ConfigError(
+                _("{org} cannot be compared: {reason}", org=repr(orgs[0]), reason=_(NO_ITEMS))
+                if len(orgs) == 1
+                else _(
+                    "none of {orgs} can be compared: none has items imported as its own or as "
+                    "about it; the items that only name one (matched by its dictionary) count "
+                    "in `jauge voice`, not in the index (see docs/index-spec.md)",
+                    orgs=", ".join(map(repr, orgs)),
+                )
+            )
+        window_end = end or max(known)
         window_start = start or days.first_day(window_end, spec.default_days)
+        days.check_order(window_start, window_end, end_by_default=end is None)
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
     elif by == "campaign":
@@ -214,11 +244,16 @@ def compare(
             raise ConfigError(_("no campaigns to compare: define them with `jauge campaign add`"))
     else:
         spans = _item_dates(store, workspace, orgs)
-        for org, (first_day, last_day) in zip(orgs, spans, strict=True):
+        for org, span in zip(orgs, spans, strict=True):
+            if span is None:
+                raise ConfigError(
+                    _("{org} cannot be compared: {reason}", org=repr(org), reason=_(NO_ITEMS))
+                )
+            first_day, last_day = span
             # periods without a single item have nothing to score: stay within the data
             first = max(start, first_day) if start else first_day
             last = min(end, last_day) if end else last_day
-            found = periods(first, last, every)
+            found = periods(first, last, every) if first <= last else []
             if len(found) > MAX_PERIODS:
                 raise ConfigError(
                     _(
@@ -237,9 +272,17 @@ def compare(
                     ScopeRequest(org=org, start=max(p_start, start or p_start),
                                  end=min(p_end, end or p_end)))  # fmt: skip
 
+        if start is not None and end is None and not units:
+            # --from after every organisation's latest item: as another window would say
+            days.check_order(
+                start, max(last for _, last in filter(None, spans)), end_by_default=True
+            )
+
     def cut_short(request: ScopeRequest) -> bool:
         """A period cut to --from/--to, or (asked for) an organisation's window, too short
-        for the index: listed unscored, never refused."""
+        for the index, or an organisation without items: listed unscored, never refused."""
+        if request.org in idle:
+            return True
         if request.campaign or request.start is None or request.end is None:
             return False
         if by == "org" and not short_window:
@@ -261,7 +304,10 @@ def compare(
     )
     comparison.rows = [
         CompareRow(
-            unit, unscored(spec, panel.panel_id, unit, r) if cut_short(r) else next(measured)
+            unit,
+            unscored(spec, panel.panel_id, unit, r, NO_ITEMS if r.org in idle else None)
+            if cut_short(r)
+            else next(measured),
         )
         for unit, r in units
     ]
@@ -279,9 +325,9 @@ def compare(
     return comparison
 
 
-def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date]]:
-    """The days of each organisation's first and latest items, in one query (a warm-up
-    compares every organisation of a workspace)."""
+def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date] | None]:
+    """The days of each organisation's first and latest items (None for one without any),
+    in one query (a warm-up compares every organisation of a workspace)."""
     spans = {
         key: (first.date(), last.date())
         for key, first, last in store.con.execute(
@@ -295,13 +341,11 @@ def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[dat
     return [spans.get(org.strip().lower()) or _one_org_dates(store, workspace, org) for org in orgs]
 
 
-def _one_org_dates(store: Store, workspace: str, org: str) -> tuple[date, date]:
+def _one_org_dates(store: Store, workspace: str, org: str) -> tuple[date, date] | None:
     """The same for one organisation the query above did not name as written: found as
     everywhere else (or refused, naming the known ones)."""
     first, last = store.con.execute(
         "SELECT min(created_at), max(created_at) FROM content_items WHERE org_id = ?",
         [store.org_id(workspace, org)],
     ).fetchall()[0]
-    if first is None:
-        raise ConfigError(_("{org} has no items yet", org=repr(org)))
-    return first.date(), last.date()
+    return (first.date(), last.date()) if first is not None else None

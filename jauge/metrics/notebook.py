@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..i18n import _, signed_number
+from ..i18n import _, elided, number, signed_number
 from .labels import label, note
 from .spec import load_spec
 
@@ -117,11 +117,14 @@ def index_html(result: IndexResult) -> str:
     scope = result.scope
     what = " / ".join(str(scope[k]) for k in ("org", "account", "campaign") if scope.get(k))
     level = f"{load_spec(result.index_version).level * 100:g}"
-    head = _(
-        "Jauge Index of {what}, {start} to {end}",
-        what=escape(what),
-        start=escape(str(scope["from"])),
-        end=escape(str(scope["to"])),
+    head = elided(
+        _(
+            "Jauge Index of {what}, {start} to {end}",
+            what=escape(what),
+            start=escape(str(scope["from"])),
+            end=escape(str(scope["to"])),
+        ),
+        str(escape(what)),
     )
     if result.score is None:
         figure = escape(_("no score: see the notes below"))
@@ -141,7 +144,7 @@ def index_html(result: IndexResult) -> str:
             _number(r["score"], 1),
             _shown_interval((r["low"], r["high"])) if r["low"] is not None else "",
             _number(r["value"], 3) if r["level"] == "component" else "",
-            _number(r["n"], 0) if r["level"] == "component" else "",
+            number(r["n"], ",.0f") if r["level"] == "component" else "",  # grouped: 1 705
             _number(r["weight"], 2),
         ]
         rows.append(

@@ -122,6 +122,8 @@ def resolve_scope(
             sorted({t.lower() for t in [*(hashtags or []), *(keywords or [])] if t.strip()})
         )
         terms = terms or None
+    # the window's end, when neither --to nor a campaign gave it: said so if --from is after it
+    end_by_default = end is None and not request.campaign
     if end is None:
         end = found[1] if found else store.latest_item_day([org_id])
         if end is None:
@@ -130,7 +132,7 @@ def resolve_scope(
             )
     if start is None:
         start = first_day(end, spec.default_days)
-    check_order(start, end)
+    check_order(start, end, end_by_default=end_by_default)
     described = {
         "org": request.org,
         "account": request.account,

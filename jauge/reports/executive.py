@@ -238,8 +238,8 @@ def gather_figures(
         if handle.campaign_list(org)
         else None,
         "voice": handle.voice(orgs, start=first, end=last).to_dict(),
-        # the organisation's own, the United States by state, as the listening page
-        "regions": handle.regions([org], start=first, end=last, by="state").to_dict(),
+        # the organisation's own, by region, as the listening page shows them
+        "regions": handle.regions([org], start=first, end=last, by="region").to_dict(),
         "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
         "topics": handle.topics(org, start=first, end=last, limit=TOPICS).to_dict(),
         "people": _people(handle, org, first, last, names),

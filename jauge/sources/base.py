@@ -181,7 +181,7 @@ class TabularSource(Source):
             names = _renamed_names(reader.columns, options.mapping)
             if len(set(names)) != len(names):
                 raise _same_name(names)
-            self._check_columns(path, set(names), options)
+            self._check_columns(path, set(names), options, reader)
             fields = self._fields(set(names), options)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
@@ -202,7 +202,7 @@ class TabularSource(Source):
         stream = reader.stream(progress)
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
-            self._check_columns(path, columns, options)
+            self._check_columns(path, columns, options, reader)
             fields = self._fields(columns, options)
             select = build_select(fields, staging.record)
             if options.mapping:
@@ -220,12 +220,12 @@ class TabularSource(Source):
                 batch = _renamed(batch, options.mapping)
                 columns = set(batch.schema.names)
                 if not checked:
-                    self._check_columns(path, columns, options)
+                    self._check_columns(path, columns, options, reader)
                     checked = True
                 fields = self._fields(columns, options)
                 staging.append(batch, build_select(fields, staging.record))
             if not checked and not reader.malformed:
-                self._check_columns(path, set(), options)
+                self._check_columns(path, set(), options, reader)
         settled = settle_readings(staging, fields, path, reader.lines)
         warnings = self.finish(staging, options, path)
         return StageReport(
@@ -235,19 +235,23 @@ class TabularSource(Source):
             warnings=[*reader.warnings, *settled, *warnings],
         )
 
-    def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:
+    def _check_columns(
+        self, path: str, columns: set[str], options: ImportOptions, reader: TabularReader
+    ) -> None:
         missing = [group for group in self.required if pick(columns, *group) is None]
         if missing:
             wanted = "; ".join(" or ".join(repr(c) for c in group) for group in missing)
             found = ", ".join(sorted(c for c in columns if c != "row_no")[:12])
-            raise InputError(
-                path,
-                N_(
-                    "this does not look like a {source} file: it lacks the column(s) {wanted} "
-                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
-                ).format(source=self.name, wanted=wanted, found=found),
-                line=1,
-            )
+            message = N_(
+                "this does not look like a {source} file: it lacks the column(s) {wanted} "
+                "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
+            ).format(source=self.name, wanted=wanted, found=found)
+            if reader.sheet is not None:
+                # a workbook of several sheets: the user sees which one was read
+                message = N_(
+                    "{message} (in the sheet {sheet}, whose header is on row {line})"
+                ).format(message=message, sheet=repr(reader.sheet), line=reader.header_line)
+            raise InputError(path, message, line=reader.header_line)
 
 
 def _same_name(names: list[str]) -> ConfigError:

@@ -31,6 +31,7 @@ from .convert import (
     with_currency,
 )
 from .posts import platform_field
+from .tabular import TabularReader
 from .web_analytics import org_field
 
 SPEND = ("spend", "spent", "cost", "amount spent", "montant dépensé", "dépenses", "coût")
@@ -95,9 +96,11 @@ class CostsCsvSource(TabularSource):
     def recognises(self, columns: set[str]) -> bool:
         return super().recognises(columns) or _spend_in_currency(columns) is not None
 
-    def _check_columns(self, path: str, columns: set[str], options: ImportOptions) -> None:
+    def _check_columns(
+        self, path: str, columns: set[str], options: ImportOptions, reader: TabularReader
+    ) -> None:
         if not _spend_in_currency(columns):
-            super()._check_columns(path, columns, options)
+            super()._check_columns(path, columns, options, reader)
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:
         fields = [org_field(columns, options), platform_field(columns, options, required=False)]

@@ -105,6 +105,7 @@ class CsvReader(TabularReader):
         #: records (and physical lines) before the first data row
         self._header_records = 1
         self._header_lines = 1 + self._preamble
+        self.header_line = 1 + self._preamble
         self._sample = text  # from the header on
         #: the sample is the whole file
         self._whole = len(sample) < SAMPLE_BYTES

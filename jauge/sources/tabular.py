@@ -37,6 +37,10 @@ class TabularReader:
     sha256: str | None = None
     #: what the user should know about how the file was read (kept with the import)
     warnings: list[str] = field(default_factory=list)
+    #: the line (a workbook's row) that names the columns, which errors about them give
+    header_line: int = 1
+    #: the sheet read, for a workbook of several sheets: errors about columns name it
+    sheet: str | None = None
 
     def first_record(self) -> dict[str, str | None] | None:
         """The first row under the header, by column, when it can be read ahead

@@ -55,7 +55,8 @@ class TweetsCsvSource(TabularSource):
     reads = N_(
         "a CSV of tweets or posts mentioning organisations (e.g. Twitter US Airline Sentiment)"
     )
-    example = "jauge import Tweets.csv --source tweets-csv   # one organisation per airline"
+    # a command only: an example is shown as it is written, in every language
+    example = "jauge import Tweets.csv --source tweets-csv"
     required = (("tweet_id", "id"), ("text",))
 
     def fields(self, columns: set[str], options: ImportOptions) -> list[Field]:

@@ -124,14 +124,16 @@ class WorkbookReader(TabularReader):
             raise InputError(
                 str(path), N_("cannot open this Excel file: {reason}").format(reason=exc)
             ) from exc
-        self.sheet, self._header_line, self._rows = self._find_header(layout or SheetLayout())
+        sheet, self._header_line, self._rows = self._find_header(layout or SheetLayout())
+        self.header_line = self._header_line
         #: the sheet's row of each record (rows of empty cells are skipped)
         self._row_lines: list[int] = []
         #: the first row under the header, once read ahead
         self._ahead: tuple[Any, ...] | None = None
         if len(self._book.sheet_names) > 1:
+            self.sheet = sheet
             self.warnings.append(
-                N_("read the sheet {sheet!r} of the workbook").format(sheet=self.sheet)
+                N_("read the sheet {sheet} of the workbook").format(sheet=repr(self.sheet))
             )
 
     def _find_header(self, layout: SheetLayout) -> tuple[str, int, Iterator[tuple[Any, ...]]]:
@@ -161,8 +163,8 @@ class WorkbookReader(TabularReader):
             )
         raise InputError(
             str(self.path),
-            N_("the sheet {sheet!r} is empty: there is nothing to import").format(
-                sheet=names[index]
+            N_("the sheet {sheet} is empty: there is nothing to import").format(
+                sheet=repr(names[index])
             ),
         )
 

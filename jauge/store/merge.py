@@ -166,6 +166,21 @@ def org_id_sql(ws: str, org: str) -> str:
     return sql_id(ws, f"lower(trim({org}))")
 
 
+def _pointer(key: str) -> str:
+    """SQL of a JSON pointer to the key ``key`` (an SQL expression) of an object."""
+    return f"'/' || replace(replace({key}, '~', '~0'), '/', '~1')"
+
+
+#: whether a staged item's ``extra`` gives a value (not null) that its latest snapshot's
+#: does not have: each key is compared on its own, so that one the export lacks is no change
+_EXTRA_CHANGED = (
+    "coalesce(list_bool_or(list_transform(json_keys(s.extra), lambda k: "
+    f"json_extract_string(s.extra, {_pointer('k')}) IS NOT NULL AND "
+    f"json_extract(s.extra, {_pointer('k')}) IS DISTINCT FROM "
+    f"json_extract(l.v.extra, {_pointer('k')}))), false)"
+)
+
+
 class Staging(StageTable):
     """Staged content items (with their authors and metrics), merged into items,
     persons, organisations, accounts, snapshots and annotations."""
@@ -510,9 +525,11 @@ class Staging(StageTable):
         staged = ", ".join(f"s.{m}" for m in METRICS)
         any_metric = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
         latest = ", ".join(f"{c} := {c}" for c in (*METRICS, "extra"))
-        # a value the export does not give (a column it lacks) is unknown, not a change
+        # a value the export does not give (a column it lacks) is unknown, not a change:
+        # so is a key of ``extra`` it lacks, or leaves empty
         changed = " OR ".join(
-            f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM l.v.{c})" for c in (*METRICS, "extra")
+            [f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM l.v.{c})" for c in METRICS]
+            + [_EXTRA_CHANGED]
         )
         snapshot = f"""
             SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,

@@ -260,8 +260,8 @@ async def regions(
     start: From = None,
     end: To = None,
     by: Annotated[
-        Literal["country", "state"],
-        Query(description="Countries, or countries with the United States by state."),
+        Literal["country", "region"],
+        Query(description="Countries, or regions: US states, French regions, Canadian provinces."),
     ] = "country",
 ) -> Response:
     checked_window(start, end)

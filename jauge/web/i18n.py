@@ -18,7 +18,7 @@ from importlib import resources
 
 from starlette.requests import Request
 
-from ..i18n import DEFAULT, LANGUAGES, Wording
+from ..i18n import DEFAULT, LANGUAGES, Wording, elided
 
 __all__ = ["DEFAULT", "LANGUAGES", "catalogue", "negotiate", "translator", "wording"]
 
@@ -75,6 +75,10 @@ def translator(lang: str) -> Callable[..., str]:
 
     def t(key: str, **values: object) -> str:
         text = messages.get(key) or fallback.get(key) or key
-        return text.format(level=interval_level(), **values) if "{" in text else text
+        if "{" not in text:
+            return text
+        said = text.format(level=interval_level(), **values)
+        # French elides "de" before a name that begins with a vowel ("Indice Jauge d'United")
+        return elided(said, *(v for v in values.values() if isinstance(v, str)), lang=lang)
 
     return t

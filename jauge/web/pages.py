@@ -343,7 +343,8 @@ async def compare(
     orgs = await _org_names(ctx)
     posting = await _with_posts(ctx, orgs)
     asked = [o for o in (org or []) if o]
-    # organisations without posts have no index: left out and named (the CLI skips them)
+    # organisations without posts have no index: left out and named, with where to import
+    # them (the CLI lists them without a score, its note saying why)
     idle = {_lower(o) for o in orgs} - {_lower(o) for o in posting}
     without = [o for o in asked or orgs if _lower(o) in idle]
     chosen = [o for o in asked if o not in without] or (posting if by == "org" else posting[:1])
@@ -494,7 +495,7 @@ async def listening(
     voice = (await api.voice_of(ctx, orgs, *window)).data
     # no mentions of anyone: a sentence says so, not a chart of empty bars
     heard = any(o["mentions"] for o in voice["orgs"])
-    regions = (await api.regions_of(ctx, [org], *window, by="state")).data
+    regions = (await api.regions_of(ctx, [org], *window, by="region")).data
     places = shown_regions(regions, i18n.negotiate(request), REGIONS_SHOWN)
     return render(
         request,

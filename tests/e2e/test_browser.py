@@ -184,7 +184,7 @@ def test_the_interface_in_french(browser_page):
     page.click(".langs >> text=FR")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert "Indice Jauge de" in page.locator("h1").first.inner_text()
+    assert "Indice Jauge d'American" in page.locator("h1").first.inner_text()
     wait_for_chart(page, "trend-spec")
     page.click("nav.main >> text=Sources")
     assert "Votre rôle (lecteur)" in page.content()
