@@ -205,3 +205,27 @@ def test_the_python_api_and_the_web_refuse_it_in_their_words(
     said = error["message"]
     assert "when To (field to) is empty, a window ends on the day of the latest item" in said
     assert "--" not in error["message"]
+
+
+def test_score_says_why_an_organisation_only_listened_to_has_no_index(
+    medias: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run("score", "--org", "Le Monde", "--db", str(medias), "--format", "json")
+    message = json.loads(out)["error"]["message"]
+    assert code == 1 and message.startswith("'Le Monde' cannot be scored: it has no items")
+    assert "count in `jauge voice`, not in the index" in message
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    code, out, _ = run("score", "--org", "Le Monde", "--db", str(medias), "--format", "json")
+    assert "impossible de calculer l'indice de 'Le Monde'" in json.loads(out)["error"]["message"]
+
+
+def test_the_french_breakdown_writes_negative_values_with_a_minus_sign(
+    airlines: tuple[Path, date], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _latest = airlines
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    code, out, err = run("score", "--org", "United", "--db", str(db))
+    assert code == 0, err
+    # United's net sentiment is negative: the breakdown writes it as French does
+    row = next(line for line in out.splitlines() if "Tonalité nette" in line)
+    assert "\u2212" in row and not any(f"-{d}" in row for d in "0123456789")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, elided, number
+from ..i18n import N_, _, elided, number, signed_number
 from .options import (
     day,
     db_option,
@@ -131,7 +131,8 @@ PERIODS = [N_("month"), N_("quarter")]
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
-    return number(x, f".{digits}f")
+    # a negative value (net sentiment) with the minus sign French writes, as the notebook
+    return signed_number(x, f".{digits}f")
 
 
 def _interval(iv: Any) -> str:

@@ -21,18 +21,13 @@ from ..store.duckdb_store import Store
 from .index import _interval, compute_many
 from .panels_store import reference_panel
 from .result import IndexResult, rounded
-from .scope import SHORT_WINDOW, ScopeRequest, too_short
+from .scope import NO_ITEMS, SHORT_WINDOW, ScopeRequest, too_short
 from .spec import LATEST, IndexSpec, load_spec
 
 #: why a row over a window cut short (a period clipped to --from/--to) has no score
 NOT_SCORED = N_("{unit} is not scored: {reason}")
 #: why an organisation without items (one made by `jauge org add` to listen to it, or known
 #: by its web analytics alone) has no index: what only names it is not counted in it
-NO_ITEMS = N_(
-    "it has no items imported as its own or as about it; the items that only name it "
-    "(matched by its dictionary) count in `jauge voice`, not in the index "
-    "(see docs/index-spec.md)"
-)
 
 
 @dataclass

@@ -20,6 +20,13 @@ SHORT_WINDOW = N_(
     "has {days} (it measures slow things: relationships, returns)"
 )
 
+#: why an organisation has no index: said by `jauge score` and `jauge compare`
+NO_ITEMS = N_(
+    "it has no items imported as its own or as about it; the items that only name it "
+    "(matched by its dictionary) count in `jauge voice`, not in the index "
+    "(see docs/index-spec.md)"
+)
+
 
 def too_short(spec: IndexSpec, start: date, end: date) -> dict[str, Any] | None:
     """The values of :data:`SHORT_WINDOW` when ``start``..``end`` (inclusive) is shorter
@@ -128,7 +135,7 @@ def resolve_scope(
         end = found[1] if found else store.latest_item_day([org_id])
         if end is None:
             raise ConfigError(
-                _("{org} has no items yet: import some data first", org=repr(request.org))
+                _("{org} cannot be scored: {reason}", org=repr(request.org), reason=_(NO_ITEMS))
             )
     if start is None:
         start = first_day(end, spec.default_days)
