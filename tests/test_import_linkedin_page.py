@@ -375,3 +375,23 @@ def test_a_later_export_without_a_column_adds_no_snapshot(
         write_csv(tmp_path / "c.csv", moved), "linkedin-page", org="Le Monde"
     )
     assert third.files[0].snapshots == 2
+
+
+def test_a_narrower_export_keeps_the_texts_it_does_not_give(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    items = posts()
+    first = write_csv(tmp_path / "a.csv", items)
+    assert handle.import_file(first, "linkedin-page", org="Le Monde").ok
+    records = list(csv.reader(io.StringIO(first.read_text(encoding="utf-8"))))
+    kept = [i for i, name in enumerate(records[1]) if name != "Post title"]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [records[0]] + [[r[i] for i in kept] for r in records[1:]]
+    )
+    later = tmp_path / "no titles.csv"
+    later.write_text(out.getvalue(), encoding="utf-8")
+    again = handle.import_file(later, "linkedin-page", org="Le Monde")
+    assert again.ok and again.to_dict()["unchanged"] == len(items)
+    texts = {r["native_id"]: r["text"] for r in handle.items.to_pylist()}
+    assert texts == {f"urn:li:activity:{p['id']}": p["text"] for p in items}

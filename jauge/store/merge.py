@@ -70,9 +70,11 @@ _TEMP_TABLES = (
 
 def _merged(field: str, stored: str) -> str:
     """SQL of an item field after the merge: the staged row's value (``s``), except for
-    what says whose the item is when the staged row knows less of it than ``stored``."""
+    what says whose the item is when the staged row knows less of it than ``stored``, and
+    for a value the staged row does not give (a column its file lacks, an empty cell),
+    which keeps the known one: a narrower export never erases a text or a link."""
     if field not in _OWNERSHIP_FIELDS:
-        return f"s.{field}"
+        return f"coalesce(s.{field}, {stored}.{field})"
     knows_less = (
         f"{stored}.org_id IS NOT NULL AND (s.org_id IS NULL OR (s.org_id = {stored}.org_id "
         f"AND s.account_id IS NULL AND {stored}.account_id IS NOT NULL))"
