@@ -118,7 +118,7 @@ def _names(values: dict[str, object]) -> list[str]:
     return [v for v in values.values() if isinstance(v, str)]
 
 
-def localised(text: str, names: Callable[[str], str] | None = None) -> str:
+def localised(text: str, names: Callable[[str], str] | None = None, *, days: bool = False) -> str:
     """``text``, a message made in English and kept (an index result's warnings, an
     import's notes), in the current language: its template is recognised among the
     catalogued messages and its values are carried over (themselves localised).
@@ -126,29 +126,35 @@ def localised(text: str, names: Callable[[str], str] | None = None) -> str:
     indicator's name): a single-word value goes through it, in every language."""
     lang = language()
     messages, wording = catalogue(lang), _wording.get()
-    if not messages and not wording and names is None:
+    if not messages and not wording and names is None and not days:
         return text
     if text in messages or text in wording:
         return _said(text, lang)
     # in English, only a message worded otherwise (or naming identifiers) changes
-    only_worded = not messages and names is None
+    only_worded = not messages and names is None and not days
     for pattern, english in _templates():
         if only_worded and english not in wording:
             continue
         found = pattern.fullmatch(text)
         if found:
-            values = {k: _value(v, names) for k, v in found.groupdict().items()}
+            values = {k: _value(v, names, days) for k, v in found.groupdict().items()}
             return _said(english, lang).format(**values)
     return text
 
 
-def _value(value: str, names: Callable[[str], str] | None) -> str:
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _value(value: str, names: Callable[[str], str] | None, days: bool = False) -> str:
     """A value carried over into a localised message. A sentence may be a kept message
     too (a reason); single words, alone or listed ("a, b"), are data (names,
-    identifiers): left as they are, or named by ``names``."""
+    identifiers): left as they are, or named by ``names``. With ``days``, a day (ISO
+    8601) is written as people read it (:func:`day`), as pages write days."""
+    if days and _ISO_DAY.fullmatch(value):
+        return day(value)
     words = value.split(", ")
     if any(not word or " " in word for word in words):
-        return localised(value, names)
+        return localised(value, names, days=days)
     return ", ".join(map(names, words)) if names else value
 
 

@@ -306,10 +306,13 @@ def compare(
         )
         for unit, r in units
     ]
+    # organisations change from the first one with a score (one named first may have none:
+    # no items, or none in these days), periods and campaigns from the row above
+    base = next((r for r in comparison.rows if r.result.score is not None), None)
     for i, row in enumerate(comparison.rows):
-        if i == 0:
+        if i == 0 or row is base:
             continue
-        previous = comparison.rows[0] if by == "org" else comparison.rows[i - 1]
+        previous = (base or comparison.rows[0]) if by == "org" else comparison.rows[i - 1]
         # periods and campaigns change from the row above, of the same organisation
         if by != "org" and previous.result.scope["org"] != row.result.scope["org"]:
             continue

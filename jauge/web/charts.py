@@ -320,7 +320,8 @@ def sentiment_over_time(
                 "axis": {
                     "format": day_format,
                     "values": [p["period"] for p in points],
-                    "labelOverlap": True,
+                    # a narrow screen drops the days that would overlap (a phone's width)
+                    "labelOverlap": "greedy",
                 },
             },
             "x2": {"field": "end"},
@@ -411,13 +412,27 @@ def regions(places: list[dict[str, Any]], t: T) -> Spec:
         data={"values": values},
         mark={"type": "bar"},
         encoding={
-            "y": {"field": "region", "type": "nominal", "sort": "-x", "title": None},
-            "x": {"field": "mentions", "type": "quantitative", "title": t("chart.mentions")},
+            # long names are cut (the tooltip and the table give them whole), and the legend
+            # goes under the bars: on a phone's width the bars keep the room
+            "y": {
+                "field": "region",
+                "type": "nominal",
+                "sort": "-x",
+                "title": None,
+                "axis": {"labelLimit": 130},
+            },
+            "x": {
+                "field": "mentions",
+                "type": "quantitative",
+                "title": t("chart.mentions"),
+                "axis": {"tickCount": 4},
+            },
             "color": {
                 "field": "net",
                 "type": "quantitative",
                 "scale": {"domain": [-100, 100], "scheme": "redblue"},
                 "title": t("listening.net"),
+                "legend": {"orient": "bottom", "direction": "horizontal", "gradientLength": 120},
             },
             "tooltip": [
                 {"field": "region", "title": t("listening.region")},

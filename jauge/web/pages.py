@@ -112,7 +112,7 @@ def render(
             "number": functools.partial(number, lang=lang),
             "day": functools.partial(day, lang=lang),
             "org_options": options.options,
-            "localised": localised,
+            "localised": functools.partial(localised, days=True),
             "label": labels.label,
             "note": labels.note,
             "org_suggestions": options.suggestions,
@@ -347,7 +347,11 @@ async def compare(
     # them (the CLI lists them without a score, its note saying why)
     idle = {_lower(o) for o in orgs} - {_lower(o) for o in posting}
     without = [o for o in asked or orgs if _lower(o) in idle]
-    chosen = [o for o in asked if o not in without] or (posting if by == "org" else posting[:1])
+    chosen = [o for o in asked if o not in without]
+    if not asked:  # as the menu opens it: every organisation with posts, or the first one
+        chosen = posting if by == "org" else posting[:1]
+    # only organisations without posts asked for: nothing is compared, and the line under
+    # the table says why (not the others, which nobody asked for)
     if by == "org":
         long_enough(start, end, version)
     t = translator_of(request)
@@ -369,6 +373,7 @@ async def compare(
         ctx,
         orgs=orgs,
         chosen=chosen,
+        selected=chosen or asked,
         without_posts=without,
         by=by,
         every=every,
