@@ -69,3 +69,16 @@ def test_the_regions_chart_keeps_room_for_its_bars_and_the_table_says_it_is_cut(
     )
     assert len(every.regions) > len(rows) == 12
     assert "The 12 regions with the most mentions" in text(page)
+
+
+def test_the_value_page_draws_no_funnel_without_web_analytics(
+    app_client: TestClient, web_store: WebStore
+) -> None:
+    from .test_web_pages import login
+
+    login(app_client, web_store.email("viewer"))
+    # United has posts (reach) but no sessions: the page has its table, not an empty chart
+    page = app_client.get("/value", params={"org": "United"}).text
+    assert page.count("<table") >= 1 and 'id="funnel-spec"' not in page
+    brand = app_client.get("/value", params={"org": "Cosmetics brand"}).text
+    assert 'id="funnel-spec"' in brand  # the brand's site traffic is in the store

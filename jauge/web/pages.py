@@ -575,8 +575,10 @@ async def value(
         report=report,
         # negative amounts and returns written as the reports write them (U+2212 in French)
         number=functools.partial(signed_number, lang=i18n.negotiate(request)),
+        # no sessions nor conversions anywhere (no web analytics): a chart of empty bars
+        # would say nothing the table and its note do not
         funnel_chart=charts.value_funnel(_named_other(report["platforms"], t), t)
-        if report["platforms"]
+        if any(p["sessions"] or p["conversions"] for p in report["platforms"])
         else None,
         returns_chart=charts.campaign_returns(
             [{**c, "name": c["label"]} for c in report["campaigns"]], t
