@@ -364,8 +364,14 @@ def test_a_later_export_without_a_column_adds_no_snapshot(
     later = tmp_path / "b.csv"
     later.write_text(out.getvalue(), encoding="utf-8")
     again = handle.import_file(later, "linkedin-page", org="Le Monde")
-    # the items take the later file's fields (docs/sources.md), not a snapshot more
+    # nothing it gives differs: no snapshot, no update, and the post types stay known
     assert again.ok and again.files[0].snapshots == 0
+    assert again.to_dict()["unchanged"] == len(items)
+    kept = handle.sql(
+        "SELECT count(*) AS n FROM content_items WHERE json_extract_string(extra, '$.post_type') "
+        "IN ('Organic', 'Sponsored') AND json_extract_string(extra, '$.follows') = '0'"
+    ).to_pylist()[0]["n"]
+    assert kept == len(items)
     assert handle.sql("SELECT count(*) AS n FROM metric_snapshots").to_pylist()[0]["n"] == len(
         items
     )

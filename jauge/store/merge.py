@@ -73,6 +73,8 @@ def _merged(field: str, stored: str) -> str:
     what says whose the item is when the staged row knows less of it than ``stored``, and
     for a value the staged row does not give (a column its file lacks, an empty cell),
     which keeps the known one: a narrower export never erases a text or a link."""
+    if field == "extra":
+        return _merged_extra(stored)
     if field not in _OWNERSHIP_FIELDS:
         return f"coalesce(s.{field}, {stored}.{field})"
     knows_less = (
@@ -80,6 +82,24 @@ def _merged(field: str, stored: str) -> str:
         f"AND s.account_id IS NULL AND {stored}.account_id IS NOT NULL))"
     )
     return f"CASE WHEN {knows_less} THEN {stored}.{field} ELSE s.{field} END"
+
+
+def _merged_extra(stored: str) -> str:
+    """SQL of an item's ``extra`` after the merge: the stored object's keys, in their order,
+    each with the staged value where the staged row gives one, then the staged row's new
+    keys: a key the staged row lacks or leaves empty keeps its value (a newer export
+    without a column does not erase the post type it gave), and a file that gives the same
+    values gives the same object, to the letter (no update is counted)."""
+    as_map = "json_transform({0}, '\"MAP(VARCHAR, JSON)\"')"
+    known, given = as_map.format(f"{stored}.extra"), as_map.format("s.extra")
+    laid_over = (
+        f"to_json(map_from_entries(list_transform(map_entries({known}), lambda e: "
+        f"struct_pack(key := e.key, value := coalesce({given}[e.key], e.value))) || "
+        f"list_filter(map_entries({given}), lambda e: NOT list_contains(map_keys({known}), "
+        "e.key) AND e.value IS NOT NULL)))"
+    )
+    objects = f"json_type(s.extra) = 'OBJECT' AND json_type({stored}.extra) = 'OBJECT'"
+    return f"CASE WHEN {objects} THEN {laid_over} ELSE coalesce(s.extra, {stored}.extra) END"
 
 
 def _id_expressions(ws: str) -> dict[str, str]:
