@@ -12,7 +12,6 @@ import hashlib
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -31,6 +30,8 @@ HEADER_SEARCH_ROWS = 10
 #: the first bytes of an .xlsx file (a ZIP archive) and of an .xls one (an OLE2 compound file)
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: what stands for a character a reader could not decode
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True)
@@ -73,35 +74,30 @@ class _OpenpyxlBook:
         self._book.close()
 
 
-class _XlrdBook:
-    """An .xls workbook (Excel 97-2003), read by xlrd, its cells as openpyxl gives them:
-    None where empty, datetimes for dates, floats for numbers."""
+class _CalamineBook:
+    """An .xls workbook (Excel 97-2003), read by calamine, its cells as openpyxl gives them
+    (an empty cell is ""). A writer may put the two halves of a character outside Unicode's
+    first plane (an emoji, a bold letter) in two records of the file: xlrd then refuses the
+    whole file, calamine reads it with the character replaced (U+FFFD), which the import
+    says."""
 
     def __init__(self, path: Path) -> None:
-        import xlrd  # only when an XLS file is read
+        from python_calamine import CalamineWorkbook  # only when an XLS file is read
 
-        self._xlrd = xlrd
-        self._book = xlrd.open_workbook(str(path), on_demand=True)
-        self.sheet_names = list(self._book.sheet_names())
+        self._book = CalamineWorkbook.from_path(str(path))
+        self.sheet_names = list(self._book.sheet_names)
 
     def rows(self, index: int) -> Iterator[tuple[Any, ...]]:
-        sheet = self._book.sheet_by_index(index)
-        for r in range(sheet.nrows):
-            yield tuple(self._value(cell) for cell in sheet.row(r))
-
-    def _value(self, cell: Any) -> Any:
-        xlrd = self._xlrd
-        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-            return None
-        if cell.ctype == xlrd.XL_CELL_DATE:
-            moment: datetime = xlrd.xldate.xldate_as_datetime(cell.value, self._book.datemode)
-            return moment
-        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-            return bool(cell.value)
-        return cell.value
+        sheet = self._book.get_sheet_by_index(index)
+        # the sheet's cells start at its first non-empty one: rows and columns before it
+        # are given back, so that rows keep their numbers
+        first_row, first_column = sheet.start or (0, 0)
+        yield from ((),) * first_row
+        for row in sheet.iter_rows():
+            yield ("",) * first_column + tuple(row)
 
     def close(self) -> None:
-        self._book.release_resources()
+        self._book.close()
 
 
 def is_workbook(head: bytes) -> bool:
@@ -119,8 +115,8 @@ class WorkbookReader(TabularReader):
         with path.open("rb") as f:
             xls = f.read(len(XLS_MAGIC)) == XLS_MAGIC
         try:
-            self._book: _Book = _XlrdBook(path) if xls else _OpenpyxlBook(path)
-        except Exception as exc:  # openpyxl and xlrd raise many kinds for a broken file
+            self._book: _Book = _CalamineBook(path) if xls else _OpenpyxlBook(path)
+        except Exception as exc:  # openpyxl and calamine raise many kinds for a broken file
             raise InputError(
                 str(path), N_("cannot open this Excel file: {reason}").format(reason=exc)
             ) from exc
@@ -130,6 +126,8 @@ class WorkbookReader(TabularReader):
         self._row_lines: list[int] = []
         #: the first row under the header, once read ahead
         self._ahead: tuple[Any, ...] | None = None
+        #: cells with characters that could not be decoded (see :class:`_CalamineBook`)
+        self._unreadable = 0
         if len(self._book.sheet_names) > 1:
             self.sheet = sheet
             self.warnings.append(
@@ -209,12 +207,24 @@ class WorkbookReader(TabularReader):
         if progress:
             progress(self.path.stat().st_size)
         self._book.close()
+        if self._unreadable:
+            self.warnings.append(
+                N_(
+                    "{count} cell(s) held characters the workbook splits between two of its "
+                    "records (an emoji, a bold letter), which cannot be read back: each is "
+                    "shown as �"
+                ).format(count=self._unreadable)
+            )
 
     def _batch(self, rows: list[tuple[Any, ...]], first: int) -> pa.RecordBatch:
         arrays = [
             pa.array([_cell_text(r[i]) if i < len(r) else None for r in rows], pa.string())
             for i in range(len(self.columns))
         ]
+        # what an .xls reader could not decode it replaces: said once the file is read
+        self._unreadable += sum(
+            1 for r in rows for v in r if isinstance(v, str) and REPLACEMENT in v
+        )
         return with_row_numbers(pa.RecordBatch.from_arrays(arrays, names=self.columns), first)
 
     def lines(self, row_nos: Iterable[int]) -> dict[int, int]:
