@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -662,3 +663,26 @@ def test_the_index_says_how_many_threads_flagged_accounts_started(gamed) -> None
     assert said in after.warnings
     assert not any("thread(s) started by" in w for w in gamed["before"]["pod"].warnings)
     assert not any("thread(s) started by" in w for w in gamed["after"]["base"].warnings)
+
+
+def test_the_people_table_csv_and_person_say_who_was_weighed_down(gamed) -> None:  # type: ignore[no-untyped-def]
+    # QA "community" F1: the JSON said it, the table and CSV did not, so a weighed-down
+    # person sank with nothing to say why
+    from jauge.cli.main import cli
+
+    db = ("--db", str(gamed["db"]))
+    runner = CliRunner()
+    rows = runner.invoke(cli, ["people", "--org", "pod", "--limit", "500", "--format", "csv", *db])
+    assert rows.exit_code == 0, rows.output
+    listed = list(csv.DictReader(io.StringIO(rows.output)))
+    assert list(listed[0])[-1] == "authenticity"
+    weights = {r["handle"]: float(r["authenticity"]) for r in listed}
+    assert all(weights[h] == 0.0 for h in POD) and max(weights.values()) == 1.0
+    table = runner.invoke(cli, ["people", "--org", "pod", "--limit", "500", *db]).output
+    member = next(line for line in table.splitlines() if line.startswith(POD[0]))
+    assert member.rstrip().endswith("0.00 ⚑")
+    shown = runner.invoke(cli, ["person", "show", POD[0], "--org", "pod", *db]).output
+    assert "weighed down by `jauge integrity` to 0.00:" in " ".join(shown.split())
+    assert "engages within minutes of posting, on the same posts, as a group" in " ".join(
+        shown.split()
+    )

@@ -27,6 +27,7 @@ LABELS = {
     "network_position": N_("network position"),
     "sentiment": N_("sentiment"),
     "followers": N_("followers"),
+    "authenticity": N_("authenticity"),
 }
 
 GRAPH_EPILOG = """
@@ -186,7 +187,8 @@ def people_command(
         return
     from jauge.community.people import DIMENSIONS
 
-    columns = ("handle", "platform", *DIMENSIONS, "followers")
+    # authenticity: why someone `jauge integrity` weighed down comes after everyone else
+    columns = ("handle", "platform", *DIMENSIONS, "followers", "authenticity")
     if fmt == "csv":
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
@@ -231,6 +233,8 @@ def _person_cells(r: dict[str, Any]) -> dict[str, str]:
         "network_position": number(r["network_position"], ".2f"),
         "sentiment": number(r["sentiment"], "+.2f"),
         "followers": number(r["followers"], ","),
+        # 1.00 for most: a lower weight is marked, since it moves the person down the list
+        "authenticity": number(r["authenticity"], ".2f") + (" ⚑" if r["authenticity"] < 1 else ""),
     }
 
 
@@ -298,6 +302,17 @@ def show_command(
             literal(org),
         )
     )
+    if (assessed := data.get("authenticity")) and assessed["weight"] < 1:
+        from jauge.integrity.profile import description
+
+        # what `jauge integrity` made of them: a false positive shows, and can be argued
+        out.print(
+            _(
+                "weighed down by `jauge integrity` to {weight}: {signals}",
+                weight=number(assessed["weight"], ".2f"),
+                signals="; ".join(_(description(s)) for s in assessed["signals"] or []),
+            )
+        )
     table = new_table()
     for c in (_("from"), _("to"), _("items"), _("interactions"), _("net sentiment")):
         table.add_column(c)
