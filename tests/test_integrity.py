@@ -604,6 +604,19 @@ def test_forgetting_a_pod_before_any_assessment_does_not_shield_it(gamed, tmp_pa
     assert len(report.groups) == 1 and len(report.groups[0].members) == len(POD)
     assert [w["weight"] for w in weights] == [0.0] * len(POD)
     assert after == pytest.approx(gamed["after"]["pod"].score)
+    # each forgotten member named by their pseudonym, as the table and the groups name them
+    # (QA "community" F2: the JSON gave them no handle), in the report and as stored
+    listed = json.loads(
+        runner.invoke(
+            cli, ["integrity", "--db", str(db), "--limit", "1000", "--format", "json"]
+        ).output
+    )
+    pod = [a for a in listed["accounts"] if a["group_id"]]
+    assert len(pod) == len(POD) and all(a["handle"] == a["person_id"] for a in pod)
+    assert all(a["handle"].startswith("p-") for a in pod)
+    with jauge.open(db) as j:
+        stored = [a for a in j.assessment(limit=1000)["accounts"] if a["group_id"]]
+    assert stored and all(a["handle"] == a["person_id"] for a in stored)
 
 
 def test_integrity_says_who_acts_in_lockstep(gamed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -686,3 +699,36 @@ def test_the_people_table_csv_and_person_say_who_was_weighed_down(gamed) -> None
     assert "engages within minutes of posting, on the same posts, as a group" in " ".join(
         shown.split()
     )
+
+
+def test_a_blank_description_is_no_bio_whatever_its_space(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    # QA "community" F4: a real human of the Cresci E13 set (ravas8a, in
+    # ../shared/data/cresci-2015-fake-followers) describes themselves with one ideographic
+    # space, which is no bio
+    rows = []
+    for n, (name, description) in enumerate(
+        [("ravas8a", "\u3000"), ("blank_ascii", "   "), ("said", "Milano, musica e calcio")]
+    ):
+        rows.append(
+            {
+                "tweet_id": str(5_000_000 + n),
+                "airline": "United",
+                "name": name,
+                "text": "@united real text",
+                "tweet_created": "2015-02-24 11:35:52 -0800",
+                "user_description": description,
+            }
+        )
+    path = tmp_path / "tweets.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    assert handle.import_file(path, "tweets-csv").ok
+    bios = {
+        r["handle"]: r["has_bio"]
+        for r in handle.sql("SELECT handle, has_bio FROM persons").to_pylist()
+    }
+    assert bios == {"ravas8a": False, "blank_ascii": False, "said": True}

@@ -182,7 +182,8 @@ def assess(
             AssessedPerson(
                 shown.get(r["person_id"], r["person_id"]),
                 r["platform"],
-                r["handle"],
+                # a forgotten person by their pseudonym, as the table and groups name them
+                r["handle"] or shown.get(r["person_id"]),
                 r["weight"],
                 r["p_inauthentic"],
                 r["signals"],
@@ -227,7 +228,12 @@ def latest_assessment(store: Store, workspace: str, *, limit: int = 20) -> dict[
     ).to_arrow_table()
     shown = _shown_ids(store, workspace, accounts.column("person_id").to_pylist())
     listed = [
-        {**a, "person_id": shown.get(a["person_id"], a["person_id"])} for a in accounts.to_pylist()
+        {
+            **a,
+            "person_id": shown.get(a["person_id"], a["person_id"]),
+            "handle": a["handle"] or shown.get(a["person_id"]),
+        }
+        for a in accounts.to_pylist()
     ]
     return {
         "method": method,

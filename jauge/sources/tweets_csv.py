@@ -98,7 +98,12 @@ class TweetsCsvSource(TabularSource):
             has_avatar = flag("author_has_avatar", default_picture, negate=True)
             fields.append(replace(has_avatar, sql=f"coalesce({has_avatar.sql}, true)"))
         if bio := pick(columns, "description", "user_description"):
-            fields.append(expr("author_has_bio", f"nullif(trim({col(bio)}), 'NULL') IS NOT NULL"))
+            # blank is no bio, whatever the space (an ideographic one, U+3000, in a real
+            # Cresci profile); nor is the "NULL" some exports write
+            said = col(bio)
+            blank = f"regexp_matches({said}, '^[\\s\\pZ]*$')"
+            has_bio = f"coalesce(NOT {blank} AND trim({said}) != 'NULL', false)"
+            fields.append(expr("author_has_bio", has_bio))
         if location := pick(columns, "tweet_location", "user_location", "location"):
             fields.append(text("author_location", location))
         if shares := pick(columns, "retweet_count", "retweets"):
