@@ -146,6 +146,23 @@ def write_csv(path: Path, items: list[dict[str, Any]]) -> Path:
     return path
 
 
+def without_column(path: Path, column: str, to: Path, emptied: str | None = None) -> Path:
+    """The CSV export at ``path`` without ``column`` (and with ``emptied`` left empty), as
+    a narrower export of the same posts."""
+    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = records[1]  # under the notes
+    if emptied is not None:
+        for record in records[2:]:
+            record[header.index(emptied)] = ""
+    kept = [i for i, name in enumerate(header) if name != column]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(
+        [records[0]] + [[r[i] for i in kept] for r in records[1:]]
+    )
+    to.write_text(out.getvalue(), encoding="utf-8")
+    return to
+
+
 def stored(handle: jauge.Jauge) -> dict[str, dict[str, Any]]:
     return {
         r["native_id"]: r
@@ -352,17 +369,7 @@ def test_a_later_export_without_a_column_adds_no_snapshot(
     items = posts()
     first = write_csv(tmp_path / "a.csv", items)
     assert handle.import_file(first, "linkedin-page", org="Le Monde").ok
-    records = list(csv.reader(io.StringIO(first.read_text(encoding="utf-8"))))
-    kept = [i for i, name in enumerate(records[1]) if name != "Post type"]
-    follows = records[1].index("Follows")
-    for record in records[2:]:
-        record[follows] = ""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(
-        [records[0]] + [[r[i] for i in kept] for r in records[1:]]
-    )
-    later = tmp_path / "b.csv"
-    later.write_text(out.getvalue(), encoding="utf-8")
+    later = without_column(first, "Post type", tmp_path / "b.csv", emptied="Follows")
     again = handle.import_file(later, "linkedin-page", org="Le Monde")
     # nothing it gives differs: no snapshot, no update, and the post types stay known
     assert again.ok and again.files[0].snapshots == 0
@@ -389,14 +396,7 @@ def test_a_narrower_export_keeps_the_texts_it_does_not_give(
     items = posts()
     first = write_csv(tmp_path / "a.csv", items)
     assert handle.import_file(first, "linkedin-page", org="Le Monde").ok
-    records = list(csv.reader(io.StringIO(first.read_text(encoding="utf-8"))))
-    kept = [i for i, name in enumerate(records[1]) if name != "Post title"]
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(
-        [records[0]] + [[r[i] for i in kept] for r in records[1:]]
-    )
-    later = tmp_path / "no titles.csv"
-    later.write_text(out.getvalue(), encoding="utf-8")
+    later = without_column(first, "Post title", tmp_path / "no titles.csv")
     again = handle.import_file(later, "linkedin-page", org="Le Monde")
     assert again.ok and again.to_dict()["unchanged"] == len(items)
     texts = {r["native_id"]: r["text"] for r in handle.items.to_pylist()}

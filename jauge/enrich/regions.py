@@ -21,7 +21,7 @@ from ..errors import ConfigError
 from ..i18n import _
 from ..store.duckdb_store import Store
 from .places import GAZETTEER, Place, place_at, place_of
-from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_voice
+from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_ids, org_voice
 
 #: how places are grouped: countries, or countries by their regions where jauge knows them
 #: (US states, French regions, Canadian provinces: see :mod:`.places`)
@@ -69,11 +69,9 @@ def regions(
 ) -> Regions:
     """Mentions of the organisations per place over a window (default: the 90 days up to the
     latest item about any of them), most mentions first."""
-    if not orgs:
-        raise ConfigError(_("name the organisations to compare with --org (at least one)"))
     if by not in GROUPINGS:
         raise ConfigError(_("by: choose country or region, not {value}", value=repr(by)))
-    ids = {org: store.org_id(workspace, org) for org in orgs}
+    ids = org_ids(store, workspace, orgs)
     marks = ", ".join("?" for _ in ids)
     start, end, window = _window(store, list(ids.values()), start, end)
     rows = store.con.execute(

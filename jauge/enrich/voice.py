@@ -83,6 +83,13 @@ def _window(
     return start, end, bounds
 
 
+def org_ids(store: Store, workspace: str, orgs: list[str]) -> dict[str, str]:
+    """Each named organisation's id (at least one, each known to the workspace)."""
+    if not orgs:
+        raise ConfigError(_("name the organisations to compare with --org (at least one)"))
+    return {org: store.org_id(workspace, org) for org in orgs}
+
+
 def share_of_voice(
     store: Store,
     workspace: str,
@@ -92,9 +99,7 @@ def share_of_voice(
 ) -> Voice:
     """Share of voice and net sentiment per organisation over a window (default: the 90
     days up to the latest item about any of them)."""
-    if not orgs:
-        raise ConfigError(_("name the organisations to compare with --org (at least one)"))
-    ids = {org: store.org_id(workspace, org) for org in orgs}
+    ids = org_ids(store, workspace, orgs)
     marks = ", ".join("?" for _ in ids)
     start, end, window = _window(store, list(ids.values()), start, end)
     rows = store.con.execute(
