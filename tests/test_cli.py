@@ -230,7 +230,8 @@ def test_tables_keep_every_value_whole_in_a_file_and_fit_a_narrow_terminal(
     assert max(map(len, lines)) <= 80
     rows = [line.split() for line in lines if line.split() and line.split()[0] in handles]
     assert [r[0] for r in rows] == handles
-    assert all(r[-4].endswith("%") for r in rows)  # topical relevance, whole
+    # topical relevance, whole (then network position, sentiment, followers, authenticity)
+    assert all(r[-5].endswith("%") for r in rows)
 
     compare = ["compare", "--by", "org", "--org", "United", "--org", "Delta", "--db", db]
     narrow, wide = shown(*compare, columns="80"), shown(*compare, columns="120")
@@ -266,7 +267,7 @@ def test_empty_lists_say_what_would_fill_them(tmp_path: Path) -> None:
     code, out = run("people", "--org", "Brand", "--db", db, "--format", "csv")
     assert out.splitlines() == [
         "handle,platform,persistence,activated_audience,relationship,topical_relevance,"
-        "network_position,sentiment,followers"
+        "network_position,sentiment,followers,authenticity"
     ]
 
 
