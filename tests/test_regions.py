@@ -37,7 +37,7 @@ AIRLINES = ["United", "Delta", "Virgin America"]
         ("Brooklyn, NY", Place("US", "NY")),
         ("hollywood, california", Place("US", "CA")),
         ("USA", Place("US")),
-        ("London", Place("GB")),
+        ("London", Place("GB", "ENG")),
         ("Toronto", Place("CA", "ON")),
         ("Stavanger, Norway", Place("NO")),
         ("Pekin", Place("US", "IL")),  # a city's own name before another's other names
@@ -54,7 +54,7 @@ AIRLINES = ["United", "Delta", "Virgin America"]
         ("Georgia", None),
         ("Allemagne", Place("DE")),
         ("Montréal, Québec", Place("CA", "QC")),
-        ("Londres", Place("GB")),  # a large city's other names, in French too
+        ("Londres", Place("GB", "ENG")),  # a large city's other names, in French too
         ("Pau", Place("FR", "NAQ")),
         ("chu", None),  # three letters are a city's name only written as one
         ("Born/Raised in 314/Home is 317", None),  # a small city's other name is no answer
@@ -85,6 +85,14 @@ def test_a_location_is_read_as_a_place_or_as_none(location: str, place: Place | 
         ("Bretagne", "FR-BRE"), ("Brittany", "FR-BRE"), ("Gironde", "FR-NAQ"),
         ("Haute-Savoie", "FR-ARA"), ("Rennes, Bretagne", "FR-BRE"), ("Midi-Pyrénées", "FR-OCC"),
         ("Montréal, QC", "CA-QC"), ("Toronto, CA", "CA-ON"), ("Amsterdam, NL", "NL"),
+        # Belgium, Switzerland, the United Kingdom: regions, cantons, nations
+        ("Bruxelles", "BE-BRU"), ("Anvers", "BE-VLG"), ("Liège", "BE-WAL"),
+        ("Namur", "BE-WAL"), ("Wallonie", "BE-WAL"), ("Genève", "CH-GE"), ("Geneva", "CH-GE"),
+        ("Lausanne", "CH-VD"), ("Vaud", "CH-VD"), ("Zürich", "CH-ZH"), ("Bern", "CH-BE"),
+        ("London, England", "GB-ENG"), ("Edinburgh", "GB-SCT"), ("Cardiff", "GB-WLS"),
+        ("Belfast", "GB-NIR"), ("Scotland", "GB-SCT"),
+        # Britain's districts are not looked up: the American city people mean
+        ("Richmond", "US-VA"), ("Durham", "US-NC"),
     ],
 )  # fmt: skip
 def test_french_regions_and_canadian_provinces(city: str, code: str) -> None:

@@ -251,8 +251,8 @@ Examples:
     type=click.Choice(GROUPINGS),
     default="country",
     show_default=True,
-    help="Group by country, or by region: US states, French regions, Canadian provinces "
-    "(other countries whole).",
+    help="Group by country, or by region: US states, French and Belgian regions, Canadian "
+    "provinces, Swiss cantons, UK nations (other countries whole).",
 )
 @click.option(
     "--limit",

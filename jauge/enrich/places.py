@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cache
 
 #: the gazetteer's version, kept with every figure that counts places
-GAZETTEER = "geonames-cities15000/2"
+GAZETTEER = "geonames-cities15000/3"
 #: how far from a post's coordinates the nearest city may be
 NEAR_KM = 50.0
 #: a city is known by its other names (Londres, Bruxelles) from this many people on: other
@@ -46,15 +46,14 @@ OTHER_NAMES_POPULATION = 100_000
 #: names people give countries that ISO 3166 does not
 COUNTRY_ALIASES = {
     "usa": "US", "us": "US", "united states of america": "US", "america": "US",
-    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB",
+    "uk": "GB", "great britain": "GB", "britain": "GB",
     "deutschland": "DE", "espana": "ES", "italia": "IT", "brasil": "BR", "nederland": "NL",
     "holland": "NL", "schweiz": "CH", "suisse": "CH", "belgique": "BE", "belgie": "BE",
     "osterreich": "AT", "mexique": "MX", "canada": "CA",
 }  # fmt: skip
 #: GeoNames' first-level codes of the countries whose subdivisions jauge names, as ISO 3166-2
-#: codes: France's regions (INSEE codes) and Canada's provinces and territories; the
-#: United States' are their postal codes already
+#: codes: France's regions (INSEE codes), Canada's provinces and territories, and those
+#: GeoNames gives as ISO codes; the United States' are their postal codes already
 ADMIN1_ISO = {
     "FR": {
         "11": "IDF", "24": "CVL", "27": "BFC", "28": "NOR", "32": "HDF", "44": "GES",
@@ -65,9 +64,25 @@ ADMIN1_ISO = {
         "01": "AB", "02": "BC", "03": "MB", "04": "NB", "05": "NL", "07": "NS", "08": "ON",
         "09": "PE", "10": "QC", "11": "SK", "12": "YT", "13": "NT", "14": "NU",
     },
+    # Belgium's regions, Switzerland's cantons and the United Kingdom's nations: GeoNames
+    # gives their ISO codes already
+    "BE": {code: code for code in ("BRU", "VLG", "WAL")},
+    "CH": {
+        code: code
+        for code in (
+            "AG", "AI", "AR", "BE", "BL", "BS", "FR", "GE", "GL", "GR", "JU", "LU", "NE",
+            "NW", "OW", "SG", "SH", "SO", "SZ", "TG", "TI", "UR", "VD", "VS", "ZG", "ZH",
+        )
+    },
+    "GB": {code: code for code in ("ENG", "NIR", "SCT", "WLS")},
 }  # fmt: skip
+#: the kinds of Britain's subdivisions looked up by name: its nations, not its hundreds of
+#: districts and boroughs, which share their names with cities people mean more often
+#: ("Richmond", "Durham")
+BRITISH_NAMED = frozenset({"Country", "Province"})
 #: other names people give subdivisions: English ones of French regions, and the regions
-#: France had before 2016, by the region they are part of now
+#: France had before 2016, by the region they are part of now; Belgium's and Britain's in
+#: the words people use
 SUBDIVISION_ALIASES = {
     "brittany": "FR-BRE", "normandy": "FR-NOR", "corsica": "FR-20R", "corse": "FR-20R",
     "burgundy": "FR-BFC", "provence": "FR-PAC", "paca": "FR-PAC", "alsace": "FR-GES",
@@ -77,6 +92,9 @@ SUBDIVISION_ALIASES = {
     "nord-pas-de-calais": "FR-HDF", "picardie": "FR-HDF", "bourgogne": "FR-BFC",
     "franche-comte": "FR-BFC", "basse-normandie": "FR-NOR", "haute-normandie": "FR-NOR",
     "centre": "FR-CVL",
+    "wallonie": "BE-WAL", "wallonia": "BE-WAL", "flandre": "BE-VLG", "flanders": "BE-VLG",
+    "vlaanderen": "BE-VLG", "bruxelles": "BE-BRU", "brussels": "BE-BRU", "wales": "GB-WLS",
+    "cymru": "GB-WLS",
 }  # fmt: skip
 #: abbreviations of cities too short to be read from GeoNames' other names
 CITY_ALIASES = {
@@ -142,7 +160,8 @@ class Gazetteer:
         self.countries.update(COUNTRY_ALIASES)
         self.country_codes = {c.alpha_2 for c in pycountry.countries}
         #: subdivisions by name and by two-letter code: US states, French regions and
-        #: départements (as their region), Canadian provinces, in English and French
+        #: départements (as their region), Canadian provinces, Belgian regions and provinces
+        #: (as their region), Swiss cantons, UK nations, in English and French
         self.subdivisions: dict[str, list[Place]] = defaultdict(list)
         self.subdivision_codes: dict[str, list[Place]] = defaultdict(list)
         for code, state in cache_.get_us_states().items():
@@ -154,10 +173,10 @@ class Gazetteer:
             listed = pycountry.subdivisions.get(country_code=nation)  # type: ignore[no-untyped-call]
             for sub in listed:
                 region = str(sub.parent_code or sub.code).split("-", 1)[1]
-                if nation == "FR" and not (
-                    sub.parent_code or sub.code.endswith(tuple(ADMIN1_ISO["FR"].values()))
-                ):
-                    continue  # overseas collectivities: no region of the mainland's
+                if region not in ADMIN1_ISO[nation].values():
+                    continue  # France's overseas collectivities: no region of the mainland's
+                if nation == "GB" and sub.type not in BRITISH_NAMED:
+                    continue
                 place = Place(nation, region)
                 for name in {sub.name, french_parts.gettext(sub.name)}:
                     self.subdivisions[fold(name)].append(place)

@@ -24,7 +24,8 @@ from .places import GAZETTEER, Place, place_at, place_of
 from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_ids, org_voice
 
 #: how places are grouped: countries, or countries by their regions where jauge knows them
-#: (US states, French regions, Canadian provinces: see :mod:`.places`)
+#: (US states, French and Belgian regions, Canadian provinces, Swiss cantons, UK nations:
+#: see :mod:`.places`)
 GROUPINGS = ("country", "region")
 
 

@@ -253,6 +253,13 @@ async def voice_of(
     )
 
 
+#: what a region is, as the API describes it
+REGIONS_ARE = (
+    "US states, French and Belgian regions, Canadian provinces, Swiss cantons, UK nations, "
+    "other countries whole"
+)
+
+
 @router.get("/regions", summary="Where the mentions come from, as `jauge regions --format json`")
 async def regions(
     ctx: Ctx,
@@ -261,7 +268,7 @@ async def regions(
     end: To = None,
     by: Annotated[
         Literal["country", "region"],
-        Query(description="Countries, or regions: US states, French regions, Canadian provinces."),
+        Query(description=f"Countries, or regions: {REGIONS_ARE}."),
     ] = "country",
 ) -> Response:
     checked_window(start, end)
