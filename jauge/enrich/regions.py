@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..i18n import _
 from ..store.duckdb_store import Store
-from .places import GAZETTEER, Place, place_at, place_of
+from .places import GAZETTEER, Place, french, place_at, place_of
 from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_ids, org_voice
 
 #: how places are grouped: countries, or countries by their regions where jauge knows them
@@ -133,25 +133,22 @@ def _place_of(location: str) -> Place | None:
     return place_of(location)
 
 
+@cache
 def place_name(place: Place, lang: str = "en") -> str:
     """A place's name: its region and country, or the country, in ``lang`` (en or fr)."""
-    import gettext
-
     import pycountry
 
     country = pycountry.countries.get(alpha_2=place.country)
     name = getattr(country, "common_name", None) or (country.name if country else place.country)
     if lang == "fr" and country is not None:
-        french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-        name = french.gettext(country.name)
+        name = french("iso3166-1").gettext(country.name)
     if place.subdivision:
         # pycountry types its countries' lookup, not its subdivisions'
         code = f"{place.country}-{place.subdivision}"
         found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
         region = found.name if found else place.subdivision
         if lang == "fr" and found is not None:
-            french = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["fr"])
-            region = french.gettext(found.name)
+            region = french("iso3166-2").gettext(found.name)
         return f"{region}, {name}"
     return str(name)
 
