@@ -29,16 +29,17 @@ def _sources_page(
 ) -> HTMLResponse:
     t = translator_of(request)
 
-    def where(error: dict[str, Any]) -> str:
+    def where(error: dict[str, Any], with_file: bool = True) -> str:
         """Where an import error is (file, line, field), as text: the sentence around it
-        is escaped once, as a whole."""
+        is escaped once, as a whole. The history names no file, on the row of its file."""
         # the file's name, as the table of imports shows it: never a folder of the server
-        parts = [file_name(str(error.get("file") or ""))]
+        parts = [file_name(str(error.get("file") or ""))] if with_file else []
         if error.get("line"):
             parts.append(f"{t('error.line')} {error['line']}")
         if error.get("field"):
             parts.append(f"{t('error.field')} {error['field']}")
-        return ", ".join(parts)
+        # an error of the whole file (it cannot be read) still names the file
+        return ", ".join(parts) or file_name(str(error.get("file") or ""))
 
     return render(
         request,
