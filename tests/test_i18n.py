@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 import jauge
 from jauge import i18n
-from jauge.cli.help_language import CLICK_MODULES, english_help, help_holders
+from jauge.cli.help_language import CLICK_MODULES, english_help, help_holders, parameters
 from jauge.cli.main import cli
 from jauge.metrics import labels
 from jauge.metrics.spec import load_spec, spec_files
@@ -227,6 +227,37 @@ def test_clicks_own_words_follow_the_language_too(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("JAUGE_LANG", "en")
     assert "Error: Invalid value for '--by'" in runner.invoke(cli, ["compare", "--by", "x"]).stderr
     assert "Show this message and exit." in runner.invoke(cli, ["stats", "--help"]).stdout
+
+
+def test_the_values_options_take_are_named_in_the_language(monkeypatch: pytest.MonkeyPatch):
+    runner = CliRunner()
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    french = runner.invoke(cli, ["import", "--help"]).stdout
+    assert "import [OPTIONS] CHEMIN..." in french
+    for option in ("--account IDENTIFIANT", "--year ENTIER", "--map COLONNE=CHAMP", "--db CHEMIN"):
+        assert option in french, option
+    # as the help beside it says them
+    assert "Lire COLONNE comme CHAMP" in french
+    assert "--limit ENTIER " in runner.invoke(cli, ["people", "--help"]).stdout
+    assert "[OPTIONS] COMMANDE [ARGS]..." in runner.invoke(cli, ["connect", "--help"]).stdout
+    assert "[TEXTE]" in runner.invoke(cli, ["sentiment", "--help"]).stdout
+    monkeypatch.setenv("JAUGE_LANG", "en")
+    english = runner.invoke(cli, ["import", "--help"]).stdout
+    assert "import [OPTIONS] PATH..." in english
+    assert "--account HANDLE" in english and "--map COLUMN=FIELD" in english
+    assert "--limit INTEGER RANGE" in runner.invoke(cli, ["people", "--help"]).stdout
+    assert "[OPTIONS] COMMAND [ARGS]..." in runner.invoke(cli, ["connect", "--help"]).stdout
+
+
+def test_every_word_for_a_value_is_one_the_cli_uses():
+    words = json.loads((PACKAGE / "locales" / "metavars.fr.json").read_text("utf-8"))
+    used = {"COMMAND"}  # click's groups: COMMAND [ARGS]...
+    for param in parameters(cli):
+        kept = param.__dict__.get("_jauge_english_help", {}).get("metavar", param.metavar)
+        shown = kept or (param.name or "").upper()
+        used |= {shown, *shown.replace("=", " ").replace("[", " ").replace("]", " ").split()}
+        used.add(param.type.name.upper())
+    assert set(words) - used == set(), "words for values no option takes any more"
 
 
 def test_no_function_hides_the_translation_function():

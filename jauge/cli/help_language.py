@@ -9,13 +9,15 @@ from it.
 Click says its own words (``Usage:``, ``Missing option``...) through the standard
 library's gettext, which reads the locale but not ``JAUGE_LANG`` and needs compiled
 catalogues; its modules are given jauge's lookup instead, over
-``jauge/locales/click.fr.json``.
+``jauge/locales/click.fr.json``. The names of the values options take (``--org NAME``)
+are said in the language too, from ``jauge/locales/metavars.fr.json``.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,13 +59,54 @@ def localise_help(root: click.Command) -> None:
         english = english_help(holder, attribute)
         if english is not None:
             setattr(holder, attribute, _(english))
+    words = catalogue(language(), "metavars")
+    for holder, attribute in help_holders(root):
+        if attribute == "help" and isinstance(holder, click.Group):
+            # its usage line: jauge connect [OPTIONS] COMMAND [ARGS]...
+            kept = holder.__dict__.setdefault(_ENGLISH, {})
+            english = kept.setdefault("subcommand_metavar", holder.subcommand_metavar)
+            holder.subcommand_metavar = english and metavar_words(english, words)
     for param in parameters(root):
+        localise_metavar(param, words)
         if isinstance(param.type, click.Path):
             # click names a path's kind when the option is made (at import), in its
             # messages ("File 'x' does not exist."): name it in this run's language
             files, folders = param.type.file_okay, param.type.dir_okay
             kind = "path" if files == folders else "file" if files else "directory"
             param.type.name = click_words(kind)
+
+
+def localise_metavar(param: click.Parameter, words: dict[str, str]) -> None:
+    """Name the value a parameter takes (``--org NAME``) in the run's language, as the
+    help around it does ("passez --org NOM")."""
+    kept: dict[str, str | None] = param.__dict__.setdefault(_ENGLISH, {})
+    if "metavar" not in kept:
+        kept["metavar"] = param.metavar
+    english = kept["metavar"]
+    param.metavar = english
+    if not words:
+        return
+    if english is not None:
+        param.metavar = metavar_words(english, words)
+        return
+    if isinstance(param.type, click.Choice | click.DateTime) or getattr(param, "is_flag", False):
+        return  # their values or nothing: no word to say
+    # what click would show, made the same way (Option/Argument.make_metavar)
+    if isinstance(param, click.Argument):
+        said = metavar_words(str(param.name).upper(), words)
+        if not param.required:
+            said = f"[{said}]"
+    else:
+        said = metavar_words(param.type.name.upper(), words)
+    param.metavar = said + ("..." if param.nargs != 1 else "")
+
+
+def metavar_words(metavar: str, words: dict[str, str]) -> str:
+    """``metavar`` in the catalogue's words: as a whole (click's ``INTEGER RANGE``), else
+    word by word (``COLUMN=FIELD``, ``[NAME]...``)."""
+    if metavar in words:
+        return words[metavar]
+    return re.sub(r"[A-Z]+", lambda m: words.get(m.group(), m.group()), metavar)
 
 
 def parameters(command: click.Command) -> Iterator[click.Parameter]:
