@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -432,3 +433,21 @@ def test_an_xls_whose_texts_cross_its_records_inside_an_emoji(
     assert whole.startswith(before) and whole.endswith(after)
     assert len(whole) == len(before) + 1 + len(after)
     assert "1 cell(s) held characters the workbook splits" in " ".join(result.files[0].warnings)
+
+
+@pytest.mark.parametrize("writer", [write_xls, write_xlsx], ids=["xls", "xlsx"])
+def test_a_workbook_cut_short_is_refused_in_the_users_words(tmp_path: Path, writer: Any) -> None:
+    whole = writer(tmp_path / f"whole.{writer.__name__[6:]}", posts())
+    cut = tmp_path / f"lemonde_content.{writer.__name__[6:]}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    db = tmp_path / "j.duckdb"
+    command = [sys.executable, "-m", "jauge", "import", str(cut), "--source", "linkedin-page"]
+    command += ["--org", "Le Monde", "--db", str(db), "--format", "json"]
+    french = {**os.environ, "JAUGE_LANG": "fr"}
+    refused = subprocess.run(command, capture_output=True, text=True, env=french, check=False)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    [error] = json.loads(refused.stdout)["errors"]
+    assert error["file"] == str(cut)
+    message = error["message"]
+    assert message.startswith("impossible d'ouvrir ce fichier Excel : il est endommagé, incomplet")
+    assert "enregistrez la feuille en CSV (détail du lecteur : " in message, message

@@ -118,7 +118,12 @@ class WorkbookReader(TabularReader):
             self._book: _Book = _CalamineBook(path) if xls else _OpenpyxlBook(path)
         except Exception as exc:  # openpyxl and calamine raise many kinds for a broken file
             raise InputError(
-                str(path), N_("cannot open this Excel file: {reason}").format(reason=exc)
+                str(path),
+                N_(
+                    "cannot open this Excel file: it is damaged, incomplete or protected by a "
+                    "password; save it again from your spreadsheet, or save the sheet as CSV "
+                    "(the reader said: {reason})"
+                ).format(reason=exc),
             ) from exc
         sheet, self._header_line, self._rows = self._find_header(layout or SheetLayout())
         self.header_line = self._header_line
