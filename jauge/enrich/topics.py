@@ -107,6 +107,9 @@ def _texts(store: Store, org_id: str, start: datetime, end: datetime) -> list[st
         FROM content_items c
         WHERE c.created_at >= ? AND c.created_at < ?
           AND (c.org_id = ? OR c.item_id IN (SELECT item_id FROM mentions WHERE org_id = ?))
+          -- a repost without words of its own (a Mastodon boost) is no item of the talk:
+          -- its original is counted, once
+          AND NOT (c.kind = 'repost' AND c.text IS NULL)
         """,
         [start, end, org_id, org_id],
     ).fetchall()

@@ -4,9 +4,9 @@ An item by someone else counts for an organisation when the item was imported as
 about it (a mention in an export) or when `jauge enrich` found the organisation's
 dictionary in its text. Someone else may be another organisation: a competitor's or a
 news medium's own post that names the organisation is talk about it; only the
-organisation's own posts are not. Net sentiment = (positive − negative) / labelled × 100,
-from the human label stored at import when there is one, else the enrichment's
-``sentiment``.
+organisation's own posts are not, nor a repost without words of its own (a boost). Net
+sentiment = (positive − negative) / labelled × 100, from the human label stored at import
+when there is one, else the enrichment's ``sentiment``.
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ _TALK_AND_LABELS = """
         SELECT c.org_id, c.item_id, c.created_at FROM content_items c
         WHERE c.workspace = ? AND NOT c.is_own AND c.org_id IN ({marks})
           AND c.created_at >= ? AND c.created_at < ?
+          -- a repost without words of its own (a Mastodon boost) amplifies the original,
+          -- which counts on its own: the index measures amplification, not the voice
+          AND NOT (c.kind = 'repost' AND c.text IS NULL)
     ),
     labels AS (
         SELECT item_id,

@@ -4,9 +4,11 @@ posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a sav
 ``jauge import FILE --source mastodon``.
 
 Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
-are the organisation's posts; everyone else's are mentions (replies and reblogs as such).
-The account's own reblogs (boosts) are skipped: what they carry is the original status,
-counted as its author's.
+are the organisation's posts; everyone else's are mentions (replies as such). A boost
+(reblog) says nothing of its own: it is a text-less repost by the booster, linked to the
+original it carries, and that original is stored once as its author's own status, however
+many boosts of it a batch holds. The account's own boosts are skipped: what they carry is
+the original status, counted as its author's.
 The token, when one is needed, comes from the environment variable the connection names
 (``--token-env``); it is never stored, printed or logged.
 """
@@ -29,7 +31,7 @@ from .api import (
     stage_rows,
 )
 from .base import Fetched, ImportOptions, StageReport
-from .convert import count, flag
+from .convert import count, flag, text
 from .http import permanent_error  # the words of a 404, to tell it
 from .rss import plain_text
 
@@ -48,6 +50,7 @@ COLUMNS = (
     "url",
     "lang",
     "created_at",
+    "repost_of",
     "reactions",
     "shares",
     "comments",
@@ -58,8 +61,16 @@ COLUMNS = (
 )
 
 
+def status_key(status: dict[str, Any]) -> Any:
+    """How jauge keys a status: its ``uri`` (the same on every instance), else its address,
+    else the instance's id."""
+    return status.get("uri") or status.get("url") or status.get("id")
+
+
 def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> dict[str, Any]:
-    """One staged row from a Mastodon status (a reblog becomes a repost of its original)."""
+    """One staged row from a Mastodon status. A reblog (boost) becomes a repost of its
+    original, without a text or a language: those are the original's (``status_rows``
+    stores the original)."""
     account = status.get("account") or {}
     acct = str(account.get("acct") or "")
     original = status.get("reblog") or {}
@@ -69,18 +80,18 @@ def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> 
         if is_own
         else ("repost" if original else "reply" if status.get("in_reply_to_id") else "mention")
     )
-    body = original.get("content") if original else status.get("content")
     return {
-        "id": status.get("uri") or status.get("url") or status.get("id"),
+        "id": status_key(status),
         "kind": kind,
         "is_own": "true" if is_own else "false",
         "author_id": account.get("url") or account.get("uri") or acct,
         "author": acct,
         "author_name": account.get("display_name") or None,
-        "text": plain_text(body),
+        "text": None if original else plain_text(status.get("content")),
         "url": status.get("url"),
-        "lang": status.get("language"),
+        "lang": None if original else status.get("language"),
         "created_at": status.get("created_at"),
+        "repost_of": status_key(original) if original else None,
         "reactions": _count(status.get("favourites_count")),
         "shares": _count(status.get("reblogs_count")),
         "comments": _count(status.get("replies_count")),
@@ -89,6 +100,25 @@ def status_row(status: dict[str, Any], own_account: str | None, row_no: int) -> 
         **(dict.fromkeys(PROFILE) if is_own else profile(account)),
         "row_no": row_no,
     }
+
+
+def status_rows(statuses: list[dict[str, Any]], own_account: str | None) -> list[dict[str, Any]]:
+    """The staged rows of a batch of statuses (a sync's or a saved answer's). A boost
+    brings the original it carries as a row of its own, once: not when the batch has the
+    original on its own (that copy is the status itself) nor for a second boost of it, as
+    the merge would count each extra row as a repeated one. The account's own boosts are
+    left out (``_own_reblog``). Rows are numbered in order, each its own number: the stage
+    keys rows by it (an API answer's errors name no line, so no position is lost)."""
+    kept = [s for s in statuses if not _own_reblog(s, own_account)]
+    seen = {status_key(s) for s in kept if not s.get("reblog")}
+    rows: list[dict[str, Any]] = []
+    for status in kept:
+        original = status.get("reblog")
+        if isinstance(original, dict) and status_key(original) not in seen:
+            seen.add(status_key(original))
+            rows.append(status_row(original, own_account, len(rows) + 1))
+        rows.append(status_row(status, own_account, len(rows) + 1))
+    return rows
 
 
 def profile(account: dict[str, Any]) -> dict[str, str | None]:
@@ -216,12 +246,9 @@ class MastodonSource(ApiSource):
         statuses = [_notified(s) if _is_notification(s) else s for s in answer]
         if any(s is not None and not _is_status(s) for s in statuses):
             raise InputError(label, N_("expected a JSON array of Mastodon statuses"))
-        rows = [
-            status_row(s, options.account, n)
-            for n, s in enumerate(statuses, start=1)
-            if s is not None and not _own_reblog(s, options.account)
-        ]
+        rows = status_rows([s for s in statuses if s is not None], options.account)
         fields = social_fields("mastodon", options, options.account)
+        fields.append(text("repost_of", "repost_of"))
         fields += [count(c, c) for c in ("followers", "author_followers", *PROFILE[:2])]
         fields += [flag(c, c) for c in PROFILE[2:]]
         return stage_rows(staging, rows, COLUMNS, fields)
