@@ -84,7 +84,7 @@ def test_a_location_is_read_as_a_place_or_as_none(location: str, place: Place | 
         # regions and départements by name, old regions, provinces' codes
         ("Bretagne", "FR-BRE"), ("Brittany", "FR-BRE"), ("Gironde", "FR-NAQ"),
         ("Haute-Savoie", "FR-ARA"), ("Rennes, Bretagne", "FR-BRE"), ("Midi-Pyrénées", "FR-OCC"),
-        ("Montréal, QC", "CA-QC"), ("Toronto, CA", "CA-ON"), ("Amsterdam, NL", "NL"),
+        ("Montréal, QC", "CA-QC"), ("Toronto, CA", "CA-ON"), ("Amsterdam, NL", "NL-NH"),
         # Belgium, Switzerland, the United Kingdom: regions, cantons, nations
         ("Bruxelles", "BE-BRU"), ("Anvers", "BE-VLG"), ("Liège", "BE-WAL"),
         ("Namur", "BE-WAL"), ("Wallonie", "BE-WAL"), ("Genève", "CH-GE"), ("Geneva", "CH-GE"),

@@ -1,6 +1,6 @@
 """Where people say they are: a profile's free-text location, or a post's coordinates, as a
 country and, where jauge knows them, its first-level subdivision (a US state, a French
-region, a Canadian province).
+region, a Canadian province, a German Land, an Indian state: :data:`ADMIN1_ISO`).
 
 People write their location as they like ("Austin, TX", "NYC", "Lyon", "Montréal, QC",
 "Somewhere over the rainbow"). It is read offline against GeoNames (countries, US states,
@@ -10,14 +10,16 @@ most specific first:
 
 - the location is split into parts at commas, slashes, bars, semicolons and " - ";
 - a part is a country (its name, in English or French, or a common alias such as "USA" or
-  "UK"), a subdivision (a US state, a French region or département, a Canadian province:
-  its name, or its two-letter code: "CT", "QC"), or a city (its GeoNames name, else for a
+  "UK"), a subdivision (a US state, a French region or département, a Canadian province,
+  a Spanish community: its name, or its two-letter code: "CT", "QC"; Australia's, Brazil's
+  and India's after another part only: "Perth, WA"), or a city (its GeoNames name, else for a
   large city one of its other Latin-script names, or a common abbreviation such as "NYC";
   among cities of the same name, the most populous);
 - the parts must agree: a city is taken in the country or subdivision another part names
   ("Paris, Texas" is in Texas); parts in different countries leave the location
   unresolved, parts in different subdivisions of one country give only the country;
-- a name that is both a country and a US state (Georgia) is no answer on its own.
+- a name that is both a country and a US state (Georgia) is no answer, nor is a region's
+  name that is as often a city elsewhere (Victoria) on its own.
 
 A post's coordinates, where the platform gives them, are read first: the nearest such city
 within :data:`NEAR_KM` kilometres. What cannot be read is no place, never a guess:
@@ -37,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 
 #: the gazetteer's version, kept with every figure that counts places
-GAZETTEER = "geonames-cities15000/3"
+GAZETTEER = "geonames-cities15000/4"
 #: how far from a post's coordinates the nearest city may be
 NEAR_KM = 50.0
 #: a city is known by its other names (Londres, Bruxelles) from this many people on: other
@@ -75,11 +77,70 @@ ADMIN1_ISO = {
         )
     },
     "GB": {code: code for code in ("ENG", "NIR", "SCT", "WLS")},
+    # Germany's Länder, Spain's autonomous communities and cities, Italy's regions, the
+    # Netherlands' provinces, Australia's states and territories, Brazil's and Mexico's
+    # states, India's states and union territories: each checked in the tests against the
+    # cities GeoNames places there (its admin1CodesASCII.txt names the codes)
+    "DE": {
+        "01": "BW", "02": "BY", "03": "HB", "04": "HH", "05": "HE", "06": "NI", "07": "NW",
+        "08": "RP", "09": "SL", "10": "SH", "11": "BB", "12": "MV", "13": "SN", "14": "ST",
+        "15": "TH", "16": "BE",
+    },
+    "ES": {
+        "07": "IB", "27": "RI", "29": "MD", "31": "MC", "32": "NC", "34": "AS", "39": "CB",
+        "51": "AN", "52": "AR", "53": "CN", "54": "CM", "55": "CL", "56": "CT", "57": "EX",
+        "58": "GA", "59": "PV", "60": "VC", "CE": "CE", "ML": "ML",
+    },
+    "IT": {
+        "01": "65", "02": "77", "03": "78", "04": "72", "05": "45", "06": "36", "07": "62",
+        "08": "42", "09": "25", "10": "57", "11": "67", "12": "21", "13": "75", "14": "88",
+        "15": "82", "16": "52", "17": "32", "18": "55", "19": "23", "20": "34",
+    },
+    "NL": {
+        "01": "DR", "02": "FR", "03": "GE", "04": "GR", "05": "LI", "06": "NB", "07": "NH",
+        "09": "UT", "10": "ZE", "11": "ZH", "15": "OV", "16": "FL",
+    },
+    "AU": {
+        "01": "ACT", "02": "NSW", "03": "NT", "04": "QLD", "05": "SA", "06": "TAS",
+        "07": "VIC", "08": "WA",
+    },
+    "BR": {
+        "01": "AC", "02": "AL", "03": "AP", "04": "AM", "05": "BA", "06": "CE", "07": "DF",
+        "08": "ES", "11": "MS", "13": "MA", "14": "MT", "15": "MG", "16": "PA", "17": "PB",
+        "18": "PR", "20": "PI", "21": "RJ", "22": "RN", "23": "RS", "24": "RO", "25": "RR",
+        "26": "SC", "27": "SP", "28": "SE", "29": "GO", "30": "PE", "31": "TO",
+    },
+    "MX": {
+        "01": "AGU", "02": "BCN", "03": "BCS", "04": "CAM", "05": "CHP", "06": "CHH",
+        "07": "COA", "08": "COL", "09": "CMX", "10": "DUR", "11": "GUA", "12": "GRO",
+        "13": "HID", "14": "JAL", "15": "MEX", "16": "MIC", "17": "MOR", "18": "NAY",
+        "19": "NLE", "20": "OAX", "21": "PUE", "22": "QUE", "23": "ROO", "24": "SLP",
+        "25": "SIN", "26": "SON", "27": "TAB", "28": "TAM", "29": "TLA", "30": "VER",
+        "31": "YUC", "32": "ZAC",
+    },
+    "IN": {
+        "01": "AN", "02": "AP", "03": "AS", "05": "CH", "07": "DL", "09": "GJ", "10": "HR",
+        "11": "HP", "12": "JK", "13": "KL", "14": "LD", "16": "MH", "17": "MN", "18": "ML",
+        "19": "KA", "20": "NL", "21": "OD", "22": "PY", "23": "PB", "24": "RJ", "25": "TN",
+        "26": "TR", "28": "WB", "29": "SK", "30": "AR", "31": "MZ", "33": "GA", "34": "BR",
+        "35": "MP", "36": "UP", "37": "CG", "38": "JH", "39": "UK", "40": "TS", "41": "LA",
+        "52": "DH",
+    },
 }  # fmt: skip
-#: the kinds of Britain's subdivisions looked up by name: its nations, not its hundreds of
-#: districts and boroughs, which share their names with cities people mean more often
-#: ("Richmond", "Durham")
-BRITISH_NAMED = frozenset({"Country", "Province"})
+#: the kinds of subdivisions looked up by name where a country has others: Britain's
+#: nations, not its hundreds of districts and boroughs, which share their names with cities
+#: people mean more often ("Richmond", "Durham"); Spain's communities and Italy's regions,
+#: not their provinces, named after their capitals, which are read as the cities (a province
+#: would have "Toledo" or "Guadalajara" taken from the larger cities in Ohio and Mexico)
+NAMED_KINDS = {
+    "GB": frozenset({"Country", "Province"}),
+    "ES": frozenset({"Autonomous community", "Autonomous city in north africa"}),
+    "IT": frozenset({"Region", "Autonomous region"}),
+}
+#: the countries whose subdivisions' two-letter codes are read after another part only
+#: ("Perth, WA", "São Paulo, SP", "Noida, UP"): on their own or first they are more often a
+#: US state's code, a country's or a word ("SA", "PR", "UP")
+CODES_AFTER = frozenset({"AU", "BR", "IN"})
 #: other names people give subdivisions: English ones of French regions, and the regions
 #: France had before 2016, by the region they are part of now; Belgium's and Britain's in
 #: the words people use
@@ -95,6 +156,48 @@ SUBDIVISION_ALIASES = {
     "wallonie": "BE-WAL", "wallonia": "BE-WAL", "flandre": "BE-VLG", "flanders": "BE-VLG",
     "vlaanderen": "BE-VLG", "bruxelles": "BE-BRU", "brussels": "BE-BRU", "wales": "GB-WLS",
     "cymru": "GB-WLS",
+    # German Länder in English and French where pycountry lacks the name or misspells it
+    "bavaria": "DE-BY", "baden-wuerttemberg": "DE-BW", "baden wurttemberg": "DE-BW",
+    "lower saxony": "DE-NI", "north rhine-westphalia": "DE-NW", "nrw": "DE-NW",
+    "rhenanie-du-nord-westphalie": "DE-NW", "nordrhein westfalen": "DE-NW",
+    "rhineland-palatinate": "DE-RP", "saxony": "DE-SN", "saxony-anhalt": "DE-ST",
+    "thuringia": "DE-TH", "thuringe": "DE-TH", "mecklenburg-western pomerania": "DE-MV",
+    "mecklembourg-pomeranie-occidentale": "DE-MV",
+    # Spain's communities as people name them; Valencia is not one of them: the city of
+    # Venezuela is larger, and the city of Spain is read in its community anyway
+    "andalusia": "ES-AN", "catalonia": "ES-CT", "catalogne": "ES-CT", "catalunya": "ES-CT",
+    "galice": "ES-GA", "galiza": "ES-GA", "basque country": "ES-PV", "euskadi": "ES-PV",
+    "pais vasco": "ES-PV", "bizkaia": "ES-PV", "vizcaya": "ES-PV", "gipuzkoa": "ES-PV",
+    "guipuzcoa": "ES-PV", "alava": "ES-PV", "navarre": "ES-NC", "nafarroa": "ES-NC",
+    "comunidad valenciana": "ES-VC", "comunitat valenciana": "ES-VC",
+    "valencian community": "ES-VC", "communaute valencienne": "ES-VC",
+    "balearic islands": "ES-IB", "islas baleares": "ES-IB", "baleares": "ES-IB",
+    "iles baleares": "ES-IB", "mallorca": "ES-IB", "majorca": "ES-IB",
+    "canary islands": "ES-CN", "islas canarias": "ES-CN", "iles canaries": "ES-CN",
+    "tenerife": "ES-CN", "gran canaria": "ES-CN", "castile and leon": "ES-CL",
+    "castilla-leon": "ES-CL", "castile-la mancha": "ES-CM", "estremadure": "ES-EX",
+    "asturies": "ES-AS",
+    # Italy's regions in English and French
+    "piedmont": "IT-21", "aosta valley": "IT-23", "vallee d'aoste": "IT-23",
+    "val d'aosta": "IT-23", "lombardy": "IT-25", "trentino": "IT-32", "south tyrol": "IT-32",
+    "sudtirol": "IT-32", "alto adige": "IT-32", "trentin-haut-adige": "IT-32",
+    "friuli-venezia giulia": "IT-36", "frioul-venetie julienne": "IT-36", "friuli": "IT-36",
+    "emilia romagna": "IT-45", "tuscany": "IT-52", "abruzzi": "IT-65",
+    "apulia": "IT-75", "sicily": "IT-82", "sardinia": "IT-88",
+    # the Netherlands' provinces in English; not "Holland", the Netherlands whole
+    "north holland": "NL-NH", "south holland": "NL-ZH", "north brabant": "NL-NB",
+    "friesland": "NL-FR", "frise": "NL-FR", "brabant-septentrional": "NL-NB",
+    "hollande-septentrionale": "NL-NH", "hollande-meridionale": "NL-ZH",
+    # Australia's states as Australians write them (WA, SA, NT: see CODES_AFTER)
+    "nsw": "AU-NSW", "qld": "AU-QLD", "vic": "AU-VIC", "tas": "AU-TAS", "act": "AU-ACT",
+    # Mexico's states by their short names; the State of Mexico not by "México", the
+    # country's name
+    "cdmx": "MX-CMX", "distrito federal": "MX-CMX", "coahuila": "MX-COA",
+    "michoacan": "MX-MIC", "veracruz": "MX-VER", "estado de mexico": "MX-MEX",
+    "state of mexico": "MX-MEX", "edomex": "MX-MEX",
+    "basse-californie": "MX-BCN",
+    # India's states by their former or English names
+    "orissa": "IN-OD", "pondicherry": "IN-PY", "uttaranchal": "IN-UK",
 }  # fmt: skip
 #: abbreviations of cities too short to be read from GeoNames' other names
 CITY_ALIASES = {
@@ -103,8 +206,19 @@ CITY_ALIASES = {
     "nola": ("US", "LA"), "philly": ("US", "PA"), "atl": ("US", "GA"), "vegas": ("US", "NV"),
     "washington dc": ("US", "DC"), "new york city": ("US", "NY"),
 }  # fmt: skip
-#: country names that are also US states' names: no answer on their own
-_SHARED_NAMES = {"georgia"}
+#: country names that are also US states' names, and regions' names in two countries of
+#: which jauge names only one's (Punjab, in India and in Pakistan): no answer
+_SHARED_NAMES = {"georgia", "punjab", "penjab"}
+#: names of regions in two countries, or of a region and a city as often meant: read beside
+#: another part that tells which ("Maastricht, Limburg", "Melbourne, Victoria", "Belém,
+#: Pará"), no answer on their own: Victoria is also British Columbia's capital and Hong
+#: Kong's; Limburg a Belgian province; Distrito Federal Mexico's former name for its
+#: capital; La Rioja an Argentine city and province; Acre the Israeli city's English name;
+#: "para" a word in Spanish and Portuguese
+_NO_ANSWER_ALONE = {
+    "victoria", "limburg", "limourg", "distrito federal", "district federal", "la rioja",
+    "acre", "para",
+}  # fmt: skip
 _PARTS = re.compile(r"\s*(?:[,/|;&+]|\s-\s|\s–\s)\s*")
 _NOT_NAME = re.compile(r"[^\w\s'-]")
 _EARTH_KM = 6371.0
@@ -146,6 +260,17 @@ def _name_and_code(raw: str) -> tuple[str, str]:
     return fold(raw), raw.strip().strip("'\"").replace(".", "")
 
 
+def _names(name: str) -> set[str]:
+    """A subdivision's name as pycountry writes it, and as people do: each of two names
+    ("Catalunya [Cataluña]"), and an inverted one in both orders ("Madrid, Comunidad de":
+    "Madrid", "Comunidad de Madrid")."""
+    names = {name}
+    for one in re.split(r"\s*[\[\]]\s*", name):
+        head, _, tail = one.partition(", ")
+        names |= {one, head, f"{tail} {head}"} if tail else {one}
+    return {n.strip() for n in names if n.strip()}
+
+
 @dataclass(frozen=True)
 class _City:
     country: str
@@ -176,30 +301,42 @@ class Gazetteer:
         self.country_codes = {c.alpha_2 for c in pycountry.countries}
         #: subdivisions by name and by two-letter code: US states, French regions and
         #: départements (as their region), Canadian provinces, Belgian regions and provinces
-        #: (as their region), Swiss cantons, UK nations, in English and French
+        #: (as their region), Swiss cantons, UK nations, and the regions of the other
+        #: countries of :data:`ADMIN1_ISO`, in their language, English and French
         self.subdivisions: dict[str, list[Place]] = defaultdict(list)
         self.subdivision_codes: dict[str, list[Place]] = defaultdict(list)
         for code, state in cache_.get_us_states().items():
             self.subdivisions[fold(state["name"])].append(Place("US", code))
             self.subdivision_codes[code].append(Place("US", code))
+        #: two-letter codes read only after another part (:data:`CODES_AFTER`)
+        self.codes_after: dict[str, list[Place]] = defaultdict(list)
         for nation in ADMIN1_ISO:
             # pycountry types its countries' lookup, not its subdivisions'
             listed = pycountry.subdivisions.get(country_code=nation)  # type: ignore[no-untyped-call]
             for sub in listed:
                 region = str(sub.parent_code or sub.code).split("-", 1)[1]
                 if region not in ADMIN1_ISO[nation].values():
-                    continue  # France's overseas collectivities: no region of the mainland's
-                if nation == "GB" and sub.type not in BRITISH_NAMED:
+                    # France's overseas collectivities, the Netherlands' Caribbean islands:
+                    # no region of the mainland's
+                    continue
+                if nation in NAMED_KINDS and sub.type not in NAMED_KINDS[nation]:
                     continue
                 place = Place(nation, region)
-                for name in {sub.name, french("iso3166-2").gettext(sub.name)}:
-                    self.subdivisions[fold(name)].append(place)
+                written = _names(sub.name) | _names(french("iso3166-2").gettext(sub.name))
+                for name in {fold(n) for n in written}:
+                    if self.countries.get(name) != nation:
+                        # the State of Mexico is "México": "Monterrey, México" is the country
+                        self.subdivisions[name].append(place)
                 short = str(sub.code).split("-", 1)[1]
                 if nation == "CA" and len(short) == 2:
                     self.subdivision_codes[short].append(place)
+                elif nation in CODES_AFTER and len(short) == 2:
+                    self.codes_after[short].append(place)
         for alias, code in SUBDIVISION_ALIASES.items():
             nation, region = code.split("-", 1)
-            self.subdivisions[fold(alias)] = [Place(nation, region)]
+            if Place(nation, region) not in self.subdivisions[fold(alias)]:
+                # beside pycountry's: "Distrito Federal" is Brazil's and Mexico's former one
+                self.subdivisions[fold(alias)].append(Place(nation, region))
         self.cities: dict[str, list[_City]] = defaultdict(list)
         self.other_names: dict[str, list[_City]] = defaultdict(list)
         for city in cache_.get_cities().values():
@@ -242,6 +379,10 @@ class Gazetteer:
                     found.append(Place(code))
                 elif name in COUNTRY_ALIASES:
                     found.append(Place(self.countries[name]))
+            if not first:
+                # after the country's: "West London, UK" is Britain, "Dehradun, UK" India's
+                # Uttarakhand, where the city tells
+                found += self.codes_after.get(code.upper(), [])
             return list(dict.fromkeys(found))
         found = []
         if name in self.countries:
@@ -263,6 +404,8 @@ class Gazetteer:
         name, code = _name_and_code(raw)
         if len(code) == 2 and (code.isupper() or not first):
             named = set(self.subdivision_codes.get(code.upper(), []))
+            if not first:
+                named |= set(self.codes_after.get(code.upper(), []))
         else:
             named = set(self.subdivisions.get(name, []))
         if first:
@@ -309,7 +452,8 @@ def place_of(location: str | None) -> Place | None:
     places = gazetteer()
     whole = places.part(location)
     if whole:
-        return whole[0]
+        # folded again only where the whole location was read: most are not
+        return None if fold(location) in _NO_ANSWER_ALONE else whole[0]
     pieces = [p for p in _PARTS.split(location.strip()) if p.strip()]
     parts = [c for n, p in enumerate(pieces) if (c := places.part(p, first=n == 0))]
     subdivisions = [places.named_subdivisions(p, first=n == 0) for n, p in enumerate(pieces)]
