@@ -230,11 +230,26 @@ class Jauge:
         """Language, sentiment and mentions for the items not yet enriched (incremental)."""
         return enrich(self.store, self.workspace, org=org, backend=backend, progress=progress)
 
+    def org_name(self, name: str) -> str:
+        """The organisation ``name`` as the store spells it, however it was typed ("brand"
+        is Brand, "medias fr" is Médias FR); a NotFoundError naming the known ones."""
+        org_id = self.store.org_id(self.workspace, name)
+        found = self.store.con.execute(
+            "SELECT name FROM organisations WHERE org_id = ?", [org_id]
+        ).fetchall()
+        return str(found[0][0])
+
+    def _org_names(self, names: str | Iterable[str]) -> list[str]:
+        # resolved before anything is measured: headers, JSON and fingerprints then read
+        # the same whatever the case a name was typed in
+        return [self.org_name(n) for n in _names(names)]
+
     def voice(
         self, orgs: Sequence[str], *, start: DayLike | None = None, end: DayLike | None = None
     ) -> Voice:
         """Share of voice and net sentiment per organisation (one name or several)."""
-        return share_of_voice(self.store, self.workspace, _names(orgs), *_days(start, end))
+        names = self._org_names(orgs)
+        return share_of_voice(self.store, self.workspace, names, *_days(start, end))
 
     def regions(
         self,
@@ -246,13 +261,14 @@ class Jauge:
     ) -> Regions:
         """Where the mentions of organisations come from: per country, or per US state with
         ``by="state"``, with each organisation's share of voice and net sentiment there."""
-        return regions(self.store, self.workspace, _names(orgs), *_days(start, end), by=by)
+        names = self._org_names(orgs)
+        return regions(self.store, self.workspace, names, *_days(start, end), by=by)
 
     def topics(
         self, org: str, *, start: DayLike | None = None, end: DayLike | None = None, limit: int = 20
     ) -> Topics:
         """Top and rising terms and phrases about an organisation."""
-        return topics(self.store, self.workspace, org, *_days(start, end), limit)
+        return topics(self.store, self.workspace, self.org_name(org), *_days(start, end), limit)
 
     def people(
         self,
@@ -275,7 +291,7 @@ class Jauge:
         found = rank_people(
             self.store,
             self.workspace,
-            org,
+            self.org_name(org),
             topics=tuple(_names(topics)),
             start=start,
             end=end,
@@ -292,7 +308,7 @@ class Jauge:
         from .community.people import person_timeline
         from .community.privacy import item_pseudonym, pseudonym, pseudonym_key
 
-        data = person_timeline(self.store, self.workspace, org, handle)
+        data = person_timeline(self.store, self.workspace, self.org_name(org), handle)
         if pseudonymise:
             found = self.store.con.execute(
                 "SELECT min(person_id) FROM persons WHERE workspace = ? AND lower(handle) = "
@@ -394,6 +410,7 @@ class Jauge:
         """The Jauge Index of an organisation (or one account or campaign) over a window
         (default: the 90 days up to its latest item); see docs/index-spec.md."""
         start, end = _days(start, end)
+        org = self.org_name(org)
         request = ScopeRequest(org=org, account=account, campaign=campaign, start=start, end=end)
         return compute_index(self.store, self.workspace, request, engine=engine, version=version)
 
@@ -415,7 +432,7 @@ class Jauge:
             self.store,
             self.workspace,
             by,
-            _names(orgs),
+            self._org_names(orgs),
             every=_every(every),
             start=start,
             end=end,
@@ -447,10 +464,10 @@ class Jauge:
         start, end = _days(start, end)
         return executive_report(
             self,
-            org,
+            self.org_name(org),
             start=start,
             end=end,
-            versus=None if versus is None else tuple(_names(versus)),
+            versus=None if versus is None else tuple(self._org_names(versus)),
             lang=lang,
             names=names,
             every=_every(every),

@@ -148,7 +148,8 @@ def test_windows_shorter_than_28_days_are_refused(store: Path) -> None:
     code, data = cli_json(
         "score", "--org", "Brand", "--from", "2014-12-01", "--to", "2014-12-20", "--db", str(store)
     )
-    assert code == 1 and "at least 28 days" in data["error"]["message"]
+    # a value that cannot be used, as a reversed window: a usage error (QA D6)
+    assert code == 2 and "at least 28 days" in data["error"]["message"]
 
 
 def test_an_unknown_organisation_is_named(store: Path) -> None:
@@ -534,7 +535,7 @@ def test_a_campaign_too_short_is_scored_as_compare_lists_it(campaigns: Path) -> 
     assert code == 0 and wider["score"] is not None
     code, refused = cli_json("score", "--org", "Brand", "--campaign", "Flash sale", "--to",
                              "2014-11-25", "--db", str(campaigns))  # fmt: skip
-    assert code == 1 and "has 2" in refused["error"]["message"]
+    assert code == 2 and "has 2" in refused["error"]["message"]  # a usage error
 
 
 def test_campaigns_change_within_their_organisation_and_keep_to_the_window(

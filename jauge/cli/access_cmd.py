@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -102,10 +103,23 @@ def user_add_command(
     """Add a user (or give an existing one a role in another workspace, with a new
     password)."""
     import jauge
-    from jauge.errors import ConfigError
+    from jauge.errors import ConfigError, NotFoundError, UsageError
+    from jauge.store.access import workspace_exists
     from jauge.users import add_user
 
     with reported(fmt):
+        # checked before the password is typed (twice), and the store closed again: a
+        # prompt left waiting must not keep the store locked for the other commands
+        with jauge.open(db) as handle:
+            if not workspace_exists(handle.store, workspace):
+                raise NotFoundError(
+                    _(
+                        "no workspace {name}: create it first with `jauge workspace add "
+                        "{workspace}`",
+                        name=repr(workspace),
+                        workspace=workspace,
+                    )
+                )
         if password_env:
             password = os.environ.get(password_env)
             if not password:
@@ -113,12 +127,28 @@ def user_add_command(
                     _("--password-env {name}: that variable is not set", name=password_env)
                 )
         else:
-            password = click.prompt(
-                _("Password"),
-                hide_input=True,
-                confirmation_prompt=True,
-                prompt_suffix=_(": "),  # French puts a space before the colon
-            )
+            try:
+                password = click.prompt(
+                    _("Password"),
+                    hide_input=True,
+                    confirmation_prompt=True,
+                    prompt_suffix=_(": "),  # French puts a space before the colon
+                )
+            except click.Abort:
+                if sys.stdin is not None and sys.stdin.isatty():  # Ctrl-C: the user's choice
+                    raise
+                # no terminal (a script, a container): nobody to ask, so say how to give it
+                raise UsageError(
+                    _(
+                        "no terminal to ask the password on: put it in an environment "
+                        "variable and name it with --password-env (JAUGE_PW=... jauge user "
+                        "add {email} --workspace {workspace} --role {role} --password-env "
+                        "JAUGE_PW)",
+                        email=email,
+                        workspace=workspace,
+                        role=role,
+                    )
+                ) from None
         handle = jauge.open(db)
         user = add_user(handle.store, email, password, workspace, role)
         handle.close()

@@ -50,7 +50,7 @@ def graph_group() -> None:
 
 
 @graph_group.command("export", epilog=GRAPH_EPILOG)
-@click.option("--org", required=True, metavar="ORG")
+@click.option("--org", required=True, metavar="ORG", help="The organisation whose graph it is.")
 @window_options
 @click.option(
     "--format",
@@ -79,18 +79,30 @@ def export_command(
     workspace: str | None,
 ) -> None:
     """Write the weighted, directed interaction graph (persons and the organisation)."""
-    from jauge.community.export import write_edges_csv, write_gexf, write_graphml
+    from jauge.community.export import (
+        nodes_csv_path,
+        write_edges_csv,
+        write_gexf,
+        write_graphml,
+        write_nodes_csv,
+    )
     from jauge.community.graph import interaction_graph, summary
     from jauge.community.privacy import pseudonym, pseudonym_key
 
     first, last = _date(start, "--from"), _date(end, "--to")
+    nodes_path: str | None = None
     with opened(db, workspace) as handle:
         store, ws = handle.store, handle.workspace
+        org = handle.org_name(org)  # the graph's organisation node as the store spells it
         key = pseudonym_key(store, ws) if pseudonymise else None
         alias = (lambda node: pseudonym(key, node)) if key is not None else None
         if fmt == "csv":  # straight from the store, row by row
             with _destination(output, binary=False) as out:
                 info = write_edges_csv(store, ws, org, out, first, last, alias=alias)
+            if output and output != "-":  # a CSV holds one table: the nodes get their own
+                nodes_path = nodes_csv_path(output)
+                with _destination(nodes_path, binary=False) as out:
+                    info["nodes"] = write_nodes_csv(store, ws, org, out, first, last, alias=alias)
         elif fmt == "gexf":
             with _destination(output, binary=True) as out:
                 info = write_gexf(store, ws, org, out, first, last, alias=alias)
@@ -99,7 +111,17 @@ def export_command(
             with _destination(output, binary=True) as out:
                 write_graphml(graph, out)
             info = summary(graph)
-    if output:
+    if nodes_path:
+        console(stderr=True).print(
+            _(
+                "wrote {path} ({edges} edges) and {nodes_path} ({nodes} nodes)",
+                path=literal(output),
+                edges=number(info["edges"], ","),
+                nodes_path=literal(nodes_path),
+                nodes=number(info["nodes"], ","),
+            )
+        )
+    elif output:
         console(stderr=True).print(
             _(
                 "wrote {path}: {nodes} nodes, {edges} edges",
@@ -126,7 +148,7 @@ def _destination(output: str | None, *, binary: bool) -> Iterator[Any]:
 
 
 @click.command("people", epilog=PEOPLE_EPILOG)
-@click.option("--org", required=True, metavar="ORG")
+@click.option("--org", required=True, metavar="ORG", help="The organisation they talk about.")
 @click.option("--topic", "topics", multiple=True, metavar="WORD", help="Repeatable.")
 @window_options
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
@@ -147,6 +169,7 @@ def people_command(
 ) -> None:
     """The people who talk about an organisation: separate dimensions, and why."""
     with opened(db, workspace, "json" if fmt == "json" else "table") as handle:
+        org = handle.org_name(org)  # as the store spells it, in the title and the messages
         people = handle.people(
             org,
             topics=topics,
@@ -278,6 +301,7 @@ def show_command(
     if fmt == "json":
         print_json(data)
         return
+    org = data["org"]  # as the store spells it, however it was typed
     out = console()
     if data["first_engaged"] is None:
         out.print(
@@ -295,7 +319,8 @@ def show_command(
                 "{org}, {interactions} interactions",
                 handle=literal(data["handle"]),
                 org=literal(org),
-                first=data["first_engaged"],
+                # to the minute, as a day and time are shown elsewhere (not ISO's 'T')
+                first=data["first_engaged"][:16].replace("T", " "),
                 answered=number(data["exchanges"]["answered_by_org"], ","),
                 interactions=number(data["exchanges"]["interactions"], ","),
             ),

@@ -192,7 +192,8 @@ def sync_command(
     Prints a line per connection as it finishes; with --format json, one summary object
     like `jauge import`'s, with a `connections` list (with --every, one such object per
     round, each on one line: JSON Lines). Exit
-    status 1 if one failed. Ctrl-C lets the connection being synced finish, then exits.
+    status 1 if one failed. Ctrl-C lets the connection being synced finish, then exits;
+    with --every, Ctrl-C between rounds stops at once, with status 0.
     """
     import signal
     import threading
@@ -229,11 +230,18 @@ def sync_command(
             err.print(f"[red]✗[/] {literal(c.name)}: {literal(localised(c.message or ''))}")
 
     stopping = threading.Event()
+    # a round under way lets its connection finish; a stop between rounds cuts nothing
+    # short, so it ends at once, with status 0 (the rounds' failures were reported then)
+    syncing = threading.Event()
+    stopped_idle = threading.Event()
 
     def request_stop(signum, frame):  # type: ignore[no-untyped-def]
         if stopping.is_set():
             raise KeyboardInterrupt
-        err.print(_("stopping after the current connection (Ctrl-C again to abort)"))
+        if syncing.is_set():
+            err.print(_("stopping after the current connection (Ctrl-C again to abort)"))
+        else:
+            stopped_idle.set()
         stopping.set()
 
     ok = True
@@ -246,13 +254,17 @@ def sync_command(
         previous_term = signal.signal(signal.SIGTERM, request_stop)
         try:
             while True:
-                result = sync(
-                    handle.store,
-                    handle.workspace,
-                    list(names) or None,
-                    on_done=line,
-                    stop=stopping.is_set,
-                )
+                syncing.set()
+                try:
+                    result = sync(
+                        handle.store,
+                        handle.workspace,
+                        list(names) or None,
+                        on_done=line,
+                        stop=stopping.is_set,
+                    )
+                finally:
+                    syncing.clear()
                 ok = ok and result.ok
                 if fmt == "json" and interval is None:
                     print_json(result.to_dict())
@@ -264,5 +276,8 @@ def sync_command(
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGTERM, previous_term)
             handle.close()
+    if interval is not None and stopped_idle.is_set():
+        err.print(_("sync stopped while waiting for the next round"))
+        return
     if not ok:
         sys.exit(EXIT_REFUSED)

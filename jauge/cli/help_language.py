@@ -9,7 +9,9 @@ from it.
 Click says its own words (``Usage:``, ``Missing option``...) through the standard
 library's gettext, which reads the locale but not ``JAUGE_LANG`` and needs compiled
 catalogues; its modules are given jauge's lookup instead, over
-``jauge/locales/click.fr.json``. The names of the values options take (``--org NAME``)
+``jauge/locales/click.fr.json``. Click puts the colon after a heading itself
+(``Options:``): the French headings end with the space French writes before it
+(``Options :``). The names of the values options take (``--org NAME``)
 are said in the language too, from ``jauge/locales/metavars.fr.json``.
 """
 

@@ -54,6 +54,21 @@ def _observed_at(ctx: click.Context, param: click.Parameter, value: str | None) 
         ) from None
 
 
+_SOURCES = plugin("jauge.sources", N_("source"))
+
+
+def _known_source(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A source jauge has; else the known ones, and where each is described, said after
+    the name refused (not between "no source" and the name)."""
+    try:
+        known: str | None = _SOURCES(ctx, param, value)
+    except click.BadParameter as exc:
+        raise click.BadParameter(
+            _("{refusal} (see `jauge sources`)", refusal=exc.message)
+        ) from None
+    return known
+
+
 def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A text encoding Python knows; base64 and the like are codecs, not encodings."""
     if value is None:
@@ -100,7 +115,7 @@ STATUSES = (N_("written"), N_("rejected"))
     "source",
     default=None,
     metavar="NAME",
-    callback=plugin("jauge.sources", N_("source (see `jauge sources`)")),
+    callback=_known_source,
     help="Which importer reads the files (see `jauge sources`). Default: the one each "
     "file's content fits, when exactly one does.",
 )

@@ -282,6 +282,7 @@ def regions_command(
     cannot be told are counted, not guessed."""
 
     with opened(db, workspace, fmt) as handle:
+        orgs = tuple(handle.org_name(o) for o in orgs)  # as the store spells them
         found = handle.regions(
             list(orgs), start=_date(start, "--from"), end=_date(end, "--to"), by=by
         )
@@ -361,7 +362,7 @@ def topics_command(
     out.print(
         _(
             "[bold]{org}[/], {start} to {end}: {items} items ({previous} in the previous period)",
-            org=literal(org),
+            org=literal(data["org"]),
             start=data["from"],
             end=data["to"],
             items=number(data["items"], ","),

@@ -110,6 +110,7 @@ def report_command(
     with reported(fmt):  # a browser missing or failing, a file that cannot be written
         path = report.save(target)  # absolute, HTML or PDF alike
     score = report.figures["score"]
+    org = score["scope"]["org"]  # as the store spells it, however it was typed
     if fmt == "json":
         print_json(
             {

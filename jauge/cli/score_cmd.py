@@ -354,12 +354,18 @@ def _csv(data: dict[str, Any]) -> str:
                 change.get("delta"),
                 change.get("significant"),
                 change.get("verdict"),
-                # why a row is not scored (a short period, an organisation without items),
-                # as its JSON warnings say; kept in English, as the verdict
-                row["warnings"][0] if row["fingerprint"] is None and row["warnings"] else None,
+                # why a row has no score (a short period, an organisation without items or
+                # without any in the window), as its JSON warnings say first; kept in
+                # English, as the verdict
+                _why_unscored(row),
             ]
         )
     return buf.getvalue()
+
+
+def _why_unscored(row: dict[str, Any]) -> str | None:
+    """Why a row of a comparison has no score: its first warning (None for a scored row)."""
+    return row["warnings"][0] if row["score"] is None and row["warnings"] else None
 
 
 def _render_compare(data: dict[str, Any]) -> None:
@@ -371,6 +377,8 @@ def _render_compare(data: dict[str, Any]) -> None:
         if row["fingerprint"] is None:  # not computed at all: say why
             for warning in row["warnings"]:
                 err.print(_("[yellow]note:[/] {warning}", warning=literal(note(warning))))
+        elif (why := _why_unscored(row)) is not None:  # measured, without a score: the reason
+            err.print(_("[yellow]note:[/] {warning}", warning=literal(note(why))))
 
 
 def _comparison(data: dict[str, Any], bars: bool) -> Any:

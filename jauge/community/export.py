@@ -1,4 +1,5 @@
-"""The interaction graph written out for other tools: CSV, GEXF (Gephi) and GraphML.
+"""The interaction graph written out for other tools: CSV (an edges file and a nodes
+file), GEXF (Gephi) and GraphML.
 
 CSV and GEXF are written as they come from the store, sorted, without building the
 graph: a million edges take seconds and a few hundred megabytes, where building the
@@ -26,6 +27,9 @@ from .graph import edges_sql
 CSV_COLUMNS = ("source", "source_handle", "target", "target_handle", "weight", "kinds")
 #: a person's attributes in the graph, as interaction_graph sets them
 NODE_ATTRIBUTES = ("handle", "platform", "name", "kind")
+#: the nodes file next to the edges CSV: a node's id (the edges' source and target), then
+#: its attributes, as a nodes table for Gephi's spreadsheet import
+NODE_CSV_COLUMNS = ("node", *NODE_ATTRIBUTES)
 BATCH = 50_000
 
 
@@ -160,6 +164,35 @@ def write_edges_csv(
             seen.update(row[2] for row in batch)
             edges += len(batch)
     return {"nodes": len(seen), "edges": edges}
+
+
+def nodes_csv_path(edges_path: str) -> str:
+    """Where the nodes of an edges CSV go: next to it, ``u.csv`` giving ``u.nodes.csv``."""
+    stem = edges_path[:-4] if edges_path.lower().endswith(".csv") else edges_path
+    return stem + ".nodes.csv"
+
+
+def write_nodes_csv(
+    store: Store,
+    workspace: str,
+    org: str,
+    out: TextIO,
+    start: date | None = None,
+    end: date | None = None,
+    alias: Callable[[str], str] | None = None,
+) -> int:
+    """The nodes of ``org``'s graph as CSV (``NODE_CSV_COLUMNS``), sorted: those of
+    :func:`write_edges_csv` with the same arguments, the organisation's included.
+    Returns their count."""
+    graph = _StoreGraph(store, workspace, org, start, end, alias)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(NODE_CSV_COLUMNS)
+    nodes = 0
+    with graph.aliases() as aliases:
+        for batch in _batches(graph.nodes(aliases)):
+            writer.writerows(batch)
+            nodes += len(batch)
+    return nodes
 
 
 def write_gexf(

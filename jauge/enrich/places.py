@@ -260,15 +260,16 @@ def _name_and_code(raw: str) -> tuple[str, str]:
     return fold(raw), raw.strip().strip("'\"").replace(".", "")
 
 
-def _names(name: str) -> set[str]:
+def subdivision_names(name: str) -> list[str]:
     """A subdivision's name as pycountry writes it, and as people do: each of two names
     ("Catalunya [Cataluña]"), and an inverted one in both orders ("Madrid, Comunidad de":
-    "Madrid", "Comunidad de Madrid")."""
-    names = {name}
+    "Madrid", "Comunidad de Madrid"). The first is how people write the first name
+    ("Comunidad de Madrid", "Catalunya"); pycountry's own form comes last."""
+    names = []
     for one in re.split(r"\s*[\[\]]\s*", name):
         head, _, tail = one.partition(", ")
-        names |= {one, head, f"{tail} {head}"} if tail else {one}
-    return {n.strip() for n in names if n.strip()}
+        names += [f"{tail} {head}", one, head] if tail else [one]
+    return list(dict.fromkeys(n.strip() for n in [*names, name] if n.strip()))
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,10 @@ class Gazetteer:
                 if nation in NAMED_KINDS and sub.type not in NAMED_KINDS[nation]:
                     continue
                 place = Place(nation, region)
-                written = _names(sub.name) | _names(french("iso3166-2").gettext(sub.name))
+                written = {
+                    *subdivision_names(sub.name),
+                    *subdivision_names(french("iso3166-2").gettext(sub.name)),
+                }
                 for name in {fold(n) for n in written}:
                     if self.countries.get(name) != nation:
                         # the State of Mexico is "México": "Monterrey, México" is the country

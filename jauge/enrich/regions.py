@@ -10,6 +10,7 @@ recomputed from the imports and the gazetteer's version (:data:`.places.GAZETTEE
 
 from __future__ import annotations
 
+import gettext
 import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..i18n import _
 from ..store.duckdb_store import Store
-from .places import GAZETTEER, Place, french, place_at, place_of
+from .places import GAZETTEER, Place, french, place_at, place_of, subdivision_names
 from .voice import _TALK_AND_LABELS, OrgVoice, _window, org_ids, org_voice
 
 #: how places are grouped: countries, or countries by their regions where jauge knows them
@@ -146,11 +147,58 @@ def place_name(place: Place, lang: str = "en") -> str:
         # pycountry types its countries' lookup, not its subdivisions'
         code = f"{place.country}-{place.subdivision}"
         found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
-        region = found.name if found else place.subdivision
-        if lang == "fr" and found is not None:
-            region = french("iso3166-2").gettext(found.name)
+        region = region_name(code, found.name, lang) if found else place.subdivision
         return f"{region}, {name}"
     return str(name)
+
+
+#: region names pycountry misspells in a language (its French "Turinge"), or gives in a
+#: form people do not write ("Vlaams Gewest" in English, two names where people use one:
+#: "Catalunya [Cataluña]"), by ISO 3166-2 code
+REGION_NAMES = {
+    "en": {
+        "BE-BRU": "Brussels-Capital Region", "BE-VLG": "Flanders", "BE-WAL": "Wallonia",
+        "CH-FR": "Fribourg", "ES-CT": "Catalonia", "ES-IB": "Balearic Islands",
+        "FR-NAQ": "Nouvelle-Aquitaine",
+    },
+    "fr": {
+        "BE-VLG": "Flandre", "BE-WAL": "Wallonie", "BR-SP": "São Paulo",
+        "CA-NB": "Nouveau-Brunswick", "CA-PE": "Île-du-Prince-Édouard", "CH-BE": "Berne",
+        "DE-NW": "Rhénanie-du-Nord-Westphalie", "DE-TH": "Thuringe",
+        "ES-CL": "Castille-et-León", "ES-CT": "Catalogne", "ES-EX": "Estrémadure",
+        "ES-GA": "Galice", "ES-IB": "Îles Baléares", "ES-MC": "Région de Murcie",
+        "ES-NC": "Navarre", "ES-PV": "Pays basque", "ES-VC": "Communauté valencienne",
+        "GB-ENG": "Angleterre", "GB-NIR": "Irlande du Nord", "GB-SCT": "Écosse",
+        "GB-WLS": "Pays de Galles", "IT-32": "Trentin-Haut-Adige",
+        "MX-BCN": "Basse-Californie", "MX-BCS": "Basse-Californie-du-Sud",
+        "MX-COA": "Coahuila", "NL-LI": "Limbourg",
+    },
+}  # fmt: skip
+
+
+def region_name(code: str, name: str, lang: str = "en") -> str:
+    """A region's name as people write it in ``lang`` (en or fr), from pycountry's
+    ``name`` of the ISO 3166-2 ``code``: its name in the language where pycountry has one
+    ("Bayern" is Bavaria, Bavière), the first of two names ("Wales [Cymru GB-CYM]"), an
+    inverted one put right ("Madrid, Comunidad de": Comunidad de Madrid), and
+    :data:`REGION_NAMES` where pycountry is wrong."""
+    corrected = REGION_NAMES.get(lang, {}).get(code)
+    if corrected is not None:
+        return corrected
+    said = _subdivisions(lang).gettext(name)
+    written = subdivision_names(said)[0]
+    # put right, an inverted name may begin with its lower-case word ("principauté des")
+    return written[:1].upper() + written[1:]
+
+
+@cache
+def _subdivisions(lang: str) -> gettext.NullTranslations:
+    """pycountry's names of subdivisions in ``lang``: its English ones too (Bavaria)."""
+    import pycountry
+
+    if lang == "fr":
+        return french("iso3166-2")
+    return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
 
 
 def shown_regions(data: dict[str, Any], lang: str, limit: int) -> list[dict[str, Any]]:

@@ -26,8 +26,12 @@ from .spec import LATEST, IndexSpec, load_spec
 
 #: why a row over a window cut short (a period clipped to --from/--to) has no score
 NOT_SCORED = N_("{unit} is not scored: {reason}")
-#: why an organisation without items (one made by `jauge org add` to listen to it, or known
-#: by its web analytics alone) has no index: what only names it is not counted in it
+#: why an organisation measured by org has no score when its items all lie outside the
+#: shared window, which the latest item of any of them sets: where they are, and what to do
+OUTSIDE_WINDOW = N_(
+    "{org} has no items from {start} to {end} (its items run from {first} to {last}): "
+    "choose the window with --from/--to"
+)
 
 
 @dataclass
@@ -198,8 +202,11 @@ def compare(
         units.append((unit, request))
 
     idle: set[str] = set()  # the units of organisations without items: no index
+    #: organisations by org whose items all lie outside the window -> their first and last day
+    elsewhere: dict[str, tuple[date, date]] = {}
     if by == "org":
-        lasts = [span[1] if span else None for span in _item_dates(store, workspace, orgs)]
+        spans = _item_dates(store, workspace, orgs)
+        lasts = [span[1] if span else None for span in spans]
         idle = {org for org, last in zip(orgs, lasts, strict=True) if last is None}
         known = [last for last in lasts if last is not None]
         if not known:  # no window to measure them over, and no index anyway
@@ -218,6 +225,7 @@ def compare(
         days.check_order(window_start, window_end, end_by_default=end is None)
         for org in orgs:
             run(org, ScopeRequest(org=org, start=window_start, end=window_end))
+        elsewhere = _outside(store, workspace, orgs, spans, window_start, window_end)
     elif by == "campaign":
         defined = [(org, c) for org in orgs for c in list_campaigns(store, workspace, org)]
         for org, c in defined:
@@ -320,7 +328,46 @@ def compare(
         if change is not None:
             change["versus"] = previous.unit
         row.change = change
+    for row in comparison.rows:
+        span = elsewhere.get(row.unit) if row.result.fingerprint else None
+        if span is not None:  # said first: it is why the row has no score
+            scope = row.result.scope
+            row.result.warnings.insert(
+                0,
+                OUTSIDE_WINDOW.format(
+                    org=row.unit, start=scope["from"], end=scope["to"],
+                    first=span[0].isoformat(), last=span[1].isoformat(),
+                ),
+            )  # fmt: skip
     return comparison
+
+
+def _outside(
+    store: Store,
+    workspace: str,
+    orgs: list[str],
+    spans: list[tuple[date, date] | None],
+    start: date,
+    end: date,
+) -> dict[str, tuple[date, date]]:
+    """The organisations that have items, none of them from ``start`` to ``end``, with the
+    days of their first and latest: their row says so, or it would read as data missing."""
+    ids = {org: store.org_id(workspace, org) for org, span in zip(orgs, spans, strict=True) if span}
+    if not ids:
+        return {}
+    inside = {
+        r[0]
+        for r in store.con.execute(
+            "SELECT DISTINCT org_id FROM content_items WHERE org_id IN (SELECT unnest(?)) "
+            "AND created_at >= ? AND created_at < ?",
+            [sorted(set(ids.values())), days.midnight(start), days.after(end)],
+        ).fetchall()
+    }
+    return {
+        org: span
+        for org, span in zip(orgs, spans, strict=True)
+        if span is not None and ids[org] not in inside
+    }
 
 
 def _item_dates(store: Store, workspace: str, orgs: list[str]) -> list[tuple[date, date] | None]:

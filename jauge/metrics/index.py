@@ -559,7 +559,8 @@ def score_statistics(
         merged, bootstrap_weights(merged, spec.replicates, seed, counts), spec.medians
     )
     warnings: list[str] = []
-    if not any(table.num_rows for table in stats.values()):
+    empty = not any(table.num_rows for table in stats.values())
+    if empty:
         # said first: every indicator's own "insufficient data" follows from it
         warnings.append(
             N_(
@@ -589,7 +590,12 @@ def score_statistics(
             figure.interval = _interval(figure.replicates[1:], spec.level)
     score = interval = None
     if index_replicates is None:
-        warnings.append(N_("no pillar could be computed: import own posts or conversations first"))
+        # with nothing in the days at all, the note above says why: importing is no cure
+        # when the data is simply elsewhere in time
+        if not empty:
+            warnings.append(
+                N_("no pillar could be computed: import own posts or conversations first")
+            )
     else:
         score = float(index_replicates[0])
         interval = _interval(index_replicates[1:], spec.level)

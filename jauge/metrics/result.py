@@ -29,7 +29,7 @@ class Figure:
             "value": rounded(self.value),
             "interval": [rounded(x) for x in self.interval] if self.interval else None,
             "weight": rounded(self.weight),
-            "n": rounded(self.n),
+            "n": counted(self.n),
         }
         data.update(self.detail)
         return data
@@ -91,3 +91,11 @@ def rounded(x: float | None, digits: int = 6) -> float | None:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return None
     return round(float(x), digits)
+
+
+def counted(n: float) -> int | float | None:
+    """A figure's ``n`` as what it counts: a whole number of posts or people is an integer
+    (4, not 4.0); people weighed by their authenticity (docs/integrity.md) or thousands of
+    people reached may count a fraction, kept as a rounded float."""
+    x = rounded(n)
+    return int(x) if x is not None and x.is_integer() else x

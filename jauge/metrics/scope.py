@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from ..days import after, check_order, first_day, midnight
-from ..errors import ConfigError, NotFoundError
+from ..errors import ConfigError, NotFoundError, UsageError
 from ..i18n import N_, _
 from ..store.duckdb_store import Store
 from .result import IndexResult
@@ -151,7 +151,8 @@ def resolve_scope(
     if short is not None:
         if request.campaign and request.start is None and request.end is None:
             return None, described  # the campaign's own days: see unscored_campaign
-        raise ConfigError(_(SHORT_WINDOW, **short))
+        # a value that cannot be used, as a window that ends before it starts (exit 2)
+        raise UsageError(_(SHORT_WINDOW, **short))
     scope = Scope(
         workspace=workspace,
         org_id=org_id,

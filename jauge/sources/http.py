@@ -1,9 +1,11 @@
 """HTTP for live sources: a clear User-Agent, retries with backoff and jitter on transient
-errors (429, 5xx, timeouts, resets), Retry-After honoured, and permanent errors turned into
-messages that say what to fix. Secrets never appear in messages: query strings are cut."""
+errors (429, 5xx, timeouts, resets), Retry-After honoured, and permanent errors (a host
+name that does not exist among them) turned into messages that say what to fix. Secrets
+never appear in messages: query strings are cut."""
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -128,7 +130,14 @@ class HttpClient:
         try:
             response = self._client.request(method, url, headers=headers, **kwargs)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            # the system's words say why ("Name or service not known": offline, or a typo)
+            if _host_not_found(exc):  # a typo or a gone site: trying again changes nothing
+                raise ConnectorError(
+                    N_("host {host} not found: check the address {url}").format(
+                        host=urlsplit(url).hostname or url, url=redacted(url)
+                    )
+                ) from exc
+            # the system's words say why ("Connection refused", "Temporary failure in name
+            # resolution": offline, or the resolver is down)
             detail = str(exc).strip()
             reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
             raise TransientError(reason) from exc
@@ -155,6 +164,28 @@ class HttpClient:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+#: what getaddrinfo answers when the name surely does not exist, as opposed to EAI_AGAIN
+#: (the resolver could not be asked: offline, or down), which is worth trying again
+_NO_SUCH_NAME = {
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+}
+
+
+def _host_not_found(exc: BaseException) -> bool:
+    """Whether ``exc`` is, deep down (httpx wraps httpcore, which wraps the socket's
+    error), a host name that does not resolve."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and cause not in chain:  # a chain can loop back on itself
+        if isinstance(cause, socket.gaierror):
+            return cause.errno in _NO_SUCH_NAME
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def permanent_error(status: int, url: str) -> str:

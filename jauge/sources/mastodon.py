@@ -1,7 +1,7 @@
-"""``mastodon``: statuses from a Mastodon instance — a hashtag's timeline or an account's
-posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a saved API answer
-(a JSON array of statuses, or of notifications: the statuses they carry) with
-``jauge import FILE --source mastodon``.
+"""``mastodon``: statuses from a Mastodon instance — a hashtag's timeline, a keyword search
+or an account's posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a
+saved API answer (a JSON array of statuses, or of notifications: the statuses they carry)
+with ``jauge import FILE --source mastodon``.
 
 Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
 are the organisation's posts; everyone else's are mentions (replies as such). A boost
@@ -145,8 +145,8 @@ def _count(value: Any) -> str | None:
 class MastodonSource(ApiSource):
     name = "mastodon"
     reads = N_(
-        "Mastodon statuses: a hashtag's timeline or an account's posts (connect/sync), "
-        "or a saved JSON array of statuses"
+        "Mastodon statuses: a hashtag's timeline, a keyword search or an account's posts "
+        "(connect/sync), or a saved JSON array of statuses"
     )
     example = (
         "jauge connect add masto --kind mastodon --instance https://example.social --hashtag acme"

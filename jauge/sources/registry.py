@@ -19,7 +19,7 @@ def names() -> list[str]:
 
 def get(name: str) -> Source:
     """A new instance of the source called ``name``."""
-    found: Source = plugins.create(GROUP, Source, name, N_("source (see `jauge sources`)"))
+    found: Source = plugins.create(GROUP, Source, name, N_("source"))
     return found
 
 

@@ -79,8 +79,9 @@ def value_text(report: ValueReport) -> str:
         org=data["org"],
         start=data["period"]["start"] or "—",
         end=data["period"]["end"] or "—",
-        sessions=f"{funnel['sessions']:,}",
-        social=f"{funnel['social_sessions']:,}",
+        # None without web analytics in the period: unknown, written as a dash
+        sessions="—" if funnel["sessions"] is None else f"{funnel['sessions']:,}",
+        social="—" if funnel["social_sessions"] is None else f"{funnel['social_sessions']:,}",
         campaigns=len(data["campaigns"]),
     )
 

@@ -40,14 +40,17 @@ class PlatformValue:
 
     platform: str
     reach: int | None
-    sessions: int
+    #: None when the period has no web analytics: unknown, not zero
+    sessions: int | None
     conversions: int | None
     revenue: float | None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
-            "sessions_per_1k_reach": _ratio(self.sessions * 1000, self.reach),
+            "sessions_per_1k_reach": _ratio(
+                None if self.sessions is None else self.sessions * 1000, self.reach
+            ),
             "conversion_rate": _ratio(self.conversions, self.sessions),
             "value_per_session": _ratio(self.revenue, self.sessions),
         }
@@ -67,8 +70,9 @@ class CampaignValue:
     clicks: int | None
     platform_conversions: int | None
     platform_revenue: float | None
-    sessions: int
-    social_sessions: int
+    #: None when the period has no web analytics (costs only): unknown, not zero
+    sessions: int | None
+    social_sessions: int | None
     conversions: int | None
     revenue: float | None
     roi: float | None
@@ -104,8 +108,9 @@ class ValueReport:
     end: date | None
     currency: str | None
     conversion_value: float | None
-    sessions: int
-    social_sessions: int
+    #: None when the period has no web analytics (docs/value.md: unknown is never zero)
+    sessions: int | None
+    social_sessions: int | None
     conversions: int | None
     social_conversions: int | None
     revenue: float | None
@@ -222,8 +227,8 @@ def value_report(
         end=end,
         currency=None,
         conversion_value=conversion_value,
-        sessions=0,
-        social_sessions=0,
+        sessions=None,
+        social_sessions=None,
         conversions=None,
         social_conversions=None,
         revenue=None,
@@ -241,7 +246,7 @@ def value_report(
             _campaign_keys(campaign, None, pd.DataFrame({"campaign": []}),
                            pd.DataFrame({"campaign": []}), org)  # fmt: skip
         # what the organisation's own posts reached is known all the same
-        report.platforms = _platforms(store, org_id, start or date.min, end or date.max, [])
+        report.platforms = _platforms(store, org_id, start or date.min, end or date.max, [], False)
         return report
     # costs without dates give no period: every day counts then
     start, end = start or date.min, end or date.max
@@ -259,14 +264,15 @@ def value_report(
         )
     report.currency = _currency(store, org_id, report)
     social = traffic[traffic["platform"] != ""] if len(traffic) else traffic
-    report.sessions = int(traffic["sessions"].sum()) if len(traffic) else 0
-    report.social_sessions = int(social["sessions"].sum()) if len(social) else 0
+    if len(traffic):  # else unknown: no web analytics in the period
+        report.sessions = int(traffic["sessions"].sum())
+        report.social_sessions = int(social["sessions"].sum()) if len(social) else 0
     report.conversions = _total(traffic, "conversions")
     report.social_conversions = _total(social, "conversions")
     report.revenue = _total(traffic, "revenue")
     report.social_revenue = _total(social, "revenue")
     report.spend = _prorated_total(costs, start, end)
-    report.platforms = _platforms(store, org_id, start, end, social)
+    report.platforms = _platforms(store, org_id, start, end, social, bool(len(traffic)))
     report.campaigns = _campaigns(campaigns, start, end, traffic, costs, campaign)
     report.warnings += _overlaps(campaigns, start, end, campaign)
     report.warnings += _outside_days(campaigns, traffic)
@@ -425,7 +431,7 @@ def _currency(store: Store, org_id: str, report: ValueReport) -> str | None:
         report.warnings.append(
             N_(
                 "some amounts come without a currency: they are read in {currency}, the "
-                "currency of the others; check that they are"
+                "currency of the others; check that they are in {currency}"
             ).format(currency=found[0])
         )
     return found[0] if len(found) == 1 else None
@@ -446,10 +452,12 @@ def _prorated_total(costs: Any, start: date, end: date) -> float | None:
 
 
 def _platforms(
-    store: Store, org_id: str, start: date, end: date, social: Any
+    store: Store, org_id: str, start: date, end: date, social: Any, has_traffic: bool
 ) -> list[PlatformValue]:
     """The funnel per platform: the reach of own items posted in the period (their latest
-    snapshot), the social sessions that platform sent, their conversions and revenue."""
+    snapshot), the social sessions that platform sent (None without web analytics in the
+    period: a platform that sent none is 0 only when the analytics say so), their
+    conversions and revenue."""
     reach = dict(
         store.con.execute(
             """
@@ -476,7 +484,7 @@ def _platforms(
             PlatformValue(
                 platform=platform,
                 reach=reach.get(platform),
-                sessions=int(rows["sessions"].sum()) if len(rows) else 0,
+                sessions=(int(rows["sessions"].sum()) if len(rows) else 0) if has_traffic else None,
                 conversions=_total(rows, "conversions"),
                 revenue=_total(rows, "revenue"),
             )
@@ -621,8 +629,11 @@ def _campaign_value(
         clicks=_prorated_count(paid, "clicks", share),
         platform_conversions=_prorated_count(paid, "conversions", share),
         platform_revenue=platform_revenue,
-        sessions=int(days["sessions"].sum()) if len(days) else 0,
-        social_sessions=int(social["sessions"].sum()) if len(social) else 0,
+        # without web analytics in the period the sessions are unknown, not zero
+        sessions=(int(days["sessions"].sum()) if len(days) else 0) if len(traffic) else None,
+        social_sessions=(int(social["sessions"].sum()) if len(social) else 0)
+        if len(traffic)
+        else None,
         conversions=_total(days, "conversions"),
         revenue=revenue,
         roi=roi,

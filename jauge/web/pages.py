@@ -278,7 +278,7 @@ REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 async def report(
     request: Request,
     ctx: Ctx,
-    org: str,
+    org: str | None = None,
     from_: From = None,
     to: To = None,
     vs: Annotated[list[str] | None, Query()] = None,
@@ -294,7 +294,12 @@ async def report(
     window_in_order(from_, to)
     long_enough(start, end, version)
     orgs = await _org_names(ctx)
-    idle = {_lower(o) for o in orgs} - {_lower(o) for o in await _with_posts(ctx, orgs)}
+    if not orgs:  # nothing to report on: what the overview says then
+        return render(request, "overview.html", ctx, orgs=[], org=None)
+    posting = await _with_posts(ctx, orgs)
+    # without org, the organisation the overview that links here shows first
+    org = org or (posting or orgs)[0]
+    idle = {_lower(o) for o in orgs} - {_lower(o) for o in posting}
     if _lower(org) in idle:
         # nothing wrong with the request: there is nothing to report yet, said as the
         # overview says it
