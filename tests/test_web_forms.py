@@ -90,9 +90,7 @@ def test_a_refused_upload_counts_rows_and_errors_and_says_how_many_are_not_liste
     assert f"… et {rows - listed:,} de plus.".replace(",", NNBSP) in said
     assert "tweets_export.csv, ligne 2, champ retweet_count : " in said
     history = r.text.split('data-testid="imports"')[1].split("</table>")[0]
-    assert "refusé, rien d'écrit : ligne 2, champ retweet_count : " in (
-        text_of(history)
-    )
+    assert "refusé, rien d'écrit : ligne 2, champ retweet_count : " in (text_of(history))
     # the history's counts have their thousands separators too
     assert f"<td>{french}</td>" in history
 
