@@ -234,6 +234,31 @@ def test_the_csv_export_writes_the_nodes_next_to_the_edges(
     )
 
 
+@pytest.mark.parametrize("fmt", ["csv", "graphml"])
+def test_an_output_of_dash_is_standard_output_as_the_help_says(
+    airline_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["graph", "export", "--org", "United", "--format", fmt,
+                                   "--output", "-", "--db", airline_store])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+    assert out.stdout.startswith("source,source_handle,target" if fmt == "csv" else "<?xml")
+
+
+def test_a_panel_exported_to_dash_is_written_to_standard_output(
+    airline_store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = CliRunner().invoke(cli, ["panel", "export", "-", "--db", airline_store])
+    assert out.exit_code == 0, out.output
+    assert list(tmp_path.iterdir()) == []
+    assert json.loads(out.stdout)["strata"] and "wrote panel" in out.stderr
+    both = CliRunner().invoke(cli, ["panel", "export", "-", "--format", "json",
+                                    "--db", airline_store])  # fmt: skip
+    assert both.exit_code == 2 and "give a file name" in both.output
+
+
 def test_the_pseudonymised_csv_export_names_its_nodes_as_its_edges(
     airline_store: str, tmp_path: Path
 ) -> None:

@@ -63,7 +63,7 @@ def graph_group() -> None:
     "--output",
     type=click.Path(dir_okay=False, writable=True),
     callback=destination,
-    help="File to write (default: standard output).",
+    help="File to write (default, or -: standard output).",
 )
 @click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms for persons.")
 @db_option
@@ -90,6 +90,7 @@ def export_command(
     from jauge.community.privacy import pseudonym, pseudonym_key
 
     first, last = _date(start, "--from"), _date(end, "--to")
+    output = None if output == "-" else output  # standard output, as without --output
     nodes_path: str | None = None
     with opened(db, workspace) as handle:
         store, ws = handle.store, handle.workspace
@@ -99,7 +100,7 @@ def export_command(
         if fmt == "csv":  # straight from the store, row by row
             with _destination(output, binary=False) as out:
                 info = write_edges_csv(store, ws, org, out, first, last, alias=alias)
-            if output and output != "-":  # a CSV holds one table: the nodes get their own
+            if output:  # a CSV holds one table: the nodes get their own
                 nodes_path = nodes_csv_path(output)
                 with _destination(nodes_path, binary=False) as out:
                     info["nodes"] = write_nodes_csv(store, ws, org, out, first, last, alias=alias)

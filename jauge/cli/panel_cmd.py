@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -45,19 +46,31 @@ def export_command(
     db: str | None,
     fmt: str,
 ) -> None:
-    """Write the store's anonymised indicator distributions to FILE."""
+    """Write the store's anonymised indicator distributions to FILE (-: standard output)."""
     from jauge.metrics.panels_store import export_panel
     from jauge.metrics.spec import LATEST
     from jauge.stats import known_workspace
 
+    to_stdout = file == "-"
+    if to_stdout and fmt == "json":
+        raise click.UsageError(
+            _(
+                "- writes the panel itself to standard output, where --format json writes "
+                "its summary: give a file name, or leave out --format json"
+            )
+        )
     with opened(db, workspace, fmt) as handle:
         if workspace:
             known_workspace(handle.store, workspace)  # a typo would export nothing
         panel = export_panel(
             handle.store, panel_id, version=index_version or LATEST, workspace=workspace
         )
-        with open(file, "w", encoding="utf-8") as f:
-            json.dump(panel.to_dict(), f, indent=1)
+        if to_stdout:
+            json.dump(panel.to_dict(), sys.stdout, indent=1)
+            sys.stdout.write("\n")
+        else:
+            with open(file, "w", encoding="utf-8") as f:
+                json.dump(panel.to_dict(), f, indent=1)
     summary = {
         "panel_id": panel.panel_id,
         "file": file,
@@ -67,8 +80,8 @@ def export_command(
     }
     if fmt == "json":
         print_json(summary)
-    else:
-        console().print(
+    else:  # beside a panel written to standard output, the summary goes to stderr
+        console(stderr=to_stdout).print(
             _(
                 "wrote panel [bold]{panel}[/] to {path}: {count} strata, measured by {version}",
                 panel=literal(panel.panel_id),
