@@ -263,6 +263,12 @@ def test_the_report_draws_where_the_mentions_come_from(airline_store: Path) -> N
         ("London, ON'", Place("CA", "ON")),
         ("Houston, Tx & Old Bridge, NJ", Place("US")),  # two states: the country only
         ("DC - LA - Venice Beach", Place("US")),  # DC names itself; LA then disagrees
+        # the French names the regions are shown by, read back
+        ("Écosse", Place("GB", "SCT")),
+        ("Angleterre", Place("GB", "ENG")),
+        ("Pays de Galles", Place("GB", "WLS")),
+        ("Irlande du Nord", Place("GB", "NIR")),
+        ("Île-du-Prince-Édouard", Place("CA", "PE")),
     ],
 )
 def test_locations_the_qa_read_wrong(location: str, place: Place) -> None:

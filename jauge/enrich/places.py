@@ -156,6 +156,10 @@ SUBDIVISION_ALIASES = {
     "wallonie": "BE-WAL", "wallonia": "BE-WAL", "flandre": "BE-VLG", "flanders": "BE-VLG",
     "vlaanderen": "BE-VLG", "bruxelles": "BE-BRU", "brussels": "BE-BRU", "wales": "GB-WLS",
     "cymru": "GB-WLS",
+    # the names jauge shows in French (regions.REGION_NAMES) read back; "Pays basque" is
+    # not: French speakers mean the French one as often as Spain's
+    "pays de galles": "GB-WLS", "ecosse": "GB-SCT", "angleterre": "GB-ENG",
+    "irlande du nord": "GB-NIR", "ile-du-prince-edouard": "CA-PE",
     # German Länder in English and French where pycountry lacks the name or misspells it
     "bavaria": "DE-BY", "baden-wuerttemberg": "DE-BW", "baden wurttemberg": "DE-BW",
     "lower saxony": "DE-NI", "north rhine-westphalia": "DE-NW", "nrw": "DE-NW",
