@@ -8,20 +8,17 @@ from __future__ import annotations
 import socket
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
 from ..errors import ConnectorError
 from ..i18n import N_
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+# httpx and tenacity are imported by the client that needs them: they take about a tenth
+# of a second to import, which every command paid, online or not
 
 USER_AGENT = "jauge/0.1 (self-hosted social media measurement; +see the project README)"
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
@@ -74,6 +71,8 @@ class HttpClient:
     def __init__(self, *, attempts: int = 5, timeout: float = 20.0, max_wait: float = 60.0):
         self.attempts = attempts
         self.max_wait = max_wait
+        import httpx
+
         self._client = httpx.Client(
             timeout=timeout, headers={"User-Agent": USER_AGENT}, follow_redirects=True
         )
@@ -82,6 +81,8 @@ class HttpClient:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, TransientError) and error.retry_after is not None:
             return error.retry_after
+        from tenacity import wait_exponential_jitter
+
         backoff: float = wait_exponential_jitter(multiplier=0.5, max=self.max_wait)(state)
         return backoff
 
@@ -108,6 +109,8 @@ class HttpClient:
         **kwargs: Any,
     ) -> Response:
         """Send a request with retries; see :meth:`get`."""
+        from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
+
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self._wait,
@@ -127,6 +130,8 @@ class HttpClient:
         raise AssertionError("unreachable")
 
     def _once(self, method: str, url: str, headers: dict[str, str], **kwargs: Any) -> Response:
+        import httpx
+
         try:
             response = self._client.request(method, url, headers=headers, **kwargs)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:

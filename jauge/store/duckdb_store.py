@@ -161,6 +161,10 @@ class Store:
     @contextmanager
     def memory_limited(self, limit: str) -> Iterator[None]:
         """Run a block under another memory limit (imports stream: a low one keeps them flat)."""
+        if limit == self.memory_limit:
+            # setting the limit the engine already has still costs it tens of milliseconds
+            yield
+            return
         self.con.execute(f"SET memory_limit = '{limit}'")
         try:
             yield

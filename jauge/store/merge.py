@@ -22,6 +22,7 @@ from ..model import INTERACTION_KINDS, METRICS, STAGE_COLUMNS
 from . import forgotten_mentions
 from .ids import sql_id, sql_literal
 from .stage import STAGE_TABLE, MergeContext, MergeCounts, StageTable
+from .write_order import unordered_writes
 
 __all__ = ["ITEMS_VIEW", "MergeContext", "MergeCounts", "Staging"]
 
@@ -559,9 +560,10 @@ class Staging(StageTable):
                    {imp} AS import_id
             FROM {STAGE_TABLE} s"""
         if fresh:
-            written = self.con.execute(
-                f"INSERT INTO metric_snapshots {snapshot} WHERE {any_metric}", [observed_at]
-            ).fetchall()
+            with unordered_writes(self.con):  # snapshots are read by item and time
+                written = self.con.execute(
+                    f"INSERT INTO metric_snapshots {snapshot} WHERE {any_metric}", [observed_at]
+                ).fetchall()
             return int(written[0][0])
         self.con.execute(
             f"""
@@ -578,7 +580,8 @@ class Staging(StageTable):
             """,
             [observed_at],
         )
-        self.con.execute("INSERT INTO metric_snapshots SELECT * FROM jauge_new_snapshots")
+        with unordered_writes(self.con):
+            self.con.execute("INSERT INTO metric_snapshots SELECT * FROM jauge_new_snapshots")
         return self._scalar("SELECT count(*) FROM jauge_new_snapshots")
 
     def _count_interactions(self) -> int:
