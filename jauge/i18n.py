@@ -164,23 +164,49 @@ def _templates() -> list[tuple[re.Pattern[str], str]]:
     Every language's catalogue has the same English messages as keys."""
     found = []
     for english in {m for lang in LANGUAGES for m in catalogue(lang)}:
-        parts = list(string.Formatter().parse(english))
-        fields = [field for _text, field, _spec, _conversion in parts if field is not None]
-        if not fields or not all(field.isidentifier() for field in fields):
-            continue  # no placeholder, or braces that are text (a JSON example)
-        regex, seen = "", set()
-        for literal, name, _spec, _conversion in parts:
-            regex += re.escape(literal)
-            if name:
-                # a value never begins or ends with a space: French text, whose colons
-                # have one before them, is not taken for an English message
-                value = rf"(?P<{name}>(?!\s).+?(?<!\s))"
-                regex += f"(?P={name})" if name in seen else value
-                seen.add(name)
-        literal_size = sum(len(part[0]) for part in parts)
-        found.append((literal_size, re.compile(regex, re.S), english))
+        pattern = _pattern(english)
+        if pattern is None:
+            continue
+        literal_size = sum(len(part[0]) for part in string.Formatter().parse(english))
+        found.append((literal_size, pattern, english))
     ordered = sorted(found, key=lambda f: (-f[0], f[2]))
     return [(pattern, english) for _size, pattern, english in ordered]
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str] | None:
+    """A pattern that reads the values back out of ``template`` once filled, or None when
+    it has no placeholder (or braces that are text: a JSON example)."""
+    parts = list(string.Formatter().parse(template))
+    fields = [field for _text, field, _spec, _conversion in parts if field is not None]
+    if not fields or not all(field.isidentifier() for field in fields):
+        return None
+    regex, seen = "", set()
+    for literal, name, _spec, _conversion in parts:
+        regex += re.escape(literal)
+        if name:
+            # a value never begins or ends with a space: French text, whose colons
+            # have one before them, is not taken for an English message
+            value = rf"(?P<{name}>(?!\s).+?(?<!\s))"
+            regex += f"(?P={name})" if name in seen else value
+            seen.add(name)
+    return re.compile(regex, re.S)
+
+
+def values_in(template: str, text: str) -> dict[str, str] | None:
+    """The values ``text`` fills ``template``'s placeholders with (a kept English message
+    read back), or None when it is not that message."""
+    pattern = _pattern(template)
+    found = pattern.fullmatch(text) if pattern is not None else None
+    return found.groupdict() if found else None
+
+
+def singular(count: float, lang: str | None = None) -> bool:
+    """Whether ``count`` of something takes the singular: one in English; in French, any
+    count under two (0 personne, 1,5 visite)."""
+    if (lang or language()) == "fr":
+        return 0 <= count < 2
+    return count == 1
 
 
 #: how each language writes a number: its decimal mark and its thousands separator

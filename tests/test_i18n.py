@@ -173,16 +173,51 @@ def test_kept_english_messages_are_shown_in_the_readers_language(tmp_path: Path)
     short = next(w for w in warnings if "insufficient data" in w)
     indicator = short.split(":")[0]
     unit = {i.name: i.unit for i in load_spec().indicators}[indicator]
-    assert f" {unit}, at least" in short
+    assert short == f"{indicator}: insufficient data (0 {unit}, at least 5 needed)"
+    assert labels.note(short) == (
+        f"{labels.label(indicator)}: insufficient data (0 {labels.label(unit)}, at least 5 needed)"
+    )
     with i18n.speaking("fr"):
-        assert labels.note(short).startswith(
-            f"{labels.label(indicator)} : données insuffisantes ("
-        ) and f" {labels.label(unit)}, il en faut au moins" in labels.note(short)
+        # French counts zero in the singular: "0 publication qui indique des commentaires"
+        assert labels.note(short) == (
+            f"{labels.label(indicator)} : données insuffisantes "
+            f"(0 {labels.counted(unit, 0)}, il en faut au moins 5)"
+        )
+        assert labels.counted(unit, 0) != labels.label(unit)
         listed = labels.note(
             "pillars without data: business_impact, qualified_attention; the index is "
             "computed on the others, their weights renormalised (no value is imputed)"
         )
         assert listed.startswith("piliers sans données : Impact business, Attention qualifiée ;")
+
+
+def test_a_count_names_its_unit_in_the_singular_where_the_language_does():
+    """English says "1 person", French "0 personne" and "1,5 visite" too; both say
+    "2 people". The result keeps its English, with the unit's identifier."""
+    said = {}
+    for lang in ("en", "fr"):
+        with i18n.speaking(lang):
+            for n in (0, 1, 1.5, 2):
+                warning = labels.INSUFFICIENT_DATA.format(
+                    indicator="returning_engagers", n=f"{n:g}", unit="engagers", least="5"
+                )
+                said[lang, n] = labels.note(warning)
+    assert said["en", 0] == (
+        "Returning people: insufficient data (0 people who engaged, at least 5 needed)"
+    )
+    assert "(1 person who engaged," in said["en", 1]
+    assert "(1.5 people who engaged," in said["en", 1.5]
+    assert said["fr", 0] == (
+        "Personnes qui reviennent : données insuffisantes (0 personne engagée, il en faut au "
+        "moins 5)"
+    )
+    assert "(1 personne engagée," in said["fr", 1] and "(1,5 personne engagée," in said["fr", 1.5]
+    assert "(2 personnes engagées," in said["fr", 2] and "(2 people who engaged," in said["en", 2]
+    # every unit has both forms, in both languages
+    assert set(labels.UNITS_ONE) == set(labels.UNITS)
+    with i18n.speaking("fr"):
+        for unit in labels.UNITS:
+            assert labels.counted(unit, 1) != labels.UNITS_ONE[unit] or unit == "opinions"
 
 
 @pytest.mark.parametrize("version", sorted(spec_files()))

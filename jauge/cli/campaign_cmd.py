@@ -38,7 +38,7 @@ def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 @campaign_group.command("add", epilog=EPILOG)
 @click.argument("name", callback=_not_blank)
-@click.option("--org", required=True, metavar="ORG")
+@click.option("--org", required=True, metavar="ORG", help="The organisation running it.")
 @click.option("--from", "start", required=True, metavar="DATE", help="First day.")
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day.")
 @click.option("--hashtag", "hashtags", multiple=True, metavar="TAG", help="Repeatable.")
@@ -111,7 +111,7 @@ def _warn_if_too_short(name: str, first: date, last: date) -> None:
 
 
 @campaign_group.command("list", epilog=EPILOG)
-@click.option("--org", metavar="ORG")
+@click.option("--org", metavar="ORG", help="Only this organisation's campaigns.")
 @db_option
 @workspace_option
 @format_option("table", "json")

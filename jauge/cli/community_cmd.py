@@ -58,6 +58,7 @@ def graph_group() -> None:
     type=click.Choice(["gexf", "graphml", "csv"]),
     default="gexf",
     show_default=True,
+    help="File format: GEXF (Gephi), GraphML, or CSV edges with a nodes file beside them.",
 )
 @click.option(
     "--output",
@@ -152,7 +153,9 @@ def _destination(output: str | None, *, binary: bool) -> Iterator[Any]:
 @click.option("--org", required=True, metavar="ORG", help="The organisation they talk about.")
 @click.option("--topic", "topics", multiple=True, metavar="WORD", help="Repeatable.")
 @window_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Persons listed."
+)
 @click.option("--pseudonymise", is_flag=True, help="Stable keyed pseudonyms instead of handles.")
 @db_option
 @workspace_option
@@ -288,7 +291,7 @@ def person_group() -> None:
 
 @person_group.command("show", epilog=PERSON_EPILOG)
 @click.argument("handle")
-@click.option("--org", required=True, metavar="ORG")
+@click.option("--org", required=True, metavar="ORG", help="The organisation they engage with.")
 @click.option("--pseudonymise", is_flag=True, help="Show a stable pseudonym, not the handle.")
 @db_option
 @workspace_option
@@ -485,7 +488,9 @@ def export_person_command(
 @click.option(
     "--all-workspaces", is_flag=True, help="In every workspace of the store, not only one."
 )
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit", default=50, show_default=True, type=click.IntRange(min=1), help="Persons listed."
+)
 @db_option
 @workspace_option
 @format_option("table", "json")

@@ -331,7 +331,12 @@ Examples:
 
 
 @click.command("topics", epilog=TOPICS_EPILOG)
-@click.option("--org", required=True, metavar="ORG")
+@click.option(
+    "--org",
+    required=True,
+    metavar="ORG",
+    help="The organisation whose posts and mentions are read.",
+)
 @window_options
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Terms per list."

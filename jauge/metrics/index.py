@@ -34,6 +34,7 @@ from .indicators import (
     collapse,
     estimate,
 )
+from .labels import INSUFFICIENT_DATA
 from .panel import Panel, band_label, percentiles, stratum_key
 from .result import Figure, IndexResult, rounded
 from .scope import ScopeRequest, organisations_known, resolve_scope, unscored_campaign
@@ -174,7 +175,7 @@ def data_gap(indicator: Indicator, value: float, n: float, reason: str | None) -
         return Gap(unmeasured.format(indicator=indicator.name, reason=reason), reason)
     if np.isnan(value) or n < indicator.min_n:
         return Gap(
-            N_("{indicator}: insufficient data ({n} {unit}, at least {least} needed)").format(
+            INSUFFICIENT_DATA.format(
                 indicator=indicator.name,
                 n=f"{n:g}",
                 unit=indicator.unit,

@@ -10,9 +10,10 @@ every specification version has a label.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
-from ..i18n import N_, catalogue, language, localised
+from ..i18n import N_, _, catalogue, language, localised, number, singular, values_in
 
 PILLARS: Final = {
     "engagement_depth": N_("Engagement depth"),
@@ -57,6 +58,29 @@ UNITS: Final = {
     "reach_thousands": N_("thousands of people reached"),
 }
 
+#: the same, for one of them ("1 post"; in French also 0: "0 personne engagée")
+UNITS_ONE: Final = {
+    "items": N_("post"),
+    "items_with_comments": N_("post that reports comments"),
+    "items_with_shares": N_("post that reports shares"),
+    "items_with_reactions": N_("post that reports reactions"),
+    "items_with_saves_or_clicks": N_("post that reports saves or clicks"),
+    "engagers": N_("person who engaged"),
+    "threads": N_("conversation started by others"),
+    "answered_threads": N_("answered conversation"),
+    "new_engagers_first_half": N_("new person in the first half"),
+    "opinions": N_("opinion"),
+    "items_with_reach_and_followers": N_("post that reports reach and followers"),
+    "items_with_reach": N_("post that reports reach"),
+    "sessions": N_("session"),
+    "reach_thousands": N_("thousand people reached"),
+}
+
+#: an indicator's warning when it counts too few of its unit (kept in English in results)
+INSUFFICIENT_DATA: Final = N_(
+    "{indicator}: insufficient data ({n} {unit}, at least {least} needed)"
+)
+
 _LABELS: Final = {**PILLARS, **INDICATORS, **UNITS}
 
 
@@ -69,7 +93,27 @@ def label(name: str) -> str:
     return catalogue(language()).get(english, english)
 
 
+def counted(unit: str, n: float) -> str:
+    """The label of ``unit`` as it follows the count ``n``: singular or plural, as the
+    current language has it."""
+    english = UNITS_ONE.get(unit) if singular(n) else UNITS.get(unit)
+    return catalogue(language()).get(english, english) if english else label(unit)
+
+
 def note(warning: str) -> str:
     """An index result's warning (kept in English, naming indicators and units by their
     identifiers) as people read it: in their language, with labels for those names."""
+    short = values_in(INSUFFICIENT_DATA, warning)
+    if short is not None:
+        try:
+            n = float(short["n"])
+        except ValueError:
+            n = math.nan  # a warning written otherwise: its unit keeps the plural
+        return _(
+            INSUFFICIENT_DATA,
+            indicator=label(short["indicator"]),
+            n=short["n"] if math.isnan(n) else number(n, "g"),
+            unit=counted(short["unit"], n),
+            least=short["least"],
+        )
     return localised(warning, names=label)
