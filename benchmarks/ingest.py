@@ -148,6 +148,8 @@ def _unchecked_model(csv_path: str, db_path: str) -> int:
         "last_import_id) SELECT item_id, 'default', platform, id, false, kind, org_id, "
         "person_id, kind = 'post', text, url, created_at, 'bench', 'bench' FROM staged"
     )
+    # written unordered, as jauge writes them (see jauge/store/write_order.py)
+    con.execute("SET preserve_insertion_order = false")
     con.execute(
         "INSERT INTO metric_snapshots (subject_type, subject_id, workspace, observed_at, "
         "impressions, reach, reactions, comments, shares, clicks, import_id) "
