@@ -196,6 +196,34 @@ def test_a_name_that_is_not_only_a_region_is_read_as_before(
     assert place_of(location) == place
 
 
+@pytest.mark.parametrize(
+    ("location", "place"),
+    [
+        # a real profile location of the airline tweets (Tweets_dev.csv)
+        ("Mexicali, B.C.", Place("MX", "BCN")),
+        # Mexico's states as Mexicans abbreviate them, after a Mexican city
+        ("Monterrey, N.L.", Place("MX", "NLE")), ("Monterrey, NL", Place("MX", "NLE")),
+        ("Tijuana, B.C.", Place("MX", "BCN")), ("La Paz, B.C.S.", Place("MX", "BCS")),
+        ("Cancún, Q. Roo", Place("MX", "ROO")), ("Guadalajara, Jal.", Place("MX", "JAL")),
+        ("San Luis Potosí, S.L.P.", Place("MX", "SLP")), ("Saltillo, Coah.", Place("MX", "COA")),
+        ("Toluca, Edo. Méx.", Place("MX", "MEX")), ("Colima, Col.", Place("MX", "COL")),
+        # the United States' in the style of newspapers
+        ("Boston, Mass.", Place("US", "MA")), ("San Diego, Calif.", Place("US", "CA")),
+        ("Paris, Tex.", Place("US", "TX")), ("Charleston, W.Va.", Place("US", "WV")),
+        ("Portland, Ore.", Place("US", "OR")), ("Miami, Fla.", Place("US", "FL")),
+        # elsewhere the same letters are another country's or state's, or a word
+        ("Vancouver, B.C.", Place("CA", "BC")), ("Amsterdam, NL", Place("NL", "NH")),
+        ("St. John's, NL", Place("CA", "NL")), ("Bogotá, Col.", Place("CO")),
+        ("Mexico City, Mex.", Place("MX", "CMX")), ("Col., Bogota", Place("CO")),
+        ("Calif.", None), ("Mass.", None),
+    ],
+)  # fmt: skip
+def test_a_state_abbreviated_after_a_city_of_its_country_is_read(
+    location: str, place: Place | None
+) -> None:
+    assert place_of(location) == place
+
+
 def test_the_airline_tweets_locations_in_the_new_countries_have_their_regions() -> None:
     # every real profile location of the tests' copy read in one of the countries, as it
     # is read now: a country whole only where the location names no region, or two

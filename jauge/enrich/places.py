@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import cache
 
 #: the gazetteer's version, kept with every figure that counts places
-GAZETTEER = "geonames-cities15000/4"
+GAZETTEER = "geonames-cities15000/5"
 #: how far from a post's coordinates the nearest city may be
 NEAR_KM = 50.0
 #: a city is known by its other names (Londres, Bruxelles) from this many people on: other
@@ -202,6 +202,30 @@ SUBDIVISION_ALIASES = {
     "basse-californie": "MX-BCN",
     # India's states by their former or English names
     "orissa": "IN-OD", "pondicherry": "IN-PY", "uttaranchal": "IN-UK",
+}  # fmt: skip
+#: states as people abbreviate them after a city, by their folded form, read only after a
+#: part that can be in that country: most are a word, a country's code or another
+#: country's state elsewhere ("Vancouver, B.C.", "Amsterdam, NL", "Bogotá, Col.").
+#: Mexico's as Mexicans write them ("Monterrey, N.L.", "Tijuana, B.C.", "León, Gto.": not
+#: "Méx.", as often the country); the United States' in the style of newspapers ("Boston,
+#: Mass.", "San Diego, Calif."; two-letter ones, "Pa.", are read as codes)
+ABBREVIATIONS_AFTER = {
+    "MX": {
+        "ags": "AGU", "bc": "BCN", "bcs": "BCS", "camp": "CAM", "coah": "COA", "col": "COL",
+        "chis": "CHP", "chih": "CHH", "dgo": "DUR", "gto": "GUA", "gro": "GRO", "hgo": "HID",
+        "jal": "JAL", "edo mex": "MEX", "edo de mex": "MEX", "mich": "MIC", "mor": "MOR",
+        "nay": "NAY", "nl": "NLE", "oax": "OAX", "pue": "PUE", "qro": "QUE", "q roo": "ROO",
+        "qroo": "ROO", "qr": "ROO", "slp": "SLP", "sin": "SIN", "son": "SON", "tab": "TAB",
+        "tamps": "TAM", "tlax": "TLA", "ver": "VER", "yuc": "YUC", "zac": "ZAC",
+    },
+    "US": {
+        "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO",
+        "conn": "CT", "del": "DE", "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS",
+        "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mont": "MT",
+        "neb": "NE", "nebr": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR",
+        "tenn": "TN", "tex": "TX", "wash": "WA", "wis": "WI", "wisc": "WI", "wyo": "WY",
+        "wva": "WV", "w va": "WV",
+    },
 }  # fmt: skip
 #: abbreviations of cities too short to be read from GeoNames' other names
 CITY_ALIASES = {
@@ -405,6 +429,17 @@ class Gazetteer:
         found += [Place(c.country, c.subdivision) for c in ranked]
         return list(dict.fromkeys(found))
 
+    @staticmethod
+    def after_city(raw: str, countries: set[str]) -> list[Place]:
+        """The states a part abbreviates after others that can be in one of ``countries``
+        (:data:`ABBREVIATIONS_AFTER`): "N.L." after a part that can be in Mexico."""
+        name = fold(raw)
+        return [
+            Place(country, ABBREVIATIONS_AFTER[country][name])
+            for country in sorted(countries & ABBREVIATIONS_AFTER.keys())
+            if name in ABBREVIATIONS_AFTER[country]
+        ]
+
     def named_subdivisions(self, raw: str, *, first: bool) -> set[Place]:
         """The subdivisions a part names as one (by its name or code), unless it opens the
         location and names a city elsewhere too: "Washington" in "Washington, DC" is the
@@ -463,8 +498,15 @@ def place_of(location: str | None) -> Place | None:
         # folded again only where the whole location was read: most are not
         return None if fold(location) in _NO_ANSWER_ALONE else whole[0]
     pieces = [p for p in _PARTS.split(location.strip()) if p.strip()]
-    parts = [c for n, p in enumerate(pieces) if (c := places.part(p, first=n == 0))]
-    subdivisions = [places.named_subdivisions(p, first=n == 0) for n, p in enumerate(pieces)]
+    parts: list[list[Place]] = []
+    subdivisions: list[set[Place]] = []
+    for n, piece in enumerate(pieces):
+        before = {c.country for candidates in parts for c in candidates}
+        abbreviated = places.after_city(piece, before) if n else []
+        candidates = list(dict.fromkeys(places.part(piece, first=n == 0) + abbreviated))
+        if candidates:
+            parts.append(candidates)
+        subdivisions.append(places.named_subdivisions(piece, first=n == 0) | set(abbreviated))
     if not parts:
         return None
     # the most specific reading all the parts agree on
