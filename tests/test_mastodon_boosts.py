@@ -171,3 +171,71 @@ def test_a_sync_stores_boosts_as_an_import_does(tmp_path: Path) -> None:
     assert after_sync[toot["uri"]]["text"] == "Toot, finally!"
     assert {after_sync[b["uri"]]["repost_of"] for b in batch[:2]} == {toot["uri"]}
     assert {after_sync[b["uri"]]["text"] for b in batch[:2]} == {None}
+
+
+def reblog_notification(booster: Status, boosted: Status) -> Status:
+    """A reblog notification: the real mention notification of the recorded answers, its
+    type the reblog's, from ``booster`` (a real account) about ``boosted`` (a real status).
+    The recorded answers hold no reblog notification; the API documents its shape as a
+    mention's, the status being the one boosted."""
+    notifications, _ = recorded("test_notifications.yaml", "/api/v1/notifications")
+    return {**notifications[0], "type": "reblog", "account": booster, "status": boosted}
+
+
+def test_a_reblog_notification_is_the_boost_it_tells_of(tmp_path: Path) -> None:
+    (_, own_toot), (others_boost, _) = posted()
+    booster = others_boost["account"]  # mastodonpy_test_2, boosting the organisation's toot
+    notification = reblog_notification(booster, own_toot)
+    key = f"{own_toot['uri']}#boosted-by:{booster['url']}"
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        saved = save(tmp_path, [notification])
+        result = j.import_file(saved, "mastodon", org="Acme", account="mastodonpy_test")
+        assert result.ok and result.to_dict()["inserted"] == 2
+        # the same notification seen again (a later sync, the file imported twice)
+        assert (
+            j.import_file(saved, "mastodon", org="Acme", account="mastodonpy_test").to_dict()[
+                "inserted"
+            ]
+            == 0
+        )
+        items = stored(j)
+        reposts = j.sql(
+            "SELECT p.handle AS actor, t.native_id AS target FROM interactions i "
+            "JOIN persons p ON p.person_id = i.actor_person_id "
+            "JOIN content_items t ON t.item_id = i.target_item_id WHERE i.kind = 'repost'"
+        ).to_pylist()
+    assert set(items) == {own_toot["uri"], key}
+    toot, boost = items[own_toot["uri"]], items[key]
+    assert toot["kind"] == "post" and toot["is_own"] and toot["text"] == "bwooh!"
+    assert boost["kind"] == "repost" and boost["repost_of"] == own_toot["uri"]
+    assert boost["author"] == "mastodonpy_test_2" and boost["text"] is None
+    assert boost["created_at"] == notification["created_at"].rstrip("Z")  # when boosted
+    assert reposts == [{"actor": "mastodonpy_test_2", "target": own_toot["uri"]}]
+
+
+def test_a_sync_with_a_token_collects_who_boosted_the_account_s_statuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACME_TOKEN", "placeholder-token")
+    (_, own_toot), (others_boost, _) = posted()
+    own = own_toot["account"]
+    notification = reblog_notification(others_boost["account"], own_toot)
+    with Loopback() as server, jauge.open(tmp_path / "s.duckdb") as j:
+        server.scripts["/api/v1/accounts/lookup"] = [("body", json.dumps(own).encode())]
+        server.scripts[f"/api/v1/accounts/{own['id']}/statuses"] = [("statuses", [own_toot], {})]
+        server.scripts["/api/v1/notifications"] = [("statuses", [notification], {})]
+        add_connection(
+            j.store,
+            j.workspace,
+            "acme",
+            "mastodon",
+            "Acme",
+            {"instance": server.url(""), "account": own["acct"], "token_env": "ACME_TOKEN"},
+        )
+        synced = sync(j.store, j.workspace, client_factory=fast_client)
+        assert synced.ok and synced.connections[0].result.inserted == 2
+        items = stored(j)
+        asked = [p for p, _ in server.requests if p.startswith("/api/v1/notifications")]
+    assert asked and all("reblog" in p and "mention" in p for p in asked)
+    [boost] = [i for i in items.values() if i["kind"] == "repost"]
+    assert boost["repost_of"] == own_toot["uri"] and boost["author"] == "mastodonpy_test_2"

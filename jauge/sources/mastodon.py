@@ -1,14 +1,16 @@
 """``mastodon``: statuses from a Mastodon instance — a hashtag's timeline, a keyword search
 or an account's posts — synced with ``jauge connect`` / ``jauge sync``, or imported from a
-saved API answer (a JSON array of statuses, or of notifications: the statuses they carry)
-with ``jauge import FILE --source mastodon``.
+saved API answer (a JSON array of statuses, or of notifications: the statuses they carry,
+and the boosts they tell of) with ``jauge import FILE --source mastodon``.
 
 Statuses are keyed by their ``uri`` (the same on every instance). An account's own posts
 are the organisation's posts; everyone else's are mentions (replies as such). A boost
 (reblog) says nothing of its own: it is a text-less repost by the booster, linked to the
 original it carries, and that original is stored once as its author's own status, however
 many boosts of it a batch holds. The account's own boosts are skipped: what they carry is
-the original status, counted as its author's.
+the original status, counted as its author's. With a token, an account's notifications
+bring who boosted its statuses: each such boost is a repost too, keyed by who boosted
+what (the API does not give the boost's own id).
 The token, when one is needed, comes from the environment variable the connection names
 (``--token-env``); it is never stored, printed or logged.
 """
@@ -218,13 +220,14 @@ class MastodonSource(ApiSource):
         statuses, newest = _pages(client, endpoint, headers, cursor.get("min_id"), None, unwrap)
         cursor["min_id"] = newest or ""
         if options.get("account") and "Authorization" in headers:
-            # with a token, the account's notifications bring the mentions of it too
+            # with a token, the account's notifications bring the mentions of it too, and
+            # who boosted its statuses
             mentioned, newest_mention = _pages(
                 client,
-                f"{instance}/api/v1/notifications?types[]=mention",
+                f"{instance}/api/v1/notifications?types[]=mention&types[]=reblog",
                 headers,
                 cursor.get("mentions_min_id"),
-                lambda item: item.get("status"),
+                _notified,
             )
             statuses += mentioned
             cursor["mentions_min_id"] = newest_mention or ""
@@ -328,8 +331,26 @@ def _is_notification(item: dict[str, Any]) -> bool:
 
 
 def _notified(notification: dict[str, Any]) -> Any:
-    """The status a notification carries, or None (a follow, a follow request...)."""
-    return notification.get("status") or None
+    """The status a notification carries, or None (a follow, a follow request...). A
+    reblog notification (someone boosted the account's status) becomes that boost: the
+    API does not give the boost's own id, so it is keyed by who boosted what, which a
+    person does once."""
+    status = notification.get("status") or None
+    booster = notification.get("account")
+    if notification.get("type") != "reblog" or not isinstance(status, dict):
+        return status
+    if not isinstance(booster, dict):
+        return None  # a boost by no one known: nothing to count
+    who = booster.get("url") or booster.get("uri") or booster.get("acct")
+    return {
+        "id": notification.get("id"),
+        "uri": f"{status_key(status)}#boosted-by:{who}",
+        "url": None,
+        "account": booster,
+        "created_at": notification.get("created_at"),
+        "content": "",
+        "reblog": status,
+    }
 
 
 def _search_statuses(answer: Any) -> list[dict[str, Any]]:
