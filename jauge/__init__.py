@@ -7,8 +7,10 @@ from .errors import (
     InvalidRowsError,
     JaugeError,
     NotFoundError,
+    ReadOnlyStoreError,
     RowError,
     StoreError,
+    UsageError,
 )
 from .frames import Frame
 from .ingest import FileResult, ImportResult
@@ -28,11 +30,13 @@ __all__ = [
     "Jauge",
     "JaugeError",
     "NotFoundError",
+    "ReadOnlyStoreError",
     "RowError",
     "Source",
     "Stats",
     "StoreError",
     "TabularSource",
+    "UsageError",
     "__version__",
     "open",
 ]

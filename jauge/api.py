@@ -22,9 +22,9 @@ from .enrich.regions import Regions, regions
 from .enrich.sentiment import DEFAULT_BACKEND
 from .enrich.topics import Topics, topics
 from .enrich.voice import Voice, share_of_voice
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .frames import Frame
-from .i18n import _
+from .i18n import N_, _
 from .ingest import ImportResult, ProgressFactory, import_files
 from .metrics.compare import Comparison, compare
 from .metrics.index import compute_index
@@ -32,7 +32,7 @@ from .metrics.result import IndexResult
 from .metrics.scope import ScopeRequest
 from .metrics.spec import LATEST
 from .sources.base import ImportOptions
-from .stats import Stats, collect_stats
+from .stats import Stats, collect_stats, known_workspace
 from .store.duckdb_store import Store
 
 if TYPE_CHECKING:
@@ -48,15 +48,25 @@ PERIODS = ("month", "quarter")
 
 _Handle = TypeVar("_Handle", bound=type)
 
+#: the calls that add to the handle's workspace, and so create it when it is new (as
+#: `jauge import`, `org add` and `campaign add` do); every other call reads it
+ADDING = frozenset({"import_file", "add_org", "add_campaign"})
+#: the calls that read the whole store, whatever the handle's workspace
+STORE_WIDE = frozenset({"sql", "person_export"})
+
 
 def _in_words(cls: _Handle) -> _Handle:
     """Every public method and property of the handle raises a StoreError in words when
-    its store was closed, or is read-only and the call writes, not the engine's error."""
+    its store was closed, or is read-only and the call writes, not the engine's error.
+    One that reads the handle's workspace first checks the store has it, as the CLI does:
+    a mistyped name would otherwise read as an empty workspace."""
 
-    def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(method: Callable[..., Any], reads: bool) -> Callable[..., Any]:
         @functools.wraps(method)
         def call(self: Jauge, *args: Any, **kwargs: Any) -> Any:
             with self.store.in_words():
+                if reads:
+                    known_workspace(self.store, self.workspace)
                 return method(self, *args, **kwargs)
 
         return call
@@ -64,16 +74,21 @@ def _in_words(cls: _Handle) -> _Handle:
     for name, member in list(vars(cls).items()):
         if name.startswith("_") or name == "close":
             continue
+        reads = name not in ADDING and name not in STORE_WIDE
         if isinstance(member, property) and member.fget is not None:
-            setattr(cls, name, property(guarded(member.fget), doc=member.__doc__))
+            setattr(cls, name, property(guarded(member.fget, reads), doc=member.__doc__))
         elif callable(member):
-            setattr(cls, name, guarded(member))
+            setattr(cls, name, guarded(member, reads))
     return cls
 
 
 @_in_words
 class Jauge:
-    """A store opened for one workspace; entity tables are filtered to that workspace."""
+    """A store opened for one workspace; entity tables are filtered to that workspace.
+
+    A workspace the store does not have is created by the first call that adds to it
+    (``import_file``, ``add_org``, ``add_campaign``); until then every call that reads it
+    raises a NotFoundError naming the workspaces the store has."""
 
     def __init__(self, store: Store, workspace: str) -> None:
         self.store = store
@@ -104,7 +119,13 @@ class Jauge:
     ) -> ImportResult:
         """Import one file (or several) with the named source (None: the one each file's
         content fits); see ``jauge import --help``. ``label`` names a single file in
-        results and errors instead of its path."""
+        results and errors instead of its path.
+
+        A file that cannot be imported (missing, unreadable, invalid rows) raises
+        nothing: it is in the result, ``status == "rejected"`` with its ``errors``, and
+        ``result.ok`` is False, so check ``ok``. An unknown source raises a
+        NotFoundError, and an option the source cannot use a ConfigError (in a batch,
+        that file is rejected and the others go on)."""
         paths = [str(path)] if isinstance(path, (str, Path)) else [str(p) for p in path]
         labels = {paths[0]: label} if label is not None and len(paths) == 1 else None
         options = ImportOptions(
@@ -259,8 +280,10 @@ class Jauge:
         end: DayLike | None = None,
         by: str = "country",
     ) -> Regions:
-        """Where the mentions of organisations come from: per country, or per US state with
-        ``by="state"``, with each organisation's share of voice and net sentiment there."""
+        """Where the mentions of organisations come from: per country, or with
+        ``by="region"`` per region where jauge knows them (US states, French and Belgian
+        regions, Canadian provinces, Swiss cantons, UK nations; other countries whole),
+        with each organisation's share of voice and net sentiment there."""
         names = self._org_names(orgs)
         return regions(self.store, self.workspace, names, *_days(start, end), by=by)
 
@@ -268,7 +291,9 @@ class Jauge:
         self, org: str, *, start: DayLike | None = None, end: DayLike | None = None, limit: int = 20
     ) -> Topics:
         """Top and rising terms and phrases about an organisation."""
-        return topics(self.store, self.workspace, self.org_name(org), *_days(start, end), limit)
+        return topics(
+            self.store, self.workspace, self.org_name(org), *_days(start, end), _limit(limit)
+        )
 
     def people(
         self,
@@ -295,7 +320,7 @@ class Jauge:
             topics=tuple(_names(topics)),
             start=start,
             end=end,
-            limit=limit,
+            limit=_limit(limit),
         )
         if pseudonymise:
             found = pseudonymised(found, pseudonym_key(self.store, self.workspace))
@@ -332,6 +357,8 @@ class Jauge:
         from .community.access import export_person
         from .store.access import workspace_names
 
+        if not all_workspaces:
+            known_workspace(self.store, self.workspace)
         names = workspace_names(self.store) if all_workspaces else [self.workspace]
         return export_person(self.store, names, handle, platform)
 
@@ -348,19 +375,21 @@ class Jauge:
         engagement and store their authenticity weights, which the index and the
         community graph then use (docs/integrity.md). The lockstep thresholds: engagement
         within ``minutes`` of a post, on ``min_items`` posts shared with others by a
-        Jaccard overlap of ``min_overlap``, in groups of ``min_group`` or more."""
+        Jaccard overlap of ``min_overlap``, in groups of ``min_group`` or more. The report
+        lists the ``limit`` accounts weighed down most (0: none, the summary only)."""
         from .integrity.assess import assess
         from .integrity.lockstep import LockstepRules
 
         rules = LockstepRules(minutes, min_items, min_overlap, min_group)
-        return assess(self.store, self.workspace, rules, limit=limit)
+        return assess(self.store, self.workspace, rules, limit=_limit(limit, least=0))
 
     def assessment(self, *, limit: int = 20) -> dict[str, Any]:
         """The latest integrity assessment as stored (``assessed_at`` None when the
-        workspace never had one), with the ``limit`` accounts it weighed down most."""
+        workspace never had one), with the ``limit`` accounts it weighed down most (0:
+        none, the summary only)."""
         from .integrity.assess import latest_assessment
 
-        return latest_assessment(self.store, self.workspace, limit=limit)
+        return latest_assessment(self.store, self.workspace, limit=_limit(limit, least=0))
 
     def authenticity(self) -> Frame:
         """The stored authenticity weights of the workspace's assessed persons."""
@@ -452,13 +481,15 @@ class Jauge:
         every: str = "quarter",
         campaign: str | None = None,
         version: str = LATEST,
+        conversion_value: float | None = None,
     ) -> Report:
         """The executive report of an organisation, or of its ``campaign`` (``jauge
         report``): one HTML file to share, with the index (of ``version``), its breakdown
         and trend, the organisations ``versus`` (default: the workspace's competitors)
-        side by side, listening and people (pseudonymised unless ``names``); see
-        docs/reports.md. ``report.save(path)`` writes it (a PDF when the name ends in
-        .pdf); Jupyter shows it."""
+        side by side, listening and people (pseudonymised unless ``names``), and its value
+        (``conversion_value`` values each conversion where the exports give no revenue, as
+        for :meth:`value`); see docs/reports.md. ``report.save(path)`` writes it (a PDF
+        when the name ends in .pdf); Jupyter shows it."""
         from .reports import executive_report
 
         start, end = _days(start, end)
@@ -473,6 +504,7 @@ class Jauge:
             every=_every(every),
             campaign=campaign,
             version=version,
+            conversion_value=conversion_value,
         )
 
     # -- reading -----------------------------------------------------------------
@@ -483,7 +515,8 @@ class Jauge:
 
     def table(self, entity: str) -> Frame:
         """Any entity by name (organisations, accounts, persons, items, interactions,
-        snapshots, annotations, campaigns, imports, workspaces, web_traffic, costs)."""
+        snapshots, annotations, campaigns, imports, workspaces, mentions, org_terms,
+        authenticity, web_traffic, costs); its columns in docs/data-model.md."""
         return Frame(self.store.table(entity, self.workspace))
 
     def sql(self, query: str, params: list[Any] | None = None) -> Frame:
@@ -571,6 +604,20 @@ def _names(names: str | Iterable[str]) -> list[str]:
     """What the API was given where it takes several names: one name alone is a list of one
     (``list("Brand")`` would be its letters)."""
     return [names] if isinstance(names, str) else list(names)
+
+
+def _limit(limit: int, least: int = 1) -> int:
+    """A ``limit`` argument, checked as the CLI checks ``--limit``: -1 would slice off the
+    last row and 0 give none, as if there were nothing to list. ``least=0`` where asking
+    for none is meant: an assessment's summary without its accounts (as the web asks)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < least:
+        said = (
+            N_("{name} takes a whole number of 1 or more, got {value}")
+            if least == 1
+            else N_("{name} takes a whole number of 0 or more, got {value}")
+        )
+        raise UsageError(_(said, name="limit", value=repr(limit)))
+    return limit
 
 
 def _every(every: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .i18n import _, localised
+from .i18n import N_, _, _n, localised
 
 
 @dataclass(frozen=True)
@@ -128,9 +128,16 @@ class InvalidRowsError(InputError):
         more = (
             _("\n  ... and {count} more", count=total - len(errors)) if total > len(errors) else ""
         )
-        summary = _(
-            "{total} invalid row value(s); nothing from this file was written "
-            "(use --skip-invalid to import the valid rows):",
+        summary = _n(
+            N_(
+                "{total} invalid row value; nothing from this file was written "
+                "(use --skip-invalid to import the valid rows):"
+            ),
+            N_(
+                "{total} invalid row values; nothing from this file was written "
+                "(use --skip-invalid to import the valid rows):"
+            ),
+            total,
             total=total,
         )
         super().__init__(file, f"{summary}\n{shown}{more}")

@@ -152,6 +152,13 @@ def _value(value: str, names: Callable[[str], str] | None, days: bool = False) -
     8601) is written as people read it (:func:`day`), as pages write days."""
     if days and _ISO_DAY.fullmatch(value):
         return day(value)
+    if SEPARATORS[DEFAULT] in value:
+        said = localised(value, names, days=days)  # a kept message that has a semicolon
+        if said != value:
+            return said
+        # else a list made in English: its items said with the reader's semicolon
+        parts = value.split(SEPARATORS[DEFAULT])
+        return separated([_value(part, names, days) for part in parts])
     words = value.split(", ")
     if any(not word or " " in word for word in words):
         return localised(value, names, days=days)
@@ -209,6 +216,33 @@ def singular(count: float, lang: str | None = None) -> bool:
     return count == 1
 
 
+def plural(one: str, other: str, count: float, lang: str | None = None) -> str:
+    """``one`` or ``other``, whichever ``count`` takes in ``lang`` (default: the current
+    language; :func:`singular`): two English messages, or two keys of the dashboard's
+    catalogues (``"overview.items.one"``, ``"overview.items"``). A message kept in English
+    and shown later (:func:`localised`) is chosen with ``lang="en"``."""
+    return one if singular(count, lang) else other
+
+
+def _n(one: str, other: str, count: float, /, **values: object) -> str:
+    """:func:`_` of ``one`` or ``other``, whichever ``count`` takes in the current
+    language: ``_n(N_("{count} error"), N_("{count} errors"), n, count=number(n))``. Both
+    messages are catalogued (marked with ``N_`` so the catalogue's test finds them), and
+    French says "0 erreur" where English says "0 errors"; ``count`` only chooses, the
+    values fill the placeholders."""
+    return _(plural(one, other, count), **values)
+
+
+#: how a language separates the items of a list whose items hold commas ("'id' or
+#: 'tweet_id'; 'created_at'"): French puts a space before a semicolon, as before a colon
+SEPARATORS = {"en": "; ", "fr": " ; "}
+
+
+def separated(items: Sequence[str], lang: str | None = None) -> str:
+    """``items`` joined by ``lang``'s (default: the current language's) semicolon."""
+    return SEPARATORS.get(lang or language(), SEPARATORS[DEFAULT]).join(items)
+
+
 #: how each language writes a number: its decimal mark and its thousands separator
 NUMBER_MARKS = {"en": (".", ","), "fr": (",", "\u202f")}
 #: the marks to swap from Python's, per language that writes numbers otherwise
@@ -241,6 +275,16 @@ def signed_number(value: float | None, spec: str = ".1f", lang: str | None = Non
     text = number(value, spec, lang)
     minus = MINUS_SIGNS.get(lang or language())
     return text.replace("-", minus) if minus else text
+
+
+def minus_signs(text: str, lang: str | None = None) -> str:
+    """``text``, a message made with Python's figures (an index result's warning kept in
+    English: "(-100 to 100)"), with ``lang``'s minus sign (default: the current
+    language's) before each negative figure, as :func:`signed_number` writes it; the
+    hyphens of a day (2014-12-10) or a name (jauge-index/1.0.2) stay."""
+    minus = MINUS_SIGNS.get(lang or language())
+    # a hyphen before a figure that follows no word, digit or hyphen
+    return re.sub(r"(?<![\w-])-(?=\d)", minus, text) if minus else text
 
 
 #: the percent sign where a language writes it otherwise: French puts a narrow no-break
@@ -322,23 +366,44 @@ def either(items: Sequence[str], lang: str | None = None) -> str:
 _VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
 
 
+#: a name that begins with the article "le" or "les" (Le Monde, Les Echos): French
+#: contracts "de" and "à" with it ("du Monde", "aux Echos"); "La" and "L'" stay
+_ARTICLE = re.compile(r"(?i)(les?) (?=\w)")
+#: the preposition and the article it contracts with -> the contracted word
+_CONTRACTED = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+
+
 def elided(text: str, *names: str, lang: str | None = None) -> str:
     """``text``, a message made in ``lang`` (default: the current language), with French's
     "de" elided before each of ``names``, values the message carries (an organisation's
     name), where the name begins with a vowel: "parlent de Emmanuel Macron" reads "parlent
-    d'Emmanuel Macron", also past markup ("de [bold]Air France[/]"). Other languages'
-    text is returned as it is. A name that begins with h keeps "de": its spelling does not
-    tell a mute h (d'Hermès) from an aspirated one (de Hyundai)."""
+    d'Emmanuel Macron", also past markup ("de [bold]Air France[/]"). Before a name that
+    begins with the article "Le" or "Les", "de" and "à" contract with it: "Rapport du
+    Monde", "parlent des Echos", "au Parisien" ("de La Poste", "de L'Équipe" stay). Other
+    languages' text is returned as it is. A name that begins with h keeps "de": its
+    spelling does not tell a mute h (d'Hermès) from an aspirated one (de Hyundai)."""
     if (lang or language()) != "fr":
         return text
+    # "de" or "à" as a word, then the name, maybe behind rich markup ([bold], [cyan])
+    markup = r"(?:\[[a-z /#]+\])*"
     for name in names:
         first, second = name.lower()[:1], name.lower()[1:2]
         if not first:
             continue  # no name: nothing to elide before
         if first in _VOWELS or (first == "y" and second.isalpha() and second not in _VOWELS):
-            # "de" as a word, then the name, maybe behind rich markup ([bold], [cyan])
-            markup = r"(?:\[[a-z /#]+\])*"
             text = re.sub(rf"(?<![\w'-])([Dd])e (?={markup}{re.escape(name)})", r"\1'", text)
+        elif article := _ARTICLE.match(name):
+            rest = re.escape(name[article.end() :])
+
+            def contract(found: re.Match[str], article: str = article[1].lower()) -> str:
+                word = _CONTRACTED[found[1].lower(), article]
+                return (word.capitalize() if found[1][0].isupper() else word) + " " + found[2]
+
+            text = re.sub(
+                rf"(?<![\w'-])(de|à|De|À) ({markup}){re.escape(article[0])}(?={rest})",
+                contract,
+                text,
+            )
     return text
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import settings
 from .errors import ConfigError, ConnectorError, InputError, RowError, is_interruption
-from .i18n import N_, localised
+from .i18n import N_, localised, plural
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
 from .sources.detect import detect_source
@@ -239,16 +239,29 @@ def ingest(
             result.snapshots, result.interactions = counts.snapshots, counts.interactions
             if counts.repeated:
                 result.warnings.append(
-                    N_(
-                        "{count} row(s) give an item a later row gives again: the last of each "
-                        "is kept"
+                    plural(
+                        N_("{count} row gives an item a later row gives again: the last is kept"),
+                        N_(
+                            "{count} rows give an item a later row gives again: the last of "
+                            "each is kept"
+                        ),
+                        counts.repeated,
+                        "en",  # kept in English, shown in the reader's language
                     ).format(count=counts.repeated)
                 )
             for was, now, count in counts.moved:
                 result.warnings.append(
-                    N_(
-                        "{count} item(s) stored under {was} now belong to {now}, as this file "
-                        "says (an item belongs to one organisation)"
+                    plural(
+                        N_(
+                            "{count} item stored under {was} now belongs to {now}, as this "
+                            "file says (an item belongs to one organisation)"
+                        ),
+                        N_(
+                            "{count} items stored under {was} now belong to {now}, as this "
+                            "file says (an item belongs to one organisation)"
+                        ),
+                        count,
+                        "en",
                     ).format(count=count, was=repr(was), now=repr(now))
                 )
             store.record_import(

@@ -7,8 +7,27 @@ from typing import Any
 
 from . import settings
 from .errors import NotFoundError
-from .i18n import _
+from .i18n import N_, _, number
 from .store.duckdb_store import ENTITIES, Store
+
+#: the entities counted -> their label, as `jauge stats` shows them (JSON keeps the names)
+ENTITY_LABELS = {
+    "workspaces": N_("workspaces"),
+    "organisations": N_("organisations"),
+    "accounts": N_("accounts"),
+    "persons": N_("persons"),
+    "items": N_("items"),
+    "interactions": N_("interactions"),
+    "snapshots": N_("snapshots"),
+    "annotations": N_("annotations"),
+    "campaigns": N_("campaigns"),
+    "imports": N_("imports"),
+    "mentions": N_("mentions"),
+    "org_terms": N_("dictionary terms"),
+    "authenticity": N_("authenticity weights"),
+    "web_traffic": N_("web traffic rows"),
+    "costs": N_("spend rows"),
+}
 
 
 @dataclass(frozen=True)
@@ -23,6 +42,52 @@ class Stats:
             "organisations": list(self.organisations),
             "platforms": list(self.platforms),
         }
+
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            f"{n:,} {name}" for name, n in self.entities.items() if name in ("items", "persons")
+        )
+        return f"<Stats {len(self.organisations)} organisations, {counts}>"
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: `jauge stats`'s tables
+        from .metrics.notebook import plain_table, shown
+
+        entities = plain_table(
+            [_("entity"), _("rows")],
+            [(_(ENTITY_LABELS.get(k, k)), number(n, ",")) for k, n in self.entities.items()],
+        )
+        several = len({o["workspace"] for o in self.organisations}) > 1
+        orgs = plain_table(
+            [
+                *([_("workspace")] if several else []),
+                *(_(c) for c in ("name", "accounts", "own items", "by others", "interactions")),
+                _("from"),
+                _("to"),
+            ],
+            [
+                (
+                    *([o["workspace"]] if several else []),
+                    o["name"],
+                    *(
+                        number(o[k], ",")
+                        for k in ("accounts", "own_items", "items_by_others", "interactions")
+                    ),
+                    (o["first_item_at"] or "")[:10],
+                    (o["last_item_at"] or "")[:10],
+                )
+                for o in self.organisations
+            ],
+            _("Organisations"),
+        )
+        platforms = plain_table(
+            [_("platform"), _("items"), _("persons")],
+            [
+                (p["platform"], number(p["items"], ","), number(p["persons"], ","))
+                for p in self.platforms
+            ],
+            _("Platforms"),
+        )
+        return shown(_("Entities"), entities, orgs, platforms)
 
 
 def known_workspace(store: Store, workspace: str) -> None:

@@ -183,7 +183,7 @@ def test_french_says_d_before_an_organisation_that_begins_with_a_vowel(
     assert people.splitlines()[0] == "Les personnes qui parlent d'American sur x"
     handle = json.loads(_fr("people", *org, *db, "--limit", "1", "--format", "json"))[0]
     show = _fr("person", "show", handle["handle"], *org, *db)
-    assert "réponses d'American," in show and " de American" not in show
+    assert "réponse d'American," in show and " de American" not in show
     nobody = _fr("people", *org, *db, "--topic", "zzzz")
     assert nobody.startswith("Personne ne parle d'American sur cette période")
     campaign = _fr("campaign", "add", "Hiver", *org, *db, "--from", "2015-02-19", "--to",

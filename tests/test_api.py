@@ -32,7 +32,11 @@ def test_entities_are_scoped_to_the_workspace(tmp_path: Path) -> None:
     with jauge.open(db, workspace="client-a") as a:
         a.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014)
     with jauge.open(db, workspace="client-b") as b:
-        assert len(b.items) == 0 and len(b.organisations) == 0
+        # a workspace is made by what is put in it; until then it is not read as empty
+        with pytest.raises(jauge.NotFoundError, match="no workspace 'client-b'"):
+            b.items  # noqa: B018
+        b.add_org("Rival")
+        assert len(b.items) == 0 and [o["name"] for o in b.organisations.to_pylist()] == ["Rival"]
 
 
 def test_the_store_path_defaults_to_the_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from jauge.cli.main import cli
-from jauge.cli.stats_cmd import ENTITIES
+from jauge.stats import ENTITY_LABELS as ENTITIES
 from jauge.store.duckdb_store import ENTITIES as STORED_ENTITIES
 
 from .conftest import AIRLINE_TWEETS, FRENCH_TWEETS_CSV, UCI_FACEBOOK

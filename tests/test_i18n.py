@@ -133,7 +133,7 @@ def test_row_errors_and_refusals_are_in_french(tmp_path: Path, monkeypatch: pyte
     assert errors[1]["message"].startswith("une date et une heure au format ISO 8601")
     shown = CliRunner().invoke(cli, ["import", str(broken), "--source", "tweets-csv", "--db", db])
     text = " ".join(shown.stderr.split())  # as one line, whatever the terminal's width
-    assert "2 erreur(s) dans" in text and "rien de ce fichier n'a été écrit" in text
+    assert "2 erreurs dans" in text and "rien de ce fichier n'a été écrit" in text
     assert f"{broken}, ligne 4, champ 'retweet_count' : un nombre entier" in text
     # the history keeps them in English, for readers of either language
     with jauge.open(db) as j:

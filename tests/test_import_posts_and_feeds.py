@@ -43,8 +43,8 @@ def test_posts_imported_again_under_another_organisation_move_and_say_so(
     assert first.ok and again.ok
     count = first.total("inserted")
     assert again.total("updated") == count
-    assert again.files[0].warnings == [
-        f"{count} item(s) stored under 'Wrong' now belong to 'French media', as this file "
+    assert count > 1 and again.files[0].warnings == [
+        f"{count} items stored under 'Wrong' now belong to 'French media', as this file "
         "says (an item belongs to one organisation)"
     ]
     owners = handle.sql(

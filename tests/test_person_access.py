@@ -66,7 +66,7 @@ def test_an_export_holds_every_row_about_the_person_as_the_source_file_has_it(
     out_file.write_text("an older answer")
     out = run("person", "export", "@" + handle.upper(), "--db", db, "-o", str(out_file))
     assert out.exit_code == 0, out.output
-    assert f"1 person(s), {len(theirs)} item(s)" in out.stderr
+    assert f"1 person, {len(theirs)} items" in out.stderr
     doc = json.loads(out_file.read_text(encoding="utf-8"))
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".access")] == []
     assert doc["format"] == FORMAT and doc["forgotten_in"] == []

@@ -476,7 +476,7 @@ def test_amounts_that_fit_either_reading_follow_the_delimiter(
         result = handle.import_file(path, "costs-csv", org=f"Org{delimiter}")
         assert result.ok, result.errors
         (warning,) = result.files[0].warnings
-        assert "2 value(s) of the column 'spend' can be read" in warning
+        assert "2 values of the column 'spend' can be read" in warning
         (campaign,) = handle.value(f"Org{delimiter}").to_dict()["campaigns"]
         assert campaign["spend"] == pytest.approx(3 * spend)
 

@@ -70,7 +70,7 @@ def test_a_refused_upload_counts_rows_and_errors_and_says_how_many_are_not_liste
     r = upload(client, small, source="posts-csv", org="Delta", platform="x")
     assert r.status_code == 422
     said = text_of(result_of(r.text))
-    assert "Nothing was written: 2 invalid row(s), 3 error(s)." in said
+    assert "Nothing was written: 2 invalid rows, 3 errors." in said
     assert "bad_posts.csv, line 3, field created_at: " in said
     assert "…and" not in said  # every error is listed
     # every tweet of the sample refused: the first errors listed, the others counted
@@ -80,13 +80,13 @@ def test_a_refused_upload_counts_rows_and_errors_and_says_how_many_are_not_liste
     r = upload(client, big, source="tweets-csv")
     said = text_of(result_of(r.text))
     listed = result_of(r.text).split('<ul class="errors">')[1].count("<li>")
-    assert f"Nothing was written: {rows:,} invalid row(s), {rows:,} error(s)." in said
+    assert f"Nothing was written: {rows:,} invalid rows, {rows:,} errors." in said
     assert f"…and {rows - listed:,} more." in said
     # in French: its separators, and a space before the colon of every error
     r = upload(client, big, lang="fr", source="tweets-csv")
     said = text_of(result_of(r.text))
     french = f"{rows:,}".replace(",", NNBSP)
-    assert f"Rien n'a été écrit : {french} ligne(s) invalide(s), {french} erreur(s)." in said
+    assert f"Rien n'a été écrit : {french} lignes invalides, {french} erreurs." in said
     assert f"… et {rows - listed:,} de plus.".replace(",", NNBSP) in said
     assert "tweets_export.csv, ligne 2, champ retweet_count : " in said
     history = r.text.split('data-testid="imports"')[1].split("</table>")[0]

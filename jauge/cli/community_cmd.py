@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, elided, number, percent
+from ..i18n import N_, _, _n, elided, number, percent, separated, signed_number
 from .options import db_option, destination, format_option, window_options, workspace_option
 from .output import console, literal, new_table, opened, print_json
 from .score_cmd import _date
@@ -258,7 +258,7 @@ def _person_cells(r: dict[str, Any]) -> dict[str, str]:
         "relationship": number(r["relationship"]["exchanges"], ","),
         "topical_relevance": percent(r["topical_relevance"], ".0f"),
         "network_position": number(r["network_position"], ".2f"),
-        "sentiment": number(r["sentiment"], "+.2f"),
+        "sentiment": signed_number(r["sentiment"], "+.2f"),
         "followers": number(r["followers"], ","),
         # 1.00 for most: a lower weight is marked, since it moves the person down the list
         "authenticity": number(r["authenticity"], ".2f") + (" ⚑" if r["authenticity"] < 1 else ""),
@@ -307,6 +307,7 @@ def show_command(
         return
     org = data["org"]  # as the store spells it, however it was typed
     out = console()
+    answered, interactions = (data["exchanges"][k] for k in ("answered_by_org", "interactions"))
     if data["first_engaged"] is None:
         out.print(
             _(
@@ -319,14 +320,24 @@ def show_command(
     out.print(
         elided(
             _(
-                "[bold]{handle}[/] and {org}: first engaged {first}, {answered} answered by "
-                "{org}, {interactions} interactions",
+                "[bold]{handle}[/] and {org}: first engaged {first}, {answered}, {interactions}",
                 handle=literal(data["handle"]),
                 org=literal(org),
                 # to the minute, as a day and time are shown elsewhere (not ISO's 'T')
                 first=data["first_engaged"][:16].replace("T", " "),
-                answered=number(data["exchanges"]["answered_by_org"], ","),
-                interactions=number(data["exchanges"]["interactions"], ","),
+                answered=_n(
+                    N_("{count} post answered by {org}"),
+                    N_("{count} posts answered by {org}"),
+                    answered,
+                    count=number(answered, ","),
+                    org=literal(org),
+                ),
+                interactions=_n(
+                    N_("{count} interaction"),
+                    N_("{count} interactions"),
+                    interactions,
+                    count=number(interactions, ","),
+                ),
             ),
             literal(org),
         )
@@ -339,7 +350,7 @@ def show_command(
             _(
                 "weighed down by `jauge integrity` to {weight}: {signals}",
                 weight=number(assessed["weight"], ".2f"),
-                signals="; ".join(_(description(s)) for s in assessed["signals"] or []),
+                signals=separated([_(description(s)) for s in assessed["signals"] or []]),
             )
         )
     table = new_table()
@@ -351,7 +362,7 @@ def show_command(
             w["to"],
             number(w["items"], ","),
             number(w["interactions"], ","),
-            number(w["net_sentiment"], "+.2f"),
+            signed_number(w["net_sentiment"], "+.2f"),
         )
     out.print(table)
 
@@ -409,8 +420,10 @@ def forget_command(
     out = console()
     if all_workspaces:
         out.print(
-            _(
-                "forgot {count} person(s) named {handle} in the workspaces {names}",
+            _n(
+                N_("forgot {count} person named {handle} in the workspaces {names}"),
+                N_("forgot {count} persons named {handle} in the workspaces {names}"),
+                forgotten,
                 count=number(forgotten, ","),
                 handle=literal(handle),
                 names=literal(", ".join(per_workspace)),
@@ -418,8 +431,10 @@ def forget_command(
         )
     else:
         out.print(
-            _(
-                "forgot {count} person(s) named {handle}",
+            _n(
+                N_("forgot {count} person named {handle}"),
+                N_("forgot {count} persons named {handle}"),
+                forgotten,
                 count=number(forgotten, ","),
                 handle=literal(handle),
             )
@@ -473,12 +488,15 @@ def export_person_command(
         print_json(document)
         return
     write_atomically(output, document)
+    persons, items = len(document["persons"]), sum(len(p["items"]) for p in document["persons"])
     console(stderr=True).print(
         _(
-            "wrote {path}: {persons} person(s), {items} item(s)",
+            "wrote {path}: {persons}, {items}",
             path=literal(output),
-            persons=number(len(document["persons"]), ","),
-            items=number(sum(len(p["items"]) for p in document["persons"]), ","),
+            persons=_n(
+                N_("{count} person"), N_("{count} persons"), persons, count=number(persons, ",")
+            ),
+            items=_n(N_("{count} item"), N_("{count} items"), items, count=number(items, ",")),
         )
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..i18n import N_, _, localised, number
+from ..i18n import N_, _, _n, localised, number
 from .options import db_option, format_option, plugin, workspace_option
 from .output import (
     EXIT_REFUSED,
@@ -263,8 +263,10 @@ def _render(result: Any) -> None:
                 else _("these rows were skipped")
             )
             err.print(
-                _(
-                    "[red]{count} error(s) in {path}[/] ({verdict}):",
+                _n(
+                    N_("[red]{count} error in {path}[/] ({verdict}):"),
+                    N_("[red]{count} errors in {path}[/] ({verdict}):"),
+                    f.error_count,
                     count=number(f.error_count, ","),
                     path=literal(f.path),
                     verdict=verdict,

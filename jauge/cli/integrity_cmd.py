@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..i18n import N_, _, localised, number
+from ..i18n import N_, _, _n, localised, number
 from .options import db_option, format_option, workspace_option
 from .output import console, literal, new_table, opened, print_json
 
@@ -115,14 +115,29 @@ def _summary(report: IntegrityReport, out: Console) -> None:
 
     out.print(
         _(
-            "Assessed {persons} persons ({with_profile} with a profile to read): {flagged} "
-            "weighed down by half or more; lockstep groups found: {groups}; the index now "
-            "counts {removed} fewer people.",
-            persons=number(report.persons, ","),
+            "{persons} ({with_profile} with a profile to read): {flagged}; lockstep groups "
+            "found: {groups}; {removed}.",
+            persons=_n(
+                N_("Assessed {count} person"),
+                N_("Assessed {count} persons"),
+                report.persons,
+                count=number(report.persons, ","),
+            ),
             with_profile=number(report.with_profile, ","),
-            flagged=number(report.flagged, ","),
+            flagged=_n(
+                N_("{count} person weighed down by half or more"),
+                N_("{count} persons weighed down by half or more"),
+                report.flagged,
+                count=number(report.flagged, ","),
+            ),
             groups=number(len(report.groups), ","),
-            removed=number(report.weight_removed, ",.1f"),
+            removed=_n(
+                N_("the index now counts {count} fewer person"),
+                N_("the index now counts {count} fewer people"),
+                # as it is written: 1.0 is said as a count of one
+                round(report.weight_removed, 1),
+                count=number(report.weight_removed, ",.1f"),
+            ),
         )
     )
     if report.signals:
@@ -169,6 +184,7 @@ def _jumps(report: IntegrityReport, out: Console) -> None:
 
 
 def _accounts(report: IntegrityReport, out: Console) -> None:
+    from jauge.integrity import FLAGGED
     from jauge.integrity.profile import description
 
     table = new_table(_("Accounts weighed down, lowest weight first"))
@@ -182,3 +198,14 @@ def _accounts(report: IntegrityReport, out: Console) -> None:
             ", ".join(_(description(s)) for s in a.signals),
         )
     out.print(table)
+    # the table stops at --limit: say how many it leaves out, and how to see them
+    listed = sum(1 for a in report.accounts if a.weight <= FLAGGED)
+    if (more := report.flagged - listed) > 0:
+        out.print(
+            _n(
+                N_("{count} more person weighed down by half or more: raise --limit to list it"),
+                N_("{count} more persons weighed down by half or more: raise --limit to list them"),
+                more,
+                count=number(more, ","),
+            )
+        )

@@ -230,7 +230,7 @@ def voice_command(
             percent(share),
             bar,
             number(o["labelled"], ","),
-            number(o["net_sentiment"], "+.1f"),
+            signed_number(o["net_sentiment"], "+.1f"),
         )
     console().print(table)
 

@@ -10,6 +10,7 @@ from ..i18n import LANGUAGES, _, elided
 from .options import db_option, destination, format_option, window_options, workspace_option
 from .output import console, literal, opened, print_json, reported
 from .score_cmd import _date, index_version_option
+from .value_cmd import _amount
 
 REPORT_EPILOG = """
 \b
@@ -17,6 +18,7 @@ Examples:
   jauge report --org "Brand"                         # the 90 days up to the latest item
   jauge report --org "Brand" --vs "Rival" --from 2024-01-01 --to 2024-03-31 --lang fr
   jauge report --org "Brand" --campaign "Summer sale"
+  jauge report --org "Brand" --conversion-value 40   # web analytics without revenue
   jauge report --org "Brand" --index-version jauge-index/1.0.0 --workspace client-a
   jauge report --org "Brand" --output brand.pdf       # printed by Chromium, Chrome or Edge
   jauge report --org "Brand" --output - > brand.html
@@ -52,6 +54,12 @@ Examples:
 )
 @click.option("--names", is_flag=True, help="Show people's handles instead of pseudonyms.")
 @click.option(
+    "--conversion-value",
+    callback=_amount,
+    metavar="AMOUNT",
+    help="What one conversion is worth, where the exports give no revenue.",
+)
+@click.option(
     "--output",
     "-o",
     metavar="PATH",
@@ -75,6 +83,7 @@ def report_command(
     every: str,
     lang: str | None,
     names: bool,
+    conversion_value: float | None,
     output: str | None,
     index_version: str | None,
     db: str | None,
@@ -102,6 +111,7 @@ def report_command(
             every=every,
             campaign=campaign,
             version=index_version or LATEST,
+            conversion_value=conversion_value,
         )
     if output == "-":
         sys.stdout.write(report.html)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..i18n import N_, _, number
+from ..stats import ENTITY_LABELS
 from .options import db_option, format_option, workspace_option
 from .output import console, new_table, opened, print_json
 
@@ -14,27 +15,6 @@ Examples:
   jauge stats
   jauge stats --workspace client-a --format json
 """
-
-
-#: the entities counted (see jauge.store.duckdb_store.ENTITIES) -> their label; JSON
-#: keeps the entities' names
-ENTITIES = {
-    "workspaces": N_("workspaces"),
-    "organisations": N_("organisations"),
-    "accounts": N_("accounts"),
-    "persons": N_("persons"),
-    "items": N_("items"),
-    "interactions": N_("interactions"),
-    "snapshots": N_("snapshots"),
-    "annotations": N_("annotations"),
-    "campaigns": N_("campaigns"),
-    "imports": N_("imports"),
-    "mentions": N_("mentions"),
-    "org_terms": N_("dictionary terms"),
-    "authenticity": N_("authenticity weights"),
-    "web_traffic": N_("web traffic rows"),
-    "costs": N_("spend rows"),
-}
 
 
 @click.command("stats", epilog=EPILOG)
@@ -65,7 +45,7 @@ def render_stats(stats: object) -> None:
     entities.add_column(_("entity"))
     entities.add_column(_("rows"), justify="right")
     for name, n in stats.entities.items():
-        entities.add_row(_(ENTITIES.get(name, name)), number(n, ","))
+        entities.add_row(_(ENTITY_LABELS.get(name, name)), number(n, ","))
     out.print(entities)
     if stats.organisations:
         orgs = new_table(_("Organisations"))

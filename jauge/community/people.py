@@ -97,6 +97,30 @@ class Person:
             "why": self.why,
         }
 
+    def __repr__(self) -> str:
+        return (
+            f"<Person {self.handle} on {self.platform}: persistence {self.persistence}, "
+            f"activated audience {self.activated_audience:,}, "
+            f"exchanges {self.relationship.get('exchanges', 0):,}>"
+        )
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: their row of `jauge people`
+        from ..i18n import _, number, percent, signed_number
+        from ..metrics.notebook import plain_table, shown
+
+        cells = {
+            _("persistence"): number(self.persistence, ","),
+            _("activated audience"): number(self.activated_audience, ","),
+            _("relationship"): number(self.relationship.get("exchanges", 0), ","),
+            _("topical relevance"): percent(self.topical_relevance, ".0f"),
+            _("network position"): number(self.network_position, ".2f"),
+            _("sentiment"): signed_number(self.sentiment, "+.2f"),
+            _("followers"): number(self.followers, ","),
+            _("authenticity"): number(self.authenticity, ".2f"),
+        }
+        table = plain_table(list(cells), [list(cells.values())])
+        return shown(f"{self.handle} ({self.platform})", table)
+
 
 def rank_people(
     store: Store,

@@ -60,6 +60,43 @@ class Regions:
             "regions": [asdict(r) for r in self.regions],
         }
 
+    def __repr__(self) -> str:
+        return (
+            f"<Regions by {self.by}, {self.start} to {self.end}: {len(self.regions)} places, "
+            f"{self.located:,} of {self.mentions:,} mentions located>"
+        )
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: `jauge regions`'s table, whole
+        from ..i18n import language, number, percent, signed_number
+        from ..metrics.notebook import plain_table, shown
+
+        orgs = [o.org for o in self.regions[0].orgs] if self.regions else []
+        headers = [
+            _("region"),
+            _("mentions"),
+            *(_("{org}: share, net sentiment", org=org) for org in orgs),
+        ]
+        lang = language()
+        rows = [
+            (
+                place_name(Place(r.country, r.subdivision), lang),
+                number(r.mentions, ","),
+                *(
+                    f"{percent(o.share_of_voice, '.0f')}  {signed_number(o.net_sentiment, '+.1f')}"
+                    for o in r.orgs
+                ),
+            )
+            for r in self.regions
+        ]
+        located = _(
+            "{located} of {mentions} mentions have a place (their coordinates, or their "
+            "author's profile location)",
+            located=number(self.located, ","),
+            mentions=number(self.mentions, ","),
+        )
+        title = _("Where the mentions come from, {start} to {end}", start=self.start, end=self.end)
+        return shown(title, plain_table(headers, rows), notes=[located])
+
 
 def regions(
     store: Store,

@@ -99,6 +99,52 @@ class Topics:
         data["from"], data["to"] = data.pop("start").isoformat(), data.pop("end").isoformat()
         return data
 
+    def __repr__(self) -> str:
+        return (
+            f"<Topics {self.org}, {self.start} to {self.end}: {self.items:,} items, "
+            f"{len(self.top)} top terms, {len(self.rising)} rising>"
+        )
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: `jauge topics`'s tables
+        from ..i18n import _, elided, number, percent
+        from ..metrics.notebook import plain_table, shown
+
+        title = elided(
+            _(
+                "{org}, {start} to {end}: {items} items ({previous} in the previous period)",
+                org=self.org,
+                start=self.start,
+                end=self.end,
+                items=number(self.items, ","),
+                previous=number(self.previous_items, ","),
+            ),
+            self.org,
+        )
+        top = plain_table(
+            [_("term"), _("items"), _("share")],
+            [(t["term"], number(t["items"], ","), percent(t["share"])) for t in self.top],
+            _("Top terms"),
+        )
+        rising = plain_table(
+            [_("term"), _("items"), _("before"), _("growth")],
+            [
+                (
+                    t["term"],
+                    number(t["items"], ","),
+                    number(t["previous"], ","),
+                    "x" + number(t["growth"], ".1f"),
+                )
+                for t in self.rising
+            ],
+            _("Rising against the previous period"),
+        )
+        none = (
+            []
+            if self.top
+            else [_("No term comes up again in these items (they may have no text).")]
+        )
+        return shown(title, top, rising, notes=none)
+
 
 def _texts(store: Store, org_id: str, start: datetime, end: datetime) -> list[str]:
     rows = store.con.execute(

@@ -45,6 +45,31 @@ class Voice:
             "orgs": [asdict(o) for o in self.orgs],
         }
 
+    def __repr__(self) -> str:
+        mentions = sum(o.mentions for o in self.orgs)
+        return (
+            f"<Voice {self.start} to {self.end}: {len(self.orgs)} organisations, "
+            f"{mentions:,} mentions>"
+        )
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: `jauge voice`'s table
+        from ..i18n import number, percent
+        from ..metrics.notebook import plain_table, shown
+
+        headers = [_("org"), _("mentions"), _("share"), _("labelled"), _("net sentiment")]
+        rows = [
+            (
+                o.org,
+                number(o.mentions, ","),
+                percent(o.share_of_voice),
+                number(o.labelled, ","),
+                number(o.net_sentiment, "+.1f"),
+            )
+            for o in self.orgs
+        ]
+        title = _("Share of voice, {start} to {end}", start=self.start, end=self.end)
+        return shown(title, plain_table(headers, rows))
+
 
 #: what others said about the organisations (by dictionary match or as imported) and
 #: each item's sentiment label: a human label, when the data has one, wins over a model's

@@ -81,6 +81,47 @@ class IntegrityReport:
             group["handles"] = [handles.get(m, m) for m in group["members"]]
         return out
 
+    def __repr__(self) -> str:
+        return (
+            f"<IntegrityReport {self.workspace}: {self.persons:,} persons, {self.flagged:,} "
+            f"weighed down by half or more, {len(self.groups)} lockstep groups>"
+        )
+
+    def _repr_html_(self) -> str:  # what Jupyter shows: `jauge integrity`'s tables
+        from ..i18n import _, localised, number
+        from ..metrics.notebook import plain_table, shown
+        from .profile import description
+
+        title = _(
+            "Integrity of workspace {workspace}: persons assessed: {persons}; weighed down "
+            "by half or more: {flagged}; lockstep groups: {groups}",
+            workspace=self.workspace,
+            persons=number(self.persons, ","),
+            flagged=number(self.flagged, ","),
+            groups=number(len(self.groups), ","),
+        )
+        signals = plain_table(
+            [_("signals"), _("persons")],
+            [
+                (_(description(name)), number(n, ","))
+                for name, n in sorted(self.signals.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
+        )
+        accounts = plain_table(
+            [_("handle"), _("platform"), _("weight"), _("signals")],
+            [
+                (
+                    a.handle or a.person_id,
+                    a.platform,
+                    number(a.weight, ".2f"),
+                    ", ".join(_(description(s)) for s in a.signals),
+                )
+                for a in self.accounts
+            ],
+            _("Accounts weighed down, lowest weight first"),
+        )
+        return shown(title, signals, accounts, notes=[localised(w) for w in self.warnings])
+
 
 def assess(
     store: Store, workspace: str, rules: LockstepRules | None = None, *, limit: int = 20

@@ -6,10 +6,14 @@ result's ``_repr_html_`` (the headline, the breakdown with the index's labels in
 reader's language, the notes), and ``.breakdown()`` / ``.table()`` give the figures as
 Arrow tables (``.to_pandas()``, ``.to_polars()``) to chart or join. Every figure comes
 from ``to_dict()``, rounded as the JSON is, so a notebook shows what the CLI prints.
+
+The other results (voice, topics, regions, people, integrity, stats) show themselves
+with :func:`shown` and :func:`plain_table`: a title, the tables the CLI prints, notes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -233,3 +237,33 @@ def _shown_interval(interval: Any) -> str:
 
 def _interval(interval: Any) -> str:
     return f"[{interval[0]:.1f}, {interval[1]:.1f}]"
+
+
+def plain_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str | None = None
+) -> str:
+    """An HTML table of cells already written for the reader (``number``, ``percent``),
+    escaped here; nothing at all when there are no rows (the title or a note says so)."""
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    if not body:
+        return ""
+    title = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (
+        f"<table>{title}<thead><tr>"
+        + "".join(f"<th>{escape(h)}</th>" for h in headers)
+        + f"</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def shown(title: str, *tables: str, notes: Iterable[str] = ()) -> str:
+    """A result as Jupyter shows it: its title in bold, its tables, its notes (already
+    in the reader's language; escaped here)."""
+    items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+    return (
+        f"<div><p><b>{escape(title)}</b></p>"
+        + "".join(tables)
+        + (f"<ul>{items}</ul>" if items else "")
+        + "</div>"
+    )

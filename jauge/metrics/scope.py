@@ -56,10 +56,11 @@ def organisations_known(store: Store, workspace: str) -> dict[str, tuple[str, da
     return {name: (org_id, latest.date() if latest else None) for name, org_id, latest in rows}
 
 
-def _account(store: Store, org_id: str, request: ScopeRequest) -> tuple[str, str]:
+def _account(store: Store, org_id: str, request: ScopeRequest) -> tuple[str, str, str]:
     """The one account ``request.account`` names: its handle, or ``PLATFORM:HANDLE``
     where the organisation has that handle on several platforms (brands keep one
-    handle everywhere)."""
+    handle everywhere). Returns its id, its platform and its name as the store spells
+    it (``PLATFORM:HANDLE`` only where the handle alone is ambiguous)."""
     asked = (request.account or "").strip()
     rows = store.con.execute(
         "SELECT account_id, platform, handle FROM accounts WHERE org_id = ? "
@@ -67,6 +68,7 @@ def _account(store: Store, org_id: str, request: ScopeRequest) -> tuple[str, str
         [org_id, asked.lstrip("@")],
     ).fetchall()
     platform, colon, handle = asked.partition(":")
+    asked_whole = bool(rows)  # a handle with a colon in it, or no platform named
     if not rows and colon:
         rows = store.con.execute(
             "SELECT account_id, platform, handle FROM accounts WHERE org_id = ? "
@@ -88,7 +90,15 @@ def _account(store: Store, org_id: str, request: ScopeRequest) -> tuple[str, str
                 example=f"{rows[0][1]}:{rows[0][2]}",
             )
         )
-    return str(rows[0][0]), str(rows[0][1])
+    account_id, platform, handle = (str(v) for v in rows[0])
+    if asked_whole:
+        return account_id, platform, handle
+    # PLATFORM:HANDLE is the account's name only where the handle alone is ambiguous
+    same = store.con.execute(
+        "SELECT count(*) FROM accounts WHERE org_id = ? AND lower(handle) = lower(?)",
+        [org_id, handle],
+    ).fetchall()[0][0]
+    return account_id, platform, f"{platform}:{handle}" if same > 1 else handle
 
 
 def resolve_scope(
@@ -105,8 +115,12 @@ def resolve_scope(
     found = (known or {}).get(request.org.strip().lower())
     org_id = found[0] if found else store.org_id(workspace, request.org)
     account_id = account_platform = None
+    # the account and the campaign as the store spells them, however they were typed:
+    # the scope seeds the interval's bootstrap through the fingerprint (as the org's name,
+    # resolved by the API), so "brand" and "Brand" must give the same interval
+    account, campaign = request.account, request.campaign
     if request.account:
-        account_id, account_platform = _account(store, org_id, request)
+        account_id, account_platform, account = _account(store, org_id, request)
     start, end, terms, keys = request.start, request.end, None, None
     if request.campaign:
         rows = store.con.execute(
@@ -123,6 +137,7 @@ def resolve_scope(
                 )
             )
         c_start, c_end, hashtags, keywords, name, utm = rows[0]
+        campaign = str(name)
         keys = (name.strip().lower(), (utm or name).strip().lower())
         start, end = start or c_start, end or c_end
         terms = tuple(
@@ -142,8 +157,8 @@ def resolve_scope(
     check_order(start, end, end_by_default=end_by_default)
     described = {
         "org": request.org,
-        "account": request.account,
-        "campaign": request.campaign,
+        "account": account,
+        "campaign": campaign,
         "from": start.isoformat(),
         "to": end.isoformat(),
     }

@@ -36,6 +36,7 @@ from ..i18n import (
     code_spans,
     day,
     language,
+    plural,
     signed_number,
     speaking,
 )
@@ -65,6 +66,15 @@ NO_PSEUDONYM_KEY = N_(
     "in every report), and the store is read-only here: pass --names to show their handles "
     "instead, set JAUGE_PSEUDONYM_KEY, or make the report on a writable copy of the store"
 )
+#: the value section's advice as its reader can follow it: `jauge value`'s warning
+#: (jauge/value/report.py) names that command's option, the report says to make the
+#: report again with its own (the dashboard words it for its address, wording.json)
+REPORT_WORDS = {
+    "the web analytics give no revenue: pass --conversion-value to value each conversion": N_(
+        "the web analytics give no revenue: make the report again with --conversion-value "
+        "to value each conversion"
+    ),
+}
 
 
 @dataclass
@@ -165,12 +175,14 @@ def executive_report(
     every: str = "quarter",
     campaign: str | None = None,
     version: str = LATEST,
+    conversion_value: float | None = None,
 ) -> Report:
     """The report of ``org`` over ``start``..``end`` (default: the 90 days up to its
     latest item, as ``jauge score``), or of one of its campaigns, compared with the
     organisations ``versus`` (None: the workspace's competitors), in ``lang`` (default:
     the user's language), by index ``version``. ``names`` shows people's handles instead
-    of pseudonyms."""
+    of pseudonyms; ``conversion_value`` values each conversion of its value section
+    where the web analytics give no revenue, as ``jauge value --conversion-value``."""
     if lang is not None and lang not in LANGUAGES:
         raise ConfigError(
             _("lang takes {known}, not {value}", known=", ".join(LANGUAGES), value=repr(lang))
@@ -178,7 +190,16 @@ def executive_report(
     lang = lang or language()
     with speaking(lang):
         figures = gather_figures(
-            handle, org, start, end, versus, names, every, campaign, version=version
+            handle,
+            org,
+            start,
+            end,
+            versus,
+            names,
+            every,
+            campaign,
+            version=version,
+            conversion_value=conversion_value,
         )
         html = _render(figures, lang)
     return Report(org=org, lang=lang, figures=figures, html=html)
@@ -195,11 +216,13 @@ def gather_figures(
     campaign: str | None = None,
     *,
     version: str = LATEST,
+    conversion_value: float | None = None,
 ) -> dict[str, Any]:
     """Everything a report shows, as the commands' JSON: ``score`` (of the organisation,
     or of its ``campaign``), ``trend``, ``versus`` (None without rivals), ``campaigns``
     (None without any), ``voice``, ``sentiment``, ``topics``, ``people`` and ``value``
-    (None without web analytics or costs), all by index ``version``; ``workspace`` names
+    (None without web analytics or costs; each conversion worth ``conversion_value``
+    where they give no revenue), all by index ``version``; ``workspace`` names
     where they come from. Nothing is measured after the report's last day: the trend's
     last period ends with it. Over a campaign's days too few for the index, the
     organisations side by side are listed unscored, each saying why."""
@@ -243,7 +266,7 @@ def gather_figures(
         "sentiment": sentiment_trend(handle.store, handle.workspace, org, first, last, "week"),
         "topics": handle.topics(org, start=first, end=last, limit=TOPICS).to_dict(),
         "people": _people(handle, org, first, last, names),
-        "value": _value(handle, org, first, last, campaign),
+        "value": _value(handle, org, first, last, campaign, conversion_value),
         "pseudonymised": not names,
         "workspace": handle.workspace,
         "generated": datetime.now(UTC).strftime(GENERATED),
@@ -265,11 +288,18 @@ def _people(handle: Jauge, org: str, first: date, last: date, names: bool) -> li
 
 
 def _value(
-    handle: Jauge, org: str, first: date, last: date, campaign: str | None
+    handle: Jauge,
+    org: str,
+    first: date,
+    last: date,
+    campaign: str | None,
+    conversion_value: float | None,
 ) -> dict[str, Any] | None:
     """``jauge value`` over the report's window, when the organisation has web analytics
     or costs in it (a spend of 0 is no cost)."""
-    value = handle.value(org, campaign=campaign, start=first, end=last)
+    value = handle.value(
+        org, campaign=campaign, start=first, end=last, conversion_value=conversion_value
+    )
     if not value.sessions and not value.spend and not value.campaigns:
         return None
     return value.to_dict()
@@ -299,12 +329,20 @@ def commands(figures: dict[str, Any]) -> dict[str, str]:
     workspace = figures.get("workspace") or WORKSPACE.default
     if workspace != WORKSPACE.default:
         where += ["--workspace", workspace]
+    worth = (figures.get("value") or {}).get("conversion_value")
+    # the value the report gave a conversion, or the command's figures would differ
+    valued = [] if worth is None else ["--conversion-value", _amount(worth)]
     return {
         "score": shlex.join(
             ["jauge", "score", *where, "--index-version", s["index_version"], "--format", "json"]
         ),
-        "value": shlex.join(["jauge", "value", *where, "--format", "json"]),
+        "value": shlex.join(["jauge", "value", *where, *valued, "--format", "json"]),
     }
+
+
+def _amount(value: float) -> str:
+    """``value`` as an option gives it back exactly: 40, not 40.0; 1.5 as it is."""
+    return repr(value).removesuffix(".0")
 
 
 Highlight = tuple[str, dict[str, Any]]
@@ -373,7 +411,12 @@ def highlights(figures: dict[str, Any], lang: str) -> list[Highlight]:
             said.append(("report.hl.mentions", values))
     engagers = figures["score"]["coverage"].get("engagers") or 0
     if engagers:
-        said.append(("report.hl.engagers", {"engagers": signed_number(engagers, ",", lang)}))
+        said.append(
+            (
+                plural("report.hl.engagers.one", "report.hl.engagers", engagers, lang),
+                {"engagers": signed_number(engagers, ",", lang)},
+            )
+        )
     unreal = figures["score"].get("integrity_share") or 0
     if engagers and unreal > 0:
         # said, because it explains a score lower than the raw activity would suggest
@@ -419,11 +462,11 @@ def _why_no_score(score: dict[str, Any]) -> str | None:
 
 def _note(warning: str) -> str:
     """An index result's warning as the report's reader reads it (see
-    :func:`jauge.metrics.labels.note`) and, in French, with its negative numbers' minus
-    sign."""
+    :func:`jauge.metrics.labels.note`), in the report's words (:data:`REPORT_WORDS`) and,
+    in French, with its negative numbers' minus sign."""
     from ..metrics.labels import note
 
-    said = note(warning)
+    said = note(REPORT_WORDS.get(warning, warning))
     minus = MINUS_SIGNS.get(language())
     # a hyphen before a figure that follows no word, digit or hyphen: "(-100 à 100)", not
     # the hyphens of a day (2014-12-10) or a name (jauge-index/1.0.2)
@@ -561,6 +604,7 @@ def _render(figures: dict[str, Any], lang: str) -> str:
                 datetime.strptime(figures["generated"], GENERATED).replace(tzinfo=UTC), lang
             ),
             day=functools.partial(day, lang=lang),
+            plural=functools.partial(plural, lang=lang),
             number=functools.partial(signed_number, lang=lang),
             t=t,
             lang=lang,

@@ -18,14 +18,18 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from ..errors import ConfigError, InputError
-from ..i18n import N_, _
+from ..i18n import N_, _, plural, separated
+from ..model import METRICS
 from ..store.merge import Staging
 from ..store.stage import StageTable
-from .convert import Field, build_select, expr, pick, settle_readings, staged_readings
+from .convert import Field, build_select, col, expr, pick, settle_readings, staged_readings
 from .file_bytes import Progress
 from .files import CsvReader, open_tabular
 from .tabular import Malformed, TabularReader
 from .workbook_reader import SheetLayout
+
+#: the columns a refused file's message names, at most: the rest are counted
+FOUND_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,7 @@ class TabularSource(Source):
                 raise _same_name(names)
             self._check_columns(path, set(names), options, reader)
             fields = self._fields(set(names), options)
+            unread = unread_counts(self.name, set(names), fields)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
                     reader.engine_scan(names),
@@ -196,9 +201,10 @@ class TabularSource(Source):
                 reader=reader,
                 malformed=reader.malformed,
                 sha256=reader.sha256,
-                warnings=[*reader.warnings, *settled, *warnings],
+                warnings=[*reader.warnings, *settled, *unread, *warnings],
             )
         fields = []  # the last batch's, with the path that reads batches
+        columns: set[str] = set()
         stream = reader.stream(progress)
         if stream is not None:
             columns = set(_renamed_names(reader.columns, options.mapping))
@@ -227,12 +233,13 @@ class TabularSource(Source):
             if not checked and not reader.malformed:
                 self._check_columns(path, set(), options, reader)
         settled = settle_readings(staging, fields, path, reader.lines)
+        unread = unread_counts(self.name, columns, fields) if fields else []
         warnings = self.finish(staging, options, path)
         return StageReport(
             reader=reader,
             malformed=reader.malformed,
             sha256=reader.sha256,
-            warnings=[*reader.warnings, *settled, *warnings],
+            warnings=[*reader.warnings, *settled, *unread, *warnings],
         )
 
     def _check_columns(
@@ -240,11 +247,25 @@ class TabularSource(Source):
     ) -> None:
         missing = [group for group in self.required if pick(columns, *group) is None]
         if missing:
-            wanted = "; ".join(" or ".join(repr(c) for c in group) for group in missing)
-            found = ", ".join(sorted(c for c in columns if c != "row_no")[:12])
-            message = N_(
-                "this does not look like a {source} file: it lacks the column(s) {wanted} "
-                "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
+            # kept in English, said later in the reader's language with its semicolon
+            wanted = separated([" or ".join(repr(c) for c in g) for g in missing], "en")
+            present = sorted(c for c in columns if c != "row_no")
+            found = ", ".join(present[:FOUND_SHOWN])
+            if len(present) > FOUND_SHOWN:  # cut: the columns not named are there too
+                found = N_("{names}, … and {count} more").format(
+                    names=found, count=len(present) - FOUND_SHOWN
+                )
+            message = plural(
+                N_(
+                    "this does not look like a {source} file: it lacks the column {wanted} "
+                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
+                ),
+                N_(
+                    "this does not look like a {source} file: it lacks the columns {wanted} "
+                    "(found: {found}). Check --source, or rename columns with --map COLUMN=FIELD"
+                ),
+                len(missing),
+                "en",
             ).format(source=self.name, wanted=wanted, found=found)
             if reader.sheet is not None:
                 # a workbook of several sheets: the user sees which one was read
@@ -252,6 +273,40 @@ class TabularSource(Source):
                     "{message} (in the sheet {sheet}, whose header is on row {line})"
                 ).format(message=message, sheet=repr(reader.sheet), line=reader.header_line)
             raise InputError(path, message, line=reader.header_line)
+
+
+#: the columns jauge's generic posts format reads as counts (docs/sources.md): a file that
+#: has them under these names holds counts, whatever source it is imported with
+COUNT_COLUMNS = frozenset((*METRICS, "author_followers", "author_following", "author_posts"))
+
+
+def unread_counts(source: str, columns: set[str], fields: list[Field]) -> list[str]:
+    """A warning naming the columns of :data:`COUNT_COLUMNS` (any case) that ``fields``
+    do not read, none when each is read: a file imported with the wrong --source would
+    otherwise lose its counts without a word (kept in ``extra``, a column is not counted)."""
+    read = [f for f in fields if f.target != "extra"]
+    said = " ".join(" ".join((f.sql, f.invalid or "", *(e for _, e in f.prepare))) for f in read)
+    unread = sorted(
+        c
+        for c in columns
+        if c.strip().lower() in COUNT_COLUMNS
+        and col(c) not in said
+        and all(f.source != c for f in read)
+    )
+    if not unread:
+        return []
+    message = (
+        N_(
+            "{source} does not read the column {columns}, which holds counts: it is not "
+            "counted. Check --source (`jauge sources` says what each source reads)"
+        )
+        if len(unread) == 1
+        else N_(
+            "{source} does not read the columns {columns}, which hold counts: they are not "
+            "counted. Check --source (`jauge sources` says what each source reads)"
+        )
+    )
+    return [message.format(source=source, columns=", ".join(unread))]
 
 
 def _same_name(names: list[str]) -> ConfigError:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..errors import InputError
-from ..i18n import N_, either
+from ..i18n import N_, either, plural
 from ..model import STAGE_COLUMNS
 from ..store.ids import sql_literal
 from ..store.stage import STAGE_TABLE, StageTable
@@ -611,9 +611,17 @@ def settle_readings(
             )
         if first is None and second is None:
             warnings.append(
-                N_(
-                    "{count} value(s) of the column {column} can be read {first} or {second}, "
-                    "and no value of it tells which: they were read {chosen}"
+                plural(
+                    N_(
+                        "{count} value of the column {column} can be read {first} or "
+                        "{second}, and no value of it tells which: it was read {chosen}"
+                    ),
+                    N_(
+                        "{count} values of the column {column} can be read {first} or "
+                        "{second}, and no value of it tells which: they were read {chosen}"
+                    ),
+                    either,
+                    "en",  # kept in English, shown in the reader's language
                 ).format(
                     count=either,
                     column=repr(field.source),

@@ -72,10 +72,8 @@ def detect_source(path: str, options: ImportOptions) -> str:
         )
     reader = open_tabular(Path(path), encoding=options.encoding, delimiter=options.delimiter)
     columns = set(_renamed_names(reader.columns, options.mapping))
-    tabular = [
-        s for s in registry.all_sources() if isinstance(s, TabularSource) and s.name != JSON_LINES
-    ]
-    fitting = [source.name for source in tabular if source.recognises(columns)]
+    tabular = _file_sources()
+    fitting = fitting_sources(columns)
     if not fitting:
         # a source whose rows are elsewhere (another sheet, under notes) is looked for there
         fitting = [
@@ -103,6 +101,19 @@ def detect_source(path: str, options: ImportOptions) -> str:
         ).format(found=found),
         line=1,
     )
+
+
+def _file_sources() -> list[TabularSource]:
+    """The sources of files with a header (JSON lines, read apart, are not among them)."""
+    return [
+        s for s in registry.all_sources() if isinstance(s, TabularSource) and s.name != JSON_LINES
+    ]
+
+
+def fitting_sources(columns: set[str]) -> list[str]:
+    """The names of the file sources that recognise a header of ``columns`` (after
+    ``--map``) as theirs, in the registry's order."""
+    return [source.name for source in _file_sources() if source.recognises(columns)]
 
 
 def _columns_in_layout(path: str, source: TabularSource, options: ImportOptions) -> set[str]:

@@ -2,7 +2,8 @@
 
 Modelled on the columns of the Twitter US Airline Sentiment file (Crowdflower,
 2015) and of most tweet exports: each row is a mention of an organisation by a
-person. The organisation comes from ``--org`` or from an ``airline``, ``org``,
+person, so a file without an author column is refused (naming the source its columns
+fit). The organisation comes from ``--org`` or from an ``airline``, ``org``,
 ``organisation`` or ``brand`` column. A human sentiment label, when present, is
 kept as the ``sentiment.human`` annotation for later evaluation.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..errors import ConfigError
+from ..errors import ConfigError, InputError
 from ..i18n import N_, _
 from ..model import normalise_platform
 from ..store.ids import sql_literal
@@ -33,8 +34,12 @@ from .convert import (
     text,
     timestamp,
 )
+from .tabular import TabularReader
 
 ORG_COLUMNS = ("airline", "org", "organisation", "organization", "brand", "company")
+#: who wrote a tweet: a handle, else an id; each row is a mention by that person
+AUTHOR_HANDLES = ("name", "screen_name", "user", "author", "username")
+AUTHOR_IDS = ("user_id", "author_id")
 #: the author's profile counts, as Twitter's API (v1.1) names them, flattened
 PROFILE_COUNTS = {
     "author_following": ("user_friends_count", "friends_count", "author_following"),
@@ -81,9 +86,9 @@ class TweetsCsvSource(TabularSource):
             literal("kind", "mention"),
             expr("text", html_unescaped(col("text"))),
         ]
-        if author := pick(columns, "name", "screen_name", "user", "author", "username"):
+        if author := pick(columns, *AUTHOR_HANDLES):
             fields.append(text("author_handle", author))
-        if author_id := pick(columns, "user_id", "author_id"):
+        if author_id := pick(columns, *AUTHOR_IDS):
             fields.append(text("author_native_id", author_id))
         if created := pick(columns, "tweet_created", "created_at", "date"):
             fields.append(timestamp("created_at", created, formats=TWEET_TIME_FORMATS))
@@ -119,6 +124,36 @@ class TweetsCsvSource(TabularSource):
         fields += _annotations(columns)
         fields.append(extra_object(columns, EXTRA_COLUMNS))
         return fields
+
+    def _check_columns(
+        self, path: str, columns: set[str], options: ImportOptions, reader: TabularReader
+    ) -> None:
+        """Its required columns, and an author: without one, every row would become a
+        mention by nobody, and a file of an organisation's own posts (posts-csv's, its
+        counts unread) would pass for what people say of it."""
+        super()._check_columns(path, columns, options, reader)
+        if pick(columns, *AUTHOR_HANDLES, *AUTHOR_IDS) is None:
+            raise InputError(path, _no_author(columns), line=reader.header_line)
+
+
+def _no_author(columns: set[str]) -> str:
+    """Why a file without an author column is refused, in English (said later in the
+    reader's language), with the source its columns fit when there is one."""
+    from .detect import fitting_sources  # detect.py reads the registry, which holds this
+
+    wanted = ", ".join(repr(c) for c in (*AUTHOR_HANDLES, *AUTHOR_IDS))
+    fits = [s for s in fitting_sources(columns) if s != TweetsCsvSource.name]
+    if len(fits) == 1:
+        return N_(
+            "tweets-csv reads each row as a mention by its author, and this file has no "
+            "author column (one of {wanted}): import it with --source {fits}, the source "
+            "its columns fit"
+        ).format(wanted=wanted, fits=fits[0])
+    return N_(
+        "tweets-csv reads each row as a mention by its author, and this file has no "
+        "author column (one of {wanted}): name the column that holds it with --map "
+        "COLUMN=author, or choose another --source (see `jauge sources`)"
+    ).format(wanted=wanted)
 
 
 #: the human sentiment labels the index and voice read, and how files write them

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from ..errors import InputError
-from ..i18n import N_
+from ..i18n import N_, plural
 from .file_bytes import Progress, check_readable
 from .tabular import BATCH_ROWS, TabularReader, named_columns, with_row_numbers
 
@@ -214,10 +214,19 @@ class WorkbookReader(TabularReader):
         self._book.close()
         if self._unreadable:
             self.warnings.append(
-                N_(
-                    "{count} cell(s) held characters the workbook splits between two of its "
-                    "records (an emoji, a bold letter), which cannot be read back: each is "
-                    "shown as �"
+                plural(
+                    N_(
+                        "{count} cell held characters the workbook splits between two of its "
+                        "records (an emoji, a bold letter), which cannot be read back: each "
+                        "is shown as �"
+                    ),
+                    N_(
+                        "{count} cells held characters the workbook splits between two of its "
+                        "records (an emoji, a bold letter), which cannot be read back: each is "
+                        "shown as �"
+                    ),
+                    self._unreadable,
+                    "en",  # kept in English, shown in the reader's language
                 ).format(count=self._unreadable)
             )
 

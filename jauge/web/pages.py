@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..enrich.regions import shown_regions
 from ..errors import ConfigError, NotFoundError
-from ..i18n import code_spans, day, localised, number, signed_number
+from ..i18n import code_spans, day, localised, minus_signs, plural, signed_number
 from ..metrics import labels
 from . import api, charts, i18n, options
 from .auth import (
@@ -109,12 +109,15 @@ def render(
             "url": url,
             "lang_link": lang_link,
             "spec": lambda chart: _spec_json(charts.localised(chart, lang)),
-            "number": functools.partial(number, lang=lang),
+            # negative figures with the language's minus sign, as the reports write them
+            "number": functools.partial(signed_number, lang=lang),
             "day": functools.partial(day, lang=lang),
+            # the key of a count's message, singular or plural as the language has it
+            "plural": functools.partial(plural, lang=lang),
             "org_options": options.options,
             "localised": functools.partial(localised, days=True),
             "label": labels.label,
-            "note": labels.note,
+            "note": lambda warning: minus_signs(labels.note(warning), lang),
             "org_suggestions": options.suggestions,
             "version": __version__,
             "messages": i18n.catalogue(lang),
@@ -285,11 +288,14 @@ async def report(
     campaign: str | None = None,
     names: bool = False,
     index_version: str | None = None,
+    conversion_value: str | None = None,
 ) -> Response:
     """The executive report of ``jauge report``, in the page's language, to share, by the
-    index version the page that links to it shows."""
+    index version the page that links to it shows; ``conversion_value`` is ``jauge report
+    --conversion-value``."""
     start, end = day_value(from_, "from"), day_value(to, "to")
     version = index_version_value(index_version)
+    worth = amount_value(conversion_value, "conversion_value")
     # refused as the overview that links here refuses them, naming the fields
     window_in_order(from_, to)
     long_enough(start, end, version)
@@ -306,7 +312,7 @@ async def report(
         return render(request, "error.html", ctx, 400, status=400, no_posts=org, back=None)
     lang, versus = i18n.negotiate(request), tuple(v for v in (vs or ()) if v)
     made = await ctx.answer(
-        ("report", org, start, end, versus, campaign, names, lang, version),
+        ("report", org, start, end, versus, campaign, names, lang, version, worth),
         lambda: ctx.jauge.report(
             org,
             start=start,
@@ -316,6 +322,7 @@ async def report(
             names=names,
             campaign=campaign or None,
             version=version,
+            conversion_value=worth,
         ),
     )
     name = made.data.default_name()
