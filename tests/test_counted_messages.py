@@ -5,6 +5,7 @@ rows of the airline tweets, one of them broken or repeated."""
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -56,3 +57,52 @@ def test_one_repeated_row_is_said_in_the_singular(tmp_path: Path) -> None:
         assert jauge.i18n.localised(warning) == (
             "1 ligne donne un contenu qu'une ligne suivante redonne : la dernière est gardée"
         )
+
+
+def test_a_value_summary_counts_one_campaign_and_writes_numbers_as_the_reader_does(
+    tmp_path: Path,
+) -> None:
+    from .test_value import AD_MAP, ADS
+
+    ads = pd.read_csv(ADS)
+    campaigns = sorted(ads["xyz_campaign_id"].unique())
+    assert len(campaigns) > 1
+    one = tmp_path / "one_campaign.csv"
+    ads[ads["xyz_campaign_id"] == campaigns[0]].to_csv(one, index=False)  # real rows
+    with jauge.open(tmp_path / "s.duckdb") as j:
+        assert j.import_file(one, "costs-csv", org="Acme", platform="facebook", mapping=AD_MAP).ok
+        shown = repr(j.value("Acme"))
+        assert j.import_file(ADS, "costs-csv", org="Acme", platform="facebook", mapping=AD_MAP).ok
+        report = j.value("Acme")
+        many = repr(report)
+        with jauge.i18n.speaking("fr"):
+            french = repr(report)
+    assert "— sessions, — from social media; 1 campaign" in shown and "campaign(s)" not in shown
+    assert f"— sessions, — from social media; {len(campaigns)} campaigns" in many
+    assert f"— visites, dont — venues des réseaux sociaux ; {len(campaigns)} campagnes" in french
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "two"),
+    [
+        ("en", "org: at least 1 value", "org: at least 2 values"),
+        ("fr", "org : au moins 1 valeur", "org : au moins 2 valeurs"),
+    ],
+)
+def test_the_dashboard_asks_for_at_least_one_value_in_the_singular(
+    lang: str, one: str, two: str
+) -> None:
+    from jauge.web.errors import invalid_values
+    from jauge.web.i18n import translator
+
+    def too_few(limit: int) -> str:
+        # what pydantic reports for a list parameter given fewer values than it needs
+        error = {
+            "type": "too_short",
+            "loc": ("query", "org"),
+            "input": [],
+            "ctx": {"min_length": limit},
+        }
+        return invalid_values([error], translator(lang))[0]["message"]
+
+    assert (too_few(1), too_few(2)) == (one, two)

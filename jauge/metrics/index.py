@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..i18n import N_
+from ..i18n import N_, plural
 from ..integrity import FLAGGED, METHOD
 from ..store.duckdb_store import Store
 from .engines import get_engine
@@ -475,9 +475,17 @@ def _say_what_flagged_authors_started(
     counts = {int(n): int(count) for n, count in rows}
     for n, count in counts.items():
         results[n].warnings.append(
-            N_(
-                "{count} thread(s) started by accounts `jauge integrity` flagged are left out "
-                "of two-way exchanges and response rate"
+            plural(
+                N_(
+                    "{count} thread started by an account `jauge integrity` flagged is left "
+                    "out of two-way exchanges and response rate"
+                ),
+                N_(
+                    "{count} threads started by accounts `jauge integrity` flagged are left "
+                    "out of two-way exchanges and response rate"
+                ),
+                count,
+                "en",  # kept in English in the result, shown in the reader's language
             ).format(count=count)
         )
 

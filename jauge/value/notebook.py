@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from ..i18n import _, localised
+from ..i18n import N_, _, _n, localised, number
 
 if TYPE_CHECKING:
     from .report import ValueReport
@@ -73,16 +73,21 @@ def _html_table(table: pa.Table) -> str:
 def value_text(report: ValueReport) -> str:
     data = report.to_dict()
     funnel = data["funnel"]
+    sessions, campaigns = funnel["sessions"], len(data["campaigns"])
     return _(
-        "Value of {org}, {start} to {end}: {sessions} sessions, {social} from social media; "
-        "{campaigns} campaign(s)",
+        "Value of {org}, {start} to {end}: {sessions}, {social} from social media; {campaigns}",
         org=data["org"],
         start=data["period"]["start"] or "—",
         end=data["period"]["end"] or "—",
         # None without web analytics in the period: unknown, written as a dash
-        sessions="—" if funnel["sessions"] is None else f"{funnel['sessions']:,}",
-        social="—" if funnel["social_sessions"] is None else f"{funnel['social_sessions']:,}",
-        campaigns=len(data["campaigns"]),
+        sessions=_n(
+            N_("{count} session"),
+            N_("{count} sessions"),
+            2 if sessions is None else sessions,
+            count="—" if sessions is None else number(sessions, ","),
+        ),
+        social="—" if funnel["social_sessions"] is None else number(funnel["social_sessions"], ","),
+        campaigns=_n(N_("{count} campaign"), N_("{count} campaigns"), campaigns, count=campaigns),
     )
 
 

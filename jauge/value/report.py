@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..campaigns import Campaign, list_campaigns
 from ..days import check_order
 from ..errors import ConfigError, NotFoundError
-from ..i18n import N_, _
+from ..i18n import N_, _, plural
 from ..store.duckdb_store import Store
 from . import METHOD
 from .channels import platform_sql, with_host
@@ -569,9 +569,17 @@ def _outside_days(campaigns: list[Campaign], traffic: Any) -> list[str]:
         outside = tagged[~inside.astype(bool)]
         if count := int(outside["sessions"].sum()):
             out.append(
-                N_(
-                    "{count} session(s) tagged with the campaign {name} fall outside the days "
-                    "of the campaigns defined for it: no campaign row counts them"
+                plural(
+                    N_(
+                        "{count} session tagged with the campaign {name} falls outside the "
+                        "days of the campaigns defined for it: no campaign row counts it"
+                    ),
+                    N_(
+                        "{count} sessions tagged with the campaign {name} fall outside the "
+                        "days of the campaigns defined for it: no campaign row counts them"
+                    ),
+                    count,
+                    "en",  # kept in English in the report, shown in the reader's language
                 ).format(count=count, name=key)
             )
     return out

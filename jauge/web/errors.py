@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..i18n import number
+from ..i18n import number, plural
 
 
 class ErrorItem(BaseModel):
@@ -165,7 +165,10 @@ def invalid_values(
         loc = error.get("loc", ())
         key = MESSAGES.get(str(error.get("type")), "invalid.value")
         ctx = error.get("ctx") or {}
-        limit = _bound(ctx.get(LIMITS.get(key, ""), ""))
+        bound = ctx.get(LIMITS.get(key, ""), "")
+        limit = _bound(bound)
+        if key == "invalid.too_few" and isinstance(bound, int | float):
+            key = plural(f"{key}.one", key, bound)  # "at least 1 value"
         message = t(
             key,
             name=_name(loc),
