@@ -284,6 +284,16 @@ def test_the_values_options_take_are_named_in_the_language(monkeypatch: pytest.M
     assert "[OPTIONS] COMMAND [ARGS]..." in runner.invoke(cli, ["connect", "--help"]).stdout
 
 
+def test_the_facts_click_adds_to_an_option_are_separated_the_french_way(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    runner = CliRunner()
+    monkeypatch.setenv("JAUGE_LANG", "fr")
+    assert "[par défaut : 20 ; x>=1]" in runner.invoke(cli, ["people", "--help"]).stdout
+    monkeypatch.setenv("JAUGE_LANG", "en")
+    assert "[default: 20; x>=1]" in runner.invoke(cli, ["people", "--help"]).stdout
+
+
 def test_every_word_for_a_value_is_one_the_cli_uses():
     words = json.loads((PACKAGE / "locales" / "metavars.fr.json").read_text("utf-8"))
     used = {"COMMAND"}  # click's groups: COMMAND [ARGS]...

@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from ..i18n import _, catalogue, language
+from ..i18n import _, catalogue, language, separated, singular
 
 _ENGLISH = "_jauge_english_help"
 
@@ -139,8 +139,22 @@ def click_words(message: str) -> str:
     return _NamingAType(text) if "{number_type}" in message else text
 
 
-def click_plural(singular: str, plural: str, n: int) -> str:
-    return click_words(singular if n == 1 else plural)
+def click_plural(singular_message: str, plural_message: str, n: int) -> str:
+    return click_words(singular_message if singular(n) else plural_message)
+
+
+_click_help_record = click.Option.get_help_record
+
+
+def _help_record(self: click.Option, ctx: click.Context) -> tuple[str, str] | None:
+    """An option's help, the facts click adds after it ("[default: 20; x>=1]") separated
+    as the language separates them ("[par défaut : 20 ; x>=1]"): click joins them itself."""
+    record = _click_help_record(self, ctx)
+    if record is None or not record[1].endswith("]") or "[" not in record[1]:
+        return record
+    spec, text = record
+    before, _bracket, facts = text.rpartition("[")
+    return spec, f"{before}[{separated(facts[:-1].split('; '))}]"
 
 
 def localise_click() -> None:
@@ -150,3 +164,4 @@ def localise_click() -> None:
             module._ = click_words  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = click_plural  # type: ignore[attr-defined]
+    click.Option.get_help_record = _help_record  # type: ignore[method-assign]
