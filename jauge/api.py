@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -72,8 +73,8 @@ def _in_words(cls: _Handle) -> _Handle:
         return call
 
     for name, member in list(vars(cls).items()):
-        if name.startswith("_") or name == "close":
-            continue
+        if name.startswith("_") or name in ("close", "store"):
+            continue  # the store itself is what the guard asks
         reads = name not in ADDING and name not in STORE_WIDE
         if isinstance(member, property) and member.fget is not None:
             setattr(cls, name, property(guarded(member.fget, reads), doc=member.__doc__))
@@ -91,8 +92,27 @@ class Jauge:
     raises a NotFoundError naming the workspaces the store has."""
 
     def __init__(self, store: Store, workspace: str) -> None:
-        self.store = store
+        self._store = store
         self.workspace = workspace
+        self._opened_in = threading.get_ident()
+        self._per_thread = threading.local()
+        self._cursors: list[Store] = []
+        self._cursors_lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        """The open store. A handle shared between threads (``concurrent.futures`` over
+        organisations) serves each other thread through a cursor of its own: the engine's
+        connection answers one call at a time, and its cursors share the same database."""
+        if threading.get_ident() == self._opened_in:
+            return self._store
+        cursor: Store | None = getattr(self._per_thread, "store", None)
+        if cursor is None:
+            cursor = self._store.cursor()
+            self._per_thread.store = cursor
+            with self._cursors_lock:
+                self._cursors.append(cursor)
+        return cursor
 
     def __repr__(self) -> str:
         return f"<Jauge store {self.store.path}, workspace {self.workspace}>"
@@ -575,7 +595,12 @@ class Jauge:
         return list_campaigns(self.store, self.workspace, org)
 
     def close(self) -> None:
-        self.store.close()
+        # the threads' cursors first: each keeps the database open while it is
+        with self._cursors_lock:
+            cursors, self._cursors = self._cursors, []
+        for cursor in cursors:
+            cursor.close()
+        self._store.close()
 
     def __enter__(self) -> Jauge:
         return self

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -563,6 +564,16 @@ def test_in_a_notebook_the_report_is_tables(handle: jauge.Jauge) -> None:
     shown = report._repr_html_()
     assert "<table>" in shown and "1178" in shown and "no web analytics" in shown
     assert repr(report).startswith("Value of XYZ")
+    # counts are whole numbers and days are days, as the JSON gives them (not 146,397,680.00)
+    table = report.campaigns_table()
+    for column in ("impressions", "clicks", "platform_conversions"):
+        assert table.schema.field(column).type == pa.int64(), column
+    assert table.schema.field("starts_on").type == pa.date32()
+    impressions = int(ads().groupby("xyz_campaign_id")["Impressions"].sum().max())
+    assert f"{impressions:,}</td>" in shown and f"{impressions:,}.00" not in shown
+    with jauge.i18n.speaking("fr"):
+        french = report._repr_html_()
+    assert f"{impressions:,}".replace(",", "\u202f") + "</td>" in french
 
 
 GA4_PREAMBLE = """\

@@ -90,6 +90,15 @@ class Store:
             )
 
     def _configure(self, threads: int) -> None:
+        self._configure_session()
+        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        if threads > 0:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def _configure_session(self) -> None:
+        """What each connection to the store is told, a cursor as well as the first: the
+        engine keeps these per connection (the memory limit and threads are the
+        database's)."""
         # UTC everywhere, so that no figure depends on the machine's time zone.
         self.con.execute("SET TimeZone = 'UTC'")
         # jauge draws its own progress bars from the engine's progress, which the
@@ -97,9 +106,6 @@ class Store:
         self.con.execute("SET enable_progress_bar = true")
         self.con.execute("SET enable_progress_bar_print = false")
         self.con.execute("SET progress_bar_time = 0")
-        self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
-        if threads > 0:
-            self.con.execute(f"SET threads = {int(threads)}")
 
     def cursor(self) -> Store:
         """A handle on the same open database for another thread (DuckDB connections are
@@ -108,6 +114,7 @@ class Store:
         other.path = self.path
         other.memory_limit = self.memory_limit
         other.con = self.con.cursor()
+        other._configure_session()
         return other
 
     # -- schema -----------------------------------------------------------------

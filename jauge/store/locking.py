@@ -119,6 +119,18 @@ def unopenable(path: str, exc: duckdb.Error, *, read_only: bool) -> StoreError:
                 path=path,
             )
         )
+    if "different configuration" in str(exc):
+        # the engine holds one database per file per process: a second handle shares the
+        # first one's mode (read-only or not)
+        return StoreError(
+            _(
+                "cannot open the store {path} {mode} here: this process already has it open "
+                "{other}; close that handle first, or open both the same way",
+                path=path,
+                mode=_("read-only") if read_only else _("for writing"),
+                other=_("for writing") if read_only else _("read-only"),
+            )
+        )
     return StoreError(_("cannot open the store {path}: {reason}", path=path, reason=exc))
 
 

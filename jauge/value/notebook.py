@@ -3,6 +3,7 @@ Jupyter shows of it."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -21,19 +22,38 @@ _CAMPAIGN_COLUMNS = ("name", "defined", "starts_on", "ends_on", "utm_campaign", 
                      "platform_revenue", "platform_roi", "platform_roi_low",
                      "platform_roi_high", "cost_per_session", "cost_per_click",
                      "cost_per_conversion", "cost_per_platform_conversion", "label")  # fmt: skip
+#: what counts people, sessions or events: whole numbers, as the report's JSON gives them
+_COUNTS = ("reach", "impressions", "clicks", "sessions", "social_sessions", "conversions",
+           "platform_conversions")  # fmt: skip
 _TYPES = {
-    **{
-        c: pa.string()
-        for c in ("platform", "name", "starts_on", "ends_on", "utm_campaign", "label")
-    },
+    **{c: pa.string() for c in ("platform", "name", "utm_campaign", "label")},
+    **{c: pa.date32() for c in ("starts_on", "ends_on")},
+    **{c: pa.int64() for c in _COUNTS},
     "defined": pa.bool_(),
 }
 
 
+def _value(column: str, value: Any) -> Any:
+    """A value as its column's type takes it: a day from its ISO text, a count that came
+    through a float (a sum) as the whole number it is."""
+    if value is None:
+        return None
+    if _TYPES.get(column) == pa.date32() and isinstance(value, str):
+        return date.fromisoformat(value)
+    if column in _COUNTS and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pa.Table:
-    return pa.table(
-        {c: pa.array([r.get(c) for r in rows], _TYPES.get(c, pa.float64())) for c in columns}
-    )
+    arrays = {}
+    for c in columns:
+        values = [_value(c, r.get(c)) for r in rows]
+        kind = _TYPES.get(c, pa.float64())
+        if kind == pa.int64() and any(isinstance(v, float) for v in values):
+            kind = pa.float64()  # a count the source gave with decimals: kept as it came
+        arrays[c] = pa.array(values, kind)
+    return pa.table(arrays)
 
 
 def platforms_table(report: ValueReport) -> pa.Table:
@@ -54,10 +74,15 @@ def campaigns_table(report: ValueReport) -> pa.Table:
 
 
 def _cell(value: Any) -> str:
+    """A cell as the reader writes numbers: 146,397,680 (146 397 680 in French), 1.55."""
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return escape(str(value))
+    if isinstance(value, int):
+        return number(value, ",")
     if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.3f}"
+        return number(value, ",.2f" if abs(value) >= 1 or value == 0 else ".3f")
     return escape(str(value))
 
 
