@@ -10,9 +10,12 @@ was.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
+
+import duckdb
 
 from . import settings
 from .errors import ConfigError, ConnectorError, InputError, RowError, is_interruption
@@ -21,6 +24,7 @@ from .sources import registry
 from .sources.base import ImportOptions, StageReport
 from .sources.detect import detect_source
 from .sources.file_bytes import Progress
+from .sources.read_errors import import_out_of_memory, short_reason
 from .store.duckdb_store import Store, utcnow
 from .store.ids import make_id
 from .store.merge import Staging
@@ -291,6 +295,11 @@ def ingest(
         result.errors = [replace(e, file=label) for e in exc.errors]
         result.error_count = len(exc.errors)
         _record_rejected(store, import_id, label, source, options, started, result)
+    except duckdb.OutOfMemoryException as exc:
+        # merging a file takes memory too: the same advice as reading it
+        result.errors = [RowError(label, None, None, import_out_of_memory(short_reason(str(exc))))]
+        result.error_count = 1
+        _record_rejected(store, import_id, label, source, options, started, result)
     except UnicodeError as exc:
         # the text cannot be decoded as the encoding given (UTF-16 without its BOM...)
         encoding = options.encoding or getattr(exc, "encoding", None) or "?"
@@ -319,7 +328,21 @@ def _record_rejected(
     started: datetime,
     result: FileResult,
 ) -> None:
-    """Keep the attempt and its first errors in the history (none of its data)."""
+    """Keep the attempt and its first errors in the history (none of its data). Under a
+    memory limit too low even for that row, the result alone says why."""
+    with suppress(duckdb.OutOfMemoryException):
+        _record(store, import_id, label, source, options, started, result)
+
+
+def _record(
+    store: Store,
+    import_id: str,
+    label: str,
+    source: str,
+    options: ImportOptions,
+    started: datetime,
+    result: FileResult,
+) -> None:
     store.record_import(
         {
             "import_id": import_id,

@@ -51,3 +51,38 @@ def test_a_command_short_of_memory_names_the_setting(posts: Path, tmp_path: Path
     assert data["error"]["message"].startswith(
         "the engine ran out of memory: raise JAUGE_MEMORY_LIMIT (now 2MB"
     )
+
+
+def test_an_import_too_short_of_memory_to_record_its_refusal_still_says_why(
+    posts: Path, tmp_path: Path
+):
+    # 1MB: not even the import history's row fits; the command says what to raise, in the
+    # import's own words and JSON shape (it said to ask for fewer organisations)
+    code, data = run(
+        "import", str(posts), "--source", "posts-csv", "--db", str(tmp_path / "s.duckdb"),
+        env={"JAUGE_IMPORT_MEMORY_LIMIT": "1MB"},
+    )  # fmt: skip
+    assert code == 1 and data["inserted"] == 0 and "error" not in data
+    (error,) = data["errors"]
+    assert "the import ran out of memory (" in error["message"]
+    assert "raise JAUGE_IMPORT_MEMORY_LIMIT (now 1MB" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("limit", "buffer_mib"),
+    [("1GB", 238), ("2GB", 256), ("200MB", 47), ("100MB", 23), ("8MB", 16)],
+)
+def test_the_file_is_read_in_buffers_that_fit_the_import_s_memory(
+    limit: str, buffer_mib: int
+) -> None:
+    """The engine holds a whole buffer of the file (its own: 256 MiB, or the file where it
+    is smaller): under a low limit a larger file failed where a smaller one passed (a
+    236 MiB file at 200MB). A quarter of the limit, never less than the longest row."""
+    import duckdb
+
+    from jauge.sources.files import MAX_ROW_BYTES, read_buffer_bytes
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{limit}'")
+    buffer = read_buffer_bytes(con)
+    assert buffer >= MAX_ROW_BYTES and int(buffer / 2**20) == buffer_mib

@@ -24,7 +24,7 @@ from ..store.merge import Staging
 from ..store.stage import StageTable
 from .convert import Field, build_select, col, expr, pick, settle_readings, staged_readings
 from .file_bytes import Progress
-from .files import CsvReader, open_tabular
+from .files import CsvReader, open_tabular, read_buffer_bytes
 from .tabular import Malformed, TabularReader
 from .workbook_reader import SheetLayout
 
@@ -190,7 +190,7 @@ class TabularSource(Source):
             unread = unread_counts(self.name, set(names), fields)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
-                    reader.engine_scan(names),
+                    reader.engine_scan(names, read_buffer_bytes(staging.con)),
                     build_select(fields, staging.record),
                     {f.target for f in fields if f.target and f.sql != "NULL"}
                     | staged_readings(fields),

@@ -51,6 +51,16 @@ def reject_message(kind: str, message: str, row_limit: int) -> str:
     return short_reason(message)
 
 
+def import_out_of_memory(reason: str) -> str:
+    """What to change when an import runs out of the memory it may use, reading its file
+    or merging it."""
+    limit = settings.IMPORT_MEMORY_LIMIT
+    return N_(
+        "the import ran out of memory ({reason}): raise {env} (now {limit}, e.g. "
+        "{env}=2GB) and import the file again"
+    ).format(reason=reason, env=limit.env, limit=limit.value())
+
+
 def explain_read_error(exc: BaseException, encoding: str, row_limit: int | None = None) -> str:
     """A short message for a file that could not be read: never the engine's whole text,
     which repeats the row and the SQL statement. ``row_limit``: the longest row the reader
@@ -58,11 +68,7 @@ def explain_read_error(exc: BaseException, encoding: str, row_limit: int | None 
     raw = str(exc)
     message = short_reason(raw)
     if isinstance(exc, duckdb.OutOfMemoryException):
-        limit = settings.IMPORT_MEMORY_LIMIT
-        return N_(
-            "the import ran out of memory ({reason}): raise {env} (now {limit}, e.g. "
-            "{env}=2GB) and import the file again"
-        ).format(reason=message, env=limit.env, limit=limit.value())
+        return import_out_of_memory(message)
     if "invalid UTF8" in raw or "UnicodeDecodeError" in raw or isinstance(exc, UnicodeDecodeError):
         return N_(
             "the file is not valid {encoding}: pass --encoding (for example cp1252 or latin-1) "
