@@ -147,8 +147,9 @@ SECRET_KEY = Setting(
     name="secret_key",
     env="JAUGE_SECRET_KEY",
     default="",
-    help="Key signing the web dashboard's session cookies; empty: a random key kept in "
-    "the store, so sessions survive a restart.",
+    help="Key signing the web dashboard's session cookies; empty: a random key kept "
+    "beside the store, in STORE.session-key (never in the store), so sessions survive a "
+    "restart.",
 )
 PSEUDONYM_KEY = Setting(
     name="pseudonym_key",

@@ -91,18 +91,32 @@ class Stats:
 
 
 def known_workspace(store: Store, workspace: str) -> None:
-    """Refuse a workspace the store does not have, naming those it has."""
+    """Refuse a workspace the store does not have, naming those it has. The default
+    workspace is the exception only while the store has none: a new store reads as
+    empty, but a store of named workspaces (an agency's, one per client) would otherwise
+    read as empty too, hiding all it holds. The CLI and the Python API both ask this."""
     from .store.access import workspace_exists, workspace_names
 
-    if workspace != settings.WORKSPACE.default and not workspace_exists(store, workspace):
-        names = workspace_names(store)
+    if workspace_exists(store, workspace):
+        return
+    names = workspace_names(store)
+    if workspace == settings.WORKSPACE.default:
+        if not names:
+            return
         raise NotFoundError(
             _(
-                "no workspace {name} in this store (it has: {names})",
+                "no workspace {name} in this store (it has: {names}): pass --workspace NAME",
                 name=repr(workspace),
-                names=", ".join(names) or "-",
+                names=", ".join(names),
             )
         )
+    raise NotFoundError(
+        _(
+            "no workspace {name} in this store (it has: {names})",
+            name=repr(workspace),
+            names=", ".join(names) or "-",
+        )
+    )
 
 
 def collect_stats(store: Store, workspace: str | None = None) -> Stats:

@@ -80,17 +80,7 @@ def add_workspace(store: Store, name: str) -> bool:
     return not existed
 
 
-def add_user(store: Store, email: str, password: str, workspace: str, role: str) -> User:
-    """Create a user (or reset their password) and give them ``role`` in ``workspace``."""
-    email = email.strip()
-    if not _EMAIL.match(email):
-        raise ConfigError(_("{email} is not an email address", email=repr(email)))
-    if role not in ROLES:
-        raise ConfigError(
-            _("role {role}: choose one of {roles}", role=repr(role), roles=", ".join(ROLES))
-        )
-    if len(password) < MIN_PASSWORD:
-        raise ConfigError(_("the password needs at least {count} characters", count=MIN_PASSWORD))
+def require_workspace(store: Store, workspace: str) -> None:
     if not access.workspace_exists(store, workspace):
         raise NotFoundError(
             _(
@@ -99,10 +89,93 @@ def add_user(store: Store, email: str, password: str, workspace: str, role: str)
                 workspace=workspace,
             )
         )
+
+
+def user_exists(store: Store, email: str) -> bool:
+    return access.user_row(store, user_id_of(email)) is not None
+
+
+def add_user(store: Store, email: str, password: str | None, workspace: str, role: str) -> User:
+    """Create a user, or give an existing one ``role`` in ``workspace``.
+
+    ``password`` None keeps an existing user's password (a new user needs one). A new
+    password ends the user's sessions and API tokens; the password they already have
+    changes nothing, so a script that adds roles with it logs nobody out."""
+    email = email.strip()
+    if not _EMAIL.match(email):
+        raise ConfigError(_("{email} is not an email address", email=repr(email)))
+    if role not in ROLES:
+        raise ConfigError(
+            _("role {role}: choose one of {roles}", role=repr(role), roles=", ".join(ROLES))
+        )
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise ConfigError(_("the password needs at least {count} characters", count=MIN_PASSWORD))
+    require_workspace(store, workspace)
     user_id = user_id_of(email)
-    access.save_user(store, user_id, email.lower(), _hasher().hash(password))
+    row = access.user_row(store, user_id)
+    if row is None and password is None:
+        raise ConfigError(
+            _("{email} is a new user: give them a password", email=repr(email.lower()))
+        )
+    if password is not None and (row is None or not _verifies(row["password_hash"], password)):
+        access.save_user(store, user_id, email.lower(), _hasher().hash(password))
+        # a new password is what an admin sets when an account may be in other hands:
+        # the tokens made with the old one end as its sessions do
+        access.delete_tokens(store, [t["token_hash"] for t in access.tokens(store, user_id)])
     access.save_membership(store, user_id, workspace, role)
     return load_user(store, user_id)
+
+
+def _verifies(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_hasher().verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def list_users(store: Store, workspace: str | None = None) -> list[User]:
+    """Every user, by email, or those holding a role in ``workspace`` (with that role
+    only)."""
+    if workspace is not None:
+        require_workspace(store, workspace)
+    found = []
+    for user_id, email, roles in access.users_with_roles(store):
+        if workspace is None:
+            found.append(User(user_id, email, roles))
+        elif workspace in roles:
+            found.append(User(user_id, email, {workspace: roles[workspace]}))
+    return found
+
+
+def remove_user(store: Store, email: str, workspace: str | None = None) -> User | None:
+    """Take the user's role in ``workspace`` away, or (``workspace`` None) the user.
+
+    Returns the user as they remain, None when they are gone: a user left without a role
+    is removed, since they could open nothing. Either way it takes effect at their next
+    request: their sessions and API tokens end with the user, and a role taken away is
+    no longer theirs."""
+    user = find_user(store, email)
+    if workspace is not None:
+        require_workspace(store, workspace)
+        if workspace not in user.roles:
+            raise NotFoundError(
+                _(
+                    "{email} holds no role in workspace {workspace} (theirs: {roles})",
+                    email=repr(user.email),
+                    workspace=repr(workspace),
+                    roles=", ".join(sorted(user.roles)) or "-",
+                )
+            )
+        if len(user.roles) > 1:
+            access.delete_membership(store, user.user_id, workspace)
+            store.con.execute("CHECKPOINT")
+            return load_user(store, user.user_id)
+    access.delete_user(store, user.user_id)
+    # settle the file now: the store's version keys the server's cached callers
+    store.con.execute("CHECKPOINT")
+    return None
 
 
 def password_stamp(store: Store, user_id: str) -> str | None:
@@ -172,3 +245,73 @@ def create_token(store: Store, email: str) -> str:
 def user_for_token(store: Store, token: str) -> User | None:
     user_id = access.token_user(store, _digest(token))
     return None if user_id is None else load_user(store, user_id)
+
+
+#: characters of a token's digest that name it in lists (a digest tells nothing of the
+#: token; twelve characters tell tokens apart)
+TOKEN_ID_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """An API token as the store knows it: never the token itself."""
+
+    token_id: str
+    prefix: str
+    email: str
+    created_at: object
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.token_id,
+            "prefix": self.prefix,
+            "user": self.email,
+            "created_at": self.created_at,
+        }
+
+
+def _token_info(row: dict[str, object]) -> TokenInfo:
+    digest = str(row["token_hash"])
+    return TokenInfo(digest[:TOKEN_ID_LENGTH], str(row["prefix"]), str(row["email"]),
+                     row["created_at"])  # fmt: skip
+
+
+def list_tokens(store: Store, email: str | None = None) -> list[TokenInfo]:
+    """The API tokens, oldest first, or those of one user. The store knows no last use:
+    recording one would write to the store at every API request."""
+    user_id = None if email is None else find_user(store, email).user_id
+    return [_token_info(row) for row in access.tokens(store, user_id)]
+
+
+def revoke_token(store: Store, which: str) -> TokenInfo:
+    """Revoke the token named by its id (``jauge token list``), its prefix when no other
+    token shares it, or the token itself; refused when it names none or several."""
+    which = which.strip()
+    rows = access.tokens(store)
+    digest = _digest(which)
+    found = [
+        r
+        for r in rows
+        if r["token_hash"] == digest
+        or r["prefix"] == which
+        or (len(which) >= 6 and str(r["token_hash"]).startswith(which.lower()))
+    ]
+    if not found:
+        raise NotFoundError(
+            _(
+                "no API token {name}: `jauge token list` shows each token's id and prefix",
+                name=repr(which),
+            )
+        )
+    if len(found) > 1:
+        raise ConfigError(
+            _(
+                "{name} names {count} tokens: revoke one by its id ({ids})",
+                name=repr(which),
+                count=len(found),
+                ids=", ".join(_token_info(r).token_id for r in found),
+            )
+        )
+    access.delete_tokens(store, [str(found[0]["token_hash"])])
+    store.con.execute("CHECKPOINT")
+    return _token_info(found[0])

@@ -517,12 +517,28 @@ def find_command(
 ) -> None:
     """Persons whose handle, display name or native id contains TEXT (any case or accents)."""
     from jauge.community.access import find_persons
+    from jauge.errors import NotFoundError
     from jauge.store.access import workspace_names
 
     _one_or_all(workspace, all_workspaces)
     with opened(db, workspace, fmt) as j:
         names = workspace_names(j.store) if all_workspaces else [j.workspace]
         found = find_persons(j.store, names, text, limit)
+        if not found and not all_workspaces:
+            # a data subject's request concerns the whole store: "nobody" must mean nobody
+            others = [w for w in workspace_names(j.store) if w != j.workspace]
+            elsewhere = [w for w in others if find_persons(j.store, [w], text, 1)]
+            if elsewhere:
+                raise NotFoundError(
+                    _(
+                        "no person's handle, name or id contains {text} in workspace "
+                        "{workspace}, but in the workspaces {names}: search them with "
+                        "--all-workspaces, or --workspace NAME",
+                        text=repr(text),
+                        workspace=repr(j.workspace),
+                        names=", ".join(elsewhere),
+                    )
+                )
     if fmt == "json":
         print_json(found)
         return

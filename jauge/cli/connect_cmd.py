@@ -37,7 +37,8 @@ Examples:
   jauge connect add acme-bsky --kind bluesky --actor acme.bsky.social --org Acme
   jauge connect add r-acme --kind reddit --subreddit acme   # REDDIT_CLIENT_ID/_SECRET
   jauge connect list
-  jauge sync                      # every connection, incrementally
+  jauge sync                      # every connection of the workspace, incrementally
+  jauge sync --workspace client-a # a workspace's (a cron line per workspace)
   jauge sync lemonde --format json
   jauge connect remove lemonde
 """
@@ -88,6 +89,7 @@ def add_command(
     fmt: str,
 ) -> None:
     """Configure a connection (configuring it again replaces it)."""
+    from jauge import settings
     from jauge.sources.connections import add_connection, check_connection
 
     options = {
@@ -109,8 +111,18 @@ def add_command(
     if fmt == "json":
         print_json(added)
     else:
+        # the sync it suggests must find the connection: in its workspace, named
+        named = handle.workspace != settings.WORKSPACE.default
         console().print(
             _(
+                "connection [bold]{name}[/] ({kind}) added; run `jauge sync {name} "
+                "--workspace {workspace}`",
+                name=literal(name),
+                kind=kind,
+                workspace=literal(handle.workspace),
+            )
+            if named
+            else _(
                 "connection [bold]{name}[/] ({kind}) added; run `jauge sync {name}`",
                 name=literal(name),
                 kind=kind,
@@ -266,6 +278,9 @@ def sync_command(
                 finally:
                     syncing.clear()
                 ok = ok and result.ok
+                if not result.connections and not names and not stopping.is_set():
+                    # said once a round: a cron job's log then shows why nothing came
+                    err.print(_("No connection yet: `jauge connect add` adds one."))
                 if fmt == "json" and interval is None:
                     print_json(result.to_dict())
                 elif fmt == "json":  # a document per round, each on its line: JSON Lines

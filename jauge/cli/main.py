@@ -129,9 +129,10 @@ def cli() -> None:
     $JAUGE_DB; jauge demo: jauge-demo.duckdb).
 
     Exit status: 0 done; 1 an input or the store was refused; 2 a usage error (an option
-    missing, or given a value that cannot be used); 130 interrupted (Ctrl-C, SIGTERM). With
-    --format json, every error is one JSON object on standard output, an "error" with
-    its "code" and "message".
+    missing, or given a value that cannot be used); 130 interrupted mid-work (Ctrl-C,
+    SIGTERM). A command that runs until stopped (serve, demo, sync --every) ends with 0
+    when stopped between tasks. With --format json, every error is one JSON object on
+    standard output, an "error" with its "code" and "message".
     """
 
 

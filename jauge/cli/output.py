@@ -205,7 +205,12 @@ def opened(db: str | None, workspace: str | None = None, fmt: str = "table") -> 
                 name, store = handle.workspace, handle.store
                 had = workspace_names(store) if checked else []
                 new = checked and name != settings.WORKSPACE.default and name not in had
-                if checked and command not in ADDING:
+                # --all-workspaces reads every workspace, whether the default one exists or
+                # not; `person find` and `forget` say themselves which workspaces hold them
+                every = ctx is not None and bool(ctx.params.get("all_workspaces"))
+                searching = command in ("person find", "person forget")
+                every = every or (searching and name == settings.WORKSPACE.default)
+                if checked and command not in ADDING and not every:
                     known_workspace(store, name)
                 yield handle
                 done = True

@@ -25,7 +25,12 @@ waits for the other for a moment (JAUGE_LOCK_WAIT), nothing is lost.
 @click.option("--port", default=8000, show_default=True, type=PORT, help="Port to listen on.")
 @db_option
 def serve_command(host: str, port: int, db: str | None) -> None:
-    """Serve the dashboard and the API (/api/v1) until Ctrl-C."""
+    """Serve the dashboard and the API (/api/v1) until Ctrl-C.
+
+    Exit status: 0 when stopped (Ctrl-C, SIGTERM); 1 when the store cannot be opened, or
+    the port is busy or the address is not this machine's (a service manager's
+    Restart=on-failure tries again); 2 a usage error (a --host that does not resolve).
+    """
     from jauge import settings
 
     with reported():
@@ -40,17 +45,26 @@ def serve(db: str, host: str, port: int, banner: str = "") -> None:
 
     import uvicorn
 
+    import jauge
     from jauge.errors import ConfigError, UsageError
     from jauge.web import create_app
 
+    # open (or make) the store once before listening: a --db whose folder does not exist
+    # would otherwise serve a dashboard where every login fails, its /healthz saying ok.
+    # This also upgrades the store's schema now rather than inside the first request.
+    jauge.open(db).close()
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
             if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
-                # a name that does not resolve, or an address of another machine
-                raise UsageError(
+                # a name that does not resolve is a usage error (2: trying again will not
+                # help); an address this machine does not have (yet: at boot, before the
+                # network is up) is refused now, as a busy port is: 1, which a service
+                # manager's Restart=on-failure tries again
+                refused = UsageError if isinstance(exc, socket.gaierror) else ConfigError
+                raise refused(
                     _(
                         "cannot listen on {host} ({reason}): pass another --host",
                         host=host,

@@ -8,6 +8,7 @@ checked.
 
 from __future__ import annotations
 
+import difflib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ import pyarrow as pa
 
 from ..errors import ConfigError, InputError
 from ..i18n import N_, _, plural, separated
-from ..model import METRICS
+from ..model import METRICS, STAGE_COLUMNS
 from ..store.merge import Staging
 from ..store.stage import StageTable
 from .convert import Field, build_select, col, expr, pick, settle_readings, staged_readings
@@ -170,16 +171,8 @@ class TabularSource(Source):
         if isinstance(reader, CsvReader) and options.delimiter != reader.delimiter:
             # the file's own, for fields: a file delimited by ";" writes decimal commas
             options = replace(options, delimiter=reader.delimiter)
-        unknown = sorted(set(options.mapping) - set(reader.columns))
-        if unknown and reader.columns:  # JSON lines only know their keys once read
-            raise ConfigError(
-                _(
-                    "--map names columns that are not in {path}: {columns}",
-                    path=path,
-                    # said as the other messages list columns: 'a', 'b'
-                    columns=", ".join(map(repr, unknown)),
-                )
-            )
+        if reader.columns:  # JSON lines only know their keys once read (see below)
+            _check_mapped_columns(path, set(reader.columns), options)
         if isinstance(reader, CsvReader) and reader.engine_encoding:
             # the fast path: the engine reads the file itself, in parallel
             names = _renamed_names(reader.columns, options.mapping)
@@ -187,7 +180,8 @@ class TabularSource(Source):
                 raise _same_name(names)
             self._check_columns(path, set(names), options, reader)
             fields = self._fields(set(names), options)
-            unread = unread_counts(self.name, set(names), fields)
+            unread = unread_mapped(self.name, set(names), fields, options)
+            unread += unread_counts(self.name, set(names), fields)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
                     reader.engine_scan(names, read_buffer_bytes(staging.con)),
@@ -222,7 +216,9 @@ class TabularSource(Source):
                 raise
         else:
             checked = False
+            keys: set[str] = set()  # every key of the file's objects, before --map
             for batch in reader.batches(progress):
+                keys |= set(batch.schema.names)
                 batch = _renamed(batch, options.mapping)
                 columns = set(batch.schema.names)
                 if not checked:
@@ -232,8 +228,19 @@ class TabularSource(Source):
                 staging.append(batch, build_select(fields, staging.record))
             if not checked and not reader.malformed:
                 self._check_columns(path, set(), options, reader)
+            if keys:
+                # a key no object has (a typo in `--map user.nope=author`) would leave the
+                # field empty: every post's author unknown, so read as the organisation's
+                _check_mapped_columns(path, keys, options)
         settled = settle_readings(staging, fields, path, reader.lines)
-        unread = unread_counts(self.name, columns, fields) if fields else []
+        unread = (
+            [
+                *unread_mapped(self.name, columns, fields, options),
+                *unread_counts(self.name, columns, fields),
+            ]
+            if fields
+            else []
+        )
         warnings = self.finish(staging, options, path)
         return StageReport(
             reader=reader,
@@ -307,6 +314,61 @@ def unread_counts(source: str, columns: set[str], fields: list[Field]) -> list[s
         )
     )
     return [message.format(source=source, columns=", ".join(unread))]
+
+
+def _check_mapped_columns(path: str, columns: set[str], options: ImportOptions) -> None:
+    """Refuse a ``--map`` that names a column (or key) the file does not have."""
+    unknown = sorted(set(options.mapping) - columns)
+    if unknown:
+        raise ConfigError(
+            _(
+                "--map names columns that are not in {path}: {columns}",
+                path=path,
+                # said as the other messages list columns: 'a', 'b'
+                columns=", ".join(map(repr, unknown)),
+            )
+        )
+
+
+def unread_mapped(
+    source: str, columns: set[str], fields: list[Field], options: ImportOptions
+) -> list[str]:
+    """A warning for each ``--map`` to a field the source does not read (``--map
+    likes=reaction``): the column is kept in ``extra`` under that name, never counted. Not
+    a refusal: renaming a column out of a source's way is how one is kept aside (``--map
+    airline_sentiment=crowd_label`` leaves tweets to be labelled by a model)."""
+    read = [f for f in fields if f.target != "extra"]
+    said = " ".join(" ".join((f.sql, f.invalid or "", *(e for _, e in f.prepare))) for f in read)
+    unread = sorted(
+        {
+            target
+            for target in options.mapping.values()
+            if target in columns
+            and col(target) not in said
+            and all(f.source != target for f in read)
+        }
+    )
+    # the names the source reads in this file, and the generic format's fields
+    known = sorted(
+        {f.source for f in read if f.source}
+        | {f.target for f in read}
+        | {name for name, _type in STAGE_COLUMNS if not name.startswith("_") and name != "row_no"}
+    )
+    warnings = []
+    for target in unread:
+        close = difflib.get_close_matches(target, known, n=1)
+        if close:
+            message = N_(
+                "--map gives the field {field}, which {source} does not read (did you mean "
+                "{name}?): the column is kept aside, not counted"
+            ).format(field=repr(target), source=source, name=repr(close[0]))
+        else:
+            message = N_(
+                "--map gives the field {field}, which {source} does not read: the column is "
+                "kept aside, not counted (`jauge sources` says what each source reads)"
+            ).format(field=repr(target), source=source)
+        warnings.append(message)
+    return warnings
 
 
 def _same_name(names: list[str]) -> ConfigError:

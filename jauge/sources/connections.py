@@ -259,12 +259,22 @@ def sync(
     """Sync the named connections (default: all of the workspace), one after the other;
     ``stop`` is asked between connections, so a stop request lets the current one finish."""
     configured = {c["name"]: c for c in list_connections(store, workspace)}
-    for name in names or []:
-        if name not in configured:
-            known = ", ".join(configured) or "none yet"
-            raise NotFoundError(
-                _("no connection {name}: known: {known}", name=repr(name), known=known)
+    missing = [name for name in names or [] if name not in configured]
+    if missing or (not names and not configured):
+        from ..stats import known_workspace
+
+        _elsewhere(store, workspace, missing)
+        known_workspace(store, workspace)  # a mistyped workspace would sync nothing
+    for name in missing:
+        known = ", ".join(configured) or _("none yet")
+        raise NotFoundError(
+            _(
+                "no connection {name} in workspace {workspace}: known: {known}",
+                name=repr(name),
+                workspace=repr(workspace),
+                known=known,
             )
+        )
     chosen = [configured[n] for n in (names or list(configured))]
     results = SyncResult()
     with client_factory() as client:
@@ -276,6 +286,44 @@ def sync(
             if on_done:
                 on_done(outcome)
     return results
+
+
+def _elsewhere(store: Store, workspace: str, names: list[str]) -> None:
+    """Refuse a sync that would find nothing in ``workspace`` while other workspaces hold
+    the connections asked (every connection, when ``names`` is empty), saying how to sync
+    them: a cron line in an agency's store (one workspace per client, none named default)
+    would otherwise sync nothing, forever, with exit status 0."""
+    marks = ", ".join("?" for _name in names)
+    rows = store.con.execute(
+        "SELECT DISTINCT workspace FROM connections WHERE workspace <> ?"
+        + (f" AND name IN ({marks})" if names else "")
+        + " ORDER BY workspace",
+        [workspace, *names],
+    ).fetchall()
+    holding = [str(r[0]) for r in rows]
+    if not holding:
+        return
+    if names:
+        raise NotFoundError(
+            _(
+                "no connection {name} in workspace {workspace}, but in the workspaces "
+                "{names}: run `jauge sync {connection} --workspace {first}`",
+                name=repr(names[0]),
+                connection=names[0],
+                workspace=repr(workspace),
+                names=", ".join(holding),
+                first=holding[0],
+            )
+        )
+    raise NotFoundError(
+        _(
+            "no connection in workspace {workspace}, but in the workspaces {names}: sync each "
+            "with `jauge sync --workspace NAME` (`jauge sync --workspace {first}`, ...)",
+            workspace=repr(workspace),
+            names=", ".join(holding),
+            first=holding[0],
+        )
+    )
 
 
 def _sync_one(

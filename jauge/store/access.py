@@ -1,4 +1,4 @@
-"""The store's SQL for users, roles, API tokens and the web server's signing key."""
+"""The store's SQL for users, roles, API tokens and ended sessions."""
 
 from __future__ import annotations
 
@@ -93,18 +93,42 @@ def session_revoked(store: Store, session_id: str) -> bool:
     return bool(rows[0][0])
 
 
-def web_secret(store: Store, name: str, make: Any) -> str:
-    """The named secret, created with ``make()`` on first use."""
-    rows = store.con.execute("SELECT value FROM web_secrets WHERE name = ?", [name]).fetchall()
-    if rows:
-        return str(rows[0][0])
-    value = str(make())
+def users_with_roles(store: Store) -> list[tuple[str, str, dict[str, str]]]:
+    """(user id, email, workspace -> role) of every user, by email."""
+    rows = store.con.execute("SELECT user_id, email FROM users ORDER BY email").fetchall()
+    roles: dict[str, dict[str, str]] = {str(r[0]): {} for r in rows}
+    for user_id, workspace, role in store.con.execute(
+        "SELECT user_id, workspace, role FROM memberships ORDER BY workspace"
+    ).fetchall():
+        roles.setdefault(str(user_id), {})[str(workspace)] = str(role)
+    return [(str(u), str(e), roles[str(u)]) for u, e in rows]
+
+
+def delete_membership(store: Store, user_id: str, workspace: str) -> None:
     store.con.execute(
-        "INSERT INTO web_secrets SELECT ?, ?, ? WHERE NOT EXISTS "
-        "(SELECT 1 FROM web_secrets WHERE name = ?)",
-        [name, value, utcnow(), name],
+        "DELETE FROM memberships WHERE user_id = ? AND workspace = ?", [user_id, workspace]
     )
-    # settle the file now rather than at the next close, so the store's version (which
-    # keys the server's cached answers) changes once, here
-    store.con.execute("CHECKPOINT")
-    return web_secret(store, name, make)
+
+
+def delete_user(store: Store, user_id: str) -> None:
+    """The user, their roles and their API tokens: their sessions end with them (a session
+    is valid only while its user's password hash is in the store)."""
+    with store.transaction() as con:
+        for table in ("api_tokens", "memberships", "users"):
+            con.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+
+
+def tokens(store: Store, user_id: str | None = None) -> list[dict[str, Any]]:
+    """The API tokens (digest, user id, email, prefix, created), oldest first."""
+    rows = store.con.execute(
+        "SELECT t.token_hash, t.user_id, u.email, t.prefix, t.created_at "
+        "FROM api_tokens t LEFT JOIN users u USING (user_id) "
+        "WHERE CAST(? AS VARCHAR) IS NULL OR t.user_id = ? ORDER BY t.created_at, t.token_hash",
+        [user_id, user_id],
+    ).fetchall()
+    keys = ("token_hash", "user_id", "email", "prefix", "created_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def delete_tokens(store: Store, token_hashes: list[str]) -> None:
+    store.con.execute("DELETE FROM api_tokens WHERE list_contains(?, token_hash)", [token_hashes])

@@ -194,7 +194,7 @@ def _pointer(key: str) -> str:
     return f"'/' || replace(replace({key}, '~', '~0'), '/', '~1')"
 
 
-#: whether a staged item's ``extra`` gives a value (not null) that its latest snapshot's
+#: whether a staged item's ``extra`` gives a value (not null) that the latest one known
 #: does not have: each key is compared on its own, so that one the export lacks is no change
 _EXTRA_CHANGED = (
     "coalesce(list_bool_or(list_transform(json_keys(s.extra), lambda k: "
@@ -542,12 +542,17 @@ class Staging(StageTable):
         return self._scalar("SELECT count(*) FROM jauge_existing"), moved
 
     def _merge_snapshots(self, imp: str, observed_at: datetime, fresh: bool) -> int:
-        """Add a snapshot where an item has metrics that differ from its latest one. When
-        no staged item was seen before (``fresh``), each one with a metric gets its first
-        snapshot, written straight from the stage."""
+        """Add a snapshot where an item has metrics that differ from the latest value known
+        of each (as the index reads counts: a snapshot of a narrower export, without a
+        column, does not make that count unknown). When no staged item was seen before
+        (``fresh``), each one with a metric gets its first snapshot, written straight from
+        the stage."""
         staged = ", ".join(f"s.{m}" for m in METRICS)
         any_metric = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
-        latest = ", ".join(f"{c} := {c}" for c in (*METRICS, "extra"))
+        latest = ", ".join(
+            f"{c} := arg_max({c}, observed_at) FILTER (WHERE {c} IS NOT NULL)"
+            for c in (*METRICS, "extra")
+        )
         # a value the export does not give (a column it lacks) is unknown, not a change:
         # so is a key of ``extra`` it lacks, or leaves empty
         changed = " OR ".join(
@@ -569,7 +574,7 @@ class Staging(StageTable):
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
             WITH latest AS (
-                SELECT subject_id, arg_max(struct_pack({latest}), observed_at) AS v
+                SELECT subject_id, struct_pack({latest}) AS v
                 FROM metric_snapshots
                 WHERE subject_type = 'item'
                   AND subject_id IN (SELECT item_id FROM jauge_existing)

@@ -450,7 +450,19 @@ def connections(ctx: Ctx) -> list[Json]:
 
 @router.get("/imports", summary="The latest imports")
 def imports(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Json]:
-    return list_imports(ctx.store, ctx.workspace, limit)
+    found = list_imports(ctx.store, ctx.workspace, limit)
+    if ctx.caller.user.may(ctx.workspace, "analyst"):
+        return found
+    # the folder a file was imported from is the server's: as on the Sources page, only
+    # those who may import see it, a viewer gets the file's name
+    from .pages import file_name
+
+    for entry in found:
+        entry["path"] = file_name(str(entry["path"] or "")) or entry["path"]
+        for error in entry["errors"]:
+            if isinstance(error, dict) and error.get("file"):
+                error["file"] = file_name(str(error["file"]))
+    return found
 
 
 def run_upload(

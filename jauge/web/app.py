@@ -147,11 +147,22 @@ def create_app(db: str, *, lock_wait: float | None = None) -> FastAPI:
     )
     app.state.jauge = state
 
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, Any]:
+    @app.get("/healthz", include_in_schema=False, response_model=None)
+    def healthz() -> dict[str, Any] | JSONResponse:
         """Readiness, without authentication (it tells nothing of the data): ``warm`` is
         true once every organisation's default answers are ready for the store as it is
-        now. Asking starts the warm-up if the store changed."""
+        now. Asking starts the warm-up if the store changed. A store that cannot be
+        opened answers 503 with the JSON error, never "ok"."""
+        if db != ":memory:" and not Path(db).exists():
+            # no file to answer from (its folder moved, a typo): opening makes it, or says
+            # why it cannot; while the file is there, opening it is left to the requests,
+            # as a command holding it would make this wait
+            try:
+                with state.gate.store():
+                    pass
+            except JaugeError as exc:
+                body = {"status": "unavailable", "warm": False, **error_object(exc)}
+                return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
         version = state.gate.data_version()
         state.warmer.ensure(version)
         return {"status": "ok", "warm": state.warmer.ready(version)}

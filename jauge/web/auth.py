@@ -1,7 +1,8 @@
 """Who is asking: sessions in signed cookies, API tokens, CSRF checks and roles.
 
 A browser logs in with a password and gets a session cookie (HttpOnly, SameSite=Lax,
-Secure where the connection allows it) signed with the server's key; the cookie
+Secure where the connection allows it) signed with the server's key (JAUGE_SECRET_KEY,
+else a key file beside the store, never in it); the cookie
 carries the user id, a random session id and the session's CSRF token, which every
 form and every state-changing request made with the cookie must echo back (form field
 ``csrf_token`` or header ``X-CSRF-Token``). Logging out records the session id in the
@@ -14,17 +15,20 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 
 from .. import settings
-from ..errors import AuthError, ForbiddenError, NotFoundError
+from ..errors import AuthError, ConfigError, ForbiddenError, NotFoundError
 from ..i18n import _
 from ..store import access
 from ..store.duckdb_store import Store
@@ -38,10 +42,56 @@ SESSION_HOURS = 12
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+#: the file beside the store that holds the session key when JAUGE_SECRET_KEY is unset
+KEY_SUFFIX = ".session-key"
+#: for a store in memory, which has no folder: sessions last as long as the process
+_PROCESS_KEY = secrets.token_urlsafe(48)
+
+
 def signing_key(store: Store) -> str:
-    """JAUGE_SECRET_KEY, else a random key kept in the store (sessions survive restarts)."""
-    return settings.SECRET_KEY.value() or access.web_secret(
-        store, "session_key", lambda: secrets.token_urlsafe(48)
+    """JAUGE_SECRET_KEY, else the random key in ``STORE.session-key`` beside the store
+    (made on first use, readable by its owner only), so sessions survive restarts.
+
+    Never in the store itself: whoever holds a copy of the store (a backup) could sign a
+    session cookie for any user with it."""
+    given = settings.SECRET_KEY.value()
+    if given:
+        return given
+    if store.path in ("", ":memory:"):
+        return _PROCESS_KEY
+    return key_file(Path(store.path + KEY_SUFFIX))
+
+
+def key_file(path: Path) -> str:
+    """The key in ``path``, made there first (mode 0600) if there is none."""
+    try:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(secrets.token_urlsafe(48) + "\n")
+        for _attempt in range(100):
+            key = path.read_text("utf-8").strip()
+            if key:
+                return key
+            time.sleep(0.01)  # another server made the file a moment ago and is writing it
+    except OSError as exc:
+        raise ConfigError(
+            _(
+                "cannot make or read the session key {path} ({reason}): run the server as "
+                "a user who may write beside the store, or set JAUGE_SECRET_KEY",
+                path=str(path),
+                reason=exc.strerror or exc,
+            )
+        ) from exc
+    raise ConfigError(
+        _(
+            "the session key {path} is empty: delete it (jauge makes a new one; the "
+            "sessions signed with the old one end) or set JAUGE_SECRET_KEY",
+            path=str(path),
+        )
     )
 
 

@@ -46,7 +46,7 @@ class ServerState:
         self._lock = threading.Lock()
 
     def sessions(self, store: Store) -> Sessions:
-        """The session signer, with the key read from the store on first use."""
+        """The session signer, with its key (``auth.signing_key``) read on first use."""
         with self._lock:
             if self._sessions is None:
                 self._sessions = Sessions(signing_key(store))

@@ -119,6 +119,9 @@ class Warmer:
             gazetteer()
         except JaugeError as exc:  # a store being rewritten: the requests compute on demand
             log.info("warm-up skipped: %s", exc)
+            with self._lock:
+                # nothing was warmed: /healthz must not say warm, and asks again next time
+                self._warmed = None
         finally:
             with self._lock:
                 self._running = False
