@@ -331,36 +331,24 @@ def _record_rejected(
     """Keep the attempt and its first errors in the history (none of its data). Under a
     memory limit too low even for that row, the result alone says why."""
     with suppress(duckdb.OutOfMemoryException):
-        _record(store, import_id, label, source, options, started, result)
-
-
-def _record(
-    store: Store,
-    import_id: str,
-    label: str,
-    source: str,
-    options: ImportOptions,
-    started: datetime,
-    result: FileResult,
-) -> None:
-    store.record_import(
-        {
-            "import_id": import_id,
-            "workspace": options.workspace,
-            "source": source,
-            "path": label,
-            "sha256": None,
-            "org": options.org,
-            "started_at": started,
-            "rows_read": result.rows,
-            "inserted": 0,
-            "updated": 0,
-            "unchanged": 0,
-            "invalid": result.invalid or result.error_count,
-        },
-        status="rejected",
-        errors=[e.to_dict() for e in result.errors],
-    )
+        store.record_import(
+            {
+                "import_id": import_id,
+                "workspace": options.workspace,
+                "source": source,
+                "path": label,
+                "sha256": None,
+                "org": options.org,
+                "started_at": started,
+                "rows_read": result.rows,
+                "inserted": 0,
+                "updated": 0,
+                "unchanged": 0,
+                "invalid": result.invalid or result.error_count,
+            },
+            status="rejected",
+            errors=[e.to_dict() for e in result.errors],
+        )
 
 
 class _Rejected(Exception):
