@@ -27,7 +27,7 @@ from .listening_cmd import (
     topics_command,
     voice_command,
 )
-from .output import JsonClickError, as_json, interrupted, json_requested
+from .output import JsonClickError, as_json, command_starts, interrupted, json_requested
 from .panel_cmd import panel_group
 from .report_cmd import report_command
 from .score_cmd import compare_command, score_command
@@ -61,6 +61,7 @@ class JaugeGroup(click.Group):
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         localise_help(self)
+        command_starts()
         self.asks_json = json_requested(sys.argv[1:] if args is None else list(args))
         with stopped_as_by_ctrl_c():
             return super().main(args, *rest, **kwargs)

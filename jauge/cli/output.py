@@ -39,8 +39,27 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+#: whether this command printed its JSON document already (one per command, see
+#: :func:`interrupted`)
+_json_printed = False
+
+
 def print_json(data: Any) -> None:
+    global _json_printed
+    _json_printed = True
     click.echo(json_text(data, indent=2))
+
+
+def command_starts() -> None:
+    """A new command line: it has printed no JSON yet (tests run many in one process)."""
+    global _json_printed
+    _json_printed = False
+
+
+def _asks_json() -> bool:
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().command if ctx is not None else None
+    return bool(getattr(root, "asks_json", False)) or json_requested(sys.argv[1:])
 
 
 def json_text(data: Any, indent: int | None = None) -> str:
@@ -101,6 +120,9 @@ def interrupted(finished: bool = False) -> None:
         else _("what was being written when it stopped was not written; what was done is kept")
     )
     click.echo(click.style(_("interrupted: "), fg="yellow", bold=True) + left, err=True)
+    if _asks_json() and not _json_printed:
+        # a script reads one document whatever happened, and whether the work was kept
+        print_json({"error": {"code": "interrupted", "message": left, "kept": finished}})
     sys.exit(EXIT_INTERRUPTED)
 
 
