@@ -65,8 +65,9 @@ def test_sync_in_an_agency_store_says_where_the_connections_are(tmp_path: Path) 
         every = run("sync", "--db", db, "--format", "json")  # a cron line, as documented
         assert every.exit_code == 1
         assert json.loads(every.stdout)["error"]["message"] == (
-            "no connection in workspace 'default', but in the workspaces clienta: sync each "
-            "with `jauge sync --workspace NAME` (`jauge sync --workspace clienta`, ...)"
+            "no connection in workspace 'default', but in the workspaces clienta: sync them all "
+            "with `jauge sync --all-workspaces`, or each with `jauge sync --workspace NAME` "
+            "(`jauge sync --workspace clienta`, ...)"
         )
         named = run("sync", "news", "--db", db)
         assert named.exit_code == 1
@@ -234,3 +235,33 @@ def test_serve_stopped_by_a_signal_ends_with_status_0(tmp_path: Path, stop: int)
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_one_cron_line_syncs_every_workspace_and_names_each_result(tmp_path: Path) -> None:
+    """An agency's clients share connection names ("news"): each result says whose it is."""
+    db = agency_store(tmp_path)
+    heise = FEEDS / "heise.atom"
+    with Loopback() as server:
+        server.scripts["/lemonde"] = [("file", LEMONDE)]
+        server.scripts["/heise"] = [("file", heise)]
+        for ws, path in (("clienta", "/lemonde"), ("clientb", "/heise")):
+            added = run("connect", "add", "news", "--kind", "rss", "--url", server.url(path),
+                        "--org", "BrandA", "--workspace", ws, "--db", db)  # fmt: skip
+            assert added.exit_code == 0, added.output
+        synced = run("sync", "--all-workspaces", "--db", db, "--format", "json")
+        shown = run("sync", "--all-workspaces", "--db", db)
+    assert synced.exit_code == 0, synced.output
+    result = json.loads(synced.stdout)
+    entries = heise.read_text("utf-8").count("<entry>")
+    assert [(c["workspace"], c["name"], c["inserted"]) for c in result["connections"]] == [
+        ("clienta", "news", 21),
+        ("clientb", "news", entries),
+    ]
+    assert result["inserted"] == 21 + entries
+    # the next round: nothing new, each line naming its workspace
+    assert "clienta/news: not modified" in shown.stderr or "clienta/news: 0 new" in shown.stderr
+    assert "clientb/news" in shown.stderr
+    with jauge.open(db, workspace="clientb") as j:
+        assert j.stats().entities["items"] > entries  # the feed's and the tweets'
+    refused = run("sync", "news", "--all-workspaces", "--db", db)
+    assert refused.exit_code == 2 and "give no NAME nor --workspace" in refused.stderr

@@ -38,7 +38,8 @@ Examples:
   jauge connect add r-acme --kind reddit --subreddit acme   # REDDIT_CLIENT_ID/_SECRET
   jauge connect list
   jauge sync                      # every connection of the workspace, incrementally
-  jauge sync --workspace client-a # a workspace's (a cron line per workspace)
+  jauge sync --workspace client-a # a workspace's
+  jauge sync --all-workspaces     # every workspace's: an agency's one cron line
   jauge sync lemonde --format json
   jauge connect remove lemonde
 """
@@ -193,11 +194,22 @@ def remove_command(name: str, db: str | None, workspace: str | None, fmt: str) -
 @click.option(
     "--every", metavar="DURATION", help="Keep syncing every DURATION (30s, 15m, 1h) until Ctrl-C."
 )
+@click.option(
+    "--all-workspaces",
+    is_flag=True,
+    help="Every connection of every workspace (an agency's one cron line); each result "
+    "names its workspace.",
+)
 @db_option
 @workspace_option
 @format_option("table", "json")
 def sync_command(
-    names: tuple[str, ...], every: str | None, db: str | None, workspace: str | None, fmt: str
+    names: tuple[str, ...],
+    every: str | None,
+    all_workspaces: bool,
+    db: str | None,
+    workspace: str | None,
+    fmt: str,
 ) -> None:
     """Collect what is new from the connections (all of them by default).
 
@@ -211,7 +223,12 @@ def sync_command(
     import threading
 
     import jauge
-    from jauge.sources.connections import parse_every, sync
+    from jauge.sources.connections import parse_every, sync, sync_everywhere
+
+    if all_workspaces and (names or workspace):
+        raise click.UsageError(
+            _("--all-workspaces syncs every connection: give no NAME nor --workspace with it")
+        )
 
     err = console(stderr=True)
 
@@ -221,7 +238,7 @@ def sync_command(
             err.print(
                 _(
                     "[green]✓[/] {name}: {inserted} new, {updated} updated, {unchanged} unchanged",
-                    name=literal(c.name),
+                    name=literal(c.shown),
                     inserted=number(r.inserted, ","),
                     updated=number(r.updated, ","),
                     unchanged=number(r.unchanged, ","),
@@ -231,15 +248,15 @@ def sync_command(
                 err.print(
                     _(
                         "[yellow]note:[/] {path}: {warning}",
-                        path=literal(c.name),
+                        path=literal(c.shown),
                         warning=literal(localised(warning)),
                     )
                 )
         elif c.status == "not_modified":
-            err.print(_("[green]✓[/] {name}: not modified", name=literal(c.name)))
+            err.print(_("[green]✓[/] {name}: not modified", name=literal(c.shown)))
         else:
             # the mark is markup; the name and the message are text, whatever they hold
-            err.print(f"[red]✗[/] {literal(c.name)}: {literal(localised(c.message or ''))}")
+            err.print(f"[red]✗[/] {literal(c.shown)}: {literal(localised(c.message or ''))}")
 
     stopping = threading.Event()
     # a round under way lets its connection finish; a stop between rounds cuts nothing
@@ -268,13 +285,16 @@ def sync_command(
             while True:
                 syncing.set()
                 try:
-                    result = sync(
-                        handle.store,
-                        handle.workspace,
-                        list(names) or None,
-                        on_done=line,
-                        stop=stopping.is_set,
-                    )
+                    if all_workspaces:
+                        result = sync_everywhere(handle.store, on_done=line, stop=stopping.is_set)
+                    else:
+                        result = sync(
+                            handle.store,
+                            handle.workspace,
+                            list(names) or None,
+                            on_done=line,
+                            stop=stopping.is_set,
+                        )
                 finally:
                     syncing.clear()
                 ok = ok and result.ok

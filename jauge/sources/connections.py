@@ -37,9 +37,17 @@ class ConnectionResult:
     status: str  # written | not_modified | rejected | failed
     result: FileResult | None = None
     message: str | None = None
+    #: the connection's workspace, when a sync went through several
+    workspace: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """How people tell the connection: ``client-a/news`` when workspaces share names."""
+        return self.name if self.workspace is None else f"{self.workspace}/{self.name}"
 
     def to_dict(self) -> dict[str, Any]:
         data = {
+            **({"workspace": self.workspace} if self.workspace is not None else {}),
             "name": self.name,
             "kind": self.kind,
             "status": self.status,
@@ -288,6 +296,38 @@ def sync(
     return results
 
 
+def connection_workspaces(store: Store) -> list[str]:
+    """The workspaces that hold connections, in order."""
+    rows = store.con.execute("SELECT DISTINCT workspace FROM connections ORDER BY workspace")
+    return [str(r[0]) for r in rows.fetchall()]
+
+
+def sync_everywhere(
+    store: Store,
+    *,
+    client_factory: Callable[[], HttpClient] = HttpClient,
+    on_done: Callable[[ConnectionResult], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> SyncResult:
+    """Sync every connection of every workspace (an agency's cron line), each result
+    naming its workspace; ``stop`` is asked between connections, as :func:`sync` does."""
+    results = SyncResult()
+    for workspace in connection_workspaces(store):
+        if stop is not None and stop():
+            break
+
+        def done(c: ConnectionResult, workspace: str = workspace) -> None:
+            c.workspace = workspace
+            if on_done is not None:
+                on_done(c)
+
+        found = sync(store, workspace, client_factory=client_factory, on_done=done, stop=stop)
+        for c in found.connections:
+            c.workspace = workspace
+        results.connections += found.connections
+    return results
+
+
 def _elsewhere(store: Store, workspace: str, names: list[str]) -> None:
     """Refuse a sync that would find nothing in ``workspace`` while other workspaces hold
     the connections asked (every connection, when ``names`` is empty), saying how to sync
@@ -317,8 +357,9 @@ def _elsewhere(store: Store, workspace: str, names: list[str]) -> None:
         )
     raise NotFoundError(
         _(
-            "no connection in workspace {workspace}, but in the workspaces {names}: sync each "
-            "with `jauge sync --workspace NAME` (`jauge sync --workspace {first}`, ...)",
+            "no connection in workspace {workspace}, but in the workspaces {names}: sync them "
+            "all with `jauge sync --all-workspaces`, or each with `jauge sync --workspace "
+            "NAME` (`jauge sync --workspace {first}`, ...)",
             workspace=repr(workspace),
             names=", ".join(holding),
             first=holding[0],
