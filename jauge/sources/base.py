@@ -291,29 +291,29 @@ def unread_counts(source: str, columns: set[str], fields: list[Field]) -> list[s
     """A warning naming the columns of :data:`COUNT_COLUMNS` (any case) that ``fields``
     do not read, none when each is read: a file imported with the wrong --source would
     otherwise lose its counts without a word (kept in ``extra``, a column is not counted)."""
-    read = [f for f in fields if f.target != "extra"]
-    said = " ".join(" ".join((f.sql, f.invalid or "", *(e for _, e in f.prepare))) for f in read)
-    unread = sorted(
-        c
-        for c in columns
-        if c.strip().lower() in COUNT_COLUMNS
-        and col(c) not in said
-        and all(f.source != c for f in read)
-    )
+    unread = sorted(c for c in _unread(columns, fields) if c.strip().lower() in COUNT_COLUMNS)
     if not unread:
         return []
-    message = (
+    message = plural(
         N_(
             "{source} does not read the column {columns}, which holds counts: it is not "
             "counted. Check --source (`jauge sources` says what each source reads)"
-        )
-        if len(unread) == 1
-        else N_(
+        ),
+        N_(
             "{source} does not read the columns {columns}, which hold counts: they are not "
             "counted. Check --source (`jauge sources` says what each source reads)"
-        )
+        ),
+        len(unread),
+        "en",  # kept in English, shown in the reader's language
     )
     return [message.format(source=source, columns=", ".join(unread))]
+
+
+def _unread(columns: set[str], fields: list[Field]) -> set[str]:
+    """The ``columns`` no field but ``extra`` reads, by its name or in its SQL."""
+    read = [f for f in fields if f.target != "extra"]
+    said = " ".join(" ".join((f.sql, f.invalid or "", *(e for _, e in f.prepare))) for f in read)
+    return {c for c in columns if col(c) not in said and all(f.source != c for f in read)}
 
 
 def _check_mapped_columns(path: str, columns: set[str], options: ImportOptions) -> None:
@@ -337,17 +337,8 @@ def unread_mapped(
     likes=reaction``): the column is kept in ``extra`` under that name, never counted. Not
     a refusal: renaming a column out of a source's way is how one is kept aside (``--map
     airline_sentiment=crowd_label`` leaves tweets to be labelled by a model)."""
+    unread = sorted(_unread(set(options.mapping.values()) & columns, fields))
     read = [f for f in fields if f.target != "extra"]
-    said = " ".join(" ".join((f.sql, f.invalid or "", *(e for _, e in f.prepare))) for f in read)
-    unread = sorted(
-        {
-            target
-            for target in options.mapping.values()
-            if target in columns
-            and col(target) not in said
-            and all(f.source != target for f in read)
-        }
-    )
     # the names the source reads in this file, and the generic format's fields
     known = sorted(
         {f.source for f in read if f.source}
