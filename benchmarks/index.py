@@ -98,14 +98,16 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
                {start} + to_seconds(CAST(random() * {DAYS} * 86400 AS BIGINT)) AS created_at,
                CAST(floor(random() * {len(posts)}) AS INTEGER) AS uci
         FROM orgs o, range(60) p(k);
+        -- each own post with its snapshot in its row, as an import writes a new item
         INSERT INTO content_items
         SELECT item_id, '{WORKSPACE}', 'facebook', item_id, false, 'post', org_id, NULL, NULL,
-               true, 'post', NULL, NULL, NULL, created_at, NULL, NULL, NULL, NULL, 'bench', 'bench'
-        FROM own;
-        INSERT INTO metric_snapshots
-        SELECT 'item', own.item_id, '{WORKSPACE}', created_at + INTERVAL 30 DAY, NULL,
-               CAST(u.reach * size AS BIGINT), NULL, u.likes, u.comments, u.shares, NULL,
-               u.clicks, NULL, CAST(u.followers * size AS BIGINT), NULL, 'bench'
+               true, 'post', NULL, NULL, NULL, created_at, NULL, NULL, NULL, NULL, 'bench',
+               'bench', struct_pack(observed_at := created_at + INTERVAL 30 DAY,
+               impressions := NULL::BIGINT, reach := CAST(u.reach * size AS BIGINT),
+               engaged_users := NULL::BIGINT, reactions := u.likes, comments := u.comments,
+               shares := u.shares, saves := NULL::BIGINT, clicks := u.clicks,
+               video_views := NULL::BIGINT, followers := CAST(u.followers * size AS BIGINT),
+               extra := NULL::JSON, import_id := 'bench')
         FROM own JOIN uci u ON u.k = own.uci;
         CREATE TEMP TABLE tickets AS
         SELECT o.n, row_number() OVER (PARTITION BY o.n ORDER BY p.k, r.r) - 1 AS ticket,
@@ -139,13 +141,13 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
         INSERT INTO content_items
         SELECT interaction_id, '{WORKSPACE}', 'facebook', interaction_id, false, kind, org_id,
                NULL, person_id, false, 'text', NULL, NULL, NULL, occurred_at,
-               CASE WHEN kind <> 'mention' THEN target END, NULL, NULL, NULL, 'bench', 'bench'
+               CASE WHEN kind <> 'mention' THEN target END, NULL, NULL, NULL, 'bench', 'bench', NULL
         FROM acts WHERE kind IN ('comment', 'reply', 'mention');
         INSERT INTO content_items
         SELECT 'answer-' || interaction_id, '{WORKSPACE}', 'facebook', 'answer-' || interaction_id,
                false, 'reply', org_id, NULL, NULL, true, 'thanks', NULL, NULL, NULL,
                occurred_at + to_seconds(CAST(-ln(1 - random()) * 10 * 3600 AS BIGINT)),
-               interaction_id, NULL, NULL, NULL, 'bench', 'bench'
+               interaction_id, NULL, NULL, NULL, 'bench', 'bench', NULL
         FROM acts WHERE kind IN ('comment', 'reply', 'mention') AND random() < 0.25;
         INSERT INTO annotations
         SELECT interaction_id, '{WORKSPACE}', 'sentiment.human',

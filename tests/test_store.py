@@ -148,6 +148,82 @@ def test_a_store_of_schema_8_keeps_its_interactions(db_path: Path) -> None:
     store.close()
 
 
+def test_a_new_items_first_snapshot_is_kept_in_its_row(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Migration 15: the real UCI posts' first snapshots are written with the items, and a
+    newer export's changed count is a row of metric_snapshot_rows; the view reads both."""
+    import csv
+
+    from .conftest import UCI_FACEBOOK
+
+    first = handle.import_file(UCI_FACEBOOK, "facebook-insights", org="Brand", year=2014)
+    assert first.ok and first.total("snapshots") == 500
+    con = handle.store.con
+    assert con.execute("SELECT count(*) FROM metric_snapshot_rows").fetchall() == [(0,)]
+    assert con.execute("SELECT count(first_snapshot), count(*) FROM content_items").fetchall() == [
+        (500, 500)
+    ]
+    # the view reads each first snapshot as a row, with the file's counts
+    with UCI_FACEBOOK.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    comments = sorted(int(r["comment"]) for r in rows)
+    read = con.execute(
+        "SELECT comments, import_id FROM metric_snapshots WHERE subject_type = 'item' "
+        "ORDER BY comments"
+    ).fetchall()
+    (imported,) = con.execute("SELECT import_id FROM imports").fetchall()
+    assert [c for c, _ in read] == comments and {i for _, i in read} == {imported[0]}
+    # the snapshot is not a column of the items users read
+    assert "first_snapshot" not in handle.items.column_names
+
+    rows[7]["comment"] = str(int(rows[7]["comment"]) + 2)
+    newer = tmp_path / "newer.csv"
+    with newer.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    again = handle.import_file(newer, "facebook-insights", org="Brand", year=2014)
+    assert again.ok and (again.total("updated"), again.total("snapshots")) == (1, 1)
+    assert con.execute("SELECT comments FROM metric_snapshot_rows").fetchall() == [
+        (int(rows[7]["comment"]),)
+    ]
+    history = con.execute(
+        "SELECT s.comments FROM metric_snapshots s JOIN metric_snapshot_rows r "
+        "USING (subject_id) ORDER BY s.observed_at"
+    ).fetchall()
+    assert history == [(int(rows[7]["comment"]) - 2,), (int(rows[7]["comment"]),)]
+    assert len(handle.snapshots) == 501
+
+
+def test_a_store_of_schema_14_keeps_its_snapshots(db_path: Path) -> None:
+    """Migration 15 leaves the snapshots it finds where they are: the view reads them."""
+    con = duckdb.connect(str(db_path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL)"
+    )
+    for version, name, sql in migrations()[:14]:
+        con.execute(sql)
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
+        )
+    con.execute(
+        """
+        INSERT INTO metric_snapshots (subject_type, subject_id, workspace, observed_at,
+            reactions, followers, extra, import_id) VALUES
+            ('item', 'p1', 'default', TIMESTAMP '2014-03-01', 79, NULL, '{"paid": 0}', 'i1'),
+            ('item', 'p1', 'default', TIMESTAMP '2014-04-01', 130, NULL, NULL, 'i2'),
+            ('account', 'a1', 'default', TIMESTAMP '2014-04-01', NULL, 139441, NULL, 'i2');
+        """
+    )
+    before = con.execute("SELECT * FROM metric_snapshots ORDER BY ALL").fetchall()
+    con.close()
+    store = Store(db_path)
+    assert store.schema_version() == migrations()[-1][0]
+    assert store.con.execute("SELECT * FROM metric_snapshots ORDER BY ALL").fetchall() == before
+    assert store.con.execute("SELECT count(*) FROM metric_snapshot_rows").fetchall() == [(3,)]
+    store.close()
+
+
 def test_a_newer_export_without_a_column_changes_no_snapshot(
     handle: jauge.Jauge, tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ..errors import NotFoundError, ReadOnlyStoreError, StoreError
 from ..i18n import _
+from ..model import METRICS
 from .ids import make_id, sql_literal
 from .locking import connect_waiting
 
@@ -42,6 +43,15 @@ ENTITIES: dict[str, tuple[str, str]] = {
     "web_traffic": ("web_traffic", "day, row_id"),
     "costs": ("costs", "starts_on, campaign, row_id"),
 }
+#: columns an entity's rows leave out: an item's first snapshot is read as a snapshot
+HIDDEN = {"content_items": "first_snapshot"}
+#: an item's first snapshot without its other columns (a tweet's coordinates), for erasure
+_FIRST_WITHOUT_EXTRA = "CASE WHEN first_snapshot IS NOT NULL THEN struct_pack({}) END".format(
+    ", ".join(
+        f"{c} := " + ("NULL::JSON" if c == "extra" else f"first_snapshot.{c}")
+        for c in ("observed_at", *METRICS, "extra", "import_id")
+    )
+)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
@@ -459,7 +469,7 @@ class Store:
                 )
                 # their snapshots carry their rows' other columns (a tweet's coordinates)
                 con.execute(
-                    "UPDATE metric_snapshots SET extra = NULL WHERE subject_type = 'item' "
+                    "UPDATE metric_snapshot_rows SET extra = NULL WHERE subject_type = 'item' "
                     "AND subject_id IN (SELECT item_id FROM content_items "
                     "WHERE workspace = ? AND author_person_id = ?)",
                     [workspace, person_id],
@@ -468,7 +478,7 @@ class Store:
                 # author's id): items stay keyed by their item_id, which does not change
                 con.execute(
                     "UPDATE content_items SET text = NULL, title = NULL, url = NULL, extra = NULL, "
-                    "native_id = 'forgotten:' || item_id "
+                    f"native_id = 'forgotten:' || item_id, first_snapshot = {_FIRST_WITHOUT_EXTRA} "
                     "WHERE workspace = ? AND author_person_id = ?",
                     [workspace, person_id],
                 )
@@ -519,7 +529,8 @@ class Store:
         table, order = ENTITIES[entity]
         where = "" if workspace is None else "WHERE workspace = ?"
         params = [] if workspace is None else [workspace]
-        sql = f"SELECT * FROM {table} {where} ORDER BY {order}"
+        columns = f"* EXCLUDE ({HIDDEN[table]})" if table in HIDDEN else "*"
+        sql = f"SELECT {columns} FROM {table} {where} ORDER BY {order}"
         return self.con.sql(sql, params=params).to_arrow_table()
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:

@@ -204,6 +204,21 @@ _EXTRA_CHANGED = (
 )
 
 
+#: whether a staged item gives any metric (it then has a snapshot)
+_ANY_METRIC = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
+
+
+def _snapshot_values(imp: str) -> dict[str, str]:
+    """SQL of a snapshot's values from a staged item (``s``), in the columns' order; its
+    time is the parameter given with the statement when the row does not say."""
+    return {
+        "observed_at": "coalesce(s.observed_at, ?)",
+        **{m: f"s.{m}" for m in METRICS},
+        "extra": "s.extra",
+        "import_id": imp,
+    }
+
+
 class Staging(StageTable):
     """Staged content items (with their authors and metrics), merged into items,
     persons, organisations, accounts, snapshots and annotations."""
@@ -244,8 +259,8 @@ class Staging(StageTable):
             self._name_forgotten_persons_by_pseudonym(present)
         self._resolve_orgs_and_accounts()
         self._merge_parents()
-        existing, moved = self._merge_items(imp)
-        snapshots = self._merge_snapshots(imp, ctx.observed_at, fresh=existing == 0)
+        existing, moved = self._merge_items(imp, ctx.observed_at)
+        snapshots = self._merge_snapshots(imp, ctx.observed_at, existing)
         interactions = self._count_interactions()
         self._merge_annotations(imp, ctx.source)
         updated = existing and self._scalar(
@@ -506,9 +521,12 @@ class Staging(StageTable):
             """
         )
 
-    def _merge_items(self, imp: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
-        """Update items that changed, insert new ones; return how many existed already, and
-        those that moved to another organisation."""
+    def _merge_items(
+        self, imp: str, observed_at: datetime
+    ) -> tuple[int, tuple[tuple[str, str, int], ...]]:
+        """Update items that changed, insert new ones, each with its first metric snapshot
+        in its row; return how many existed already, and those that moved to another
+        organisation."""
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
         staged = ", ".join(_merged(f, "c") for f in _ITEM_FIELDS)
@@ -530,25 +548,32 @@ class Staging(StageTable):
               AND s.item_id IN (SELECT item_id FROM jauge_existing WHERE changed)
             """
         )
+        # a new item's first snapshot is kept in its row (migration 15): one insert
+        # writes both, and the `metric_snapshots` view reads it from there
+        first = ", ".join(f"{c} := {e}" for c, e in _snapshot_values(imp).items())
         con.execute(
             f"""
             INSERT INTO content_items
             SELECT item_id, {self._ws}, platform, native_id, id_derived, kind, org_id, account_id,
                    author_person_id, is_own, text, title, url, lang, created_at,
-                   reply_to_id, quote_of_id, repost_of_id, extra, {imp}, {imp}
+                   reply_to_id, quote_of_id, repost_of_id, extra, {imp}, {imp},
+                   CASE WHEN {_ANY_METRIC} THEN struct_pack({first}) END
             FROM {ITEMS_VIEW} s ANTI JOIN jauge_existing e ON e.item_id = s.item_id
-            """
+            """,
+            [observed_at],
         )
         return self._scalar("SELECT count(*) FROM jauge_existing"), moved
 
-    def _merge_snapshots(self, imp: str, observed_at: datetime, fresh: bool) -> int:
-        """Add a snapshot where an item has metrics that differ from the latest value known
-        of each (as the index reads counts: a snapshot of a narrower export, without a
-        column, does not make that count unknown). When no staged item was seen before
-        (``fresh``), each one with a metric gets its first snapshot, written straight from
-        the stage."""
-        staged = ", ".join(f"s.{m}" for m in METRICS)
-        any_metric = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
+    def _merge_snapshots(self, imp: str, observed_at: datetime, existing: int) -> int:
+        """Count the first snapshots new items were written with, and add one to
+        ``metric_snapshot_rows`` where an item seen before (``existing`` of them) has
+        metrics that differ from the latest value known of each (as the index reads
+        counts: a snapshot of a narrower export, without a column, does not make that
+        count unknown)."""
+        known = "AND s.item_id NOT IN (SELECT item_id FROM jauge_existing)" if existing else ""
+        first = self._scalar(f"SELECT count(*) FROM {STAGE_TABLE} s WHERE ({_ANY_METRIC}) {known}")
+        if not existing:
+            return first
         latest = ", ".join(
             f"{c} := arg_max({c}, observed_at) FILTER (WHERE {c} IS NOT NULL)"
             for c in (*METRICS, "extra")
@@ -559,17 +584,7 @@ class Staging(StageTable):
             [f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM l.v.{c})" for c in METRICS]
             + [_EXTRA_CHANGED]
         )
-        snapshot = f"""
-            SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
-                   coalesce(s.observed_at, ?) AS observed_at, {staged}, s.extra,
-                   {imp} AS import_id
-            FROM {STAGE_TABLE} s"""
-        if fresh:
-            with unordered_writes(self.con):  # snapshots are read by item and time
-                written = self.con.execute(
-                    f"INSERT INTO metric_snapshots {snapshot} WHERE {any_metric}", [observed_at]
-                ).fetchall()
-            return int(written[0][0])
+        values = ", ".join(f"{e} AS {c}" for c, e in _snapshot_values(imp).items())
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
@@ -580,14 +595,19 @@ class Staging(StageTable):
                   AND subject_id IN (SELECT item_id FROM jauge_existing)
                 GROUP BY subject_id
             )
-            {snapshot} LEFT JOIN latest l ON l.subject_id = s.item_id
-            WHERE ({any_metric}) AND (l.v IS NULL OR {changed})
+            SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
+                   {values}
+            FROM {STAGE_TABLE} s LEFT JOIN latest l ON l.subject_id = s.item_id
+            WHERE s.item_id IN (SELECT item_id FROM jauge_existing)
+              AND ({_ANY_METRIC}) AND (l.v IS NULL OR {changed})
             """,
             [observed_at],
         )
-        with unordered_writes(self.con):
-            self.con.execute("INSERT INTO metric_snapshots SELECT * FROM jauge_new_snapshots")
-        return self._scalar("SELECT count(*) FROM jauge_new_snapshots")
+        with unordered_writes(self.con):  # snapshots are read by item and time
+            self.con.execute(
+                "INSERT INTO metric_snapshot_rows BY NAME SELECT * FROM jauge_new_snapshots"
+            )
+        return first + self._scalar("SELECT count(*) FROM jauge_new_snapshots")
 
     def _count_interactions(self) -> int:
         """Interactions this import adds: someone else's reply, comment, mention, quote or
