@@ -94,10 +94,10 @@ IMPORT_MEMORY_LIMIT = Setting(
     env="JAUGE_IMPORT_MEMORY_LIMIT",
     default="1GB",
     help="Most memory the embedded engine may use while importing a file; the file is read "
-    "in buffers of a quarter of it (256 MiB at most) and the staged rows spill to disk "
-    "beyond it, so memory stays flat whatever the file's size (a file of about a million "
-    "posts is staged without spilling at 1GB; at 200MB, one and two million posts both "
-    "peaked at about 370 MB of the process's memory).",
+    "in buffers of 32 MiB and the staged rows spill to disk beyond it, so memory stays flat "
+    "whatever the file's size (a file of about a million posts is staged without spilling "
+    "at 1GB; at 200MB, one and two million posts both peaked at about 360 MB of the "
+    "process's memory).",
 )
 THREADS = Setting(
     name="threads",

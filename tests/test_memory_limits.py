@@ -68,21 +68,19 @@ def test_an_import_too_short_of_memory_to_record_its_refusal_still_says_why(
     assert "raise JAUGE_IMPORT_MEMORY_LIMIT (now 1MB" in error["message"]
 
 
-@pytest.mark.parametrize(
-    ("limit", "buffer_mib"),
-    [("1GB", 238), ("2GB", 256), ("200MB", 47), ("100MB", 23), ("8MB", 16)],
-)
-def test_the_file_is_read_in_buffers_that_fit_the_import_s_memory(
-    limit: str, buffer_mib: int
-) -> None:
-    """The engine holds a whole buffer of the file (its own: 256 MiB, or the file where it
-    is smaller): under a low limit a larger file failed where a smaller one passed (a
-    236 MiB file at 200MB). A quarter of the limit, never less than the longest row."""
-    import duckdb
+def test_a_file_over_several_read_buffers_is_read_whole(tmp_path: Path) -> None:
+    """Rows that straddle the engine's read buffers are read like the others. Given both
+    a buffer size and a longest row, DuckDB 2.0.1 read most rows across a buffer's end
+    as broken: a valid 497 MB file of 2,000,000 posts was refused at its 1,009,632nd
+    line. When the buffer was a quarter of the import's limit, 281MB made one of
+    70,228,377 bytes, whose end falls inside a row of this 72 MB file."""
+    from benchmarks.ingest import generate
 
-    from jauge.sources.files import MAX_ROW_BYTES, read_buffer_bytes
-
-    con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{limit}'")
-    buffer = read_buffer_bytes(con)
-    assert buffer >= MAX_ROW_BYTES and int(buffer / 2**20) == buffer_mib
+    path = tmp_path / "posts.csv"
+    generate(path, 290_000)
+    assert path.stat().st_size > 71_000_000
+    code, out = run(
+        "import", str(path), "--source", "posts-csv", "--db", str(tmp_path / "s.duckdb"),
+        env={"JAUGE_IMPORT_MEMORY_LIMIT": "281MB"},
+    )  # fmt: skip
+    assert (code, out["inserted"], out["invalid"], out["errors"]) == (0, 290_000, 0, [])

@@ -25,7 +25,7 @@ from ..store.merge import Staging
 from ..store.stage import StageTable
 from .convert import Field, build_select, col, expr, pick, settle_readings, staged_readings
 from .file_bytes import Progress
-from .files import CsvReader, open_tabular, read_buffer_bytes
+from .files import CsvReader, open_tabular
 from .tabular import Malformed, TabularReader
 from .workbook_reader import SheetLayout
 
@@ -184,7 +184,7 @@ class TabularSource(Source):
             unread += unread_counts(self.name, set(names), fields)
             with reader.engine_reading(staging.con, progress):
                 staging.append_scan(
-                    reader.engine_scan(names, read_buffer_bytes(staging.con)),
+                    reader.engine_scan(names),
                     build_select(fields, staging.record),
                     {f.target for f in fields if f.target and f.sql != "NULL"}
                     | staged_readings(fields),
