@@ -108,18 +108,22 @@ def test_interactions_are_read_from_the_items_that_carry_them(
     assert handle.store.con.execute("SELECT count(*) FROM interactions").fetchall() == [(55,)]
 
 
-def test_a_store_of_schema_8_keeps_its_interactions(db_path: Path) -> None:
-    """Migration 9 reads carried interactions from their items and keeps the others."""
+def _store_of_schema(db_path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A store as the jauge of schema ``version`` left it, open on the engine."""
     con = duckdb.connect(str(db_path))
     con.execute(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
         "applied_at TIMESTAMP NOT NULL)"
     )
-    for version, name, sql in migrations()[:8]:
+    for number, name, sql in migrations()[:version]:
         con.execute(sql)
-        con.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
-        )
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [number, name])
+    return con
+
+
+def test_a_store_of_schema_8_keeps_its_interactions(db_path: Path) -> None:
+    """Migration 9 reads carried interactions from their items and keeps the others."""
+    con = _store_of_schema(db_path, 8)
     con.execute(
         """
         INSERT INTO content_items (item_id, workspace, platform, native_id, id_derived, kind,
@@ -196,16 +200,7 @@ def test_a_new_items_first_snapshot_is_kept_in_its_row(handle: jauge.Jauge, tmp_
 
 def test_a_store_of_schema_14_keeps_its_snapshots(db_path: Path) -> None:
     """Migration 15 leaves the snapshots it finds where they are: the view reads them."""
-    con = duckdb.connect(str(db_path))
-    con.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
-        "applied_at TIMESTAMP NOT NULL)"
-    )
-    for version, name, sql in migrations()[:14]:
-        con.execute(sql)
-        con.execute(
-            "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
-        )
+    con = _store_of_schema(db_path, 14)
     con.execute(
         """
         INSERT INTO metric_snapshots (subject_type, subject_id, workspace, observed_at,
