@@ -198,6 +198,57 @@ def test_a_new_items_first_snapshot_is_kept_in_its_row(handle: jauge.Jauge, tmp_
     assert len(handle.snapshots) == 501
 
 
+def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_path: Path) -> None:
+    """Snapshots of an export older than the latest are compared with what was known at
+    their time (QA: each import of an older UCI export added its 63 snapshots again), and
+    a same-day correction is stored once, however often it is imported."""
+    import csv
+    from datetime import datetime
+
+    from .conftest import UCI_FACEBOOK
+
+    with UCI_FACEBOOK.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+
+    def export(name: str, likes: dict[int, int]) -> Path:
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, list(rows[0]), delimiter=";")
+            writer.writeheader()
+            for i, row in enumerate(rows):
+                writer.writerow({**row, "like": likes.get(i, row["like"])})
+        return path
+
+    def imported(path: Path, day: int) -> int:
+        result = handle.import_file(
+            path, "facebook-insights", org="Brand", year=2014, observed_at=datetime(2015, 1, day)
+        )
+        assert result.ok
+        return result.total("snapshots")
+
+    liked = {i: int(rows[i]["like"]) for i in (3, 8, 13)}
+    assert imported(export("w1.csv", {}), 5) == 500
+    assert imported(export("w2.csv", {i: n + 20 for i, n in liked.items()}), 12) == 3
+    older = export("w-mid.csv", {i: n + 10 for i, n in liked.items()})
+    assert imported(older, 8) == 3  # what was known on the 8th, between the two
+    assert imported(older, 8) == 0
+    correction = export("w2c.csv", {i: n + 19 for i, n in liked.items()})
+    assert imported(correction, 12) == 3  # the same day as w2: stored beside it
+    assert imported(correction, 12) == 0
+    history = handle.store.con.execute(
+        "SELECT observed_at::DATE::VARCHAR, reactions FROM metric_snapshots m "
+        "JOIN content_items c ON c.item_id = m.subject_id WHERE m.reactions IS NOT NULL "
+        "AND c.item_id IN (SELECT subject_id FROM metric_snapshot_rows) ORDER BY ALL"
+    ).fetchall()
+    expected = sorted(
+        (day, n + extra)
+        for n in liked.values()
+        for day, extra in (("2015-01-05", 0), ("2015-01-08", 10), ("2015-01-12", 19),
+                           ("2015-01-12", 20))
+    )  # fmt: skip
+    assert history == expected
+
+
 def test_a_store_of_schema_14_keeps_its_snapshots(db_path: Path) -> None:
     """Migration 15 leaves the snapshots it finds where they are: the view reads them."""
     con = _store_of_schema(db_path, 14)

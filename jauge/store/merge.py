@@ -194,14 +194,27 @@ def _pointer(key: str) -> str:
     return f"'/' || replace(replace({key}, '~', '~0'), '/', '~1')"
 
 
-#: whether a staged item's ``extra`` gives a value (not null) that the latest one known
-#: does not have: each key is compared on its own, so that one the export lacks is no change
-_EXTRA_CHANGED = (
-    "coalesce(list_bool_or(list_transform(json_keys(s.extra), lambda k: "
-    f"json_extract_string(s.extra, {_pointer('k')}) IS NOT NULL AND "
-    f"json_extract(s.extra, {_pointer('k')}) IS DISTINCT FROM "
-    f"json_extract(l.v.extra, {_pointer('k')}))), false)"
-)
+def _extra_changed(known: str) -> str:
+    """SQL: whether the staged item's ``extra`` (``s.extra``) gives a value (not null) that
+    ``known`` (an SQL ``extra``) does not have: each key is compared on its own, so that
+    one the export lacks is no change."""
+    return (
+        "coalesce(list_bool_or(list_transform(json_keys(s.extra), lambda k: "
+        f"json_extract_string(s.extra, {_pointer('k')}) IS NOT NULL AND "
+        f"json_extract(s.extra, {_pointer('k')}) IS DISTINCT FROM "
+        f"json_extract({known}, {_pointer('k')}))), false)"
+    )
+
+
+def _changed_from(known: str) -> str:
+    """SQL: whether the staged item (``s``) gives a count, or a key of ``extra``, that
+    differs from ``known`` (an SQL struct or row alias with the same fields): a value the
+    export does not give (a column it lacks, a key it leaves empty) is unknown, not a
+    change."""
+    return " OR ".join(
+        [f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM {known}.{c})" for c in METRICS]
+        + [_extra_changed(f"{known}.extra")]
+    )
 
 
 #: whether a staged item gives any metric (it then has a snapshot)
@@ -567,39 +580,44 @@ class Staging(StageTable):
     def _merge_snapshots(self, imp: str, observed_at: datetime, existing: int) -> int:
         """Count the first snapshots new items were written with, and add one to
         ``metric_snapshot_rows`` where an item seen before (``existing`` of them) has
-        metrics that differ from the latest value known of each (as the index reads
-        counts: a snapshot of a narrower export, without a column, does not make that
-        count unknown)."""
+        metrics that differ from the latest value known of each when they were observed
+        (as the index reads counts: a snapshot of a narrower export, without a column,
+        does not make that count unknown). An export older than what is stored is
+        compared with what was known at its time, and one already stored at its time
+        adds nothing: importing it again is a no-op."""
         known = "AND s.item_id NOT IN (SELECT item_id FROM jauge_existing)" if existing else ""
         first = self._scalar(f"SELECT count(*) FROM {STAGE_TABLE} s WHERE ({_ANY_METRIC}) {known}")
         if not existing:
             return first
         latest = ", ".join(
-            f"{c} := arg_max({c}, observed_at) FILTER (WHERE {c} IS NOT NULL)"
+            f"{c} := arg_max(m.{c}, m.observed_at) FILTER (WHERE m.{c} IS NOT NULL)"
             for c in (*METRICS, "extra")
-        )
-        # a value the export does not give (a column it lacks) is unknown, not a change:
-        # so is a key of ``extra`` it lacks, or leaves empty
-        changed = " OR ".join(
-            [f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM l.v.{c})" for c in METRICS]
-            + [_EXTRA_CHANGED]
         )
         values = ", ".join(f"{e} AS {c}" for c, e in _snapshot_values(imp).items())
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
-            WITH latest AS (
-                SELECT subject_id, struct_pack({latest}) AS v
-                FROM metric_snapshots
-                WHERE subject_type = 'item'
-                  AND subject_id IN (SELECT item_id FROM jauge_existing)
-                GROUP BY subject_id
+            WITH observed AS (
+                SELECT 'item' AS subject_type, s.item_id AS subject_id,
+                       {self._ws} AS workspace, {values}
+                FROM {STAGE_TABLE} s
+                WHERE s.item_id IN (SELECT item_id FROM jauge_existing) AND ({_ANY_METRIC})
+            ),
+            latest AS (
+                SELECT o.subject_id, struct_pack({latest}) AS v
+                FROM observed o JOIN metric_snapshots m
+                  ON m.subject_type = 'item' AND m.subject_id = o.subject_id
+                 AND m.observed_at <= o.observed_at
+                GROUP BY o.subject_id
             )
-            SELECT 'item' AS subject_type, s.item_id AS subject_id, {self._ws} AS workspace,
-                   {values}
-            FROM {STAGE_TABLE} s LEFT JOIN latest l ON l.subject_id = s.item_id
-            WHERE s.item_id IN (SELECT item_id FROM jauge_existing)
-              AND ({_ANY_METRIC}) AND (l.v IS NULL OR {changed})
+            SELECT s.* FROM observed s LEFT JOIN latest l USING (subject_id)
+            WHERE (l.v IS NULL OR {_changed_from("l.v")})
+              -- two stored at that very time (a correction observed the same day): the
+              -- one it repeats, if any, was already imported
+              AND NOT EXISTS (
+                  SELECT 1 FROM metric_snapshots m
+                  WHERE m.subject_type = 'item' AND m.subject_id = s.subject_id
+                    AND m.observed_at = s.observed_at AND NOT ({_changed_from("m")}))
             """,
             [observed_at],
         )
