@@ -216,8 +216,19 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
             writer = csv.DictWriter(f, list(rows[0]), delimiter=";")
             writer.writeheader()
             for i, row in enumerate(rows):
-                writer.writerow({**row, "like": likes.get(i, row["like"])})
+                if i in likes:  # the export's total follows its likes
+                    total = likes[i] + int(row["comment"]) + int(row["share"])
+                    row = {**row, "like": likes[i], "Total Interactions": total}
+                writer.writerow(row)
         return path
+
+    def totals() -> set[str]:
+        return {
+            r[0]
+            for r in handle.store.con.execute(
+                "SELECT extra->>'total_interactions' FROM content_items"
+            ).fetchall()
+        }
 
     def imported(path: Path, day: int) -> int:
         result = handle.import_file(
@@ -229,9 +240,11 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
     liked = {i: int(rows[i]["like"]) for i in (3, 8, 13)}
     assert imported(export("w1.csv", {}), 5) == 500
     assert imported(export("w2.csv", {i: n + 20 for i, n in liked.items()}), 12) == 3
+    newer = totals()
     older = export("w-mid.csv", {i: n + 10 for i, n in liked.items()})
     assert imported(older, 8) == 3  # what was known on the 8th, between the two
     assert imported(older, 8) == 0
+    assert totals() == newer  # older news: the items keep what the newer export gave
     correction = export("w2c.csv", {i: n + 19 for i, n in liked.items()})
     assert imported(correction, 12) == 3  # the same day as w2: stored beside it
     assert imported(correction, 12) == 0

@@ -543,12 +543,24 @@ class Staging(StageTable):
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
         staged = ", ".join(_merged(f, "c") for f in _ITEM_FIELDS)
+        # an export observed before an item's latest snapshot is older news: it adds the
+        # counts of its time (see _merge_snapshots) but leaves the item's fields as the
+        # newer export gave them
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_existing AS
-            SELECT s.item_id, ({current}) IS DISTINCT FROM ({staged}) AS changed
+            WITH seen AS (
+                SELECT subject_id AS item_id, max(observed_at) AS at FROM metric_snapshots
+                WHERE subject_type = 'item' AND subject_id IN (
+                    SELECT item_id FROM {ITEMS_VIEW} JOIN content_items USING (item_id))
+                GROUP BY subject_id
+            )
+            SELECT s.item_id, ({current}) IS DISTINCT FROM ({staged})
+                   AND coalesce(coalesce(s.observed_at, ?) >= seen.at, true) AS changed
             FROM {ITEMS_VIEW} s JOIN content_items c USING (item_id)
-            """
+            LEFT JOIN seen USING (item_id)
+            """,
+            [observed_at],
         )
         changed = self._scalar("SELECT count(*) FROM jauge_existing WHERE changed")
         moved = self._moved_items() if changed else ()
