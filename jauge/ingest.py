@@ -12,14 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
 
 from . import settings
-from .errors import ConfigError, ConnectorError, InputError, RowError, is_interruption
-from .i18n import N_, localised, plural
+from .errors import (
+    ConfigError,
+    ConnectorError,
+    InputError,
+    RowError,
+    UsageError,
+    is_interruption,
+)
+from .i18n import N_, _, localised, plural
 from .sources import registry
 from .sources.base import ImportOptions, StageReport
 from .sources.detect import detect_source
@@ -31,6 +38,9 @@ from .store.merge import Staging
 from .store.stage import MergeContext, StageTable
 
 MAX_LISTED_ERRORS = 20
+#: how far after now an observation time may be: an export dated "today" in a time zone
+#: ahead of UTC is still today somewhere
+OBSERVED_AT_SLACK = timedelta(days=1)
 
 
 @dataclass
@@ -101,6 +111,7 @@ def import_files(
     fits, see :mod:`jauge.sources.detect`), each file all or nothing. ``labels`` names
     a file in results and errors when its path is not what the user knows it by (an
     upload saved to a temporary folder)."""
+    check_observed_at(options.observed_at)
     paths = list(paths)
     results = []
     with store.memory_limited(settings.IMPORT_MEMORY_LIMIT.memory()):
@@ -383,7 +394,27 @@ def parse_when(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is not None:
-        from datetime import UTC
-
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed
+
+
+def check_observed_at(when: datetime | None) -> None:
+    """Refuse (UsageError) an observation time more than a day after now. The index reads
+    each count's latest ``observed_at``, so an export dated in the future (2105 typed for
+    2015) would stay the latest counts for ever, whatever is imported after it. Every
+    import (``jauge import``, the Python API, the dashboard and the HTTP API) goes through
+    :func:`import_files`, which calls this before reading anything."""
+    if when is None:
+        return
+    now = utcnow()
+    naive = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo is not None else when
+    if naive > now + OBSERVED_AT_SLACK:
+        raise UsageError(
+            _(
+                "the observation time {when} is in the future (now: {now} UTC): give the "
+                "date the export was downloaded, and its time to order two exports of the "
+                "same day (e.g. 2015-01-12T18:00), or leave it out to date the counts now",
+                when=f"{naive:%Y-%m-%d %H:%M}",
+                now=f"{now:%Y-%m-%d %H:%M}",
+            )
+        )

@@ -50,7 +50,12 @@ def _observed_at(ctx: click.Context, param: click.Parameter, value: str | None) 
         return parse_when(value)
     except ValueError:
         raise click.UsageError(
-            _("--observed-at takes an ISO date, got {value}", value=repr(value)), ctx
+            _(
+                "--observed-at takes an ISO date or date-time (e.g. 2015-01-12 or "
+                "2015-01-12T18:00), got {value}",
+                value=repr(value),
+            ),
+            ctx,
         ) from None
 
 
@@ -153,9 +158,11 @@ STATUSES = (N_("written"), N_("rejected"))
 )
 @click.option(
     "--observed-at",
-    metavar="DATE",
+    metavar="WHEN",
     callback=_observed_at,
-    help="When the export's metrics were observed (default: now).",
+    help="When the export's counts were observed: the date it was downloaded, or a date-time "
+    "(UTC unless it has an offset); default: now. Give two exports of the same day each its "
+    "time (e.g. 2015-01-12T18:00) to order them. Not more than a day after now.",
 )
 @click.option(
     "--skip-invalid",

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from ..browse import ItemFilter, list_imports, list_items
 from ..days import check_order
 from ..enrich.voice import sentiment_trend
-from ..errors import ConfigError
+from ..errors import ConfigError, UsageError
 from ..i18n import _
+from ..ingest import check_observed_at, parse_when
 from ..metrics.scope import SHORT_WINDOW, too_short
 from ..metrics.spec import LATEST, load_spec
 from ..sources import registry
@@ -465,6 +466,48 @@ def imports(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[J
     return found
 
 
+class FieldRefused(ConfigError):
+    """A form field of an upload that cannot be used: the API answers 422 naming
+    ``field``, as it does a form field it cannot read (see :func:`field_refused`)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def observed_value(value: str | None) -> datetime | None:
+    """An upload's ``observed_at``, read as ``jauge import --observed-at`` reads it (an ISO
+    date or date-time, naive UTC; empty: the import is dated now). Refused (FieldRefused)
+    when unreadable or in the future."""
+    if value is None or not value.strip():
+        return None
+    try:
+        when = parse_when(value.strip())
+    except ValueError as exc:
+        said = _(
+            "observed_at: an ISO date or date-time like 2015-01-12 or 2015-01-12T18:00, "
+            "got {value}",
+            value=repr(value),
+        )
+        raise FieldRefused(said, "observed_at") from exc
+    try:
+        # the import refuses it too (jauge.ingest.import_files, the one rule every import
+        # goes through): checked here first only to name the field in the answer
+        check_observed_at(when)
+    except UsageError as exc:
+        raise FieldRefused(str(exc), "observed_at") from exc
+    return when
+
+
+def field_refused(exc: FieldRefused) -> JSONResponse:
+    """A refused form field as a 422 answers a field it cannot read: ``invalid_request``,
+    with the field named in ``errors``."""
+    message = str(exc)
+    item = {"file": None, "line": None, "field": exc.field, "message": message}
+    body = {"error": {"code": "invalid_request", "message": message, "errors": [item]}}
+    return JSONResponse(body, status_code=422)
+
+
 def run_upload(
     ctx: Ctx,
     upload: UploadFile,
@@ -475,11 +518,13 @@ def run_upload(
     skip_invalid: bool,
     followers: int | None = None,
     mapping: Sequence[str] = (),
+    observed_at: datetime | None = None,
 ) -> Any:
     """Import an uploaded export exactly as ``jauge import`` would (same checks, same
     all-or-nothing rule); the file keeps its name so errors can name it. Without a
     source, the one its content fits reads it. ``mapping`` renames columns as
-    ``--map COLUMN=FIELD`` does, one pair per item."""
+    ``--map COLUMN=FIELD`` does, one pair per item; ``observed_at`` dates its counts as
+    ``--observed-at`` does (None: now)."""
     ctx.require("analyst")
     if source is not None and source not in registry.names():
         raise ConfigError(
@@ -505,6 +550,7 @@ def run_upload(
                 followers=followers,
                 skip_invalid=skip_invalid,
                 mapping=renamed,
+                observed_at=observed_at,
                 label=name,
             )
         except ConfigError as exc:
@@ -550,7 +596,21 @@ def upload_import(
         list[str] | None,
         Form(description="COLUMN=FIELD: read the file's COLUMN as FIELD, as `--map` (repeatable)."),
     ] = None,
+    observed_at: Annotated[
+        str | None,
+        Form(
+            description="When the export's counts were observed, as `--observed-at`: an ISO "
+            "date (the day it was downloaded) or date-time, UTC unless it has an offset; "
+            "without it, the time of the upload. Not more than a day after now."
+        ),
+    ] = None,
 ) -> Any:
-    result = run_upload(ctx, file, source, org, platform, year, skip_invalid, followers, map or ())
+    try:
+        when = observed_value(observed_at)
+    except FieldRefused as exc:
+        return field_refused(exc)
+    result = run_upload(
+        ctx, file, source, org, platform, year, skip_invalid, followers, map or (), when
+    )
     body = result.to_dict()
     return body if result.ok else JSONResponse(body, status_code=422)

@@ -80,6 +80,7 @@ def upload(
     year: Annotated[str, Form()] = "",
     followers: Annotated[str, Form()] = "",
     map: Annotated[str, Form()] = "",
+    observed_at: Annotated[str, Form()] = "",
     skip_invalid: Annotated[bool, Form()] = False,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> HTMLResponse:
@@ -90,6 +91,7 @@ def upload(
         "year": year,
         "followers": followers,
         "map": map,
+        "observed_at": observed_at,
         "skip_invalid": skip_invalid,
     }
     try:
@@ -103,6 +105,7 @@ def upload(
             skip_invalid,
             whole_value(followers, N_("followers: a whole number like 12500, got {value}")),
             mapping_pairs(map),
+            api.observed_value(observed_at),
         )
     except (ConfigError, NotFoundError, InputError) as exc:
         # what to change in the form is said beside it, not on a page of its own
