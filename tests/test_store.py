@@ -246,8 +246,15 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
     assert imported(older, 8) == 0
     assert totals() == newer  # older news: the items keep what the newer export gave
     correction = export("w2c.csv", {i: n + 19 for i, n in liked.items()})
-    assert imported(correction, 12) == 3  # the same day as w2: stored beside it
+    assert imported(correction, 12) == 3  # the same day as w2: stored just after it
     assert imported(correction, 12) == 0
+    assert imported(export("w2-again.csv", {i: n + 20 for i, n in liked.items()}), 12) == 0
+    # the index reads each count's latest: the export of that day imported last
+    latest = handle.store.con.execute(
+        "SELECT arg_max(reactions, observed_at) FROM metric_snapshots WHERE subject_id IN "
+        "(SELECT subject_id FROM metric_snapshot_rows) GROUP BY subject_id ORDER BY 1"
+    ).fetchall()
+    assert latest == sorted((n + 19,) for n in liked.values())
     history = handle.store.con.execute(
         "SELECT observed_at::DATE::VARCHAR, reactions FROM metric_snapshots m "
         "JOIN content_items c ON c.item_id = m.subject_id WHERE m.reactions IS NOT NULL "

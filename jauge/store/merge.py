@@ -621,15 +621,24 @@ class Staging(StageTable):
                   ON m.subject_type = 'item' AND m.subject_id = o.subject_id
                  AND m.observed_at <= o.observed_at
                 GROUP BY o.subject_id
+            ),
+            -- snapshots stored at the same time (two exports of one day, `--observed-at` a
+            -- date): each later one is stored a microsecond after the last, so that the
+            -- index reads the one imported last; one it repeats was already imported
+            same_time AS (
+                SELECT s.subject_id, count(*) AS stored,
+                       bool_or(NOT ({_changed_from("m")})) AS repeated
+                FROM observed s JOIN metric_snapshots m
+                  ON m.subject_type = 'item' AND m.subject_id = s.subject_id
+                 AND m.observed_at >= s.observed_at
+                 AND m.observed_at < s.observed_at + INTERVAL 1 MILLISECOND
+                GROUP BY s.subject_id
             )
-            SELECT s.* FROM observed s LEFT JOIN latest l USING (subject_id)
-            WHERE (l.v IS NULL OR {_changed_from("l.v")})
-              -- two stored at that very time (a correction observed the same day): the
-              -- one it repeats, if any, was already imported
-              AND NOT EXISTS (
-                  SELECT 1 FROM metric_snapshots m
-                  WHERE m.subject_type = 'item' AND m.subject_id = s.subject_id
-                    AND m.observed_at = s.observed_at AND NOT ({_changed_from("m")}))
+            SELECT s.* REPLACE (s.observed_at + to_microseconds(coalesce(t.stored, 0))
+                                AS observed_at)
+            FROM observed s LEFT JOIN latest l USING (subject_id)
+            LEFT JOIN same_time t USING (subject_id)
+            WHERE (l.v IS NULL OR {_changed_from("l.v")}) AND NOT coalesce(t.repeated, false)
             """,
             [observed_at],
         )
