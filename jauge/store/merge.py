@@ -272,8 +272,9 @@ class Staging(StageTable):
             self._name_forgotten_persons_by_pseudonym(present)
         self._resolve_orgs_and_accounts()
         self._merge_parents()
-        existing, moved = self._merge_items(imp, ctx.observed_at)
-        snapshots = self._merge_snapshots(imp, ctx.observed_at, existing)
+        newer = self._newer_than_stored(ctx.observed_at)
+        existing, moved = self._merge_items(imp, ctx.observed_at, newer)
+        snapshots = self._merge_snapshots(imp, ctx.observed_at, existing, newer)
         interactions = self._count_interactions()
         self._merge_annotations(imp, ctx.source)
         updated = existing and self._scalar(
@@ -534,8 +535,22 @@ class Staging(StageTable):
             """
         )
 
+    def _newer_than_stored(self, observed_at: datetime) -> bool:
+        """Whether every staged row was observed after every snapshot of the workspace
+        (the usual import, dated now): no staged count is then older news, and the merge
+        compares with the latest values alone, which is cheaper."""
+        (staged,), (stored,) = (
+            self.con.execute(sql, params).fetchall()[0]
+            for sql, params in (
+                (f"SELECT min(coalesce(observed_at, ?)) FROM {STAGE_TABLE}", [observed_at]),
+                ("SELECT max(observed_at) FROM metric_snapshots WHERE workspace = ?",
+                 [self.workspace]),
+            )
+        )  # fmt: skip
+        return stored is None or staged is None or staged > stored
+
     def _merge_items(
-        self, imp: str, observed_at: datetime
+        self, imp: str, observed_at: datetime, newer: bool
     ) -> tuple[int, tuple[tuple[str, str, int], ...]]:
         """Update items that changed, insert new ones, each with its first metric snapshot
         in its row; return how many existed already, and those that moved to another
@@ -546,19 +561,22 @@ class Staging(StageTable):
         # an export observed before an item's latest snapshot is older news: it adds the
         # counts of its time (see _merge_snapshots) but leaves the item's fields as the
         # newer export gave them
+        seen = (
+            "(SELECT NULL::VARCHAR AS item_id, NULL::TIMESTAMP AS at LIMIT 0)"
+            if newer
+            else f"""(SELECT subject_id AS item_id, max(observed_at) AS at
+                FROM metric_snapshots
+                WHERE subject_type = 'item' AND subject_id IN (
+                    SELECT item_id FROM {ITEMS_VIEW} JOIN content_items USING (item_id))
+                GROUP BY subject_id)"""
+        )
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_existing AS
-            WITH seen AS (
-                SELECT subject_id AS item_id, max(observed_at) AS at FROM metric_snapshots
-                WHERE subject_type = 'item' AND subject_id IN (
-                    SELECT item_id FROM {ITEMS_VIEW} JOIN content_items USING (item_id))
-                GROUP BY subject_id
-            )
             SELECT s.item_id, ({current}) IS DISTINCT FROM ({staged})
                    AND coalesce(coalesce(s.observed_at, ?) >= seen.at, true) AS changed
             FROM {ITEMS_VIEW} s JOIN content_items c USING (item_id)
-            LEFT JOIN seen USING (item_id)
+            LEFT JOIN {seen} seen USING (item_id)
             """,
             [observed_at],
         )
@@ -589,14 +607,15 @@ class Staging(StageTable):
         )
         return self._scalar("SELECT count(*) FROM jauge_existing"), moved
 
-    def _merge_snapshots(self, imp: str, observed_at: datetime, existing: int) -> int:
+    def _merge_snapshots(self, imp: str, observed_at: datetime, existing: int, newer: bool) -> int:
         """Count the first snapshots new items were written with, and add one to
         ``metric_snapshot_rows`` where an item seen before (``existing`` of them) has
         metrics that differ from the latest value known of each when they were observed
         (as the index reads counts: a snapshot of a narrower export, without a column,
         does not make that count unknown). An export older than what is stored is
         compared with what was known at its time, and one already stored at its time
-        adds nothing: importing it again is a no-op."""
+        adds nothing: importing it again is a no-op (``newer``: no staged row is as old as
+        a stored snapshot, so none is stored at its time)."""
         known = "AND s.item_id NOT IN (SELECT item_id FROM jauge_existing)" if existing else ""
         first = self._scalar(f"SELECT count(*) FROM {STAGE_TABLE} s WHERE ({_ANY_METRIC}) {known}")
         if not existing:
@@ -606,6 +625,18 @@ class Staging(StageTable):
             for c in (*METRICS, "extra")
         )
         values = ", ".join(f"{e} AS {c}" for c, e in _snapshot_values(imp).items())
+        same_time = (
+            "SELECT NULL::VARCHAR AS subject_id, 0 AS stored, false AS repeated LIMIT 0"
+            if newer
+            else f"""
+                SELECT s.subject_id, count(*) AS stored,
+                       bool_or(NOT ({_changed_from("m")})) AS repeated
+                FROM observed s JOIN metric_snapshots m
+                  ON m.subject_type = 'item' AND m.subject_id = s.subject_id
+                 AND m.observed_at >= s.observed_at
+                 AND m.observed_at < s.observed_at + INTERVAL 1 MILLISECOND
+                GROUP BY s.subject_id"""
+        )
         self.con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_new_snapshots AS
@@ -625,15 +656,7 @@ class Staging(StageTable):
             -- snapshots stored at the same time (two exports of one day, `--observed-at` a
             -- date): each later one is stored a microsecond after the last, so that the
             -- index reads the one imported last; one it repeats was already imported
-            same_time AS (
-                SELECT s.subject_id, count(*) AS stored,
-                       bool_or(NOT ({_changed_from("m")})) AS repeated
-                FROM observed s JOIN metric_snapshots m
-                  ON m.subject_type = 'item' AND m.subject_id = s.subject_id
-                 AND m.observed_at >= s.observed_at
-                 AND m.observed_at < s.observed_at + INTERVAL 1 MILLISECOND
-                GROUP BY s.subject_id
-            )
+            same_time AS ({same_time})
             SELECT s.* REPLACE (s.observed_at + to_microseconds(coalesce(t.stored, 0))
                                 AS observed_at)
             FROM observed s LEFT JOIN latest l USING (subject_id)
