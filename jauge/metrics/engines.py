@@ -22,7 +22,7 @@ import pyarrow as pa
 from .. import plugins, settings
 from ..errors import ConfigError, is_interruption
 from ..i18n import N_, _
-from ..store.duckdb_store import Store
+from ..store.duckdb_store import Store, shown_columns
 from .spec import StatisticsRules
 from .statistics import (
     COLUMNS,
@@ -157,7 +157,7 @@ class SparkEngine(Engine):
         for table in TABLES:
             path = folder / f"{table}.parquet"
             store.con.execute(
-                f"COPY (SELECT * FROM {table} WHERE workspace IN ({marks})) "
+                f"COPY (SELECT {shown_columns(table)} FROM {table} WHERE workspace IN ({marks})) "
                 f"TO '{path}' (FORMAT parquet)",
                 workspaces,
             )

@@ -45,6 +45,13 @@ ENTITIES: dict[str, tuple[str, str]] = {
 }
 #: columns an entity's rows leave out: an item's first snapshot is read as a snapshot
 HIDDEN = {"content_items": "first_snapshot"}
+
+
+def shown_columns(table: str) -> str:
+    """SQL of a table's columns as users and engines read them (see :data:`HIDDEN`)."""
+    return f"* EXCLUDE ({HIDDEN[table]})" if table in HIDDEN else "*"
+
+
 #: an item's first snapshot without its other columns (a tweet's coordinates), for erasure
 _FIRST_WITHOUT_EXTRA = "CASE WHEN first_snapshot IS NOT NULL THEN struct_pack({}) END".format(
     ", ".join(
@@ -529,8 +536,7 @@ class Store:
         table, order = ENTITIES[entity]
         where = "" if workspace is None else "WHERE workspace = ?"
         params = [] if workspace is None else [workspace]
-        columns = f"* EXCLUDE ({HIDDEN[table]})" if table in HIDDEN else "*"
-        sql = f"SELECT {columns} FROM {table} {where} ORDER BY {order}"
+        sql = f"SELECT {shown_columns(table)} FROM {table} {where} ORDER BY {order}"
         return self.con.sql(sql, params=params).to_arrow_table()
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
