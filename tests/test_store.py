@@ -248,13 +248,19 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
     correction = export("w2c.csv", {i: n + 19 for i, n in liked.items()})
     assert imported(correction, 12) == 3  # the same day as w2: stored just after it
     assert imported(correction, 12) == 0
-    assert imported(export("w2-again.csv", {i: n + 20 for i, n in liked.items()}), 12) == 0
-    # the index reads each count's latest: the export of that day imported last
-    latest = handle.store.con.execute(
-        "SELECT arg_max(reactions, observed_at) FROM metric_snapshots WHERE subject_id IN "
-        "(SELECT subject_id FROM metric_snapshot_rows) GROUP BY subject_id ORDER BY 1"
-    ).fetchall()
-    assert latest == sorted((n + 19,) for n in liked.values())
+
+    def read() -> list[tuple[int]]:  # each count's latest, as the index reads it
+        return handle.store.con.execute(
+            "SELECT arg_max(reactions, observed_at) FROM metric_snapshots WHERE subject_id IN "
+            "(SELECT subject_id FROM metric_snapshot_rows) GROUP BY subject_id ORDER BY 1"
+        ).fetchall()
+
+    assert read() == sorted((n + 19,) for n in liked.values())  # that day's import last
+    # w2 imported again, after its correction: read as the latest in its turn, once
+    again = export("w2-again.csv", {i: n + 20 for i, n in liked.items()})
+    assert (imported(again, 12), imported(again, 12)) == (3, 0)
+    assert read() == sorted((n + 20,) for n in liked.values())
+    assert (imported(correction, 12), read()) == (3, sorted((n + 19,) for n in liked.values()))
     history = handle.store.con.execute(
         "SELECT observed_at::DATE::VARCHAR, reactions FROM metric_snapshots m "
         "JOIN content_items c ON c.item_id = m.subject_id WHERE m.reactions IS NOT NULL "
@@ -264,7 +270,7 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
         (day, n + extra)
         for n in liked.values()
         for day, extra in (("2015-01-05", 0), ("2015-01-08", 10), ("2015-01-12", 19),
-                           ("2015-01-12", 20))
+                           ("2015-01-12", 19), ("2015-01-12", 20), ("2015-01-12", 20))
     )  # fmt: skip
     assert history == expected
 

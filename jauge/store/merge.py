@@ -613,8 +613,9 @@ class Staging(StageTable):
         metrics that differ from the latest value known of each when they were observed
         (as the index reads counts: a snapshot of a narrower export, without a column,
         does not make that count unknown). An export older than what is stored is
-        compared with what was known at its time, and one already stored at its time
-        adds nothing: importing it again is a no-op (``newer``: no staged row is as old as
+        compared with what was known at its time (the latest of those stored at that very
+        time included), so importing it again adds nothing, and of two exports observed at
+        the same time the one imported last is read (``newer``: no staged row is as old as
         a stored snapshot, so none is stored at its time)."""
         known = "AND s.item_id NOT IN (SELECT item_id FROM jauge_existing)" if existing else ""
         first = self._scalar(f"SELECT count(*) FROM {STAGE_TABLE} s WHERE ({_ANY_METRIC}) {known}")
@@ -626,11 +627,10 @@ class Staging(StageTable):
         )
         values = ", ".join(f"{e} AS {c}" for c, e in _snapshot_values(imp).items())
         same_time = (
-            "SELECT NULL::VARCHAR AS subject_id, 0 AS stored, false AS repeated LIMIT 0"
+            "SELECT NULL::VARCHAR AS subject_id, 0 AS stored LIMIT 0"
             if newer
-            else f"""
-                SELECT s.subject_id, count(*) AS stored,
-                       bool_or(NOT ({_changed_from("m")})) AS repeated
+            else """
+                SELECT s.subject_id, count(*) AS stored
                 FROM observed s JOIN metric_snapshots m
                   ON m.subject_type = 'item' AND m.subject_id = s.subject_id
                  AND m.observed_at >= s.observed_at
@@ -650,18 +650,18 @@ class Staging(StageTable):
                 SELECT o.subject_id, struct_pack({latest}) AS v
                 FROM observed o JOIN metric_snapshots m
                   ON m.subject_type = 'item' AND m.subject_id = o.subject_id
-                 AND m.observed_at <= o.observed_at
+                 AND m.observed_at < o.observed_at + INTERVAL 1 MILLISECOND
                 GROUP BY o.subject_id
             ),
             -- snapshots stored at the same time (two exports of one day, `--observed-at` a
-            -- date): each later one is stored a microsecond after the last, so that the
-            -- index reads the one imported last; one it repeats was already imported
+            -- date): a later one that differs from the latest of them is stored a
+            -- microsecond after the last, so that the index reads the one imported last
             same_time AS ({same_time})
             SELECT s.* REPLACE (s.observed_at + to_microseconds(coalesce(t.stored, 0))
                                 AS observed_at)
             FROM observed s LEFT JOIN latest l USING (subject_id)
             LEFT JOIN same_time t USING (subject_id)
-            WHERE (l.v IS NULL OR {_changed_from("l.v")}) AND NOT coalesce(t.repeated, false)
+            WHERE l.v IS NULL OR {_changed_from("l.v")}
             """,
             [observed_at],
         )
