@@ -237,3 +237,29 @@ def test_the_cli_help_says_a_date_or_a_date_time(tmp_path: Path):
     assert "or a date-time" in r.output and "2015-01-12T18:00" in r.output
     r = CliRunner().invoke(cli, ["import", "x.csv", "--observed-at", "12/01/2015"])
     assert r.exit_code == 2 and "an ISO date or date-time" in r.output
+
+
+def test_a_row_observed_in_the_future_is_refused_at_its_line(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """A posts-csv column `observed_at` dated 2099 would stay the latest counts for ever,
+    as the option would: the row is refused, named by its line and field."""
+    from .conftest import AIRLINE_TWEETS
+
+    with AIRLINE_TWEETS.open(newline="", encoding="utf-8") as f:
+        tweets = [t for t in csv.DictReader(f) if "\n" not in t["text"]][:20]
+    path = tmp_path / "posts.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["platform", "id", "org", "author", "text", "created_at", "shares",
+                         "observed_at"])  # fmt: skip
+        for i, t in enumerate(tweets):
+            observed = "2099-01-01" if i == 6 else "2015-03-01T12:00:00Z"
+            created = datetime.strptime(t["tweet_created"], "%Y-%m-%d %H:%M:%S %z")
+            writer.writerow(["x", t["tweet_id"], t["airline"], t["name"], t["text"],
+                             created.isoformat(), t["retweet_count"], observed])  # fmt: skip
+    result = handle.import_file(path, "posts-csv")
+    assert not result.ok and handle.stats().entities["items"] == 0
+    [error] = result.errors
+    assert (error.line, error.field) == (8, "observed_at")
+    assert "no later than a day after now" in error.message and "2099-01-01" in error.message

@@ -14,6 +14,7 @@ columns are kept in ``extra``. ``--map column=field`` renames a column to a fiel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -28,10 +29,12 @@ from .convert import (
     expected_one_of,
     expr,
     flag,
+    got,
     identifier,
     literal,
     missing_value,
     one_of,
+    shown_value,
     text,
     timestamp,
 )
@@ -145,12 +148,29 @@ class PostsCsvSource(TabularSource):
         if "author_id" in columns:
             fields.append(text("author_native_id", "author_id"))
         if "observed_at" in columns:
-            fields.append(timestamp("observed_at", "observed_at"))
+            fields.append(_observed_at())
         fields += [text(f, f) for f in (*TEXT_FIELDS, *LINK_FIELDS) if f in columns]
         fields += [count(m, m) for m in METRICS if m in columns]
         fields += [count(c, c) for c in ("author_followers", *PROFILE_COUNTS) if c in columns]
         fields += [flag(c, c) for c in PROFILE_FLAGS if c in columns]
         return fields
+
+
+def _observed_at() -> Field:
+    """A row's ``observed_at``, refused more than a day after now (as ``--observed-at``
+    is, see jauge.ingest.check_observed_at): the counts of a row dated 2099 would stay the
+    latest for ever, whatever is imported after them."""
+    observed = timestamp("observed_at", "observed_at")
+    ahead = f"coalesce({observed.sql} > now()::TIMESTAMP + INTERVAL 1 DAY, false)"
+    future = got(
+        N_("expected a time of observation no later than a day after now, got {value}"),
+        shown_value(col("observed_at")),
+    )
+    return replace(
+        observed,
+        invalid=f"({observed.invalid}) OR {ahead}",
+        message=f"CASE WHEN {ahead} THEN {future} ELSE {observed.message} END",
+    )
 
 
 class PostsJsonlSource(PostsCsvSource):
