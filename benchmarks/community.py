@@ -76,14 +76,14 @@ def generate(db: Path, persons: int, interactions: int) -> None:
             SELECT 'it' || p || '-' || i, '{WORKSPACE}', 'x', 'it' || p || '-' || i, false,
                    'mention', '{org_id}', NULL, md5('p' || p), false, tx.text, NULL, NULL, 'en',
                    TIMESTAMP '2024-01-01' + to_seconds(CAST(random() * 86400 * 89 AS BIGINT)),
-                   NULL, NULL, NULL, NULL, 'bench', 'bench', NULL
+                   NULL, NULL, NULL, NULL, 'bench', 'bench', NULL, NULL
             FROM activity a, range(a.c) r(i)
             JOIN tx ON tx.k = CAST(hash(a.p, i) % {len(texts)} AS INTEGER)
             WHERE hash(a.p) % 5 = 0;
             INSERT INTO content_items
             SELECT 'own' || i, '{WORKSPACE}', 'x', 'own' || i, false, 'post', '{org_id}', NULL,
                    NULL, true, 'news', NULL, NULL, 'en', TIMESTAMP '2024-01-01' + INTERVAL (i) DAY,
-                   NULL, NULL, NULL, NULL, 'bench', 'bench', NULL
+                   NULL, NULL, NULL, NULL, 'bench', 'bench', NULL, NULL
             FROM range(90) r(i);
             CREATE TEMP TABLE targets AS
             SELECT item_id, row_number() OVER () - 1 AS t FROM content_items

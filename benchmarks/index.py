@@ -107,7 +107,7 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
                engaged_users := NULL::BIGINT, reactions := u.likes, comments := u.comments,
                shares := u.shares, saves := NULL::BIGINT, clicks := u.clicks,
                video_views := NULL::BIGINT, followers := CAST(u.followers * size AS BIGINT),
-               extra := NULL::JSON, import_id := 'bench')
+               extra := NULL::JSON, import_id := 'bench'), NULL
         FROM own JOIN uci u ON u.k = own.uci;
         CREATE TEMP TABLE tickets AS
         SELECT o.n, row_number() OVER (PARTITION BY o.n ORDER BY p.k, r.r) - 1 AS ticket,
@@ -141,13 +141,14 @@ def generate(db: Path, accounts: int, interactions: int, seed: float = 0.42) -> 
         INSERT INTO content_items
         SELECT interaction_id, '{WORKSPACE}', 'facebook', interaction_id, false, kind, org_id,
                NULL, person_id, false, 'text', NULL, NULL, NULL, occurred_at,
-               CASE WHEN kind <> 'mention' THEN target END, NULL, NULL, NULL, 'bench', 'bench', NULL
+               CASE WHEN kind <> 'mention' THEN target END, NULL, NULL, NULL, 'bench', 'bench',
+               NULL, NULL
         FROM acts WHERE kind IN ('comment', 'reply', 'mention');
         INSERT INTO content_items
         SELECT 'answer-' || interaction_id, '{WORKSPACE}', 'facebook', 'answer-' || interaction_id,
                false, 'reply', org_id, NULL, NULL, true, 'thanks', NULL, NULL, NULL,
                occurred_at + to_seconds(CAST(-ln(1 - random()) * 10 * 3600 AS BIGINT)),
-               interaction_id, NULL, NULL, NULL, 'bench', 'bench', NULL
+               interaction_id, NULL, NULL, NULL, 'bench', 'bench', NULL, NULL
         FROM acts WHERE kind IN ('comment', 'reply', 'mention') AND random() < 0.25;
         INSERT INTO annotations
         SELECT interaction_id, '{WORKSPACE}', 'sentiment.human',

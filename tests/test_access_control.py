@@ -231,10 +231,11 @@ def test_the_migration_drops_the_key_a_store_held(agency: Path, client: TestClie
     old_key = "a key that an older jauge kept in the store, 48 characters"
     con = duckdb.connect(str(agency))
     con.execute("DELETE FROM schema_migrations WHERE version > 13")
-    # undo migration 15 too, so that both run again
+    # undo migrations 15 and 16 too, so that they run again
     con.execute("DROP VIEW metric_snapshots")
     con.execute("ALTER TABLE metric_snapshot_rows RENAME TO metric_snapshots")
     con.execute("ALTER TABLE content_items DROP COLUMN first_snapshot")
+    con.execute("ALTER TABLE content_items DROP COLUMN last_observed_at")
     con.execute(
         "CREATE TABLE web_secrets (name VARCHAR PRIMARY KEY, value VARCHAR NOT NULL, "
         "created_at TIMESTAMP NOT NULL)"

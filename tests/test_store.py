@@ -275,6 +275,44 @@ def test_an_older_export_imported_again_adds_nothing(handle: jauge.Jauge, tmp_pa
     assert history == expected
 
 
+def test_an_older_export_does_not_undo_a_newer_one_that_changed_no_count(
+    handle: jauge.Jauge, tmp_path: Path
+) -> None:
+    """Migration 16: a newer export that mends texts but no count leaves no snapshot; an
+    older export imported after it left the texts as the newer one gave them only when a
+    snapshot said the older was older (QA: corrected texts flipped back and forth)."""
+    import csv
+    from datetime import datetime
+
+    first = _airline_posts(tmp_path / "w1.csv", own=0)
+    with first.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    mended = tmp_path / "w2.csv"
+    with mended.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(
+            [
+                rows[0],
+                *([*r[:5], r[5] + " [edited]"] if i < 5 else r for i, r in enumerate(rows[1:])),
+            ]
+        )
+
+    def imported(path: Path, day: int) -> tuple[int, int]:
+        result = handle.import_file(
+            path, "posts-csv", platform="x", observed_at=datetime(2015, 3, day)
+        )
+        assert result.ok
+        return result.total("inserted"), result.total("updated")
+
+    assert imported(first, 1) == (60, 0)
+    assert imported(mended, 15) == (0, 5)
+    assert imported(first, 8) == (0, 0)  # older news
+    edited = handle.store.con.execute(
+        "SELECT count(*) FROM content_items WHERE text LIKE '% [edited]'"
+    ).fetchall()
+    assert edited == [(5,)]
+    assert imported(first, 20) == (0, 5)  # newer: it wins
+
+
 def test_a_store_of_schema_14_keeps_its_snapshots(db_path: Path) -> None:
     """Migration 15 leaves the snapshots it finds where they are: the view reads them."""
     con = _store_of_schema(db_path, 14)

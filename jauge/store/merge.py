@@ -221,11 +221,11 @@ def _changed_from(known: str) -> str:
 _ANY_METRIC = " OR ".join(f"s.{m} IS NOT NULL" for m in METRICS)
 
 
-def _snapshot_values(imp: str) -> dict[str, str]:
+def _snapshot_values(imp: str, at: str = "?") -> dict[str, str]:
     """SQL of a snapshot's values from a staged item (``s``), in the columns' order; its
-    time is the parameter given with the statement when the row does not say."""
+    time is the parameter ``at`` given with the statement when the row does not say."""
     return {
-        "observed_at": "coalesce(s.observed_at, ?)",
+        "observed_at": f"coalesce(s.observed_at, {at})",
         **{m: f"s.{m}" for m in METRICS},
         "extra": "s.extra",
         "import_id": imp,
@@ -536,15 +536,16 @@ class Staging(StageTable):
         )
 
     def _newer_than_stored(self, observed_at: datetime) -> bool:
-        """Whether every staged row was observed after every snapshot of the workspace
-        (the usual import, dated now): no staged count is then older news, and the merge
-        compares with the latest values alone, which is cheaper."""
+        """Whether every staged row was observed after every snapshot and every item's
+        fields of the workspace (the usual import, dated now): no staged row is then older
+        news, and the merge compares with the latest values alone, which is cheaper."""
         (staged,), (stored,) = (
             self.con.execute(sql, params).fetchall()[0]
             for sql, params in (
                 (f"SELECT min(coalesce(observed_at, ?)) FROM {STAGE_TABLE}", [observed_at]),
-                ("SELECT max(observed_at) FROM metric_snapshots WHERE workspace = ?",
-                 [self.workspace]),
+                ("SELECT greatest((SELECT max(observed_at) FROM metric_snapshots "
+                 "WHERE workspace = $ws), (SELECT max(last_observed_at) FROM content_items "
+                 "WHERE workspace = $ws))", {"ws": self.workspace}),
             )
         )  # fmt: skip
         return stored is None or staged is None or staged > stored
@@ -558,9 +559,9 @@ class Staging(StageTable):
         con = self.con
         current = ", ".join(f"c.{f}" for f in _ITEM_FIELDS)
         staged = ", ".join(_merged(f, "c") for f in _ITEM_FIELDS)
-        # an export observed before an item's latest snapshot is older news: it adds the
-        # counts of its time (see _merge_snapshots) but leaves the item's fields as the
-        # newer export gave them
+        # an export observed before an item's latest snapshot, or before the export that
+        # last changed its fields, is older news: it adds the counts of its time (see
+        # _merge_snapshots) but leaves the item's fields as the newer export gave them
         seen = (
             "(SELECT NULL::VARCHAR AS item_id, NULL::TIMESTAMP AS at LIMIT 0)"
             if newer
@@ -574,36 +575,41 @@ class Staging(StageTable):
             f"""
             CREATE OR REPLACE TEMP TABLE jauge_existing AS
             SELECT s.item_id, ({current}) IS DISTINCT FROM ({staged})
-                   AND coalesce(coalesce(s.observed_at, ?) >= seen.at, true) AS changed
+                   AND coalesce(coalesce(s.observed_at, $at)
+                                >= greatest(seen.at, c.last_observed_at), true) AS changed
             FROM {ITEMS_VIEW} s JOIN content_items c USING (item_id)
             LEFT JOIN {seen} seen USING (item_id)
             """,
-            [observed_at],
+            {"at": observed_at},
         )
         changed = self._scalar("SELECT count(*) FROM jauge_existing WHERE changed")
         moved = self._moved_items() if changed else ()
         assignments = ", ".join(f"{f} = {_merged(f, 'content_items')}" for f in _ITEM_FIELDS)
         con.execute(
             f"""
-            UPDATE content_items SET {assignments}, last_import_id = {imp}
+            UPDATE content_items SET {assignments}, last_import_id = {imp},
+                   last_observed_at = greatest(content_items.last_observed_at,
+                                               coalesce(s.observed_at, ?))
             FROM {ITEMS_VIEW} s
             WHERE content_items.item_id = s.item_id
               AND s.item_id IN (SELECT item_id FROM jauge_existing WHERE changed)
-            """
+            """,
+            [observed_at],
         )
         # a new item's first snapshot is kept in its row (migration 15): one insert
         # writes both, and the `metric_snapshots` view reads it from there
-        first = ", ".join(f"{c} := {e}" for c, e in _snapshot_values(imp).items())
+        first = ", ".join(f"{c} := {e}" for c, e in _snapshot_values(imp, "$at").items())
         con.execute(
             f"""
             INSERT INTO content_items
             SELECT item_id, {self._ws}, platform, native_id, id_derived, kind, org_id, account_id,
                    author_person_id, is_own, text, title, url, lang, created_at,
                    reply_to_id, quote_of_id, repost_of_id, extra, {imp}, {imp},
-                   CASE WHEN {_ANY_METRIC} THEN struct_pack({first}) END
+                   CASE WHEN {_ANY_METRIC} THEN struct_pack({first}) END,
+                   coalesce(s.observed_at, $at)
             FROM {ITEMS_VIEW} s ANTI JOIN jauge_existing e ON e.item_id = s.item_id
             """,
-            [observed_at],
+            {"at": observed_at},
         )
         return self._scalar("SELECT count(*) FROM jauge_existing"), moved
 
